@@ -1,0 +1,163 @@
+/*
+ * repo.h: a coach repository, the layout of coach(5) on top of a store.
+ *
+ *     coach.yml
+ *     staff/<handle>.md
+ *     priorities/<id>.md
+ *     framework/<id>.md
+ *     coaching/<coachee>/agreement.md
+ *     coaching/<coachee>/goals/<goal-id>.md
+ *     coaching/<coachee>/cycles/<cycle-id>.md
+ *     coaching/<coachee>/log/<date>-<entry-id>.md
+ *     coaching/<coachee>/evidence/<file>
+ *
+ * Paths handed in and out are relative to the repository's root and
+ * '/'-separated.  Records are read from the work tree, so hand edits are
+ * seen.
+ */
+#ifndef COACH_REPO_H
+#define COACH_REPO_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "frontmatter.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+#define COACH_CONFIG_FILE "coach.yml"
+/* Largest evidence file copied into a repository (bigger: link it). */
+#define COACH_EVIDENCE_MAX_BYTES (5 * 1024 * 1024)
+
+enum coach_kind {
+	COACH_KIND_NONE,
+	COACH_KIND_CONFIG,
+	COACH_KIND_STAFF,
+	COACH_KIND_PRIORITY,
+	COACH_KIND_FRAMEWORK,
+	COACH_KIND_AGREEMENT,
+	COACH_KIND_GOAL,
+	COACH_KIND_CYCLE,
+	COACH_KIND_ENTRY,
+	COACH_KIND_EVIDENCE,
+};
+
+/* "staff", "priority", "framework", "agreement", "goal", "cycle", "entry",
+ * ... as used in messages. */
+const char *coach_kind_name(enum coach_kind k);
+
+struct coach_repo;
+
+/*
+ * Opens the coach repository: dir (from -C) when not NULL, else the one
+ * containing the current directory, else $COACH_DIR, else git's global
+ * config coach.dir.  A coach repository is a git work tree whose root holds
+ * coach.yml; coach.yml is parsed here and its errors reported.
+ */
+struct coach_error *coach_repo_open(struct coach_repo **out, const char *dir);
+/* Opens the repository at root exactly (no search); used by init. */
+struct coach_error *coach_repo_open_at(struct coach_repo **out,
+	const char *root);
+void coach_repo_free(struct coach_repo *r);
+
+const char *coach_repo_root(const struct coach_repo *r);
+struct coach_store *coach_repo_store(struct coach_repo *r);
+/* coach.yml, parsed. */
+const struct coach_fm *coach_repo_config(const struct coach_repo *r);
+/* Absolute path of a repository path; the caller frees it. */
+char *coach_repo_abspath(const struct coach_repo *r, const char *relpath);
+
+/*
+ * The cycle phases: coach.yml's cycle_phases when set, else the phases of
+ * its cycle_model, else steplab's.  Owned by the repository.
+ */
+const struct coach_strlist *coach_repo_phases(const struct coach_repo *r);
+/* Grading words that check warns about: coach.yml's judgement_words, else
+ * the default list.  Owned by the repository. */
+const struct coach_strlist *coach_repo_judgement_words(
+	const struct coach_repo *r);
+/* The default list (coach-check(1) documents it). */
+const char *const *coach_default_judgement_words(void);
+/* Phases of a named model ("steplab", "impact", "gbf"), NULL-terminated;
+ * NULL for unknown models. */
+const char *const *coach_cycle_model_phases(const char *model);
+
+/*
+ * The current user: the handle of the member of staff whose email equals
+ * git's user.email.  *handle is NULL (and no error) when no staff record
+ * matches.  The caller frees *handle.
+ */
+struct coach_error *coach_repo_current_user(struct coach_repo *r,
+	char **handle);
+/*
+ * The coachee a command works on: arg when not NULL (checked to be a valid
+ * handle with a staff record), else the current user; an error says what
+ * to do when there is neither.  The caller frees *out.
+ */
+struct coach_error *coach_repo_coachee(struct coach_repo *r, const char *arg,
+	char **out);
+
+/* Paths of records; the caller frees them. */
+char *coach_path_staff(const char *handle);
+char *coach_path_priority(const char *id);
+char *coach_path_framework(const char *id);
+char *coach_path_agreement(const char *coachee);
+char *coach_path_goal(const char *coachee, const char *id);
+char *coach_path_cycle(const char *coachee, const char *id);
+char *coach_path_entry(const char *coachee, const char *date, const char *id);
+char *coach_path_evidence_dir(const char *coachee);
+
+/*
+ * What a path is: its kind, and for coaching/ paths the coachee (*coachee,
+ * malloc'd, when coachee is not NULL) and for goals, cycles and entries the
+ * id named by the file (*id, malloc'd, when id is not NULL).  Paths that
+ * are not records of coach(5) give COACH_KIND_NONE.
+ */
+enum coach_kind coach_path_kind(const char *relpath, char **coachee,
+	char **id);
+
+/* Whether relpath exists in the work tree as a regular file. */
+int coach_repo_exists(const struct coach_repo *r, const char *relpath);
+/* Loads a record from the work tree. */
+struct coach_error *coach_repo_load(struct coach_repo *r, const char *relpath,
+	struct coach_record **out);
+
+/*
+ * Repository paths of the records of kind, sorted by path: for goals,
+ * cycles, entries and agreements those of coachee (NULL: every coachee);
+ * coachee is ignored for the school-wide kinds.  Entries sort by date then
+ * id because their file names start with the date.
+ */
+struct coach_error *coach_repo_list(struct coach_repo *r, enum coach_kind k,
+	const char *coachee, struct coach_strlist *out);
+/* Handles of coachees: the directories under coaching/, sorted. */
+struct coach_error *coach_repo_coachees(struct coach_repo *r,
+	struct coach_strlist *out);
+
+/*
+ * Finds the goal, cycle or entry whose id starts with prefix (at least
+ * COACH_ID_MIN_PREFIX characters).  kind is COACH_KIND_GOAL, _CYCLE,
+ * _ENTRY or COACH_KIND_NONE for any of them.  Errors: prefix too short,
+ * nothing found, or ambiguous (the message lists the candidates).  On
+ * success *relpath (malloc'd) is the record's path and *kind_out, when not
+ * NULL, its kind.
+ */
+struct coach_error *coach_repo_resolve(struct coach_repo *r,
+	const char *prefix, enum coach_kind kind, char **relpath,
+	enum coach_kind *kind_out);
+
+/*
+ * A record argument as commands take it (show, edit): an id prefix, or a
+ * path to a record (relative to the current directory or to the root).
+ * *relpath is malloc'd.
+ */
+struct coach_error *coach_repo_find(struct coach_repo *r, const char *arg,
+	char **relpath);
+
+/* A new id of kind ('g', 'c', 'e') not used by any record in the work tree
+ * or HEAD. */
+struct coach_error *coach_repo_new_id(struct coach_repo *r, char kind,
+	char out[8]);
+
+#endif

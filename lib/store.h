@@ -1,0 +1,115 @@
+/*
+ * store.h: the git repository behind a coach repository.  The only module
+ * that uses libgit2.
+ *
+ * Writes go through a transaction: coach_store_begin() takes the writer's
+ * lock, coach_txn_write()/coach_txn_remove() stage changes in memory, and
+ * coach_txn_commit() writes the files (each to a temporary file, fsynced,
+ * then renamed), builds the new tree from HEAD's tree changing only the
+ * staged paths (no scan of the work tree, so its cost grows with the files
+ * changed and not with the repository), makes one commit on the current
+ * branch authored from git config, updates only those index entries and
+ * fsyncs the objects and refs.  When any step fails, the files are put back
+ * as they were, HEAD does not move and the error says what happened.
+ */
+#ifndef COACH_STORE_H
+#define COACH_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "error.h"
+#include "util.h"
+
+struct coach_store;
+struct coach_txn;
+
+/* Seconds coach_store_begin() waits for another writer (COACH_LOCK_TIMEOUT
+ * in the environment overrides it). */
+#define COACH_STORE_LOCK_WAIT 10
+
+/*
+ * Creates a git repository at dir (creating dir and its parents) with
+ * branch main, and returns it open.  Fails when dir already holds a git
+ * repository with commits.  The first commit is made with a transaction.
+ */
+struct coach_error *coach_store_init(struct coach_store **out,
+	const char *dir);
+
+/*
+ * Opens the repository whose work tree contains start_dir, searching
+ * upwards like git.  marker, when not NULL, is a file (e.g. "coach.yml")
+ * that must exist at the work tree's root: the search goes on upwards past
+ * repositories without it.  Fails with COACH_FAIL when none is found, when
+ * the repository is bare, or when it belongs to another user (the message
+ * says how to mark it safe with git config).
+ */
+struct coach_error *coach_store_open(struct coach_store **out,
+	const char *start_dir, const char *marker);
+void coach_store_close(struct coach_store *s);
+
+/* Absolute path of the work tree's root, without a trailing '/'. */
+const char *coach_store_root(const struct coach_store *s);
+
+/*
+ * The author from git config (user.name, user.email).  When either is
+ * missing the error tells the user the two "git config" commands to run.
+ * The caller frees *name and *email.
+ */
+struct coach_error *coach_store_identity(struct coach_store *s, char **name,
+	char **email);
+
+/* A string from the repository's config (with global and system config
+ * behind it); *out is NULL when unset.  The caller frees *out. */
+struct coach_error *coach_store_config_get(struct coach_store *s,
+	const char *key, char **out);
+/* Sets key in the repository's own config (.git/config). */
+struct coach_error *coach_store_config_set(struct coach_store *s,
+	const char *key, const char *value);
+/* A string from the global/system git config, with no repository;
+ * *out is NULL when unset. */
+struct coach_error *coach_store_global_config_get(const char *key,
+	char **out);
+
+/* Takes the writer's lock and checks the author identity before anything
+ * is written. */
+struct coach_error *coach_store_begin(struct coach_txn **out,
+	struct coach_store *s);
+/* Stages path (relative to the root, '/'-separated) with the given bytes. */
+void coach_txn_write(struct coach_txn *t, const char *path, const void *data,
+	size_t len);
+/* Stages the removal of path. */
+void coach_txn_remove(struct coach_txn *t, const char *path);
+/* Number of paths staged so far. */
+size_t coach_txn_count(const struct coach_txn *t);
+/*
+ * Writes, commits with message and releases the lock.  The transaction is
+ * freed whether or not it succeeds.  A transaction with nothing staged
+ * fails.  *oid_out, when not NULL, receives the new commit's hex id (41
+ * bytes).
+ */
+struct coach_error *coach_txn_commit(struct coach_txn *t, const char *message,
+	char *oid_out);
+/* Drops the staged changes and releases the lock. */
+void coach_txn_abort(struct coach_txn *t);
+
+/*
+ * Paths under prefix (relative, e.g. "coaching/alice/"; "" for all) whose
+ * work tree content differs from HEAD: modified, added (untracked, not
+ * ignored) or deleted.  Each entry of out is "M path", "A path" or
+ * "D path", sorted by path.
+ */
+struct coach_error *coach_store_changes(struct coach_store *s,
+	const char *prefix, struct coach_strlist *out);
+
+/*
+ * Commits on the current branch not on its upstream (*ahead) and the
+ * reverse (*behind); both 0 and *has_upstream 0 when there is no upstream.
+ */
+struct coach_error *coach_store_ahead_behind(struct coach_store *s,
+	size_t *ahead, size_t *behind, int *has_upstream);
+
+/* Whether HEAD's tree has path (a file). */
+int coach_store_head_has(struct coach_store *s, const char *path);
+
+#endif

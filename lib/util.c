@@ -1,0 +1,332 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+oom(void)
+{
+	fputs("coach: out of memory\n", stderr);
+	abort();
+}
+
+void *
+coach_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+coach_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+coach_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+coach_xstrdup(const char *s)
+{
+	return coach_xstrndup(s, strlen(s));
+}
+
+char *
+coach_xstrndup(const char *s, size_t n)
+{
+	char *p = coach_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+coach_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	char *s = coach_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void
+buf_grow(struct coach_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	b->ptr = coach_xrealloc(b->ptr, cap);
+	b->cap = cap;
+}
+
+void
+coach_buf_add(struct coach_buf *b, const void *data, size_t len)
+{
+	buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void
+coach_buf_puts(struct coach_buf *b, const char *s)
+{
+	coach_buf_add(b, s, strlen(s));
+}
+
+void
+coach_buf_putc(struct coach_buf *b, char c)
+{
+	coach_buf_add(b, &c, 1);
+}
+
+void
+coach_buf_printf(struct coach_buf *b, const char *fmt, ...)
+{
+	va_list ap, cp;
+	va_start(ap, fmt);
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n > 0) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	}
+	va_end(ap);
+}
+
+void
+coach_buf_clear(struct coach_buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+const char *
+coach_buf_str(struct coach_buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}
+
+char *
+coach_buf_detach(struct coach_buf *b)
+{
+	char *s = b->ptr ? b->ptr : coach_xstrdup("");
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void
+coach_buf_free(struct coach_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+coach_strlist_add_owned(struct coach_strlist *l, char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = coach_xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+}
+
+void
+coach_strlist_add(struct coach_strlist *l, const char *s)
+{
+	coach_strlist_add_owned(l, coach_xstrdup(s));
+}
+
+int
+coach_strlist_has(const struct coach_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+coach_strlist_sort(struct coach_strlist *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+}
+
+void
+coach_strlist_free(struct coach_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+struct coach_error *
+coach_read_file(struct coach_buf *out, const char *path, size_t max)
+{
+	struct coach_error *err = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return coach_error_errno("open", path);
+	struct stat st;
+	if (fstat(fd, &st) == -1) {
+		err = coach_error_errno("stat", path);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = coach_error_new(COACH_FAIL, "%s: not a regular file", path);
+		goto done;
+	}
+	if ((size_t)st.st_size > max) {
+		err = coach_error_new(COACH_FAIL,
+		    "%s: file is %lld bytes, more than the %zu allowed",
+		    path, (long long)st.st_size, max);
+		goto done;
+	}
+	coach_buf_clear(out);
+	coach_buf_add(out, "", 0);
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			err = coach_error_errno("read", path);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			err = coach_error_new(COACH_FAIL,
+			    "%s: file is more than the %zu bytes allowed",
+			    path, max);
+			goto done;
+		}
+		coach_buf_add(out, chunk, (size_t)n);
+	}
+done:
+	close(fd);
+	return err;
+}
+
+size_t
+coach_utf8_check(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		unsigned min;
+		if (c == 0)
+			return i;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1; min = 0x80; c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2; min = 0x800; c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3; min = 0x10000; c &= 0x07;
+		} else {
+			return i;
+		}
+		if (i + n >= len)
+			return i;
+		unsigned cp = c;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+int
+coach_line_of(const char *s, size_t off)
+{
+	int line = 1;
+	for (size_t i = 0; i < off && s[i]; i++)
+		if (s[i] == '\n')
+			line++;
+	return line;
+}
+
+struct coach_error *
+coach_mkdirs(const char *dir)
+{
+	char *p = coach_xstrdup(dir);
+	struct coach_error *err = NULL;
+	for (char *q = p + 1;; q++) {
+		if (*q != '/' && *q != '\0')
+			continue;
+		char saved = *q;
+		*q = '\0';
+		if (mkdir(p, 0777) == -1 && errno != EEXIST) {
+			err = coach_error_errno("mkdir", p);
+			break;
+		}
+		*q = saved;
+		if (saved == '\0')
+			break;
+	}
+	free(p);
+	return err;
+}
+
+char *
+coach_path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	if (la == 0)
+		return coach_xstrdup(b);
+	return coach_xasprintf("%.*s/%s", (int)la, a, b);
+}

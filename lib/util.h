@@ -1,0 +1,81 @@
+/*
+ * util.h: memory, growable strings and string lists, whole-file reads,
+ * UTF-8 checks.
+ *
+ * Allocation failure aborts the process (as git does): every other failure
+ * is returned as an error.
+ */
+#ifndef COACH_UTIL_H
+#define COACH_UTIL_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+void *coach_xmalloc(size_t n);
+void *coach_xcalloc(size_t n, size_t size);
+void *coach_xrealloc(void *p, size_t n);
+char *coach_xstrdup(const char *s);
+char *coach_xstrndup(const char *s, size_t n);
+/* A newly allocated printf-formatted string; the caller frees it. */
+char *coach_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated once anything is added. */
+struct coach_buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+};
+#define COACH_BUF_INIT { NULL, 0, 0 }
+
+void coach_buf_add(struct coach_buf *b, const void *data, size_t len);
+void coach_buf_puts(struct coach_buf *b, const char *s);
+void coach_buf_putc(struct coach_buf *b, char c);
+void coach_buf_printf(struct coach_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Empties b, keeping its memory. */
+void coach_buf_clear(struct coach_buf *b);
+/* The contents as a C string ("" when empty); still owned by b. */
+const char *coach_buf_str(struct coach_buf *b);
+/* Hands the string to the caller (who frees it) and empties b. */
+char *coach_buf_detach(struct coach_buf *b);
+void coach_buf_free(struct coach_buf *b);
+
+/* A list of owned strings. */
+struct coach_strlist {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+#define COACH_STRLIST_INIT { NULL, 0, 0 }
+
+void coach_strlist_add(struct coach_strlist *l, const char *s);
+/* Takes ownership of s. */
+void coach_strlist_add_owned(struct coach_strlist *l, char *s);
+int coach_strlist_has(const struct coach_strlist *l, const char *s);
+void coach_strlist_sort(struct coach_strlist *l);
+void coach_strlist_free(struct coach_strlist *l);
+
+/*
+ * Reads a whole file into out (NUL-terminated).  Files larger than max
+ * bytes are refused with an error naming the path and the limit.
+ */
+struct coach_error *coach_read_file(struct coach_buf *out, const char *path,
+	size_t max);
+
+/*
+ * Returns the byte offset of the first invalid UTF-8 sequence (or NUL byte)
+ * in s[0..len), or len when all of it is valid.
+ */
+size_t coach_utf8_check(const char *s, size_t len);
+
+/* 1-based line number of byte offset off in s. */
+int coach_line_of(const char *s, size_t off);
+
+/* Creates dir and its missing parents (mode 0777 & ~umask). */
+struct coach_error *coach_mkdirs(const char *dir);
+
+/* Joins a and b with one '/'; the caller frees the result. */
+char *coach_path_join(const char *a, const char *b);
+
+#endif
