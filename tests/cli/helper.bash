@@ -1,0 +1,83 @@
+# Shared by the CLI tests (bats).  Each test runs in its own scratch
+# directory with its own HOME and git identity; on failure bats keeps
+# BATS_TEST_TMPDIR when run with --no-tempdir-cleanup.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+: "${COACH:=$TOP/build/coach}"
+FM="$TOP/tests/tools/fm.py"
+
+setup_scratch() {
+	export HOME="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$HOME"
+	export GIT_CONFIG_NOSYSTEM=1
+	git config --global user.name "Ada Lovelace"
+	git config --global user.email "ada@school.example"
+	git config --global init.defaultBranch main
+	export COACH_NO_MAN=1 NO_COLOR=1 COACH_TODAY=2026-11-26
+	export EDITOR=false VISUAL=
+	unset COACH_DIR PAGER COACH_PAGER
+	cd "$BATS_TEST_TMPDIR"
+}
+
+setup() {
+	setup_scratch
+}
+
+# The binary under test; "run coach ..." captures status and output.
+coach() {
+	"$COACH" "$@"
+}
+
+# A new school repository in ./school, current directory inside it.
+new_school() {
+	"$COACH" init school --school "${1:-Test School}" >/dev/null
+	cd school
+}
+
+# A school with staff: ada (the git user, a coach), bob and cy (teachers).
+school_with_staff() {
+	new_school
+	"$COACH" staff add ada --name "Ada Lovelace" --email ada@school.example \
+		--role "Assistant head" --subject maths --phase secondary --coach >/dev/null
+	"$COACH" staff add bob --name "Bob Baker" --email bob@school.example \
+		--subject science --phase secondary >/dev/null
+	"$COACH" staff add cy --name "Cy Young" --email cy@school.example \
+		--subject english --phase primary >/dev/null
+}
+
+fail() {
+	printf '%s\n' "$@" >&2
+	return 1
+}
+
+# assert_status N: the last "run" exited with N.
+assert_status() {
+	[ "$status" -eq "$1" ] || fail "expected exit status $1, got $status" "output: $output"
+}
+
+# assert_output_has TEXT: the last "run" output contains TEXT.
+assert_output_has() {
+	[[ "$output" == *"$1"* ]] || fail "expected output to contain: $1" "output: $output"
+}
+
+assert_output_lacks() {
+	[[ "$output" != *"$1"* ]] || fail "expected output not to contain: $1" "output: $output"
+}
+
+# git agrees the repository is sound and the work tree clean.
+assert_repo_sound() {
+	git fsck --strict --no-progress >/dev/null 2>&1 || fail "git fsck --strict failed"
+	local st
+	st=$(git status --porcelain)
+	[ -z "$st" ] || fail "work tree not clean:" "$st"
+}
+
+# Number of commits on HEAD.
+commit_count() {
+	git rev-list --count HEAD
+}
+
+# yaml FILE [KEY...]: a value from FILE's front-matter, read by PyYAML, as JSON.
+yaml() {
+	python3 "$FM" "$@"
+}
