@@ -6,7 +6,8 @@
  * its lines are in the original text:
  *
  *     lead   [lead, start)    col-0 comment lines directly above the key
- *     value  [start, end)     the key's line to the end of its value's line
+ *     value  [start, end)     the key's line to the end of its value's line,
+ *                             and indented comment lines right after it
  *     trail  [end, trail_end) blank lines and other comments before the
  *                             next key's lead
  *
@@ -47,6 +48,7 @@ struct fm_entry {
 	int key_line;           /* 0 for keys set since parsing */
 	int orig;               /* the key has lines in the original text */
 	size_t lead, start, end, trail_end;
+	size_t content_end;     /* end of the value's last line with content */
 	int dash_col;           /* column of '-' of a block sequence, or -1 */
 	char *text;             /* replaces [start, end), or the new key's lines */
 	struct coach_buf added; /* lines appended after [start, end) */
@@ -1006,11 +1008,17 @@ coach_fm_render(const struct coach_fm *fm, struct coach_buf *out)
 			continue;
 		}
 		coach_buf_add(out, fm->text + e->lead, e->start - e->lead);
-		if (e->text)
+		if (e->text) {
 			coach_buf_puts(out, e->text);
-		else
-			coach_buf_add(out, fm->text + e->start, e->end - e->start);
-		coach_buf_add(out, e->added.ptr, e->added.len);
+		} else {
+			/* Appended items go after the last one, before any
+			 * comments that follow it. */
+			coach_buf_add(out, fm->text + e->start,
+			    e->content_end - e->start);
+			coach_buf_add(out, e->added.ptr, e->added.len);
+			coach_buf_add(out, fm->text + e->content_end,
+			    e->end - e->content_end);
+		}
 		coach_buf_add(out, fm->text + e->end, e->trail_end - e->end);
 	}
 	coach_buf_add(out, fm->text + fm->tail_start, fm->len - fm->tail_start);
@@ -1320,6 +1328,10 @@ yaml_failure(const struct parse *p, const yaml_parser_t *y)
 {
 	const char *problem = y->problem ? y->problem : "cannot parse YAML";
 	int line = (int)y->problem_mark.line + p->first_line;
+	/* The reader reports a byte offset, not a mark. */
+	if (y->error == YAML_READER_ERROR)
+		line = coach_line_of(p->text, y->problem_offset < p->len ?
+		    y->problem_offset : p->len) + p->first_line - 1;
 	if (y->context)
 		return coach_error_new(COACH_FAIL, "%s:%d: %s (%s on line %d); "
 		    "check the indentation, the ':' after each key and the "
@@ -1412,6 +1424,16 @@ comments_above(const char *t, size_t off, size_t lower)
 	return off;
 }
 
+/* Whether the line at off is an indented comment. */
+static int
+indented_comment(const char *t, size_t len, size_t off)
+{
+	size_t i = off;
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	return i > off && i < len && t[i] == '#';
+}
+
 /* Works out each top-level key's lines (see the top of this file). */
 static void
 compute_spans(struct parse *p)
@@ -1430,7 +1452,10 @@ compute_spans(struct parse *p)
 			return;
 		}
 		e->lead = comments_above(t, e->start, prev_end);
-		e->end = line_after(t, fm->len, p->value_end[i]);
+		e->content_end = line_after(t, fm->len, p->value_end[i]);
+		e->end = e->content_end;
+		while (e->end < fm->len && indented_comment(t, fm->len, e->end))
+			e->end = line_after(t, fm->len, e->end + 1);
 		if (i > 0)
 			fm->e[i - 1].trail_end = e->lead;
 		prev_end = e->end;

@@ -154,6 +154,12 @@ read_bounded(struct coach_buf *out, const char *fspath, const char *display,
 		    "record must be a plain file", display);
 		goto done;
 	}
+	if ((size_t)st.st_size > max) {
+		err = coach_error_new(COACH_FAIL, "%s: the file is %lld bytes, "
+		    "more than the %zu allowed; keep large files as evidence and "
+		    "link them", display, (long long)st.st_size, max);
+		goto done;
+	}
 	coach_buf_add(out, "", 0);
 	for (;;) {
 		char chunk[65536];
