@@ -671,13 +671,37 @@ dir_of(const char *path)
 		coach_xstrndup(path, (size_t)(slash - path));
 }
 
+/* Notes that path's directory changed (an entry added, replaced or
+ * removed); sync_dirs() fsyncs each such directory once. */
+static void
+dirty_dir(struct coach_strlist *dirty, const char *path)
+{
+	char *dir = dir_of(path);
+	if (dirty->n > 0 && strcmp(dirty->v[dirty->n - 1], dir) == 0)
+		free(dir);
+	else
+		coach_strlist_add_owned(dirty, dir);
+}
+
+static struct coach_error *
+sync_dirs(struct coach_strlist *dirty)
+{
+	struct coach_error *err = NULL;
+	coach_strlist_sort(dirty);
+	for (size_t i = 0; i < dirty->n && err == NULL; i++)
+		if (i == 0 || strcmp(dirty->v[i], dirty->v[i - 1]) != 0)
+			err = fsync_dir(dirty->v[i]);
+	return err;
+}
+
 /*
  * Creates the missing directories on the way to the file rel below root,
- * adding each one created to made (outermost first) and fsyncing its
- * parent so the new entry survives a crash.
+ * adding each one created to made (outermost first) and its parent to
+ * dirty.
  */
 static struct coach_error *
-make_parents(const char *root, const char *rel, struct coach_strlist *made)
+make_parents(const char *root, const char *rel, struct coach_strlist *made,
+	struct coach_strlist *dirty)
 {
 	struct coach_error *err = NULL;
 	char *full = coach_path_join(root, rel);
@@ -687,9 +711,7 @@ make_parents(const char *root, const char *rel, struct coach_strlist *made)
 		*q = '\0';
 		if (mkdir(full, 0777) == 0) {
 			coach_strlist_add(made, full);
-			char *parent = dir_of(full);
-			err = fsync_dir(parent);
-			free(parent);
+			dirty_dir(dirty, full);
 		} else if (errno != EEXIST) {
 			err = coach_error_errno("cannot create directory", full);
 		}
@@ -710,9 +732,10 @@ default_mode(void)
 }
 
 /* Writes data to path through a fsynced temporary file in the same
- * directory renamed over it, then fsyncs the directory. */
+ * directory renamed over it. */
 static struct coach_error *
-write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+	struct coach_strlist *dirty)
 {
 	struct coach_error *err = NULL;
 	char *dir = dir_of(path);
@@ -749,7 +772,7 @@ write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 		err = coach_error_errno("cannot write", path);
 		goto done;
 	}
-	err = fsync_dir(dir);
+	dirty_dir(dirty, path);
 done:
 	if (fd != -1)
 		close(fd);
@@ -761,17 +784,15 @@ done:
 }
 
 static struct coach_error *
-remove_file(const char *path)
+remove_file(const char *path, struct coach_strlist *dirty)
 {
 	if (unlink(path) == -1) {
 		if (errno == ENOENT)
 			return NULL;
 		return coach_error_errno("cannot remove", path);
 	}
-	char *dir = dir_of(path);
-	struct coach_error *err = fsync_dir(dir);
-	free(dir);
-	return err;
+	dirty_dir(dirty, path);
+	return NULL;
 }
 
 /* Remembers what path holds now, so that a failed commit can put it back. */
@@ -793,19 +814,20 @@ save_file(struct saved *sv, const char *path)
 }
 
 static void
-restore_file(struct saved *sv, const char *root, const char *rel)
+restore_file(struct saved *sv, const char *root, const char *rel,
+	struct coach_strlist *dirty)
 {
 	char *path = coach_path_join(root, rel);
 	struct coach_error *err;
 	if (sv->existed) {
 		struct coach_strlist made = COACH_STRLIST_INIT;
-		err = make_parents(root, rel, &made);
+		err = make_parents(root, rel, &made, dirty);
 		if (err == NULL)
 			err = write_atomic(path, sv->content.ptr,
-				sv->content.len, sv->mode);
+				sv->content.len, sv->mode, dirty);
 		coach_strlist_free(&made);
 	} else {
-		err = remove_file(path);
+		err = remove_file(path, dirty);
 	}
 	/* Best effort: the commit's own error is what gets reported. */
 	coach_error_free(err);
@@ -1081,146 +1103,181 @@ done:
 	return err;
 }
 
-/* Rewrites only the staged paths' index entries. */
-static struct coach_error *
-update_index(struct coach_txn *t, struct head *h)
-{
-	git_index *idx = NULL;
-	struct coach_error *err = NULL;
-	char *lock = git_file(t->s->repo, "index.lock", 0);
+/* Everything one commit touches, for the steps and the rollback. */
+struct commit {
+	struct coach_txn *t;
+	struct head h;
+	git_index *idx;
+	git_oid tree_id, commit_id;
+	struct saved *saved;		/* per staged path */
+	struct coach_strlist made;	/* directories created */
+	struct coach_strlist dirty;	/* directories to fsync */
+	int files_written, moved;
+};
 
-	if (git_repository_index(&idx, t->s->repo) < 0 ||
-	    git_index_read(idx, 0) < 0) {
-		err = git_fail("reading the index");
+/*
+ * Loads the index before any file is written, refusing when git's
+ * index.lock is there: the index is written after the branch moved, and
+ * a lock found only then would leave the commit half done.
+ */
+static struct coach_error *
+load_index(struct commit *c)
+{
+	git_repository *repo = c->t->s->repo;
+	char *lock = git_file(repo, "index.lock", 0);
+	struct coach_error *err = NULL;
+
+	if (access(lock, F_OK) == 0) {
+		err = locked_error(lock);
 		goto done;
 	}
+	if (git_repository_index(&c->idx, repo) < 0 ||
+	    git_index_read(c->idx, 0) < 0)
+		err = git_fail("reading the index");
+done:
+	free(lock);
+	return err;
+}
+
+/* Rewrites only the staged paths' index entries. */
+static struct coach_error *
+update_index(struct commit *c)
+{
+	struct coach_txn *t = c->t;
+	struct coach_error *err = NULL;
+	int rc;
+
 	for (size_t i = 0; i < t->n && err == NULL; i++) {
 		struct staged *e = &t->v[i];
 		int present;
 		if (e->remove) {
-			if (git_index_remove_bypath(idx, e->path) < 0)
+			if (git_index_remove_bypath(c->idx, e->path) < 0)
 				err = git_fail(e->path);
 		} else {
-			err = index_put(idx, t->s->root, e,
-				tree_mode(h->tree, e->path, &present));
+			err = index_put(c->idx, t->s->root, e,
+				tree_mode(c->h.tree, e->path, &present));
 		}
 	}
-	if (err == NULL) {
-		int rc = git_index_write(idx);
-		if (rc == GIT_ELOCKED)
-			err = locked_error(lock);
-		else if (rc < 0)
-			err = git_fail("writing the index");
-	}
 	if (err != NULL)
-		git_index_read(idx, 1);	/* drop the in-memory changes */
-done:
-	git_index_free(idx);
-	free(lock);
-	return err;
-}
-
-/* Refuses early when git's index or branch is locked, before any file is
- * written. */
-static struct coach_error *
-check_git_locks(struct coach_txn *t)
-{
-	char *lock = git_file(t->s->repo, "index.lock", 0);
-	struct coach_error *err = NULL;
-	if (access(lock, F_OK) == 0)
+		return err;
+	rc = git_index_write(c->idx);
+	if (rc == GIT_ELOCKED) {
+		char *lock = git_file(t->s->repo, "index.lock", 0);
 		err = locked_error(lock);
-	free(lock);
+		free(lock);
+	} else if (rc < 0) {
+		err = git_fail("writing the index");
+	}
 	return err;
 }
 
-/* Writes the staged files, remembering in saved[] what was there. */
+/* Writes the staged files, remembering in saved[] what was there, and
+ * makes the changed directories durable. */
 static struct coach_error *
-write_files(struct coach_txn *t, struct saved *saved,
-	struct coach_strlist *made)
+write_files(struct commit *c)
 {
+	struct coach_txn *t = c->t;
 	const char *root = t->s->root;
 	mode_t mode = default_mode();
 	struct coach_error *err = NULL;
 
+	c->files_written = 1;
 	for (size_t i = 0; i < t->n && err == NULL; i++) {
 		struct staged *e = &t->v[i];
+		struct saved *sv = &c->saved[i];
 		char *path = coach_path_join(root, e->path);
-		err = save_file(&saved[i], path);
-		if (err == NULL && e->remove) {
-			saved[i].touched = 1;
-			err = remove_file(path);
-		} else if (err == NULL) {
-			err = make_parents(root, e->path, made);
-			saved[i].touched = 1;
-			if (err == NULL)
+		err = save_file(sv, path);
+		if (err == NULL) {
+			sv->touched = 1;
+			if (e->remove)
+				err = remove_file(path, &c->dirty);
+			else if ((err = make_parents(root, e->path, &c->made,
+			    &c->dirty)) == NULL)
 				err = write_atomic(path, e->data, e->len,
-					saved[i].existed ? saved[i].mode : mode);
+					sv->existed ? sv->mode : mode,
+					&c->dirty);
 		}
 		free(path);
 	}
+	if (err == NULL)
+		err = sync_dirs(&c->dirty);
 	return err;
 }
 
+/* Puts every touched file back and removes the directories made. */
 static void
-restore_files(struct coach_txn *t, struct saved *saved,
-	struct coach_strlist *made)
+restore_files(struct commit *c)
 {
+	struct coach_txn *t = c->t;
+	struct coach_strlist dirty = COACH_STRLIST_INIT;
 	for (size_t i = t->n; i-- > 0;)
-		if (saved[i].touched)
-			restore_file(&saved[i], t->s->root, t->v[i].path);
+		if (c->saved[i].touched)
+			restore_file(&c->saved[i], t->s->root, t->v[i].path,
+				&dirty);
 	/* Innermost first; rmdir fails on anything not empty. */
-	for (size_t i = made->n; i-- > 0;)
-		rmdir(made->v[i]);
+	for (size_t i = c->made.n; i-- > 0;)
+		if (rmdir(c->made.v[i]) == 0)
+			dirty_dir(&dirty, c->made.v[i]);
+	coach_error_free(sync_dirs(&dirty));
+	coach_strlist_free(&dirty);
+}
+
+static struct coach_error *
+commit_steps(struct commit *c, const char *message)
+{
+	struct coach_txn *t = c->t;
+	struct coach_error *err;
+
+	if (t->bad != NULL) {
+		err = t->bad;
+		t->bad = NULL;
+		return err;
+	}
+	if (t->n == 0)
+		return coach_error_new(COACH_FAIL, "nothing to commit");
+	/* Objects first: they change nothing anyone can see. */
+	if ((err = read_head(&c->h, t->s->repo)) != NULL ||
+	    (err = build_tree(&c->tree_id, t, &c->h)) != NULL ||
+	    (err = make_commit(&c->commit_id, t, &c->h, &c->tree_id,
+	    message)) != NULL ||
+	    (err = load_index(c)) != NULL ||
+	    (err = write_files(c)) != NULL ||
+	    (err = move_branch(t, &c->h, &c->commit_id, message)) != NULL)
+		return err;
+	c->moved = 1;
+	if ((err = update_index(c)) != NULL)
+		return err;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].remove)
+			prune_dirs(t->s->root, t->v[i].path);
+	return NULL;
 }
 
 struct coach_error *
 coach_txn_commit(struct coach_txn *t, const char *message, char *oid_out)
 {
-	struct coach_error *err = NULL;
-	struct head h;
-	struct saved *saved = coach_xcalloc(t->n ? t->n : 1, sizeof(*saved));
-	struct coach_strlist made = COACH_STRLIST_INIT;
-	git_oid tree_id, commit_id;
-	int files_written = 0, moved = 0;
+	struct coach_error *err;
+	struct commit c;
 
-	memset(&h, 0, sizeof(h));
-	if (t->bad != NULL) {
-		err = t->bad;
-		t->bad = NULL;
-		goto done;
-	}
-	if (t->n == 0) {
-		err = coach_error_new(COACH_FAIL, "nothing to commit");
-		goto done;
-	}
-	if ((err = read_head(&h, t->s->repo)) != NULL ||
-	    (err = build_tree(&tree_id, t, &h)) != NULL ||
-	    (err = make_commit(&commit_id, t, &h, &tree_id, message)) != NULL ||
-	    (err = check_git_locks(t)) != NULL)
-		goto done;
-	files_written = 1;
-	if ((err = write_files(t, saved, &made)) != NULL)
-		goto done;
-	if ((err = move_branch(t, &h, &commit_id, message)) != NULL)
-		goto done;
-	moved = 1;
-	if ((err = update_index(t, &h)) != NULL)
-		goto done;
+	memset(&c, 0, sizeof(c));
+	c.t = t;
+	c.saved = coach_xcalloc(t->n ? t->n : 1, sizeof(*c.saved));
+	err = commit_steps(&c, message);
+	if (err != NULL && c.moved)
+		unmove_branch(t, &c.h, &c.commit_id);
+	if (err != NULL && c.files_written)
+		restore_files(&c);
+	if (err != NULL && c.idx != NULL)
+		git_index_read(c.idx, 1);	/* drop in-memory changes */
+	if (err == NULL && oid_out != NULL)
+		git_oid_tostr(oid_out, GIT_OID_HEXSZ + 1, &c.commit_id);
 	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].remove)
-			prune_dirs(t->s->root, t->v[i].path);
-	if (oid_out != NULL)
-		git_oid_tostr(oid_out, GIT_OID_HEXSZ + 1, &commit_id);
-done:
-	if (err != NULL && moved)
-		unmove_branch(t, &h, &commit_id);
-	if (err != NULL && files_written)
-		restore_files(t, saved, &made);
-	for (size_t i = 0; i < t->n; i++)
-		coach_buf_free(&saved[i].content);
-	free(saved);
-	coach_strlist_free(&made);
-	head_free(&h);
+		coach_buf_free(&c.saved[i].content);
+	free(c.saved);
+	coach_strlist_free(&c.made);
+	coach_strlist_free(&c.dirty);
+	git_index_free(c.idx);
+	head_free(&c.h);
 	coach_txn_abort(t);
 	return err;
 }

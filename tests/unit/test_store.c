@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -509,6 +510,78 @@ test_stale_ref_lock_unborn(void **state)
 	free(dir);
 }
 
+/*
+ * The index write fails after the branch moved (a file size limit lets
+ * the small files and objects through but not the index, whose entries
+ * carry long paths): the branch must go back and the files too.
+ */
+static void
+test_index_write_fails_late(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	char longdir[201];
+	memset(longdir, 'd', 200);
+	longdir[200] = '\0';
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	for (int i = 0; i < 8; i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/f%d.md", longdir, i);
+		coach_txn_write(t, path, "x\n", 2);
+	}
+	check_ok(coach_txn_commit(t, "many long paths", NULL));
+	coach_store_close(s);
+	char *before = head_of(dir);
+	char *index_before = sh_ok("sha1sum < %s/.git/index", dir);
+
+	pid_t pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		struct rlimit rl = { 1000, 1000 };
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0 ||
+		    coach_store_open(&s, dir, NULL) != NULL ||
+		    coach_store_begin(&t, s) != NULL)
+			_exit(2);
+		coach_txn_write(t, "coach.yml", "school: Changed\n", 16);
+		coach_txn_write(t, "brand/new.md", "new\n", 4);
+		coach_txn_remove(t, "d/gone.md");
+		struct coach_error *err = coach_txn_commit(t, "too big", NULL);
+		int ok = err != NULL && strstr(coach_error_msg(err), "index");
+		if (err != NULL)
+			fprintf(stderr, "%s\n", coach_error_msg(err));
+		coach_error_free(err);
+		coach_store_close(s);
+		_exit(ok ? 0 : 1);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	char *index_after = sh_ok("sha1sum < %s/.git/index", dir);
+	assert_string_equal(index_before, index_after);
+	char *yml = sh_ok("cat %s/coach.yml", dir);
+	assert_string_equal(yml, "school: Test\n");
+	char *ls = sh_ok("ls -A %s", dir);
+	char *want = coach_xasprintf(".git\ncoach.yml\n%s\n", longdir);
+	assert_string_equal(ls, want);
+	check_clean(dir);
+	check_fsck(dir);
+	free(want);
+	free(ls);
+	free(yml);
+	free(index_after);
+	free(after);
+	free(index_before);
+	free(before);
+	free(dir);
+}
+
 static void
 writer(const char *dir, int who, int n)
 {
@@ -981,6 +1054,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stale_ref_lock, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_stale_ref_lock_unborn,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_write_fails_late,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup,
 			teardown),
