@@ -654,7 +654,7 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 	size_t n = 0, added = 0, updated = 0;
 	struct coach_txn *txn = NULL;
 	struct coach_buf report = COACH_BUF_INIT, detail = COACH_BUF_INIT;
-	char *msg = NULL;
+	char *msg = NULL, *path;
 	struct coach_error *err;
 	int c;
 
@@ -665,7 +665,14 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return coach_usage(ctx, "framework import needs one PATH: a "
 		    "folder of <id>.md files or one .md file");
-	if ((err = sources_load(argv[optind], &src, &n)))
+	/* Like git -C: a relative PATH is taken from that directory. */
+	if (ctx->dir && argv[optind][0] != '/')
+		path = coach_path_join(ctx->dir, argv[optind]);
+	else
+		path = coach_xstrdup(argv[optind]);
+	err = sources_load(path, &src, &n);
+	free(path);
+	if (err)
 		return err;
 	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
 		goto done;
