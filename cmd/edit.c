@@ -350,11 +350,11 @@ edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct edit ed = { .repo = ctx->repo };
 	char *relpath = NULL, *abs = NULL;
-	int c, done = 0;
+	int done = 0;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
+	if (getopt_long(argc, argv, ":", opts, NULL) != -1)
 		return coach_usage(ctx, "unknown option '%s'", argv[optind - 1]);
 	if (argc - optind != 1)
 		return coach_usage(ctx, argc == optind ? "which record? give "
