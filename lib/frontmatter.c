@@ -7,19 +7,23 @@
  *
  *     lead   [lead, start)    col-0 comment lines directly above the key
  *     value  [start, end)     the key's line to the end of its value's
- *                             line, and indented comment lines after it
- *     trail  [end, trail_end) blank lines and other comments before the
- *                             next key's lead
+ *                             line, then indented comment lines (and
+ *                             blank lines among them)
+ *     trail  [end, trail_end) blank lines and column-0 comments before
+ *                             the next key's lead
  *
  * plus a head before the first key and a tail after the last value.
  * coach_fm_set() replaces only the value lines, coach_fm_remove() drops lead,
  * value and trail, coach_fm_append() adds lines after the value, and every
- * other byte is rendered as it was read.
+ * other byte is rendered as it was read.  So what follows new lines is only
+ * blank lines, column-0 comments or the next key, none of which can be read
+ * as part of a new block scalar (an indented comment after a blank line
+ * would be).
  *
- * What follows new lines is thus only blank lines, comments at column 0 or
- * the next key: none of them can be taken as part of a new block scalar,
- * which an indented comment after a blank line would be.  Values are written by our own
- * emitter: libyaml's emitter does no type resolution (PITFALLS.md).
+ * Values are written by our own emitter: libyaml's emitter does no type
+ * resolution (PITFALLS.md).  A flow or indented root mapping, or a
+ * top-level explicit key, cannot be edited line by line: once changed,
+ * such a document is written out afresh (its comments are lost).
  */
 #include "frontmatter.h"
 
@@ -404,13 +408,17 @@ put_double_quoted(struct coach_buf *b, const char *str)
 	coach_buf_putc(b, '"');
 }
 
+static char *utf8_clean(const char *s);
+
 void
-coach_yaml_scalar(struct coach_buf *out, const char *s)
+coach_yaml_scalar(struct coach_buf *out, const char *str)
 {
+	char *s = utf8_clean(str);
 	if (plain_ok(s))
 		coach_buf_puts(out, s);
 	else
 		put_double_quoted(out, s);
+	free(s);
 }
 
 /*
@@ -930,14 +938,16 @@ coach_fm_set(struct coach_fm *fm, const char *key, struct coach_fmv *v)
 	struct coach_fm_node *node = v ? fmv_take(v) :
 	    node_new(COACH_FM_NULL, "");
 	node_clear_lines(node);
-	struct fm_entry *e = entry_find(fm, key);
+	char *k = utf8_clean(key);
+	struct fm_entry *e = entry_find(fm, k);
 	if (e == NULL)
-		e = entry_add(fm, key);
+		e = entry_add(fm, k);
 	node_free(e->value);
 	e->value = node;
 	e->key_line = 0;
 	free(e->text);
-	e->text = emit_entry(key, node);
+	e->text = emit_entry(k, node);
+	free(k);
 	coach_buf_free(&e->added);
 	e->dash_col = -1;
 	fm->dirty = 1;

@@ -1215,6 +1215,15 @@ test_emit_plain_and_numbers(void **state)
 	coach_fm_set(fm, "e", coach_fmv_str("bad\xff\xfe" "end"));
 	assert_string_equal(coach_fm_str(fm, "e"),
 	    "bad\xef\xbf\xbd\xef\xbf\xbd" "end");
+	coach_fm_set(fm, "k\xc3", coach_fmv_str("v"));
+	assert_string_equal(coach_fm_key_at(fm, 5), "k\xef\xbf\xbd");
+	struct coach_buf sb = COACH_BUF_INIT;
+	coach_yaml_scalar(&sb, "x\xe2\x80");
+	assert_string_equal(coach_buf_str(&sb), "x\xef\xbf\xbd\xef\xbf\xbd");
+	coach_buf_free(&sb);
+	out = render(fm);
+	assert_int_equal(coach_utf8_check(out, strlen(out)), strlen(out));
+	free(out);
 	coach_fm_free(fm);
 }
 
