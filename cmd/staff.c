@@ -16,6 +16,8 @@
 #include "../lib/ids.h"
 #include "../lib/json.h"
 
+static void put_clean(struct coach_buf *out, const char *s);
+
 /* Turns getopt_long's complaint (opterr is off) into a usage error. */
 static struct coach_error *
 bad_option(const struct coach_ctx *ctx, int c, char **argv)
@@ -242,8 +244,12 @@ staff_add(struct coach_ctx *ctx, int argc, char **argv)
 	msg = coach_xasprintf("staff add: %s", a.handle);
 	err = coach_txn_commit(txn, msg, NULL);
 	txn = NULL;
-	if (err == NULL)
-		printf("Added %s (%s) in %s\n", a.handle, a.name, path);
+	if (err == NULL) {
+		coach_buf_clear(&text);
+		put_clean(&text, a.name);
+		printf("Added %s (%s) in %s\n", a.handle, coach_buf_str(&text),
+		    path);
+	}
 done:
 	if (txn)
 		coach_txn_abort(txn);

@@ -114,8 +114,9 @@ refused() {
 	refused 2 "HANDLE" staff add --name Bob
 	refused 2 "one HANDLE" staff add bob Baker --name Bob
 	refused 2 "unknown subcommand 'remove'" staff remove bob
-	run coach staff add bob --name Bob
+	run coach staff add bob
 	assert_output_has "usage: coach staff add HANDLE --name NAME"
+	assert_output_has "coach staff show HANDLE [--format json]"
 }
 
 @test "staff add refuses control characters and invalid UTF-8" {
