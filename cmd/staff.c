@@ -158,13 +158,13 @@ staff_add_parse(struct coach_ctx *ctx, int argc, char **argv,
 		}
 	}
 	if (optind == argc)
-		return coach_usage(ctx, "staff add needs a HANDLE");
+		return coach_usage(ctx, "add needs a HANDLE");
 	if (argc - optind > 1)
-		return coach_usage(ctx, "staff add takes one HANDLE, not also "
+		return coach_usage(ctx, "add takes one HANDLE, not also "
 		    "'%s'; quote a name with spaces", argv[optind + 1]);
 	a->handle = argv[optind];
 	if (a->name == NULL)
-		return coach_usage(ctx, "staff add needs --name NAME (the "
+		return coach_usage(ctx, "add needs --name NAME (the "
 		    "person's full name)");
 	if ((err = coach_handle_check("handle", a->handle)))
 		return err;
@@ -514,7 +514,7 @@ list_parse(struct coach_ctx *ctx, int argc, char **argv, const char *form,
 			return err;
 	}
 	if (form == NULL && optind < argc)
-		return coach_usage(ctx, "staff list takes no arguments, not "
+		return coach_usage(ctx, "list takes no arguments, not "
 		    "'%s'", argv[optind]);
 	if (form && argc - optind != 1)
 		return coach_usage(ctx, "%s", form);
@@ -831,7 +831,7 @@ staff_show(struct coach_ctx *ctx, int argc, char **argv)
 	int json = 0;
 	struct coach_error *err;
 
-	if ((err = list_parse(ctx, argc, argv, "staff show needs one HANDLE",
+	if ((err = list_parse(ctx, argc, argv, "show needs one HANDLE",
 	    &json)))
 		return err;
 	const char *handle = argv[optind];
