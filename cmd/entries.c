@@ -21,6 +21,8 @@
 /* A kind is at most "observation" long. */
 #define KIND_WIDTH 11
 #define JSON_FIRST_LINE_MAX 200
+/* A first line is a paragraph at most; this only bounds it. */
+#define UNCUT_MAX 4096
 
 struct entries_args {
 	const char *coachee;
@@ -259,7 +261,9 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 			    coach_sgr_red(ctx), coach_sgr_reset(ctx));
 			used += 10;
 		}
-		size_t room = (size_t)cols > used + 10 ? (size_t)cols - used : 10;
+		/* Not a terminal: whole first lines, for grep and friends. */
+		size_t room = cols == 0 ? UNCUT_MAX :
+		    (size_t)cols > used + 10 ? (size_t)cols - used : 10;
 		char *first = coach_md_first_line(body, strlen(body), room);
 		if (*first)
 			coach_term_safe(&out, first);

@@ -100,7 +100,7 @@ calls() {
 	esac
 	END
 	snapshot
-	EDITOR=mark run coach edit g1a2b3c
+	EDITOR=mark run --separate-stderr coach edit g1a2b3c
 	assert_status 0
 	[ "$output" = "no changes" ]
 	[ "$(cat "$HOME/pointed")" = "status: bogus" ] || fail "pointed at: $(cat "$HOME/pointed")" "$(cat "$HOME/seen-2")"
