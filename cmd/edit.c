@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/check.h"
 #include "../lib/record.h"
@@ -354,8 +355,9 @@ edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	if (getopt_long(argc, argv, ":", opts, NULL) != -1)
-		return coach_usage(ctx, "unknown option '%s'", argv[optind - 1]);
+	int c = getopt_long(argc, argv, ":", opts, NULL);
+	if (c != -1)
+		return coach_opt_error(ctx, c, argv);
 	if (argc - optind != 1)
 		return coach_usage(ctx, argc == optind ? "which record? give "
 		    "an id or a path" : "give one record");

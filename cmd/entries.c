@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/date.h"
 #include "../lib/ids.h"
@@ -79,12 +80,8 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv,
 			if ((err = coach_format_arg(ctx, optarg, &a->json)))
 				return err;
 			break;
-		case ':':
-			return coach_usage(ctx, "option '%s' needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -247,14 +244,14 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 		coach_buf_puts(&out, coach_sgr_blue(ctx));
 		size_t start = out.len;
 		coach_term_safe(&out, str_or(rec, "kind", "?"));
-		size_t klen = out.len - start;
+		size_t klen = coach_text_width(out.ptr + start);
 		coach_buf_printf(&out, "%s%*s  %s", coach_sgr_reset(ctx),
 		    klen < KIND_WIDTH ? (int)(KIND_WIDTH - klen) : 0, "",
 		    coach_sgr_yellow(ctx));
 		start = out.len;
 		coach_term_safe(&out, str_or(rec, "id", "?"));
 		size_t used = 10 + 2 + (klen > KIND_WIDTH ? klen : KIND_WIDTH) +
-		    2 + (out.len - start) + 2;
+		    2 + coach_text_width(out.ptr + start) + 2;
 		coach_buf_printf(&out, "%s  ", coach_sgr_reset(ctx));
 		if (priv) {
 			coach_buf_printf(&out, "%s(private)%s ",

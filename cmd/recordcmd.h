@@ -35,10 +35,4 @@ void coach_text_normalise(struct coach_buf *b);
  * that a record's values cannot drive the terminal (show.c). */
 void coach_term_safe(struct coach_buf *out, const char *s);
 
-/* The front-matter as a JSON object, values typed as YAML readers type
- * them (show.c). */
-struct coach_json;
-struct coach_fm;
-void coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm);
-
 #endif

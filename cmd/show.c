@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/json.h"
 #include "../lib/markdown.h"
@@ -267,49 +268,16 @@ show_html(const struct coach_record *rec, const char *relpath)
 	return err;
 }
 
-/* A value as other YAML readers type it: null, bool, number or string. */
+/* The front-matter as a JSON object, values typed as YAML readers type
+ * them. */
 static void
-json_value(struct coach_json *j, const struct coach_fm_node *n)
-{
-	int b;
-	double d;
-	switch (coach_fm_node_type(n)) {
-	case COACH_FM_NULL:
-		coach_json_null(j);
-		break;
-	case COACH_FM_SCALAR:
-		if (coach_fm_node_bool(n, &b) == 0)
-			coach_json_bool(j, b);
-		else if (coach_fm_node_number(n, &d) == 0)
-			coach_json_num(j, d);
-		else
-			coach_json_str(j, coach_fm_node_str(n));
-		break;
-	case COACH_FM_SEQ:
-		coach_json_arr_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++)
-			json_value(j, coach_fm_node_item(n, i));
-		coach_json_arr_end(j);
-		break;
-	case COACH_FM_MAP:
-		coach_json_obj_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-			coach_json_key(j, coach_fm_node_key(n, i));
-			json_value(j, coach_fm_node_item(n, i));
-		}
-		coach_json_obj_end(j);
-		break;
-	}
-}
-
-void
-coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm)
+json_front_matter(struct coach_json *j, const struct coach_fm *fm)
 {
 	coach_json_obj_begin(j);
 	for (size_t i = 0; i < coach_fm_count(fm); i++) {
 		const char *key = coach_fm_key_at(fm, i);
 		coach_json_key(j, key);
-		json_value(j, coach_fm_get(fm, key));
+		coach_json_fm_node(j, coach_fm_get(fm, key));
 	}
 	coach_json_obj_end(j);
 }
@@ -327,7 +295,7 @@ show_json(const struct coach_record *rec, const char *relpath)
 	coach_json_str(&j, coach_kind_name(coach_path_kind(relpath, NULL,
 	    NULL)));
 	coach_json_key(&j, "front_matter");
-	coach_json_front_matter(&j, coach_record_fm_const(rec));
+	json_front_matter(&j, coach_record_fm_const(rec));
 	coach_json_key(&j, "body");
 	coach_json_str(&j, coach_record_body(rec));
 	coach_json_obj_end(&j);
@@ -377,12 +345,8 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv, enum show_mode *mode)
 				modes++;
 			}
 			break;
-		case ':':
-			return coach_usage(ctx, "option '%s' needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (modes > 1)
