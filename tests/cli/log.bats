@@ -557,3 +557,24 @@ setup() {
 	assert_status 0
 	[[ "$output" =~ logged\ meeting\ e[0-9a-f]{6}\ for\ bob ]] || fail "$output"
 }
+
+@test "log warns about grading language but writes the entry" {
+	run --separate-stderr coach log bob --kind observation -m "An outstanding lesson."
+	assert_status 0
+	[[ "$output" =~ ^e[0-9a-f]{6}$ ]] || fail "stdout: $output"
+	f=$(entry_file "$output")
+	[[ "$stderr" == "coach: warning: $f:"*"outstanding"* ]] || fail "stderr: $stderr"
+	assert_repo_sound
+}
+
+@test "log writes nothing on stderr for a clean entry" {
+	make_goal bob g1a2b3c
+	make_cycle bob c0ffee1 g1a2b3c
+	echo x >../pic.jpg
+	run --separate-stderr coach log bob --kind observation --cycle c0ff --evidence ../pic.jpg \
+		--evidence https://v.example/1 --private -m "Pupils waited three seconds."
+	assert_status 0
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	run coach check
+	assert_status 0
+}

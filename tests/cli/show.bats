@@ -230,3 +230,25 @@ measurements  date: 2026-10-01, value: 9
 	run coach show --format
 	assert_status 2
 }
+
+@test "show coach.yml lists the school's settings" {
+	run coach show coach.yml
+	assert_status 0
+	[ "$(echo "$output" | head -1)" = "settings coach.yml  Test School" ]
+	assert_output_has $'\nschool'
+	run coach show coach.yml --format json
+	assert_status 0
+	[ "$(python3 -c 'import json,sys; v=json.loads(sys.argv[1]); print(v["kind"], v["front_matter"]["school"], repr(v["body"]))' "$output")" = "settings Test School ''" ]
+}
+
+@test "show refuses an evidence file but --raw prints it" {
+	mkdir -p coaching/bob/evidence
+	printf 'scan\n' >coaching/bob/evidence/scan.txt
+	run coach show coaching/bob/evidence/scan.txt
+	assert_status 1
+	assert_output_has "coach: coaching/bob/evidence/scan.txt is not a record"
+	assert_output_has "--raw"
+	run coach show --raw coaching/bob/evidence/scan.txt
+	assert_status 0
+	[ "$output" = scan ]
+}
