@@ -156,6 +156,7 @@ setup() {
 	assert_status 0
 	f=$(entry_file "$output")
 	[ "$(yaml "$f" hours)" = 1.5 ]
+	[ "$(yaml "$f" | python3 -c 'import json,sys; print(list(json.load(sys.stdin)))')" = "['id', 'date', 'kind', 'author', 'hours']" ]
 	run coach log --kind cpd --hours 3 -m "Reading group."
 	assert_status 0
 	[ "$(yaml "$(entry_file "$output")" hours)" = 3 ]
