@@ -116,10 +116,11 @@ scratch_repo() {
 }
 
 @test "every sub-command and option of the usage lines is in the command's page" {
-	local c line verb opt page synopsis
+	local c line verb opt page synopsis options
 	for c in $(commands); do
 		page="$MAN/coach-$c.1.scd"
 		synopsis=$(man_section "$page" SYNOPSIS)
+		options=$(man_section "$page" OPTIONS)
 		while IFS= read -r line; do
 			verb=$(verb_of "$line")
 			if [ -n "$verb" ]; then
@@ -127,8 +128,11 @@ scratch_repo() {
 					fail "$page: SYNOPSIS lacks *coach $c $verb*"
 			fi
 			for opt in $(options_in <<<"$line"); do
-				grep -qF -- "*$opt*" "$page" ||
-					fail "$page: no *$opt* (usage: coach $c $line)"
+				grep -qF -- "*$opt*" <<<"$synopsis" ||
+					fail "$page: SYNOPSIS lacks *$opt* (usage: coach $c $line)"
+				# Defined in OPTIONS: "*--opt* ..." or "*-m* x, *--opt* x".
+				grep -qE -- "^(\*-[^*]*\*[^,]*, )?\*$opt\*" <<<"$options" ||
+					fail "$page: OPTIONS does not describe *$opt*"
 			done
 		done < <(usage_of "$c")
 	done
@@ -153,7 +157,8 @@ scratch_repo() {
 				words+=("$verb")
 			fi
 			for opt in $(options_in <<<"$line"); do
-				prefix=${opt:0:2}
+				prefix=--
+				[[ $opt == --* ]] || prefix=-
 				complete_bash "${words[@]}" "$prefix" | grep -qx -- "$opt" ||
 					fail "bash: '${words[*]} $prefix<TAB>' does not offer $opt" \
 						"(usage: coach $c $line)"
@@ -269,7 +274,7 @@ scratch_repo() {
 	local c opt
 	for c in $(commands); do
 		for opt in $(usage_of "$c" | options_in); do
-			grep -qE -- "(^|['{,(])$opt([[,}+=]|\$)" "$COMP/_coach" ||
+			grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$COMP/_coach" ||
 				fail "_coach: no $opt (coach $c)"
 		done
 	done
@@ -306,15 +311,17 @@ scratch_repo() {
 		fish -c "source '$COMP/coach.fish'; complete -C '$1'" | cut -f1
 	}
 	same_set "$(commands)" "$(fishc 'coach ')"
-	local c line verb opt words
+	local c line verb opt words prefix
 	for c in $(commands); do
 		while IFS= read -r line; do
 			verb=$(verb_of "$line")
 			words="coach $c"
 			[ -n "$verb" ] && words+=" $verb"
 			for opt in $(options_in <<<"$line"); do
-				fishc "$words ${opt:0:2}" | grep -qx -- "$opt" ||
-					fail "fish: '$words ${opt:0:2}<TAB>' does not offer $opt"
+				prefix=--
+				[[ $opt == --* ]] || prefix=-
+				fishc "$words $prefix" | grep -qx -- "$opt" ||
+					fail "fish: '$words $prefix<TAB>' does not offer $opt"
 			done
 		done < <(usage_of "$c")
 	done
