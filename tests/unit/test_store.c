@@ -1,0 +1,1080 @@
+/*
+ * Unit tests for lib/store.c, judged with the real git command line
+ * (git fsck --strict, git log, git status, git cat-file) in scratch
+ * directories with their own HOME and git identity.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store.h"
+#include "util.h"
+
+static char scratch[64];
+static char home[128];
+
+/* Runs a shell command; returns its stdout (caller frees) and sets
+ * *status to its exit status. */
+static char *
+sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *
+sh(int *status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = NULL;
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	struct coach_buf b = COACH_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		coach_buf_add(&b, chunk, n);
+	int st = pclose(f);
+	if (status != NULL)
+		*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	free(cmd);
+	coach_buf_puts(&b, "");
+	return coach_buf_detach(&b);
+}
+
+/* Asserts that a shell command succeeds and returns its output. */
+#define sh_ok(...) sh_ok_(__FILE__, __LINE__, __VA_ARGS__)
+static char *
+sh_ok_(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static char *
+sh_ok_(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = NULL;
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	int st;
+	char *out = sh(&st, "%s", cmd);
+	if (st != 0) {
+		print_error("%s:%d: command failed (%d): %s\n%s\n", file, line,
+			st, cmd, out);
+		free(cmd);
+		free(out);
+		fail();
+	}
+	free(cmd);
+	return out;
+}
+
+static void
+check_ok_(const char *file, int line, struct coach_error *err)
+{
+	if (err != NULL) {
+		print_error("%s:%d: unexpected error: %s\n", file, line,
+			coach_error_msg(err));
+		coach_error_free(err);
+		fail();
+	}
+}
+#define check_ok(e) check_ok_(__FILE__, __LINE__, (e))
+
+/* The error's message must contain each of the given strings. */
+static void
+check_fails_(const char *file, int line, struct coach_error *err, ...)
+{
+	if (err == NULL) {
+		print_error("%s:%d: expected an error\n", file, line);
+		fail();
+	}
+	va_list ap;
+	va_start(ap, err);
+	for (const char *want; (want = va_arg(ap, const char *)) != NULL;) {
+		if (strstr(coach_error_msg(err), want) == NULL) {
+			print_error("%s:%d: error \"%s\" lacks \"%s\"\n", file,
+				line, coach_error_msg(err), want);
+			coach_error_free(err);
+			va_end(ap);
+			fail();
+		}
+	}
+	va_end(ap);
+	assert_int_equal(coach_error_status(err), COACH_FAIL);
+	coach_error_free(err);
+}
+#define check_fails(e, ...) check_fails_(__FILE__, __LINE__, (e), __VA_ARGS__, NULL)
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+set_identity(const char *name, const char *email)
+{
+	char *cfg = coach_path_join(home, ".gitconfig");
+	if (name == NULL) {
+		unlink(cfg);
+	} else {
+		char *text = coach_xasprintf("[user]\n\tname = %s\n"
+			"\temail = %s\n", name, email);
+		write_text(cfg, text);
+		free(text);
+	}
+	free(cfg);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	strcpy(scratch, "/tmp/coach-store-XXXXXX");
+	if (mkdtemp(scratch) == NULL)
+		return -1;
+	snprintf(home, sizeof(home), "%s/home", scratch);
+	if (mkdir(home, 0700) == -1)
+		return -1;
+	setenv("HOME", home, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("XDG_CONFIG_HOME", home, 1);
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	unsetenv("COACH_LOCK_TIMEOUT");
+	set_identity("Ada Lovelace", "ada@school.example");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	char *cmd = coach_xasprintf("chown -R %d %s 2>/dev/null; rm -rf %s",
+		(int)getuid(), scratch, scratch);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The absolute path of name inside the scratch directory. */
+static char *
+at(const char *name)
+{
+	return coach_path_join(scratch, name);
+}
+
+static void
+check_clean(const char *dir)
+{
+	char *out = sh_ok("git -C %s status --porcelain", dir);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+static void
+check_fsck(const char *dir)
+{
+	free(sh_ok("git -C %s fsck --strict 2>&1", dir));
+}
+
+static char *
+head_of(const char *dir)
+{
+	int st;
+	char *out = sh(&st, "git -C %s rev-parse -q --verify HEAD 2>/dev/null",
+		dir);
+	return out;
+}
+
+static void
+commit_one(struct coach_store *s, const char *path, const char *text,
+	const char *msg, char *oid)
+{
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, path, text, strlen(text));
+	check_ok(coach_txn_commit(t, msg, oid));
+}
+
+/* A new repository at scratch/name with coach.yml committed. */
+static struct coach_store *
+new_repo(const char *name, char **dirout)
+{
+	char *dir = at(name);
+	struct coach_store *s;
+	check_ok(coach_store_init(&s, dir));
+	commit_one(s, "coach.yml", "school: Test\n", "init: Test", NULL);
+	*dirout = dir;
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_init_first_commit(void **state)
+{
+	(void)state;
+	char *dir = at("a/b/school");
+	struct coach_store *s;
+	char oid[41];
+
+	check_ok(coach_store_init(&s, dir));
+	char *real = realpath(dir, NULL);
+	assert_string_equal(coach_store_root(s), real);
+	assert_int_equal(coach_store_head_has(s, "coach.yml"), 0);
+	commit_one(s, "coach.yml", "school: Test School\n",
+		"init: Test School", oid);
+	coach_store_close(s);
+
+	char *log = sh_ok("git -C %s log --format=%%an%%n%%ae%%n%%s", dir);
+	assert_string_equal(log,
+		"Ada Lovelace\nada@school.example\ninit: Test School\n");
+	char *head = sh_ok("git -C %s rev-parse HEAD", dir);
+	assert_int_equal(strlen(oid), 40);
+	assert_true(strncmp(head, oid, 40) == 0);
+	char *branch = sh_ok("git -C %s symbolic-ref HEAD", dir);
+	assert_string_equal(branch, "refs/heads/main\n");
+	char *blob = sh_ok("git -C %s cat-file -p HEAD:coach.yml", dir);
+	assert_string_equal(blob, "school: Test School\n");
+	char *parents = sh_ok("git -C %s rev-list --parents HEAD", dir);
+	assert_int_equal(strlen(parents), 41);	/* root commit: no parent */
+	char *mode = sh_ok("git -C %s ls-tree HEAD coach.yml", dir);
+	assert_true(strncmp(mode, "100644 blob ", 12) == 0);
+	check_fsck(dir);
+	check_clean(dir);
+
+	/* A repository with commits is refused. */
+	check_fails(coach_store_init(&s, dir), dir, "commits");
+	assert_null(s);
+
+	free(mode);
+	free(parents);
+	free(blob);
+	free(branch);
+	free(head);
+	free(log);
+	free(real);
+	free(dir);
+}
+
+static void
+test_init_over_empty_repo(void **state)
+{
+	(void)state;
+	char *dir = at("empty");
+	struct coach_store *s;
+	free(sh_ok("git init -q -b master %s", dir));
+	check_ok(coach_store_init(&s, dir));
+	commit_one(s, "coach.yml", "x: 1\n", "init: x", NULL);
+	coach_store_close(s);
+	char *branch = sh_ok("git -C %s symbolic-ref HEAD", dir);
+	assert_string_equal(branch, "refs/heads/main\n");
+	check_fsck(dir);
+	check_clean(dir);
+
+	/* A bare repository is refused too. */
+	char *bare = at("bare.git");
+	free(sh_ok("git init -q --bare %s", bare));
+	check_fails(coach_store_init(&s, bare), "bare");
+	free(bare);
+	free(branch);
+	free(dir);
+}
+
+static void
+test_nested_and_remove(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	struct coach_txn *t;
+	char oid[41];
+
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "coaching/alice/entries/e1.md", "one\n", 4);
+	coach_txn_write(t, "coaching/bob/goals/g1.md", "two\n", 4);
+	coach_txn_write(t, "coaching/bob/goals/g1.md", "two!\n", 5);
+	assert_int_equal(coach_txn_count(t), 2);
+	check_ok(coach_txn_commit(t, "log: two files\n\nwith a body", oid));
+	check_fsck(dir);
+	check_clean(dir);
+	char *files = sh_ok("git -C %s ls-tree -r --name-only HEAD", dir);
+	assert_string_equal(files, "coach.yml\ncoaching/alice/entries/e1.md\n"
+		"coaching/bob/goals/g1.md\n");
+	char *body = sh_ok("git -C %s cat-file -p HEAD:coaching/bob/goals/g1.md",
+		dir);
+	assert_string_equal(body, "two!\n");
+	char *msg = sh_ok("git -C %s log -1 --format=%%B", dir);
+	assert_string_equal(msg, "log: two files\n\nwith a body\n\n");
+	char *count = sh_ok("git -C %s rev-list --count HEAD", dir);
+	assert_string_equal(count, "2\n");
+	assert_int_equal(coach_store_head_has(s, "coaching/bob/goals/g1.md"), 1);
+	assert_int_equal(coach_store_head_has(s, "coaching/bob"), 0);
+	assert_int_equal(coach_store_head_has(s, "nope.md"), 0);
+
+	/* Removal takes the file and its emptied directories away. */
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_remove(t, "coaching/bob/goals/g1.md");
+	coach_txn_write(t, "coaching/alice/entries/e1.md", "one, edited\n", 12);
+	check_ok(coach_txn_commit(t, "goal rm: bob g1", NULL));
+	check_fsck(dir);
+	check_clean(dir);
+	char *files2 = sh_ok("git -C %s ls-tree -r --name-only HEAD", dir);
+	assert_string_equal(files2, "coach.yml\ncoaching/alice/entries/e1.md\n");
+	char *bob = coach_path_join(dir, "coaching/bob");
+	struct stat st;
+	assert_int_equal(stat(bob, &st), -1);
+	assert_int_equal(coach_store_head_has(s, "coaching/bob/goals/g1.md"), 0);
+	char *stat_out = sh_ok("git -C %s show --stat --format=%%s HEAD", dir);
+	assert_non_null(strstr(stat_out, "goal rm: bob g1"));
+	assert_non_null(strstr(stat_out, "2 files changed"));
+
+	/* Nothing staged: refused, no commit. */
+	char *before = head_of(dir);
+	check_ok(coach_store_begin(&t, s));
+	check_fails(coach_txn_commit(t, "empty", NULL), "nothing to commit");
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+
+	coach_store_close(s);
+	free(after);
+	free(before);
+	free(stat_out);
+	free(bob);
+	free(files2);
+	free(count);
+	free(msg);
+	free(body);
+	free(files);
+	free(dir);
+}
+
+static void
+test_identity_missing(void **state)
+{
+	(void)state;
+	char *dir = at("school");
+	struct coach_store *s;
+	struct coach_txn *t = (struct coach_txn *)1;
+	char *name = NULL, *email = NULL;
+
+	set_identity(NULL, NULL);
+	check_ok(coach_store_init(&s, dir));
+	check_fails(coach_store_identity(s, &name, &email),
+		"git config --global user.name \"Your Name\"",
+		"git config --global user.email you@school.example");
+	assert_null(name);
+	assert_null(email);
+	check_fails(coach_store_begin(&t, s),
+		"git config --global user.name \"Your Name\"",
+		"git config --global user.email you@school.example");
+	assert_null(t);
+	coach_store_close(s);
+	char *ls = sh_ok("ls -A %s", dir);
+	assert_string_equal(ls, ".git\n");
+	int st;
+	free(sh(&st, "git -C %s rev-parse -q --verify HEAD", dir));
+	assert_int_not_equal(st, 0);
+
+	/* Only the name set: still refused. */
+	char *cfg = coach_path_join(home, ".gitconfig");
+	write_text(cfg, "[user]\n\tname = Ada\n");
+	check_ok(coach_store_open(&s, dir, NULL));
+	check_fails(coach_store_begin(&t, s), "user.email");
+	coach_store_close(s);
+
+	/* With both, the identity is read from config. */
+	set_identity("Bea Smith", "bea@school.example");
+	check_ok(coach_store_open(&s, dir, NULL));
+	check_ok(coach_store_identity(s, &name, &email));
+	assert_string_equal(name, "Bea Smith");
+	assert_string_equal(email, "bea@school.example");
+	coach_store_close(s);
+	free(name);
+	free(email);
+	free(cfg);
+	free(ls);
+	free(dir);
+}
+
+/* Writes a change to an existing file, a new file in a new directory and
+ * removes another, with git's lock file lock present: the commit must
+ * fail naming the lock, leave every file as it was and HEAD unmoved. */
+static void
+check_stale_lock(const char *lockname)
+{
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	struct coach_txn *t;
+	commit_one(s, "notes/keep.md", "keep\n", "add keep", NULL);
+	char *before = head_of(dir);
+	char *lock = coach_xasprintf("%s/.git/%s", dir, lockname);
+	write_text(lock, "");
+
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "coach.yml", "school: Changed\n", 16);
+	coach_txn_write(t, "new/deeper/file.md", "new\n", 4);
+	coach_txn_remove(t, "notes/keep.md");
+	check_fails(coach_txn_commit(t, "should fail", NULL), lock, "remove");
+
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	char *yml = sh_ok("cat %s/coach.yml", dir);
+	assert_string_equal(yml, "school: Test\n");
+	char *keep = sh_ok("cat %s/notes/keep.md", dir);
+	assert_string_equal(keep, "keep\n");
+	char *ls = sh_ok("ls -A %s", dir);
+	assert_string_equal(ls, ".git\ncoach.yml\nnotes\n");
+	unlink(lock);
+	check_clean(dir);
+	check_fsck(dir);
+
+	/* Once the lock is gone, the same change goes through. */
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "coach.yml", "school: Changed\n", 16);
+	coach_txn_write(t, "new/deeper/file.md", "new\n", 4);
+	coach_txn_remove(t, "notes/keep.md");
+	check_ok(coach_txn_commit(t, "now it works", NULL));
+	check_clean(dir);
+	check_fsck(dir);
+	char *files = sh_ok("git -C %s ls-tree -r --name-only HEAD", dir);
+	assert_string_equal(files, "coach.yml\nnew/deeper/file.md\n");
+
+	coach_store_close(s);
+	free(files);
+	free(ls);
+	free(keep);
+	free(yml);
+	free(after);
+	free(before);
+	free(lock);
+	free(dir);
+}
+
+static void
+test_stale_index_lock(void **state)
+{
+	(void)state;
+	check_stale_lock("index.lock");
+}
+
+static void
+test_stale_ref_lock(void **state)
+{
+	(void)state;
+	check_stale_lock("refs/heads/main.lock");
+}
+
+/* The ref lock on the very first commit: nothing stays behind. */
+static void
+test_stale_ref_lock_unborn(void **state)
+{
+	(void)state;
+	char *dir = at("school");
+	struct coach_store *s;
+	struct coach_txn *t;
+	check_ok(coach_store_init(&s, dir));
+	char *lock = coach_xasprintf("%s/.git/refs/heads/main.lock", dir);
+	write_text(lock, "");
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "coach.yml", "x\n", 2);
+	coach_txn_write(t, "a/b.md", "x\n", 2);
+	check_fails(coach_txn_commit(t, "first", NULL), "main.lock");
+	char *ls = sh_ok("ls -A %s", dir);
+	assert_string_equal(ls, ".git\n");
+	int st;
+	free(sh(&st, "git -C %s rev-parse -q --verify HEAD", dir));
+	assert_int_not_equal(st, 0);
+	unlink(lock);
+	commit_one(s, "coach.yml", "x\n", "first", NULL);
+	check_clean(dir);
+	check_fsck(dir);
+	coach_store_close(s);
+	free(ls);
+	free(lock);
+	free(dir);
+}
+
+/*
+ * The index write fails after the branch moved (a file size limit lets
+ * the small files and objects through but not the index, whose entries
+ * carry long paths): the branch must go back and the files too.
+ */
+static void
+test_index_write_fails_late(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	char longdir[201];
+	memset(longdir, 'd', 200);
+	longdir[200] = '\0';
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	for (int i = 0; i < 8; i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/f%d.md", longdir, i);
+		coach_txn_write(t, path, "x\n", 2);
+	}
+	check_ok(coach_txn_commit(t, "many long paths", NULL));
+	coach_store_close(s);
+	char *before = head_of(dir);
+	char *index_before = sh_ok("sha1sum < %s/.git/index", dir);
+
+	pid_t pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		struct rlimit rl = { 1000, 1000 };
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0 ||
+		    coach_store_open(&s, dir, NULL) != NULL ||
+		    coach_store_begin(&t, s) != NULL)
+			_exit(2);
+		coach_txn_write(t, "coach.yml", "school: Changed\n", 16);
+		coach_txn_write(t, "brand/new.md", "new\n", 4);
+		coach_txn_remove(t, "d/gone.md");
+		struct coach_error *err = coach_txn_commit(t, "too big", NULL);
+		int ok = err != NULL && strstr(coach_error_msg(err), "index");
+		if (err != NULL)
+			fprintf(stderr, "%s\n", coach_error_msg(err));
+		coach_error_free(err);
+		coach_store_close(s);
+		_exit(ok ? 0 : 1);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	char *index_after = sh_ok("sha1sum < %s/.git/index", dir);
+	assert_string_equal(index_before, index_after);
+	char *yml = sh_ok("cat %s/coach.yml", dir);
+	assert_string_equal(yml, "school: Test\n");
+	char *ls = sh_ok("ls -A %s", dir);
+	char *want = coach_xasprintf(".git\ncoach.yml\n%s\n", longdir);
+	assert_string_equal(ls, want);
+	check_clean(dir);
+	check_fsck(dir);
+	free(want);
+	free(ls);
+	free(yml);
+	free(index_after);
+	free(after);
+	free(index_before);
+	free(before);
+	free(dir);
+}
+
+static void
+writer(const char *dir, int who, int n)
+{
+	struct coach_store *s;
+	struct coach_error *err = coach_store_open(&s, dir, "coach.yml");
+	int ok = err == NULL;
+	coach_error_free(err);
+	for (int i = 0; ok && i < n; i++) {
+		struct coach_txn *t;
+		char path[64], text[64], msg[64];
+		snprintf(path, sizeof(path), "w%d/n%02d.md", who, i);
+		snprintf(text, sizeof(text), "writer %d, commit %d\n", who, i);
+		snprintf(msg, sizeof(msg), "writer %d: %d", who, i);
+		err = coach_store_begin(&t, s);
+		if (err == NULL) {
+			coach_txn_write(t, path, text, strlen(text));
+			coach_txn_write(t, "shared.md", text, strlen(text));
+			err = coach_txn_commit(t, msg, NULL);
+		}
+		if (err != NULL) {
+			fprintf(stderr, "writer %d: %s\n", who,
+				coach_error_msg(err));
+			ok = 0;
+		}
+		coach_error_free(err);
+	}
+	if (ok)
+		coach_store_close(s);
+	_exit(ok ? 0 : 1);
+}
+
+static void
+test_concurrent_writers(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	coach_store_close(s);
+	setenv("COACH_LOCK_TIMEOUT", "60", 1);
+	pid_t pids[2];
+	for (int w = 0; w < 2; w++) {
+		pids[w] = fork();
+		assert_true(pids[w] != -1);
+		if (pids[w] == 0)
+			writer(dir, w, 20);
+	}
+	for (int w = 0; w < 2; w++) {
+		int st;
+		assert_int_equal(waitpid(pids[w], &st, 0), pids[w]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	char *count = sh_ok("git -C %s rev-list --count HEAD", dir);
+	assert_string_equal(count, "41\n");
+	char *files = sh_ok("git -C %s ls-tree -r --name-only HEAD | grep -c '^w'",
+		dir);
+	assert_string_equal(files, "40\n");
+	char *subjects = sh_ok("git -C %s log --format=%%s | grep -c '^writer'",
+		dir);
+	assert_string_equal(subjects, "40\n");
+	/* Each commit has exactly one parent: a straight line, none lost. */
+	char *merges = sh_ok("git -C %s rev-list --min-parents=2 --count HEAD",
+		dir);
+	assert_string_equal(merges, "0\n");
+	check_fsck(dir);
+	check_clean(dir);
+	free(merges);
+	free(subjects);
+	free(files);
+	free(count);
+	free(dir);
+}
+
+/* A child that takes the writer's lock, says so on fd and then sleeps. */
+static pid_t
+lock_holder(const char *dir)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		close(p[0]);
+		struct coach_store *s;
+		struct coach_txn *t;
+		if (coach_store_open(&s, dir, NULL) != NULL ||
+		    coach_store_begin(&t, s) != NULL)
+			_exit(1);
+		coach_txn_write(t, "half.md", "x\n", 2);
+		if (write(p[1], "1", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+test_lock_timeout(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	char *before = head_of(dir);
+	pid_t pid = lock_holder(dir);
+	struct coach_txn *t;
+
+	setenv("COACH_LOCK_TIMEOUT", "0.5", 1);
+	double t0 = now();
+	struct coach_error *err = coach_store_begin(&t, s);
+	double waited = now() - t0;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	check_fails(err, "another coach command is writing to this "
+		"repository; try again");
+	assert_true(waited >= 0.45);
+	assert_true(waited < 5);
+
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	check_clean(dir);
+	coach_store_close(s);
+	free(after);
+	free(before);
+	free(dir);
+}
+
+static void
+test_killed_holder(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	pid_t pid = lock_holder(dir);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	setenv("COACH_LOCK_TIMEOUT", "2", 1);
+	double t0 = now();
+	commit_one(s, "after.md", "after\n", "after the crash", NULL);
+	assert_true(now() - t0 < 1.5);
+	char *count = sh_ok("git -C %s rev-list --count HEAD", dir);
+	assert_string_equal(count, "2\n");
+	check_clean(dir);
+	check_fsck(dir);
+	coach_store_close(s);
+	free(count);
+	free(dir);
+}
+
+static void
+test_discovery(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("outer", &dir);
+	coach_store_close(s);
+	char *real = realpath(dir, NULL);
+	/* A plain git repository (no coach.yml) inside the coach one. */
+	char *inner = at("outer/sub/inner");
+	free(sh_ok("git init -q %s && mkdir -p %s/deep/er %s/x/y", inner,
+		inner, dir));
+	char *inner_real = realpath(inner, NULL);
+	char *deep = at("outer/sub/inner/deep/er");
+	char *sub = at("outer/x/y");
+
+	check_ok(coach_store_open(&s, sub, "coach.yml"));
+	assert_string_equal(coach_store_root(s), real);
+	coach_store_close(s);
+
+	check_ok(coach_store_open(&s, deep, "coach.yml"));
+	assert_string_equal(coach_store_root(s), real);
+	coach_store_close(s);
+
+	check_ok(coach_store_open(&s, deep, NULL));
+	assert_string_equal(coach_store_root(s), inner_real);
+	coach_store_close(s);
+
+	/* No repository with the marker above: refused, naming the dir. */
+	char *lone = at("lone/a");
+	free(sh_ok("mkdir -p %s && git init -q %s/..", lone, lone));
+	check_fails(coach_store_open(&s, lone, "coach.yml"), lone,
+		"coach.yml");
+	assert_null(s);
+	check_fails(coach_store_open(&s, home, NULL), "not in a git");
+	char *missing = at("no/such/dir");
+	check_fails(coach_store_open(&s, missing, NULL), missing);
+
+	/* Bare repositories are refused. */
+	char *bare = at("bare.git");
+	free(sh_ok("git init -q --bare %s", bare));
+	check_fails(coach_store_open(&s, bare, NULL), "bare");
+
+	free(bare);
+	free(missing);
+	free(lone);
+	free(sub);
+	free(deep);
+	free(inner_real);
+	free(inner);
+	free(real);
+	free(dir);
+}
+
+static void
+test_ownership(void **state)
+{
+	(void)state;
+	if (getuid() != 0)
+		skip();	/* only root can give a repository away */
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	coach_store_close(s);
+	char *real = realpath(dir, NULL);
+	free(sh_ok("chown -R 12345:12345 %s", dir));
+	check_fails(coach_store_open(&s, dir, "coach.yml"),
+		"belongs to another user",
+		"git config --global --add safe.directory", real);
+	free(sh_ok("git config --global --add safe.directory %s", real));
+	check_ok(coach_store_open(&s, dir, "coach.yml"));
+	coach_store_close(s);
+	free(real);
+	free(dir);
+}
+
+static void
+test_path_refusals(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	char *before = head_of(dir);
+	const char *bad[] = { "/etc/passwd", "../escape.md", "a/../../b.md",
+		".git/config", "a/.git/hooks/x", ".GIT/x", "a//b.md", "a/",
+		"", ".", "./a.md", "a/./b.md", "..", "coaching/.git" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct coach_txn *t;
+		check_ok(coach_store_begin(&t, s));
+		coach_txn_write(t, "fine.md", "ok\n", 3);
+		coach_txn_write(t, bad[i], "bad\n", 4);
+		coach_txn_remove(t, bad[i]);
+		assert_int_equal(coach_txn_count(t), 1);
+		char *quoted = coach_xasprintf("'%s'", bad[i]);
+		check_fails(coach_txn_commit(t, "bad", NULL), "refusing",
+			quoted);
+		free(quoted);
+	}
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	char *ls = sh_ok("ls -A %s", dir);
+	assert_string_equal(ls, ".git\ncoach.yml\n");
+	struct stat st;
+	assert_int_equal(stat("/tmp/escape.md", &st) == 0 &&
+		st.st_mtime >= time(NULL) - 60, 0);
+	check_clean(dir);
+	check_fsck(dir);
+	coach_store_close(s);
+	free(ls);
+	free(after);
+	free(before);
+	free(dir);
+}
+
+static void
+expect_list(struct coach_strlist *l, const char **want, size_t n)
+{
+	for (size_t i = 0; i < l->n && i < n; i++)
+		assert_string_equal(l->v[i], want[i]);
+	assert_int_equal(l->n, n);
+	coach_strlist_free(l);
+	*l = (struct coach_strlist)COACH_STRLIST_INIT;
+}
+
+static void
+test_changes(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "coaching/alice/a.md", "a\n", 2);
+	coach_txn_write(t, "coaching/alice/b.md", "b\n", 2);
+	coach_txn_write(t, "coaching/alice/c.md", "c\n", 2);
+	coach_txn_write(t, "coaching/bob/c.md", "c\n", 2);
+	check_ok(coach_txn_commit(t, "setup", NULL));
+
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	check_ok(coach_store_changes(s, "", &l));
+	expect_list(&l, NULL, 0);
+
+	free(sh_ok("cd %s && echo edited >> coaching/alice/a.md && "
+		"rm coaching/alice/b.md && mkdir -p coaching/alice/new && "
+		"echo n > coaching/alice/new/n.md && echo x > coaching/bob/c.md "
+		"&& mkdir coaching/alice2 && echo y > coaching/alice2/y.md && "
+		"echo z > top.md", dir));
+	const char *alice[] = { "M coaching/alice/a.md",
+		"D coaching/alice/b.md", "A coaching/alice/new/n.md" };
+	check_ok(coach_store_changes(s, "coaching/alice/", &l));
+	expect_list(&l, alice, 3);
+	check_ok(coach_store_changes(s, "coaching/alice", &l));
+	expect_list(&l, alice, 3);
+	const char *bob[] = { "M coaching/bob/c.md" };
+	check_ok(coach_store_changes(s, "coaching/bob/", &l));
+	expect_list(&l, bob, 1);
+	check_ok(coach_store_changes(s, "coaching/carol/", &l));
+	expect_list(&l, NULL, 0);
+	const char *all[] = { "M coaching/alice/a.md", "D coaching/alice/b.md",
+		"A coaching/alice/new/n.md", "A coaching/alice2/y.md",
+		"M coaching/bob/c.md", "A top.md" };
+	check_ok(coach_store_changes(s, "", &l));
+	expect_list(&l, all, 6);
+
+	/* Staged by hand with git: still a change against HEAD. */
+	free(sh_ok("cd %s && git add coaching/alice && git rm -q --cached "
+		"coaching/alice/c.md", dir));
+	const char *alice2[] = { "M coaching/alice/a.md",
+		"D coaching/alice/b.md", "M coaching/alice/c.md",
+		"A coaching/alice/new/n.md" };
+	check_ok(coach_store_changes(s, "coaching/alice/", &l));
+	expect_list(&l, alice2, 4);
+
+	/* Ignored files are not changes. */
+	free(sh_ok("cd %s && git reset -q && git checkout -q -- . && "
+		"git clean -qfd && echo '*.tmp' > .git/info/exclude && "
+		"echo t > coaching/bob/x.tmp", dir));
+	check_ok(coach_store_changes(s, "", &l));
+	expect_list(&l, NULL, 0);
+
+	coach_store_close(s);
+	free(dir);
+}
+
+static void
+test_config(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	char *v = NULL;
+	check_ok(coach_store_config_get(s, "coach.test", &v));
+	assert_null(v);
+	check_ok(coach_store_config_set(s, "coach.test", "hello world"));
+	check_ok(coach_store_config_get(s, "coach.test", &v));
+	assert_string_equal(v, "hello world");
+	free(v);
+	char *cli = sh_ok("git -C %s config --local coach.test", dir);
+	assert_string_equal(cli, "hello world\n");
+	free(cli);
+	/* Changed behind our back: read afresh. */
+	free(sh_ok("git -C %s config --local coach.test again", dir));
+	check_ok(coach_store_config_get(s, "coach.test", &v));
+	assert_string_equal(v, "again");
+	free(v);
+	check_ok(coach_store_config_get(s, "user.email", &v));
+	assert_string_equal(v, "ada@school.example");
+	free(v);
+	coach_store_close(s);
+
+	check_ok(coach_store_global_config_get("user.name", &v));
+	assert_string_equal(v, "Ada Lovelace");
+	free(v);
+	check_ok(coach_store_global_config_get("coach.test", &v));
+	assert_null(v);
+	free(sh_ok("git config --global coach.dir /srv/school"));
+	check_ok(coach_store_global_config_get("coach.dir", &v));
+	assert_string_equal(v, "/srv/school");
+	free(v);
+	free(dir);
+}
+
+static void
+test_ahead_behind(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	size_t ahead = 9, behind = 9;
+	int up = 9;
+	check_ok(coach_store_ahead_behind(s, &ahead, &behind, &up));
+	assert_int_equal(ahead, 0);
+	assert_int_equal(behind, 0);
+	assert_int_equal(up, 0);
+
+	char *remote = at("remote.git");
+	char *other = at("other");
+	free(sh_ok("git clone -q --bare %s %s && git -C %s remote add origin %s"
+		" && git -C %s fetch -q origin && git -C %s branch -q -u "
+		"origin/main", dir, remote, dir, remote, dir, dir));
+	check_ok(coach_store_ahead_behind(s, &ahead, &behind, &up));
+	assert_int_equal(up, 1);
+	assert_int_equal(ahead, 0);
+	assert_int_equal(behind, 0);
+
+	commit_one(s, "one.md", "1\n", "one", NULL);
+	commit_one(s, "two.md", "2\n", "two", NULL);
+	free(sh_ok("git clone -q %s %s && cd %s && echo o > o.md && git add "
+		"o.md && git commit -qm other && git push -q origin main && "
+		"git -C %s fetch -q origin", remote, other, other, dir));
+	check_ok(coach_store_ahead_behind(s, &ahead, &behind, &up));
+	assert_int_equal(up, 1);
+	assert_int_equal(ahead, 2);
+	assert_int_equal(behind, 1);
+	char *cli = sh_ok("git -C %s rev-list --left-right --count "
+		"main...origin/main", dir);
+	assert_string_equal(cli, "2\t1\n");
+	coach_store_close(s);
+	free(cli);
+	free(other);
+	free(remote);
+	free(dir);
+}
+
+/* Modes, untouched neighbours and a file replaced by hand-made content. */
+static void
+test_keeps_other_entries(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	free(sh_ok("cd %s && mkdir tools && printf '#!/bin/sh\\n' > tools/run "
+		"&& chmod 755 tools/run && git add tools && git commit -qm tools",
+		dir));
+	/* An unrelated hand edit stays uncommitted. */
+	free(sh_ok("cd %s && echo hand >> coach.yml", dir));
+	commit_one(s, "tools/run", "#!/bin/sh\necho hi\n", "tools: edit",
+		NULL);
+	char *mode = sh_ok("git -C %s ls-tree HEAD tools/run", dir);
+	assert_true(strncmp(mode, "100755 ", 7) == 0);
+	char *st = sh_ok("git -C %s status --porcelain", dir);
+	assert_string_equal(st, " M coach.yml\n");
+	struct stat sb;
+	char *run = coach_path_join(dir, "tools/run");
+	assert_int_equal(stat(run, &sb), 0);
+	assert_true(sb.st_mode & S_IXUSR);
+	check_fsck(dir);
+	coach_store_close(s);
+	free(run);
+	free(st);
+	free(mode);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_init_first_commit, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_init_over_empty_repo,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_and_remove, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_identity_missing, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_stale_index_lock, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_stale_ref_lock, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_stale_ref_lock_unborn,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_write_fails_late,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_lock_timeout, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_killed_holder, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_discovery, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_ownership, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_path_refusals, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ahead_behind, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_keeps_other_entries, setup,
+			teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
