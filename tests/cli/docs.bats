@@ -334,6 +334,13 @@ scratch_repo() {
 		"$(fishc 'coach cycle phase c81b ')"
 }
 
+@test "man/meson.build builds every page of man/" {
+	local listed files
+	listed=$(grep -oE "'[a-z0-9-]+\.[0-9]\.scd'" "$MAN/meson.build" | tr -d "'")
+	files=$(cd "$MAN" && ls *.scd)
+	same_set "$files" "$listed"
+}
+
 @test "scdoc accepts every page, and man renders it without warnings" {
 	command -v scdoc >/dev/null || skip "scdoc is not installed"
 	local f out
