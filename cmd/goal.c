@@ -790,6 +790,26 @@ done:
 
 /* ---- goal status ---- */
 
+/* A goal that stops being active may still have an open cycle: say so,
+ * since every cycle should end with what will be tried next. */
+static void
+note_open_cycles(struct coach_repo *r, const char *coachee, const char *id)
+{
+	struct coach_loaded_list cycles = { 0 };
+	struct coach_error *err = coach_load_all(r, COACH_KIND_CYCLE, coachee,
+	    "started", &cycles);
+	coach_error_free(err);
+	for (size_t i = 0; i < cycles.n; i++) {
+		const char *g = coach_record_str(cycles.v[i].rec, "goal");
+		if (g && strcmp(g, id) == 0 && coach_cycle_open(cycles.v[i].rec))
+			printf("cycle %s on this goal is still open: close it "
+			    "with 'coach cycle close %s --outcome "
+			    "met|partly|not-yet -m NEXT'\n", cycles.v[i].id,
+			    cycles.v[i].id);
+	}
+	coach_loaded_list_free(&cycles);
+}
+
 static int
 is_closing(const char *status)
 {
@@ -807,6 +827,7 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	struct coach_record *rec = NULL;
 	char *path = NULL, *coachee = NULL, *id = NULL, *msg = NULL;
+	char *old = NULL;
 	const char *date_arg = NULL, *status;
 	char date[11];
 	coach_day day, opened;
@@ -840,7 +861,9 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	    &path, &coachee, &rec)))
 		goto done;
 	coach_path_kind(path, NULL, &id);
-	const char *old = coach_record_str(rec, "status");
+	/* A copy: setting the key frees the parsed value. */
+	old = coach_record_str(rec, "status") ?
+	    coach_xstrdup(coach_record_str(rec, "status")) : NULL;
 	if (old && strcmp(old, status) == 0) {
 		err = coach_error_new(COACH_FAIL, "goal %s is already %s",
 		    id, status);
@@ -865,8 +888,11 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	printf("goal %s: %s → %s%s%s\n", id, old ? old : "(no status)",
 	    status, is_closing(status) ? " on " : "",
 	    is_closing(status) ? date : "");
+	if (strcmp(status, "active") != 0)
+		note_open_cycles(ctx->repo, coachee, id);
 done:
 	coach_record_free(rec);
+	free(old);
 	free(path);
 	free(coachee);
 	free(id);

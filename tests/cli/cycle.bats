@@ -90,7 +90,9 @@ start() {
 }
 
 @test "cycle start uses the first of the school's own phases" {
+	sed -i '/^cycle_phases:/,/^  - review/d' coach.yml
 	printf 'cycle_phases: [see-it, name-it, do-it]\n' >>coach.yml
+	grep -q '^cycle_phases: \[see' coach.yml && ! grep -q '^  - plan' coach.yml
 	git commit -qam "our own cycle"
 	id=$(start)
 	[ "$(yaml "$(cycle_file "$id")" phase)" = '"see-it"' ]
@@ -273,4 +275,15 @@ assert c["open"] is True and c["overdue"] is True and c["outcome"] is None, c
 	assert_output_has "$b"
 	assert_output_has "apply"
 	assert_output_has "Second step"
+}
+
+@test "goal status achieved points at a cycle still open on the goal" {
+	a=$(start)
+	run coach goal status "$goal" achieved
+	assert_status 0
+	assert_output_has "cycle $a on this goal is still open"
+	assert_output_has "coach cycle close $a"
+	[ "$(yaml "$(cycle_file "$a")" phase)" = '"plan"' ]
+	run yaml "$(cycle_file "$a")" closed
+	[ "$status" -ne 0 ] || fail "the cycle was closed behind the user's back"
 }

@@ -389,9 +389,9 @@ assert g["body"] == "The body.\n", g
 	run yaml "$f" closed
 	[ "$status" -ne 0 ] || fail "closed is still there"
 	[ "$(changed_lines)" -eq 3 ] || fail "$(git show --format= HEAD)"
-	run coach goal status "$id" achieved --date yesterday
+	COACH_TODAY=2026-11-28 run coach goal status "$id" achieved --date yesterday
 	assert_status 0
-	[ "$(yaml "$f" closed)" = '"2026-11-25"' ]
+	[ "$(yaml "$f" closed)" = '"2026-11-27"' ]
 	assert_repo_sound
 }
 
