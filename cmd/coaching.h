@@ -35,6 +35,9 @@ struct coach_error *coach_number_arg(const char *what, const char *s,
 /* A date argument ("today", "yesterday", YYYY-MM-DD) formatted into out. */
 struct coach_error *coach_date_text_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
+/* The same for the day something happened: refused when after today. */
+struct coach_error *coach_date_past_arg(const char *what, const char *s,
+	char out[11], coach_day *day);
 
 /*
  * Resolves an id prefix of kind (COACH_KIND_GOAL or _CYCLE) and loads the

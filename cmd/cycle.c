@@ -322,7 +322,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		    "be tried next, or leave -m out");
 		goto done;
 	}
-	if ((err = coach_date_text_arg("--date", date_arg, date, &day)))
+	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
 	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
 		goto done;

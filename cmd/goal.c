@@ -72,6 +72,21 @@ check_reference(struct coach_repo *r, const char *what, const char *id,
 
 /* ---- goal add ---- */
 
+/* Whether s is the handle of a member of staff. */
+static int
+is_staff(struct coach_repo *r, const char *s)
+{
+	struct coach_error *err = coach_handle_check("handle", s);
+	if (err) {
+		coach_error_free(err);
+		return 0;
+	}
+	char *path = coach_path_staff(s);
+	int found = coach_repo_exists(r, path);
+	free(path);
+	return found;
+}
+
 struct measure_args {
 	const char *name, *unit, *baseline, *target;
 };
@@ -175,6 +190,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	title = argv[argc - 1];
+	if (npos == 1 && is_staff(ctx->repo, title)) {
+		/* "coach goal add bob" is far likelier a forgotten title than
+		 * a goal called "bob". */
+		err = coach_usage(ctx, "add needs a TITLE after the coachee "
+		    "'%s'", title);
+		goto done;
+	}
 
 	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[optind] : NULL,
 	    &coachee);
@@ -854,7 +876,7 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 		    "or dropped; %s goals have no such date", status);
 		goto done;
 	}
-	if ((err = coach_date_text_arg("--date", date_arg ? date_arg :
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
 	    "today", date, &day)))
 		goto done;
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
@@ -933,7 +955,7 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = coach_number_arg("VALUE", argv[optind + 1], &value, &v)))
 		goto done;
-	if ((err = coach_date_text_arg("--date", date_arg, date, &day)))
+	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
 	    &path, &coachee, &rec)))
@@ -1108,6 +1130,17 @@ coach_date_text_arg(const char *what, const char *s, char out[11],
 	struct coach_error *err = coach_date_arg(what, s, day);
 	if (err == NULL)
 		coach_date_format(*day, out);
+	return err;
+}
+
+struct coach_error *
+coach_date_past_arg(const char *what, const char *s, char out[11],
+	coach_day *day)
+{
+	struct coach_error *err = coach_date_text_arg(what, s, out, day);
+	if (err == NULL && *day > coach_date_today())
+		err = coach_error_new(COACH_FAIL, "%s: %s is in the future; "
+		    "give the day it happened", what, out);
 	return err;
 }
 

@@ -198,6 +198,7 @@ start() {
 	refused 1 "-m is empty" -- cycle close "$id" --outcome met -m ""
 	refused 1 "'2026-11-31' is not a date" -- cycle close "$id" --outcome met --date 2026-11-31
 	refused 1 "before cycle $id started" -- cycle close "$id" --outcome met --date 2026-11-01
+	refused 1 "in the future" -- cycle close "$id" --outcome met --date 2026-12-01
 	coach cycle close "$id" --outcome met >/dev/null
 	refused 1 "was closed on 2026-11-26" -- cycle close "$id" --outcome partly
 }
