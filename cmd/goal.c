@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "coaching.h"
@@ -304,12 +303,37 @@ dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* "latest": {date, value} and "progress" (0 at the baseline, 1 at the
+ * target), both null when the goal has no measurement yet. */
+static void
+json_progress(struct coach_json *j, const struct coach_fm *fm)
+{
+	double p;
+	const char *date;
+	const struct coach_fm_node *value;
+	int measured = coach_goal_progress(fm, &p, &date, &value) == 0;
+	coach_json_key(j, "latest");
+	if (measured) {
+		coach_json_obj_begin(j);
+		coach_json_key(j, "date");
+		coach_json_str(j, date);
+		coach_json_key(j, "value");
+		coach_json_fm_node(j, value);
+		coach_json_obj_end(j);
+	} else {
+		coach_json_null(j);
+	}
+	coach_json_key(j, "progress");
+	if (measured)
+		coach_json_num(j, round(p * 1000) / 1000);
+	else
+		coach_json_null(j);
+}
+
 static void
 goal_json(struct coach_json *j, const struct coach_loaded *g)
 {
 	const struct coach_fm *fm = coach_record_fm_const(g->rec);
-	double p;
-	const char *ld, *lv;
 	coach_json_obj_begin(j);
 	coach_json_key(j, "id");
 	coach_json_str(j, g->id);
@@ -321,24 +345,7 @@ goal_json(struct coach_json *j, const struct coach_loaded *g)
 		coach_json_key(j, keys[i]);
 		coach_json_fm_key(j, fm, keys[i]);
 	}
-	int measured = coach_goal_progress(fm, &p, &ld, &lv) == 0;
-	coach_json_key(j, "latest");
-	if (measured) {
-		coach_json_obj_begin(j);
-		coach_json_key(j, "date");
-		coach_json_str(j, ld);
-		coach_json_key(j, "value");
-		double v = strtod(lv, NULL);
-		coach_json_num(j, v);
-		coach_json_obj_end(j);
-	} else {
-		coach_json_null(j);
-	}
-	coach_json_key(j, "progress");
-	if (measured)
-		coach_json_num(j, round(p * 1000) / 1000);
-	else
-		coach_json_null(j);
+	json_progress(j, fm);
 	coach_json_key(j, "path");
 	coach_json_str(j, g->path);
 	coach_json_obj_end(j);
@@ -530,10 +537,12 @@ show_measure(const struct coach_ctx *ctx, const struct coach_fm *fm)
 		    t && coach_fm_node_str(t) ? coach_fm_node_str(t) : "?");
 	}
 	double p;
-	const char *ld, *lv;
+	const char *ld;
+	const struct coach_fm_node *lv;
 	if (coach_goal_progress(fm, &p, &ld, &lv) == 0) {
 		show_label(ctx, "progress");
-		printf("%ld%% of the way (%s on %s)\n", lround(p * 100), lv, ld);
+		printf("%ld%% of the way (%s on %s)\n", lround(p * 100),
+		    coach_fm_node_str(lv), ld);
 	}
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
 	if (ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
@@ -707,8 +716,6 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 	const struct coach_fm *fm = coach_record_fm_const(g->rec);
 	struct coach_buf b = COACH_BUF_INIT;
 	struct coach_json j;
-	double p;
-	const char *ld, *lv;
 	coach_json_init(&j, &b, 1);
 	coach_json_obj_begin(&j);
 	coach_json_key(&j, "id");
@@ -724,23 +731,7 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 		coach_json_key(&j, k);
 		coach_json_fm_node(&j, coach_fm_get(fm, k));
 	}
-	int measured = coach_goal_progress(fm, &p, &ld, &lv) == 0;
-	coach_json_key(&j, "latest");
-	if (measured) {
-		coach_json_obj_begin(&j);
-		coach_json_key(&j, "date");
-		coach_json_str(&j, ld);
-		coach_json_key(&j, "value");
-		coach_json_num(&j, strtod(lv, NULL));
-		coach_json_obj_end(&j);
-	} else {
-		coach_json_null(&j);
-	}
-	coach_json_key(&j, "progress");
-	if (measured)
-		coach_json_num(&j, round(p * 1000) / 1000);
-	else
-		coach_json_null(&j);
+	json_progress(&j, fm);
 	coach_json_key(&j, "cycles");
 	coach_json_arr_begin(&j);
 	for (size_t i = 0; i < ncy; i++)
@@ -1248,7 +1239,7 @@ coach_loaded_list_free(struct coach_loaded_list *l)
 
 int
 coach_goal_progress(const struct coach_fm *fm, double *progress,
-	const char **latest_date, const char **latest_value)
+	const char **latest_date, const struct coach_fm_node **latest_value)
 {
 	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
@@ -1284,7 +1275,7 @@ coach_goal_progress(const struct coach_fm *fm, double *progress,
 	if (latest_date)
 		*latest_date = best_date;
 	if (latest_value)
-		*latest_value = coach_fm_node_str(best);
+		*latest_value = best;
 	return 0;
 }
 

@@ -288,6 +288,29 @@ assert g["path"] == "coaching/bob/goals/%s.md" % sys.argv[1], g
 	[ "$output" = "[]" ] || fail "$output"
 }
 
+@test "goal list copes with hand edits: odd measurements, a broken file" {
+	hand_record coaching/bob/goals/g00000a.md 'id: g00000a' 'title: Hand made' 'status: active' \
+		'opened: 2026-10-01' 'measure: {name: errors, baseline: 10, target: 0}' \
+		'measurements:' '  - {date: 2026-10-05, value: 8}' '  - {date: 2026-10-09, value: lots}' \
+		'  - {date: not-a-date, value: 1}' '  - {date: 2026-10-07, value: 5}'
+	hand_record coaching/bob/goals/g00000b.md 'id: g00000b' 'title: [unclosed' 'status: active'
+	run coach goal list bob
+	assert_status 0
+	[[ "$output" =~ g00000a\ +active\ +Hand\ made\ +50% ]] || fail "$output"
+	assert_output_has "warning"
+	assert_output_has "g00000b.md"
+	assert_output_has "coach check"
+	run coach goal show g00000a --format json
+	assert_status 0
+	echo "$output" | python3 -c '
+import json, sys
+g = json.load(sys.stdin)
+assert g["latest"] == {"date": "2026-10-07", "value": 5}, g
+assert g["progress"] == 0.5, g
+assert g["measurements"][1]["value"] == "lots", g
+'
+}
+
 @test "goal list refusals" {
 	refused 1 "--status: 'done' is not a goal status" -- goal list --status done
 	refused 2 "leave out COACHEE" -- goal list bob --all
