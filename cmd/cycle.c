@@ -420,7 +420,7 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		printf("  %-10s  %s", dash(coach_record_str(c, "started")),
 		    late ? coach_sgr_red(ctx) : "");
 		coach_put_padded(review, 18);
-		printf("%s  ", coach_sgr_reset(ctx));
+		printf("%s  ", late ? coach_sgr_reset(ctx) : "");
 		coach_put_padded(open ? "open" :
 		    dash(coach_record_str(c, "outcome")), wo);
 		printf("  %s\n", step);
