@@ -1,2 +1,1559 @@
-/* PLACEHOLDER: replaced by the real module. */
+/*
+ * frontmatter.c: YAML mappings read with libyaml's event API and rewritten
+ * line by line.
+ *
+ * Parsing builds a node tree and, for each top-level key, remembers where
+ * its lines are in the original text:
+ *
+ *     lead   [lead, start)    col-0 comment lines directly above the key
+ *     value  [start, end)     the key's line to the end of its value's line,
+ *                             and indented comment lines right after it
+ *     trail  [end, trail_end) blank lines and other comments before the
+ *                             next key's lead
+ *
+ * plus a head before the first key and a tail after the last value.
+ * coach_fm_set() replaces only the value lines, coach_fm_remove() drops lead,
+ * value and trail, coach_fm_append() adds lines after the value, and every
+ * other byte is rendered as it was read.  Values are written by our own
+ * emitter: libyaml's emitter does no type resolution (PITFALLS.md).
+ */
 #include "frontmatter.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct coach_fm_node {
+	enum coach_fm_type type;
+	char *str;              /* scalar text; "" for null and collections */
+	int quoted;             /* written quoted or as a block */
+	int line;               /* 0 for values set since parsing */
+	size_t n, cap;
+	struct coach_fm_node **items;
+	char **keys;            /* mapping keys (NULL for sequences) */
+	int *key_lines;         /* mapping keys' lines */
+};
+
+struct coach_fmv {
+	struct coach_fm_node *node;
+};
+
+struct fm_entry {
+	char *key;
+	struct coach_fm_node *value;
+	int key_line;           /* 0 for keys set since parsing */
+	int orig;               /* the key has lines in the original text */
+	size_t lead, start, end, trail_end;
+	size_t content_end;     /* end of the value's last line with content */
+	int dash_col;           /* column of '-' of a block sequence, or -1 */
+	char *text;             /* replaces [start, end), or the new key's lines */
+	struct coach_buf added; /* lines appended after [start, end) */
+};
+
+struct coach_fm {
+	char *name;
+	char *text;             /* the normalised original */
+	size_t len;
+	size_t head_end;        /* [0, head_end) comes before the first key */
+	size_t tail_start;      /* [tail_start, len) comes after the last key */
+	int editable;           /* line-based rewriting is possible */
+	int dirty;
+	struct fm_entry *e;
+	size_t n, cap;
+};
+
+/* ---- nodes ---------------------------------------------------------- */
+
+static struct coach_fm_node *
+node_new(enum coach_fm_type type, const char *str)
+{
+	struct coach_fm_node *n = coach_xcalloc(1, sizeof(*n));
+	n->type = type;
+	n->str = coach_xstrdup(str ? str : "");
+	return n;
+}
+
+static void
+node_free(struct coach_fm_node *n)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; i < n->n; i++) {
+		node_free(n->items[i]);
+		if (n->keys)
+			free(n->keys[i]);
+	}
+	free(n->items);
+	free(n->keys);
+	free(n->key_lines);
+	free(n->str);
+	free(n);
+}
+
+static void
+node_grow(struct coach_fm_node *n)
+{
+	if (n->n < n->cap)
+		return;
+	n->cap = n->cap ? n->cap * 2 : 4;
+	n->items = coach_xrealloc(n->items, n->cap * sizeof(*n->items));
+	if (n->type == COACH_FM_MAP) {
+		n->keys = coach_xrealloc(n->keys, n->cap * sizeof(*n->keys));
+		n->key_lines = coach_xrealloc(n->key_lines,
+		    n->cap * sizeof(*n->key_lines));
+	}
+}
+
+static void
+node_push(struct coach_fm_node *seq, struct coach_fm_node *item)
+{
+	node_grow(seq);
+	seq->items[seq->n++] = item;
+}
+
+/* Puts key (owned) with value into map, replacing an existing key. */
+static void
+node_put(struct coach_fm_node *map, char *key, int line,
+    struct coach_fm_node *value)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i], key) == 0) {
+			free(key);
+			node_free(map->items[i]);
+			map->items[i] = value;
+			return;
+		}
+	}
+	node_grow(map);
+	map->keys[map->n] = key;
+	map->key_lines[map->n] = line;
+	map->items[map->n++] = value;
+}
+
+static struct coach_fm_node *
+node_copy(const struct coach_fm_node *n)
+{
+	struct coach_fm_node *c = node_new(n->type, n->str);
+	c->quoted = n->quoted;
+	c->line = n->line;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->type == COACH_FM_MAP)
+			node_put(c, coach_xstrdup(n->keys[i]), n->key_lines[i],
+			    node_copy(n->items[i]));
+		else
+			node_push(c, node_copy(n->items[i]));
+	}
+	return c;
+}
+
+static void
+node_clear_lines(struct coach_fm_node *n)
+{
+	n->line = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		node_clear_lines(n->items[i]);
+		if (n->key_lines)
+			n->key_lines[i] = 0;
+	}
+}
+
+/* ---- YAML typing of plain scalars ------------------------------------- */
+
+static int
+is_null_word(const char *s)
+{
+	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static int
+word_in(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(s, *words) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+ascii_casecmp(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 1;
+	return *a != *b;
+}
+
+/*
+ * Whether any YAML 1.1 or 1.2 parser could read plain s as something other
+ * than a string: null, a bool in any case, a number in any notation
+ * (sexagesimal, octal, hex, binary, underscores, .inf, .nan), a date or
+ * timestamp, or the 1.1 merge and value keys.  Errs towards yes: a string
+ * that is only quoted without need does no harm.
+ */
+static int
+plain_is_special(const char *s)
+{
+	static const char *const bools[] = { "y", "yes", "n", "no", "true",
+		"false", "on", "off", NULL };
+	if (is_null_word(s) || strcmp(s, "=") == 0 || strcmp(s, "<<") == 0)
+		return 1;
+	for (const char *const *w = bools; *w; w++)
+		if (ascii_casecmp(s, *w) == 0)
+			return 1;
+	const char *t = s;
+	if (*t == '+' || *t == '-')
+		t++;
+	if (*t == '.' && (ascii_casecmp(t, ".inf") == 0 ||
+	    ascii_casecmp(t, ".nan") == 0))
+		return 1;
+	if (isdigit((unsigned char)*t) || (*t == '.' &&
+	    isdigit((unsigned char)t[1]))) {
+		/* Dates and timestamps: 2026-01-01, 2026-1-1 10:00:00Z. */
+		if (isdigit((unsigned char)t[1]) && isdigit((unsigned char)t[2]) &&
+		    isdigit((unsigned char)t[3]) && t[4] == '-')
+			return 1;
+		if (strspn(t, "0123456789abcdefABCDEFxXoO_.:+-") == strlen(t))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+match_digits(const char **p)
+{
+	const char *s = *p;
+	while (isdigit((unsigned char)**p))
+		(*p)++;
+	return *p > s;
+}
+
+/*
+ * Numbers that YAML 1.1 (PyYAML) and the 1.2 core schema both read, as the
+ * same value: decimal integers without leading zeros, 0x hex, floats with
+ * a '.' and a signed exponent, .inf and .nan.
+ */
+static int
+parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	if (ascii_casecmp(s, ".nan") == 0 && (strcmp(s, ".nan") == 0 ||
+	    strcmp(s, ".NaN") == 0 || strcmp(s, ".NAN") == 0)) {
+		*out = NAN;
+		return 0;
+	}
+	int neg = 0;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (strcmp(p, ".inf") == 0 || strcmp(p, ".Inf") == 0 ||
+	    strcmp(p, ".INF") == 0) {
+		*out = neg ? -INFINITY : INFINITY;
+		return 0;
+	}
+	if (p == s && p[0] == '0' && p[1] == 'x' && p[2] != '\0' &&
+	    strspn(p + 2, "0123456789abcdefABCDEF") == strlen(p + 2)) {
+		*out = (double)strtoull(p + 2, NULL, 16);
+		return 0;
+	}
+	if (*p == '.') {
+		/* PyYAML takes ".5" but not "-.5". */
+		if (p != s)
+			return -1;
+		p++;
+		if (!match_digits(&p))
+			return -1;
+	} else {
+		const char *d = p;
+		if (!match_digits(&p))
+			return -1;
+		if (*p != '.') {
+			if (*p != '\0' || (*d == '0' && p - d > 1))
+				return -1;
+			*out = strtod(s, NULL);
+			return 0;
+		}
+		p++;
+		match_digits(&p);
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p != '+' && *p != '-')
+			return -1;
+		p++;
+		if (!match_digits(&p))
+			return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	*out = strtod(s, NULL);
+	return 0;
+}
+
+/* ---- the emitter ------------------------------------------------------ */
+
+/*
+ * Length of the UTF-8 character at s that must be escaped in a
+ * double-quoted scalar, or 0 when it may be written as it is.  Escaped:
+ * C0 and C1 controls, DEL, line and paragraph separators, BOM, U+FFFE/F
+ * (PyYAML refuses to read them raw).
+ */
+static size_t
+needs_escape(const unsigned char *s)
+{
+	if (*s < 0x20 || *s == 0x7f)
+		return 1;
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9))
+		return 3;
+	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 3;
+	if (s[0] == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
+		return 3;
+	return 0;
+}
+
+/* Whether s has a character that only a double-quoted scalar can hold. */
+static int
+has_escapes(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p != '\n' && needs_escape(p))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether s can be written as a plain scalar at all (in block context, not
+ * at column 0), regardless of how it would be typed.
+ */
+static int
+plain_syntax_ok(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':')
+		return 0;
+	if (strchr(s, '\n') || strchr(s, '\t') || has_escapes(s))
+		return 0;
+	if (strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0)
+		return 0;
+	if (strchr("-?:", s[0])) {
+		if (s[1] == '\0' || s[1] == ' ')
+			return 0;
+	} else if (strchr(",[]{}#&*!|>'\"%@`", s[0])) {
+		return 0;
+	}
+	return strstr(s, ": ") == NULL && strstr(s, " #") == NULL;
+}
+
+/* Whether every YAML parser reads plain s back as the string s. */
+static int
+plain_ok(const char *s)
+{
+	return plain_syntax_ok(s) && !strchr("-?:", s[0]) &&
+	    !plain_is_special(s);
+}
+
+static void
+put_double_quoted(struct coach_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	coach_buf_putc(b, '"');
+	while (*s) {
+		size_t n = needs_escape(s);
+		if (n == 0) {
+			if (*s == '"' || *s == '\\')
+				coach_buf_putc(b, '\\');
+			coach_buf_putc(b, (char)*s++);
+			continue;
+		}
+		if (n == 1) {
+			switch (*s) {
+			case '\n': coach_buf_puts(b, "\\n"); break;
+			case '\t': coach_buf_puts(b, "\\t"); break;
+			case '\r': coach_buf_puts(b, "\\r"); break;
+			default: coach_buf_printf(b, "\\x%02X", *s); break;
+			}
+		} else if (n == 2) {
+			if (s[1] == 0x85)
+				coach_buf_puts(b, "\\N");
+			else
+				coach_buf_printf(b, "\\x%02X", s[1]);
+		} else {
+			unsigned cp = ((s[0] & 0x0fu) << 12) |
+			    ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
+			coach_buf_printf(b, "\\u%04X", cp);
+		}
+		s += n;
+	}
+	coach_buf_putc(b, '"');
+}
+
+void
+coach_yaml_scalar(struct coach_buf *out, const char *s)
+{
+	if (plain_ok(s))
+		coach_buf_puts(out, s);
+	else
+		put_double_quoted(out, s);
+}
+
+/*
+ * Whether multi-line s reads back the same from a literal block scalar
+ * with clip or strip chomping and survives hand editing: no characters that
+ * need escapes, no tabs, no trailing spaces on any line, not only line
+ * breaks, and at most one final line break (keep chomping would swallow
+ * blank lines that follow in the file).
+ */
+static int
+block_ok(const char *s)
+{
+	size_t len = strlen(s);
+	if (!strchr(s, '\n') || strchr(s, '\t') || has_escapes(s))
+		return 0;
+	if (strspn(s, "\n") == len)
+		return 0;
+	if (len >= 2 && s[len - 1] == '\n' && s[len - 2] == '\n')
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ' ' && (s[i + 1] == '\n' || s[i + 1] == '\0'))
+			return 0;
+	return 1;
+}
+
+static void
+pad(struct coach_buf *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		coach_buf_putc(b, ' ');
+}
+
+/*
+ * A literal block scalar whose lines are indented by indent; the parent
+ * collection's indentation is always indent - 2, which is the indentation
+ * indicator when the text starts with a space or a line break.
+ */
+static void
+put_literal(struct coach_buf *b, const char *s, int indent)
+{
+	size_t len = strlen(s);
+	coach_buf_putc(b, '|');
+	if (s[0] == ' ' || s[0] == '\n')
+		coach_buf_putc(b, '2');
+	if (s[len - 1] != '\n')
+		coach_buf_putc(b, '-');
+	coach_buf_putc(b, '\n');
+	const char *p = s;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > 0) {
+			pad(b, indent);
+			coach_buf_add(b, p, n);
+		}
+		coach_buf_putc(b, '\n');
+		p += n + (nl != NULL);
+	}
+}
+
+/* A scalar value and its line break; block lines indented by indent. */
+static void
+put_scalar(struct coach_buf *b, const struct coach_fm_node *v, int indent)
+{
+	if (!v->quoted && plain_syntax_ok(v->str))
+		coach_buf_puts(b, v->str);
+	else if (plain_ok(v->str))
+		coach_buf_puts(b, v->str);
+	else if (block_ok(v->str)) {
+		put_literal(b, v->str, indent);
+		return;
+	} else
+		put_double_quoted(b, v->str);
+	coach_buf_putc(b, '\n');
+}
+
+/* Implicit keys are limited to 1024 characters; longer ones use "? ". */
+static void
+put_key(struct coach_buf *b, const char *key, int indent)
+{
+	struct coach_buf k = COACH_BUF_INIT;
+	coach_yaml_scalar(&k, key);
+	if (k.len > 1000) {
+		coach_buf_puts(b, "? ");
+		coach_buf_add(b, k.ptr, k.len);
+		coach_buf_putc(b, '\n');
+		pad(b, indent);
+	} else {
+		coach_buf_add(b, k.ptr, k.len);
+	}
+	coach_buf_free(&k);
+	coach_buf_putc(b, ':');
+}
+
+static void put_seq(struct coach_buf *, const struct coach_fm_node *, int, int);
+static void put_map(struct coach_buf *, const struct coach_fm_node *, int, int);
+
+/* What follows "key:" of a key at column indent. */
+static void
+put_after_key(struct coach_buf *b, const struct coach_fm_node *v, int indent)
+{
+	switch (v->type) {
+	case COACH_FM_NULL:
+		coach_buf_putc(b, '\n');
+		break;
+	case COACH_FM_SCALAR:
+		coach_buf_putc(b, ' ');
+		put_scalar(b, v, indent + 2);
+		break;
+	case COACH_FM_SEQ:
+		if (v->n == 0) {
+			coach_buf_puts(b, " []\n");
+			break;
+		}
+		coach_buf_putc(b, '\n');
+		put_seq(b, v, indent + 2, 0);
+		break;
+	case COACH_FM_MAP:
+		if (v->n == 0) {
+			coach_buf_puts(b, " {}\n");
+			break;
+		}
+		coach_buf_putc(b, '\n');
+		put_map(b, v, indent + 2, 0);
+		break;
+	}
+}
+
+/* What follows the "-" of a sequence item at column indent. */
+static void
+put_after_dash(struct coach_buf *b, const struct coach_fm_node *v, int indent)
+{
+	if (v->type == COACH_FM_SEQ && v->n > 0) {
+		coach_buf_putc(b, ' ');
+		put_seq(b, v, indent + 2, 1);
+	} else if (v->type == COACH_FM_MAP && v->n > 0) {
+		coach_buf_putc(b, ' ');
+		put_map(b, v, indent + 2, 1);
+	} else {
+		put_after_key(b, v, indent);
+	}
+}
+
+static void
+put_seq(struct coach_buf *b, const struct coach_fm_node *v, int indent,
+    int inline_first)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (i > 0 || !inline_first)
+			pad(b, indent);
+		coach_buf_putc(b, '-');
+		put_after_dash(b, v->items[i], indent);
+	}
+}
+
+static void
+put_map(struct coach_buf *b, const struct coach_fm_node *v, int indent,
+    int inline_first)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (i > 0 || !inline_first)
+			pad(b, indent);
+		put_key(b, v->keys[i], indent);
+		put_after_key(b, v->items[i], indent);
+	}
+}
+
+static char *
+emit_entry(const char *key, const struct coach_fm_node *v)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	put_key(&b, key, 0);
+	put_after_key(&b, v, 0);
+	return coach_buf_detach(&b);
+}
+
+/* ---- values to set ---------------------------------------------------- */
+
+static struct coach_fmv *
+fmv_wrap(struct coach_fm_node *n)
+{
+	struct coach_fmv *v = coach_xmalloc(sizeof(*v));
+	v->node = n;
+	return v;
+}
+
+static struct coach_fm_node *
+fmv_take(struct coach_fmv *v)
+{
+	struct coach_fm_node *n = v->node;
+	free(v);
+	return n;
+}
+
+/* s with each invalid UTF-8 byte replaced by U+FFFD. */
+static char *
+utf8_clean(const char *s)
+{
+	size_t len = strlen(s);
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_add(&b, "", 0);
+	while (len > 0) {
+		size_t ok = coach_utf8_check(s, len);
+		coach_buf_add(&b, s, ok);
+		if (ok == len)
+			break;
+		coach_buf_puts(&b, "\xef\xbf\xbd");
+		s += ok + 1;
+		len -= ok + 1;
+	}
+	return coach_buf_detach(&b);
+}
+
+struct coach_fmv *
+coach_fmv_str(const char *s)
+{
+	char *clean = utf8_clean(s);
+	struct coach_fm_node *n = node_new(COACH_FM_SCALAR, clean);
+	free(clean);
+	n->quoted = !plain_ok(n->str);
+	return fmv_wrap(n);
+}
+
+struct coach_fmv *
+coach_fmv_plain(const char *s)
+{
+	char *clean = utf8_clean(s);
+	struct coach_fm_node *n;
+	if (is_null_word(clean)) {
+		n = node_new(COACH_FM_NULL, "");
+	} else {
+		n = node_new(COACH_FM_SCALAR, clean);
+		/* Text that cannot be plain is quoted rather than broken. */
+		n->quoted = !plain_syntax_ok(clean);
+	}
+	free(clean);
+	return fmv_wrap(n);
+}
+
+struct coach_fmv *
+coach_fmv_bool(int b)
+{
+	return coach_fmv_plain(b ? "true" : "false");
+}
+
+/* Formats d so that YAML 1.1 and 1.2 parsers both read it as d. */
+static void
+format_number(char *s, size_t size, double d)
+{
+	if (isnan(d)) {
+		snprintf(s, size, ".nan");
+		return;
+	}
+	if (isinf(d)) {
+		snprintf(s, size, d < 0 ? "-.inf" : ".inf");
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 1e17) {
+		snprintf(s, size, "%.0f", d == 0 ? 0.0 : d);
+		return;
+	}
+	char tmp[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	/* YAML 1.1 floats need a '.': 1e+20 -> 1.0e+20, 5 -> 5.0. */
+	char *e = strchr(tmp, 'e');
+	if (strchr(tmp, '.') == NULL) {
+		if (e) {
+			*e = '\0';
+			snprintf(s, size, "%s.0e%s", tmp, e + 1);
+		} else {
+			snprintf(s, size, "%s.0", tmp);
+		}
+		return;
+	}
+	snprintf(s, size, "%s", tmp);
+}
+
+struct coach_fmv *
+coach_fmv_number(double d)
+{
+	char s[48];
+	format_number(s, sizeof(s), d);
+	return coach_fmv_plain(s);
+}
+
+struct coach_fmv *
+coach_fmv_seq(void)
+{
+	return fmv_wrap(node_new(COACH_FM_SEQ, ""));
+}
+
+struct coach_fmv *
+coach_fmv_map(void)
+{
+	return fmv_wrap(node_new(COACH_FM_MAP, ""));
+}
+
+struct coach_fmv *
+coach_fmv_from_node(const struct coach_fm_node *n)
+{
+	return fmv_wrap(node_copy(n));
+}
+
+void
+coach_fmv_push(struct coach_fmv *seq, struct coach_fmv *item)
+{
+	if (seq->node->type != COACH_FM_SEQ) {
+		coach_fmv_free(item);
+		return;
+	}
+	node_push(seq->node, fmv_take(item));
+}
+
+void
+coach_fmv_put(struct coach_fmv *map, const char *key, struct coach_fmv *value)
+{
+	if (map->node->type != COACH_FM_MAP) {
+		coach_fmv_free(value);
+		return;
+	}
+	node_put(map->node, utf8_clean(key), 0, fmv_take(value));
+}
+
+void
+coach_fmv_free(struct coach_fmv *v)
+{
+	if (v == NULL)
+		return;
+	node_free(v->node);
+	free(v);
+}
+
+/* ---- documents -------------------------------------------------------- */
+
+struct coach_fm *
+coach_fm_new(void)
+{
+	struct coach_fm *fm = coach_xcalloc(1, sizeof(*fm));
+	fm->name = coach_xstrdup("");
+	fm->text = coach_xstrdup("");
+	fm->editable = 1;
+	return fm;
+}
+
+static void
+entry_free(struct fm_entry *e)
+{
+	free(e->key);
+	node_free(e->value);
+	free(e->text);
+	coach_buf_free(&e->added);
+}
+
+void
+coach_fm_free(struct coach_fm *fm)
+{
+	if (fm == NULL)
+		return;
+	for (size_t i = 0; i < fm->n; i++)
+		entry_free(&fm->e[i]);
+	free(fm->e);
+	free(fm->text);
+	free(fm->name);
+	free(fm);
+}
+
+static struct fm_entry *
+entry_add(struct coach_fm *fm, const char *key)
+{
+	if (fm->n == fm->cap) {
+		fm->cap = fm->cap ? fm->cap * 2 : 16;
+		fm->e = coach_xrealloc(fm->e, fm->cap * sizeof(*fm->e));
+	}
+	struct fm_entry *e = &fm->e[fm->n++];
+	memset(e, 0, sizeof(*e));
+	e->key = coach_xstrdup(key);
+	e->dash_col = -1;
+	return e;
+}
+
+static struct fm_entry *
+entry_find(const struct coach_fm *fm, const char *key)
+{
+	for (size_t i = 0; i < fm->n; i++)
+		if (strcmp(fm->e[i].key, key) == 0)
+			return &fm->e[i];
+	return NULL;
+}
+
+size_t
+coach_fm_count(const struct coach_fm *fm)
+{
+	return fm->n;
+}
+
+const char *
+coach_fm_key_at(const struct coach_fm *fm, size_t i)
+{
+	return i < fm->n ? fm->e[i].key : NULL;
+}
+
+const struct coach_fm_node *
+coach_fm_get(const struct coach_fm *fm, const char *key)
+{
+	struct fm_entry *e = entry_find(fm, key);
+	return e ? e->value : NULL;
+}
+
+int
+coach_fm_key_line(const struct coach_fm *fm, const char *key)
+{
+	struct fm_entry *e = entry_find(fm, key);
+	return e ? e->key_line : 0;
+}
+
+const char *
+coach_fm_str(const struct coach_fm *fm, const char *key)
+{
+	const struct coach_fm_node *n = coach_fm_get(fm, key);
+	return n && n->type == COACH_FM_SCALAR ? n->str : NULL;
+}
+
+enum coach_fm_type
+coach_fm_node_type(const struct coach_fm_node *n)
+{
+	return n->type;
+}
+
+const char *
+coach_fm_node_str(const struct coach_fm_node *n)
+{
+	if (n->type == COACH_FM_SEQ || n->type == COACH_FM_MAP)
+		return NULL;
+	return n->str;
+}
+
+int
+coach_fm_node_quoted(const struct coach_fm_node *n)
+{
+	return n->quoted;
+}
+
+int
+coach_fm_node_line(const struct coach_fm_node *n)
+{
+	return n->line;
+}
+
+size_t
+coach_fm_node_len(const struct coach_fm_node *n)
+{
+	return n->type == COACH_FM_SEQ || n->type == COACH_FM_MAP ? n->n : 0;
+}
+
+const struct coach_fm_node *
+coach_fm_node_item(const struct coach_fm_node *n, size_t i)
+{
+	if ((n->type != COACH_FM_SEQ && n->type != COACH_FM_MAP) || i >= n->n)
+		return NULL;
+	return n->items[i];
+}
+
+const char *
+coach_fm_node_key(const struct coach_fm_node *n, size_t i)
+{
+	if (n->type != COACH_FM_MAP || i >= n->n)
+		return NULL;
+	return n->keys[i];
+}
+
+const struct coach_fm_node *
+coach_fm_node_lookup(const struct coach_fm_node *n, const char *key)
+{
+	if (n->type != COACH_FM_MAP)
+		return NULL;
+	for (size_t i = 0; i < n->n; i++)
+		if (strcmp(n->keys[i], key) == 0)
+			return n->items[i];
+	return NULL;
+}
+
+int
+coach_fm_node_bool(const struct coach_fm_node *n, int *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+		"Yes", "YES", "on", "On", "ON", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+		"No", "NO", "off", "Off", "OFF", NULL };
+	if (n->type != COACH_FM_SCALAR || n->quoted)
+		return -1;
+	if (word_in(n->str, yes))
+		*out = 1;
+	else if (word_in(n->str, no))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+int
+coach_fm_node_number(const struct coach_fm_node *n, double *out)
+{
+	if (n->type != COACH_FM_SCALAR || n->quoted)
+		return -1;
+	return parse_number(n->str, out);
+}
+
+/* ---- changes ---------------------------------------------------------- */
+
+void
+coach_fm_set(struct coach_fm *fm, const char *key, struct coach_fmv *v)
+{
+	struct coach_fm_node *node = fmv_take(v);
+	node_clear_lines(node);
+	struct fm_entry *e = entry_find(fm, key);
+	if (e == NULL)
+		e = entry_add(fm, key);
+	node_free(e->value);
+	e->value = node;
+	e->key_line = 0;
+	free(e->text);
+	e->text = emit_entry(key, node);
+	coach_buf_free(&e->added);
+	e->dash_col = -1;
+	fm->dirty = 1;
+}
+
+struct coach_error *
+coach_fm_append(struct coach_fm *fm, const char *key, struct coach_fmv *item)
+{
+	struct fm_entry *e = entry_find(fm, key);
+	if (e == NULL || e->value->type == COACH_FM_NULL) {
+		struct coach_fmv *seq = coach_fmv_seq();
+		coach_fmv_push(seq, item);
+		coach_fm_set(fm, key, seq);
+		return NULL;
+	}
+	if (e->value->type != COACH_FM_SEQ) {
+		char *where = e->key_line > 0 ?
+		    coach_xasprintf("%s:%d", fm->name, e->key_line) :
+		    coach_xstrdup(*fm->name ? fm->name : "front-matter");
+		struct coach_error *err = coach_error_new(COACH_FAIL,
+		    "%s: %s is not a list, so nothing can be added to it; "
+		    "make it a list (e.g. '%s: []') and try again",
+		    where, key, key);
+		free(where);
+		coach_fmv_free(item);
+		return err;
+	}
+	struct coach_fm_node *node = fmv_take(item);
+	node_clear_lines(node);
+	if (e->orig && e->text == NULL && e->dash_col >= 0 && fm->editable) {
+		/* New lines after the last item; existing ones stay. */
+		pad(&e->added, e->dash_col);
+		coach_buf_putc(&e->added, '-');
+		put_after_dash(&e->added, node, e->dash_col);
+		node_push(e->value, node);
+		fm->dirty = 1;
+		return NULL;
+	}
+	struct coach_fmv *seq = coach_fmv_from_node(e->value);
+	node_push(seq->node, node);
+	coach_fm_set(fm, key, seq);
+	return NULL;
+}
+
+void
+coach_fm_remove(struct coach_fm *fm, const char *key)
+{
+	struct fm_entry *e = entry_find(fm, key);
+	if (e == NULL)
+		return;
+	entry_free(e);
+	size_t i = (size_t)(e - fm->e);
+	memmove(e, e + 1, (fm->n - i - 1) * sizeof(*e));
+	fm->n--;
+	fm->dirty = 1;
+}
+
+void
+coach_fm_render(const struct coach_fm *fm, struct coach_buf *out)
+{
+	coach_buf_add(out, "", 0);
+	if (!fm->editable) {
+		if (!fm->dirty) {
+			coach_buf_add(out, fm->text, fm->len);
+			return;
+		}
+		/* Flow or indented root mapping: write it out afresh. */
+		for (size_t i = 0; i < fm->n; i++) {
+			char *t = emit_entry(fm->e[i].key, fm->e[i].value);
+			coach_buf_puts(out, t);
+			free(t);
+		}
+		return;
+	}
+	coach_buf_add(out, fm->text, fm->head_end);
+	for (size_t i = 0; i < fm->n; i++) {
+		const struct fm_entry *e = &fm->e[i];
+		if (!e->orig) {
+			coach_buf_puts(out, e->text);
+			continue;
+		}
+		coach_buf_add(out, fm->text + e->lead, e->start - e->lead);
+		if (e->text) {
+			coach_buf_puts(out, e->text);
+		} else {
+			/* Appended items go after the last one, before any
+			 * comments that follow it. */
+			coach_buf_add(out, fm->text + e->start,
+			    e->content_end - e->start);
+			coach_buf_add(out, e->added.ptr, e->added.len);
+			coach_buf_add(out, fm->text + e->content_end,
+			    e->end - e->content_end);
+		}
+		coach_buf_add(out, fm->text + e->end, e->trail_end - e->end);
+	}
+	coach_buf_add(out, fm->text + fm->tail_start, fm->len - fm->tail_start);
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+struct frame {
+	struct coach_fm_node *node;
+	int flow;
+	char *key;              /* a mapping's key awaiting its value */
+	int key_line;
+};
+
+struct parse {
+	struct coach_fm *fm;
+	const char *text;       /* fm->text */
+	size_t len;
+	int first_line;
+	uint32_t *cbyte;        /* character index -> byte offset */
+	size_t nchars;
+	struct frame stack[COACH_FM_MAX_DEPTH + 1];
+	int sp;                 /* frames in use */
+	struct coach_fm_node *root;
+	int docs;
+	int done;
+	size_t content_end;     /* end of the current top-level value so far */
+	size_t *key_off;        /* per entry: offset of the key */
+	size_t *value_end;      /* per entry: end of its value */
+};
+
+static size_t
+byte_at(const struct parse *p, const yaml_mark_t *m)
+{
+	size_t i = m->index < p->nchars ? m->index : p->nchars;
+	return p->cbyte[i];
+}
+
+static int
+line_of(const struct parse *p, const yaml_mark_t *m)
+{
+	return (int)m->line + p->first_line;
+}
+
+static struct coach_error *
+perr(const struct parse *p, int line, const char *msg)
+{
+	return coach_error_new(COACH_FAIL, "%s:%d: %s", p->fm->name, line, msg);
+}
+
+static struct coach_error *
+check_props(const struct parse *p, const yaml_event_t *ev,
+    const yaml_char_t *anchor, const yaml_char_t *tag)
+{
+	int line = line_of(p, &ev->start_mark);
+	struct coach_error *err = NULL;
+	if (anchor)
+		err = coach_error_new(COACH_FAIL, "%s:%d: anchor '&%s' is not "
+		    "allowed; write the value out in full", p->fm->name, line,
+		    (const char *)anchor);
+	else if (tag) {
+		/* Show the tag as written: libyaml expands "!!". */
+		const char *t = (const char *)tag, *std = "tag:yaml.org,2002:";
+		int is_std = strncmp(t, std, strlen(std)) == 0;
+		err = coach_error_new(COACH_FAIL, "%s:%d: tag '%s%s' is not "
+		    "allowed; remove it (quote the value if it is text)",
+		    p->fm->name, line, is_std ? "!!" : "",
+		    is_std ? t + strlen(std) : t);
+	}
+	return err;
+}
+
+struct key_ref {
+	const char *key;
+	size_t i;
+};
+
+static int
+key_ref_cmp(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Reports the earliest second occurrence of a key in map.  Sorting keeps
+ * this O(n log n): a flow mapping can have thousands of keys.
+ */
+static struct coach_error *
+check_duplicates(const struct parse *p, const struct coach_fm_node *map)
+{
+	if (map->n < 2)
+		return NULL;
+	struct key_ref *r = coach_xmalloc(map->n * sizeof(*r));
+	for (size_t i = 0; i < map->n; i++) {
+		r[i].key = map->keys[i];
+		r[i].i = i;
+	}
+	qsort(r, map->n, sizeof(*r), key_ref_cmp);
+	size_t dup = SIZE_MAX, first = 0;
+	for (size_t i = 1; i < map->n; i++) {
+		if (strcmp(r[i].key, r[i - 1].key) == 0 && r[i].i < dup) {
+			dup = r[i].i;
+			first = r[i - 1].i;
+		}
+	}
+	free(r);
+	if (dup == SIZE_MAX)
+		return NULL;
+	return coach_error_new(COACH_FAIL, "%s:%d: duplicate key '%s' (first on "
+	    "line %d); remove one of them", p->fm->name, map->key_lines[dup],
+	    map->keys[dup], map->key_lines[first]);
+}
+
+static void
+note_content(struct parse *p, const yaml_mark_t *end)
+{
+	size_t off = byte_at(p, end);
+	if (off > p->content_end)
+		p->content_end = off;
+}
+
+/* A top-level key: closes the previous entry and opens a new one. */
+static void
+top_key(struct parse *p, const char *key, const yaml_event_t *ev)
+{
+	struct coach_fm *fm = p->fm;
+	if (fm->n > 0)
+		p->value_end[fm->n - 1] = p->content_end;
+	struct fm_entry *e = entry_add(fm, key);
+	e->key_line = line_of(p, &ev->start_mark);
+	e->orig = 1;
+	if (ev->start_mark.column != 0)
+		fm->editable = 0;
+	p->key_off = coach_xrealloc(p->key_off, fm->cap * sizeof(size_t));
+	p->value_end = coach_xrealloc(p->value_end, fm->cap * sizeof(size_t));
+	p->key_off[fm->n - 1] = byte_at(p, &ev->start_mark);
+	p->content_end = byte_at(p, &ev->end_mark);
+}
+
+/*
+ * Hangs a finished value on the collection being built.  Keys are appended
+ * without replacing earlier ones, so that duplicates can be found.
+ */
+static void
+attach(struct parse *p, struct coach_fm_node *n)
+{
+	struct frame *f = &p->stack[p->sp - 1];
+	if (f->node->type == COACH_FM_SEQ) {
+		node_push(f->node, n);
+		return;
+	}
+	struct coach_fm_node *map = f->node;
+	node_grow(map);
+	map->keys[map->n] = f->key;
+	map->key_lines[map->n] = f->key_line;
+	map->items[map->n++] = n;
+	f->key = NULL;
+}
+
+static struct coach_error *
+on_scalar(struct parse *p, const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	int line = line_of(p, &ev->start_mark);
+	struct coach_error *err = check_props(p, ev, ev->data.scalar.anchor,
+	    ev->data.scalar.tag);
+	if (err)
+		return err;
+	if (memchr(v, '\0', len))
+		return perr(p, line, "text with a NUL character (\\0) is not "
+		    "allowed; remove it");
+	if (coach_utf8_check(v, len) != len)
+		return perr(p, line, "escape sequence gives invalid Unicode; "
+		    "remove it");
+	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (p->sp == 0) {
+		if (plain && is_null_word(v))
+			return NULL; /* an empty document */
+		return perr(p, line, "the front-matter is a single value, not "
+		    "a mapping; write 'key: value' lines");
+	}
+	struct frame *f = &p->stack[p->sp - 1];
+	if (f->node->type == COACH_FM_MAP && f->key == NULL) {
+		if (p->sp == 1)
+			top_key(p, v, ev);
+		note_content(p, &ev->end_mark);
+		f->key = coach_xstrdup(v);
+		f->key_line = line;
+		return NULL;
+	}
+	/* An empty value's marks may point at the next token. */
+	if (!plain || len > 0)
+		note_content(p, &ev->end_mark);
+	struct coach_fm_node *n = node_new(plain && is_null_word(v) ?
+	    COACH_FM_NULL : COACH_FM_SCALAR, plain && is_null_word(v) ? "" : v);
+	n->quoted = !plain;
+	n->line = line;
+	attach(p, n);
+	return NULL;
+}
+
+static struct coach_error *
+on_start(struct parse *p, const yaml_event_t *ev, int map)
+{
+	int line = line_of(p, &ev->start_mark);
+	struct coach_error *err = map ?
+	    check_props(p, ev, ev->data.mapping_start.anchor,
+	        ev->data.mapping_start.tag) :
+	    check_props(p, ev, ev->data.sequence_start.anchor,
+	        ev->data.sequence_start.tag);
+	if (err)
+		return err;
+	if (p->sp == COACH_FM_MAX_DEPTH)
+		return coach_error_new(COACH_FAIL, "%s:%d: values are nested "
+		    "more than %d deep; flatten them", p->fm->name, line,
+		    COACH_FM_MAX_DEPTH);
+	if (p->sp == 0 && !map)
+		return perr(p, line, "the front-matter is a list, not a "
+		    "mapping; write 'key: value' lines");
+	int flow = map ?
+	    ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE :
+	    ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+	if (p->sp > 0) {
+		struct frame *f = &p->stack[p->sp - 1];
+		if (f->node->type == COACH_FM_MAP && f->key == NULL)
+			return perr(p, line, "a key must be text, not a list "
+			    "or mapping; quote it");
+	}
+	struct coach_fm_node *n = node_new(map ? COACH_FM_MAP : COACH_FM_SEQ, "");
+	n->line = line;
+	if (p->sp == 0) {
+		p->root = n;
+		if (flow)
+			p->fm->editable = 0;
+	} else {
+		if (p->sp == 1 && !map && !flow)
+			p->fm->e[p->fm->n - 1].dash_col =
+			    (int)ev->start_mark.column;
+		attach(p, n);
+	}
+	struct frame *f = &p->stack[p->sp++];
+	f->node = n;
+	f->flow = flow;
+	f->key = NULL;
+	return NULL;
+}
+
+static struct coach_error *
+on_end(struct parse *p, const yaml_event_t *ev)
+{
+	struct frame *f = &p->stack[--p->sp];
+	if (f->flow)
+		note_content(p, &ev->end_mark);
+	if (f->node->type == COACH_FM_MAP)
+		return check_duplicates(p, f->node);
+	return NULL;
+}
+
+static struct coach_error *
+on_event(struct parse *p, const yaml_event_t *ev)
+{
+	int line = line_of(p, &ev->start_mark);
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (p->docs++ > 0)
+			return perr(p, line, "a second YAML document ('---') "
+			    "is not allowed; remove it");
+		if (ev->data.document_start.version_directive ||
+		    ev->data.document_start.tag_directives.start !=
+		    ev->data.document_start.tag_directives.end)
+			return perr(p, line, "YAML directives ('%...') are not "
+			    "allowed; remove them");
+		return NULL;
+	case YAML_DOCUMENT_END_EVENT:
+		if (!ev->data.document_end.implicit)
+			return perr(p, line, "the document end marker '...' is "
+			    "not supported; remove it");
+		return NULL;
+	case YAML_ALIAS_EVENT:
+		return coach_error_new(COACH_FAIL, "%s:%d: alias '*%s' is not "
+		    "allowed; write the value out in full", p->fm->name, line,
+		    (const char *)ev->data.alias.anchor);
+	case YAML_SCALAR_EVENT:
+		return on_scalar(p, ev);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_start(p, ev, 0);
+	case YAML_MAPPING_START_EVENT:
+		return on_start(p, ev, 1);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		return on_end(p, ev);
+	case YAML_STREAM_END_EVENT:
+		p->done = 1;
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+static struct coach_error *
+yaml_failure(const struct parse *p, const yaml_parser_t *y)
+{
+	const char *problem = y->problem ? y->problem : "cannot parse YAML";
+	int line = (int)y->problem_mark.line + p->first_line;
+	/* The reader reports a byte offset, not a mark. */
+	if (y->error == YAML_READER_ERROR)
+		line = coach_line_of(p->text, y->problem_offset < p->len ?
+		    y->problem_offset : p->len) + p->first_line - 1;
+	if (y->context)
+		return coach_error_new(COACH_FAIL, "%s:%d: %s (%s on line %d); "
+		    "check the indentation, the ':' after each key and the "
+		    "quotes", p->fm->name, line, problem, y->context,
+		    (int)y->context_mark.line + p->first_line);
+	return coach_error_new(COACH_FAIL, "%s:%d: %s; check the indentation, "
+	    "the ':' after each key and the quotes", p->fm->name, line,
+	    problem);
+}
+
+/*
+ * Checks the bytes before libyaml sees them and normalises line endings:
+ * libyaml counts lone CR, NEL, LS and PS as line breaks, which would make
+ * its lines differ from the file's.
+ */
+static struct coach_error *
+normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
+{
+	size_t bad = coach_utf8_check(text, len);
+	if (bad < len)
+		return coach_error_new(COACH_FAIL, "%s:%d: %s; save the file as "
+		    "UTF-8 text", fm->name, coach_line_of(text, bad) +
+		    first_line - 1, text[bad] == '\0' ? "NUL byte" :
+		    "invalid UTF-8");
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_add(&b, "", 0);
+	int line = first_line;
+	for (size_t i = 0; i < len; i++) {
+		const unsigned char *s = (const unsigned char *)text + i;
+		const char *what = NULL;
+		if (s[0] == '\r' && i + 1 < len && s[1] == '\n')
+			continue;
+		if (s[0] == '\r')
+			what = "a carriage return without a line feed";
+		else if (s[0] == 0xc2 && s[1] == 0x85)
+			what = "a next-line character (U+0085)";
+		else if (s[0] == 0xe2 && s[1] == 0x80 &&
+		    (s[2] == 0xa8 || s[2] == 0xa9))
+			what = "a Unicode line or paragraph separator";
+		if (what) {
+			coach_buf_free(&b);
+			return coach_error_new(COACH_FAIL, "%s:%d: %s is not "
+			    "allowed in front-matter; use a plain line break or "
+			    "write it as an escape in double quotes", fm->name,
+			    line, what);
+		}
+		if (s[0] == '\n')
+			line++;
+		coach_buf_putc(&b, (char)s[0]);
+	}
+	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
+		coach_buf_putc(&b, '\n');
+	fm->len = b.len;
+	fm->text = coach_buf_detach(&b);
+	return NULL;
+}
+
+static size_t
+line_start(const char *t, size_t off)
+{
+	while (off > 0 && t[off - 1] != '\n')
+		off--;
+	return off;
+}
+
+/* The start of the line after the one holding byte off - 1. */
+static size_t
+line_after(const char *t, size_t len, size_t off)
+{
+	if (off == 0)
+		return 0;
+	const char *nl = memchr(t + off - 1, '\n', len - (off - 1));
+	return nl ? (size_t)(nl - t) + 1 : len;
+}
+
+/* Walks up from off over col-0 comment lines, not above lower. */
+static size_t
+comments_above(const char *t, size_t off, size_t lower)
+{
+	while (off > lower) {
+		size_t s = line_start(t, off - 1);
+		if (s < lower || t[s] != '#')
+			break;
+		off = s;
+	}
+	return off;
+}
+
+/* Whether the line at off is an indented comment. */
+static int
+indented_comment(const char *t, size_t len, size_t off)
+{
+	size_t i = off;
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	return i > off && i < len && t[i] == '#';
+}
+
+/* Works out each top-level key's lines (see the top of this file). */
+static void
+compute_spans(struct parse *p)
+{
+	struct coach_fm *fm = p->fm;
+	const char *t = fm->text;
+	fm->head_end = fm->tail_start = fm->len;
+	if (!fm->editable || fm->n == 0)
+		return;
+	size_t prev_end = 0;
+	for (size_t i = 0; i < fm->n; i++) {
+		struct fm_entry *e = &fm->e[i];
+		e->start = line_start(t, p->key_off[i]);
+		if (e->start < prev_end || p->key_off[i] != e->start) {
+			fm->editable = 0;
+			return;
+		}
+		e->lead = comments_above(t, e->start, prev_end);
+		e->content_end = line_after(t, fm->len, p->value_end[i]);
+		e->end = e->content_end;
+		while (e->end < fm->len && indented_comment(t, fm->len, e->end))
+			e->end = line_after(t, fm->len, e->end + 1);
+		if (i > 0)
+			fm->e[i - 1].trail_end = e->lead;
+		prev_end = e->end;
+	}
+	fm->head_end = fm->e[0].lead;
+	fm->e[fm->n - 1].trail_end = fm->e[fm->n - 1].end;
+	fm->tail_start = fm->e[fm->n - 1].end;
+}
+
+static void
+char_map(struct parse *p)
+{
+	const unsigned char *s = (const unsigned char *)p->text;
+	p->cbyte = coach_xmalloc((p->len + 1) * sizeof(*p->cbyte));
+	size_t n = 0;
+	for (size_t i = 0; i < p->len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			p->cbyte[n++] = (uint32_t)i;
+	p->cbyte[n] = (uint32_t)p->len;
+	p->nchars = n;
+}
+
+static struct coach_error *
+run_parser(struct parse *p)
+{
+	struct coach_error *err = NULL;
+	yaml_parser_t y;
+	if (!yaml_parser_initialize(&y))
+		return coach_error_new(COACH_FAIL, "%s: out of memory",
+		    p->fm->name);
+	yaml_parser_set_input_string(&y, (const unsigned char *)p->text,
+	    p->len);
+	yaml_parser_set_encoding(&y, YAML_UTF8_ENCODING);
+	while (!p->done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&y, &ev)) {
+			err = yaml_failure(p, &y);
+			break;
+		}
+		err = on_event(p, &ev);
+		yaml_event_delete(&ev);
+		if (err)
+			break;
+	}
+	yaml_parser_delete(&y);
+	return err;
+}
+
+struct coach_error *
+coach_fm_parse(struct coach_fm **out, const char *name, const char *text,
+    size_t len, int first_line)
+{
+	struct coach_error *err = NULL;
+	struct parse p;
+	memset(&p, 0, sizeof(p));
+	*out = NULL;
+	struct coach_fm *fm = coach_xcalloc(1, sizeof(*fm));
+	fm->name = coach_xstrdup(name ? name : "");
+	fm->editable = 1;
+	if (len > COACH_FM_MAX_BYTES) {
+		err = coach_error_new(COACH_FAIL, "%s:%d: the front-matter is "
+		    "%zu bytes, more than the %d allowed; move long text into "
+		    "the body", fm->name, first_line, len, COACH_FM_MAX_BYTES);
+		goto done;
+	}
+	err = normalise(fm, text, len, first_line);
+	if (err)
+		goto done;
+	p.fm = fm;
+	p.text = fm->text;
+	p.len = fm->len;
+	p.first_line = first_line;
+	char_map(&p);
+	err = run_parser(&p);
+	if (err)
+		goto done;
+	if (fm->n > 0)
+		p.value_end[fm->n - 1] = p.content_end;
+	compute_spans(&p);
+done:
+	for (int i = 0; i < p.sp; i++)
+		free(p.stack[i].key);
+	if (p.root && !err) {
+		/* The entries take over the root mapping's values. */
+		for (size_t i = 0; i < p.root->n; i++) {
+			fm->e[i].value = p.root->items[i];
+			free(p.root->keys[i]);
+		}
+		p.root->n = 0;
+	}
+	node_free(p.root);
+	free(p.cbyte);
+	free(p.key_off);
+	free(p.value_end);
+	if (err) {
+		coach_fm_free(fm);
+		return err;
+	}
+	*out = fm;
+	return NULL;
+}

@@ -1,2 +1,255 @@
-/* PLACEHOLDER: replaced by the real module. */
+/*
+ * record.c: splitting a record into front-matter and body, and putting it
+ * back together.  The bytes are normalised once (BOM dropped, CRLF made
+ * LF); from then on an unchanged record renders to exactly those bytes.
+ */
 #include "record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct coach_record {
+	char *path;             /* NULL for new records */
+	struct coach_fm *fm;
+	char *body;
+	int body_line;
+};
+
+struct coach_record *
+coach_record_new(void)
+{
+	struct coach_record *r = coach_xcalloc(1, sizeof(*r));
+	r->fm = coach_fm_new();
+	r->body = coach_xstrdup("");
+	r->body_line = 3;
+	return r;
+}
+
+void
+coach_record_free(struct coach_record *r)
+{
+	if (r == NULL)
+		return;
+	coach_fm_free(r->fm);
+	free(r->body);
+	free(r->path);
+	free(r);
+}
+
+/* Checks the encoding, drops a BOM and turns CRLF into LF. */
+static struct coach_error *
+normalise(struct coach_buf *out, const char *path, const char *data,
+    size_t len)
+{
+	size_t bad = coach_utf8_check(data, len);
+	if (bad < len)
+		return coach_error_new(COACH_FAIL, "%s:%d: %s at byte %zu; save "
+		    "the file as UTF-8 text", path, coach_line_of(data, bad),
+		    data[bad] == '\0' ? "NUL byte" : "invalid UTF-8", bad);
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	coach_buf_add(out, "", 0);
+	size_t from = 0;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (data[i] == '\r' && data[i + 1] == '\n') {
+			coach_buf_add(out, data + from, i - from);
+			from = i + 1;
+		}
+	}
+	coach_buf_add(out, data + from, len - from);
+	return NULL;
+}
+
+/* The end of the line starting at off (its '\n', or the end of text). */
+static size_t
+line_end(const char *t, size_t len, size_t off)
+{
+	const char *nl = memchr(t + off, '\n', len - off);
+	return nl ? (size_t)(nl - t) : len;
+}
+
+static int
+is_fence(const char *t, size_t len, size_t off)
+{
+	return line_end(t, len, off) - off == 3 && memcmp(t + off, "---", 3) == 0;
+}
+
+struct coach_error *
+coach_record_parse(struct coach_record **out, const char *path,
+    const char *data, size_t len)
+{
+	struct coach_error *err = NULL;
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_record *r = NULL;
+	*out = NULL;
+	if (len > COACH_RECORD_MAX_BYTES) {
+		err = coach_error_new(COACH_FAIL, "%s: the file is %zu bytes, "
+		    "more than the %d allowed; keep large files as evidence "
+		    "and link them", path, len, COACH_RECORD_MAX_BYTES);
+		goto done;
+	}
+	err = normalise(&b, path, data, len);
+	if (err)
+		goto done;
+	const char *t = b.ptr;
+	if (!is_fence(t, b.len, 0)) {
+		err = coach_error_new(COACH_FAIL, "%s:1: the file does not start "
+		    "with a line '---'; a record is a line '---', 'key: value' "
+		    "lines, a line '---', then the text", path);
+		goto done;
+	}
+	size_t fm_start = line_end(t, b.len, 0) + 1, off = fm_start;
+	int line = 2;
+	while (off < b.len && !is_fence(t, b.len, off)) {
+		off = line_end(t, b.len, off) + 1;
+		line++;
+	}
+	if (off >= b.len) {
+		err = coach_error_new(COACH_FAIL, "%s:1: the front-matter that "
+		    "starts here has no closing '---' line; add a line '---' "
+		    "after the last 'key: value' line", path);
+		goto done;
+	}
+	r = coach_xcalloc(1, sizeof(*r));
+	r->path = coach_xstrdup(path);
+	err = coach_fm_parse(&r->fm, path, t + fm_start, off - fm_start, 2);
+	if (err)
+		goto done;
+	size_t body = line_end(t, b.len, off);
+	body = body < b.len ? body + 1 : b.len;
+	r->body = coach_xstrndup(t + body, b.len - body);
+	r->body_line = line + 1;
+done:
+	coach_buf_free(&b);
+	if (err) {
+		coach_record_free(r);
+		return err;
+	}
+	*out = r;
+	return NULL;
+}
+
+/* Reads at most max bytes of fspath; errors name display. */
+static struct coach_error *
+read_bounded(struct coach_buf *out, const char *fspath, const char *display,
+    size_t max)
+{
+	struct coach_error *err = NULL;
+	int fd = open(fspath, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return coach_error_errno("open", display);
+	struct stat st;
+	if (fstat(fd, &st) == -1) {
+		err = coach_error_errno("stat", display);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = coach_error_new(COACH_FAIL, "%s: not a regular file; a "
+		    "record must be a plain file", display);
+		goto done;
+	}
+	if ((size_t)st.st_size > max) {
+		err = coach_error_new(COACH_FAIL, "%s: the file is %lld bytes, "
+		    "more than the %zu allowed; keep large files as evidence and "
+		    "link them", display, (long long)st.st_size, max);
+		goto done;
+	}
+	coach_buf_add(out, "", 0);
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			err = coach_error_errno("read", display);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		coach_buf_add(out, chunk, (size_t)n);
+		/* The file may grow after fstat: stop one byte past max. */
+		if (out->len > max)
+			break;
+	}
+done:
+	if (close(fd) == -1 && err == NULL)
+		err = coach_error_errno("close", display);
+	return err;
+}
+
+struct coach_error *
+coach_record_load(struct coach_record **out, const char *fspath,
+    const char *display_path)
+{
+	const char *name = display_path ? display_path : fspath;
+	struct coach_buf b = COACH_BUF_INIT;
+	*out = NULL;
+	struct coach_error *err = read_bounded(&b, fspath, name,
+	    COACH_RECORD_MAX_BYTES);
+	if (err == NULL)
+		err = coach_record_parse(out, name, b.ptr, b.len);
+	coach_buf_free(&b);
+	return err;
+}
+
+struct coach_fm *
+coach_record_fm(struct coach_record *r)
+{
+	return r->fm;
+}
+
+const struct coach_fm *
+coach_record_fm_const(const struct coach_record *r)
+{
+	return r->fm;
+}
+
+const char *
+coach_record_str(const struct coach_record *r, const char *key)
+{
+	return coach_fm_str(r->fm, key);
+}
+
+const char *
+coach_record_body(const struct coach_record *r)
+{
+	return r->body;
+}
+
+int
+coach_record_body_line(const struct coach_record *r)
+{
+	return r->body_line;
+}
+
+void
+coach_record_set_body(struct coach_record *r, const char *body)
+{
+	char *copy = coach_xstrdup(body ? body : "");
+	free(r->body);
+	r->body = copy;
+}
+
+const char *
+coach_record_path(const struct coach_record *r)
+{
+	return r->path;
+}
+
+void
+coach_record_render(const struct coach_record *r, struct coach_buf *out)
+{
+	coach_buf_puts(out, "---\n");
+	coach_fm_render(r->fm, out);
+	coach_buf_puts(out, "---\n");
+	coach_buf_puts(out, r->body);
+	size_t n = strlen(r->body);
+	if (n > 0 && r->body[n - 1] != '\n')
+		coach_buf_putc(out, '\n');
+}

@@ -1,17 +1,697 @@
-/* PLACEHOLDER: replaced by the real module. */
 #include "repo.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ids.h"
+
+struct coach_repo {
+	struct coach_store *store;
+	struct coach_fm *config;
+	struct coach_strlist phases;
+	struct coach_strlist judgement;
+};
+
+static const char *const steplab[] = { "plan", "model", "practise", "apply",
+	"review", NULL };
+static const char *const impact[] = { "identify", "learn", "improve", NULL };
+static const char *const gbf[] = { "see-it", "name-it", "do-it", NULL };
+
+static const char *const judgement_words[] = { "outstanding",
+	"requires improvement", "inadequate", "good lesson", "good teaching",
+	"grade 1", "grade 2", "grade 3", "grade 4", "satisfactory",
+	"weak lesson", "poor lesson", "failing", NULL };
+
+const char *const *
+coach_cycle_model_phases(const char *model)
+{
+	if (strcmp(model, "steplab") == 0)
+		return steplab;
+	if (strcmp(model, "impact") == 0)
+		return impact;
+	if (strcmp(model, "gbf") == 0)
+		return gbf;
+	return NULL;
+}
+
+const char *const *
+coach_default_judgement_words(void)
+{
+	return judgement_words;
+}
+
+const char *
+coach_kind_name(enum coach_kind k)
+{
+	switch (k) {
+	case COACH_KIND_CONFIG: return "settings";
+	case COACH_KIND_STAFF: return "staff";
+	case COACH_KIND_PRIORITY: return "priority";
+	case COACH_KIND_FRAMEWORK: return "framework";
+	case COACH_KIND_AGREEMENT: return "agreement";
+	case COACH_KIND_GOAL: return "goal";
+	case COACH_KIND_CYCLE: return "cycle";
+	case COACH_KIND_ENTRY: return "entry";
+	case COACH_KIND_EVIDENCE: return "evidence";
+	case COACH_KIND_NONE: break;
+	}
+	return "file";
+}
+
+/* Fills a list from a sequence of scalars in the config; 0 when the key is
+ * absent or not such a sequence. */
+static int
+config_list(const struct coach_fm *fm, const char *key,
+    struct coach_strlist *out)
+{
+	const struct coach_fm_node *n = coach_fm_get(fm, key);
+	if (n == NULL || coach_fm_node_type(n) != COACH_FM_SEQ ||
+	    coach_fm_node_len(n) == 0)
+		return 0;
+	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+		const char *s = coach_fm_node_str(coach_fm_node_item(n, i));
+		if (s == NULL || *s == '\0') {
+			coach_strlist_free(out);
+			return 0;
+		}
+		coach_strlist_add(out, s);
+	}
+	return 1;
+}
+
+static void
+add_all(struct coach_strlist *l, const char *const *v)
+{
+	for (; *v; v++)
+		coach_strlist_add(l, *v);
+}
+
+/*
+ * coach.yml is read leniently: a broken one still opens (with defaults),
+ * so that "coach check" can report what is wrong with it.
+ */
+static void
+load_config(struct coach_repo *r)
+{
+	struct coach_buf buf = COACH_BUF_INIT;
+	char *path = coach_repo_abspath(r, COACH_CONFIG_FILE);
+	struct coach_error *err = coach_read_file(&buf, path,
+	    COACH_FM_MAX_BYTES);
+	if (err == NULL)
+		err = coach_fm_parse(&r->config, COACH_CONFIG_FILE,
+		    coach_buf_str(&buf), buf.len, 1);
+	if (err) {
+		coach_error_free(err);
+		r->config = coach_fm_new();
+	}
+	free(path);
+	coach_buf_free(&buf);
+
+	if (!config_list(r->config, "cycle_phases", &r->phases)) {
+		const char *model = coach_fm_str(r->config, "cycle_model");
+		const char *const *p = model ? coach_cycle_model_phases(model)
+		    : NULL;
+		add_all(&r->phases, p ? p : steplab);
+	}
+	if (!config_list(r->config, "judgement_words", &r->judgement))
+		add_all(&r->judgement, judgement_words);
+}
+
+static struct coach_error *
+open_store(struct coach_repo **out, struct coach_store *s)
+{
+	struct coach_repo *r = coach_xcalloc(1, sizeof(*r));
+	r->store = s;
+	load_config(r);
+	*out = r;
+	return NULL;
+}
+
+struct coach_error *
+coach_repo_open_at(struct coach_repo **out, const char *root)
+{
+	struct coach_store *s;
+	struct coach_error *err = coach_store_open(&s, root, COACH_CONFIG_FILE);
+	if (err)
+		return err;
+	return open_store(out, s);
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 struct coach_error *
 coach_repo_open(struct coach_repo **out, const char *dir)
 {
-	(void)dir;
+	struct coach_store *s = NULL;
+	struct coach_error *err;
+
 	*out = NULL;
-	return coach_error_new(COACH_FAIL, "no repository yet");
+	if (dir) {
+		if (!is_dir(dir))
+			return coach_error_new(COACH_FAIL,
+			    "%s: no such directory", dir);
+		err = coach_store_open(&s, dir, COACH_CONFIG_FILE);
+		if (err)
+			return coach_error_prefix(err, "-C %s", dir);
+		return open_store(out, s);
+	}
+	err = coach_store_open(&s, ".", COACH_CONFIG_FILE);
+	if (err == NULL)
+		return open_store(out, s);
+	coach_error_free(err);
+
+	const char *env = getenv("COACH_DIR");
+	if (env && *env) {
+		err = coach_store_open(&s, env, COACH_CONFIG_FILE);
+		if (err)
+			return coach_error_prefix(err, "COACH_DIR=%s", env);
+		return open_store(out, s);
+	}
+	char *cfg = NULL;
+	err = coach_store_global_config_get("coach.dir", &cfg);
+	if (err == NULL && cfg && *cfg) {
+		err = coach_store_open(&s, cfg, COACH_CONFIG_FILE);
+		if (err)
+			err = coach_error_prefix(err, "git config coach.dir (%s)",
+			    cfg);
+		free(cfg);
+		return err ? err : open_store(out, s);
+	}
+	free(cfg);
+	coach_error_free(err);
+	return coach_error_new(COACH_FAIL,
+	    "not in a coach repository (or any parent directory); create one "
+	    "with 'coach init', or point COACH_DIR or 'git config --global "
+	    "coach.dir' at your school's repository");
 }
 
 void
 coach_repo_free(struct coach_repo *r)
 {
+	if (r == NULL)
+		return;
+	coach_store_close(r->store);
+	coach_fm_free(r->config);
+	coach_strlist_free(&r->phases);
+	coach_strlist_free(&r->judgement);
 	free(r);
+}
+
+const char *
+coach_repo_root(const struct coach_repo *r)
+{
+	return coach_store_root(r->store);
+}
+
+struct coach_store *
+coach_repo_store(struct coach_repo *r)
+{
+	return r->store;
+}
+
+const struct coach_fm *
+coach_repo_config(const struct coach_repo *r)
+{
+	return r->config;
+}
+
+char *
+coach_repo_abspath(const struct coach_repo *r, const char *relpath)
+{
+	return coach_path_join(coach_repo_root(r), relpath);
+}
+
+const struct coach_strlist *
+coach_repo_phases(const struct coach_repo *r)
+{
+	return &r->phases;
+}
+
+const struct coach_strlist *
+coach_repo_judgement_words(const struct coach_repo *r)
+{
+	return &r->judgement;
+}
+
+/* ---- paths ---- */
+
+char *coach_path_staff(const char *h) { return coach_xasprintf("staff/%s.md", h); }
+char *coach_path_priority(const char *id) { return coach_xasprintf("priorities/%s.md", id); }
+char *coach_path_framework(const char *id) { return coach_xasprintf("framework/%s.md", id); }
+char *coach_path_agreement(const char *c) { return coach_xasprintf("coaching/%s/agreement.md", c); }
+char *coach_path_goal(const char *c, const char *id) { return coach_xasprintf("coaching/%s/goals/%s.md", c, id); }
+char *coach_path_cycle(const char *c, const char *id) { return coach_xasprintf("coaching/%s/cycles/%s.md", c, id); }
+char *coach_path_evidence_dir(const char *c) { return coach_xasprintf("coaching/%s/evidence", c); }
+
+char *
+coach_path_entry(const char *coachee, const char *date, const char *id)
+{
+	return coach_xasprintf("coaching/%s/log/%s-%s.md", coachee, date, id);
+}
+
+/* The stem of name when it ends in ".md" and has no other '/'; else NULL. */
+static char *
+md_stem(const char *name)
+{
+	size_t n = strlen(name);
+	if (n <= 3 || strcmp(name + n - 3, ".md") != 0 || strchr(name, '/'))
+		return NULL;
+	return coach_xstrndup(name, n - 3);
+}
+
+/* The id part of an entry file stem "YYYY-MM-DD-eXXXXXX". */
+static const char *
+entry_id_of_stem(const char *stem)
+{
+	if (strlen(stem) > 11 && stem[10] == '-')
+		return stem + 11;
+	return NULL;
+}
+
+enum coach_kind
+coach_path_kind(const char *p, char **coachee, char **id)
+{
+	enum coach_kind k = COACH_KIND_NONE;
+	char *stem = NULL;
+	const char *idpart = NULL;
+
+	if (coachee)
+		*coachee = NULL;
+	if (id)
+		*id = NULL;
+	if (strcmp(p, COACH_CONFIG_FILE) == 0)
+		return COACH_KIND_CONFIG;
+	if (strncmp(p, "staff/", 6) == 0 && (stem = md_stem(p + 6)))
+		k = COACH_KIND_STAFF;
+	else if (strncmp(p, "priorities/", 11) == 0 && (stem = md_stem(p + 11)))
+		k = COACH_KIND_PRIORITY;
+	else if (strncmp(p, "framework/", 10) == 0 && (stem = md_stem(p + 10)))
+		k = COACH_KIND_FRAMEWORK;
+	if (k != COACH_KIND_NONE) {
+		if (id)
+			*id = stem;
+		else
+			free(stem);
+		return k;
+	}
+	if (strncmp(p, "coaching/", 9) != 0)
+		return COACH_KIND_NONE;
+	const char *c = p + 9;
+	const char *slash = strchr(c, '/');
+	if (slash == NULL || slash == c)
+		return COACH_KIND_NONE;
+	const char *rest = slash + 1;
+	if (strcmp(rest, "agreement.md") == 0)
+		k = COACH_KIND_AGREEMENT;
+	else if (strncmp(rest, "goals/", 6) == 0 && (stem = md_stem(rest + 6)))
+		k = COACH_KIND_GOAL, idpart = stem;
+	else if (strncmp(rest, "cycles/", 7) == 0 && (stem = md_stem(rest + 7)))
+		k = COACH_KIND_CYCLE, idpart = stem;
+	else if (strncmp(rest, "log/", 4) == 0 && (stem = md_stem(rest + 4)))
+		k = COACH_KIND_ENTRY, idpart = entry_id_of_stem(stem);
+	else if (strncmp(rest, "evidence/", 9) == 0 && rest[9] != '\0')
+		k = COACH_KIND_EVIDENCE;
+	if (k == COACH_KIND_NONE)
+		return k;
+	if (coachee)
+		*coachee = coach_xstrndup(c, (size_t)(slash - c));
+	if (id && idpart)
+		*id = coach_xstrdup(idpart);
+	free(stem);
+	return k;
+}
+
+int
+coach_repo_exists(const struct coach_repo *r, const char *relpath)
+{
+	char *p = coach_repo_abspath(r, relpath);
+	struct stat st;
+	int ok = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+	free(p);
+	return ok;
+}
+
+struct coach_error *
+coach_repo_load(struct coach_repo *r, const char *relpath,
+    struct coach_record **out)
+{
+	char *p = coach_repo_abspath(r, relpath);
+	struct coach_error *err = coach_record_load(out, p, relpath);
+	free(p);
+	return err;
+}
+
+/* ---- listing ---- */
+
+/*
+ * Adds "<dir>/<name>" for each entry of the repository directory dir that
+ * passes keep (NULL: every visible regular file ending in .md).  A missing
+ * directory is an empty list.
+ */
+static struct coach_error *
+list_dir(struct coach_repo *r, const char *dir, int want_dirs,
+    struct coach_strlist *out)
+{
+	char *abs = coach_repo_abspath(r, dir);
+	DIR *d = opendir(abs);
+	struct coach_error *err = NULL;
+	if (d == NULL) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = coach_error_errno("open directory", dir);
+		free(abs);
+		return err;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (n[0] == '.')
+			continue;
+		char *full = coach_path_join(abs, n);
+		struct stat st;
+		int ok = lstat(full, &st) == 0 &&
+		    (want_dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+		free(full);
+		if (!ok)
+			continue;
+		if (!want_dirs) {
+			size_t len = strlen(n);
+			if (len <= 3 || strcmp(n + len - 3, ".md") != 0)
+				continue;
+			coach_strlist_add_owned(out,
+			    coach_xasprintf("%s/%s", dir, n));
+		} else {
+			coach_strlist_add(out, n);
+		}
+	}
+	closedir(d);
+	free(abs);
+	return NULL;
+}
+
+struct coach_error *
+coach_repo_coachees(struct coach_repo *r, struct coach_strlist *out)
+{
+	struct coach_error *err = list_dir(r, "coaching", 1, out);
+	coach_strlist_sort(out);
+	return err;
+}
+
+static const char *
+coaching_sub(enum coach_kind k)
+{
+	switch (k) {
+	case COACH_KIND_GOAL: return "goals";
+	case COACH_KIND_CYCLE: return "cycles";
+	case COACH_KIND_ENTRY: return "log";
+	default: return NULL;
+	}
+}
+
+struct coach_error *
+coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
+    struct coach_strlist *out)
+{
+	struct coach_error *err = NULL;
+	switch (k) {
+	case COACH_KIND_STAFF:
+		err = list_dir(r, "staff", 0, out);
+		break;
+	case COACH_KIND_PRIORITY:
+		err = list_dir(r, "priorities", 0, out);
+		break;
+	case COACH_KIND_FRAMEWORK:
+		err = list_dir(r, "framework", 0, out);
+		break;
+	case COACH_KIND_AGREEMENT:
+	case COACH_KIND_GOAL:
+	case COACH_KIND_CYCLE:
+	case COACH_KIND_ENTRY: {
+		struct coach_strlist who = COACH_STRLIST_INIT;
+		if (coachee)
+			coach_strlist_add(&who, coachee);
+		else
+			err = coach_repo_coachees(r, &who);
+		for (size_t i = 0; err == NULL && i < who.n; i++) {
+			if (k == COACH_KIND_AGREEMENT) {
+				char *p = coach_path_agreement(who.v[i]);
+				if (coach_repo_exists(r, p))
+					coach_strlist_add_owned(out, p);
+				else
+					free(p);
+				continue;
+			}
+			char *dir = coach_xasprintf("coaching/%s/%s", who.v[i],
+			    coaching_sub(k));
+			err = list_dir(r, dir, 0, out);
+			free(dir);
+		}
+		coach_strlist_free(&who);
+		break;
+	}
+	default:
+		return coach_error_new(COACH_FAIL, "cannot list %s records",
+		    coach_kind_name(k));
+	}
+	coach_strlist_sort(out);
+	return err;
+}
+
+/* ---- ids ---- */
+
+static enum coach_kind
+kind_of_letter(char c)
+{
+	switch (c) {
+	case 'g': return COACH_KIND_GOAL;
+	case 'c': return COACH_KIND_CYCLE;
+	case 'e': return COACH_KIND_ENTRY;
+	default: return COACH_KIND_NONE;
+	}
+}
+
+/* The id a listed path names (goal/cycle stem, entry id part). */
+static const char *
+id_of_path(const char *path, enum coach_kind k, char **stem_out)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *stem = md_stem(base);
+	*stem_out = stem;
+	if (stem == NULL)
+		return NULL;
+	return k == COACH_KIND_ENTRY ? entry_id_of_stem(stem) : stem;
+}
+
+/* Paths whose id starts with prefix, for one kind. */
+static struct coach_error *
+matches(struct coach_repo *r, const char *prefix, enum coach_kind k,
+    struct coach_strlist *out)
+{
+	struct coach_strlist all = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_list(r, k, NULL, &all);
+	size_t n = strlen(prefix);
+	for (size_t i = 0; err == NULL && i < all.n; i++) {
+		char *stem;
+		const char *id = id_of_path(all.v[i], k, &stem);
+		if (id && strncmp(id, prefix, n) == 0)
+			coach_strlist_add(out, all.v[i]);
+		free(stem);
+	}
+	coach_strlist_free(&all);
+	return err;
+}
+
+struct coach_error *
+coach_repo_resolve(struct coach_repo *r, const char *prefix,
+    enum coach_kind kind, char **relpath, enum coach_kind *kind_out)
+{
+	const char *what = kind == COACH_KIND_NONE ? "id" :
+	    kind == COACH_KIND_GOAL ? "goal id" :
+	    kind == COACH_KIND_CYCLE ? "cycle id" : "entry id";
+	size_t n = strlen(prefix);
+	enum coach_kind k = n ? kind_of_letter(prefix[0]) : COACH_KIND_NONE;
+	int hex = 1;
+	for (size_t i = 1; i < n; i++)
+		hex &= isxdigit((unsigned char)prefix[i]) &&
+		    !isupper((unsigned char)prefix[i]);
+
+	*relpath = NULL;
+	if (k == COACH_KIND_NONE || !hex || n > COACH_ID_LEN)
+		return coach_error_new(COACH_FAIL,
+		    "'%s' is not a %s: ids are a letter (g goal, c cycle, e "
+		    "entry) and 6 hex digits, e.g. g3f9a1c", prefix, what);
+	if (kind != COACH_KIND_NONE && k != kind)
+		return coach_error_new(COACH_FAIL, "'%s' is a %s id, not a %s",
+		    prefix, coach_kind_name(k), what);
+	if (n < COACH_ID_MIN_PREFIX)
+		return coach_error_new(COACH_FAIL,
+		    "'%s' is too short: give at least %d characters of the %s",
+		    prefix, COACH_ID_MIN_PREFIX, what);
+
+	struct coach_strlist found = COACH_STRLIST_INIT;
+	struct coach_error *err = matches(r, prefix, k, &found);
+	if (err == NULL && found.n == 0)
+		err = coach_error_new(COACH_FAIL, "no %s matches '%s'",
+		    coach_kind_name(k), prefix);
+	if (err == NULL && found.n > 1) {
+		struct coach_buf b = COACH_BUF_INIT;
+		coach_buf_printf(&b, "'%s' is ambiguous; it matches:", prefix);
+		for (size_t i = 0; i < found.n; i++) {
+			char *stem;
+			const char *id = id_of_path(found.v[i], k, &stem);
+			coach_buf_printf(&b, "\n  %s  %s", id ? id : "?",
+			    found.v[i]);
+			free(stem);
+		}
+		err = coach_error_new(COACH_FAIL, "%s", coach_buf_str(&b));
+		coach_buf_free(&b);
+	}
+	if (err == NULL) {
+		*relpath = coach_xstrdup(found.v[0]);
+		if (kind_out)
+			*kind_out = k;
+	}
+	coach_strlist_free(&found);
+	return err;
+}
+
+struct coach_error *
+coach_repo_new_id(struct coach_repo *r, char kind, char out[8])
+{
+	enum coach_kind k = kind_of_letter(kind);
+	for (int tries = 0; tries < 64; tries++) {
+		coach_id_new(kind, out);
+		struct coach_strlist found = COACH_STRLIST_INIT;
+		struct coach_error *err = matches(r, out, k, &found);
+		size_t n = found.n;
+		coach_strlist_free(&found);
+		if (err)
+			return err;
+		if (n == 0)
+			return NULL;
+	}
+	return coach_error_new(COACH_FAIL, "could not find an unused %s id",
+	    coach_kind_name(k));
+}
+
+/* Whether arg has the shape of an id prefix (g/c/e then hex). */
+static int
+looks_like_id(const char *arg)
+{
+	size_t n = strlen(arg);
+	if (n < 2 || n > COACH_ID_LEN || kind_of_letter(arg[0]) == COACH_KIND_NONE)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!isxdigit((unsigned char)arg[i]) || isupper((unsigned char)arg[i]))
+			return 0;
+	return 1;
+}
+
+struct coach_error *
+coach_repo_find(struct coach_repo *r, const char *arg, char **relpath)
+{
+	*relpath = NULL;
+	if (looks_like_id(arg) && access(arg, F_OK) != 0)
+		return coach_repo_resolve(r, arg, COACH_KIND_NONE, relpath, NULL);
+
+	char real[PATH_MAX], rootreal[PATH_MAX];
+	if (realpath(arg, real) == NULL) {
+		/* Not a file here: perhaps a path from the root. */
+		char *p = coach_repo_abspath(r, arg);
+		char *ok = realpath(p, real);
+		free(p);
+		if (ok == NULL)
+			return coach_error_new(COACH_FAIL,
+			    "'%s' is neither a record id nor a file in the "
+			    "repository", arg);
+	}
+	if (realpath(coach_repo_root(r), rootreal) == NULL)
+		return coach_error_errno("resolve", coach_repo_root(r));
+	size_t n = strlen(rootreal);
+	if (strncmp(real, rootreal, n) != 0 || real[n] != '/')
+		return coach_error_new(COACH_FAIL,
+		    "%s: outside the coach repository %s", arg, rootreal);
+	struct stat st;
+	if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+		return coach_error_new(COACH_FAIL, "%s: not a file", arg);
+	*relpath = coach_xstrdup(real + n + 1);
+	return NULL;
+}
+
+/* ---- who ---- */
+
+struct coach_error *
+coach_repo_current_user(struct coach_repo *r, char **handle)
+{
+	char *email = NULL;
+	struct coach_strlist staff = COACH_STRLIST_INIT;
+	struct coach_error *err;
+
+	*handle = NULL;
+	err = coach_store_config_get(r->store, "user.email", &email);
+	if (err || email == NULL || *email == '\0')
+		goto done;
+	err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff);
+	for (size_t i = 0; err == NULL && i < staff.n; i++) {
+		struct coach_record *rec;
+		if (coach_repo_load(r, staff.v[i], &rec) != NULL)
+			continue; /* check reports broken records */
+		const char *e = coach_record_str(rec, "email");
+		if (e && strcasecmp(e, email) == 0 && *handle == NULL) {
+			char *id;
+			coach_path_kind(staff.v[i], NULL, &id);
+			*handle = id;
+		}
+		coach_record_free(rec);
+	}
+done:
+	coach_strlist_free(&staff);
+	free(email);
+	return err;
+}
+
+struct coach_error *
+coach_repo_coachee(struct coach_repo *r, const char *arg, char **out)
+{
+	struct coach_error *err;
+	*out = NULL;
+	if (arg) {
+		if ((err = coach_handle_check("handle", arg)))
+			return err;
+		char *p = coach_path_staff(arg);
+		int ok = coach_repo_exists(r, p);
+		free(p);
+		if (!ok)
+			return coach_error_new(COACH_FAIL,
+			    "no member of staff '%s'; see 'coach staff list', "
+			    "or add them with 'coach staff add %s --name NAME'",
+			    arg, arg);
+		*out = coach_xstrdup(arg);
+		return NULL;
+	}
+	if ((err = coach_repo_current_user(r, out)))
+		return err;
+	if (*out)
+		return NULL;
+	char *email = NULL;
+	coach_error_free(coach_store_config_get(r->store, "user.email", &email));
+	err = coach_error_new(COACH_FAIL,
+	    "no member of staff has your email (%s, from git config "
+	    "user.email): name the coachee, or add yourself with 'coach staff "
+	    "add HANDLE --name NAME --email %s'",
+	    email ? email : "unset", email ? email : "EMAIL");
+	free(email);
+	return err;
 }
