@@ -1345,10 +1345,82 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 			d->old_file.path;
 		coach_strlist_add_owned(out, coach_xasprintf("%c %s", c, p));
 	}
-	qsort(out->v + first, out->n - first, sizeof(*out->v), by_path);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v), by_path);
 done:
 	git_status_list_free(list);
 	free(spec);
+	return err;
+}
+
+/*
+ * The name of the ref the remote-tracking branch for merge ("refs/heads/x"
+ * on remote) is fetched into, from remote.<remote>.fetch; NULL when no
+ * refspec maps it.
+ */
+static char *
+tracking_ref(git_config *cfg, const char *remote, const char *merge)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *ce;
+	git_buf out = GIT_BUF_INIT;
+	char *key = coach_xasprintf("remote.%s.fetch", remote);
+	char *name = NULL;
+
+	if (git_config_multivar_iterator_new(&it, cfg, key, NULL) < 0)
+		goto done;
+	while (name == NULL && git_config_next(&ce, it) == 0) {
+		git_refspec *spec = NULL;
+		if (git_refspec_parse(&spec, ce->value, 1) == 0 &&
+		    git_refspec_src_matches(spec, merge) &&
+		    git_refspec_transform(&out, spec, merge) == 0)
+			name = coach_xstrdup(out.ptr);
+		git_refspec_free(spec);
+	}
+done:
+	git_buf_dispose(&out);
+	git_config_iterator_free(it);
+	free(key);
+	return name;
+}
+
+/*
+ * What git_branch_upstream() finds, from branch.<name>.remote and
+ * branch.<name>.merge.  Done by hand because libgit2 1.5.1's
+ * git_branch_upstream() goes through git_remote_lookup(), which leaks a
+ * pcre2 match block (some 20 KiB) on every call.  *out is NULL when the
+ * branch has no upstream.
+ */
+static struct coach_error *
+upstream_name(char **out, git_repository *repo, const char *branch)
+{
+	git_config *cfg = NULL;
+	struct coach_error *err = NULL;
+	char *key = NULL, *remote = NULL, *merge = NULL;
+
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		err = git_fail("reading git config");
+		goto done;
+	}
+	key = coach_xasprintf("branch.%s.remote", branch);
+	if ((err = config_string(cfg, key, &remote)) != NULL)
+		goto done;
+	free(key);
+	key = coach_xasprintf("branch.%s.merge", branch);
+	if ((err = config_string(cfg, key, &merge)) != NULL)
+		goto done;
+	if (remote == NULL || merge == NULL || *remote == '\0')
+		goto done;
+	if (strcmp(remote, ".") == 0)
+		*out = coach_xstrdup(merge);	/* a local branch */
+	else
+		*out = tracking_ref(cfg, remote, merge);
+done:
+	free(merge);
+	free(remote);
+	free(key);
+	git_config_free(cfg);
 	return err;
 }
 
@@ -1356,8 +1428,10 @@ struct coach_error *
 coach_store_ahead_behind(struct coach_store *s, size_t *ahead,
 	size_t *behind, int *has_upstream)
 {
-	git_reference *head = NULL, *up = NULL;
+	git_reference *head = NULL;
+	git_oid up;
 	struct coach_error *err = NULL;
+	char *upname = NULL;
 	int rc;
 
 	*ahead = *behind = 0;
@@ -1371,21 +1445,21 @@ coach_store_ahead_behind(struct coach_store *s, size_t *ahead,
 	}
 	if (!git_reference_is_branch(head))
 		goto done;	/* detached: no upstream */
-	rc = git_branch_upstream(&up, head);
-	if (rc == GIT_ENOTFOUND)
+	err = upstream_name(&upname, s->repo,
+		git_reference_name(head) + strlen("refs/heads/"));
+	if (err != NULL || upname == NULL)
 		goto done;
-	if (rc < 0) {
-		err = git_fail("reading the branch's upstream");
+	/* Configured but not fetched yet: nothing to compare with. */
+	if (git_reference_name_to_id(&up, s->repo, upname) < 0)
 		goto done;
-	}
 	if (git_graph_ahead_behind(ahead, behind, s->repo,
-	    git_reference_target(head), git_reference_target(up)) < 0) {
+	    git_reference_target(head), &up) < 0) {
 		err = git_fail("comparing with the upstream");
 		goto done;
 	}
 	*has_upstream = 1;
 done:
-	git_reference_free(up);
+	free(upname);
 	git_reference_free(head);
 	return err;
 }
