@@ -1,16 +1,381 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * agree.c: coach agree, which starts or ends a coaching relationship
+ * (coaching/<coachee>/agreement.md).
+ *
+ * A coachee has one agreement file.  Starting a new relationship after
+ * one has ended rewrites that file (the old agreement stays in git's
+ * history); ending one changes only its status and ended lines.  Any
+ * member of staff may coach, and coaches may themselves be coached.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "../lib/date.h"
+#include "../lib/ids.h"
+
+/* Turns getopt_long's complaint (opterr is off) into a usage error. */
+static struct coach_error *
+bad_option(const struct coach_ctx *ctx, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return coach_usage(ctx, "option '%s' needs a value", arg);
+	if (optopt != 0)
+		return coach_usage(ctx, "unknown option '-%c'", optopt);
+	return coach_usage(ctx, "unknown option '%s'", arg);
+}
+
+/*
+ * Text given on the command line goes into YAML and onto terminals: it
+ * must be UTF-8 and hold no control characters but tab and newline.
+ * Empty text is a usage mistake.
+ */
+static struct coach_error *
+text_check(const struct coach_ctx *ctx, const char *what, const char *s)
+{
+	size_t n = strlen(s), i;
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
+		;
+	if (i == n)
+		return coach_usage(ctx, "%s needs a value that is not empty",
+		    what);
+	if (coach_utf8_check(s, n) != n)
+		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
+		    "write it in UTF-8", what);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+			return coach_error_new(COACH_FAIL, "%s contains a "
+			    "control character (0x%02x); remove it", what, c);
+	}
+	return NULL;
+}
+
+struct agree_args {
+	const char *coachee, *focus, *cadence;
+	struct coach_strlist coaches;
+	char date[11];
+	int end;
+};
+
+static struct coach_error *
+agree_parse(struct coach_ctx *ctx, int argc, char **argv,
+    struct agree_args *a)
+{
+	static const struct option opts[] = {
+		{ "coach", required_argument, NULL, 'c' },
+		{ "focus", required_argument, NULL, 'f' },
+		{ "cadence", required_argument, NULL, 'k' },
+		{ "date", required_argument, NULL, 'd' },
+		{ "end", no_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *date = NULL;
+	struct coach_error *err;
+	coach_day day;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (!coach_strlist_has(&a->coaches, optarg))
+				coach_strlist_add(&a->coaches, optarg);
+			break;
+		case 'f': a->focus = optarg; break;
+		case 'k': a->cadence = optarg; break;
+		case 'd': date = optarg; break;
+		case 'e': a->end = 1; break;
+		default: return bad_option(ctx, c, argv);
+		}
+	}
+	if (optind == argc)
+		return coach_usage(ctx, "agree needs the COACHEE's handle");
+	if (argc - optind > 1)
+		return coach_usage(ctx, "agree takes one COACHEE, not also "
+		    "'%s'", argv[optind + 1]);
+	a->coachee = argv[optind];
+	if (a->end && (a->coaches.n || a->focus || a->cadence))
+		return coach_usage(ctx, "--end ends the agreement and takes "
+		    "only --date; start a new one afterwards with --coach");
+	if (!a->end && a->coaches.n == 0)
+		return coach_usage(ctx, "agree needs --coach HANDLE to start "
+		    "an agreement, or --end to end one");
+	if ((err = coach_handle_check("coachee handle", a->coachee)))
+		return err;
+	for (size_t i = 0; i < a->coaches.n; i++) {
+		if ((err = coach_handle_check("--coach handle",
+		    a->coaches.v[i])))
+			return err;
+		if (strcmp(a->coaches.v[i], a->coachee) == 0)
+			return coach_error_new(COACH_FAIL, "--coach %s: %s "
+			    "cannot coach themself; name another member of "
+			    "staff", a->coachee, a->coachee);
+	}
+	if ((a->focus && (err = text_check(ctx, "--focus", a->focus))) ||
+	    (a->cadence && (err = text_check(ctx, "--cadence",
+	    a->cadence))))
+		return err;
+	if ((err = coach_date_arg("--date", date ? date : "today", &day)))
+		return err;
+	coach_date_format(day, a->date);
+	return NULL;
+}
+
+static struct coach_error *
+staff_exists(struct coach_repo *repo, const char *what, const char *handle)
+{
+	char *path = coach_path_staff(handle);
+	struct coach_error *err = NULL;
+	if (!coach_repo_exists(repo, path))
+		err = coach_error_new(COACH_FAIL, "%s%s: no staff '%s' (no %s); "
+		    "add them first with coach staff add %s --name NAME", what,
+		    handle, handle, path, handle);
+	free(path);
+	return err;
+}
+
+/* Whether an agreement has ended: status ended, or an ended date with no
+ * status at all. */
+static int
+agreement_ended(const struct coach_record *rec)
+{
+	const char *status = coach_record_str(rec, "status");
+	if (status)
+		return strcmp(status, "ended") == 0;
+	return coach_fm_get(coach_record_fm_const(rec), "ended") != NULL;
+}
+
+/* The coach key as text, "ada" or "ada, cy". */
+static void
+coaches_text(struct coach_buf *b, const struct coach_record *rec)
+{
+	const struct coach_fm_node *n = coach_fm_get(
+	    coach_record_fm_const(rec), "coach");
+	if (n && coach_fm_node_type(n) == COACH_FM_SCALAR) {
+		coach_buf_puts(b, coach_fm_node_str(n));
+		return;
+	}
+	for (size_t i = 0; n && i < coach_fm_node_len(n); i++) {
+		const char *s = coach_fm_node_str(coach_fm_node_item(n, i));
+		coach_buf_puts(b, i ? ", " : "");
+		coach_buf_puts(b, s ? s : "?");
+	}
+	if (b->len == 0)
+		coach_buf_puts(b, "no coach");
+}
+
+/* Whether node already reads as the string s, so setting it again would
+ * only churn the line. */
+static int
+same_str(const struct coach_fm_node *n, const char *s)
+{
+	int b;
+	double d;
+	if (n == NULL || coach_fm_node_type(n) != COACH_FM_SCALAR ||
+	    strcmp(coach_fm_node_str(n), s) != 0)
+		return 0;
+	return coach_fm_node_quoted(n) || (coach_fm_node_bool(n, &b) != 0 &&
+	    coach_fm_node_number(n, &d) != 0);
+}
+
+static int
+same_coaches(const struct coach_fm_node *n, const struct coach_strlist *l)
+{
+	if (l->n == 1)
+		return same_str(n, l->v[0]);
+	if (n == NULL || coach_fm_node_type(n) != COACH_FM_SEQ ||
+	    coach_fm_node_len(n) != l->n)
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (!same_str(coach_fm_node_item(n, i), l->v[i]))
+			return 0;
+	return 1;
+}
+
+static void
+set_str(struct coach_fm *fm, const char *key, const char *value)
+{
+	if (!same_str(coach_fm_get(fm, key), value))
+		coach_fm_set(fm, key, coach_fmv_str(value));
+}
+
+/* The keys of an active agreement between a's coachee and coaches, on a
+ * new record or over an ended one. */
+static void
+agreement_fill(struct coach_record *rec, const struct agree_args *a)
+{
+	struct coach_fm *fm = coach_record_fm(rec);
+
+	set_str(fm, "coachee", a->coachee);
+	if (!same_coaches(coach_fm_get(fm, "coach"), &a->coaches)) {
+		if (a->coaches.n == 1) {
+			coach_fm_set(fm, "coach", coach_fmv_str(a->coaches.v[0]));
+		} else {
+			struct coach_fmv *seq = coach_fmv_seq();
+			for (size_t i = 0; i < a->coaches.n; i++)
+				coach_fmv_push(seq,
+				    coach_fmv_str(a->coaches.v[i]));
+			coach_fm_set(fm, "coach", seq);
+		}
+	}
+	if (!same_str(coach_fm_get(fm, "started"), a->date))
+		coach_fm_set(fm, "started", coach_fmv_plain(a->date));
+	/* What the ended agreement said does not carry over. */
+	if (a->cadence)
+		set_str(fm, "cadence", a->cadence);
+	else
+		coach_fm_remove(fm, "cadence");
+	if (a->focus)
+		set_str(fm, "focus", a->focus);
+	else
+		coach_fm_remove(fm, "focus");
+	set_str(fm, "status", "active");
+	coach_fm_remove(fm, "ended");
+}
+
+static struct coach_error *
+agree_start(struct coach_ctx *ctx, struct coach_txn *txn,
+    const struct agree_args *a, const char *path, struct coach_buf *text)
+{
+	struct coach_record *rec = NULL;
+	struct coach_buf who = COACH_BUF_INIT;
+	struct coach_error *err = NULL;
+
+	for (size_t i = 0; i < a->coaches.n; i++)
+		if ((err = staff_exists(ctx->repo, "--coach ",
+		    a->coaches.v[i])))
+			goto done;
+	if (coach_repo_exists(ctx->repo, path)) {
+		if ((err = coach_repo_load(ctx->repo, path, &rec)))
+			goto done;
+		if (!agreement_ended(rec)) {
+			const char *since = coach_record_str(rec, "started");
+			coaches_text(&who, rec);
+			err = coach_error_new(COACH_FAIL, "%s: %s already has "
+			    "an active agreement with %s%s%s; end it first "
+			    "with coach agree %s --end", path, a->coachee,
+			    coach_buf_str(&who), since ? " since " : "",
+			    since ? since : "", a->coachee);
+			goto done;
+		}
+	} else {
+		rec = coach_record_new();
+	}
+	agreement_fill(rec, a);
+	coach_record_render(rec, text);
+	coach_txn_write(txn, path, text->ptr, text->len);
+done:
+	coach_record_free(rec);
+	coach_buf_free(&who);
+	return err;
+}
+
+static struct coach_error *
+agree_end(struct coach_ctx *ctx, struct coach_txn *txn,
+    const struct agree_args *a, const char *path, struct coach_buf *text)
+{
+	struct coach_record *rec = NULL;
+	struct coach_error *err = NULL;
+	coach_day started, ended;
+
+	if (!coach_repo_exists(ctx->repo, path)) {
+		err = coach_error_new(COACH_FAIL, "%s has no coaching "
+		    "agreement to end (no %s); start one with coach agree %s "
+		    "--coach HANDLE", a->coachee, path, a->coachee);
+		goto done;
+	}
+	if ((err = coach_repo_load(ctx->repo, path, &rec)))
+		goto done;
+	if (agreement_ended(rec)) {
+		const char *when = coach_record_str(rec, "ended");
+		err = coach_error_new(COACH_FAIL, "%s: %s's agreement has "
+		    "already ended%s%s; start a new one with coach agree %s "
+		    "--coach HANDLE", path, a->coachee, when ? " on " : "",
+		    when ? when : "", a->coachee);
+		goto done;
+	}
+	const char *since = coach_record_str(rec, "started");
+	if (since && coach_date_parse(since, &started) == 0 &&
+	    coach_date_parse(a->date, &ended) == 0 && ended < started) {
+		err = coach_error_new(COACH_FAIL, "--date %s is before the "
+		    "agreement started (%s, in %s); give a later --date",
+		    a->date, since, path);
+		goto done;
+	}
+	struct coach_fm *fm = coach_record_fm(rec);
+	set_str(fm, "status", "ended");
+	coach_fm_set(fm, "ended", coach_fmv_plain(a->date));
+	coach_record_render(rec, text);
+	coach_txn_write(txn, path, text->ptr, text->len);
+done:
+	coach_record_free(rec);
+	return err;
+}
 
 static struct coach_error *
 agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	struct agree_args a = { .coaches = COACH_STRLIST_INIT };
+	struct coach_buf text = COACH_BUF_INIT, msg = COACH_BUF_INIT;
+	struct coach_txn *txn = NULL;
+	char *path = NULL;
+	struct coach_error *err;
+
+	if ((err = agree_parse(ctx, argc, argv, &a)))
+		goto done;
+	path = coach_path_agreement(a.coachee);
+	/* Checked under the writer's lock, so two agreements cannot race. */
+	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
+		goto done;
+	if ((err = staff_exists(ctx->repo, "", a.coachee)))
+		goto done;
+	if (a.end)
+		err = agree_end(ctx, txn, &a, path, &text);
+	else
+		err = agree_start(ctx, txn, &a, path, &text);
+	if (err)
+		goto done;
+	coach_buf_printf(&msg, "agree: %s ", a.coachee);
+	if (a.end)
+		coach_buf_puts(&msg, "ended");
+	for (size_t i = 0; i < a.coaches.n; i++)
+		coach_buf_printf(&msg, "%s%s", i ? "," : "with ",
+		    a.coaches.v[i]);
+	err = coach_txn_commit(txn, coach_buf_str(&msg), NULL);
+	txn = NULL;
+	if (err)
+		goto done;
+	if (a.end) {
+		printf("Ended %s's coaching agreement on %s (%s)\n", a.coachee,
+		    a.date, path);
+	} else {
+		printf("%s is coached by ", a.coachee);
+		for (size_t i = 0; i < a.coaches.n; i++)
+			printf("%s%s", i ? (i + 1 == a.coaches.n ? " and " :
+			    ", ") : "", a.coaches.v[i]);
+		printf(" from %s (%s)\n", a.date, path);
+	}
+done:
+	if (txn)
+		coach_txn_abort(txn);
+	coach_strlist_free(&a.coaches);
+	coach_buf_free(&text);
+	coach_buf_free(&msg);
+	free(path);
+	return err;
 }
 
 const struct coach_cmd coach_cmd_agree = {
 	.name = "agree",
-	.usage = "",
-	.summary = "agree",
+	.usage = "COACHEE --coach HANDLE [--coach HANDLE]... [--focus TEXT] "
+	    "[--cadence TEXT] [--date DATE]\n"
+	    "COACHEE --end [--date DATE]",
+	.summary = "start or end a coaching relationship (its agreement)",
+	.flags = COACH_CMD_REPO,
 	.exec = agree_exec,
 };

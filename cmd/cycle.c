@@ -1,16 +1,532 @@
-/* PLACEHOLDER: replaced by the real command. */
-#include "cmd.h"
+/*
+ * cycle.c: coach cycle start|phase|close|list: coaching cycles on a goal,
+ * each with one action step in the coachee's words, in
+ * coaching/<coachee>/cycles/<id>.md.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "coaching.h"
+#include "../lib/ids.h"
+
+static const char *const outcomes[] = { "met", "partly", "not-yet", NULL };
+
+static int
+blank(const char *s)
+{
+	for (; *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* "plan, model, practise, apply or review" */
+static char *
+phase_names(const struct coach_strlist *phases)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	for (size_t i = 0; i < phases->n; i++) {
+		if (i > 0)
+			coach_buf_puts(&b, i + 1 == phases->n ? " or " : ", ");
+		coach_buf_puts(&b, phases->v[i]);
+	}
+	coach_buf_putc(&b, '\0');
+	char *s = coach_xstrdup(b.ptr);
+	coach_buf_free(&b);
+	return s;
+}
+
+/* The open cycle on goal_id (other than none), or NULL. */
+static const struct coach_loaded *
+open_cycle_on(const struct coach_loaded_list *cycles, const char *goal_id)
+{
+	for (size_t i = 0; i < cycles->n; i++) {
+		const char *g = coach_record_str(cycles->v[i].rec, "goal");
+		if (g && strcmp(g, goal_id) == 0 &&
+		    coach_cycle_open(cycles->v[i].rec))
+			return &cycles->v[i];
+	}
+	return NULL;
+}
+
+/* ---- cycle start ---- */
+
+static struct coach_error *
+check_goal_for_cycle(struct coach_repo *r, const char *gid,
+	const char *coachee, const struct coach_record *goal, int force)
+{
+	struct coach_loaded_list cycles = { 0 };
+	struct coach_error *err;
+	const char *status = coach_record_str(goal, "status");
+	if (status == NULL || strcmp(status, "active") != 0)
+		return coach_error_new(COACH_FAIL, "goal %s is %s: cycles are "
+		    "for active goals (reopen it with 'coach goal status %s "
+		    "active')", gid, status ? status : "without a status", gid);
+	if (force)
+		return NULL;
+	if ((err = coach_load_all(r, COACH_KIND_CYCLE, coachee, "started",
+	    &cycles)))
+		return err;
+	const struct coach_loaded *open = open_cycle_on(&cycles, gid);
+	if (open)
+		err = coach_error_new(COACH_FAIL, "goal %s already has an open "
+		    "cycle, %s (started %s); close it first with 'coach cycle "
+		    "close %s --outcome met|partly|not-yet', or start another "
+		    "alongside it with --force", gid, open->id,
+		    coach_record_str(open->rec, "started") ?
+		    coach_record_str(open->rec, "started") : "?", open->id);
+	coach_loaded_list_free(&cycles);
+	return err;
+}
+
+static struct coach_error *
+cycle_start(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "step", required_argument, NULL, 's' },
+		{ "review", required_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_record *goal = NULL, *rec = NULL;
+	char *gpath = NULL, *coachee = NULL, *gid = NULL, *path = NULL;
+	char *msg = NULL;
+	const char *step = NULL, *review_arg = NULL;
+	char today[11], review[11], id[COACH_ID_LEN + 1];
+	coach_day rday;
+	int force = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': step = optarg; break;
+		case 'r': review_arg = optarg; break;
+		case 'f': force = 1; break;
+		default:
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+	}
+	if (argc - optind != 1) {
+		err = coach_usage(ctx, "start takes one GOAL-ID");
+		goto done;
+	}
+	if (step == NULL) {
+		err = coach_usage(ctx, "start needs --step TEXT: the action "
+		    "step, in the coachee's words");
+		goto done;
+	}
+	if (blank(step)) {
+		err = coach_error_new(COACH_FAIL, "--step is empty: write the "
+		    "action step the coachee will practise");
+		goto done;
+	}
+	if (review_arg) {
+		if ((err = coach_date_text_arg("--review", review_arg, review,
+		    &rday)))
+			goto done;
+		if (rday < coach_date_today()) {
+			err = coach_error_new(COACH_FAIL, "--review: %s is in "
+			    "the past; give the date of the meeting that will "
+			    "review this step", review);
+			goto done;
+		}
+	}
+	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	    &gpath, &coachee, &goal)))
+		goto done;
+	coach_path_kind(gpath, NULL, &gid);
+	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal, force)))
+		goto done;
+	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
+	if (phases == NULL || phases->n == 0) {
+		err = coach_error_new(COACH_FAIL, "%s lists no cycle_phases; "
+		    "add them or set cycle_model", COACH_CONFIG_FILE);
+		goto done;
+	}
+	if ((err = coach_repo_new_id(ctx->repo, 'c', id)))
+		goto done;
+
+	coach_date_format(coach_date_today(), today);
+	rec = coach_record_new();
+	struct coach_fm *fm = coach_record_fm(rec);
+	coach_fm_set(fm, "id", coach_fmv_str(id));
+	coach_fm_set(fm, "goal", coach_fmv_str(gid));
+	coach_fm_set(fm, "step", coach_fmv_str(step));
+	coach_fm_set(fm, "phase", coach_fmv_str(phases->v[0]));
+	coach_fm_set(fm, "started", coach_fmv_plain(today));
+	if (review_arg)
+		coach_fm_set(fm, "review", coach_fmv_plain(review));
+
+	path = coach_path_cycle(coachee, id);
+	msg = coach_xasprintf("cycle start: %s %s", coachee, id);
+	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+		goto done;
+	if (isatty(STDOUT_FILENO))
+		printf("cycle %s%s%s started on goal %s for %s (phase: %s)\n",
+		    coach_sgr_bold(ctx), id, coach_sgr_reset(ctx), gid,
+		    coachee, phases->v[0]);
+	else
+		printf("%s\n", id);
+done:
+	coach_record_free(goal);
+	coach_record_free(rec);
+	free(gpath);
+	free(coachee);
+	free(gid);
+	free(path);
+	free(msg);
+	return err;
+}
+
+/* ---- loading a cycle that is still open ---- */
+
+struct cycle_arg {
+	char *path, *coachee, *id;
+	struct coach_record *rec;
+};
+
+static void
+cycle_arg_free(struct cycle_arg *a)
+{
+	free(a->path);
+	free(a->coachee);
+	free(a->id);
+	coach_record_free(a->rec);
+}
+
+static struct coach_error *
+load_open_cycle(struct coach_repo *r, const char *prefix, struct cycle_arg *a)
+{
+	struct coach_error *err = coach_load_by_id(r, prefix, COACH_KIND_CYCLE,
+	    &a->path, &a->coachee, &a->rec);
+	if (err)
+		return err;
+	coach_path_kind(a->path, NULL, &a->id);
+	if (!coach_cycle_open(a->rec)) {
+		const char *o = coach_record_str(a->rec, "outcome");
+		return coach_error_new(COACH_FAIL, "cycle %s was closed on %s%s"
+		    "%s; start a new one with 'coach cycle start %s --step "
+		    "TEXT'", a->id, coach_record_str(a->rec, "closed"),
+		    o ? ", outcome " : "", o ? o : "",
+		    coach_record_str(a->rec, "goal") ?
+		    coach_record_str(a->rec, "goal") : "GOAL-ID");
+	}
+	return NULL;
+}
+
+/* ---- cycle phase ---- */
+
+static struct coach_error *
+cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	struct coach_error *err = NULL;
+	struct cycle_arg a = { 0 };
+	char *msg = NULL, *names = NULL;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		err = coach_opt_error(ctx, c, argv);
+		goto done;
+	}
+	if (argc - optind != 2) {
+		err = coach_usage(ctx, "phase takes a cycle ID and a PHASE");
+		goto done;
+	}
+	const char *phase = argv[optind + 1];
+	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
+	if (!coach_strlist_has(phases, phase)) {
+		names = phase_names(phases);
+		err = coach_error_new(COACH_FAIL, "PHASE: '%s' is not a phase "
+		    "of this school's cycle; use %s (%s: cycle_phases)",
+		    phase, names, COACH_CONFIG_FILE);
+		goto done;
+	}
+	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
+		goto done;
+	const char *old = coach_record_str(a.rec, "phase");
+	if (old && strcmp(old, phase) == 0) {
+		err = coach_error_new(COACH_FAIL, "cycle %s is already in "
+		    "phase %s", a.id, phase);
+		goto done;
+	}
+	coach_fm_set(coach_record_fm(a.rec), "phase", coach_fmv_str(phase));
+	msg = coach_xasprintf("cycle phase: %s %s %s", a.coachee, a.id, phase);
+	if ((err = coach_save_record(ctx->repo, a.path, a.rec, msg)))
+		goto done;
+	printf("cycle %s: %s → %s\n", a.id, old ? old : "(no phase)", phase);
+done:
+	cycle_arg_free(&a);
+	free(msg);
+	free(names);
+	return err;
+}
+
+/* ---- cycle close ---- */
+
+static struct coach_error *
+cycle_close(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "outcome", required_argument, NULL, 'o' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "date", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct cycle_arg a = { 0 };
+	const char *outcome = NULL, *next = NULL, *date_arg = "today";
+	char *msg = NULL, date[11];
+	coach_day day, started;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': outcome = optarg; break;
+		case 'm': next = optarg; break;
+		case 'd': date_arg = optarg; break;
+		default:
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+	}
+	if (argc - optind != 1) {
+		err = coach_usage(ctx, "close takes one cycle ID");
+		goto done;
+	}
+	if (outcome == NULL) {
+		err = coach_usage(ctx, "close needs --outcome met, partly or "
+		    "not-yet");
+		goto done;
+	}
+	for (c = 0; outcomes[c] && strcmp(outcomes[c], outcome) != 0; c++)
+		;
+	if (outcomes[c] == NULL) {
+		err = coach_error_new(COACH_FAIL, "--outcome: '%s' is not an "
+		    "outcome; use met, partly or not-yet", outcome);
+		goto done;
+	}
+	if (next && blank(next)) {
+		err = coach_error_new(COACH_FAIL, "-m is empty: say what will "
+		    "be tried next, or leave -m out");
+		goto done;
+	}
+	if ((err = coach_date_text_arg("--date", date_arg, date, &day)))
+		goto done;
+	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
+		goto done;
+	if (coach_date_parse(coach_record_str(a.rec, "started"), &started) ==
+	    0 && day < started) {
+		err = coach_error_new(COACH_FAIL, "--date: %s is before cycle "
+		    "%s started (%s)", date, a.id,
+		    coach_record_str(a.rec, "started"));
+		goto done;
+	}
+	struct coach_fm *fm = coach_record_fm(a.rec);
+	coach_fm_set(fm, "closed", coach_fmv_plain(date));
+	coach_fm_set(fm, "outcome", coach_fmv_str(outcome));
+	if (next)
+		coach_fm_set(fm, "next", coach_fmv_str(next));
+	msg = coach_xasprintf("cycle close: %s %s %s", a.coachee, a.id,
+	    outcome);
+	if ((err = coach_save_record(ctx->repo, a.path, a.rec, msg)))
+		goto done;
+	printf("cycle %s closed on %s: %s\n", a.id, date, outcome);
+done:
+	cycle_arg_free(&a);
+	free(msg);
+	return err;
+}
+
+/* ---- cycle list ---- */
+
+static void
+cycle_json(struct coach_json *j, const struct coach_loaded *c)
+{
+	const struct coach_fm *fm = coach_record_fm_const(c->rec);
+	coach_json_obj_begin(j);
+	coach_json_key(j, "id");
+	coach_json_str(j, c->id);
+	coach_json_key(j, "coachee");
+	coach_json_str(j, c->coachee);
+	static const char *const keys[] = { "goal", "step", "phase",
+	    "started", "review", "closed", "outcome", "next", NULL };
+	for (size_t i = 0; keys[i]; i++) {
+		coach_json_key(j, keys[i]);
+		coach_json_fm_key(j, fm, keys[i]);
+	}
+	coach_json_key(j, "open");
+	coach_json_bool(j, coach_cycle_open(c->rec));
+	coach_json_key(j, "overdue");
+	coach_json_bool(j, coach_cycle_overdue(c->rec));
+	coach_json_key(j, "path");
+	coach_json_str(j, c->path);
+	coach_json_obj_end(j);
+}
+
+static const char *
+dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void
+cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
+	int all)
+{
+	size_t wc = 0, wp = 5, wo = 7;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = coach_text_width(dash(coach_record_str(rows[i]->rec,
+		    "phase")));
+		if (w > wp)
+			wp = w;
+		if (coach_text_width(rows[i]->coachee) > wc)
+			wc = coach_text_width(rows[i]->coachee);
+	}
+	/* id, goal, phase, started, review (+ " overdue"), outcome, then
+	 * the step takes what is left of a terminal line. */
+	int cols = coach_term_width();
+	size_t fixed = (COACH_ID_LEN + 2) * 2 + wp + 2 + 12 + 20 + wo + 2 +
+	    (all ? wc + 2 : 0);
+	size_t room = cols > 0 ? (size_t)cols > fixed + 12 ?
+	    (size_t)cols - fixed : 12 : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct coach_record *c = rows[i]->rec;
+		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
+		const char *goal = dash(coach_record_str(c, "goal"));
+		char review[32];
+		snprintf(review, sizeof(review), "%s%s",
+		    dash(coach_record_str(c, "review")), late ? " overdue" : "");
+		char *step = coach_text_cut(dash(coach_record_str(c, "step")),
+		    room);
+		if (all) {
+			coach_put_padded(rows[i]->coachee, wc);
+			fputs("  ", stdout);
+		}
+		printf("%s%s%s  %.7s  ", coach_sgr_yellow(ctx), rows[i]->id,
+		    coach_sgr_reset(ctx), goal);
+		coach_put_padded(dash(coach_record_str(c, "phase")), wp);
+		printf("  %-10s  %s", dash(coach_record_str(c, "started")),
+		    late ? coach_sgr_red(ctx) : "");
+		coach_put_padded(review, 18);
+		printf("%s  ", coach_sgr_reset(ctx));
+		coach_put_padded(open ? "open" :
+		    dash(coach_record_str(c, "outcome")), wo);
+		printf("  %s\n", step);
+		free(step);
+	}
+}
+
+static struct coach_error *
+cycle_list(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "open", no_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_loaded_list cycles = { 0 };
+	struct coach_loaded **rows = NULL;
+	char *coachee = NULL;
+	int only_open = 0, all = 0, json = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': only_open = 1; break;
+		case 'a': all = 1; break;
+		case 'f':
+			if ((err = coach_format_arg(ctx, optarg, &json)))
+				goto done;
+			break;
+		default:
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+	}
+	if (argc - optind > 1 || (all && argc - optind == 1)) {
+		err = coach_usage(ctx, all ? "--all lists every coachee's "
+		    "cycles: leave out COACHEE" : "list takes one COACHEE");
+		goto done;
+	}
+	if (!all && (err = coach_repo_coachee(ctx->repo,
+	    argc > optind ? argv[optind] : NULL, &coachee)))
+		goto done;
+	if ((err = coach_load_all(ctx->repo, COACH_KIND_CYCLE, coachee,
+	    "started", &cycles)))
+		goto done;
+	rows = coach_xcalloc(cycles.n + 1, sizeof(*rows));
+	size_t n = 0;
+	for (size_t i = 0; i < cycles.n; i++)
+		if (!only_open || coach_cycle_open(cycles.v[i].rec))
+			rows[n++] = &cycles.v[i];
+	if (json) {
+		struct coach_buf b = COACH_BUF_INIT;
+		struct coach_json j;
+		coach_json_init(&j, &b, 1);
+		coach_json_arr_begin(&j);
+		for (size_t i = 0; i < n; i++)
+			cycle_json(&j, rows[i]);
+		coach_json_arr_end(&j);
+		coach_out(b.ptr, b.len);
+		coach_buf_free(&b);
+	} else if (n == 0 && isatty(STDOUT_FILENO)) {
+		printf("no %scycles%s%s; start one with 'coach cycle start "
+		    "GOAL-ID --step TEXT'\n", only_open ? "open " : "",
+		    coachee ? " for " : "", coachee ? coachee : "");
+	} else {
+		cycle_list_text(ctx, rows, n, all);
+	}
+done:
+	free(rows);
+	coach_loaded_list_free(&cycles);
+	free(coachee);
+	return err;
+}
+
+/* ---- dispatch ---- */
+
+static const struct {
+	const char *name;
+	struct coach_error *(*fn)(struct coach_ctx *, int, char **);
+} cycle_subs[] = {
+	{ "start", cycle_start },
+	{ "phase", cycle_phase },
+	{ "close", cycle_close },
+	{ "list", cycle_list },
+};
 
 static struct coach_error *
 cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	/* "coach cycle" and "coach cycle --open" list. */
+	if (argc < 2 || argv[1][0] == '-')
+		return cycle_list(ctx, argc, argv);
+	for (size_t i = 0; i < sizeof(cycle_subs) / sizeof(cycle_subs[0]); i++)
+		if (strcmp(argv[1], cycle_subs[i].name) == 0)
+			return cycle_subs[i].fn(ctx, argc - 1, argv + 1);
+	return coach_usage(ctx, "'%s' is not a cycle subcommand; use start, "
+	    "phase, close or list", argv[1]);
 }
 
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
-	.usage = "",
-	.summary = "cycle",
+	.usage =
+	    "start GOAL-ID --step TEXT [--review DATE] [--force]\n"
+	    "phase ID PHASE\n"
+	    "close ID --outcome met|partly|not-yet [-m NEXT] [--date DATE]\n"
+	    "list [COACHEE | --all] [--open] [--format text|json]",
+	.summary = "coaching cycles: an action step on a goal, phase by phase",
+	.flags = COACH_CMD_REPO,
 	.exec = cycle_exec,
 };

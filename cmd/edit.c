@@ -1,16 +1,392 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * edit.c: "coach edit ID|PATH", a record in $VISUAL/$EDITOR, validated
+ * before it is committed.
+ *
+ * The record is copied to a draft in .git (never committed, never in the
+ * work tree) and the editor opens the draft.  An invalid draft comes back
+ * with the errors in "# coach:" lines above its opening "---" (where no
+ * record can have text, so they are dropped again when it is read) until
+ * it is valid, empty, or the editor fails.  Nothing the user wrote is
+ * lost: the draft outlives every failure, and the next "coach edit" of
+ * the record starts from it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "recordcmd.h"
+#include "../lib/check.h"
+#include "../lib/record.h"
+#include "../lib/repo.h"
+#include "../lib/store.h"
+
+/* Room for the error lines above a record of the largest size. */
+#define DRAFT_MAX_BYTES (COACH_RECORD_MAX_BYTES + 256 * 1024)
+#define ERROR_PREFIX "# coach: "
+
+/* The git directory: root/.git, or where a ".git" file points (a linked
+ * work tree or a submodule). */
+static char *
+git_dir(const struct coach_repo *r)
+{
+	const char *root = coach_repo_root(r);
+	char *dotgit = coach_path_join(root, ".git");
+	struct stat st;
+	if (stat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
+		return dotgit;
+	struct coach_buf b = COACH_BUF_INIT;
+	char *dir = NULL;
+	if (coach_read_file(&b, dotgit, 4096) == NULL &&
+	    strncmp(coach_buf_str(&b), "gitdir: ", 8) == 0) {
+		char *p = b.ptr + 8;
+		p[strcspn(p, "\r\n")] = '\0';
+		dir = p[0] == '/' ? coach_xstrdup(p) : coach_path_join(root, p);
+	}
+	coach_buf_free(&b);
+	if (dir == NULL)
+		return dotgit;
+	free(dotgit);
+	return dir;
+}
+
+char *
+coach_git_path(const struct coach_repo *r, const char *name)
+{
+	char *dir = git_dir(r);
+	char *path = coach_path_join(dir, name);
+	free(dir);
+	return path;
+}
+
+struct coach_error *
+coach_write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd == -1)
+		return coach_error_errno("open", path);
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			struct coach_error *err = coach_error_errno("write",
+			    path);
+			close(fd);
+			return err;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) == -1)
+		return coach_error_errno("close", path);
+	return NULL;
+}
+
+void
+coach_text_normalise(struct coach_buf *b)
+{
+	if (b->len == 0)
+		return;
+	size_t i = 0, o = 0;
+	if (b->len >= 3 && memcmp(b->ptr, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < b->len; i++) {
+		if (b->ptr[i] == '\r' && i + 1 < b->len && b->ptr[i + 1] == '\n')
+			continue;
+		b->ptr[o++] = b->ptr[i];
+	}
+	b->len = o;
+	b->ptr[o] = '\0';
+}
+
+/* The draft's name in .git: the record's path with '/' as '_'. */
+static char *
+draft_path(const struct coach_repo *r, const char *relpath)
+{
+	char *name = coach_xasprintf("COACH_EDIT-%s", relpath);
+	for (char *p = name; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	char *path = coach_git_path(r, name);
+	free(name);
+	return path;
+}
+
+static int
+blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Drops the lines above the record's opening "---": comments ('#') and
+ * blank lines, which no record may have. */
+static void
+strip_comments(struct coach_buf *b)
+{
+	size_t i = 0;
+	while (i < b->len) {
+		const char *nl = memchr(b->ptr + i, '\n', b->len - i);
+		size_t end = nl ? (size_t)(nl - b->ptr) + 1 : b->len;
+		if (b->ptr[i] != '#' && !blank(b->ptr + i, end - i))
+			break;
+		i = end;
+	}
+	memmove(b->ptr, b->ptr + i, b->len - i);
+	b->len -= i;
+	b->ptr[b->len] = '\0';
+}
+
+static int
+same(const struct coach_buf *a, const struct coach_buf *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+	    memcmp(a->ptr, b->ptr, a->len) == 0);
+}
+
+/* The draft again, the errors on top; line numbers are the draft's own. */
+static void
+draft_with_errors(const struct coach_diags *d, const char *relpath,
+	const struct coach_buf *text, struct coach_buf *out)
+{
+	int head = (int)d->errors + 3;
+	coach_buf_clear(out);
+	coach_buf_printf(out, ERROR_PREFIX "%s is not valid yet; fix it and "
+	    "save, or save an empty file to give up.\n", relpath);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct coach_diag *g = &d->v[i];
+		if (g->severity != COACH_SEV_ERROR)
+			continue;
+		coach_buf_puts(out, ERROR_PREFIX);
+		if (g->line > 0)
+			coach_buf_printf(out, "line %d: ", g->line + head);
+		for (const char *p = g->msg; *p; p++)
+			coach_buf_putc(out, *p == '\n' ? ' ' : *p);
+		coach_buf_putc(out, '\n');
+	}
+	coach_buf_puts(out, ERROR_PREFIX "(lines starting with '#' above "
+	    "the first --- are dropped when you save)\n");
+	coach_buf_puts(out, "#\n");
+	coach_buf_add(out, text->ptr ? text->ptr : "", text->len);
+}
+
+static void
+print_warnings(const struct coach_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct coach_diag *g = &d->v[i];
+		if (g->severity != COACH_SEV_WARNING)
+			continue;
+		if (g->line > 0)
+			fprintf(stderr, "coach: warning: %s:%d: %s\n", g->path,
+			    g->line, g->msg);
+		else
+			fprintf(stderr, "coach: warning: %s: %s\n", g->path,
+			    g->msg);
+	}
+}
+
+static struct coach_error *
+commit_edit(struct coach_repo *repo, const char *relpath,
+	const struct coach_buf *text)
+{
+	struct coach_txn *txn = NULL;
+	struct coach_error *err = coach_store_begin(&txn,
+	    coach_repo_store(repo));
+	if (err)
+		return err;
+	coach_txn_write(txn, relpath, text->ptr ? text->ptr : "", text->len);
+	char *msg = coach_xasprintf("edit: %s", relpath);
+	err = coach_txn_commit(txn, msg, NULL);
+	free(msg);
+	return err;
+}
+
+struct edit {
+	struct coach_repo *repo;
+	const char *relpath;
+	char *draft;
+	struct coach_buf orig;  /* the record as it is */
+	struct coach_buf shown; /* what the editor was given */
+	struct coach_buf saved; /* what it gave back */
+};
+
+/*
+ * The first text for the editor: the record, or the draft an earlier edit
+ * left behind (so that a failed edit can be taken up again).
+ */
+static struct coach_error *
+first_draft(struct edit *ed)
+{
+	struct stat st;
+	if (stat(ed->draft, &st) == -1)
+		goto fresh;
+	struct coach_buf old = COACH_BUF_INIT;
+	if (coach_read_file(&old, ed->draft, DRAFT_MAX_BYTES) != NULL ||
+	    blank(coach_buf_str(&old), old.len)) {
+		coach_buf_free(&old);
+		goto fresh;
+	}
+	struct coach_buf rec = COACH_BUF_INIT;
+	coach_buf_add(&rec, old.ptr, old.len);
+	strip_comments(&rec);
+	if (!same(&rec, &ed->orig))
+		fprintf(stderr, "coach: going on from the draft an earlier "
+		    "edit left in %s (delete it to start again from %s)\n",
+		    ed->draft, ed->relpath);
+	coach_buf_free(&rec);
+	coach_buf_free(&ed->shown);
+	ed->shown = old;
+	return NULL;
+fresh:
+	coach_buf_clear(&ed->shown);
+	coach_buf_add(&ed->shown, ed->orig.ptr ? ed->orig.ptr : "",
+	    ed->orig.len);
+	return NULL;
+}
+
+/* An empty save: give up, keeping the last non-empty draft on disk. */
+static struct coach_error *
+give_up(struct edit *ed)
+{
+	struct coach_buf last = COACH_BUF_INIT;
+	coach_buf_add(&last, ed->shown.ptr ? ed->shown.ptr : "",
+	    ed->shown.len);
+	strip_comments(&last);
+	int changed = !same(&last, &ed->orig);
+	coach_buf_free(&last);
+	if (!changed) {
+		unlink(ed->draft);
+		return coach_error_new(COACH_FAIL, "aborting: the file was "
+		    "saved empty; %s is unchanged", ed->relpath);
+	}
+	struct coach_error *err = coach_write_file(ed->draft, ed->shown.ptr,
+	    ed->shown.len);
+	if (err) {
+		coach_error_free(err);
+		return coach_error_new(COACH_FAIL, "aborting: the file was "
+		    "saved empty; %s is unchanged", ed->relpath);
+	}
+	return coach_error_new(COACH_FAIL, "aborting: the file was saved "
+	    "empty; %s is unchanged and your previous draft is kept in %s "
+	    "('coach edit %s' goes on from it)", ed->relpath, ed->draft,
+	    ed->relpath);
+}
+
+/*
+ * One round: the editor on ed->shown, then what it saved.  *done is set
+ * when the edit is over (committed, unchanged); otherwise ed->shown is the
+ * next round's text.
+ */
+static struct coach_error *
+edit_round(struct edit *ed, int *done)
+{
+	struct coach_diags d = COACH_DIAGS_INIT;
+	struct coach_error *err = coach_write_file(ed->draft, ed->shown.ptr,
+	    ed->shown.len);
+	if (err)
+		return err;
+	if ((err = coach_run_editor(ed->draft)))
+		return coach_error_prefix(err, "%s is unchanged; your draft is "
+		    "kept in %s ('coach edit %s' goes on from it)",
+		    ed->relpath, ed->draft, ed->relpath);
+	if ((err = coach_read_file(&ed->saved, ed->draft, DRAFT_MAX_BYTES)))
+		return coach_error_prefix(err, "%s is unchanged", ed->relpath);
+	strip_comments(&ed->saved);
+	if (blank(coach_buf_str(&ed->saved), ed->saved.len))
+		return give_up(ed);
+	if (same(&ed->saved, &ed->orig))
+		goto unchanged;
+	coach_text_normalise(&ed->saved);
+	struct coach_buf norm = COACH_BUF_INIT;
+	coach_buf_add(&norm, ed->orig.ptr ? ed->orig.ptr : "", ed->orig.len);
+	coach_text_normalise(&norm);
+	int is_same = same(&ed->saved, &norm);
+	coach_buf_free(&norm);
+	if (is_same)
+		goto unchanged;
+
+	coach_check_file(ed->repo, ed->relpath, ed->saved.ptr, ed->saved.len,
+	    &d);
+	if (d.errors > 0) {
+		coach_diags_sort(&d);
+		draft_with_errors(&d, ed->relpath, &ed->saved, &ed->shown);
+		fprintf(stderr, "coach: %s has %zu error%s; back to the "
+		    "editor\n", ed->relpath, d.errors, d.errors == 1 ? "" : "s");
+		coach_diags_free(&d);
+		return NULL;
+	}
+	err = commit_edit(ed->repo, ed->relpath, &ed->saved);
+	if (err) {
+		coach_diags_free(&d);
+		return coach_error_prefix(err, "%s is unchanged; your edit is "
+		    "kept in %s", ed->relpath, ed->draft);
+	}
+	unlink(ed->draft);
+	print_warnings(&d);
+	coach_diags_free(&d);
+	printf("edited %s\n", ed->relpath);
+	*done = 1;
+	return NULL;
+unchanged:
+	unlink(ed->draft);
+	printf("no changes\n");
+	*done = 1;
+	return NULL;
+}
 
 static struct coach_error *
 edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	struct edit ed = { .repo = ctx->repo };
+	char *relpath = NULL, *abs = NULL;
+	int done = 0;
+
+	optind = 0;
+	opterr = 0;
+	if (getopt_long(argc, argv, ":", opts, NULL) != -1)
+		return coach_usage(ctx, "unknown option '%s'", argv[optind - 1]);
+	if (argc - optind != 1)
+		return coach_usage(ctx, argc == optind ? "which record? give "
+		    "an id or a path" : "give one record");
+
+	struct coach_error *err = coach_repo_find(ctx->repo, argv[optind],
+	    &relpath);
+	if (err)
+		goto out;
+	ed.relpath = relpath;
+	abs = coach_repo_abspath(ctx->repo, relpath);
+	if ((err = coach_read_file(&ed.orig, abs, COACH_RECORD_MAX_BYTES)))
+		goto out;
+	ed.draft = draft_path(ctx->repo, relpath);
+	if ((err = first_draft(&ed)))
+		goto out;
+	while (!done && err == NULL)
+		err = edit_round(&ed, &done);
+out:
+	coach_buf_free(&ed.orig);
+	coach_buf_free(&ed.shown);
+	coach_buf_free(&ed.saved);
+	free(ed.draft);
+	free(relpath);
+	free(abs);
+	return err;
 }
 
 const struct coach_cmd coach_cmd_edit = {
 	.name = "edit",
-	.usage = "",
-	.summary = "edit",
+	.usage = "ID|PATH",
+	.summary = "edit a record in $VISUAL/$EDITOR, validated on save",
+	.flags = COACH_CMD_REPO,
 	.exec = edit_exec,
 };

@@ -1,16 +1,397 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * entries.c: "coach entries", a coachee's log newest first.
+ *
+ *     coach entries [COACHEE] [--kind K] [--goal ID] [--since DATE]
+ *                   [--until DATE] [--grep TEXT] [--format json]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "recordcmd.h"
+#include "../lib/date.h"
+#include "../lib/ids.h"
+#include "../lib/json.h"
+#include "../lib/markdown.h"
+#include "../lib/record.h"
+#include "../lib/repo.h"
+
+/* A kind is at most "observation" long. */
+#define KIND_WIDTH 11
+#define JSON_FIRST_LINE_MAX 200
+
+struct entries_args {
+	const char *coachee;
+	const char *kind;
+	const char *goal;
+	const char *since;
+	const char *until;
+	const char *grep;
+	int json;
+};
+
+struct filter {
+	const char *kind;
+	char *goal;
+	coach_day since;
+	coach_day until;
+	int has_since;
+	int has_until;
+	const char *grep;
+};
+
+struct row {
+	char *path;
+	struct coach_record *rec;
+	coach_day day;
+	size_t order; /* position in the listing, which sorts by file name */
+};
+
+static struct coach_error *
+parse_args(struct coach_ctx *ctx, int argc, char **argv,
+	struct entries_args *a)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "goal", required_argument, NULL, 'g' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "grep", required_argument, NULL, 'G' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	struct coach_error *err;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': a->kind = optarg; break;
+		case 'g': a->goal = optarg; break;
+		case 's': a->since = optarg; break;
+		case 'u': a->until = optarg; break;
+		case 'G': a->grep = optarg; break;
+		case 'f':
+			if ((err = coach_format_arg(ctx, optarg, &a->json)))
+				return err;
+			break;
+		case ':':
+			return coach_usage(ctx, "option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			return coach_usage(ctx, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return coach_usage(ctx, "too many arguments: '%s'",
+		    argv[optind + 1]);
+	if (argc - optind == 1)
+		a->coachee = argv[optind];
+	return NULL;
+}
+
+/* The filter, every argument checked; the goal must be the coachee's. */
+static struct coach_error *
+make_filter(struct coach_repo *repo, const struct entries_args *a,
+	const char *coachee, struct filter *f)
+{
+	struct coach_error *err;
+	f->kind = a->kind;
+	f->grep = a->grep;
+	f->has_since = a->since != NULL;
+	f->has_until = a->until != NULL;
+	if (a->kind && (err = coach_entry_kind_check("--kind", a->kind)))
+		return err;
+	if (a->since && (err = coach_date_arg("--since", a->since, &f->since)))
+		return err;
+	if (a->until && (err = coach_date_arg("--until", a->until, &f->until)))
+		return err;
+	if (a->since && a->until && f->since > f->until)
+		return coach_error_new(COACH_FAIL, "--since %s is after "
+		    "--until %s; swap them", a->since, a->until);
+	if (a->goal == NULL)
+		return NULL;
+	char *path = NULL, *owner = NULL;
+	if ((err = coach_repo_resolve(repo, a->goal, COACH_KIND_GOAL, &path,
+	    NULL)))
+		return coach_error_prefix(err, "--goal");
+	coach_path_kind(path, &owner, &f->goal);
+	if (owner == NULL || strcmp(owner, coachee) != 0)
+		err = coach_error_new(COACH_FAIL, "--goal %s: that goal is "
+		    "%s's, not %s's; give one of %s's goals (see 'coach goal "
+		    "list %s')", a->goal, owner ? owner : "nobody", coachee,
+		    coachee, coachee);
+	free(owner);
+	free(path);
+	return err;
+}
+
+/* The entry's date: its date key, else the date its file name starts
+ * with (a hand-edited record may have lost it). */
+static coach_day
+entry_day(const struct coach_record *rec, const char *path)
+{
+	coach_day d = 0;
+	const char *date = coach_record_str(rec, "date");
+	if (date && coach_date_parse(date, &d) == 0)
+		return d;
+	const char *base = strrchr(path, '/');
+	char buf[11];
+	snprintf(buf, sizeof(buf), "%s", base ? base + 1 : path);
+	if (coach_date_parse(buf, &d) == 0)
+		return d;
+	return 0;
+}
+
+static int
+matches(const struct filter *f, const struct coach_record *rec, coach_day d)
+{
+	const char *kind = coach_record_str(rec, "kind");
+	const char *goal = coach_record_str(rec, "goal");
+	if (f->kind && (kind == NULL || strcmp(kind, f->kind) != 0))
+		return 0;
+	if (f->goal && (goal == NULL || strcmp(goal, f->goal) != 0))
+		return 0;
+	if (f->has_since && d < f->since)
+		return 0;
+	if (f->has_until && d > f->until)
+		return 0;
+	/* Case folds ASCII only: strcasestr in the C locale. */
+	if (f->grep && strcasestr(coach_record_body(rec), f->grep) == NULL)
+		return 0;
+	return 1;
+}
+
+static int
+is_private(const struct coach_record *rec)
+{
+	const struct coach_fm_node *n = coach_fm_get(
+	    coach_record_fm_const(rec), "private");
+	int b = 0;
+	return n && coach_fm_node_bool(n, &b) == 0 && b;
+}
+
+/* Newest first; on one day, the reverse of the listing's order. */
+static int
+row_cmp(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	if (a->day != b->day)
+		return a->day > b->day ? -1 : 1;
+	return a->order > b->order ? -1 : a->order < b->order;
+}
+
+/* The coachee's entries that pass the filter, sorted.  Records that do not
+ * parse are reported on stderr and left out, so that one broken file does
+ * not hide the rest. */
+static struct coach_error *
+collect(struct coach_repo *repo, const char *coachee, const struct filter *f,
+	struct row **rows, size_t *nrows)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_list(repo, COACH_KIND_ENTRY,
+	    coachee, &paths);
+	if (err)
+		return err;
+	*rows = coach_xcalloc(paths.n ? paths.n : 1, sizeof(**rows));
+	*nrows = 0;
+	for (size_t i = 0; i < paths.n; i++) {
+		struct coach_record *rec = NULL;
+		struct coach_error *e = coach_repo_load(repo, paths.v[i], &rec);
+		if (e) {
+			fprintf(stderr, "coach: warning: %s (left out; see "
+			    "'coach check')\n", coach_error_msg(e));
+			coach_error_free(e);
+			continue;
+		}
+		coach_day d = entry_day(rec, paths.v[i]);
+		if (!matches(f, rec, d)) {
+			coach_record_free(rec);
+			continue;
+		}
+		struct row *r = &(*rows)[(*nrows)++];
+		r->path = coach_xstrdup(paths.v[i]);
+		r->rec = rec;
+		r->day = d;
+		r->order = i;
+	}
+	coach_strlist_free(&paths);
+	qsort(*rows, *nrows, sizeof(**rows), row_cmp);
+	return NULL;
+}
+
+static const char *
+str_or(const struct coach_record *rec, const char *key, const char *dflt)
+{
+	const char *s = coach_record_str(rec, key);
+	return s ? s : dflt;
+}
+
+static void
+print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
+{
+	struct coach_buf out = COACH_BUF_INIT;
+	int cols = coach_term_width();
+	for (size_t i = 0; i < n; i++) {
+		const struct coach_record *rec = rows[i].rec;
+		const char *body = coach_record_body(rec);
+		char date[11];
+		int priv = is_private(rec);
+		coach_date_format(rows[i].day, date);
+		coach_buf_printf(&out, "%s  ", date);
+		coach_buf_puts(&out, coach_sgr_blue(ctx));
+		size_t start = out.len;
+		coach_term_safe(&out, str_or(rec, "kind", "?"));
+		size_t klen = out.len - start;
+		coach_buf_printf(&out, "%s%*s  %s", coach_sgr_reset(ctx),
+		    klen < KIND_WIDTH ? (int)(KIND_WIDTH - klen) : 0, "",
+		    coach_sgr_yellow(ctx));
+		start = out.len;
+		coach_term_safe(&out, str_or(rec, "id", "?"));
+		size_t used = 10 + 2 + (klen > KIND_WIDTH ? klen : KIND_WIDTH) +
+		    2 + (out.len - start) + 2;
+		coach_buf_printf(&out, "%s  ", coach_sgr_reset(ctx));
+		if (priv) {
+			coach_buf_printf(&out, "%s(private)%s ",
+			    coach_sgr_red(ctx), coach_sgr_reset(ctx));
+			used += 10;
+		}
+		size_t room = (size_t)cols > used + 10 ? (size_t)cols - used : 10;
+		char *first = coach_md_first_line(body, strlen(body), room);
+		if (*first)
+			coach_term_safe(&out, first);
+		else
+			coach_buf_printf(&out, "%s(no text)%s",
+			    coach_sgr_dim(ctx), coach_sgr_reset(ctx));
+		free(first);
+		coach_buf_putc(&out, '\n');
+	}
+	coach_pager_start(ctx);
+	coach_out(out.ptr ? out.ptr : "", out.len);
+	coach_buf_free(&out);
+}
+
+/* The evidence key as a list of strings, whatever the hand wrote. */
+static void
+json_evidence(struct coach_json *j, const struct coach_record *rec)
+{
+	const struct coach_fm_node *n = coach_fm_get(
+	    coach_record_fm_const(rec), "evidence");
+	coach_json_arr_begin(j);
+	if (n && coach_fm_node_type(n) == COACH_FM_SCALAR) {
+		coach_json_str(j, coach_fm_node_str(n));
+	} else if (n && coach_fm_node_type(n) == COACH_FM_SEQ) {
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			const char *s = coach_fm_node_str(
+			    coach_fm_node_item(n, i));
+			if (s)
+				coach_json_str(j, s);
+		}
+	}
+	coach_json_arr_end(j);
+}
+
+static void
+json_hours(struct coach_json *j, const struct coach_record *rec)
+{
+	const struct coach_fm_node *n = coach_fm_get(
+	    coach_record_fm_const(rec), "hours");
+	double d;
+	if (n && coach_fm_node_number(n, &d) == 0)
+		coach_json_num(j, d);
+	else
+		coach_json_null(j);
+}
+
+static void
+print_json(const struct row *rows, size_t n)
+{
+	struct coach_buf out = COACH_BUF_INIT;
+	struct coach_json j;
+	coach_json_init(&j, &out, 1);
+	coach_json_arr_begin(&j);
+	for (size_t i = 0; i < n; i++) {
+		const struct coach_record *rec = rows[i].rec;
+		const char *body = coach_record_body(rec);
+		char date[11];
+		coach_date_format(rows[i].day, date);
+		coach_json_obj_begin(&j);
+		coach_json_key(&j, "id");
+		coach_json_str(&j, coach_record_str(rec, "id"));
+		coach_json_key(&j, "date");
+		coach_json_str(&j, date);
+		coach_json_key(&j, "kind");
+		coach_json_str(&j, coach_record_str(rec, "kind"));
+		coach_json_key(&j, "author");
+		coach_json_str(&j, coach_record_str(rec, "author"));
+		coach_json_key(&j, "goal");
+		coach_json_str(&j, coach_record_str(rec, "goal"));
+		coach_json_key(&j, "cycle");
+		coach_json_str(&j, coach_record_str(rec, "cycle"));
+		coach_json_key(&j, "evidence");
+		json_evidence(&j, rec);
+		coach_json_key(&j, "hours");
+		json_hours(&j, rec);
+		coach_json_key(&j, "private");
+		coach_json_bool(&j, is_private(rec));
+		coach_json_key(&j, "path");
+		coach_json_str(&j, rows[i].path);
+		char *first = coach_md_first_line(body, strlen(body),
+		    JSON_FIRST_LINE_MAX);
+		coach_json_key(&j, "first_line");
+		coach_json_str(&j, first);
+		free(first);
+		coach_json_key(&j, "body");
+		coach_json_str(&j, body);
+		coach_json_obj_end(&j);
+	}
+	coach_json_arr_end(&j);
+	coach_buf_putc(&out, '\n');
+	coach_out(out.ptr, out.len);
+	coach_buf_free(&out);
+}
 
 static struct coach_error *
 entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	struct entries_args a = { 0 };
+	struct filter f = { 0 };
+	struct row *rows = NULL;
+	size_t n = 0;
+	char *coachee = NULL;
+
+	struct coach_error *err = parse_args(ctx, argc, argv, &a);
+	if (err)
+		return err;
+	if ((err = coach_repo_coachee(ctx->repo, a.coachee, &coachee)))
+		goto done;
+	if ((err = make_filter(ctx->repo, &a, coachee, &f)))
+		goto done;
+	if ((err = collect(ctx->repo, coachee, &f, &rows, &n)))
+		goto done;
+	if (a.json)
+		print_json(rows, n);
+	else
+		print_text(ctx, rows, n);
+done:
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].path);
+		coach_record_free(rows[i].rec);
+	}
+	free(rows);
+	free(f.goal);
+	free(coachee);
+	return err;
 }
 
 const struct coach_cmd coach_cmd_entries = {
 	.name = "entries",
-	.usage = "",
-	.summary = "entries",
+	.usage = "[COACHEE] [--kind K] [--goal ID] [--since DATE] "
+	    "[--until DATE] [--grep TEXT] [--format json]",
+	.summary = "list a coachee's entries, newest first",
+	.flags = COACH_CMD_REPO,
 	.exec = entries_exec,
 };

@@ -1,16 +1,746 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * framework.c: coach framework add | list | import, the strategies of the
+ * school's shared teaching framework (framework/<id>.md).
+ *
+ * import takes a folder of strategies (a trust's, say) or one file and
+ * brings the repository up to date with it in one commit, changing only
+ * the keys that differ so that git shows what the trust changed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cmd.h"
+#include "../lib/ids.h"
+#include "../lib/json.h"
+
+/* Turns getopt_long's complaint (opterr is off) into a usage error. */
+static struct coach_error *
+bad_option(const struct coach_ctx *ctx, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return coach_usage(ctx, "option '%s' needs a value", arg);
+	if (optopt != 0)
+		return coach_usage(ctx, "unknown option '-%c'", optopt);
+	return coach_usage(ctx, "unknown option '%s'", arg);
+}
+
+/*
+ * Text given on the command line goes into YAML and onto terminals: it
+ * must be UTF-8 and hold no control characters but tab and newline.
+ * Empty text is a usage mistake.
+ */
+static struct coach_error *
+text_check(const struct coach_ctx *ctx, const char *what, const char *s)
+{
+	size_t n = strlen(s), i;
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
+		;
+	if (i == n)
+		return coach_usage(ctx, "%s needs a value that is not empty",
+		    what);
+	if (coach_utf8_check(s, n) != n)
+		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
+		    "write it in UTF-8", what);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+			return coach_error_new(COACH_FAIL, "%s contains a "
+			    "control character (0x%02x); remove it", what, c);
+	}
+	return NULL;
+}
+
+/* s as one line for a terminal: control characters (C0, DEL, C1) become
+ * spaces so a hand-edited record cannot move the cursor or recolour. */
+static void
+put_clean(struct coach_buf *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			coach_buf_putc(out, ' ');
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			coach_buf_putc(out, ' ');
+			p++;
+		} else
+			coach_buf_putc(out, (char)*p);
+	}
+}
+
+/* Columns a string takes: one per code point (no wide characters). */
+static size_t
+text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* A node as JSON, typed as YAML's core schema reads it. */
+static void
+node_json(struct coach_json *j, const struct coach_fm_node *n)
+{
+	int b;
+	double d;
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_NULL:
+		coach_json_null(j);
+		break;
+	case COACH_FM_SCALAR:
+		if (coach_fm_node_bool(n, &b) == 0)
+			coach_json_bool(j, b);
+		else if (coach_fm_node_number(n, &d) == 0)
+			coach_json_num(j, d);
+		else
+			coach_json_str(j, coach_fm_node_str(n));
+		break;
+	case COACH_FM_SEQ:
+		coach_json_arr_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++)
+			node_json(j, coach_fm_node_item(n, i));
+		coach_json_arr_end(j);
+		break;
+	case COACH_FM_MAP:
+		coach_json_obj_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			coach_json_key(j, coach_fm_node_key(n, i));
+			node_json(j, coach_fm_node_item(n, i));
+		}
+		coach_json_obj_end(j);
+		break;
+	}
+}
+
+/* Rows of cells printed in aligned columns, the first row a header. */
+struct table {
+	size_t ncols;
+	struct coach_strlist cells;
+};
+
+static void
+table_add(struct table *t, const char *s)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	put_clean(&b, s ? s : "");
+	coach_strlist_add_owned(&t->cells, b.ptr ? coach_buf_detach(&b) :
+	    coach_xstrdup(""));
+}
+
+static void
+table_print(const struct coach_ctx *ctx, const struct table *t)
+{
+	size_t nc = t->ncols;
+	size_t *w = coach_xcalloc(nc, sizeof(*w));
+	for (size_t i = 0; i < t->cells.n; i++) {
+		size_t cw = text_width(t->cells.v[i]);
+		if (cw > w[i % nc])
+			w[i % nc] = cw;
+	}
+	for (size_t r = 0; r * nc < t->cells.n; r++) {
+		char **row = t->cells.v + r * nc;
+		size_t end = nc;
+		/* Empty cells at the end of a row: no trailing blanks. */
+		while (end > 1 && row[end - 1][0] == '\0')
+			end--;
+		if (r == 0)
+			fputs(coach_sgr_bold(ctx), stdout);
+		for (size_t c = 0; c < end; c++) {
+			fputs(row[c], stdout);
+			if (c + 1 < end)
+				printf("%*s", (int)(w[c] - text_width(row[c]) +
+				    2), "");
+		}
+		if (r == 0)
+			fputs(coach_sgr_reset(ctx), stdout);
+		putchar('\n');
+	}
+	free(w);
+}
+
+/* The id a file name <id>.md names (malloc'd). */
+static char *
+id_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	return coach_xstrndup(base, n);
+}
+
+/*
+ * framework add
+ */
+
+static struct coach_error *
+framework_add(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "area", required_argument, NULL, 'a' },
+		{ "criterion", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_strlist criteria = COACH_STRLIST_INIT;
+	struct coach_record *rec = NULL;
+	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_txn *txn = NULL;
+	const char *area = NULL;
+	char *path = NULL, *msg = NULL;
+	struct coach_error *err = NULL;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'a')
+			area = optarg;
+		else if (c != 'c') {
+			err = bad_option(ctx, c, argv);
+			goto done;
+		} else if (!coach_strlist_has(&criteria, optarg))
+			coach_strlist_add(&criteria, optarg);
+	}
+	if (argc - optind != 2) {
+		err = coach_usage(ctx, argc - optind < 2 ? "framework add "
+		    "needs an ID and a TITLE" : "framework add takes one ID "
+		    "and one TITLE; quote a title with spaces");
+		goto done;
+	}
+	const char *id = argv[optind], *title = argv[optind + 1];
+	if ((err = coach_handle_check("framework id", id)) ||
+	    (err = text_check(ctx, "TITLE", title)) ||
+	    (area && (err = text_check(ctx, "--area", area))))
+		goto done;
+	for (size_t i = 0; i < criteria.n; i++)
+		if ((err = text_check(ctx, "--criterion", criteria.v[i])))
+			goto done;
+
+	path = coach_path_framework(id);
+	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
+		goto done;
+	if (coach_repo_exists(ctx->repo, path)) {
+		err = coach_error_new(COACH_FAIL, "framework strategy '%s' "
+		    "already exists; edit %s or use coach edit %s", id, path,
+		    path);
+		goto done;
+	}
+	rec = coach_record_new();
+	struct coach_fm *fm = coach_record_fm(rec);
+	coach_fm_set(fm, "title", coach_fmv_str(title));
+	if (area)
+		coach_fm_set(fm, "area", coach_fmv_str(area));
+	if (criteria.n > 0) {
+		struct coach_fmv *seq = coach_fmv_seq();
+		for (size_t i = 0; i < criteria.n; i++)
+			coach_fmv_push(seq, coach_fmv_str(criteria.v[i]));
+		coach_fm_set(fm, "criteria", seq);
+	}
+	coach_record_render(rec, &text);
+	coach_txn_write(txn, path, text.ptr, text.len);
+	msg = coach_xasprintf("framework add: %s", id);
+	err = coach_txn_commit(txn, msg, NULL);
+	txn = NULL;
+	if (err == NULL)
+		printf("Added framework strategy %s in %s\n", id, path);
+done:
+	if (txn)
+		coach_txn_abort(txn);
+	coach_strlist_free(&criteria);
+	coach_record_free(rec);
+	coach_buf_free(&text);
+	free(path);
+	free(msg);
+	return err;
+}
+
+/*
+ * framework list
+ */
+
+static const char *const framework_keys[] = { "title", "area", "criteria",
+	NULL };
+
+static void
+framework_json(struct coach_json *j, const char *id,
+    const struct coach_record *rec)
+{
+	const struct coach_fm *fm = coach_record_fm_const(rec);
+	coach_json_obj_begin(j);
+	coach_json_key(j, "id");
+	coach_json_str(j, id);
+	for (size_t i = 0; framework_keys[i]; i++) {
+		const struct coach_fm_node *n = coach_fm_get(fm,
+		    framework_keys[i]);
+		coach_json_key(j, framework_keys[i]);
+		if (n)
+			node_json(j, n);
+		else if (strcmp(framework_keys[i], "criteria") == 0) {
+			coach_json_arr_begin(j);
+			coach_json_arr_end(j);
+		} else
+			coach_json_null(j);
+	}
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *k = coach_fm_key_at(fm, i);
+		int known = strcmp(k, "id") == 0;
+		for (size_t s = 0; framework_keys[s] && !known; s++)
+			known = strcmp(k, framework_keys[s]) == 0;
+		if (!known) {
+			coach_json_key(j, k);
+			node_json(j, coach_fm_get(fm, k));
+		}
+	}
+	coach_json_obj_end(j);
+}
+
+static struct coach_error *
+framework_list(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct table t = { .ncols = 4, .cells = COACH_STRLIST_INIT };
+	struct coach_buf out = COACH_BUF_INIT;
+	struct coach_json j;
+	size_t broken = 0;
+	int json = 0, c;
+	struct coach_error *err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'f')
+			return bad_option(ctx, c, argv);
+		if ((err = coach_format_arg(ctx, optarg, &json)))
+			return err;
+	}
+	if (optind < argc)
+		return coach_usage(ctx, "framework list takes no arguments, "
+		    "not '%s'", argv[optind]);
+	if ((err = coach_repo_list(ctx->repo, COACH_KIND_FRAMEWORK, NULL,
+	    &paths)))
+		return err;
+
+	coach_json_init(&j, &out, 1);
+	coach_json_arr_begin(&j);
+	table_add(&t, "ID");
+	table_add(&t, "TITLE");
+	table_add(&t, "AREA");
+	table_add(&t, "CRITERIA");
+	for (size_t i = 0; i < paths.n; i++) {
+		struct coach_record *rec = NULL;
+		struct coach_error *e = coach_repo_load(ctx->repo, paths.v[i],
+		    &rec);
+		if (e) {
+			fflush(stdout);
+			fprintf(stderr, "coach: warning: %s\n",
+			    coach_error_msg(e));
+			coach_error_free(e);
+			broken++;
+			continue;
+		}
+		char *id = id_of(paths.v[i]);
+		if (json) {
+			framework_json(&j, id, rec);
+		} else {
+			const struct coach_fm_node *cr = coach_fm_get(
+			    coach_record_fm_const(rec), "criteria");
+			char n[32];
+			snprintf(n, sizeof(n), "%zu", cr ?
+			    coach_fm_node_len(cr) : 0);
+			table_add(&t, id);
+			table_add(&t, coach_record_str(rec, "title"));
+			table_add(&t, coach_record_str(rec, "area"));
+			table_add(&t, n);
+		}
+		free(id);
+		coach_record_free(rec);
+	}
+	coach_json_arr_end(&j);
+
+	if (json) {
+		coach_out(out.ptr, out.len);
+	} else if (t.cells.n > t.ncols) {
+		coach_pager_start(ctx);
+		table_print(ctx, &t);
+	} else if (broken == 0) {
+		printf("No framework strategies yet; add one with: coach "
+		    "framework add ID TITLE, or import a folder with: coach "
+		    "framework import PATH\n");
+	}
+	if (broken)
+		err = coach_error_new(COACH_FAIL, "%zu framework record%s "
+		    "could not be read (see above); fix %s, then check with "
+		    "coach check", broken, broken == 1 ? "" : "s",
+		    broken == 1 ? "it" : "them");
+	coach_buf_free(&out);
+	coach_strlist_free(&t.cells);
+	coach_strlist_free(&paths);
+	return err;
+}
+
+/*
+ * framework import
+ */
+
+struct source {
+	char *id;
+	char *name; /* the file as named in messages */
+	struct coach_record *rec;
+};
+
+static void
+sources_free(struct source *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(src[i].id);
+		free(src[i].name);
+		coach_record_free(src[i].rec);
+	}
+	free(src);
+}
+
+static int
+is_md_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && name[0] != '.' && strcmp(name + n - 3, ".md") == 0;
+}
+
+/* The .md files PATH names: itself, or those directly inside it (no
+ * hidden files, no subfolders), sorted. */
+static struct coach_error *
+source_files(const char *path, struct coach_strlist *out)
+{
+	struct stat st;
+	if (stat(path, &st) == -1)
+		return coach_error_errno("framework import: cannot read", path);
+	if (S_ISREG(st.st_mode)) {
+		size_t n = strlen(path);
+		if (n < 3 || strcmp(path + n - 3, ".md") != 0)
+			return coach_error_new(COACH_FAIL, "%s: not a .md "
+			    "file; give a folder of strategies or one "
+			    "strategy's .md file", path);
+		coach_strlist_add(out, path);
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return coach_error_new(COACH_FAIL, "%s: not a file or a "
+		    "folder; give a folder of strategies or one strategy's "
+		    ".md file", path);
+	DIR *d = opendir(path);
+	if (d == NULL)
+		return coach_error_errno("framework import: cannot read", path);
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_md_name(de->d_name))
+			continue;
+		char *p = coach_path_join(path, de->d_name);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			coach_strlist_add_owned(out, p);
+		else
+			free(p);
+	}
+	int failed = errno != 0;
+	closedir(d);
+	if (failed)
+		return coach_error_errno("framework import: cannot read", path);
+	coach_strlist_sort(out);
+	if (out->n == 0)
+		return coach_error_new(COACH_FAIL, "%s: no .md files in this "
+		    "folder; each strategy is a file <id>.md", path);
+	return NULL;
+}
+
+/* What a strategy must be: a title, an area that is text, criteria that
+ * are a list of text. */
+static struct coach_error *
+source_check(const struct source *s)
+{
+	const struct coach_fm *fm = coach_record_fm_const(s->rec);
+	const struct coach_fm_node *n = coach_fm_get(fm, "title");
+	const char *title = n ? coach_fm_node_str(n) : NULL;
+	if (n == NULL || coach_fm_node_type(n) != COACH_FM_SCALAR ||
+	    title == NULL || *title == '\0')
+		return coach_error_new(COACH_FAIL, "%s: a strategy needs a "
+		    "title; add a line 'title: ...' to its front-matter",
+		    s->name);
+	n = coach_fm_get(fm, "area");
+	if (n && coach_fm_node_type(n) != COACH_FM_SCALAR &&
+	    coach_fm_node_type(n) != COACH_FM_NULL)
+		return coach_error_new(COACH_FAIL, "%s:%d: area must be text",
+		    s->name, coach_fm_key_line(fm, "area"));
+	n = coach_fm_get(fm, "criteria");
+	if (n == NULL || coach_fm_node_type(n) == COACH_FM_NULL)
+		return NULL;
+	int ok = coach_fm_node_type(n) == COACH_FM_SEQ;
+	for (size_t i = 0; ok && i < coach_fm_node_len(n); i++)
+		ok = coach_fm_node_type(coach_fm_node_item(n, i)) ==
+		    COACH_FM_SCALAR;
+	if (!ok)
+		return coach_error_new(COACH_FAIL, "%s:%d: criteria must be a "
+		    "list of success criteria, one '- ...' line each",
+		    s->name, coach_fm_key_line(fm, "criteria"));
+	return NULL;
+}
+
+/* Reads and checks every file before anything is written. */
+static struct coach_error *
+sources_load(const char *path, struct source **out, size_t *nout)
+{
+	struct coach_strlist files = COACH_STRLIST_INIT;
+	struct source *src = NULL;
+	size_t n = 0;
+	struct coach_error *err;
+
+	if ((err = source_files(path, &files)))
+		goto done;
+	src = coach_xcalloc(files.n, sizeof(*src));
+	n = files.n;
+	for (size_t i = 0; i < n; i++) {
+		src[i].name = coach_xstrdup(files.v[i]);
+		src[i].id = id_of(files.v[i]);
+		if ((err = coach_handle_check("framework id", src[i].id))) {
+			err = coach_error_prefix(err, "%s: the file name "
+			    "gives the strategy's id; rename the file",
+			    src[i].name);
+			goto done;
+		}
+		if ((err = coach_record_load(&src[i].rec, files.v[i],
+		    files.v[i])) || (err = source_check(&src[i])))
+			goto done;
+	}
+done:
+	coach_strlist_free(&files);
+	if (err) {
+		sources_free(src, n);
+		src = NULL;
+		n = 0;
+	}
+	*out = src;
+	*nout = n;
+	return err;
+}
+
+/* A scalar's type as YAML reads it: quoted text is always a string. */
+static int
+scalar_class(const struct coach_fm_node *n)
+{
+	int b;
+	double d;
+	if (coach_fm_node_bool(n, &b) == 0)
+		return 1;
+	if (coach_fm_node_number(n, &d) == 0)
+		return 2;
+	return 0;
+}
+
+/* Whether two values read the same (mapping keys in the same order). */
+static int
+node_equal(const struct coach_fm_node *a, const struct coach_fm_node *b)
+{
+	enum coach_fm_type t = coach_fm_node_type(a);
+	if (t != coach_fm_node_type(b))
+		return 0;
+	switch (t) {
+	case COACH_FM_NULL:
+		return 1;
+	case COACH_FM_SCALAR:
+		return strcmp(coach_fm_node_str(a), coach_fm_node_str(b)) ==
+		    0 && scalar_class(a) == scalar_class(b);
+	case COACH_FM_SEQ:
+	case COACH_FM_MAP:
+		if (coach_fm_node_len(a) != coach_fm_node_len(b))
+			return 0;
+		for (size_t i = 0; i < coach_fm_node_len(a); i++) {
+			if (t == COACH_FM_MAP && strcmp(coach_fm_node_key(a,
+			    i), coach_fm_node_key(b, i)) != 0)
+				return 0;
+			if (!node_equal(coach_fm_node_item(a, i),
+			    coach_fm_node_item(b, i)))
+				return 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Brings rec up to date with src: keys whose values differ are set, the
+ * body is replaced when it differs; keys src does not have stay (they are
+ * the school's own).  *changed lists what changed, e.g. "title, body".
+ */
+static void
+update_from(struct coach_record *rec, const struct coach_record *src,
+    struct coach_buf *changed)
+{
+	struct coach_fm *fm = coach_record_fm(rec);
+	const struct coach_fm *sfm = coach_record_fm_const(src);
+	for (size_t i = 0; i < coach_fm_count(sfm); i++) {
+		const char *k = coach_fm_key_at(sfm, i);
+		const struct coach_fm_node *old = coach_fm_get(fm, k);
+		const struct coach_fm_node *new = coach_fm_get(sfm, k);
+		if (old && node_equal(old, new))
+			continue;
+		coach_fm_set(fm, k, coach_fmv_from_node(new));
+		coach_buf_puts(changed, changed->len ? ", " : "");
+		coach_buf_puts(changed, k);
+	}
+	if (strcmp(coach_record_body(rec), coach_record_body(src)) != 0) {
+		coach_record_set_body(rec, coach_record_body(src));
+		coach_buf_puts(changed, changed->len ? ", " : "");
+		coach_buf_puts(changed, "body");
+	}
+}
+
+/*
+ * Stages one source: a new record as the source reads (normalised), or the
+ * existing one updated.  *what is 'A' (added), 'M' (updated) or 0 (already
+ * the same); *detail the changed keys.
+ */
+static struct coach_error *
+import_one(struct coach_repo *repo, struct coach_txn *txn,
+    const struct source *s, char *what, struct coach_buf *detail)
+{
+	struct coach_buf before = COACH_BUF_INIT, after = COACH_BUF_INIT;
+	struct coach_record *rec = NULL;
+	char *path = coach_path_framework(s->id);
+	struct coach_error *err = NULL;
+
+	*what = 0;
+	coach_buf_clear(detail);
+	if (!coach_repo_exists(repo, path)) {
+		coach_record_render(s->rec, &after);
+		coach_txn_write(txn, path, after.ptr, after.len);
+		*what = 'A';
+		goto done;
+	}
+	if ((err = coach_repo_load(repo, path, &rec))) {
+		err = coach_error_prefix(err, "cannot update it from %s; fix "
+		    "it first", s->name);
+		goto done;
+	}
+	coach_record_render(rec, &before);
+	update_from(rec, s->rec, detail);
+	coach_record_render(rec, &after);
+	/* A value written differently but read the same is no change. */
+	if (before.len != after.len || memcmp(before.ptr, after.ptr,
+	    before.len) != 0) {
+		coach_txn_write(txn, path, after.ptr, after.len);
+		*what = 'M';
+	}
+done:
+	coach_record_free(rec);
+	coach_buf_free(&before);
+	coach_buf_free(&after);
+	free(path);
+	return err;
+}
+
+static struct coach_error *
+framework_import(struct coach_ctx *ctx, int argc, char **argv)
+{
+	struct source *src = NULL;
+	size_t n = 0, added = 0, updated = 0;
+	struct coach_txn *txn = NULL;
+	struct coach_buf report = COACH_BUF_INIT, detail = COACH_BUF_INIT;
+	char *msg = NULL, *path;
+	struct coach_error *err;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
+		return bad_option(ctx, c, argv);
+	if (argc - optind != 1)
+		return coach_usage(ctx, "framework import needs one PATH: a "
+		    "folder of <id>.md files or one .md file");
+	/* Like git -C: a relative PATH is taken from that directory. */
+	if (ctx->dir && argv[optind][0] != '/')
+		path = coach_path_join(ctx->dir, argv[optind]);
+	else
+		path = coach_xstrdup(argv[optind]);
+	err = sources_load(path, &src, &n);
+	free(path);
+	if (err)
+		return err;
+	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		char what;
+		if ((err = import_one(ctx->repo, txn, &src[i], &what,
+		    &detail)))
+			goto done;
+		if (what == 0)
+			continue;
+		if (what == 'A')
+			added++;
+		else
+			updated++;
+		coach_buf_printf(&report, "%s framework/%s.md%s%s%s\n",
+		    what == 'A' ? "added  " : "updated", src[i].id,
+		    detail.len ? " (" : "", coach_buf_str(&detail),
+		    detail.len ? ")" : "");
+	}
+	if (added + updated == 0) {
+		coach_txn_abort(txn);
+		txn = NULL;
+		printf("framework import: nothing to change; %zu "
+		    "strateg%s already up to date\n", n, n == 1 ? "y is" :
+		    "ies are");
+		goto done;
+	}
+	msg = coach_xasprintf("framework import: %zu added, %zu updated",
+	    added, updated);
+	err = coach_txn_commit(txn, msg, NULL);
+	txn = NULL;
+	if (err == NULL) {
+		fputs(coach_buf_str(&report), stdout);
+		printf("%s\n", msg);
+	}
+done:
+	if (txn)
+		coach_txn_abort(txn);
+	sources_free(src, n);
+	coach_buf_free(&report);
+	coach_buf_free(&detail);
+	free(msg);
+	return err;
+}
 
 static struct coach_error *
 framework_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	/* "coach framework [--format json]" lists. */
+	if (argc < 2 || argv[1][0] == '-')
+		return framework_list(ctx, argc, argv);
+	if (strcmp(argv[1], "add") == 0)
+		return framework_add(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return framework_list(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return framework_import(ctx, argc - 1, argv + 1);
+	return coach_usage(ctx, "unknown subcommand '%s'; use add, list or "
+	    "import", argv[1]);
 }
 
 const struct coach_cmd coach_cmd_framework = {
 	.name = "framework",
-	.usage = "",
-	.summary = "framework",
+	.usage = "add ID TITLE [--area A] [--criterion TEXT]...\n"
+	    "list [--format json]\n"
+	    "import PATH",
+	.summary = "the shared teaching framework: add, list and import "
+	    "strategies",
+	.flags = COACH_CMD_REPO,
 	.exec = framework_exec,
 };

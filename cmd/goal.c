@@ -1,16 +1,1352 @@
-/* PLACEHOLDER: replaced by the real command. */
-#include "cmd.h"
+/*
+ * goal.c: coach goal add|list|show|status|measure: the goals a coachee
+ * owns, in coaching/<coachee>/goals/<id>.md.
+ *
+ * The second half of the file holds what goal.c and cycle.c share
+ * (coaching.h).
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "coaching.h"
+#include "../lib/ids.h"
+#include "../lib/markdown.h"
+
+static const char *const goal_statuses[] = {
+	"active", "achieved", "paused", "dropped", NULL,
+};
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static struct coach_error *
+check_goal_status(const char *what, const char *s)
+{
+	if (in_list(goal_statuses, s))
+		return NULL;
+	return coach_error_new(COACH_FAIL, "%s: '%s' is not a goal status; "
+	    "use active, achieved, paused or dropped", what, s);
+}
+
+/* Whether s holds something other than white space. */
+static int
+has_text(const char *s)
+{
+	for (; *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+/*
+ * A reference to a school-wide record (priority or framework strategy)
+ * must name a record that exists.
+ */
+static struct coach_error *
+check_reference(struct coach_repo *r, const char *what, const char *id,
+	char *(*path_of)(const char *), const char *add_hint)
+{
+	struct coach_error *err = coach_handle_check(what, id);
+	if (err)
+		return err;
+	char *path = path_of(id);
+	int ok = coach_repo_exists(r, path);
+	if (!ok)
+		err = coach_error_new(COACH_FAIL, "%s '%s' not found (no %s); "
+		    "%s", what, id, path, add_hint);
+	free(path);
+	return err;
+}
+
+/* ---- goal add ---- */
+
+struct measure_args {
+	const char *name, *unit, *baseline, *target;
+};
+
+static struct coach_error *
+check_measure(struct measure_args *m, char **base_norm, char **target_norm)
+{
+	double base, target;
+	struct coach_error *err;
+	if (!has_text(m->name))
+		return coach_error_new(COACH_FAIL, "--measure: give the measure "
+		    "a name, e.g. --measure \"pupils answering in full "
+		    "sentences\"");
+	if (strchr(m->name, '\n') || (m->unit && strchr(m->unit, '\n')))
+		return coach_error_new(COACH_FAIL, "--measure and --unit are "
+		    "one line each");
+	if ((err = coach_number_arg("--baseline", m->baseline, base_norm,
+	    &base)))
+		return err;
+	if ((err = coach_number_arg("--target", m->target, target_norm,
+	    &target)))
+		return err;
+	if (base == target)
+		return coach_error_new(COACH_FAIL, "--baseline and --target "
+		    "are both %s: the target is where the measure should get "
+		    "to, so it must differ from the baseline", *base_norm);
+	return NULL;
+}
+
+static struct coach_fmv *
+measure_value(const struct measure_args *m, const char *base,
+	const char *target)
+{
+	struct coach_fmv *v = coach_fmv_map();
+	coach_fmv_put(v, "name", coach_fmv_str(m->name));
+	if (m->unit)
+		coach_fmv_put(v, "unit", coach_fmv_str(m->unit));
+	coach_fmv_put(v, "baseline", coach_fmv_plain(base));
+	coach_fmv_put(v, "target", coach_fmv_plain(target));
+	return v;
+}
+
+static struct coach_error *
+goal_add(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "priority", required_argument, NULL, 'p' },
+		{ "strategy", required_argument, NULL, 's' },
+		{ "measure", required_argument, NULL, 'M' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "target", required_argument, NULL, 't' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "due", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_strlist strategies = COACH_STRLIST_INIT;
+	struct measure_args m = { 0 };
+	const char *priority = NULL, *due_arg = NULL, *title;
+	char *coachee = NULL, *base = NULL, *target = NULL, *path = NULL;
+	char *msg = NULL;
+	char due[11], today[11], id[COACH_ID_LEN + 1];
+	struct coach_record *rec = NULL;
+	coach_day day;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': priority = optarg; break;
+		case 's':
+			if (!coach_strlist_has(&strategies, optarg))
+				coach_strlist_add(&strategies, optarg);
+			break;
+		case 'M': m.name = optarg; break;
+		case 'b': m.baseline = optarg; break;
+		case 't': m.target = optarg; break;
+		case 'u': m.unit = optarg; break;
+		case 'd': due_arg = optarg; break;
+		default:
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+	}
+	int npos = argc - optind;
+	if (npos < 1 || npos > 2) {
+		err = coach_usage(ctx, npos < 1 ? "add needs a TITLE" :
+		    "add takes COACHEE and TITLE (quote a title of several "
+		    "words)");
+		goto done;
+	}
+	if (m.name == NULL && (m.baseline || m.target || m.unit)) {
+		err = coach_usage(ctx, "--baseline, --target and --unit "
+		    "describe a --measure NAME: add one");
+		goto done;
+	}
+	if (m.name && (m.baseline == NULL || m.target == NULL)) {
+		err = coach_usage(ctx, "--measure needs --baseline N and "
+		    "--target N (where the measure is now and where it should "
+		    "get to)");
+		goto done;
+	}
+	title = argv[argc - 1];
+
+	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[optind] : NULL,
+	    &coachee);
+	if (err)
+		goto done;
+	if (!has_text(title)) {
+		err = coach_error_new(COACH_FAIL, "TITLE is empty: say in a "
+		    "few words what the goal is");
+		goto done;
+	}
+	if (strchr(title, '\n')) {
+		err = coach_error_new(COACH_FAIL, "TITLE is one line; write "
+		    "the details in the goal's body with 'coach edit'");
+		goto done;
+	}
+	if (priority && (err = check_reference(ctx->repo, "priority",
+	    priority, coach_path_priority, "see 'coach priority list', or "
+	    "add it with 'coach priority add ID TITLE'")))
+		goto done;
+	for (size_t i = 0; i < strategies.n; i++)
+		if ((err = check_reference(ctx->repo, "strategy",
+		    strategies.v[i], coach_path_framework, "see 'coach "
+		    "framework list', or add it with 'coach framework add ID "
+		    "TITLE'")))
+			goto done;
+	if (m.name && (err = check_measure(&m, &base, &target)))
+		goto done;
+	if (due_arg && (err = coach_date_text_arg("--due", due_arg, due,
+	    &day)))
+		goto done;
+	if ((err = coach_repo_new_id(ctx->repo, 'g', id)))
+		goto done;
+
+	coach_date_format(coach_date_today(), today);
+	rec = coach_record_new();
+	struct coach_fm *fm = coach_record_fm(rec);
+	coach_fm_set(fm, "id", coach_fmv_str(id));
+	coach_fm_set(fm, "title", coach_fmv_str(title));
+	coach_fm_set(fm, "status", coach_fmv_plain("active"));
+	coach_fm_set(fm, "opened", coach_fmv_plain(today));
+	if (due_arg)
+		coach_fm_set(fm, "due", coach_fmv_plain(due));
+	if (priority)
+		coach_fm_set(fm, "priority", coach_fmv_str(priority));
+	if (strategies.n) {
+		struct coach_fmv *seq = coach_fmv_seq();
+		for (size_t i = 0; i < strategies.n; i++)
+			coach_fmv_push(seq, coach_fmv_str(strategies.v[i]));
+		coach_fm_set(fm, "strategies", seq);
+	}
+	if (m.name)
+		coach_fm_set(fm, "measure", measure_value(&m, base, target));
+
+	path = coach_path_goal(coachee, id);
+	msg = coach_xasprintf("goal add: %s %s", coachee, id);
+	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+		goto done;
+	/* Like git: scripts get just the id. */
+	if (isatty(STDOUT_FILENO))
+		printf("goal %s%s%s added for %s\n", coach_sgr_bold(ctx), id,
+		    coach_sgr_reset(ctx), coachee);
+	else
+		printf("%s\n", id);
+done:
+	coach_record_free(rec);
+	coach_strlist_free(&strategies);
+	free(coachee);
+	free(base);
+	free(target);
+	free(path);
+	free(msg);
+	return err;
+}
+
+/* ---- goal list ---- */
+
+static const char *
+status_color(const struct coach_ctx *ctx, const char *status)
+{
+	if (status == NULL)
+		return "";
+	if (strcmp(status, "active") == 0)
+		return coach_sgr_green(ctx);
+	if (strcmp(status, "achieved") == 0)
+		return coach_sgr_blue(ctx);
+	if (strcmp(status, "paused") == 0)
+		return coach_sgr_yellow(ctx);
+	return coach_sgr_dim(ctx);
+}
+
+/* "40%" or "-" into out. */
+static void
+progress_text(const struct coach_fm *fm, char out[16])
+{
+	double p;
+	if (coach_goal_progress(fm, &p, NULL, NULL) == 0)
+		snprintf(out, 16, "%ld%%", lround(p * 100));
+	else
+		snprintf(out, 16, "-");
+}
+
+static const char *
+dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void
+goal_json(struct coach_json *j, const struct coach_loaded *g)
+{
+	const struct coach_fm *fm = coach_record_fm_const(g->rec);
+	double p;
+	const char *ld, *lv;
+	coach_json_obj_begin(j);
+	coach_json_key(j, "id");
+	coach_json_str(j, g->id);
+	coach_json_key(j, "coachee");
+	coach_json_str(j, g->coachee);
+	static const char *const keys[] = { "status", "title", "opened",
+	    "due", "closed", "priority", "strategies", "measure", NULL };
+	for (size_t i = 0; keys[i]; i++) {
+		coach_json_key(j, keys[i]);
+		coach_json_fm_key(j, fm, keys[i]);
+	}
+	int measured = coach_goal_progress(fm, &p, &ld, &lv) == 0;
+	coach_json_key(j, "latest");
+	if (measured) {
+		coach_json_obj_begin(j);
+		coach_json_key(j, "date");
+		coach_json_str(j, ld);
+		coach_json_key(j, "value");
+		double v = strtod(lv, NULL);
+		coach_json_num(j, v);
+		coach_json_obj_end(j);
+	} else {
+		coach_json_null(j);
+	}
+	coach_json_key(j, "progress");
+	if (measured)
+		coach_json_num(j, round(p * 1000) / 1000);
+	else
+		coach_json_null(j);
+	coach_json_key(j, "path");
+	coach_json_str(j, g->path);
+	coach_json_obj_end(j);
+}
+
+static void
+goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
+	int all)
+{
+	size_t wc = 0, wt = 5, ws = 6;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = dash(coach_record_str(rows[i]->rec, "title"));
+		const char *s = dash(coach_record_str(rows[i]->rec, "status"));
+		if (coach_text_width(t) > wt)
+			wt = coach_text_width(t);
+		if (coach_text_width(s) > ws)
+			ws = coach_text_width(s);
+		if (coach_text_width(rows[i]->coachee) > wc)
+			wc = coach_text_width(rows[i]->coachee);
+	}
+	/* On a terminal, titles give way so that each goal is one line:
+	 * id, status, progress (5) and due (10) take the rest. */
+	int cols = coach_term_width();
+	if (cols > 0) {
+		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 5 +
+		    2 + 10) - (all ? (long)wc + 2 : 0);
+		if (room < 12)
+			room = 12;
+		if ((size_t)room < wt)
+			wt = (size_t)room;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct coach_record *g = rows[i]->rec;
+		const char *status = dash(coach_record_str(g, "status"));
+		char prog[16];
+		progress_text(coach_record_fm_const(g), prog);
+		char *title = coach_text_cut(dash(coach_record_str(g,
+		    "title")), wt);
+		if (all) {
+			coach_put_padded(rows[i]->coachee, wc);
+			fputs("  ", stdout);
+		}
+		printf("%s%s%s  %s", coach_sgr_yellow(ctx), rows[i]->id,
+		    coach_sgr_reset(ctx), status_color(ctx, status));
+		coach_put_padded(status, ws);
+		printf("%s  ", coach_sgr_reset(ctx));
+		coach_put_padded(title, wt);
+		printf("  %5s  %s\n", prog, dash(coach_record_str(g, "due")));
+		free(title);
+	}
+}
+
+static struct coach_error *
+goal_list(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_loaded_list goals = { 0 };
+	struct coach_loaded **rows = NULL;
+	const char *status = NULL;
+	char *coachee = NULL;
+	int all = 0, json = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': status = optarg; break;
+		case 'a': all = 1; break;
+		case 'f':
+			if ((err = coach_format_arg(ctx, optarg, &json)))
+				goto done;
+			break;
+		default:
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+	}
+	if (argc - optind > 1 || (all && argc - optind == 1)) {
+		err = coach_usage(ctx, all ? "--all lists every coachee's "
+		    "goals: leave out COACHEE" : "list takes one COACHEE");
+		goto done;
+	}
+	if (status && strcmp(status, "any") != 0 &&
+	    (err = check_goal_status("--status", status)))
+		goto done;
+	/* One coachee's goals: the active ones unless asked; --all: every
+	 * goal of every coachee. */
+	if (status == NULL)
+		status = all ? "any" : "active";
+	if (!all && (err = coach_repo_coachee(ctx->repo,
+	    argc > optind ? argv[optind] : NULL, &coachee)))
+		goto done;
+	if ((err = coach_load_all(ctx->repo, COACH_KIND_GOAL, coachee,
+	    "opened", &goals)))
+		goto done;
+
+	rows = coach_xcalloc(goals.n + 1, sizeof(*rows));
+	size_t n = 0;
+	for (size_t i = 0; i < goals.n; i++) {
+		const char *s = coach_record_str(goals.v[i].rec, "status");
+		if (strcmp(status, "any") == 0 || (s && strcmp(s, status) == 0))
+			rows[n++] = &goals.v[i];
+	}
+	if (json) {
+		struct coach_buf b = COACH_BUF_INIT;
+		struct coach_json j;
+		coach_json_init(&j, &b, 1);
+		coach_json_arr_begin(&j);
+		for (size_t i = 0; i < n; i++)
+			goal_json(&j, rows[i]);
+		coach_json_arr_end(&j);
+		coach_out(b.ptr, b.len);
+		coach_buf_free(&b);
+	} else if (n == 0 && isatty(STDOUT_FILENO)) {
+		printf("no %s goals%s%s; add one with 'coach goal add %s"
+		    "TITLE'\n", strcmp(status, "any") ? status : "",
+		    coachee ? " for " : "", coachee ? coachee : "",
+		    coachee ? "" : "COACHEE ");
+	} else {
+		goal_list_text(ctx, rows, n, all);
+	}
+done:
+	free(rows);
+	coach_loaded_list_free(&goals);
+	free(coachee);
+	return err;
+}
+
+/* ---- goal show ---- */
+
+/* "id: title" of a priority or strategy, or a note that it is missing. */
+static char *
+reference_text(struct coach_repo *r, const char *id,
+	char *(*path_of)(const char *))
+{
+	char *path = path_of(id);
+	struct coach_record *ref = NULL;
+	char *s;
+	struct coach_error *err = coach_repo_exists(r, path) ?
+	    coach_repo_load(r, path, &ref) : coach_error_new(COACH_FAIL, "x");
+	if (err) {
+		s = coach_xasprintf("%s (no %s: see 'coach check')", id, path);
+		coach_error_free(err);
+	} else {
+		const char *t = coach_record_str(ref, "title");
+		s = t ? coach_xasprintf("%s: %s", id, t) : coach_xstrdup(id);
+	}
+	coach_record_free(ref);
+	free(path);
+	return s;
+}
+
+/* Keys goal show lays out itself; any other key is listed as it is. */
+static const char *const goal_keys_shown[] = {
+	"id", "title", "status", "opened", "due", "closed", "priority",
+	"strategies", "measure", "measurements", NULL,
+};
+
+static void
+show_label(const struct coach_ctx *ctx, const char *label)
+{
+	printf("%s%-11s%s ", coach_sgr_bold(ctx), label, coach_sgr_reset(ctx));
+}
+
+static void
+show_measure(const struct coach_ctx *ctx, const struct coach_fm *fm)
+{
+	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	if (m && coach_fm_node_type(m) == COACH_FM_MAP) {
+		const struct coach_fm_node *n = coach_fm_node_lookup(m, "name");
+		const struct coach_fm_node *u = coach_fm_node_lookup(m, "unit");
+		const struct coach_fm_node *b = coach_fm_node_lookup(m,
+		    "baseline");
+		const struct coach_fm_node *t = coach_fm_node_lookup(m,
+		    "target");
+		const char *us = u ? coach_fm_node_str(u) : NULL;
+		show_label(ctx, "measure");
+		printf("%s", n && coach_fm_node_str(n) ?
+		    coach_fm_node_str(n) : "(no name)");
+		if (us && *us)
+			printf(" (%s)", us);
+		printf(": %s → %s\n",
+		    b && coach_fm_node_str(b) ? coach_fm_node_str(b) : "?",
+		    t && coach_fm_node_str(t) ? coach_fm_node_str(t) : "?");
+	}
+	double p;
+	const char *ld, *lv;
+	if (coach_goal_progress(fm, &p, &ld, &lv) == 0) {
+		show_label(ctx, "progress");
+		printf("%ld%% of the way (%s on %s)\n", lround(p * 100), lv, ld);
+	}
+	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
+	if (ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
+		return;
+	show_label(ctx, "measured");
+	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
+		const struct coach_fm_node *d = coach_fm_node_lookup(it, "date");
+		const struct coach_fm_node *v = coach_fm_node_lookup(it,
+		    "value");
+		printf("%s%s  %s\n", i ? "            " : "",
+		    d && coach_fm_node_str(d) ? coach_fm_node_str(d) : "?",
+		    v && coach_fm_node_str(v) ? coach_fm_node_str(v) : "?");
+	}
+	if (coach_fm_node_len(ms) == 0)
+		printf("-\n");
+}
+
+static void
+show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
+	size_t n)
+{
+	if (n == 0)
+		return;
+	int cols = coach_term_width();
+	printf("\n%scycles%s\n", coach_sgr_bold(ctx), coach_sgr_reset(ctx));
+	for (size_t i = 0; i < n; i++) {
+		const struct coach_record *c = cy[i]->rec;
+		printf("  %s%s%s  %-10s  started %s", coach_sgr_yellow(ctx),
+		    cy[i]->id, coach_sgr_reset(ctx),
+		    dash(coach_record_str(c, "phase")),
+		    dash(coach_record_str(c, "started")));
+		if (!coach_cycle_open(c))
+			printf("  closed %s  %s", coach_record_str(c, "closed"),
+			    dash(coach_record_str(c, "outcome")));
+		else if (coach_record_str(c, "review"))
+			printf("  review %s%s%s%s", coach_cycle_overdue(c) ?
+			    coach_sgr_red(ctx) : "",
+			    coach_record_str(c, "review"),
+			    coach_cycle_overdue(c) ? " (overdue)" : "",
+			    coach_sgr_reset(ctx));
+		char *step = coach_text_cut(dash(coach_record_str(c, "step")),
+		    cols > 20 ? (size_t)cols - 11 : 0);
+		printf("\n           %s\n", step);
+		free(step);
+	}
+}
+
+/* Keys of the front-matter not laid out above, as compact JSON or text. */
+static void
+show_other_keys(const struct coach_ctx *ctx, const struct coach_fm *fm)
+{
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *k = coach_fm_key_at(fm, i);
+		if (in_list(goal_keys_shown, k))
+			continue;
+		const struct coach_fm_node *n = coach_fm_get(fm, k);
+		show_label(ctx, k);
+		if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
+			printf("%s\n", coach_fm_node_str(n));
+		} else {
+			struct coach_buf b = COACH_BUF_INIT;
+			struct coach_json j;
+			coach_json_init(&j, &b, 0);
+			coach_json_fm_node(&j, n);
+			printf("%s\n", coach_buf_str(&b));
+			coach_buf_free(&b);
+		}
+	}
+}
+
+static void
+show_body(const struct coach_ctx *ctx, const char *body)
+{
+	if (!has_text(body))
+		return;
+	struct coach_buf b = COACH_BUF_INIT;
+	int cols = coach_term_width();
+	putchar('\n');
+	struct coach_error *err = coach_md_terminal(&b, body, strlen(body),
+	    cols > 0 ? cols : 0, ctx->color);
+	if (err) {
+		/* Too big or unreadable for the renderer: show it as is. */
+		coach_error_free(err);
+		fputs(body, stdout);
+	} else {
+		coach_out(b.ptr, b.len);
+	}
+	coach_buf_free(&b);
+}
+
+static void
+goal_show_text(struct coach_ctx *ctx, const struct coach_loaded *g,
+	struct coach_loaded **cy, size_t ncy)
+{
+	const struct coach_fm *fm = coach_record_fm_const(g->rec);
+	const char *status = coach_record_str(g->rec, "status");
+	printf("%sgoal %s%s  %s%s%s\n", coach_sgr_yellow(ctx), g->id,
+	    coach_sgr_reset(ctx), coach_sgr_bold(ctx),
+	    dash(coach_record_str(g->rec, "title")), coach_sgr_reset(ctx));
+	show_label(ctx, "coachee");
+	printf("%s\n", g->coachee);
+	show_label(ctx, "status");
+	printf("%s%s%s\n", status_color(ctx, status), dash(status),
+	    coach_sgr_reset(ctx));
+	static const char *const dates[] = { "opened", "due", "closed", NULL };
+	for (size_t i = 0; dates[i]; i++) {
+		if (coach_record_str(g->rec, dates[i]) == NULL)
+			continue;
+		show_label(ctx, dates[i]);
+		printf("%s\n", coach_record_str(g->rec, dates[i]));
+	}
+	const char *prio = coach_record_str(g->rec, "priority");
+	if (prio) {
+		char *t = reference_text(ctx->repo, prio, coach_path_priority);
+		show_label(ctx, "priority");
+		printf("%s\n", t);
+		free(t);
+	}
+	const struct coach_fm_node *st = coach_fm_get(fm, "strategies");
+	for (size_t i = 0; st && i < coach_fm_node_len(st); i++) {
+		const char *s = coach_fm_node_str(coach_fm_node_item(st, i));
+		if (s == NULL)
+			continue;
+		char *t = reference_text(ctx->repo, s, coach_path_framework);
+		if (i == 0)
+			show_label(ctx, "strategies");
+		else
+			fputs("            ", stdout);
+		printf("%s\n", t);
+		free(t);
+	}
+	show_measure(ctx, fm);
+	show_other_keys(ctx, fm);
+	show_cycles_text(ctx, cy, ncy);
+	show_body(ctx, coach_record_body(g->rec));
+}
+
+static void
+cycle_json_brief(struct coach_json *j, const struct coach_loaded *c)
+{
+	const struct coach_fm *fm = coach_record_fm_const(c->rec);
+	coach_json_obj_begin(j);
+	coach_json_key(j, "id");
+	coach_json_str(j, c->id);
+	coach_json_key(j, "coachee");
+	coach_json_str(j, c->coachee);
+	static const char *const keys[] = { "step", "phase", "started",
+	    "review", "closed", "outcome", "next", NULL };
+	for (size_t i = 0; keys[i]; i++) {
+		coach_json_key(j, keys[i]);
+		coach_json_fm_key(j, fm, keys[i]);
+	}
+	coach_json_key(j, "overdue");
+	coach_json_bool(j, coach_cycle_overdue(c->rec));
+	coach_json_key(j, "path");
+	coach_json_str(j, c->path);
+	coach_json_obj_end(j);
+}
+
+/* Keys goal show --format json adds itself; front-matter keys of the same
+ * name are left out rather than written twice. */
+static const char *const goal_json_extra[] = {
+	"id", "coachee", "path", "latest", "progress", "cycles", "body", NULL,
+};
+
+static void
+goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
+	size_t ncy)
+{
+	const struct coach_fm *fm = coach_record_fm_const(g->rec);
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_json j;
+	double p;
+	const char *ld, *lv;
+	coach_json_init(&j, &b, 1);
+	coach_json_obj_begin(&j);
+	coach_json_key(&j, "id");
+	coach_json_str(&j, g->id);
+	coach_json_key(&j, "coachee");
+	coach_json_str(&j, g->coachee);
+	coach_json_key(&j, "path");
+	coach_json_str(&j, g->path);
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *k = coach_fm_key_at(fm, i);
+		if (in_list(goal_json_extra, k))
+			continue;
+		coach_json_key(&j, k);
+		coach_json_fm_node(&j, coach_fm_get(fm, k));
+	}
+	int measured = coach_goal_progress(fm, &p, &ld, &lv) == 0;
+	coach_json_key(&j, "latest");
+	if (measured) {
+		coach_json_obj_begin(&j);
+		coach_json_key(&j, "date");
+		coach_json_str(&j, ld);
+		coach_json_key(&j, "value");
+		coach_json_num(&j, strtod(lv, NULL));
+		coach_json_obj_end(&j);
+	} else {
+		coach_json_null(&j);
+	}
+	coach_json_key(&j, "progress");
+	if (measured)
+		coach_json_num(&j, round(p * 1000) / 1000);
+	else
+		coach_json_null(&j);
+	coach_json_key(&j, "cycles");
+	coach_json_arr_begin(&j);
+	for (size_t i = 0; i < ncy; i++)
+		cycle_json_brief(&j, cy[i]);
+	coach_json_arr_end(&j);
+	coach_json_key(&j, "body");
+	coach_json_str(&j, coach_record_body(g->rec));
+	coach_json_obj_end(&j);
+	coach_out(b.ptr, b.len);
+	coach_buf_free(&b);
+}
+
+static struct coach_error *
+goal_show(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_loaded g = { 0 };
+	struct coach_loaded_list cycles = { 0 };
+	struct coach_loaded **mine = NULL;
+	int json = 0, c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'f') {
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+		if ((err = coach_format_arg(ctx, optarg, &json)))
+			goto done;
+	}
+	if (argc - optind != 1) {
+		err = coach_usage(ctx, "show takes one goal ID");
+		goto done;
+	}
+	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	    &g.path, &g.coachee, &g.rec)))
+		goto done;
+	coach_path_kind(g.path, NULL, &g.id);
+	/* Cycles on this goal, wherever they are filed. */
+	if ((err = coach_load_all(ctx->repo, COACH_KIND_CYCLE, NULL, "started",
+	    &cycles)))
+		goto done;
+	mine = coach_xcalloc(cycles.n + 1, sizeof(*mine));
+	size_t n = 0;
+	for (size_t i = 0; i < cycles.n; i++) {
+		const char *gid = coach_record_str(cycles.v[i].rec, "goal");
+		if (gid && strcmp(gid, g.id) == 0)
+			mine[n++] = &cycles.v[i];
+	}
+	if (json) {
+		goal_show_json(&g, mine, n);
+	} else {
+		coach_pager_start(ctx);
+		goal_show_text(ctx, &g, mine, n);
+	}
+done:
+	free(mine);
+	coach_loaded_list_free(&cycles);
+	free(g.path);
+	free(g.coachee);
+	free(g.id);
+	coach_record_free(g.rec);
+	return err;
+}
+
+/* ---- goal status ---- */
+
+static int
+is_closing(const char *status)
+{
+	return strcmp(status, "achieved") == 0 ||
+	    strcmp(status, "dropped") == 0;
+}
+
+static struct coach_error *
+goal_status(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_record *rec = NULL;
+	char *path = NULL, *coachee = NULL, *id = NULL, *msg = NULL;
+	const char *date_arg = NULL, *status;
+	char date[11];
+	coach_day day, opened;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'd') {
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+		date_arg = optarg;
+	}
+	if (argc - optind != 2) {
+		err = coach_usage(ctx, "status takes a goal ID and a STATUS "
+		    "(active, achieved, paused or dropped)");
+		goto done;
+	}
+	status = argv[optind + 1];
+	if ((err = check_goal_status("STATUS", status)))
+		goto done;
+	if (date_arg && !is_closing(status)) {
+		err = coach_usage(ctx, "--date is the day a goal was achieved "
+		    "or dropped; %s goals have no such date", status);
+		goto done;
+	}
+	if ((err = coach_date_text_arg("--date", date_arg ? date_arg :
+	    "today", date, &day)))
+		goto done;
+	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	    &path, &coachee, &rec)))
+		goto done;
+	coach_path_kind(path, NULL, &id);
+	const char *old = coach_record_str(rec, "status");
+	if (old && strcmp(old, status) == 0) {
+		err = coach_error_new(COACH_FAIL, "goal %s is already %s",
+		    id, status);
+		goto done;
+	}
+	if (is_closing(status) && coach_date_parse(coach_record_str(rec,
+	    "opened"), &opened) == 0 && day < opened) {
+		err = coach_error_new(COACH_FAIL, "--date: %s is before the "
+		    "goal was opened (%s)", date,
+		    coach_record_str(rec, "opened"));
+		goto done;
+	}
+	struct coach_fm *fm = coach_record_fm(rec);
+	coach_fm_set(fm, "status", coach_fmv_plain(status));
+	if (is_closing(status))
+		coach_fm_set(fm, "closed", coach_fmv_plain(date));
+	else
+		coach_fm_remove(fm, "closed");
+	msg = coach_xasprintf("goal status: %s %s %s", coachee, id, status);
+	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+		goto done;
+	printf("goal %s: %s → %s%s%s\n", id, old ? old : "(no status)",
+	    status, is_closing(status) ? " on " : "",
+	    is_closing(status) ? date : "");
+done:
+	coach_record_free(rec);
+	free(path);
+	free(coachee);
+	free(id);
+	free(msg);
+	return err;
+}
+
+/* ---- goal measure ---- */
+
+static struct coach_error *
+goal_measure(struct coach_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	struct coach_record *rec = NULL;
+	char *path = NULL, *coachee = NULL, *id = NULL, *msg = NULL;
+	char *value = NULL;
+	const char *date_arg = "today";
+	char date[11];
+	coach_day day;
+	double v, base, target;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'd') {
+			err = coach_opt_error(ctx, c, argv);
+			goto done;
+		}
+		date_arg = optarg;
+	}
+	if (argc - optind != 2) {
+		err = coach_usage(ctx, "measure takes a goal ID and a VALUE");
+		goto done;
+	}
+	if ((err = coach_number_arg("VALUE", argv[optind + 1], &value, &v)))
+		goto done;
+	if ((err = coach_date_text_arg("--date", date_arg, date, &day)))
+		goto done;
+	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	    &path, &coachee, &rec)))
+		goto done;
+	coach_path_kind(path, NULL, &id);
+	const struct coach_fm *cfm = coach_record_fm_const(rec);
+	const struct coach_fm_node *m = coach_fm_get(cfm, "measure");
+	const struct coach_fm_node *b = m ? coach_fm_node_lookup(m,
+	    "baseline") : NULL;
+	const struct coach_fm_node *t = m ? coach_fm_node_lookup(m,
+	    "target") : NULL;
+	if (b == NULL || t == NULL || coach_fm_node_number(b, &base) ||
+	    coach_fm_node_number(t, &target)) {
+		err = coach_error_new(COACH_FAIL, "goal %s has no measure "
+		    "with a numeric baseline and target (%s); add one with "
+		    "'coach edit %s', e.g.\n"
+		    "  measure:\n"
+		    "    name: pupils answering in full sentences\n"
+		    "    unit: '%%'\n"
+		    "    baseline: 20\n"
+		    "    target: 80", id, path, id);
+		goto done;
+	}
+	struct coach_fmv *item = coach_fmv_map();
+	coach_fmv_put(item, "date", coach_fmv_plain(date));
+	coach_fmv_put(item, "value", coach_fmv_plain(value));
+	if ((err = coach_fm_append(coach_record_fm(rec), "measurements",
+	    item))) {
+		err = coach_error_prefix(err, "%s", path);
+		goto done;
+	}
+	msg = coach_xasprintf("goal measure: %s %s %s", coachee, id, value);
+	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+		goto done;
+	printf("goal %s: %s on %s", id, value, date);
+	if (base != target)
+		printf(" (%ld%% of the way from %s to %s)",
+		    lround((v - base) / (target - base) * 100),
+		    coach_fm_node_str(b), coach_fm_node_str(t));
+	putchar('\n');
+done:
+	coach_record_free(rec);
+	free(path);
+	free(coachee);
+	free(id);
+	free(msg);
+	free(value);
+	return err;
+}
+
+/* ---- dispatch ---- */
+
+static const struct {
+	const char *name;
+	struct coach_error *(*fn)(struct coach_ctx *, int, char **);
+} goal_subs[] = {
+	{ "add", goal_add },
+	{ "list", goal_list },
+	{ "show", goal_show },
+	{ "status", goal_status },
+	{ "measure", goal_measure },
+};
 
 static struct coach_error *
 goal_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	/* "coach goal" and "coach goal --all" list, like "git branch". */
+	if (argc < 2 || argv[1][0] == '-')
+		return goal_list(ctx, argc, argv);
+	for (size_t i = 0; i < sizeof(goal_subs) / sizeof(goal_subs[0]); i++)
+		if (strcmp(argv[1], goal_subs[i].name) == 0)
+			return goal_subs[i].fn(ctx, argc - 1, argv + 1);
+	return coach_usage(ctx, "'%s' is not a goal subcommand; use add, "
+	    "list, show, status or measure", argv[1]);
 }
 
 const struct coach_cmd coach_cmd_goal = {
 	.name = "goal",
-	.usage = "",
-	.summary = "goal",
+	.usage =
+	    "add [COACHEE] TITLE [--priority ID] [--strategy ID]... "
+	    "[--measure NAME --baseline N --target N [--unit U]] "
+	    "[--due DATE]\n"
+	    "list [COACHEE | --all] [--status STATUS|any] "
+	    "[--format text|json]\n"
+	    "show ID [--format text|json]\n"
+	    "status ID active|achieved|paused|dropped [--date DATE]\n"
+	    "measure ID VALUE [--date DATE]",
+	.summary = "set goals a coachee owns, review them, record progress",
+	.flags = COACH_CMD_REPO,
 	.exec = goal_exec,
 };
+
+/* ================ shared with cycle.c (coaching.h) ================ */
+
+static int
+looks_negative_number(const char *s)
+{
+	return s[0] == '-' && (isdigit((unsigned char)s[1]) ||
+	    (s[1] == '.' && isdigit((unsigned char)s[2])));
+}
+
+struct coach_error *
+coach_opt_error(const struct coach_ctx *ctx, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	if (c == ':')
+		return coach_usage(ctx, "option '%s' needs a value", arg);
+	if (looks_negative_number(arg))
+		return coach_usage(ctx, "'%s' was read as an option: put '--' "
+		    "before a negative VALUE (e.g. 'coach goal measure ID -- "
+		    "%s')", arg, arg);
+	return coach_usage(ctx, "unknown option '%s'", arg);
+}
+
+struct coach_error *
+coach_number_arg(const char *what, const char *s, char **norm, double *value)
+{
+	const char *p = s, *ip, *fp = NULL;
+	size_t ni, nf = 0;
+	int neg = 0;
+
+	*norm = NULL;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	ip = p;
+	while (isdigit((unsigned char)*p))
+		p++;
+	ni = (size_t)(p - ip);
+	if (*p == '.') {
+		fp = ++p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		nf = (size_t)(p - fp);
+	}
+	/* 15 significant digits stay exact in a double. */
+	if (*p != '\0' || ni + nf == 0 || ni + nf > 15)
+		return coach_error_new(COACH_FAIL, "%s: '%s' is not a number; "
+		    "write digits with an optional sign and decimal point, "
+		    "e.g. 12 or -3.5", what, s);
+	/* Leading zeros would make "08" a string and "017" octal to some
+	 * YAML readers. */
+	while (ni > 1 && *ip == '0')
+		ip++, ni--;
+	struct coach_buf b = COACH_BUF_INIT;
+	if (neg)
+		coach_buf_putc(&b, '-');
+	if (ni)
+		coach_buf_add(&b, ip, ni);
+	else
+		coach_buf_putc(&b, '0');
+	if (nf) {
+		coach_buf_putc(&b, '.');
+		coach_buf_add(&b, fp, nf);
+	}
+	*value = strtod(coach_buf_str(&b), NULL);
+	if (*value == 0 && neg) {
+		/* "-0" reads as 0 anyway; write it so. */
+		char *t = coach_xstrdup(coach_buf_str(&b) + 1);
+		coach_buf_free(&b);
+		*norm = t;
+		*value = 0;
+		return NULL;
+	}
+	*norm = coach_buf_detach(&b);
+	return NULL;
+}
+
+struct coach_error *
+coach_date_text_arg(const char *what, const char *s, char out[11],
+	coach_day *day)
+{
+	struct coach_error *err = coach_date_arg(what, s, day);
+	if (err == NULL)
+		coach_date_format(*day, out);
+	return err;
+}
+
+struct coach_error *
+coach_load_by_id(struct coach_repo *r, const char *prefix,
+	enum coach_kind kind, char **path, char **coachee,
+	struct coach_record **rec)
+{
+	struct coach_error *err;
+	*path = NULL;
+	*coachee = NULL;
+	*rec = NULL;
+	if ((err = coach_repo_resolve(r, prefix, kind, path, NULL)))
+		return err;
+	if (coach_path_kind(*path, coachee, NULL) != kind || *coachee == NULL)
+		err = coach_error_new(COACH_FAIL, "%s is not a %s record",
+		    *path, coach_kind_name(kind));
+	else
+		err = coach_repo_load(r, *path, rec);
+	if (err) {
+		free(*path);
+		free(*coachee);
+		*path = *coachee = NULL;
+	}
+	return err;
+}
+
+struct coach_error *
+coach_save_record(struct coach_repo *r, const char *path,
+	const struct coach_record *rec, const char *message)
+{
+	struct coach_txn *t;
+	struct coach_error *err = coach_store_begin(&t, coach_repo_store(r));
+	if (err)
+		return err;
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_record_render(rec, &b);
+	coach_txn_write(t, path, b.ptr, b.len);
+	err = coach_txn_commit(t, message, NULL);
+	coach_buf_free(&b);
+	return err;
+}
+
+static int
+loaded_before(const struct coach_loaded *a, const struct coach_loaded *b,
+	const char *key)
+{
+	const char *da = coach_record_str(a->rec, key);
+	const char *db = coach_record_str(b->rec, key);
+	int c = strcmp(da ? da : "", db ? db : "");
+	return c < 0 || (c == 0 && strcmp(a->id, b->id) < 0);
+}
+
+struct coach_error *
+coach_load_all(struct coach_repo *r, enum coach_kind kind,
+	const char *coachee, const char *sort_key,
+	struct coach_loaded_list *out)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err;
+	memset(out, 0, sizeof(*out));
+	if ((err = coach_repo_list(r, kind, coachee, &paths)))
+		return err;
+	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < paths.n; i++) {
+		struct coach_loaded l = { 0 };
+		if (coach_path_kind(paths.v[i], &l.coachee, &l.id) != kind ||
+		    l.id == NULL) {
+			free(l.coachee);
+			free(l.id);
+			continue;
+		}
+		if ((err = coach_repo_load(r, paths.v[i], &l.rec))) {
+			fprintf(stderr, "coach: warning: %s (left out; see "
+			    "'coach check')\n", coach_error_msg(err));
+			coach_error_free(err);
+			free(l.coachee);
+			free(l.id);
+			continue;
+		}
+		l.path = coach_xstrdup(paths.v[i]);
+		/* Insertion sort: lists are one coachee's or one school's. */
+		size_t j = out->n++;
+		for (; j > 0 && loaded_before(&l, &out->v[j - 1], sort_key);
+		    j--)
+			out->v[j] = out->v[j - 1];
+		out->v[j] = l;
+	}
+	coach_strlist_free(&paths);
+	return NULL;
+}
+
+void
+coach_loaded_list_free(struct coach_loaded_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].path);
+		free(l->v[i].coachee);
+		free(l->v[i].id);
+		coach_record_free(l->v[i].rec);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+coach_goal_progress(const struct coach_fm *fm, double *progress,
+	const char **latest_date, const char **latest_value)
+{
+	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
+	const struct coach_fm_node *best = NULL;
+	const char *best_date = NULL;
+	double base, target, v;
+	if (m == NULL || ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
+		return -1;
+	const struct coach_fm_node *b = coach_fm_node_lookup(m, "baseline");
+	const struct coach_fm_node *t = coach_fm_node_lookup(m, "target");
+	if (b == NULL || t == NULL || coach_fm_node_number(b, &base) ||
+	    coach_fm_node_number(t, &target) || base == target)
+		return -1;
+	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
+		const struct coach_fm_node *d = coach_fm_node_lookup(it, "date");
+		const struct coach_fm_node *val = coach_fm_node_lookup(it,
+		    "value");
+		const char *ds = d ? coach_fm_node_str(d) : NULL;
+		coach_day day;
+		if (ds == NULL || coach_date_parse(ds, &day) != 0 ||
+		    val == NULL || coach_fm_node_number(val, &v) != 0)
+			continue;
+		if (best == NULL || strcmp(ds, best_date) >= 0) {
+			best = val;
+			best_date = ds;
+		}
+	}
+	if (best == NULL)
+		return -1;
+	coach_fm_node_number(best, &v);
+	*progress = (v - base) / (target - base);
+	if (latest_date)
+		*latest_date = best_date;
+	if (latest_value)
+		*latest_value = coach_fm_node_str(best);
+	return 0;
+}
+
+void
+coach_json_fm_node(struct coach_json *j, const struct coach_fm_node *n)
+{
+	int b;
+	double d;
+	if (n == NULL) {
+		coach_json_null(j);
+		return;
+	}
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_NULL:
+		coach_json_null(j);
+		break;
+	case COACH_FM_SCALAR:
+		if (coach_fm_node_bool(n, &b) == 0)
+			coach_json_bool(j, b);
+		else if (coach_fm_node_number(n, &d) == 0)
+			coach_json_num(j, d);
+		else
+			coach_json_str(j, coach_fm_node_str(n));
+		break;
+	case COACH_FM_SEQ:
+		coach_json_arr_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++)
+			coach_json_fm_node(j, coach_fm_node_item(n, i));
+		coach_json_arr_end(j);
+		break;
+	case COACH_FM_MAP:
+		coach_json_obj_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			coach_json_key(j, coach_fm_node_key(n, i));
+			coach_json_fm_node(j, coach_fm_node_item(n, i));
+		}
+		coach_json_obj_end(j);
+		break;
+	}
+}
+
+void
+coach_json_fm_key(struct coach_json *j, const struct coach_fm *fm,
+	const char *key)
+{
+	coach_json_fm_node(j, coach_fm_get(fm, key));
+}
+
+int
+coach_term_width(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	int n = c ? atoi(c) : 0;
+	return n > 0 ? n : 80;
+}
+
+size_t
+coach_text_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+char *
+coach_text_cut(const char *s, size_t max)
+{
+	size_t len = strcspn(s, "\n");
+	int more = s[len] == '\n' && has_text(s + len);
+	size_t chars = 0, keep = len, cut_at;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			chars++;
+	if (max > 0 && (chars > max || (more && chars + 1 > max))) {
+		/* Keep max - 1 characters and the ellipsis. */
+		size_t want = max - 1, seen = 0;
+		for (cut_at = 0; cut_at < len; cut_at++) {
+			if (((unsigned char)s[cut_at] & 0xC0) != 0x80 &&
+			    seen++ == want)
+				break;
+		}
+		keep = cut_at;
+		more = 1;
+	}
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_add(&b, s, keep);
+	if (more)
+		coach_buf_puts(&b, "…");
+	coach_buf_putc(&b, '\0');
+	char *res = coach_xstrdup(b.ptr);
+	coach_buf_free(&b);
+	return res;
+}
+
+void
+coach_put_padded(const char *s, size_t width)
+{
+	fputs(s, stdout);
+	for (size_t n = coach_text_width(s); n < width; n++)
+		putchar(' ');
+}
+
+int
+coach_cycle_open(const struct coach_record *cycle)
+{
+	const char *closed = coach_record_str(cycle, "closed");
+	return closed == NULL || *closed == '\0';
+}
+
+int
+coach_cycle_overdue(const struct coach_record *cycle)
+{
+	coach_day review;
+	return coach_cycle_open(cycle) &&
+	    coach_date_parse(coach_record_str(cycle, "review"), &review) == 0 &&
+	    review < coach_date_today();
+}

@@ -103,7 +103,7 @@ init_exec(struct coach_ctx *ctx, int argc, char **argv)
 	const char *school = NULL, *trust = NULL, *model = "steplab";
 	int o;
 	optind = 0;
-	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 's': school = optarg; break;
 		case 't': trust = optarg; break;

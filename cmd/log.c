@@ -1,16 +1,858 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * log.c: "coach log", writing a dated entry into a coachee's log.
+ *
+ *     coach log [COACHEE] [--kind K] [--goal ID] [--cycle ID]
+ *               [--evidence REF]... [--hours N] [--private] [--date DATE]
+ *               [-m TEXT | -F FILE | -F -]
+ *
+ * Everything on the command line is checked before the editor opens, so
+ * that nobody writes an entry only to have it refused.  The entry and any
+ * evidence copied into the repository go into one commit.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "recordcmd.h"
+#include "../lib/check.h"
+#include "../lib/date.h"
+#include "../lib/ids.h"
+#include "../lib/markdown.h"
+#include "../lib/record.h"
+#include "../lib/repo.h"
+#include "../lib/store.h"
+
+#define DRAFT_NAME "COACH_ENTRY_EDITMSG"
+#define SCISSORS "# ------------------------ >8 ------------------------"
+/* A message is a body: the cap of what coach renders. */
+#define MESSAGE_MAX_BYTES COACH_MD_MAX_BYTES
+#define HOURS_MAX 1000
+
+const char *const coach_entry_kinds[] = {
+	"meeting", "observation", "practice", "reflection", "evidence", "cpd",
+	"note", NULL,
+};
+
+struct coach_error *
+coach_entry_kind_check(const char *what, const char *kind)
+{
+	for (size_t i = 0; coach_entry_kinds[i]; i++)
+		if (strcmp(kind, coach_entry_kinds[i]) == 0)
+			return NULL;
+	return coach_error_new(COACH_FAIL, "%s: '%s' is not a kind of entry; "
+	    "use meeting, observation, practice, reflection, evidence, cpd "
+	    "or note", what, kind);
+}
+
+/* What the command line asked for. */
+struct log_args {
+	const char *coachee;
+	const char *kind;
+	const char *goal;
+	const char *cycle;
+	struct coach_strlist evidence;
+	const char *hours;
+	int private;
+	const char *date;
+	struct coach_strlist messages; /* each -m, joined by blank lines */
+	const char *file;              /* -F */
+};
+
+/* A file to commit with the entry (evidence). */
+struct copy {
+	char *path;
+	struct coach_buf data;
+};
+
+/* The entry being written, checked. */
+struct log_entry {
+	char *author;
+	char *coachee;
+	const char *kind;
+	char date[11];
+	char *goal;
+	char *cycle;
+	struct coach_strlist evidence; /* values for the evidence key */
+	struct copy *copies;
+	size_t ncopies;
+	double hours;
+	int has_hours;
+	int private;
+	struct coach_buf body;
+};
+
+static void
+log_entry_free(struct log_entry *e)
+{
+	free(e->author);
+	free(e->coachee);
+	free(e->goal);
+	free(e->cycle);
+	coach_strlist_free(&e->evidence);
+	for (size_t i = 0; i < e->ncopies; i++) {
+		free(e->copies[i].path);
+		coach_buf_free(&e->copies[i].data);
+	}
+	free(e->copies);
+	coach_buf_free(&e->body);
+}
+
+static const struct option log_options[] = {
+	{ "kind", required_argument, NULL, 'k' },
+	{ "goal", required_argument, NULL, 'g' },
+	{ "cycle", required_argument, NULL, 'c' },
+	{ "evidence", required_argument, NULL, 'e' },
+	{ "hours", required_argument, NULL, 'H' },
+	{ "private", no_argument, NULL, 'p' },
+	{ "date", required_argument, NULL, 'd' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "file", required_argument, NULL, 'F' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The usage error for what getopt_long() refused (optstring starts with
+ * ':' and opterr is 0). */
+static struct coach_error *
+bad_option(const struct coach_ctx *ctx, char **argv, int c)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return coach_usage(ctx, "option '%s' needs a value", arg);
+	if (optopt != 0)
+		return coach_usage(ctx, "unknown option '-%c'", optopt);
+	return coach_usage(ctx, "unknown option '%s'", arg);
+}
+
+static struct coach_error *
+parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
+{
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:F:", log_options, NULL)) != -1) {
+		switch (c) {
+		case 'k': a->kind = optarg; break;
+		case 'g': a->goal = optarg; break;
+		case 'c': a->cycle = optarg; break;
+		case 'e': coach_strlist_add(&a->evidence, optarg); break;
+		case 'H': a->hours = optarg; break;
+		case 'p': a->private = 1; break;
+		case 'd': a->date = optarg; break;
+		case 'm': coach_strlist_add(&a->messages, optarg); break;
+		case 'F':
+			if (a->file)
+				return coach_usage(ctx, "-F is given twice");
+			a->file = optarg;
+			break;
+		default:
+			return bad_option(ctx, argv, c);
+		}
+	}
+	if (argc - optind > 1)
+		return coach_usage(ctx, "too many arguments: '%s'",
+		    argv[optind + 1]);
+	if (argc - optind == 1)
+		a->coachee = argv[optind];
+	if (a->file && a->messages.n)
+		return coach_usage(ctx, "give the text with -m or -F, not both");
+	return NULL;
+}
+
+/* Digits with an optional fraction, so that every YAML reader sees a
+ * number (no signs, exponents or octal-looking forms reach the file). */
+static struct coach_error *
+parse_hours(const char *s, double *out)
+{
+	const char *p = s;
+	size_t whole = 0, frac = 0;
+	while (isdigit((unsigned char)*p))
+		p++, whole++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			frac++;
+	if (*p != '\0' || whole == 0 || (p[-1] == '.' && frac == 0) ||
+	    whole > 4 || frac > 2 || strtod(s, NULL) > HOURS_MAX)
+		return coach_error_new(COACH_FAIL, "--hours: '%s' is not a "
+		    "number of hours; write a number from 0 to %d, e.g. 1.5",
+		    s, HOURS_MAX);
+	*out = strtod(s, NULL);
+	return NULL;
+}
+
+/* The author: the current user, who must have a staff record. */
+static struct coach_error *
+find_author(struct coach_repo *repo, char **out)
+{
+	struct coach_error *err = coach_repo_current_user(repo, out);
+	if (err || *out)
+		return err;
+	char *name = NULL, *email = NULL;
+	err = coach_store_identity(coach_repo_store(repo), &name, &email);
+	if (err == NULL)
+		err = coach_error_new(COACH_FAIL, "no member of staff has your "
+		    "git email (%s), so an entry cannot say who wrote it; "
+		    "add your staff record with: coach staff add HANDLE "
+		    "--name \"%s\" --email %s", email, name, email);
+	free(name);
+	free(email);
+	return err;
+}
+
+/*
+ * Resolves an id prefix given to option to a goal or cycle of coachee;
+ * *id is its full id and *path its record.
+ */
+static struct coach_error *
+resolve_owned(struct coach_repo *repo, const char *coachee,
+	const char *option, const char *prefix, enum coach_kind kind,
+	char **id, char **path)
+{
+	char *owner = NULL;
+	struct coach_error *err = coach_repo_resolve(repo, prefix, kind, path,
+	    NULL);
+	if (err)
+		return coach_error_prefix(err, "%s", option);
+	coach_path_kind(*path, &owner, id);
+	if (owner == NULL || *id == NULL || strcmp(owner, coachee) != 0)
+		err = coach_error_new(COACH_FAIL, "%s %s: that %s is %s's, "
+		    "not %s's; give one of %s's (see 'coach %s list %s')",
+		    option, prefix, coach_kind_name(kind),
+		    owner ? owner : "nobody", coachee, coachee,
+		    coach_kind_name(kind), coachee);
+	free(owner);
+	return err;
+}
+
+/* --goal and --cycle: both must be the coachee's, and agree. */
+static struct coach_error *
+resolve_goal_cycle(struct coach_repo *repo, const struct log_args *a,
+	struct log_entry *e)
+{
+	struct coach_error *err = NULL;
+	char *goal_path = NULL, *cycle_path = NULL;
+	struct coach_record *cycle = NULL;
+
+	if (a->goal) {
+		err = resolve_owned(repo, e->coachee, "--goal", a->goal,
+		    COACH_KIND_GOAL, &e->goal, &goal_path);
+		if (err)
+			goto done;
+	}
+	if (a->cycle == NULL)
+		goto done;
+	err = resolve_owned(repo, e->coachee, "--cycle", a->cycle,
+	    COACH_KIND_CYCLE, &e->cycle, &cycle_path);
+	if (err)
+		goto done;
+	err = coach_repo_load(repo, cycle_path, &cycle);
+	if (err)
+		goto done;
+	const char *on = coach_record_str(cycle, "goal");
+	if (on == NULL || *on == '\0') {
+		err = coach_error_new(COACH_FAIL, "--cycle %s: %s names no "
+		    "goal; give --goal too, or fix the cycle with 'coach "
+		    "edit %s'", a->cycle, cycle_path, e->cycle);
+	} else if (e->goal && strcmp(on, e->goal) != 0) {
+		err = coach_error_new(COACH_FAIL, "--cycle %s: that cycle is "
+		    "on goal %s, not on --goal %s; leave out --goal or give "
+		    "a cycle of that goal", a->cycle, on, e->goal);
+	} else if (e->goal == NULL) {
+		e->goal = coach_xstrdup(on);
+	}
+done:
+	coach_record_free(cycle);
+	free(goal_path);
+	free(cycle_path);
+	return err;
+}
+
+/* "scheme://rest", as RFC 3986 spells a scheme. */
+static int
+is_url(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return 0;
+	while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' ||
+	    *s == '.')
+		s++;
+	return strncmp(s, "://", 3) == 0 && s[3] != '\0';
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int
+is_staged(const struct log_entry *e, const char *path)
+{
+	for (size_t i = 0; i < e->ncopies; i++)
+		if (strcmp(e->copies[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether path is taken: in the work tree (as anything), in HEAD, or by
+ * another file of this entry. */
+static int
+path_taken(struct coach_repo *repo, const struct log_entry *e,
+	const char *path)
+{
+	struct stat st;
+	char *abs = coach_repo_abspath(repo, path);
+	int taken = lstat(abs, &st) == 0 ||
+	    coach_store_head_has(coach_repo_store(repo), path) ||
+	    is_staged(e, path);
+	free(abs);
+	return taken;
+}
+
+/* coaching/COACHEE/evidence/NAME, or NAME-1.EXT, NAME-2.EXT ... when
+ * taken. */
+static char *
+evidence_dest(struct coach_repo *repo, const struct log_entry *e,
+	const char *base)
+{
+	char *dir = coach_path_evidence_dir(e->coachee);
+	const char *dot = strrchr(base, '.');
+	if (dot == base)
+		dot = NULL;
+	size_t stem = dot ? (size_t)(dot - base) : strlen(base);
+	char *path = coach_path_join(dir, base);
+	for (int n = 1; path_taken(repo, e, path); n++) {
+		free(path);
+		char *name = coach_xasprintf("%.*s-%d%s", (int)stem, base, n,
+		    dot ? dot : "");
+		path = coach_path_join(dir, name);
+		free(name);
+	}
+	free(dir);
+	return path;
+}
+
+static struct copy *
+add_copy(struct log_entry *e, char *path)
+{
+	e->copies = coach_xrealloc(e->copies,
+	    (e->ncopies + 1) * sizeof(*e->copies));
+	struct copy *c = &e->copies[e->ncopies++];
+	c->path = path;
+	memset(&c->data, 0, sizeof(c->data));
+	return c;
+}
+
+/* Reads a regular file of at most the evidence limit for the commit. */
+static struct coach_error *
+read_evidence(const char *ref, const char *abs, const struct stat *st,
+	struct coach_buf *out)
+{
+	if (!S_ISREG(st->st_mode))
+		return coach_error_new(COACH_FAIL, "--evidence %s: not a "
+		    "regular file; give a file, a URL or a path in the "
+		    "repository", ref);
+	if (st->st_size > COACH_EVIDENCE_MAX_BYTES)
+		return coach_error_new(COACH_FAIL, "--evidence %s: %lld "
+		    "bytes is more than the %d MB coach keeps in the "
+		    "repository; put it on the school's video platform or "
+		    "shared drive and give its link (a URL) instead", ref,
+		    (long long)st->st_size,
+		    COACH_EVIDENCE_MAX_BYTES / (1024 * 1024));
+	struct coach_error *err = coach_read_file(out, abs,
+	    COACH_EVIDENCE_MAX_BYTES);
+	return err ? coach_error_prefix(err, "--evidence %s", ref) : NULL;
+}
+
+/* The evidence file's name in the repository: its own, with control
+ * characters replaced. */
+static struct coach_error *
+evidence_name(const char *ref, char **out)
+{
+	char *copy = coach_xstrdup(ref);
+	char *base = coach_xstrdup(basename(copy));
+	free(copy);
+	for (char *p = base; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '_';
+	if (coach_utf8_check(base, strlen(base)) != strlen(base) ||
+	    *base == '\0' || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0) {
+		free(base);
+		return coach_error_new(COACH_FAIL, "--evidence %s: the file's "
+		    "name is not valid UTF-8; rename it and try again", ref);
+	}
+	*out = base;
+	return NULL;
+}
+
+/* The absolute real path of ref: relative to the current directory, else
+ * to the repository's root. */
+static char *
+find_local(struct coach_repo *repo, const char *ref)
+{
+	char *abs = realpath(ref, NULL);
+	if (abs == NULL && ref[0] != '/') {
+		char *in_root = coach_repo_abspath(repo, ref);
+		abs = realpath(in_root, NULL);
+		free(in_root);
+	}
+	return abs;
+}
+
+/*
+ * One --evidence: a URL as written; a path in the repository, checked
+ * (and committed with the entry when HEAD does not have it yet); a file
+ * outside it, copied into the coachee's evidence folder.
+ */
+static struct coach_error *
+add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
+{
+	struct coach_error *err = NULL;
+	char *abs = NULL, *root = NULL, *name = NULL;
+	struct stat st;
+
+	if (*ref == '\0' || has_control(ref) ||
+	    coach_utf8_check(ref, strlen(ref)) != strlen(ref))
+		return coach_error_new(COACH_FAIL, "--evidence '%s': give a "
+		    "URL, a path in the repository or a file to copy", ref);
+	if (is_url(ref)) {
+		coach_strlist_add(&e->evidence, ref);
+		return NULL;
+	}
+	abs = find_local(repo, ref);
+	if (abs == NULL || stat(abs, &st) == -1) {
+		err = coach_error_new(COACH_FAIL, "--evidence %s: no such "
+		    "file; give a URL (e.g. the video's link on the school's "
+		    "platform), a path in the repository or a file to copy",
+		    ref);
+		goto done;
+	}
+	root = realpath(coach_repo_root(repo), NULL);
+	if (root == NULL) {
+		err = coach_error_errno("realpath", coach_repo_root(repo));
+		goto done;
+	}
+	size_t n = strlen(root);
+	if (strncmp(abs, root, n) == 0 && abs[n] == '/') {
+		const char *rel = abs + n + 1;
+		if (strcmp(rel, ".git") == 0 || strncmp(rel, ".git/", 5) == 0) {
+			err = coach_error_new(COACH_FAIL, "--evidence %s: is "
+			    "inside .git; give a file of the work tree", ref);
+			goto done;
+		}
+		if (S_ISREG(st.st_mode) &&
+		    coach_store_head_has(coach_repo_store(repo), rel)) {
+			coach_strlist_add(&e->evidence, rel);
+			goto done;
+		}
+		/* Not committed yet: it goes into the entry's commit, so
+		 * that the entry never points at a file only one laptop
+		 * has. */
+		struct coach_buf data = COACH_BUF_INIT;
+		err = read_evidence(ref, abs, &st, &data);
+		if (err == NULL && !is_staged(e, rel))
+			add_copy(e, coach_xstrdup(rel))->data = data;
+		else
+			coach_buf_free(&data);
+		if (err == NULL)
+			coach_strlist_add(&e->evidence, rel);
+		goto done;
+	}
+	struct coach_buf data = COACH_BUF_INIT;
+	err = read_evidence(ref, abs, &st, &data);
+	if (err == NULL)
+		err = evidence_name(ref, &name);
+	if (err) {
+		coach_buf_free(&data);
+		goto done;
+	}
+	struct copy *c = add_copy(e, evidence_dest(repo, e, name));
+	c->data = data;
+	coach_strlist_add(&e->evidence, c->path);
+done:
+	free(abs);
+	free(root);
+	free(name);
+	return err;
+}
+
+static struct coach_error *
+read_stdin(struct coach_buf *out)
+{
+	coach_buf_clear(out);
+	coach_buf_add(out, "", 0);
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return coach_error_errno("read", "standard input");
+		if (n == 0)
+			return NULL;
+		if (out->len + (size_t)n > MESSAGE_MAX_BYTES)
+			return coach_error_new(COACH_FAIL, "-F -: the text on "
+			    "standard input is more than the %d bytes an "
+			    "entry may hold", MESSAGE_MAX_BYTES);
+		coach_buf_add(out, chunk, (size_t)n);
+	}
+}
+
+/* Text for a body: valid UTF-8 without NUL, LF line endings. */
+static struct coach_error *
+check_text(const char *what, struct coach_buf *b)
+{
+	size_t off = coach_utf8_check(b->ptr ? b->ptr : "", b->len);
+	if (off != b->len)
+		return coach_error_new(COACH_FAIL, "%s: line %d: not UTF-8 "
+		    "text (invalid bytes or a NUL); save it as UTF-8", what,
+		    coach_line_of(b->ptr, off));
+	coach_text_normalise(b);
+	return NULL;
+}
+
+static int
+is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* The body from -m (each one a paragraph) or -F. */
+static struct coach_error *
+message_from_args(const struct log_args *a, struct coach_buf *body)
+{
+	struct coach_error *err = NULL;
+	char *what = NULL;
+	if (a->file && strcmp(a->file, "-") == 0) {
+		what = coach_xstrdup("-F - (standard input)");
+		err = read_stdin(body);
+	} else if (a->file) {
+		what = coach_xasprintf("-F %s", a->file);
+		err = coach_read_file(body, a->file, MESSAGE_MAX_BYTES);
+		if (err)
+			err = coach_error_prefix(err, "-F");
+	} else {
+		what = coach_xstrdup("-m");
+		for (size_t i = 0; i < a->messages.n; i++) {
+			if (i > 0)
+				coach_buf_puts(body, "\n\n");
+			coach_buf_puts(body, a->messages.v[i]);
+		}
+	}
+	if (err == NULL)
+		err = check_text(what, body);
+	if (err == NULL && is_blank(coach_buf_str(body), body->len))
+		err = coach_error_new(COACH_FAIL, "%s: the text is empty; "
+		    "write what happened (nothing was logged)", what);
+	free(what);
+	return err;
+}
+
+/* The comment lines of the editor's template, below the scissors. */
+static void
+template_comments(struct coach_repo *repo, const struct log_entry *e,
+	struct coach_strlist *out)
+{
+	coach_strlist_add(out, SCISSORS);
+	coach_strlist_add(out, "# Write the entry above the scissors line; "
+	    "everything from it down");
+	coach_strlist_add(out, "# is left out.  Markdown works, '#' "
+	    "headings too.  To abort, leave the");
+	coach_strlist_add(out, "# entry empty (or quit the editor with an "
+	    "error, e.g. :cq in vi).");
+	coach_strlist_add(out, "#");
+	coach_strlist_add_owned(out, coach_xasprintf("# coachee: %s",
+	    e->coachee));
+	coach_strlist_add_owned(out, coach_xasprintf("# kind:    %s%s",
+	    e->kind, e->private ? " (private)" : ""));
+	coach_strlist_add_owned(out, coach_xasprintf("# date:    %s",
+	    e->date));
+	coach_strlist_add_owned(out, coach_xasprintf("# author:  %s",
+	    e->author));
+	if (e->goal) {
+		char *path = NULL, *line;
+		struct coach_record *g = NULL;
+		const char *title = NULL;
+		if (coach_repo_resolve(repo, e->goal, COACH_KIND_GOAL, &path,
+		    NULL) == NULL && coach_repo_load(repo, path, &g) == NULL)
+			title = coach_record_str(g, "title");
+		if (title && !has_control(title))
+			line = coach_xasprintf("# goal:    %s %s", e->goal,
+			    title);
+		else
+			line = coach_xasprintf("# goal:    %s", e->goal);
+		coach_strlist_add_owned(out, line);
+		coach_record_free(g);
+		free(path);
+	}
+	if (e->cycle)
+		coach_strlist_add_owned(out, coach_xasprintf("# cycle:   %s",
+		    e->cycle));
+	for (size_t i = 0; i < e->evidence.n; i++)
+		coach_strlist_add_owned(out, coach_xasprintf("# evidence: %s",
+		    e->evidence.v[i]));
+}
+
+/*
+ * The editor's text, cleaned like git's "scissors" mode: everything from
+ * the scissors line down is dropped (so Markdown '#' headings above it
+ * survive); when the user deleted the scissors, the template's own comment
+ * lines are dropped instead.  Leading and trailing blank lines go.
+ */
+static void
+clean_message(const struct coach_strlist *comments, struct coach_buf *text)
+{
+	struct coach_buf out = COACH_BUF_INIT;
+	const char *p = coach_buf_str(text);
+	int scissors = strstr(p, "\n" SCISSORS "\n") != NULL ||
+	    strncmp(p, SCISSORS "\n", strlen(SCISSORS) + 1) == 0;
+	size_t blank_run = 0;
+	int started = 0;
+	coach_buf_add(&out, "", 0);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = coach_xstrndup(p, n);
+		p += n + (nl != NULL);
+		if (strcmp(line, SCISSORS) == 0) {
+			free(line);
+			break;
+		}
+		if (!scissors && coach_strlist_has(comments, line)) {
+			free(line);
+			continue;
+		}
+		if (is_blank(line, n)) {
+			blank_run += started;
+		} else {
+			for (; blank_run > 0; blank_run--)
+				coach_buf_putc(&out, '\n');
+			coach_buf_puts(&out, line);
+			coach_buf_putc(&out, '\n');
+			started = 1;
+		}
+		free(line);
+	}
+	coach_buf_free(text);
+	*text = out;
+}
+
+/* Opens the editor on the template in .git and reads the entry back. */
+static struct coach_error *
+message_from_editor(struct coach_repo *repo, const struct log_entry *e,
+	const char *draft, struct coach_buf *body)
+{
+	struct coach_strlist comments = COACH_STRLIST_INIT;
+	struct coach_buf tmpl = COACH_BUF_INIT;
+	template_comments(repo, e, &comments);
+	coach_buf_puts(&tmpl, "\n");
+	for (size_t i = 0; i < comments.n; i++) {
+		coach_buf_puts(&tmpl, comments.v[i]);
+		coach_buf_putc(&tmpl, '\n');
+	}
+	struct coach_error *err = coach_write_file(draft, tmpl.ptr, tmpl.len);
+	if (err == NULL) {
+		err = coach_run_editor(draft);
+		if (err)
+			err = coach_error_prefix(err, "nothing was logged "
+			    "(your text is in %s)", draft);
+	}
+	if (err == NULL)
+		err = coach_read_file(body, draft, MESSAGE_MAX_BYTES);
+	if (err == NULL) {
+		err = check_text(draft, body);
+		if (err)
+			err = coach_error_prefix(err, "nothing was logged");
+	}
+	if (err == NULL) {
+		clean_message(&comments, body);
+		if (body->len == 0)
+			err = coach_error_new(COACH_FAIL,
+			    "aborting: empty entry (nothing was logged)");
+	}
+	coach_strlist_free(&comments);
+	coach_buf_free(&tmpl);
+	return err;
+}
+
+/* The record, keys in the order of coach(5)'s table. */
+static void
+render_entry(const struct log_entry *e, const char *id, struct coach_buf *out)
+{
+	struct coach_record *rec = coach_record_new();
+	struct coach_fm *fm = coach_record_fm(rec);
+	coach_fm_set(fm, "id", coach_fmv_str(id));
+	coach_fm_set(fm, "date", coach_fmv_plain(e->date));
+	coach_fm_set(fm, "kind", coach_fmv_str(e->kind));
+	coach_fm_set(fm, "author", coach_fmv_str(e->author));
+	if (e->goal)
+		coach_fm_set(fm, "goal", coach_fmv_str(e->goal));
+	if (e->cycle)
+		coach_fm_set(fm, "cycle", coach_fmv_str(e->cycle));
+	if (e->evidence.n) {
+		struct coach_fmv *seq = coach_fmv_seq();
+		for (size_t i = 0; i < e->evidence.n; i++)
+			coach_fmv_push(seq, coach_fmv_str(e->evidence.v[i]));
+		coach_fm_set(fm, "evidence", seq);
+	}
+	if (e->has_hours)
+		coach_fm_set(fm, "hours", coach_fmv_number(e->hours));
+	if (e->private)
+		coach_fm_set(fm, "private", coach_fmv_bool(1));
+	coach_record_set_body(rec, e->body.ptr ? e->body.ptr : "");
+	coach_record_render(rec, out);
+	coach_record_free(rec);
+}
+
+/* One commit: the entry and the evidence it brings. */
+static struct coach_error *
+commit_entry(struct coach_repo *repo, const struct log_entry *e,
+	const char *id, const char *path)
+{
+	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_txn *txn = NULL;
+	render_entry(e, id, &text);
+	struct coach_error *err = coach_store_begin(&txn,
+	    coach_repo_store(repo));
+	if (err == NULL) {
+		for (size_t i = 0; i < e->ncopies; i++)
+			coach_txn_write(txn, e->copies[i].path,
+			    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
+			    e->copies[i].data.len);
+		coach_txn_write(txn, path, text.ptr, text.len);
+		char *msg = coach_xasprintf("log: %s %s %s", e->coachee,
+		    e->kind, id);
+		err = coach_txn_commit(txn, msg, NULL);
+		free(msg);
+	}
+	coach_buf_free(&text);
+	return err;
+}
+
+/* After the commit: what check says about the new entry (grading
+ * language, say) as warnings; the entry is written either way. */
+static void
+report_diags(struct coach_repo *repo, const char *path)
+{
+	struct coach_diags d = COACH_DIAGS_INIT;
+	coach_check_file(repo, path, NULL, 0, &d);
+	for (size_t i = 0; i < d.n; i++) {
+		if (d.v[i].line > 0)
+			fprintf(stderr, "coach: warning: %s:%d: %s\n",
+			    d.v[i].path, d.v[i].line, d.v[i].msg);
+		else
+			fprintf(stderr, "coach: warning: %s: %s\n",
+			    d.v[i].path, d.v[i].msg);
+	}
+	coach_diags_free(&d);
+}
+
+/* Everything the command line says, checked, into e. */
+static struct coach_error *
+prepare(struct coach_repo *repo, const struct log_args *a,
+	struct log_entry *e)
+{
+	struct coach_error *err;
+	coach_day day;
+
+	e->kind = a->kind ? a->kind : "note";
+	e->private = a->private;
+	if ((err = coach_entry_kind_check("--kind", e->kind)))
+		return err;
+	if ((err = coach_date_arg("--date", a->date ? a->date : "today",
+	    &day)))
+		return err;
+	coach_date_format(day, e->date);
+	if (a->hours) {
+		if ((err = parse_hours(a->hours, &e->hours)))
+			return err;
+		if (strcmp(e->kind, "cpd") != 0)
+			return coach_error_new(COACH_FAIL, "--hours: hours "
+			    "are counted for CPD; add --kind cpd");
+		e->has_hours = 1;
+	}
+	if ((err = find_author(repo, &e->author)))
+		return err;
+	if ((err = coach_repo_coachee(repo, a->coachee, &e->coachee)))
+		return err;
+	if ((err = resolve_goal_cycle(repo, a, e)))
+		return err;
+	for (size_t i = 0; i < a->evidence.n; i++)
+		if ((err = add_evidence(repo, e, a->evidence.v[i])))
+			return err;
+	return NULL;
+}
 
 static struct coach_error *
 log_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	struct log_args a = { 0 };
+	struct log_entry e = { 0 };
+	struct coach_repo *repo = ctx->repo;
+	char *draft = NULL, *path = NULL;
+	char id[COACH_ID_LEN + 1];
+	int from_editor = 0;
+
+	struct coach_error *err = parse_args(ctx, argc, argv, &a);
+	if (err == NULL)
+		err = prepare(repo, &a, &e);
+	if (err)
+		goto done;
+	if (a.file || a.messages.n) {
+		err = message_from_args(&a, &e.body);
+	} else {
+		from_editor = 1;
+		draft = coach_git_path(repo, DRAFT_NAME);
+		err = message_from_editor(repo, &e, draft, &e.body);
+	}
+	if (err)
+		goto done;
+	if ((err = coach_repo_new_id(repo, 'e', id)))
+		goto done;
+	path = coach_path_entry(e.coachee, e.date, id);
+	err = commit_entry(repo, &e, id, path);
+	if (err) {
+		if (from_editor)
+			err = coach_error_prefix(err, "nothing was logged; "
+			    "your text is kept in %s", draft);
+		goto done;
+	}
+	if (from_editor)
+		unlink(draft);
+	if (isatty(STDOUT_FILENO))
+		printf("logged %s %s for %s\n", e.kind, id, e.coachee);
+	else
+		printf("%s\n", id);
+	report_diags(repo, path);
+done:
+	coach_strlist_free(&a.evidence);
+	coach_strlist_free(&a.messages);
+	log_entry_free(&e);
+	free(draft);
+	free(path);
+	return err;
 }
 
 const struct coach_cmd coach_cmd_log = {
 	.name = "log",
-	.usage = "",
-	.summary = "log",
+	.usage = "[COACHEE] [--kind K] [--goal ID] [--cycle ID] "
+	    "[--evidence REF]... [--hours N] [--private] [--date DATE] "
+	    "[-m TEXT | -F FILE | -F -]",
+	.summary = "write an entry in a coachee's log",
+	.flags = COACH_CMD_REPO,
 	.exec = log_exec,
 };

@@ -1,16 +1,452 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * show.c: "coach show ID|PATH", a record rendered for reading.
+ *
+ *     text    a header (kind, id, title), the keys aligned, the body laid
+ *             out for the terminal; through the pager
+ *     --raw   the file exactly
+ *     --html  one self-contained HTML page
+ *     --format json   {path, kind, front_matter, body}
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "recordcmd.h"
+#include "../lib/json.h"
+#include "../lib/markdown.h"
+#include "../lib/record.h"
+#include "../lib/repo.h"
+
+int
+coach_term_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	if (cols && *cols) {
+		char *end;
+		long n = strtol(cols, &end, 10);
+		if (*end == '\0' && n >= 20 && n <= 1000)
+			return (int)n;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
+	    && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+void
+coach_term_safe(struct coach_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			coach_buf_putc(out, '?');
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* C1 controls (U+0080..U+009F) drive terminals
+			 * too. */
+			coach_buf_putc(out, '?');
+			p++;
+		} else {
+			coach_buf_putc(out, (char)*p);
+		}
+	}
+}
+
+/* A value on one line: lists "a, b", mappings "k: v, k: v", nested ones
+ * in brackets. */
+static void
+inline_value(struct coach_buf *out, const struct coach_fm_node *n, int nested)
+{
+	size_t len = coach_fm_node_len(n);
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_NULL:
+		break;
+	case COACH_FM_SCALAR:
+		coach_buf_puts(out, coach_fm_node_str(n));
+		break;
+	case COACH_FM_SEQ:
+		coach_buf_puts(out, nested ? "[" : "");
+		for (size_t i = 0; i < len; i++) {
+			coach_buf_puts(out, i ? ", " : "");
+			inline_value(out, coach_fm_node_item(n, i), 1);
+		}
+		coach_buf_puts(out, nested ? "]" : "");
+		break;
+	case COACH_FM_MAP:
+		coach_buf_puts(out, nested ? "{" : "");
+		for (size_t i = 0; i < len; i++) {
+			coach_buf_printf(out, "%s%s: ", i ? ", " : "",
+			    coach_fm_node_key(n, i));
+			inline_value(out, coach_fm_node_item(n, i), 1);
+		}
+		coach_buf_puts(out, nested ? "}" : "");
+		break;
+	}
+}
+
+/* Whether a list holds lists or mappings (e.g. measurements), which read
+ * better one item a line. */
+static int
+is_deep_seq(const struct coach_fm_node *n)
+{
+	if (coach_fm_node_type(n) != COACH_FM_SEQ)
+		return 0;
+	for (size_t i = 0; i < coach_fm_node_len(n); i++)
+		if (coach_fm_node_type(coach_fm_node_item(n, i)) >= COACH_FM_SEQ)
+			return 1;
+	return 0;
+}
+
+/* The lines of a value as text, for the terminal or HTML. */
+static void
+value_lines(const struct coach_fm_node *n, struct coach_strlist *lines)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	if (is_deep_seq(n)) {
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			coach_buf_clear(&b);
+			inline_value(&b, coach_fm_node_item(n, i), 0);
+			coach_strlist_add(lines, coach_buf_str(&b));
+		}
+		coach_buf_free(&b);
+		return;
+	}
+	inline_value(&b, n, 0);
+	/* A multi-line scalar (a literal block) keeps its lines. */
+	const char *p = coach_buf_str(&b);
+	do {
+		size_t len = strcspn(p, "\n");
+		coach_strlist_add_owned(lines, coach_xstrndup(p, len));
+		p += len + (p[len] == '\n');
+	} while (*p);
+	coach_buf_free(&b);
+}
+
+/* "goal g3f9a1c" and the record's title, name or step. */
+static void
+record_heading(const struct coach_record *rec, const char *relpath,
+	const char **kind, char **ident, const char **title)
+{
+	*kind = coach_kind_name(coach_path_kind(relpath, NULL, NULL));
+	const char *id = coach_record_str(rec, "id");
+	if (id && *id) {
+		*ident = coach_xstrdup(id);
+	} else {
+		const char *base = strrchr(relpath, '/');
+		base = base ? base + 1 : relpath;
+		size_t n = strlen(base);
+		if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+			n -= 3;
+		*ident = coach_xstrndup(base, n);
+	}
+	*title = coach_record_str(rec, "title");
+	if (*title == NULL)
+		*title = coach_record_str(rec, "name");
+	if (*title == NULL)
+		*title = coach_record_str(rec, "step");
+}
+
+static struct coach_error *
+show_text(struct coach_ctx *ctx, const struct coach_record *rec,
+	const char *relpath)
+{
+	const struct coach_fm *fm = coach_record_fm_const(rec);
+	struct coach_buf out = COACH_BUF_INIT;
+	const char *kind, *title;
+	char *ident;
+	size_t width = strlen("path");
+	int cols = coach_term_width();
+
+	record_heading(rec, relpath, &kind, &ident, &title);
+	coach_buf_printf(&out, "%s%s ", coach_sgr_bold(ctx), kind);
+	coach_term_safe(&out, ident);
+	if (title && *title) {
+		coach_buf_puts(&out, "  ");
+		coach_term_safe(&out, title);
+	}
+	coach_buf_printf(&out, "%s\n", coach_sgr_reset(ctx));
+	for (size_t i = 0; i < coach_fm_count(fm); i++)
+		if (strlen(coach_fm_key_at(fm, i)) > width)
+			width = strlen(coach_fm_key_at(fm, i));
+	coach_buf_printf(&out, "%s%-*s%s  %s\n", coach_sgr_dim(ctx), (int)width,
+	    "path", coach_sgr_reset(ctx), relpath);
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *key = coach_fm_key_at(fm, i);
+		struct coach_strlist lines = COACH_STRLIST_INIT;
+		value_lines(coach_fm_get(fm, key), &lines);
+		coach_buf_puts(&out, coach_sgr_dim(ctx));
+		coach_term_safe(&out, key);
+		coach_buf_printf(&out, "%s%*s  ", coach_sgr_reset(ctx),
+		    (int)(width - strlen(key)), "");
+		for (size_t k = 0; k < lines.n; k++) {
+			if (k > 0)
+				coach_buf_printf(&out, "%*s  ", (int)width, "");
+			coach_term_safe(&out, lines.v[k]);
+			coach_buf_putc(&out, '\n');
+		}
+		coach_strlist_free(&lines);
+	}
+	free(ident);
+
+	const char *body = coach_record_body(rec);
+	struct coach_error *err = NULL;
+	if (*body) {
+		coach_buf_putc(&out, '\n');
+		err = coach_md_terminal(&out, body, strlen(body), cols,
+		    ctx->color);
+		if (err)
+			err = coach_error_prefix(err, "%s (see it as written "
+			    "with 'coach show --raw %s')", relpath, relpath);
+	}
+	if (err == NULL) {
+		coach_pager_start(ctx);
+		coach_out(out.ptr ? out.ptr : "", out.len);
+	}
+	coach_buf_free(&out);
+	return err;
+}
+
+static void
+html_escape(struct coach_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': coach_buf_puts(out, "&amp;"); break;
+		case '<': coach_buf_puts(out, "&lt;"); break;
+		case '>': coach_buf_puts(out, "&gt;"); break;
+		case '"': coach_buf_puts(out, "&quot;"); break;
+		case '\'': coach_buf_puts(out, "&#39;"); break;
+		default: coach_buf_putc(out, *s); break;
+		}
+	}
+}
+
+static const char html_style[] =
+	"body{font-family:system-ui,sans-serif;max-width:44em;margin:2em "
+	"auto;padding:0 1em;line-height:1.5;color:#222;background:#fff}"
+	"h1{font-size:1.4em}"
+	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;"
+	"border-bottom:1px solid #ddd;padding-bottom:1em}"
+	"dt{color:#666}dd{margin:0}"
+	"pre{background:#f6f6f6;padding:.5em;overflow-x:auto}";
+
+static struct coach_error *
+show_html(const struct coach_record *rec, const char *relpath)
+{
+	const struct coach_fm *fm = coach_record_fm_const(rec);
+	struct coach_buf out = COACH_BUF_INIT, title = COACH_BUF_INIT;
+	const char *kind, *name;
+	char *ident;
+
+	record_heading(rec, relpath, &kind, &ident, &name);
+	coach_buf_printf(&title, "%s %s", kind, ident);
+	if (name && *name)
+		coach_buf_printf(&title, ": %s", name);
+	free(ident);
+	coach_buf_puts(&out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	html_escape(&out, coach_buf_str(&title));
+	coach_buf_printf(&out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<article>\n<h1>", html_style);
+	html_escape(&out, coach_buf_str(&title));
+	coach_buf_puts(&out, "</h1>\n<dl>\n<dt>path</dt><dd>");
+	html_escape(&out, relpath);
+	coach_buf_puts(&out, "</dd>\n");
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *key = coach_fm_key_at(fm, i);
+		struct coach_strlist lines = COACH_STRLIST_INIT;
+		value_lines(coach_fm_get(fm, key), &lines);
+		coach_buf_puts(&out, "<dt>");
+		html_escape(&out, key);
+		coach_buf_puts(&out, "</dt><dd>");
+		for (size_t k = 0; k < lines.n; k++) {
+			coach_buf_puts(&out, k ? "<br>\n" : "");
+			html_escape(&out, lines.v[k]);
+		}
+		coach_buf_puts(&out, "</dd>\n");
+		coach_strlist_free(&lines);
+	}
+	coach_buf_puts(&out, "</dl>\n");
+	const char *body = coach_record_body(rec);
+	struct coach_error *err = coach_md_html(&out, body, strlen(body));
+	if (err == NULL) {
+		coach_buf_puts(&out, "</article>\n</body>\n</html>\n");
+		coach_out(out.ptr, out.len);
+	} else {
+		err = coach_error_prefix(err, "%s", relpath);
+	}
+	coach_buf_free(&out);
+	coach_buf_free(&title);
+	return err;
+}
+
+/* A value as other YAML readers type it: null, bool, number or string. */
+static void
+json_value(struct coach_json *j, const struct coach_fm_node *n)
+{
+	int b;
+	double d;
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_NULL:
+		coach_json_null(j);
+		break;
+	case COACH_FM_SCALAR:
+		if (coach_fm_node_bool(n, &b) == 0)
+			coach_json_bool(j, b);
+		else if (coach_fm_node_number(n, &d) == 0)
+			coach_json_num(j, d);
+		else
+			coach_json_str(j, coach_fm_node_str(n));
+		break;
+	case COACH_FM_SEQ:
+		coach_json_arr_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++)
+			json_value(j, coach_fm_node_item(n, i));
+		coach_json_arr_end(j);
+		break;
+	case COACH_FM_MAP:
+		coach_json_obj_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			coach_json_key(j, coach_fm_node_key(n, i));
+			json_value(j, coach_fm_node_item(n, i));
+		}
+		coach_json_obj_end(j);
+		break;
+	}
+}
+
+void
+coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm)
+{
+	coach_json_obj_begin(j);
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *key = coach_fm_key_at(fm, i);
+		coach_json_key(j, key);
+		json_value(j, coach_fm_get(fm, key));
+	}
+	coach_json_obj_end(j);
+}
+
+static void
+show_json(const struct coach_record *rec, const char *relpath)
+{
+	struct coach_buf out = COACH_BUF_INIT;
+	struct coach_json j;
+	coach_json_init(&j, &out, 1);
+	coach_json_obj_begin(&j);
+	coach_json_key(&j, "path");
+	coach_json_str(&j, relpath);
+	coach_json_key(&j, "kind");
+	coach_json_str(&j, coach_kind_name(coach_path_kind(relpath, NULL,
+	    NULL)));
+	coach_json_key(&j, "front_matter");
+	coach_json_front_matter(&j, coach_record_fm_const(rec));
+	coach_json_key(&j, "body");
+	coach_json_str(&j, coach_record_body(rec));
+	coach_json_obj_end(&j);
+	coach_buf_putc(&out, '\n');
+	coach_out(out.ptr, out.len);
+	coach_buf_free(&out);
+}
+
+static struct coach_error *
+show_raw(struct coach_repo *repo, const char *relpath)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	char *abs = coach_repo_abspath(repo, relpath);
+	struct coach_error *err = coach_read_file(&b, abs,
+	    COACH_RECORD_MAX_BYTES);
+	if (err == NULL)
+		coach_out(b.ptr ? b.ptr : "", b.len);
+	coach_buf_free(&b);
+	free(abs);
+	return err;
+}
+
+enum show_mode { SHOW_TEXT, SHOW_RAW, SHOW_HTML, SHOW_JSON };
+
+static struct coach_error *
+parse_args(struct coach_ctx *ctx, int argc, char **argv, enum show_mode *mode)
+{
+	static const struct option opts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ "html", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, json = 0, modes = 0;
+	struct coach_error *err;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': *mode = SHOW_RAW; modes++; break;
+		case 'h': *mode = SHOW_HTML; modes++; break;
+		case 'f':
+			if ((err = coach_format_arg(ctx, optarg, &json)))
+				return err;
+			if (json) {
+				*mode = SHOW_JSON;
+				modes++;
+			}
+			break;
+		case ':':
+			return coach_usage(ctx, "option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			return coach_usage(ctx, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (modes > 1)
+		return coach_usage(ctx, "give one of --raw, --html and "
+		    "--format json");
+	if (argc - optind != 1)
+		return coach_usage(ctx, argc == optind ? "which record? give "
+		    "an id or a path" : "give one record");
+	return NULL;
+}
 
 static struct coach_error *
 show_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	enum show_mode mode = SHOW_TEXT;
+	struct coach_record *rec = NULL;
+	char *relpath = NULL;
+
+	struct coach_error *err = parse_args(ctx, argc, argv, &mode);
+	if (err)
+		return err;
+	err = coach_repo_find(ctx->repo, argv[optind], &relpath);
+	if (err)
+		goto done;
+	if (mode == SHOW_RAW) {
+		err = show_raw(ctx->repo, relpath);
+		goto done;
+	}
+	if ((err = coach_repo_load(ctx->repo, relpath, &rec)))
+		goto done;
+	if (mode == SHOW_JSON)
+		show_json(rec, relpath);
+	else if (mode == SHOW_HTML)
+		err = show_html(rec, relpath);
+	else
+		err = show_text(ctx, rec, relpath);
+done:
+	coach_record_free(rec);
+	free(relpath);
+	return err;
 }
 
 const struct coach_cmd coach_cmd_show = {
 	.name = "show",
-	.usage = "",
-	.summary = "show",
+	.usage = "ID|PATH [--raw | --html | --format json]",
+	.summary = "show a record for reading",
+	.flags = COACH_CMD_REPO,
 	.exec = show_exec,
 };

@@ -1,16 +1,883 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * staff.c: coach staff add | list | show, the school's members of staff.
+ *
+ * A member of staff is staff/<handle>.md.  The email is how coach knows
+ * who the current user is (git's user.email), so no two members of staff
+ * may share one.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cmd.h"
+#include "../lib/date.h"
+#include "../lib/ids.h"
+#include "../lib/json.h"
+
+/* Turns getopt_long's complaint (opterr is off) into a usage error. */
+static struct coach_error *
+bad_option(const struct coach_ctx *ctx, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':')
+		return coach_usage(ctx, "option '%s' needs a value", arg);
+	if (optopt != 0)
+		return coach_usage(ctx, "unknown option '-%c'", optopt);
+	return coach_usage(ctx, "unknown option '%s'", arg);
+}
+
+/*
+ * Text given on the command line goes into YAML and onto terminals: it
+ * must be UTF-8, and the only control characters allowed are tab and, when
+ * multiline, newline.  Empty text is a usage mistake (leave the option
+ * out instead).
+ */
+static struct coach_error *
+text_check(const struct coach_ctx *ctx, const char *what, const char *s,
+    int multiline)
+{
+	size_t n = strlen(s), i;
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
+		;
+	if (i == n)
+		return coach_usage(ctx, "%s needs a value that is not empty",
+		    what);
+	if (coach_utf8_check(s, n) != n)
+		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
+		    "write it in UTF-8", what);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t' || (c == '\n' && multiline))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			return coach_error_new(COACH_FAIL, "%s contains a "
+			    "control character (0x%02x); remove it", what, c);
+	}
+	return NULL;
+}
+
+/* One '@' with text on both sides, no white space or control characters. */
+static struct coach_error *
+email_check(const char *email)
+{
+	const char *at = strchr(email, '@');
+	int ok = at && at != email && at[1] != '\0' && strchr(at + 1, '@') ==
+	    NULL && coach_utf8_check(email, strlen(email)) == strlen(email);
+	for (const unsigned char *p = (const unsigned char *)email; ok && *p;
+	    p++)
+		ok = *p > 0x20 && *p != 0x7f;
+	if (ok)
+		return NULL;
+	return coach_error_new(COACH_FAIL, "--email: '%s' is not an email "
+	    "address; write it as name@domain, without spaces", email);
+}
+
+/* The handle a staff/<handle>.md path names (malloc'd). */
+static char *
+handle_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	return coach_xstrndup(base, n);
+}
+
+/*
+ * *owner (malloc'd) is the handle of the member of staff whose email is
+ * email, compared without regard to ASCII case as mail servers do; NULL
+ * when there is none.
+ */
+static struct coach_error *
+email_owner(struct coach_repo *repo, const char *email, char **owner)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err;
+
+	*owner = NULL;
+	err = coach_repo_list(repo, COACH_KIND_STAFF, NULL, &paths);
+	for (size_t i = 0; err == NULL && i < paths.n && *owner == NULL; i++) {
+		struct coach_record *rec = NULL;
+		err = coach_repo_load(repo, paths.v[i], &rec);
+		if (err) {
+			err = coach_error_prefix(err, "cannot check that the "
+			    "email is unused; fix this record first");
+			break;
+		}
+		const char *e = coach_record_str(rec, "email");
+		if (e && strcasecmp(e, email) == 0)
+			*owner = handle_of(paths.v[i]);
+		coach_record_free(rec);
+	}
+	coach_strlist_free(&paths);
+	return err;
+}
+
+struct staff_args {
+	const char *handle, *name, *email, *role, *phase;
+	struct coach_strlist subjects;
+	int coach;
+};
+
+static struct coach_error *
+staff_add_parse(struct coach_ctx *ctx, int argc, char **argv,
+    struct staff_args *a)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "phase", required_argument, NULL, 'p' },
+		{ "coach", no_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err = NULL;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': a->name = optarg; break;
+		case 'e': a->email = optarg; break;
+		case 'r': a->role = optarg; break;
+		case 'p': a->phase = optarg; break;
+		case 'c': a->coach = 1; break;
+		case 's':
+			if (!coach_strlist_has(&a->subjects, optarg))
+				coach_strlist_add(&a->subjects, optarg);
+			break;
+		default:
+			return bad_option(ctx, c, argv);
+		}
+	}
+	if (optind == argc)
+		return coach_usage(ctx, "staff add needs a HANDLE");
+	if (argc - optind > 1)
+		return coach_usage(ctx, "staff add takes one HANDLE, not also "
+		    "'%s'; quote a name with spaces", argv[optind + 1]);
+	a->handle = argv[optind];
+	if (a->name == NULL)
+		return coach_usage(ctx, "staff add needs --name NAME (the "
+		    "person's full name)");
+	if ((err = coach_handle_check("handle", a->handle)))
+		return err;
+	if ((err = text_check(ctx, "--name", a->name, 1)))
+		return err;
+	if (a->role && (err = text_check(ctx, "--role", a->role, 1)))
+		return err;
+	if (a->phase && (err = text_check(ctx, "--phase", a->phase, 1)))
+		return err;
+	for (size_t i = 0; i < a->subjects.n; i++)
+		if ((err = text_check(ctx, "--subject", a->subjects.v[i], 0)))
+			return err;
+	if (a->email && (err = email_check(a->email)))
+		return err;
+	return NULL;
+}
+
+/* The new record, keys in the order of coach(5). */
+static void
+staff_render(const struct staff_args *a, struct coach_buf *out)
+{
+	struct coach_record *rec = coach_record_new();
+	struct coach_fm *fm = coach_record_fm(rec);
+	char today[11];
+
+	coach_fm_set(fm, "name", coach_fmv_str(a->name));
+	if (a->email)
+		coach_fm_set(fm, "email", coach_fmv_str(a->email));
+	if (a->role)
+		coach_fm_set(fm, "role", coach_fmv_str(a->role));
+	if (a->subjects.n > 0) {
+		struct coach_fmv *seq = coach_fmv_seq();
+		for (size_t i = 0; i < a->subjects.n; i++)
+			coach_fmv_push(seq, coach_fmv_str(a->subjects.v[i]));
+		coach_fm_set(fm, "subjects", seq);
+	}
+	if (a->phase)
+		coach_fm_set(fm, "phase", coach_fmv_str(a->phase));
+	coach_fm_set(fm, "coach", coach_fmv_bool(a->coach));
+	coach_date_format(coach_date_today(), today);
+	coach_fm_set(fm, "joined", coach_fmv_plain(today));
+	coach_record_render(rec, out);
+	coach_record_free(rec);
+}
+
+static struct coach_error *
+staff_add(struct coach_ctx *ctx, int argc, char **argv)
+{
+	struct staff_args a = { .subjects = COACH_STRLIST_INIT };
+	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_txn *txn = NULL;
+	char *path = NULL, *owner = NULL, *msg = NULL;
+	struct coach_error *err;
+
+	if ((err = staff_add_parse(ctx, argc, argv, &a)))
+		goto done;
+	path = coach_path_staff(a.handle);
+	/* Checked under the writer's lock, so two adds cannot race. */
+	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
+		goto done;
+	if (coach_repo_exists(ctx->repo, path)) {
+		err = coach_error_new(COACH_FAIL, "staff '%s' already exists; "
+		    "edit %s or use coach edit %s", a.handle, path, path);
+		goto done;
+	}
+	if (a.email && (err = email_owner(ctx->repo, a.email, &owner)))
+		goto done;
+	if (owner) {
+		err = coach_error_new(COACH_FAIL, "--email: %s is already the "
+		    "email of staff '%s' (staff/%s.md); each member of staff "
+		    "needs their own, as it says who is using coach", a.email,
+		    owner, owner);
+		goto done;
+	}
+	staff_render(&a, &text);
+	coach_txn_write(txn, path, text.ptr, text.len);
+	msg = coach_xasprintf("staff add: %s", a.handle);
+	err = coach_txn_commit(txn, msg, NULL);
+	txn = NULL;
+	if (err == NULL)
+		printf("Added %s (%s) in %s\n", a.handle, a.name, path);
+done:
+	if (txn)
+		coach_txn_abort(txn);
+	coach_strlist_free(&a.subjects);
+	coach_buf_free(&text);
+	free(path);
+	free(owner);
+	free(msg);
+	return err;
+}
+
+/*
+ * Output helpers.
+ */
+
+/* s as one line for a terminal: control characters (C0, DEL, C1) become
+ * spaces so a hand-edited record cannot move the cursor or recolour. */
+static void
+put_clean(struct coach_buf *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			coach_buf_putc(out, ' ');
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			coach_buf_putc(out, ' ');
+			p++;
+		} else
+			coach_buf_putc(out, (char)*p);
+	}
+}
+
+/* Columns a string takes: one per code point (no wide characters). */
+static size_t
+text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* A scalar, or a list's scalars joined with ", ", as readable text. */
+static void
+value_text(struct coach_buf *out, const struct coach_fm_node *n)
+{
+	int b;
+	if (n == NULL)
+		return;
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_NULL:
+		break;
+	case COACH_FM_SCALAR:
+		if (coach_fm_node_bool(n, &b) == 0)
+			coach_buf_puts(out, b ? "yes" : "no");
+		else
+			put_clean(out, coach_fm_node_str(n));
+		break;
+	case COACH_FM_SEQ:
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			if (i > 0)
+				coach_buf_puts(out, ", ");
+			value_text(out, coach_fm_node_item(n, i));
+		}
+		break;
+	case COACH_FM_MAP:
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			if (i > 0)
+				coach_buf_puts(out, ", ");
+			put_clean(out, coach_fm_node_key(n, i));
+			coach_buf_puts(out, ": ");
+			value_text(out, coach_fm_node_item(n, i));
+		}
+		break;
+	}
+}
+
+/* A node as JSON, typed as YAML's core schema reads it. */
+static void
+node_json(struct coach_json *j, const struct coach_fm_node *n)
+{
+	int b;
+	double d;
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_NULL:
+		coach_json_null(j);
+		break;
+	case COACH_FM_SCALAR:
+		if (coach_fm_node_bool(n, &b) == 0)
+			coach_json_bool(j, b);
+		else if (coach_fm_node_number(n, &d) == 0)
+			coach_json_num(j, d);
+		else
+			coach_json_str(j, coach_fm_node_str(n));
+		break;
+	case COACH_FM_SEQ:
+		coach_json_arr_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++)
+			node_json(j, coach_fm_node_item(n, i));
+		coach_json_arr_end(j);
+		break;
+	case COACH_FM_MAP:
+		coach_json_obj_begin(j);
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			coach_json_key(j, coach_fm_node_key(n, i));
+			node_json(j, coach_fm_node_item(n, i));
+		}
+		coach_json_obj_end(j);
+		break;
+	}
+}
+
+static const char *const staff_keys[] = {
+	"name", "email", "role", "subjects", "phase", "coach", "joined", NULL,
+};
+
+/*
+ * The members of a JSON object for a staff record: handle, the keys of
+ * coach(5) (null when absent, [] for no subjects, false for not a coach),
+ * then any other keys in the file's order.
+ */
+static void
+staff_json_members(struct coach_json *j, const char *handle,
+    const struct coach_record *rec)
+{
+	const struct coach_fm *fm = coach_record_fm_const(rec);
+	coach_json_key(j, "handle");
+	coach_json_str(j, handle);
+	for (size_t i = 0; staff_keys[i]; i++) {
+		const struct coach_fm_node *n = coach_fm_get(fm, staff_keys[i]);
+		coach_json_key(j, staff_keys[i]);
+		if (n)
+			node_json(j, n);
+		else if (strcmp(staff_keys[i], "subjects") == 0) {
+			coach_json_arr_begin(j);
+			coach_json_arr_end(j);
+		} else if (strcmp(staff_keys[i], "coach") == 0)
+			coach_json_bool(j, 0);
+		else
+			coach_json_null(j);
+	}
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *k = coach_fm_key_at(fm, i);
+		int known = strcmp(k, "handle") == 0;
+		for (size_t s = 0; staff_keys[s] && !known; s++)
+			known = strcmp(k, staff_keys[s]) == 0;
+		if (!known) {
+			coach_json_key(j, k);
+			node_json(j, coach_fm_get(fm, k));
+		}
+	}
+}
+
+/* Rows of cells printed in aligned columns, the first row a header. */
+struct table {
+	size_t ncols;
+	struct coach_strlist cells;
+};
+
+static void
+table_add(struct table *t, const char *s)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	put_clean(&b, s ? s : "");
+	coach_strlist_add_owned(&t->cells, b.ptr ? coach_buf_detach(&b) :
+	    coach_xstrdup(""));
+}
+
+static void
+table_print(const struct coach_ctx *ctx, const struct table *t)
+{
+	size_t nc = t->ncols;
+	size_t *w = coach_xcalloc(nc, sizeof(*w));
+	for (size_t i = 0; i < t->cells.n; i++) {
+		size_t cw = text_width(t->cells.v[i]);
+		if (cw > w[i % nc])
+			w[i % nc] = cw;
+	}
+	for (size_t r = 0; r * nc < t->cells.n; r++) {
+		char **row = t->cells.v + r * nc;
+		size_t end = nc;
+		/* Empty cells at the end of a row: no trailing blanks. */
+		while (end > 1 && row[end - 1][0] == '\0')
+			end--;
+		if (r == 0)
+			fputs(coach_sgr_bold(ctx), stdout);
+		for (size_t c = 0; c < end; c++) {
+			fputs(row[c], stdout);
+			if (c + 1 < end)
+				printf("%*s", (int)(w[c] - text_width(row[c]) +
+				    2), "");
+		}
+		if (r == 0)
+			fputs(coach_sgr_reset(ctx), stdout);
+		putchar('\n');
+	}
+	free(w);
+}
+
+/*
+ * Loads every staff record; those that cannot be read are reported on
+ * stderr and counted in *broken so the command can fail after listing
+ * the rest.
+ */
+static struct coach_error *
+load_all(struct coach_repo *repo, enum coach_kind kind,
+    struct coach_strlist *paths, struct coach_record ***recs, size_t *broken)
+{
+	struct coach_error *err = coach_repo_list(repo, kind, NULL, paths);
+	*broken = 0;
+	*recs = NULL;
+	if (err)
+		return err;
+	*recs = coach_xcalloc(paths->n + 1, sizeof(**recs));
+	for (size_t i = 0; i < paths->n; i++) {
+		err = coach_repo_load(repo, paths->v[i], &(*recs)[i]);
+		if (err) {
+			fflush(stdout);
+			fprintf(stderr, "coach: warning: %s\n",
+			    coach_error_msg(err));
+			coach_error_free(err);
+			(*recs)[i] = NULL;
+			(*broken)++;
+		}
+	}
+	return NULL;
+}
+
+static void
+free_all(struct coach_strlist *paths, struct coach_record **recs)
+{
+	for (size_t i = 0; recs && i < paths->n; i++)
+		coach_record_free(recs[i]);
+	free(recs);
+	coach_strlist_free(paths);
+}
+
+static struct coach_error *
+broken_error(size_t broken, const char *what)
+{
+	return coach_error_new(COACH_FAIL, "%zu %s record%s could not be read "
+	    "(see above); fix %s, then check with coach check", broken, what,
+	    broken == 1 ? "" : "s", broken == 1 ? "it" : "them");
+}
+
+static struct coach_error *
+list_parse(struct coach_ctx *ctx, int argc, char **argv, const char *form,
+    int *json)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct coach_error *err;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'f')
+			return bad_option(ctx, c, argv);
+		if ((err = coach_format_arg(ctx, optarg, json)))
+			return err;
+	}
+	if (form == NULL && optind < argc)
+		return coach_usage(ctx, "staff list takes no arguments, not "
+		    "'%s'", argv[optind]);
+	if (form && argc - optind != 1)
+		return coach_usage(ctx, "%s", form);
+	return NULL;
+}
+
+static void
+staff_list_text(struct coach_ctx *ctx, struct coach_strlist *paths,
+    struct coach_record **recs)
+{
+	struct table t = { .ncols = 6, .cells = COACH_STRLIST_INIT };
+	struct coach_buf b = COACH_BUF_INIT;
+	static const char *const head[] = { "HANDLE", "NAME", "ROLE",
+		"SUBJECTS", "PHASE", "COACH" };
+	static const char *const keys[] = { "name", "role", "subjects",
+		"phase" };
+	size_t rows = 0;
+
+	for (size_t i = 0; i < 6; i++)
+		table_add(&t, head[i]);
+	for (size_t i = 0; i < paths->n; i++) {
+		if (recs[i] == NULL)
+			continue;
+		const struct coach_fm *fm = coach_record_fm_const(recs[i]);
+		char *handle = handle_of(paths->v[i]);
+		int is_coach = 0;
+		table_add(&t, handle);
+		free(handle);
+		for (size_t k = 0; k < 4; k++) {
+			coach_buf_clear(&b);
+			value_text(&b, coach_fm_get(fm, keys[k]));
+			table_add(&t, coach_buf_str(&b));
+		}
+		const struct coach_fm_node *cn = coach_fm_get(fm, "coach");
+		if (cn && coach_fm_node_bool(cn, &is_coach) != 0)
+			is_coach = 0;
+		table_add(&t, is_coach ? "yes" : "");
+		rows++;
+	}
+	if (rows > 0) {
+		coach_pager_start(ctx);
+		table_print(ctx, &t);
+	} else if (paths->n == 0) {
+		printf("No staff yet; add someone with: coach staff add HANDLE "
+		    "--name NAME\n");
+	}
+	coach_buf_free(&b);
+	coach_strlist_free(&t.cells);
+}
+
+static struct coach_error *
+staff_list(struct coach_ctx *ctx, int argc, char **argv)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_record **recs = NULL;
+	size_t broken = 0;
+	int json = 0;
+	struct coach_error *err;
+
+	if ((err = list_parse(ctx, argc, argv, NULL, &json)))
+		return err;
+	if ((err = load_all(ctx->repo, COACH_KIND_STAFF, &paths, &recs,
+	    &broken)))
+		goto done;
+	if (json) {
+		struct coach_buf out = COACH_BUF_INIT;
+		struct coach_json j;
+		coach_json_init(&j, &out, 1);
+		coach_json_arr_begin(&j);
+		for (size_t i = 0; i < paths.n; i++) {
+			if (recs[i] == NULL)
+				continue;
+			char *handle = handle_of(paths.v[i]);
+			coach_json_obj_begin(&j);
+			staff_json_members(&j, handle, recs[i]);
+			coach_json_obj_end(&j);
+			free(handle);
+		}
+		coach_json_arr_end(&j);
+		coach_out(out.ptr, out.len);
+		coach_buf_free(&out);
+	} else {
+		staff_list_text(ctx, &paths, recs);
+	}
+	if (broken)
+		err = broken_error(broken, "staff");
+done:
+	free_all(&paths, recs);
+	return err;
+}
+
+/*
+ * Relationships: the active agreements in which handle is a coach, and
+ * the one in which they are the coachee.
+ */
+struct relation {
+	char *coachee;
+	struct coach_strlist coaches;
+	const char *started, *focus; /* owned by rec */
+	struct coach_record *rec;
+};
+
+static void
+relation_free(struct relation *r)
+{
+	free(r->coachee);
+	coach_strlist_free(&r->coaches);
+	coach_record_free(r->rec);
+}
+
+/* Whether an agreement has ended: status ended, or an ended date with no
+ * status at all. */
+static int
+agreement_ended(const struct coach_record *rec)
+{
+	const char *status = coach_record_str(rec, "status");
+	if (status)
+		return strcmp(status, "ended") == 0;
+	return coach_fm_get(coach_record_fm_const(rec), "ended") != NULL;
+}
+
+static void
+coach_handles(const struct coach_fm_node *n, struct coach_strlist *out)
+{
+	if (n == NULL)
+		return;
+	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
+		coach_strlist_add(out, coach_fm_node_str(n));
+		return;
+	}
+	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(n, i);
+		if (coach_fm_node_type(it) == COACH_FM_SCALAR)
+			coach_strlist_add(out, coach_fm_node_str(it));
+	}
+}
+
+/* Active agreements where handle coaches (*coaching, *ncoaching) and the
+ * one where handle is coached (*coached, coachee NULL when none). */
+static struct coach_error *
+relations(struct coach_repo *repo, const char *handle,
+    struct relation **coaching, size_t *ncoaching, struct relation *coached)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err;
+
+	*coaching = NULL;
+	*ncoaching = 0;
+	memset(coached, 0, sizeof(*coached));
+	if ((err = coach_repo_list(repo, COACH_KIND_AGREEMENT, NULL, &paths)))
+		return err;
+	*coaching = coach_xcalloc(paths.n + 1, sizeof(**coaching));
+	for (size_t i = 0; i < paths.n; i++) {
+		struct relation r = { .coaches = COACH_STRLIST_INIT };
+		struct coach_error *e = coach_repo_load(repo, paths.v[i],
+		    &r.rec);
+		if (e) {
+			fflush(stdout);
+			fprintf(stderr, "coach: warning: %s\n",
+			    coach_error_msg(e));
+			coach_error_free(e);
+			continue;
+		}
+		if (agreement_ended(r.rec) ||
+		    coach_path_kind(paths.v[i], &r.coachee, NULL) !=
+		    COACH_KIND_AGREEMENT || r.coachee == NULL) {
+			relation_free(&r);
+			continue;
+		}
+		coach_handles(coach_fm_get(coach_record_fm_const(r.rec),
+		    "coach"), &r.coaches);
+		r.started = coach_record_str(r.rec, "started");
+		r.focus = coach_record_str(r.rec, "focus");
+		if (strcmp(r.coachee, handle) == 0) {
+			relation_free(coached);
+			*coached = r;
+		} else if (coach_strlist_has(&r.coaches, handle)) {
+			(*coaching)[(*ncoaching)++] = r;
+		} else {
+			relation_free(&r);
+		}
+	}
+	coach_strlist_free(&paths);
+	return NULL;
+}
+
+static void
+relations_free(struct relation *coaching, size_t n, struct relation *coached)
+{
+	for (size_t i = 0; i < n; i++)
+		relation_free(&coaching[i]);
+	free(coaching);
+	relation_free(coached);
+}
+
+static void
+join_handles(struct coach_buf *b, const struct coach_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (i > 0)
+			coach_buf_puts(b, ", ");
+		put_clean(b, l->v[i]);
+	}
+}
+
+/* " (since DATE, focus: TEXT)" */
+static void
+relation_detail(struct coach_buf *b, const struct relation *r)
+{
+	if (r->started == NULL && r->focus == NULL)
+		return;
+	coach_buf_puts(b, " (");
+	if (r->started) {
+		coach_buf_puts(b, "since ");
+		put_clean(b, r->started);
+	}
+	if (r->focus) {
+		coach_buf_puts(b, r->started ? "; focus: " : "focus: ");
+		put_clean(b, r->focus);
+	}
+	coach_buf_putc(b, ')');
+}
+
+static void
+staff_show_text(struct coach_ctx *ctx, const char *handle,
+    struct coach_record *rec, struct relation *coaching, size_t ncoaching,
+    struct relation *coached)
+{
+	const struct coach_fm *fm = coach_record_fm_const(rec);
+	struct coach_buf b = COACH_BUF_INIT;
+	size_t w = strlen("coached by");
+
+	for (size_t i = 0; i < coach_fm_count(fm); i++)
+		if (text_width(coach_fm_key_at(fm, i)) > w)
+			w = text_width(coach_fm_key_at(fm, i));
+	put_clean(&b, coach_record_str(rec, "name") ?
+	    coach_record_str(rec, "name") : handle);
+	printf("%s%s%s (%s)\n", coach_sgr_bold(ctx), coach_buf_str(&b),
+	    coach_sgr_reset(ctx), handle);
+	for (size_t i = 0; i < coach_fm_count(fm); i++) {
+		const char *k = coach_fm_key_at(fm, i);
+		if (strcmp(k, "name") == 0)
+			continue;
+		coach_buf_clear(&b);
+		put_clean(&b, k);
+		printf("%s%*s  ", coach_buf_str(&b),
+		    (int)(w - text_width(coach_buf_str(&b))), "");
+		coach_buf_clear(&b);
+		value_text(&b, coach_fm_get(fm, k));
+		printf("%s\n", coach_buf_str(&b));
+	}
+	putchar('\n');
+	printf("%-*s  ", (int)w, "coaches");
+	if (ncoaching == 0)
+		printf("%sno one%s\n", coach_sgr_dim(ctx), coach_sgr_reset(ctx));
+	for (size_t i = 0; i < ncoaching; i++) {
+		coach_buf_clear(&b);
+		put_clean(&b, coaching[i].coachee);
+		relation_detail(&b, &coaching[i]);
+		printf("%*s%s\n", i ? (int)w + 2 : 0, "", coach_buf_str(&b));
+	}
+	printf("%-*s  ", (int)w, "coached by");
+	if (coached->coachee == NULL) {
+		printf("%sno one%s (start with: coach agree %s --coach "
+		    "HANDLE)\n", coach_sgr_dim(ctx), coach_sgr_reset(ctx),
+		    handle);
+	} else {
+		coach_buf_clear(&b);
+		join_handles(&b, &coached->coaches);
+		relation_detail(&b, coached);
+		printf("%s\n", coach_buf_str(&b));
+	}
+	if (*coach_record_body(rec)) {
+		putchar('\n');
+		fputs(coach_record_body(rec), stdout);
+	}
+	coach_buf_free(&b);
+}
+
+static void
+staff_show_json(const char *handle, struct coach_record *rec,
+    struct relation *coaching, size_t ncoaching, struct relation *coached)
+{
+	struct coach_buf out = COACH_BUF_INIT;
+	struct coach_json j;
+
+	coach_json_init(&j, &out, 1);
+	coach_json_obj_begin(&j);
+	staff_json_members(&j, handle, rec);
+	coach_json_key(&j, "coaches");
+	coach_json_arr_begin(&j);
+	for (size_t i = 0; i < ncoaching; i++)
+		coach_json_str(&j, coaching[i].coachee);
+	coach_json_arr_end(&j);
+	coach_json_key(&j, "coached_by");
+	coach_json_arr_begin(&j);
+	for (size_t i = 0; i < coached->coaches.n; i++)
+		coach_json_str(&j, coached->coaches.v[i]);
+	coach_json_arr_end(&j);
+	coach_json_key(&j, "body");
+	coach_json_str(&j, coach_record_body(rec));
+	coach_json_obj_end(&j);
+	coach_out(out.ptr, out.len);
+	coach_buf_free(&out);
+}
+
+static struct coach_error *
+staff_show(struct coach_ctx *ctx, int argc, char **argv)
+{
+	struct coach_record *rec = NULL;
+	struct relation *coaching = NULL, coached = { 0 };
+	size_t ncoaching = 0;
+	char *path = NULL;
+	int json = 0;
+	struct coach_error *err;
+
+	if ((err = list_parse(ctx, argc, argv, "staff show needs one HANDLE",
+	    &json)))
+		return err;
+	const char *handle = argv[optind];
+	if ((err = coach_handle_check("handle", handle)))
+		return err;
+	path = coach_path_staff(handle);
+	if (!coach_repo_exists(ctx->repo, path)) {
+		err = coach_error_new(COACH_FAIL, "no staff '%s' (no %s); see "
+		    "coach staff list, or add them with coach staff add %s "
+		    "--name NAME", handle, path, handle);
+		goto done;
+	}
+	if ((err = coach_repo_load(ctx->repo, path, &rec)))
+		goto done;
+	if ((err = relations(ctx->repo, handle, &coaching, &ncoaching,
+	    &coached)))
+		goto done;
+	if (json)
+		staff_show_json(handle, rec, coaching, ncoaching, &coached);
+	else
+		staff_show_text(ctx, handle, rec, coaching, ncoaching,
+		    &coached);
+done:
+	relations_free(coaching, ncoaching, &coached);
+	coach_record_free(rec);
+	free(path);
+	return err;
+}
 
 static struct coach_error *
 staff_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	/* "coach staff [--format json]" lists, like "git remote". */
+	if (argc < 2 || argv[1][0] == '-')
+		return staff_list(ctx, argc, argv);
+	if (strcmp(argv[1], "add") == 0)
+		return staff_add(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return staff_list(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return staff_show(ctx, argc - 1, argv + 1);
+	return coach_usage(ctx, "unknown subcommand '%s'; use add, list or "
+	    "show", argv[1]);
 }
 
 const struct coach_cmd coach_cmd_staff = {
 	.name = "staff",
-	.usage = "",
-	.summary = "staff",
+	.usage = "add HANDLE --name NAME [--email E] [--role R] "
+	    "[--subject S]... [--phase P] [--coach]\n"
+	    "list [--format json]\n"
+	    "show HANDLE [--format json]",
+	.summary = "add, list and show the school's members of staff",
+	.flags = COACH_CMD_REPO,
 	.exec = staff_exec,
 };

@@ -1,16 +1,883 @@
-/* PLACEHOLDER: replaced by the real command. */
+/*
+ * status.c: "coach status", a relationship at a glance, like git status:
+ * the agreement, active goals with progress, their open cycles, the last
+ * meeting and entry, hand edits not yet committed and commits not yet
+ * synced; then one line per coachee the person coaches.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/date.h"
+#include "../lib/json.h"
+#include "../lib/repo.h"
+#include "../lib/store.h"
 #include "cmd.h"
+
+#define BAR_WIDTH 10
+#define SUMMARY_MAX 60
+
+struct st_cycle {
+	const char *id, *phase, *step, *review;
+	int has_review;
+	coach_day review_day;
+};
+
+struct st_goal {
+	const char *id, *title, *status, *due;
+	/* measure */
+	int measured, has_latest;
+	const char *mname, *unit, *latest_date;
+	double baseline, target, latest;
+	struct st_cycle *cycles;
+	size_t ncycles;
+};
+
+struct st_entry {
+	const char *id, *date, *kind;
+	char *summary;
+	coach_day day;
+};
+
+struct status {
+	char *coachee;
+	const char *name;
+	struct coach_record *agreement; /* active or not; NULL when none */
+	struct st_goal *goals;          /* active goals */
+	size_t ngoals;
+	size_t open_cycles, overdue;
+	int has_meeting, has_entry;
+	struct st_entry meeting, entry;
+	/* Records whose strings the model points into. */
+	struct coach_record **recs;
+	size_t nrecs, caprecs;
+	/* Files that could not be read: "path: message". */
+	struct coach_strlist problems;
+};
+
+static void
+keep(struct status *s, struct coach_record *rec)
+{
+	if (s->nrecs == s->caprecs) {
+		s->caprecs = s->caprecs ? s->caprecs * 2 : 16;
+		s->recs = coach_xrealloc(s->recs,
+		    s->caprecs * sizeof(*s->recs));
+	}
+	s->recs[s->nrecs++] = rec;
+}
+
+static void
+status_free(struct status *s)
+{
+	for (size_t i = 0; i < s->ngoals; i++)
+		free(s->goals[i].cycles);
+	free(s->goals);
+	for (size_t i = 0; i < s->nrecs; i++)
+		coach_record_free(s->recs[i]);
+	free(s->recs);
+	free(s->meeting.summary);
+	free(s->entry.summary);
+	free(s->coachee);
+	coach_strlist_free(&s->problems);
+}
+
+/* Loads relpath; a record that cannot be read is noted, not fatal (check
+ * says what is wrong with it). */
+static struct coach_record *
+load(struct coach_repo *r, struct status *s, const char *relpath)
+{
+	struct coach_record *rec = NULL;
+	struct coach_error *err = coach_repo_load(r, relpath, &rec);
+	if (err) {
+		coach_strlist_add(&s->problems, coach_error_msg(err));
+		coach_error_free(err);
+		return NULL;
+	}
+	keep(s, rec);
+	return rec;
+}
+
+static const char *
+str(const struct coach_record *rec, const char *key)
+{
+	return rec ? coach_record_str(rec, key) : NULL;
+}
+
+static int
+num(const struct coach_fm_node *n, double *out)
+{
+	return n && coach_fm_node_number(n, out) == 0 && isfinite(*out) ? 0 :
+	    -1;
+}
+
+/* The goal's measure and latest measurement (by date). */
+static void
+read_measure(struct st_goal *g, const struct coach_record *rec)
+{
+	const struct coach_fm *fm = coach_record_fm_const(rec);
+	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	if (m == NULL || coach_fm_node_type(m) != COACH_FM_MAP)
+		return;
+	if (num(coach_fm_node_lookup(m, "baseline"), &g->baseline) ||
+	    num(coach_fm_node_lookup(m, "target"), &g->target))
+		return;
+	g->measured = 1;
+	const struct coach_fm_node *v = coach_fm_node_lookup(m, "name");
+	g->mname = v ? coach_fm_node_str(v) : NULL;
+	v = coach_fm_node_lookup(m, "unit");
+	g->unit = v ? coach_fm_node_str(v) : NULL;
+	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
+	coach_day best = 0;
+	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
+		const struct coach_fm_node *d = coach_fm_node_lookup(it, "date");
+		const char *ds = d ? coach_fm_node_str(d) : NULL;
+		double val;
+		coach_day day;
+		if (ds == NULL || coach_date_parse(ds, &day) ||
+		    num(coach_fm_node_lookup(it, "value"), &val))
+			continue;
+		if (!g->has_latest || day >= best) {
+			g->has_latest = 1;
+			best = day;
+			g->latest = val;
+			g->latest_date = ds;
+		}
+	}
+}
+
+/* Share of the way from baseline to target, or NAN. */
+static double
+progress(const struct st_goal *g)
+{
+	if (!g->measured || !g->has_latest || g->target == g->baseline)
+		return NAN;
+	return (g->latest - g->baseline) / (g->target - g->baseline);
+}
+
+static void
+read_cycles(struct coach_repo *r, struct status *s, coach_day today)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_list(r, COACH_KIND_CYCLE,
+	    s->coachee, &paths);
+	if (err) {
+		coach_strlist_add(&s->problems, coach_error_msg(err));
+		coach_error_free(err);
+	}
+	for (size_t i = 0; i < paths.n; i++) {
+		struct coach_record *rec = load(r, s, paths.v[i]);
+		const char *goal = str(rec, "goal");
+		if (rec == NULL || goal == NULL ||
+		    coach_fm_get(coach_record_fm_const(rec), "closed"))
+			continue;
+		for (size_t k = 0; k < s->ngoals; k++) {
+			struct st_goal *g = &s->goals[k];
+			if (strcmp(g->id, goal) != 0)
+				continue;
+			g->cycles = coach_xrealloc(g->cycles,
+			    (g->ncycles + 1) * sizeof(*g->cycles));
+			struct st_cycle *c = &g->cycles[g->ncycles++];
+			memset(c, 0, sizeof(*c));
+			c->id = str(rec, "id");
+			c->phase = str(rec, "phase");
+			c->step = str(rec, "step");
+			c->review = str(rec, "review");
+			c->has_review = c->review &&
+			    coach_date_parse(c->review, &c->review_day) == 0;
+			s->open_cycles++;
+			if (c->has_review && c->review_day < today)
+				s->overdue++;
+		}
+	}
+	coach_strlist_free(&paths);
+}
+
+static void
+read_goals(struct coach_repo *r, struct status *s)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_list(r, COACH_KIND_GOAL,
+	    s->coachee, &paths);
+	if (err) {
+		coach_strlist_add(&s->problems, coach_error_msg(err));
+		coach_error_free(err);
+	}
+	s->goals = coach_xcalloc(paths.n ? paths.n : 1, sizeof(*s->goals));
+	for (size_t i = 0; i < paths.n; i++) {
+		struct coach_record *rec = load(r, s, paths.v[i]);
+		const char *status = str(rec, "status");
+		const char *id = str(rec, "id");
+		if (rec == NULL || id == NULL || status == NULL ||
+		    strcmp(status, "active") != 0)
+			continue;
+		struct st_goal *g = &s->goals[s->ngoals++];
+		g->id = id;
+		g->title = str(rec, "title");
+		g->status = status;
+		g->due = str(rec, "due");
+		read_measure(g, rec);
+	}
+	coach_strlist_free(&paths);
+}
+
+/* The first line of a body with text, shortened. */
+static char *
+first_line(const char *body)
+{
+	while (*body == '\n' || *body == ' ' || *body == '\t' || *body == '#')
+		body++;
+	size_t n = strcspn(body, "\n");
+	while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\r'))
+		n--;
+	if (n > SUMMARY_MAX) {
+		n = SUMMARY_MAX;
+		while (n > 0 && ((unsigned char)body[n] & 0xc0) == 0x80)
+			n--;
+		return coach_xasprintf("%.*s...", (int)n, body);
+	}
+	return coach_xstrndup(body, n);
+}
+
+static int
+read_entry(struct st_entry *e, const struct coach_record *rec)
+{
+	e->id = str(rec, "id");
+	e->date = str(rec, "date");
+	e->kind = str(rec, "kind");
+	if (e->date == NULL || coach_date_parse(e->date, &e->day))
+		return -1;
+	e->summary = first_line(coach_record_body(rec));
+	return 0;
+}
+
+/* The last entry and the last meeting: entries sort by date, so read
+ * from the end and stop at the first meeting. */
+static void
+read_entries(struct coach_repo *r, struct status *s)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_list(r, COACH_KIND_ENTRY,
+	    s->coachee, &paths);
+	if (err) {
+		coach_strlist_add(&s->problems, coach_error_msg(err));
+		coach_error_free(err);
+	}
+	for (size_t i = paths.n; i-- > 0 && !s->has_meeting;) {
+		struct coach_record *rec = load(r, s, paths.v[i]);
+		if (rec == NULL)
+			continue;
+		if (!s->has_entry && read_entry(&s->entry, rec) == 0)
+			s->has_entry = 1;
+		const char *kind = str(rec, "kind");
+		if (kind && strcmp(kind, "meeting") == 0 &&
+		    read_entry(&s->meeting, rec) == 0)
+			s->has_meeting = 1;
+	}
+	coach_strlist_free(&paths);
+}
+
+static void
+gather(struct coach_repo *r, const char *coachee, struct status *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->coachee = coach_xstrdup(coachee);
+	char *p = coach_path_staff(coachee);
+	if (coach_repo_exists(r, p))
+		s->name = str(load(r, s, p), "name");
+	free(p);
+	p = coach_path_agreement(coachee);
+	if (coach_repo_exists(r, p))
+		s->agreement = load(r, s, p);
+	free(p);
+	read_goals(r, s);
+	read_cycles(r, s, coach_date_today());
+	read_entries(r, s);
+}
+
+static int
+agreement_active(const struct coach_record *a)
+{
+	const char *st = str(a, "status");
+	return a && (st == NULL || strcmp(st, "ended") != 0);
+}
+
+/* The agreement's coaches, "ada, bob". */
+static void
+coaches(struct coach_buf *b, const struct coach_record *a)
+{
+	const struct coach_fm_node *n = coach_fm_get(
+	    coach_record_fm_const(a), "coach");
+	if (n && coach_fm_node_type(n) == COACH_FM_SCALAR) {
+		coach_buf_puts(b, coach_fm_node_str(n));
+		return;
+	}
+	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+		const char *h = coach_fm_node_str(coach_fm_node_item(n, i));
+		if (h)
+			coach_buf_printf(b, "%s%s", b->len ? ", " : "", h);
+	}
+}
+
+static int
+coached_by(const struct coach_record *a, const char *handle)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coaches(&b, a);
+	int found = 0;
+	const char *p = coach_buf_str(&b);
+	size_t n = strlen(handle);
+	while (*p) {
+		size_t l = strcspn(p, ",");
+		if (l == n && strncmp(p, handle, n) == 0)
+			found = 1;
+		p += l;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	coach_buf_free(&b);
+	return found;
+}
+
+/* Coachees whose active agreement names handle as a coach. */
+static struct coach_error *
+coached(struct coach_repo *r, const char *handle, struct coach_strlist *out)
+{
+	struct coach_strlist all = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_coachees(r, &all);
+	for (size_t i = 0; err == NULL && i < all.n; i++) {
+		if (strcmp(all.v[i], handle) == 0)
+			continue;
+		char *p = coach_path_agreement(all.v[i]);
+		struct coach_record *a = NULL;
+		if (coach_repo_exists(r, p)) {
+			struct coach_error *e = coach_repo_load(r, p, &a);
+			coach_error_free(e);
+		}
+		if (a && agreement_active(a) && coached_by(a, handle))
+			coach_strlist_add(out, all.v[i]);
+		coach_record_free(a);
+		free(p);
+	}
+	coach_strlist_free(&all);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                 */
+
+static void
+days_ago(struct coach_buf *b, coach_day d, coach_day today)
+{
+	long n = today - d;
+	if (n == 0)
+		coach_buf_puts(b, "today");
+	else if (n == 1)
+		coach_buf_puts(b, "yesterday");
+	else if (n > 0)
+		coach_buf_printf(b, "%ld days ago", n);
+	else
+		coach_buf_printf(b, "in %ld day%s", -n, n == -1 ? "" : "s");
+}
+
+static void
+text_agreement(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct status *s)
+{
+	const struct coach_record *a = s->agreement;
+	coach_buf_printf(b, "%sAgreement:%s ", coach_sgr_bold(ctx),
+	    coach_sgr_reset(ctx));
+	if (!agreement_active(a)) {
+		coach_buf_puts(b, "no coaching agreement");
+		if (a && str(a, "ended"))
+			coach_buf_printf(b, " (the last one ended %s)",
+			    str(a, "ended"));
+		coach_buf_printf(b, "; start one with 'coach agree %s "
+		    "--coach HANDLE'\n", s->coachee);
+		return;
+	}
+	struct coach_buf who = COACH_BUF_INIT;
+	coaches(&who, a);
+	coach_buf_printf(b, "coached by %s", who.len ? coach_buf_str(&who) :
+	    "?");
+	coach_buf_free(&who);
+	if (str(a, "started"))
+		coach_buf_printf(b, " since %s", str(a, "started"));
+	if (str(a, "cadence") && *str(a, "cadence"))
+		coach_buf_printf(b, ", %s", str(a, "cadence"));
+	coach_buf_putc(b, '\n');
+	if (str(a, "focus") && *str(a, "focus"))
+		coach_buf_printf(b, "  focus: %s\n", str(a, "focus"));
+}
+
+static void
+text_progress(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct st_goal *g)
+{
+	const char *unit = g->unit && *g->unit ? g->unit : "";
+	const char *sp = *unit ? " " : "";
+	coach_buf_printf(b, "      %s: ", g->mname && *g->mname ? g->mname :
+	    "measure");
+	double p = progress(g);
+	if (!g->has_latest) {
+		coach_buf_printf(b, "baseline %g%s%s, target %g%s%s, no "
+		    "measurement yet (record one with 'coach goal measure "
+		    "%s VALUE')\n", g->baseline, sp, unit, g->target, sp, unit,
+		    g->id);
+		return;
+	}
+	coach_buf_printf(b, "%g → %g → %g%s%s (%s)", g->baseline, g->latest,
+	    g->target, sp, unit, g->latest_date);
+	if (!isnan(p)) {
+		double c = p < 0 ? 0 : p > 1 ? 1 : p;
+		int fill = (int)lround(c * BAR_WIDTH);
+		coach_buf_printf(b, "  %s[", coach_sgr_green(ctx));
+		for (int i = 0; i < BAR_WIDTH; i++)
+			coach_buf_putc(b, i < fill ? '#' : '-');
+		coach_buf_printf(b, "]%s %ld%%", coach_sgr_reset(ctx),
+		    lround(p * 100));
+	}
+	coach_buf_putc(b, '\n');
+}
+
+static void
+text_cycle(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct st_cycle *c, coach_day today)
+{
+	coach_buf_printf(b, "      cycle %s%s%s  %s%s%s: %s\n",
+	    coach_sgr_yellow(ctx), c->id ? c->id : "?", coach_sgr_reset(ctx),
+	    coach_sgr_bold(ctx), c->phase ? c->phase : "?",
+	    coach_sgr_reset(ctx), c->step ? c->step : "");
+	if (!c->has_review) {
+		coach_buf_puts(b, "        no review date\n");
+		return;
+	}
+	long late = today - c->review_day;
+	if (late > 0)
+		coach_buf_printf(b, "        %sreview %s, %ld day%s overdue%s\n",
+		    coach_sgr_red(ctx), c->review, late, late == 1 ? "" : "s",
+		    coach_sgr_reset(ctx));
+	else {
+		coach_buf_printf(b, "        review %s (", c->review);
+		days_ago(b, c->review_day, today);
+		coach_buf_puts(b, ")\n");
+	}
+}
+
+static void
+text_goals(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct status *s, coach_day today)
+{
+	coach_buf_printf(b, "\n%sActive goals:%s", coach_sgr_bold(ctx),
+	    coach_sgr_reset(ctx));
+	if (s->ngoals == 0) {
+		coach_buf_printf(b, " none; add one with 'coach goal add %s "
+		    "TITLE'\n", s->coachee);
+		return;
+	}
+	coach_buf_putc(b, '\n');
+	for (size_t i = 0; i < s->ngoals; i++) {
+		const struct st_goal *g = &s->goals[i];
+		coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx),
+		    g->id, coach_sgr_reset(ctx), g->title ? g->title : "");
+		if (g->due)
+			coach_buf_printf(b, " (due %s)", g->due);
+		coach_buf_putc(b, '\n');
+		if (g->measured)
+			text_progress(ctx, b, g);
+		for (size_t k = 0; k < g->ncycles; k++)
+			text_cycle(ctx, b, &g->cycles[k], today);
+		if (g->ncycles == 0)
+			coach_buf_printf(b, "      no open cycle; start one "
+			    "with 'coach cycle start %s --step TEXT'\n", g->id);
+	}
+}
+
+static void
+text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
+    coach_day today, int with_kind)
+{
+	coach_buf_printf(b, "%s %s (", label, e->date);
+	days_ago(b, e->day, today);
+	coach_buf_putc(b, ')');
+	if (with_kind)
+		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
+	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
+	if (e->summary && *e->summary)
+		coach_buf_printf(b, "  %s", e->summary);
+	coach_buf_putc(b, '\n');
+}
+
+static void
+text_log(struct coach_ctx *ctx, struct coach_buf *b, const struct status *s,
+    coach_day today)
+{
+	coach_buf_putc(b, '\n');
+	if (s->has_meeting)
+		text_entry(b, "Last meeting:", &s->meeting, today, 0);
+	else
+		coach_buf_printf(b, "Last meeting: none logged; log one with "
+		    "'coach log %s --kind meeting'\n", s->coachee);
+	if (s->has_entry)
+		text_entry(b, "Last entry:  ", &s->entry, today, 1);
+	(void)ctx;
+}
+
+static void
+text_changes(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct coach_strlist *changes)
+{
+	if (changes->n == 0)
+		return;
+	coach_buf_printf(b, "\n%sHand edits not committed:%s\n  (coach sync "
+	    "commits them; coach check validates them)\n",
+	    coach_sgr_bold(ctx), coach_sgr_reset(ctx));
+	for (size_t i = 0; i < changes->n; i++) {
+		const char *c = changes->v[i];
+		coach_buf_printf(b, "  %s%c%s %s\n", c[0] == 'D' ?
+		    coach_sgr_red(ctx) : coach_sgr_green(ctx), c[0],
+		    coach_sgr_reset(ctx), c[0] && c[1] ? c + 2 : "");
+	}
+}
+
+static void
+text_sync(struct coach_buf *b, size_t ahead, size_t behind, int upstream)
+{
+	if (!upstream)
+		return;
+	if (ahead == 0 && behind == 0) {
+		coach_buf_puts(b, "\nUp to date with the central repository.\n");
+		return;
+	}
+	coach_buf_puts(b, "\nNot synced:");
+	if (ahead)
+		coach_buf_printf(b, " %zu commit%s to push", ahead,
+		    ahead == 1 ? "" : "s");
+	if (behind)
+		coach_buf_printf(b, "%s %zu commit%s to pull", ahead ? "," : "",
+		    behind, behind == 1 ? "" : "s");
+	coach_buf_puts(b, "; run 'coach sync'\n");
+}
+
+static void
+text_coached(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct status *o, size_t n, coach_day today)
+{
+	if (n == 0)
+		return;
+	coach_buf_printf(b, "\n%sCoaching:%s\n", coach_sgr_bold(ctx),
+	    coach_sgr_reset(ctx));
+	for (size_t i = 0; i < n; i++) {
+		const struct status *s = &o[i];
+		coach_buf_printf(b, "  %-12s %zu active goal%s, %zu open "
+		    "cycle%s", s->coachee, s->ngoals, s->ngoals == 1 ? "" : "s",
+		    s->open_cycles, s->open_cycles == 1 ? "" : "s");
+		if (s->overdue)
+			coach_buf_printf(b, " (%s%zu review%s overdue%s)",
+			    coach_sgr_red(ctx), s->overdue,
+			    s->overdue == 1 ? "" : "s", coach_sgr_reset(ctx));
+		if (s->has_meeting) {
+			coach_buf_printf(b, ", last met %s (",
+			    s->meeting.date);
+			days_ago(b, s->meeting.day, today);
+			coach_buf_putc(b, ')');
+		} else {
+			coach_buf_puts(b, ", no meeting logged");
+		}
+		coach_buf_putc(b, '\n');
+	}
+}
+
+static void
+text_problems(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct status *s)
+{
+	for (size_t i = 0; i < s->problems.n; i++)
+		coach_buf_printf(b, "%swarning:%s %s (run 'coach check')\n",
+		    coach_sgr_yellow(ctx), coach_sgr_reset(ctx),
+		    s->problems.v[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                 */
+
+static void
+json_kv(struct coach_json *j, const char *key, const char *value)
+{
+	coach_json_key(j, key);
+	coach_json_str(j, value);
+}
+
+static void
+json_agreement(struct coach_json *j, const struct coach_record *a)
+{
+	coach_json_key(j, "agreement");
+	if (a == NULL) {
+		coach_json_null(j);
+		return;
+	}
+	coach_json_obj_begin(j);
+	coach_json_key(j, "coach");
+	coach_json_arr_begin(j);
+	struct coach_buf who = COACH_BUF_INIT;
+	coaches(&who, a);
+	const char *p = coach_buf_str(&who);
+	while (*p) {
+		size_t l = strcspn(p, ",");
+		char *h = coach_xstrndup(p, l);
+		coach_json_str(j, h);
+		free(h);
+		p += l;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	coach_buf_free(&who);
+	coach_json_arr_end(j);
+	json_kv(j, "started", str(a, "started"));
+	json_kv(j, "cadence", str(a, "cadence"));
+	json_kv(j, "focus", str(a, "focus"));
+	json_kv(j, "status", str(a, "status") ? str(a, "status") : "active");
+	json_kv(j, "ended", str(a, "ended"));
+	coach_json_key(j, "active");
+	coach_json_bool(j, agreement_active(a));
+	coach_json_obj_end(j);
+}
+
+static void
+json_goal(struct coach_json *j, const struct st_goal *g, coach_day today)
+{
+	coach_json_obj_begin(j);
+	json_kv(j, "id", g->id);
+	json_kv(j, "title", g->title);
+	json_kv(j, "status", g->status);
+	json_kv(j, "due", g->due);
+	coach_json_key(j, "measure");
+	if (g->measured) {
+		coach_json_obj_begin(j);
+		json_kv(j, "name", g->mname);
+		json_kv(j, "unit", g->unit);
+		coach_json_key(j, "baseline");
+		coach_json_num(j, g->baseline);
+		coach_json_key(j, "target");
+		coach_json_num(j, g->target);
+		coach_json_key(j, "latest");
+		if (g->has_latest)
+			coach_json_num(j, g->latest);
+		else
+			coach_json_null(j);
+		json_kv(j, "latest_date", g->has_latest ? g->latest_date :
+		    NULL);
+		coach_json_key(j, "progress");
+		double p = progress(g);
+		if (isnan(p))
+			coach_json_null(j);
+		else
+			coach_json_num(j, p);
+		coach_json_obj_end(j);
+	} else {
+		coach_json_null(j);
+	}
+	coach_json_key(j, "open_cycles");
+	coach_json_arr_begin(j);
+	for (size_t k = 0; k < g->ncycles; k++) {
+		const struct st_cycle *c = &g->cycles[k];
+		coach_json_obj_begin(j);
+		json_kv(j, "id", c->id);
+		json_kv(j, "phase", c->phase);
+		json_kv(j, "step", c->step);
+		json_kv(j, "review", c->review);
+		coach_json_key(j, "overdue");
+		coach_json_bool(j, c->has_review && c->review_day < today);
+		coach_json_obj_end(j);
+	}
+	coach_json_arr_end(j);
+	coach_json_obj_end(j);
+}
+
+static void
+json_entry(struct coach_json *j, const char *key, int has,
+    const struct st_entry *e, coach_day today)
+{
+	coach_json_key(j, key);
+	if (!has) {
+		coach_json_null(j);
+		return;
+	}
+	coach_json_obj_begin(j);
+	json_kv(j, "id", e->id);
+	json_kv(j, "date", e->date);
+	json_kv(j, "kind", e->kind);
+	coach_json_key(j, "days_ago");
+	coach_json_int(j, today - e->day);
+	json_kv(j, "summary", e->summary);
+	coach_json_obj_end(j);
+}
+
+static void
+json_status(struct coach_json *j, const struct status *s,
+    const struct coach_strlist *changes, size_t ahead, size_t behind,
+    int upstream, const struct status *o, size_t n, coach_day today)
+{
+	coach_json_obj_begin(j);
+	json_kv(j, "coachee", s->coachee);
+	json_kv(j, "name", s->name);
+	json_agreement(j, s->agreement);
+	coach_json_key(j, "goals");
+	coach_json_arr_begin(j);
+	for (size_t i = 0; i < s->ngoals; i++)
+		json_goal(j, &s->goals[i], today);
+	coach_json_arr_end(j);
+	json_entry(j, "last_meeting", s->has_meeting, &s->meeting, today);
+	json_entry(j, "last_entry", s->has_entry, &s->entry, today);
+	coach_json_key(j, "changes");
+	coach_json_arr_begin(j);
+	for (size_t i = 0; i < changes->n; i++) {
+		const char *c = changes->v[i];
+		char st[2] = { c[0], '\0' };
+		coach_json_obj_begin(j);
+		json_kv(j, "status", st);
+		json_kv(j, "path", c[0] && c[1] ? c + 2 : "");
+		coach_json_obj_end(j);
+	}
+	coach_json_arr_end(j);
+	coach_json_key(j, "sync");
+	if (upstream) {
+		coach_json_obj_begin(j);
+		coach_json_key(j, "ahead");
+		coach_json_int(j, (long long)ahead);
+		coach_json_key(j, "behind");
+		coach_json_int(j, (long long)behind);
+		coach_json_obj_end(j);
+	} else {
+		coach_json_null(j);
+	}
+	coach_json_key(j, "coaching");
+	coach_json_arr_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		coach_json_obj_begin(j);
+		json_kv(j, "coachee", o[i].coachee);
+		json_kv(j, "name", o[i].name);
+		coach_json_key(j, "active_goals");
+		coach_json_int(j, (long long)o[i].ngoals);
+		coach_json_key(j, "open_cycles");
+		coach_json_int(j, (long long)o[i].open_cycles);
+		coach_json_key(j, "overdue_reviews");
+		coach_json_int(j, (long long)o[i].overdue);
+		json_entry(j, "last_meeting", o[i].has_meeting,
+		    &o[i].meeting, today);
+		coach_json_obj_end(j);
+	}
+	coach_json_arr_end(j);
+	coach_json_key(j, "problems");
+	coach_json_arr_begin(j);
+	for (size_t i = 0; i < s->problems.n; i++)
+		coach_json_str(j, s->problems.v[i]);
+	coach_json_arr_end(j);
+	coach_json_obj_end(j);
+}
+
+/* ------------------------------------------------------------------ */
 
 static struct coach_error *
 status_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	return coach_error_new(COACH_FAIL, "%s: not built yet", ctx->cmd->name);
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, ch;
+	struct coach_error *err = NULL;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if ((err = coach_format_arg(ctx, optarg, &json)))
+				return err;
+			break;
+		case ':':
+			return coach_usage(ctx, "%s needs a value",
+			    argv[optind - 1]);
+		default:
+			return coach_usage(ctx, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return coach_usage(ctx, "too many arguments");
+
+	struct coach_repo *r = ctx->repo;
+	char *coachee = NULL;
+	struct status s = { 0 }, *others = NULL;
+	struct coach_strlist changes = COACH_STRLIST_INIT;
+	struct coach_strlist coached_list = COACH_STRLIST_INIT;
+	size_t ahead = 0, behind = 0;
+	int upstream = 0;
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_day today = coach_date_today();
+
+	err = coach_repo_coachee(r, optind < argc ? argv[optind] : NULL,
+	    &coachee);
+	if (err)
+		goto done;
+	gather(r, coachee, &s);
+	if ((err = coached(r, coachee, &coached_list)))
+		goto done;
+	others = coach_xcalloc(coached_list.n ? coached_list.n : 1,
+	    sizeof(*others));
+	for (size_t i = 0; i < coached_list.n; i++)
+		gather(r, coached_list.v[i], &others[i]);
+
+	char *prefix = coach_xasprintf("coaching/%s/", coachee);
+	err = coach_store_changes(coach_repo_store(r), prefix, &changes);
+	free(prefix);
+	if (err)
+		goto done;
+	err = coach_store_ahead_behind(coach_repo_store(r), &ahead, &behind,
+	    &upstream);
+	if (err)
+		goto done;
+
+	if (json) {
+		struct coach_json j;
+		coach_json_init(&j, &b, 1);
+		json_status(&j, &s, &changes, ahead, behind, upstream, others,
+		    coached_list.n, today);
+	} else {
+		coach_buf_printf(&b, "%s%s%s", coach_sgr_bold(ctx), coachee,
+		    coach_sgr_reset(ctx));
+		if (s.name)
+			coach_buf_printf(&b, " (%s)", s.name);
+		coach_buf_putc(&b, '\n');
+		text_agreement(ctx, &b, &s);
+		text_goals(ctx, &b, &s, today);
+		text_log(ctx, &b, &s, today);
+		text_changes(ctx, &b, &changes);
+		text_sync(&b, ahead, behind, upstream);
+		text_coached(ctx, &b, others, coached_list.n, today);
+		if (s.problems.n)
+			coach_buf_putc(&b, '\n');
+		text_problems(ctx, &b, &s);
+	}
+	coach_out(coach_buf_str(&b), b.len);
+done:
+	for (size_t i = 0; others && i < coached_list.n; i++)
+		status_free(&others[i]);
+	free(others);
+	status_free(&s);
+	coach_strlist_free(&changes);
+	coach_strlist_free(&coached_list);
+	coach_buf_free(&b);
+	free(coachee);
+	return err;
 }
 
 const struct coach_cmd coach_cmd_status = {
 	.name = "status",
-	.usage = "",
-	.summary = "status",
+	.usage = "[COACHEE] [--format text|json]",
+	.summary = "the relationship at a glance: goals, cycles, meetings",
+	.flags = COACH_CMD_REPO,
 	.exec = status_exec,
 };

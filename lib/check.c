@@ -1,2 +1,1970 @@
-/* PLACEHOLDER: replaced by the real module. */
+/*
+ * check.c: the schema of coach(5) and the walk over a work tree.
+ *
+ * Nothing here stops at the first problem: every problem becomes a
+ * diagnostic naming the file, the line and what to do.  The walk reads the
+ * work tree with readdir (so untracked files and hand edits are seen),
+ * never follows a symbolic link and never opens anything but a regular
+ * file of bounded size, so check finishes on any tree.
+ */
 #include "check.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "ids.h"
+#include "util.h"
+
+/* Evidence folders deeper than this are not walked. */
+#define EVIDENCE_MAX_DEPTH 8
+/* Longest value quoted back in a message. */
+#define SHOWN_MAX 40
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                          */
+
+/*
+ * A copy of s fit to print on one line and in JSON: control characters
+ * and bytes that are not UTF-8 (file names can hold anything) become '?'.
+ */
+static char *
+printable(const char *s)
+{
+	size_t len = strlen(s);
+	char *p = coach_xstrdup(s);
+	size_t i = 0;
+	while (i < len) {
+		size_t ok = coach_utf8_check(p + i, len - i);
+		for (size_t k = i; k < i + ok; k++)
+			if ((unsigned char)p[k] < 0x20 || p[k] == 0x7f)
+				p[k] = '?';
+		i += ok;
+		if (i < len)
+			p[i++] = '?';
+	}
+	return p;
+}
+
+static void diags_vadd(struct coach_diags *d, const char *path, int line,
+	enum coach_severity sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+static void
+diags_vadd(struct coach_diags *d, const char *path, int line,
+    enum coach_severity sev, const char *fmt, va_list ap)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = coach_xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	size_t len = n < 0 ? 0 : (size_t)n;
+	char *msg = coach_xmalloc(len + 1);
+	vsnprintf(msg, len + 1, fmt, ap);
+	struct coach_diag *g = &d->v[d->n++];
+	g->path = printable(path);
+	g->line = line < 0 ? 0 : line;
+	g->severity = sev;
+	g->msg = printable(msg);
+	free(msg);
+	if (sev == COACH_SEV_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+void
+coach_diags_add(struct coach_diags *d, const char *path, int line,
+    enum coach_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diags_vadd(d, path, line, sev, fmt, ap);
+	va_end(ap);
+}
+
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct coach_diag *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity == COACH_SEV_ERROR ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+void
+coach_diags_sort(struct coach_diags *d)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+}
+
+void
+coach_diags_free(struct coach_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].path);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = d->errors = d->warnings = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Where a path sits in coach(5)                                        */
+
+struct where {
+	enum coach_kind kind;
+	char *coachee; /* coaching/ paths */
+	char *stem;    /* file name without ".md" (entries: after DATE-) */
+	char *date;    /* entries: the DATE of DATE-ID.md, when well formed */
+};
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static char *
+md_stem(const char *name)
+{
+	if (!ends_with(name, ".md") || strlen(name) == 3)
+		return NULL;
+	return coach_xstrndup(name, strlen(name) - 3);
+}
+
+static void
+entry_name(struct where *w, const char *name)
+{
+	char *stem = md_stem(name);
+	if (stem == NULL)
+		return;
+	coach_day d;
+	if (strlen(stem) > 11 && stem[10] == '-') {
+		char date[11];
+		memcpy(date, stem, 10);
+		date[10] = '\0';
+		if (coach_date_parse(date, &d) == 0) {
+			w->date = coach_xstrdup(date);
+			w->stem = coach_xstrdup(stem + 11);
+		}
+	}
+	if (w->stem == NULL)
+		w->stem = coach_xstrdup("");
+	free(stem);
+}
+
+/* Classifies relpath by its place in the layout; names are not validated
+ * here (check_names does it, to say what is wrong with them). */
+static void
+classify(const char *relpath, struct where *w)
+{
+	memset(w, 0, sizeof(*w));
+	const char *part[5];
+	size_t len[5], n = 0;
+	const char *p = relpath;
+	while (*p && n < 5) {
+		const char *slash = strchr(p, '/');
+		size_t l = slash ? (size_t)(slash - p) : strlen(p);
+		part[n] = p;
+		len[n++] = l;
+		p += l;
+		if (*p == '/')
+			p++;
+	}
+	int deeper = *p != '\0';
+#define IS(i, s) (len[i] == strlen(s) && strncmp(part[i], s, len[i]) == 0)
+	if (n == 1 && IS(0, COACH_CONFIG_FILE)) {
+		w->kind = COACH_KIND_CONFIG;
+	} else if (n == 2 && (IS(0, "staff") || IS(0, "priorities") ||
+	    IS(0, "framework"))) {
+		w->stem = md_stem(part[1]);
+		if (w->stem)
+			w->kind = IS(0, "staff") ? COACH_KIND_STAFF :
+			    IS(0, "priorities") ? COACH_KIND_PRIORITY :
+			    COACH_KIND_FRAMEWORK;
+	} else if (n >= 3 && IS(0, "coaching")) {
+		if (n == 3 && IS(2, "agreement.md"))
+			w->kind = COACH_KIND_AGREEMENT;
+		else if (n >= 4 && IS(2, "evidence"))
+			w->kind = COACH_KIND_EVIDENCE;
+		else if (n == 4 && !deeper && IS(2, "goals")) {
+			w->stem = md_stem(part[3]);
+			if (w->stem)
+				w->kind = COACH_KIND_GOAL;
+		} else if (n == 4 && !deeper && IS(2, "cycles")) {
+			w->stem = md_stem(part[3]);
+			if (w->stem)
+				w->kind = COACH_KIND_CYCLE;
+		} else if (n == 4 && !deeper && IS(2, "log")) {
+			entry_name(w, part[3]);
+			if (w->stem)
+				w->kind = COACH_KIND_ENTRY;
+		}
+		if (w->kind != COACH_KIND_NONE)
+			w->coachee = coach_xstrndup(part[1], len[1]);
+	}
+#undef IS
+	if (w->kind == COACH_KIND_NONE || (n == 2 && deeper)) {
+		free(w->stem);
+		free(w->coachee);
+		memset(w, 0, sizeof(*w));
+	}
+}
+
+static void
+where_free(struct where *w)
+{
+	free(w->coachee);
+	free(w->stem);
+	free(w->date);
+}
+
+/* ------------------------------------------------------------------ */
+/* One record                                                           */
+
+struct rc {
+	struct coach_repo *r;
+	const char *path;
+	const struct coach_fm *fm;
+	struct coach_diags *out;
+	struct where where;
+	int missing_line; /* line for "missing key": 1 for files read */
+};
+
+static void rc_diag(struct rc *c, enum coach_severity sev, int line,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+rc_diag(struct rc *c, enum coach_severity sev, int line, const char *fmt,
+    ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diags_vadd(c->out, c->path, line, sev, fmt, ap);
+	va_end(ap);
+}
+#define ERR(c, line, ...) rc_diag((c), COACH_SEV_ERROR, (line), __VA_ARGS__)
+#define WARN(c, line, ...) rc_diag((c), COACH_SEV_WARNING, (line), __VA_ARGS__)
+
+static int
+key_line(const struct rc *c, const char *key)
+{
+	int l = coach_fm_key_line(c->fm, key);
+	return l > 0 ? l : c->missing_line;
+}
+
+static int
+node_line(const struct rc *c, const struct coach_fm_node *n, const char *key)
+{
+	int l = n ? coach_fm_node_line(n) : 0;
+	return l > 0 ? l : key_line(c, key);
+}
+
+/* A value quoted back in a message: one line, at most SHOWN_MAX bytes,
+ * cut on a character boundary. */
+static const char *
+shown(const char *s, char buf[SHOWN_MAX + 4])
+{
+	size_t n = 0;
+	for (; s[n] && n < SHOWN_MAX; n++)
+		buf[n] = (unsigned char)s[n] < 0x20 ? ' ' : s[n];
+	if (s[n]) {
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *
+type_name(const struct coach_fm_node *n)
+{
+	switch (coach_fm_node_type(n)) {
+	case COACH_FM_SEQ:
+		return "a list";
+	case COACH_FM_MAP:
+		return "a mapping";
+	case COACH_FM_NULL:
+		return "empty";
+	default:
+		return "text";
+	}
+}
+
+enum ftype {
+	F_TEXT,    /* any scalar */
+	F_BOOL,
+	F_NUMBER,
+	F_DATE,
+	F_MMDD,
+	F_LIST,    /* list of text */
+	F_MAP,
+	F_ENUM,
+	F_HANDLE,  /* a handle or priority/framework id */
+	F_HANDLES, /* a handle or a list of them */
+	F_ID,      /* goal/cycle/entry id of kind idkind */
+	F_ANY,
+};
+
+struct field {
+	const char *key;
+	enum ftype type;
+	int required;
+	const char *const *values; /* F_ENUM, NULL-terminated */
+	char idkind;               /* F_ID */
+};
+
+static void
+join_values(char *buf, size_t size, const char *const *values)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; values[i]; i++) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, size - l, "%s%s", i ? ", " : "", values[i]);
+	}
+}
+
+/* What a value of type f should be, for messages. */
+static const char *
+expected(const struct field *f, char *buf, size_t size)
+{
+	switch (f->type) {
+	case F_TEXT:
+		return "text";
+	case F_BOOL:
+		return "true or false";
+	case F_NUMBER:
+		return "a number";
+	case F_DATE:
+		return "a date YYYY-MM-DD";
+	case F_MMDD:
+		return "a day of the year MM-DD";
+	case F_LIST:
+		return "a list of text";
+	case F_MAP:
+		return "a mapping";
+	case F_ENUM: {
+		char vals[256];
+		join_values(vals, sizeof(vals), f->values);
+		snprintf(buf, size, "one of %s", vals);
+		return buf;
+	}
+	case F_HANDLE:
+		return "a handle";
+	case F_HANDLES:
+		return "a staff handle or a list of them";
+	case F_ID:
+		snprintf(buf, size, "a %s id like %c3f9a1c",
+		    f->idkind == 'g' ? "goal" : f->idkind == 'c' ? "cycle" :
+		    "entry", f->idkind);
+		return buf;
+	case F_ANY:
+		break;
+	}
+	return "a value";
+}
+
+static int
+is_enum(const char *s, const char *const *values)
+{
+	for (size_t i = 0; values[i]; i++)
+		if (strcmp(s, values[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+check_mmdd(const char *s)
+{
+	char date[16];
+	coach_day d;
+	if (strlen(s) != 5)
+		return -1;
+	/* 2000 is a leap year, so 02-29 is a day of the year. */
+	snprintf(date, sizeof(date), "2000-%s", s);
+	return coach_date_parse(date, &d);
+}
+
+static int
+handle_ok(const char *s)
+{
+	struct coach_error *e = coach_handle_check("handle", s);
+	coach_error_free(e);
+	return e == NULL;
+}
+
+#define HANDLE_RULE "1 to 40 characters from a-z, 0-9, '.', '_' and '-', " \
+	"starting with a letter or digit"
+
+/* Checks that the scalar n (named what) is a valid handle. */
+static int
+check_handle_value(struct rc *c, const char *what,
+    const struct coach_fm_node *n, int line)
+{
+	char b[SHOWN_MAX + 4];
+	const char *s = coach_fm_node_str(n);
+	if (s == NULL) {
+		ERR(c, line, "'%s' must be a handle, not %s", what,
+		    type_name(n));
+		return 0;
+	}
+	if (handle_ok(s))
+		return 1;
+	ERR(c, line, "'%s' is not a valid handle '%s': use " HANDLE_RULE,
+	    what, shown(s, b));
+	return 0;
+}
+
+/*
+ * Checks value n of the key or item named what against f; line is where
+ * it is.  Returns 1 when it is well formed.
+ */
+static int
+check_value(struct rc *c, const char *what, const struct coach_fm_node *n,
+    int line, const struct field *f)
+{
+	char b[SHOWN_MAX + 4], exp[300];
+	enum coach_fm_type t = coach_fm_node_type(n);
+	const char *s = coach_fm_node_str(n);
+	double num;
+	int bl;
+	coach_day day;
+
+	switch (f->type) {
+	case F_ANY:
+		return 1;
+	case F_MAP:
+		if (t == COACH_FM_MAP)
+			return 1;
+		break;
+	case F_LIST:
+		if (t != COACH_FM_SEQ)
+			break;
+		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+			const struct coach_fm_node *it =
+			    coach_fm_node_item(n, i);
+			const char *v = coach_fm_node_str(it);
+			if (v == NULL || *v == '\0') {
+				ERR(c, node_line(c, it, f->key),
+				    "item %zu of '%s' must be text, not %s: "
+				    "write one '- text' per item", i + 1, what,
+				    v ? "empty" : type_name(it));
+				return 0;
+			}
+		}
+		return 1;
+	case F_HANDLES:
+		if (t == COACH_FM_SEQ) {
+			if (coach_fm_node_len(n) == 0)
+				break;
+			int ok = 1;
+			for (size_t i = 0; i < coach_fm_node_len(n); i++) {
+				const struct coach_fm_node *it =
+				    coach_fm_node_item(n, i);
+				ok &= check_handle_value(c, what, it,
+				    node_line(c, it, f->key));
+			}
+			return ok;
+		}
+		/* FALLTHROUGH */
+	case F_HANDLE:
+		if (t != COACH_FM_SCALAR)
+			break;
+		return check_handle_value(c, what, n, line);
+	case F_TEXT:
+		if (t != COACH_FM_SCALAR)
+			break;
+		if (f->required && *s == '\0') {
+			ERR(c, line, "'%s' is empty: write %s", what,
+			    expected(f, exp, sizeof(exp)));
+			return 0;
+		}
+		return 1;
+	case F_BOOL:
+		if (coach_fm_node_bool(n, &bl) == 0)
+			return 1;
+		break;
+	case F_NUMBER:
+		if (coach_fm_node_number(n, &num) == 0 && isfinite(num))
+			return 1;
+		if (t == COACH_FM_SCALAR && coach_fm_node_quoted(n)) {
+			ERR(c, line, "'%s' must be a number, not the text "
+			    "'%s': write it without quotes", what, shown(s, b));
+			return 0;
+		}
+		break;
+	case F_DATE:
+		if (t == COACH_FM_SCALAR && coach_date_parse(s, &day) == 0)
+			return 1;
+		break;
+	case F_MMDD:
+		if (t == COACH_FM_SCALAR && check_mmdd(s) == 0)
+			return 1;
+		break;
+	case F_ENUM:
+		if (t == COACH_FM_SCALAR && is_enum(s, f->values))
+			return 1;
+		break;
+	case F_ID:
+		if (t == COACH_FM_SCALAR && coach_id_valid(s, f->idkind))
+			return 1;
+		break;
+	}
+	if (t == COACH_FM_SCALAR)
+		ERR(c, line, "'%s' must be %s, not '%s'", what,
+		    expected(f, exp, sizeof(exp)), shown(s, b));
+	else
+		ERR(c, line, "'%s' must be %s, not %s", what,
+		    expected(f, exp, sizeof(exp)), type_name(n));
+	return 0;
+}
+
+/* Checks the top-level keys of a schema: presence and types. */
+static void
+check_fields(struct rc *c, const struct field *fields, size_t n)
+{
+	char exp[300];
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+		const struct coach_fm_node *v = coach_fm_get(c->fm, f->key);
+		if (v == NULL || coach_fm_node_type(v) == COACH_FM_NULL) {
+			if (!f->required)
+				continue;
+			if (v == NULL)
+				ERR(c, c->missing_line, "missing required key "
+				    "'%s': add a line '%s: ...' with %s",
+				    f->key, f->key,
+				    expected(f, exp, sizeof(exp)));
+			else
+				ERR(c, key_line(c, f->key), "'%s' is empty: "
+				    "write %s", f->key,
+				    expected(f, exp, sizeof(exp)));
+			continue;
+		}
+		check_value(c, f->key, v, node_line(c, v, f->key), f);
+	}
+}
+
+/* The value of key when it is present and of type f (silently NULL
+ * otherwise: check_fields reported it). */
+static const char *
+valid_str(struct rc *c, const char *key, enum ftype type, char idkind)
+{
+	const struct coach_fm_node *n = coach_fm_get(c->fm, key);
+	const char *s = n ? coach_fm_node_str(n) : NULL;
+	coach_day d;
+	if (s == NULL || coach_fm_node_type(n) != COACH_FM_SCALAR)
+		return NULL;
+	switch (type) {
+	case F_DATE:
+		return coach_date_parse(s, &d) == 0 ? s : NULL;
+	case F_HANDLE: {
+		struct coach_error *e = coach_handle_check(key, s);
+		coach_error_free(e);
+		return e ? NULL : s;
+	}
+	case F_ID:
+		return coach_id_valid(s, idkind) ? s : NULL;
+	default:
+		return s;
+	}
+}
+
+static int
+valid_date(struct rc *c, const char *key, coach_day *out)
+{
+	const char *s = valid_str(c, key, F_DATE, 0);
+	return s && coach_date_parse(s, out) == 0;
+}
+
+/* Whether the repository path (freed here) exists as a file. */
+static int
+exists(struct rc *c, char *relpath)
+{
+	int ok = c->r == NULL || coach_repo_exists(c->r, relpath);
+	free(relpath);
+	return ok;
+}
+
+static void
+check_staff_ref(struct rc *c, const char *key, const char *handle, int line)
+{
+	if (!exists(c, coach_path_staff(handle)))
+		ERR(c, line, "%s '%s' has no staff record staff/%s.md: add "
+		    "them with 'coach staff add %s --name NAME' or correct "
+		    "the handle", key, handle, handle, handle);
+}
+
+/* "closed" (later) must not come before "opened" (earlier). */
+static void
+check_order(struct rc *c, const char *earlier, const char *later)
+{
+	coach_day a, b;
+	if (valid_date(c, earlier, &a) && valid_date(c, later, &b) && b < a)
+		ERR(c, key_line(c, later), "'%s' (%s) is before '%s' (%s): "
+		    "correct one of the dates", later,
+		    coach_fm_str(c->fm, later), earlier,
+		    coach_fm_str(c->fm, earlier));
+}
+
+/* A goal/cycle/entry whose id must equal the one its file name gives. */
+static void
+check_id_matches(struct rc *c, char kind)
+{
+	const char *id = valid_str(c, "id", F_ID, kind);
+	const char *stem = c->where.stem;
+	if (id == NULL || !coach_id_valid(stem, kind) || strcmp(id, stem) == 0)
+		return;
+	ERR(c, key_line(c, "id"), "id '%s' does not match the file name, "
+	    "which names %s: set 'id: %s' or rename the file", id, stem,
+	    stem);
+}
+
+/* ------------------------------------------------------------------ */
+/* Schemas                                                              */
+
+static const char *const priority_status[] = { "active", "retired", NULL };
+static const char *const agreement_status[] = { "active", "ended", NULL };
+static const char *const goal_status[] = { "active", "achieved", "paused",
+	"dropped", NULL };
+static const char *const outcomes[] = { "met", "partly", "not-yet", NULL };
+static const char *const entry_kinds[] = { "meeting", "observation",
+	"practice", "reflection", "evidence", "cpd", "note", NULL };
+static const char *const cycle_models[] = { "steplab", "impact", "gbf",
+	NULL };
+static const char *const trust_privacy[] = { "summary", "full", NULL };
+
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+static void
+check_config(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "school", F_TEXT, 1, NULL, 0 },
+		{ "school_id", F_TEXT, 0, NULL, 0 },
+		{ "trust", F_TEXT, 0, NULL, 0 },
+		{ "year_start", F_MMDD, 0, NULL, 0 },
+		{ "cycle_model", F_ENUM, 0, cycle_models, 0 },
+		{ "cycle_phases", F_LIST, 0, NULL, 0 },
+		{ "judgement_words", F_LIST, 0, NULL, 0 },
+		{ "privacy", F_MAP, 0, NULL, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+
+	const struct coach_fm_node *ph = coach_fm_get(c->fm, "cycle_phases");
+	if (ph && coach_fm_node_type(ph) == COACH_FM_SEQ) {
+		size_t n = coach_fm_node_len(ph);
+		if (n == 0)
+			ERR(c, key_line(c, "cycle_phases"), "'cycle_phases' "
+			    "is an empty list: list the phases of the "
+			    "school's cycle, or remove it to use the "
+			    "cycle_model's");
+		for (size_t i = 0; i < n; i++) {
+			const char *a = coach_fm_node_str(
+			    coach_fm_node_item(ph, i));
+			for (size_t k = 0; a && k < i; k++) {
+				const char *b = coach_fm_node_str(
+				    coach_fm_node_item(ph, k));
+				if (b && strcmp(a, b) == 0) {
+					char sb[SHOWN_MAX + 4];
+					ERR(c, node_line(c,
+					    coach_fm_node_item(ph, i),
+					    "cycle_phases"), "phase '%s' is "
+					    "listed twice in 'cycle_phases': "
+					    "remove one", shown(a, sb));
+					break;
+				}
+			}
+		}
+	}
+
+	const struct coach_fm_node *pv = coach_fm_get(c->fm, "privacy");
+	if (pv && coach_fm_node_type(pv) == COACH_FM_MAP) {
+		static const struct field trust = { "privacy.trust", F_ENUM,
+			0, trust_privacy, 0 };
+		static const struct field individual = { "privacy.individual",
+			F_BOOL, 0, NULL, 0 };
+		const struct coach_fm_node *t = coach_fm_node_lookup(pv,
+		    "trust");
+		const struct coach_fm_node *i = coach_fm_node_lookup(pv,
+		    "individual");
+		if (t && coach_fm_node_type(t) != COACH_FM_NULL)
+			check_value(c, trust.key, t,
+			    node_line(c, t, "privacy"), &trust);
+		if (i && coach_fm_node_type(i) != COACH_FM_NULL)
+			check_value(c, individual.key, i,
+			    node_line(c, i, "privacy"), &individual);
+	}
+}
+
+static void
+check_staff(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "name", F_TEXT, 1, NULL, 0 },
+		{ "email", F_TEXT, 0, NULL, 0 },
+		{ "role", F_TEXT, 0, NULL, 0 },
+		{ "subjects", F_LIST, 0, NULL, 0 },
+		{ "phase", F_TEXT, 0, NULL, 0 },
+		{ "coach", F_BOOL, 0, NULL, 0 },
+		{ "joined", F_DATE, 0, NULL, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+	const char *email = valid_str(c, "email", F_TEXT, 0);
+	char b[SHOWN_MAX + 4];
+	if (email && *email && (strchr(email, '@') == NULL ||
+	    strpbrk(email, " \t\n") != NULL))
+		WARN(c, key_line(c, "email"), "email '%s' does not look like "
+		    "an email address: coach finds the current user by "
+		    "git's user.email, so write the address they use with git",
+		    shown(email, b));
+}
+
+static void
+check_priority(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "title", F_TEXT, 1, NULL, 0 },
+		{ "year", F_TEXT, 0, NULL, 0 },
+		{ "status", F_ENUM, 0, priority_status, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+}
+
+static void
+check_framework(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "title", F_TEXT, 1, NULL, 0 },
+		{ "area", F_TEXT, 0, NULL, 0 },
+		{ "criteria", F_LIST, 0, NULL, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+}
+
+static void
+check_agreement(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "coachee", F_HANDLE, 1, NULL, 0 },
+		{ "coach", F_HANDLES, 1, NULL, 0 },
+		{ "started", F_DATE, 1, NULL, 0 },
+		{ "cadence", F_TEXT, 0, NULL, 0 },
+		{ "focus", F_TEXT, 0, NULL, 0 },
+		{ "status", F_ENUM, 0, agreement_status, 0 },
+		{ "ended", F_DATE, 0, NULL, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+
+	const char *coachee = valid_str(c, "coachee", F_HANDLE, 0);
+	if (coachee && c->where.coachee &&
+	    strcmp(coachee, c->where.coachee) != 0)
+		ERR(c, key_line(c, "coachee"), "coachee '%s' is not the "
+		    "folder's coachee '%s': an agreement lives in its "
+		    "coachee's folder; set 'coachee: %s' or move the file",
+		    coachee, c->where.coachee, c->where.coachee);
+	else if (coachee)
+		check_staff_ref(c, "coachee", coachee,
+		    key_line(c, "coachee"));
+
+	const struct coach_fm_node *co = coach_fm_get(c->fm, "coach");
+	if (co && coach_fm_node_type(co) == COACH_FM_SCALAR) {
+		const char *h = valid_str(c, "coach", F_HANDLE, 0);
+		if (h)
+			check_staff_ref(c, "coach", h, node_line(c, co,
+			    "coach"));
+	} else if (co && coach_fm_node_type(co) == COACH_FM_SEQ) {
+		for (size_t i = 0; i < coach_fm_node_len(co); i++) {
+			const struct coach_fm_node *it =
+			    coach_fm_node_item(co, i);
+			const char *h = coach_fm_node_str(it);
+			struct coach_error *e = h ?
+			    coach_handle_check("coach", h) : NULL;
+			if (h && e == NULL)
+				check_staff_ref(c, "coach", h,
+				    node_line(c, it, "coach"));
+			coach_error_free(e);
+		}
+	}
+
+	check_order(c, "started", "ended");
+	const char *status = valid_str(c, "status", F_TEXT, 0);
+	if (status && strcmp(status, "ended") == 0 &&
+	    coach_fm_get(c->fm, "ended") == NULL)
+		WARN(c, key_line(c, "status"), "the agreement has ended but "
+		    "has no 'ended' date: add 'ended: YYYY-MM-DD'");
+}
+
+/* A goal's measure: a mapping with a name and numeric baseline and
+ * target. */
+static void
+check_measure(struct rc *c)
+{
+	static const struct field name = { "measure.name", F_TEXT, 1, NULL, 0 };
+	static const struct field unit = { "measure.unit", F_TEXT, 0, NULL, 0 };
+	static const struct field num = { "measure.*", F_NUMBER, 1, NULL, 0 };
+	const struct coach_fm_node *m = coach_fm_get(c->fm, "measure");
+	if (m == NULL || coach_fm_node_type(m) != COACH_FM_MAP)
+		return;
+	int kl = key_line(c, "measure");
+	const struct coach_fm_node *v = coach_fm_node_lookup(m, "name");
+	if (v == NULL || coach_fm_node_type(v) == COACH_FM_NULL)
+		ERR(c, kl, "'measure' has no 'name': say what is measured, "
+		    "e.g. 'name: pupils answering'");
+	else
+		check_value(c, name.key, v, node_line(c, v, "measure"), &name);
+	v = coach_fm_node_lookup(m, "unit");
+	if (v && coach_fm_node_type(v) != COACH_FM_NULL)
+		check_value(c, unit.key, v, node_line(c, v, "measure"), &unit);
+	static const char *const nums[] = { "baseline", "target" };
+	for (size_t i = 0; i < 2; i++) {
+		char what[32];
+		snprintf(what, sizeof(what), "measure.%s", nums[i]);
+		v = coach_fm_node_lookup(m, nums[i]);
+		if (v == NULL || coach_fm_node_type(v) == COACH_FM_NULL)
+			ERR(c, kl, "'measure' has no '%s': add '%s: N' (a "
+			    "number) under it", nums[i], nums[i]);
+		else
+			check_value(c, what, v, node_line(c, v, "measure"),
+			    &num);
+	}
+}
+
+/* A goal's measurements: a list of mappings with a date and a number. */
+static void
+check_measurements(struct rc *c)
+{
+	static const struct field date = { "date", F_DATE, 1, NULL, 0 };
+	static const struct field value = { "value", F_NUMBER, 1, NULL, 0 };
+	const struct coach_fm_node *m = coach_fm_get(c->fm, "measurements");
+	if (m == NULL || coach_fm_node_type(m) == COACH_FM_NULL)
+		return;
+	if (coach_fm_node_type(m) != COACH_FM_SEQ) {
+		ERR(c, key_line(c, "measurements"), "'measurements' must be "
+		    "a list of '- {date: YYYY-MM-DD, value: N}', not %s",
+		    type_name(m));
+		return;
+	}
+	if (coach_fm_get(c->fm, "measure") == NULL &&
+	    coach_fm_node_len(m) > 0)
+		WARN(c, key_line(c, "measurements"), "'measurements' without "
+		    "a 'measure': add the measure (name, baseline, target) "
+		    "so progress can be reported");
+	for (size_t i = 0; i < coach_fm_node_len(m); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(m, i);
+		int line = node_line(c, it, "measurements");
+		char what[64];
+		if (coach_fm_node_type(it) != COACH_FM_MAP) {
+			ERR(c, line, "measurement %zu must be a mapping "
+			    "'{date: YYYY-MM-DD, value: N}', not %s", i + 1,
+			    type_name(it));
+			continue;
+		}
+		const struct field *fs[] = { &date, &value };
+		for (size_t k = 0; k < 2; k++) {
+			const struct coach_fm_node *v = coach_fm_node_lookup(
+			    it, fs[k]->key);
+			snprintf(what, sizeof(what), "measurements[%zu].%s",
+			    i + 1, fs[k]->key);
+			if (v == NULL || coach_fm_node_type(v) ==
+			    COACH_FM_NULL)
+				ERR(c, line, "measurement %zu has no '%s': "
+				    "each measurement needs a date and a "
+				    "value", i + 1, fs[k]->key);
+			else
+				check_value(c, what, v, node_line(c, v,
+				    "measurements"), fs[k]);
+		}
+	}
+}
+
+static void
+check_goal(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "id", F_ID, 1, NULL, 'g' },
+		{ "title", F_TEXT, 1, NULL, 0 },
+		{ "status", F_ENUM, 1, goal_status, 0 },
+		{ "opened", F_DATE, 1, NULL, 0 },
+		{ "due", F_DATE, 0, NULL, 0 },
+		{ "closed", F_DATE, 0, NULL, 0 },
+		{ "priority", F_HANDLE, 0, NULL, 0 },
+		{ "strategies", F_LIST, 0, NULL, 0 },
+		{ "measure", F_MAP, 0, NULL, 0 },
+		{ "measurements", F_ANY, 0, NULL, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+	check_id_matches(c, 'g');
+	check_order(c, "opened", "closed");
+
+	const char *prio = valid_str(c, "priority", F_HANDLE, 0);
+	if (prio && !exists(c, coach_path_priority(prio)))
+		ERR(c, key_line(c, "priority"), "priority '%s' does not "
+		    "exist (no priorities/%s.md): add it with 'coach "
+		    "priority add %s TITLE' or correct the id", prio, prio,
+		    prio);
+
+	const struct coach_fm_node *st = coach_fm_get(c->fm, "strategies");
+	if (st && coach_fm_node_type(st) == COACH_FM_SEQ) {
+		for (size_t i = 0; i < coach_fm_node_len(st); i++) {
+			const struct coach_fm_node *it =
+			    coach_fm_node_item(st, i);
+			const char *s = coach_fm_node_str(it);
+			int line = node_line(c, it, "strategies");
+			if (s == NULL || *s == '\0')
+				continue;
+			struct coach_error *e = coach_handle_check(
+			    "strategy", s);
+			if (e) {
+				char b[SHOWN_MAX + 4];
+				ERR(c, line, "strategy '%s' is not a "
+				    "framework id: use the id of a file in "
+				    "framework/", shown(s, b));
+				coach_error_free(e);
+			} else if (!exists(c, coach_path_framework(s))) {
+				ERR(c, line, "strategy '%s' does not exist "
+				    "(no framework/%s.md): add it with 'coach "
+				    "framework add %s TITLE' or correct the "
+				    "id", s, s, s);
+			}
+		}
+	}
+	check_measure(c);
+	check_measurements(c);
+}
+
+static void
+check_cycle(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "id", F_ID, 1, NULL, 'c' },
+		{ "goal", F_ID, 1, NULL, 'g' },
+		{ "step", F_TEXT, 1, NULL, 0 },
+		{ "phase", F_TEXT, 1, NULL, 0 },
+		{ "started", F_DATE, 1, NULL, 0 },
+		{ "review", F_DATE, 0, NULL, 0 },
+		{ "closed", F_DATE, 0, NULL, 0 },
+		{ "outcome", F_ENUM, 0, outcomes, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+	check_id_matches(c, 'c');
+	check_order(c, "started", "closed");
+
+	const char *phase = valid_str(c, "phase", F_TEXT, 0);
+	const struct coach_strlist *phases = c->r ? coach_repo_phases(c->r) :
+	    NULL;
+	if (phase && *phase && phases && phases->n > 0 &&
+	    !coach_strlist_has(phases, phase)) {
+		struct coach_buf b = COACH_BUF_INIT;
+		char sb[SHOWN_MAX + 4];
+		for (size_t i = 0; i < phases->n; i++)
+			coach_buf_printf(&b, "%s%s", i ? ", " : "",
+			    phases->v[i]);
+		ERR(c, key_line(c, "phase"), "phase '%s' is not a phase of "
+		    "the school's cycle: use one of %s (coach.yml's "
+		    "cycle_phases)", shown(phase, sb), coach_buf_str(&b));
+		coach_buf_free(&b);
+	}
+
+	const char *goal = valid_str(c, "goal", F_ID, 'g');
+	if (goal && c->where.coachee &&
+	    !exists(c, coach_path_goal(c->where.coachee, goal)))
+		ERR(c, key_line(c, "goal"), "goal '%s' does not exist (no "
+		    "coaching/%s/goals/%s.md): a cycle works on a goal of "
+		    "the same coachee; correct the id", goal,
+		    c->where.coachee, goal);
+
+	if (valid_str(c, "closed", F_DATE, 0) &&
+	    coach_fm_get(c->fm, "outcome") == NULL)
+		ERR(c, key_line(c, "closed"), "the cycle is closed but has "
+		    "no 'outcome': add 'outcome: met', 'partly' or "
+		    "'not-yet'");
+}
+
+/* An evidence reference: a URL (not checked) or a path inside the
+ * repository that must exist. */
+static void
+check_evidence_ref(struct rc *c, const char *ref, int line)
+{
+	char b[SHOWN_MAX + 4];
+	if (strstr(ref, "://") || strncmp(ref, "mailto:", 7) == 0)
+		return;
+	int escapes = ref[0] == '/' || strcmp(ref, "..") == 0 ||
+	    strncmp(ref, "../", 3) == 0 || strstr(ref, "/../") ||
+	    ends_with(ref, "/..");
+	if (escapes) {
+		ERR(c, line, "evidence '%s' is outside the repository: link "
+		    "a URL or copy the file in with 'coach log --evidence "
+		    "FILE'", shown(ref, b));
+		return;
+	}
+	if (!exists(c, coach_xstrdup(ref)))
+		ERR(c, line, "evidence '%s' does not exist in the "
+		    "repository: paths are relative to the repository's "
+		    "root; add the file or correct the path", shown(ref, b));
+}
+
+static void
+check_entry(struct rc *c)
+{
+	static const struct field f[] = {
+		{ "id", F_ID, 1, NULL, 'e' },
+		{ "date", F_DATE, 1, NULL, 0 },
+		{ "kind", F_ENUM, 1, entry_kinds, 0 },
+		{ "author", F_HANDLE, 0, NULL, 0 },
+		{ "goal", F_ID, 0, NULL, 'g' },
+		{ "cycle", F_ID, 0, NULL, 'c' },
+		{ "evidence", F_LIST, 0, NULL, 0 },
+		{ "hours", F_NUMBER, 0, NULL, 0 },
+		{ "private", F_BOOL, 0, NULL, 0 },
+	};
+	check_fields(c, f, NFIELDS(f));
+	check_id_matches(c, 'e');
+
+	const char *date = valid_str(c, "date", F_DATE, 0);
+	if (date && c->where.date && strcmp(date, c->where.date) != 0)
+		ERR(c, key_line(c, "date"), "date %s does not match the file "
+		    "name, which starts with %s: set 'date: %s' or rename "
+		    "the file", date, c->where.date, c->where.date);
+
+	const char *author = valid_str(c, "author", F_HANDLE, 0);
+	if (author)
+		check_staff_ref(c, "author", author, key_line(c, "author"));
+
+	const char *coachee = c->where.coachee;
+	const char *goal = valid_str(c, "goal", F_ID, 'g');
+	if (goal && coachee && !exists(c, coach_path_goal(coachee, goal)))
+		ERR(c, key_line(c, "goal"), "goal '%s' does not exist (no "
+		    "coaching/%s/goals/%s.md): an entry refers to a goal of "
+		    "its own coachee; correct the id", goal, coachee, goal);
+	const char *cycle = valid_str(c, "cycle", F_ID, 'c');
+	if (cycle && coachee && !exists(c, coach_path_cycle(coachee, cycle)))
+		ERR(c, key_line(c, "cycle"), "cycle '%s' does not exist (no "
+		    "coaching/%s/cycles/%s.md): an entry refers to a cycle "
+		    "of its own coachee; correct the id", cycle, coachee,
+		    cycle);
+
+	const struct coach_fm_node *ev = coach_fm_get(c->fm, "evidence");
+	if (ev && coach_fm_node_type(ev) == COACH_FM_SEQ) {
+		for (size_t i = 0; i < coach_fm_node_len(ev); i++) {
+			const struct coach_fm_node *it =
+			    coach_fm_node_item(ev, i);
+			const char *s = coach_fm_node_str(it);
+			if (s && *s)
+				check_evidence_ref(c, s,
+				    node_line(c, it, "evidence"));
+		}
+	}
+
+	const struct coach_fm_node *h = coach_fm_get(c->fm, "hours");
+	double hours;
+	if (h && coach_fm_node_number(h, &hours) == 0 && hours < 0)
+		ERR(c, key_line(c, "hours"), "'hours' is negative (%g): "
+		    "write the time spent, 0 or more", hours);
+}
+
+/* ------------------------------------------------------------------ */
+/* File names, conflicts, grading language                              */
+
+/* Reports file names that the layout cannot use; 0 when they are bad. */
+static int
+check_names(struct rc *c)
+{
+	const struct where *w = &c->where;
+	char b[SHOWN_MAX + 4];
+	switch (w->kind) {
+	case COACH_KIND_STAFF:
+	case COACH_KIND_PRIORITY:
+	case COACH_KIND_FRAMEWORK:
+		if (handle_ok(w->stem))
+			return 1;
+		ERR(c, 0, "file name '%s.md' does not give a valid %s: use "
+		    HANDLE_RULE ", then .md; rename the file",
+		    shown(w->stem, b), w->kind == COACH_KIND_STAFF ? "handle" :
+		    w->kind == COACH_KIND_PRIORITY ? "priority id" :
+		    "framework id");
+		return 0;
+	case COACH_KIND_GOAL:
+	case COACH_KIND_CYCLE:
+		if (coach_id_valid(w->stem, w->kind == COACH_KIND_GOAL ?
+		    'g' : 'c'))
+			return 1;
+		ERR(c, 0, "file name '%s.md' is not a %s id: %s files are "
+		    "named ID.md (e.g. %s.md); rename it", shown(w->stem, b),
+		    coach_kind_name(w->kind), coach_kind_name(w->kind),
+		    w->kind == COACH_KIND_GOAL ? "g3f9a1c" : "c81b0e2");
+		return 0;
+	case COACH_KIND_ENTRY:
+		if (w->date && coach_id_valid(w->stem, 'e'))
+			return 1;
+		ERR(c, 0, "file name is not DATE-ID.md: entries are named "
+		    "by their date and id (e.g. 2026-11-20-e5d2c77.md); "
+		    "rename it");
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static void
+conflict_names(struct coach_buf *b, const struct coach_fm_node *n)
+{
+	size_t len = coach_fm_node_len(n);
+	for (size_t i = 0; i < len && i < 8; i++) {
+		const char *name = NULL;
+		if (coach_fm_node_type(n) == COACH_FM_MAP) {
+			name = coach_fm_node_key(n, i);
+		} else {
+			const struct coach_fm_node *it =
+			    coach_fm_node_item(n, i);
+			name = coach_fm_node_str(it);
+			if (name == NULL && coach_fm_node_type(it) ==
+			    COACH_FM_MAP) {
+				const struct coach_fm_node *k =
+				    coach_fm_node_lookup(it, "key");
+				name = k ? coach_fm_node_str(k) : NULL;
+				if (name == NULL)
+					name = coach_fm_node_key(it, 0);
+			}
+		}
+		char s[SHOWN_MAX + 4];
+		coach_buf_printf(b, "%s%s", b->len ? ", " : "",
+		    name ? shown(name, s) : "?");
+	}
+	if (len > 8)
+		coach_buf_puts(b, ", ...");
+}
+
+static void
+check_conflicts(struct rc *c)
+{
+	const struct coach_fm_node *n = coach_fm_get(c->fm, "conflicts");
+	if (n == NULL)
+		return;
+	struct coach_buf b = COACH_BUF_INIT;
+	conflict_names(&b, n);
+	ERR(c, key_line(c, "conflicts"), "unresolved conflict: two edits "
+	    "set different values%s%s; keep the value you want in each key "
+	    "and delete the 'conflicts:' key", b.len ? " of " : "",
+	    coach_buf_str(&b));
+	coach_buf_free(&b);
+}
+
+static int
+word_byte(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '_' || ch >= 0x80;
+}
+
+static int
+blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+static char
+lower(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/*
+ * Offset of the first case-insensitive whole-word match of phrase in
+ * s[0..n), or -1.  A blank in the phrase matches any run of blanks.
+ */
+static long
+find_phrase(const char *s, size_t n, const char *phrase)
+{
+	while (blank(*phrase))
+		phrase++;
+	if (*phrase == '\0')
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (lower(s[i]) != lower(*phrase))
+			continue;
+		if (i > 0 && word_byte((unsigned char)s[i - 1]) &&
+		    word_byte((unsigned char)*phrase))
+			continue;
+		size_t j = i;
+		const char *p = phrase;
+		while (*p && j < n) {
+			if (blank(*p)) {
+				if (!blank(s[j]))
+					break;
+				while (j < n && blank(s[j]))
+					j++;
+				while (blank(*p))
+					p++;
+			} else if (lower(s[j]) == lower(*p)) {
+				j++;
+				p++;
+			} else {
+				break;
+			}
+		}
+		while (blank(*p))
+			p++;
+		if (*p != '\0')
+			continue;
+		if (j < n && word_byte((unsigned char)s[j]) &&
+		    word_byte((unsigned char)p[-1]))
+			continue;
+		return (long)i;
+	}
+	return -1;
+}
+
+/* The lines of a text, for finding where a word of a value sits. */
+struct lines {
+	const char *text;
+	size_t *start; /* byte offset of each line */
+	size_t n;
+	size_t len;
+	int first;     /* line number of the text's first line */
+};
+
+static void
+lines_init(struct lines *l, const char *text, size_t len, int first)
+{
+	l->text = text;
+	l->len = len;
+	l->first = first;
+	l->n = 0;
+	size_t cap = 16;
+	l->start = coach_xmalloc(cap * sizeof(*l->start));
+	l->start[l->n++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\n' || i + 1 == len)
+			continue;
+		if (l->n == cap) {
+			cap *= 2;
+			l->start = coach_xrealloc(l->start,
+			    cap * sizeof(*l->start));
+		}
+		l->start[l->n++] = i + 1;
+	}
+}
+
+static size_t
+line_len(const struct lines *l, size_t i)
+{
+	size_t end = i + 1 < l->n ? l->start[i + 1] : l->len;
+	return end - l->start[i];
+}
+
+/* The line where phrase appears in a value that starts at line from and
+ * spans up to span lines; from when it cannot be found there. */
+static int
+locate(const struct lines *l, int from, size_t span, const char *phrase)
+{
+	for (size_t k = 0; k <= span; k++) {
+		long i = (long)from - l->first + (long)k;
+		if (i < 0 || (size_t)i >= l->n)
+			break;
+		if (find_phrase(l->text + l->start[i], line_len(l, (size_t)i),
+		    phrase) >= 0)
+			return from + (int)k;
+	}
+	return from;
+}
+
+struct grading {
+	struct rc *c;
+	const struct coach_strlist *words;
+	struct lines fm;
+};
+
+static void
+grading_warn(struct rc *c, int line, const char *word)
+{
+	char b[SHOWN_MAX + 4];
+	WARN(c, line, "grading language '%s': coaching records describe "
+	    "what was seen and what to try next, not a judgement; reword it",
+	    shown(word, b));
+}
+
+static void
+grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
+    const char *key)
+{
+	enum coach_fm_type t = coach_fm_node_type(n);
+	if (t == COACH_FM_SCALAR) {
+		const char *s = coach_fm_node_str(n);
+		size_t len = strlen(s), span = 1;
+		for (size_t i = 0; i < len; i++)
+			span += s[i] == '\n';
+		for (size_t w = 0; w < g->words->n; w++) {
+			if (find_phrase(s, len, g->words->v[w]) < 0)
+				continue;
+			grading_warn(g->c, locate(&g->fm, node_line(g->c, n,
+			    key), span, g->words->v[w]), g->words->v[w]);
+		}
+		return;
+	}
+	if (depth > COACH_FM_MAX_DEPTH + 1)
+		return;
+	for (size_t i = 0; i < coach_fm_node_len(n); i++)
+		grade_node(g, coach_fm_node_item(n, i), depth + 1, key);
+}
+
+/* Warns about grading language in front-matter values and the body. */
+static void
+check_grading(struct rc *c, const char *body, int body_line)
+{
+	const struct coach_strlist *words = c->r ?
+	    coach_repo_judgement_words(c->r) : NULL;
+	if (words == NULL || words->n == 0)
+		return;
+	struct coach_buf text = COACH_BUF_INIT;
+	coach_fm_render(c->fm, &text);
+	struct grading g = { c, words, { 0 } };
+	lines_init(&g.fm, coach_buf_str(&text), text.len,
+	    c->where.kind == COACH_KIND_CONFIG ? 1 : 2);
+	for (size_t i = 0; i < coach_fm_count(c->fm); i++) {
+		const char *key = coach_fm_key_at(c->fm, i);
+		/* coach.yml lists the words themselves. */
+		if (c->where.kind == COACH_KIND_CONFIG &&
+		    strcmp(key, "judgement_words") == 0)
+			continue;
+		const struct coach_fm_node *n = coach_fm_get(c->fm, key);
+		if (n)
+			grade_node(&g, n, 0, key);
+	}
+	free(g.fm.start);
+	coach_buf_free(&text);
+
+	if (body == NULL || *body == '\0')
+		return;
+	struct lines bl;
+	lines_init(&bl, body, strlen(body), body_line);
+	for (size_t i = 0; i < bl.n; i++) {
+		for (size_t w = 0; w < words->n; w++)
+			if (find_phrase(body + bl.start[i], line_len(&bl, i),
+			    words->v[w]) >= 0)
+				grading_warn(c, body_line + (int)i,
+				    words->v[w]);
+	}
+	free(bl.start);
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points for one record or file                                  */
+
+static void
+check_schema(struct rc *c)
+{
+	switch (c->where.kind) {
+	case COACH_KIND_CONFIG:
+		check_config(c);
+		break;
+	case COACH_KIND_STAFF:
+		check_staff(c);
+		break;
+	case COACH_KIND_PRIORITY:
+		check_priority(c);
+		break;
+	case COACH_KIND_FRAMEWORK:
+		check_framework(c);
+		break;
+	case COACH_KIND_AGREEMENT:
+		check_agreement(c);
+		break;
+	case COACH_KIND_GOAL:
+		check_goal(c);
+		break;
+	case COACH_KIND_CYCLE:
+		check_cycle(c);
+		break;
+	case COACH_KIND_ENTRY:
+		check_entry(c);
+		break;
+	default:
+		break;
+	}
+	check_conflicts(c);
+}
+
+void
+coach_check_record(struct coach_repo *r, const char *relpath,
+    const struct coach_record *rec, struct coach_diags *out)
+{
+	struct rc c = { r, relpath, coach_record_fm_const(rec), out,
+		{ 0 }, coach_record_path(rec) ? 1 : 0 };
+	classify(relpath, &c.where);
+	if (c.where.kind == COACH_KIND_NONE ||
+	    c.where.kind == COACH_KIND_EVIDENCE) {
+		WARN(&c, 0, "not a record of coach(5): records are staff/, "
+		    "priorities/, framework/ and coaching/COACHEE/ files "
+		    "ending in .md");
+	} else {
+		check_names(&c);
+		check_schema(&c);
+	}
+	check_grading(&c, coach_record_body(rec),
+	    coach_record_body_line(rec));
+	where_free(&c.where);
+}
+
+/* Turns a parse error into a diagnostic, taking the line from the message
+ * ("PATH:LINE: ..." or "... line N ..."). */
+static void
+parse_diag(struct coach_diags *out, const char *relpath, const char *msg)
+{
+	int line = 0;
+	const char *m = msg;
+	size_t pl = strlen(relpath);
+	if (strncmp(m, relpath, pl) == 0 && m[pl] == ':') {
+		m += pl + 1;
+		if (*m >= '0' && *m <= '9') {
+			line = (int)strtol(m, (char **)&m, 10);
+			if (*m == ':') {
+				m++;
+				/* a column after the line */
+				const char *q = m;
+				while (*q >= '0' && *q <= '9')
+					q++;
+				if (q > m && *q == ':')
+					m = q + 1;
+			}
+		}
+		while (*m == ' ')
+			m++;
+	}
+	if (line == 0) {
+		const char *l = strstr(msg, "line ");
+		if (l && l[5] >= '0' && l[5] <= '9')
+			line = (int)strtol(l + 5, NULL, 10);
+	}
+	coach_diags_add(out, relpath, line, COACH_SEV_ERROR, "%s", m);
+}
+
+/*
+ * Reads relpath from the work tree without following links or opening
+ * anything but a regular file of at most max bytes.  Reports why not and
+ * returns -1 when it cannot.
+ */
+static int
+read_safely(struct coach_repo *r, const char *relpath, size_t max,
+    struct coach_buf *buf, struct coach_diags *out)
+{
+	char *abs = coach_repo_abspath(r, relpath);
+	struct stat st;
+	int fd = -1, ret = -1;
+	if (lstat(abs, &st) == -1) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
+		    "cannot read: %s", strerror(errno));
+		goto done;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR, "is a "
+		    "symbolic link: coach does not follow links (they can "
+		    "point outside the repository); replace it with the file "
+		    "itself");
+		goto done;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR, "is a "
+		    "folder where a record file is expected: move it away "
+		    "or replace it with the record");
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR, "is not a "
+		    "regular file: remove it");
+		goto done;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR, "file is "
+		    "%lld bytes, more than the %zu a record may have: move "
+		    "long material into evidence/ or link it",
+		    (long long)st.st_size, max);
+		goto done;
+	}
+	fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
+		    "cannot read: %s", fd == -1 ? strerror(errno) :
+		    "it changed while being checked");
+		goto done;
+	}
+	coach_buf_clear(buf);
+	coach_buf_add(buf, "", 0);
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
+			    "cannot read: %s", strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (buf->len + (size_t)n > max) {
+			coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
+			    "file is more than the %zu bytes a record may "
+			    "have: move long material into evidence/", max);
+			goto done;
+		}
+		coach_buf_add(buf, chunk, (size_t)n);
+	}
+	ret = 0;
+done:
+	if (fd != -1)
+		close(fd);
+	free(abs);
+	return ret;
+}
+
+static void
+check_config_text(struct coach_repo *r, const char *relpath,
+    const char *text, size_t len, struct coach_diags *out)
+{
+	size_t bad = coach_utf8_check(text, len);
+	if (bad < len) {
+		coach_diags_add(out, relpath, coach_line_of(text, bad),
+		    COACH_SEV_ERROR, "invalid UTF-8 or a NUL byte: save the "
+		    "file as UTF-8 text");
+		return;
+	}
+	struct coach_fm *fm = NULL;
+	struct coach_error *e = coach_fm_parse(&fm, relpath, text, len, 1);
+	if (e) {
+		parse_diag(out, relpath, coach_error_msg(e));
+		coach_error_free(e);
+		return;
+	}
+	struct rc c = { r, relpath, fm, out, { 0 }, 1 };
+	classify(relpath, &c.where);
+	check_schema(&c);
+	check_grading(&c, NULL, 0);
+	where_free(&c.where);
+	coach_fm_free(fm);
+}
+
+/* What the walk remembers across files: ids and emails, for duplicates. */
+struct seen {
+	char *key;
+	char *path;
+	int line;
+};
+
+struct seenlist {
+	struct seen *v;
+	size_t n, cap;
+};
+
+struct walk {
+	struct coach_repo *r;
+	struct coach_diags *out;
+	size_t files;
+	struct seenlist ids;
+	struct seenlist emails;
+};
+
+static void
+seen_add(struct seenlist *l, const char *key, const char *path, int line)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = coach_xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n].key = coach_xstrdup(key);
+	l->v[l->n].path = coach_xstrdup(path);
+	l->v[l->n].line = line;
+	l->n++;
+}
+
+static void
+seen_free(struct seenlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].path);
+	}
+	free(l->v);
+}
+
+/* Remembers what check_all compares across files. */
+static void
+remember(struct walk *w, const char *relpath, const struct coach_record *rec)
+{
+	struct where wh;
+	classify(relpath, &wh);
+	char kind = wh.kind == COACH_KIND_GOAL ? 'g' :
+	    wh.kind == COACH_KIND_CYCLE ? 'c' :
+	    wh.kind == COACH_KIND_ENTRY ? 'e' : 0;
+	if (kind && coach_id_valid(wh.stem, kind))
+		seen_add(&w->ids, wh.stem, relpath, 0);
+	if (wh.kind == COACH_KIND_STAFF && rec) {
+		const struct coach_fm *fm = coach_record_fm_const(rec);
+		const char *email = coach_fm_str(fm, "email");
+		if (email && *email) {
+			char *low = coach_xstrdup(email);
+			for (char *p = low; *p; p++)
+				*p = lower(*p);
+			seen_add(&w->emails, low, relpath,
+			    coach_fm_key_line(fm, "email"));
+			free(low);
+		}
+	}
+	where_free(&wh);
+}
+
+static void
+check_text(struct coach_repo *r, const char *relpath, const char *text,
+    size_t len, struct coach_diags *out, struct walk *w)
+{
+	if (strcmp(relpath, COACH_CONFIG_FILE) == 0) {
+		check_config_text(r, relpath, text, len, out);
+		return;
+	}
+	struct coach_record *rec = NULL;
+	struct coach_error *e = coach_record_parse(&rec, relpath, text, len);
+	if (e) {
+		parse_diag(out, relpath, coach_error_msg(e));
+		coach_error_free(e);
+		if (w)
+			remember(w, relpath, NULL);
+		return;
+	}
+	coach_check_record(r, relpath, rec, out);
+	if (w)
+		remember(w, relpath, rec);
+	coach_record_free(rec);
+}
+
+static void
+check_path(struct coach_repo *r, const char *relpath, const char *text,
+    size_t len, struct coach_diags *out, struct walk *w)
+{
+	if (text) {
+		check_text(r, relpath, text, len, out, w);
+		return;
+	}
+	struct coach_buf buf = COACH_BUF_INIT;
+	if (read_safely(r, relpath, COACH_RECORD_MAX_BYTES, &buf, out) == 0)
+		check_text(r, relpath, coach_buf_str(&buf), buf.len, out, w);
+	else if (w)
+		remember(w, relpath, NULL);
+	coach_buf_free(&buf);
+}
+
+void
+coach_check_file(struct coach_repo *r, const char *relpath,
+    const char *text, size_t len, struct coach_diags *out)
+{
+	check_path(r, relpath, text, len, out, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The walk over the work tree                                          */
+
+enum etype { E_NONE, E_FILE, E_DIR, E_OTHER };
+
+/* What relpath is, without following links; links and special files
+ * are reported here. */
+static enum etype
+entry_type(struct walk *w, const char *relpath, off_t *size)
+{
+	char *abs = coach_repo_abspath(w->r, relpath);
+	struct stat st;
+	enum etype t = E_OTHER;
+	if (lstat(abs, &st) == -1) {
+		if (errno == ENOENT)
+			t = E_NONE;
+		else
+			coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR,
+			    "cannot read: %s", strerror(errno));
+	} else if (S_ISLNK(st.st_mode)) {
+		coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR, "is a "
+		    "symbolic link: coach does not follow links (they can "
+		    "point outside the repository); replace it with the file "
+		    "itself");
+	} else if (S_ISREG(st.st_mode)) {
+		t = E_FILE;
+		if (size)
+			*size = st.st_size;
+	} else if (S_ISDIR(st.st_mode)) {
+		t = E_DIR;
+	} else {
+		coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR, "is not "
+		    "a regular file or folder: remove it");
+	}
+	free(abs);
+	return t;
+}
+
+/* The names in folder relpath (not "." and ".."), sorted; -1 when it
+ * cannot be read (reported). */
+static int
+list_dir(struct walk *w, const char *relpath, struct coach_strlist *names)
+{
+	char *abs = coach_repo_abspath(w->r, relpath);
+	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd == -1 ? NULL : fdopendir(fd);
+	if (d == NULL) {
+		coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR,
+		    "cannot read the folder: %s", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(abs);
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		coach_strlist_add(names, e->d_name);
+	}
+	closedir(d);
+	free(abs);
+	coach_strlist_sort(names);
+	return 0;
+}
+
+static void
+walk_file(struct walk *w, const char *relpath)
+{
+	w->files++;
+	check_path(w->r, relpath, NULL, 0, w->out, w);
+}
+
+/* A folder of records (staff/, goals/, log/...): NAME.md files only. */
+static void
+walk_records(struct walk *w, const char *dir)
+{
+	struct coach_strlist names = COACH_STRLIST_INIT;
+	if (list_dir(w, dir, &names) == -1)
+		goto done;
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
+		/* Editors' and git's own hidden files are not records. */
+		if (name[0] == '.')
+			continue;
+		char *rel = coach_path_join(dir, name);
+		enum etype t = entry_type(w, rel, NULL);
+		if (t == E_FILE && ends_with(name, ".md"))
+			walk_file(w, rel);
+		else if (t == E_DIR && ends_with(name, ".md"))
+			coach_diags_add(w->out, rel, 0, COACH_SEV_ERROR, "is "
+			    "a folder where a record file is expected: move "
+			    "it away or replace it with the record");
+		else if (t == E_DIR)
+			coach_diags_add(w->out, rel, 0, COACH_SEV_WARNING,
+			    "unexpected folder: %s/ holds only NAME.md "
+			    "records; move it out of the repository", dir);
+		else if (t == E_FILE)
+			coach_diags_add(w->out, rel, 0, COACH_SEV_WARNING,
+			    "unexpected file: %s/ holds only NAME.md records "
+			    "(evidence belongs in coaching/COACHEE/evidence/)"
+			    "; move it", dir);
+		free(rel);
+	}
+done:
+	coach_strlist_free(&names);
+}
+
+/* Evidence folders: any files, but no links, special files or huge
+ * files. */
+static void
+walk_evidence(struct walk *w, const char *dir, int depth)
+{
+	struct coach_strlist names = COACH_STRLIST_INIT;
+	if (depth > EVIDENCE_MAX_DEPTH) {
+		coach_diags_add(w->out, dir, 0, COACH_SEV_WARNING, "evidence "
+		    "folders are nested more than %d deep: coach does not "
+		    "look further; flatten them", EVIDENCE_MAX_DEPTH);
+		return;
+	}
+	if (list_dir(w, dir, &names) == -1)
+		goto done;
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = coach_path_join(dir, names.v[i]);
+		off_t size = 0;
+		enum etype t = entry_type(w, rel, &size);
+		if (t == E_DIR)
+			walk_evidence(w, rel, depth + 1);
+		else if (t == E_FILE && size > COACH_EVIDENCE_MAX_BYTES)
+			coach_diags_add(w->out, rel, 0, COACH_SEV_WARNING,
+			    "evidence file is %lld bytes, more than the %d "
+			    "coach copies in: put it on the school's video "
+			    "or file platform and link it",
+			    (long long)size, COACH_EVIDENCE_MAX_BYTES);
+		free(rel);
+	}
+done:
+	coach_strlist_free(&names);
+}
+
+/* A folder that must be one when present. */
+static int
+want_dir(struct walk *w, const char *relpath)
+{
+	enum etype t = entry_type(w, relpath, NULL);
+	if (t == E_FILE)
+		coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR, "is a "
+		    "file where coach(5) has a folder: move it away");
+	return t == E_DIR;
+}
+
+static void
+walk_coachee(struct walk *w, const char *name)
+{
+	char *dir = coach_path_join("coaching", name);
+	char b[SHOWN_MAX + 4];
+	if (!handle_ok(name)) {
+		coach_diags_add(w->out, dir, 0, COACH_SEV_ERROR, "folder name "
+		    "'%s' is not a valid handle: name the folder after the "
+		    "coachee's handle (" HANDLE_RULE ")", shown(name, b));
+	} else {
+		char *staff = coach_path_staff(name);
+		if (!coach_repo_exists(w->r, staff))
+			coach_diags_add(w->out, dir, 0, COACH_SEV_ERROR,
+			    "coachee '%s' has no staff record %s: add them "
+			    "with 'coach staff add %s --name NAME' or rename "
+			    "the folder", name, staff, name);
+		free(staff);
+	}
+
+	struct coach_strlist names = COACH_STRLIST_INIT;
+	if (list_dir(w, dir, &names) == -1)
+		goto done;
+	for (size_t i = 0; i < names.n; i++) {
+		const char *n = names.v[i];
+		if (n[0] == '.')
+			continue;
+		char *rel = coach_path_join(dir, n);
+		if (strcmp(n, "agreement.md") == 0) {
+			walk_file(w, rel);
+		} else if (strcmp(n, "goals") == 0 ||
+		    strcmp(n, "cycles") == 0 || strcmp(n, "log") == 0) {
+			if (want_dir(w, rel))
+				walk_records(w, rel);
+		} else if (strcmp(n, "evidence") == 0) {
+			if (want_dir(w, rel))
+				walk_evidence(w, rel, 1);
+		} else if (entry_type(w, rel, NULL) != E_OTHER) {
+			coach_diags_add(w->out, rel, 0, COACH_SEV_WARNING,
+			    "unexpected %s: a coachee's folder holds "
+			    "agreement.md, goals/, cycles/, log/ and "
+			    "evidence/; move it", ends_with(n, ".md") ?
+			    "record" : "entry");
+		}
+		free(rel);
+	}
+done:
+	coach_strlist_free(&names);
+	free(dir);
+}
+
+static void
+walk_coaching(struct walk *w)
+{
+	if (!want_dir(w, "coaching"))
+		return;
+	struct coach_strlist names = COACH_STRLIST_INIT;
+	if (list_dir(w, "coaching", &names) == 0) {
+		for (size_t i = 0; i < names.n; i++) {
+			const char *n = names.v[i];
+			if (n[0] == '.')
+				continue;
+			char *rel = coach_path_join("coaching", n);
+			enum etype t = entry_type(w, rel, NULL);
+			if (t == E_DIR)
+				walk_coachee(w, n);
+			else if (t == E_FILE)
+				coach_diags_add(w->out, rel, 0,
+				    COACH_SEV_WARNING, "unexpected file: "
+				    "coaching/ holds one folder per coachee; "
+				    "move it");
+			free(rel);
+		}
+	}
+	coach_strlist_free(&names);
+}
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Reports every member of a group of equal keys, naming another. */
+static void
+report_duplicates(struct walk *w, struct seenlist *l, const char *what,
+    const char *advice)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), seen_cmp);
+	char b[SHOWN_MAX + 4];
+	for (size_t i = 0; i < l->n; i++) {
+		const struct seen *s = &l->v[i];
+		const struct seen *other =
+		    i > 0 && strcmp(l->v[i - 1].key, s->key) == 0 ?
+		    &l->v[i - 1] :
+		    i + 1 < l->n && strcmp(l->v[i + 1].key, s->key) == 0 ?
+		    &l->v[i + 1] : NULL;
+		if (other)
+			coach_diags_add(w->out, s->path, s->line,
+			    COACH_SEV_ERROR, "%s '%s' is also used by %s: %s",
+			    what, shown(s->key, b), other->path, advice);
+	}
+}
+
+void
+coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
+    size_t *files)
+{
+	struct walk w = { r, out, 0, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	walk_file(&w, COACH_CONFIG_FILE);
+	static const char *const flat[] = { "staff", "priorities",
+		"framework" };
+	for (size_t i = 0; i < 3; i++)
+		if (want_dir(&w, flat[i]))
+			walk_records(&w, flat[i]);
+	walk_coaching(&w);
+	report_duplicates(&w, &w.ids, "id", "ids must be unique across the "
+	    "repository; give one of the records a new id (and update what "
+	    "refers to it)");
+	report_duplicates(&w, &w.emails, "email", "coach finds the current "
+	    "user by email, so each member of staff needs their own");
+	seen_free(&w.ids);
+	seen_free(&w.emails);
+	coach_diags_sort(out);
+	if (files)
+		*files = w.files;
+}
+
+void
+coach_check_all(struct coach_repo *r, struct coach_diags *out)
+{
+	coach_check_all_count(r, out, NULL);
+}

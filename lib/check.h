@@ -19,7 +19,8 @@ enum coach_severity {
 };
 
 struct coach_diag {
-	char *path; /* repository path */
+	char *path; /* repository path (control characters and bytes that
+		     * are not UTF-8 shown as '?') */
 	int line;   /* 1-based; 0 when the problem is the whole file */
 	enum coach_severity severity;
 	char *msg;
@@ -57,5 +58,9 @@ void coach_check_file(struct coach_repo *r, const char *relpath,
 /* Checks coach.yml and every file in the work tree under staff/,
  * priorities/, framework/ and coaching/, plus duplicate ids. */
 void coach_check_all(struct coach_repo *r, struct coach_diags *out);
+/* Like coach_check_all(); *files, when not NULL, receives the number of
+ * records (and coach.yml) checked. */
+void coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
+	size_t *files);
 
 #endif

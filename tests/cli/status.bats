@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# coach status: the relationship at a glance.
+load helper
+load school_by_hand
+
+setup() {
+	setup_scratch
+	school_by_hand
+}
+
+G=coaching/bob/goals/g111111.md
+C=coaching/bob/cycles/c222222.md
+
+@test "status COACHEE: agreement, goal progress, open cycle, last meeting" {
+	run coach status bob
+	assert_status 0
+	assert_line "bob (Bob Baker)"
+	assert_line "Agreement: coached by ada since 2026-09-01, fortnightly"
+	assert_line "  focus: questioning"
+	assert_line "Active goals:"
+	assert_line "  g111111  More pupils answer"
+	assert_line "      pupils answering: 40 → 60 → 80 % (2026-11-01)  [#####-----] 50%"
+	assert_line "      cycle c222222  practise: Pause three seconds after each question"
+	assert_line "        review 2026-11-20, 6 days overdue"
+	assert_line "Last meeting: 2026-11-20 (6 days ago)  e333333  We rehearsed the pause with the class."
+	assert_line "Last entry:   2026-11-20 (6 days ago)  meeting  e333333  We rehearsed the pause with the class."
+	# Clean tree, no upstream: no such sections.
+	assert_output_lacks "Hand edits"
+	assert_output_lacks "synced"
+}
+
+@test "status without COACHEE is the current user's, then the coachees they coach" {
+	run coach status
+	assert_status 0
+	assert_line "ada (Ada Lovelace)"
+	assert_line "Agreement: no coaching agreement; start one with 'coach agree ada --coach HANDLE'"
+	assert_line "Active goals: none; add one with 'coach goal add ada TITLE'"
+	assert_line "Last meeting: none logged; log one with 'coach log ada --kind meeting'"
+	assert_line "Coaching:"
+	assert_line "  bob          1 active goal, 1 open cycle (1 review overdue), last met 2026-11-20 (6 days ago)"
+	# Own part first.
+	[[ "$output" == "ada (Ada Lovelace)"*"Coaching:"*"bob"* ]] || fail "$output"
+}
+
+@test "an ended agreement is not an active one, nor listed under Coaching" {
+	set_line coaching/bob/agreement.md 7 "status: ended"
+	edit coaching/bob/agreement.md 's.replace("status: ended\n", "status: ended\nended: 2026-11-01\n")'
+	run coach status bob
+	assert_status 0
+	assert_line "Agreement: no coaching agreement (the last one ended 2026-11-01); start one with 'coach agree bob --coach HANDLE'"
+	run coach status
+	assert_output_lacks "Coaching:"
+}
+
+@test "a goal without measurements, a review not yet due, a closed cycle" {
+	edit $G 's[:s.index("measurements:")] + "---\n"'
+	set_line $C 7 "review: 2026-12-01"
+	mkdir -p coaching/bob/cycles
+	printf -- '---\nid: c333333\ngoal: g111111\nstep: Old step\nphase: review\nstarted: 2026-09-20\nclosed: 2026-10-20\noutcome: met\n---\n' >coaching/bob/cycles/c333333.md
+	run coach status bob
+	assert_status 0
+	assert_line "      pupils answering: baseline 40 %, target 80 %, no measurement yet (record one with 'coach goal measure g111111 VALUE')"
+	assert_line "        review 2026-12-01 (in 5 days)"
+	assert_output_lacks "c333333"
+	assert_output_lacks "Old step"
+}
+
+@test "only active goals are shown; a goal without a cycle says how to start one" {
+	edit $G 's.replace("status: active", "status: achieved")'
+	mkdir -p coaching/bob/goals
+	printf -- '---\nid: g222222\ntitle: Sharper feedback\nstatus: active\nopened: 2026-10-01\n---\n' >coaching/bob/goals/g222222.md
+	run coach status bob
+	assert_status 0
+	assert_line "  g222222  Sharper feedback"
+	assert_line "      no open cycle; start one with 'coach cycle start g222222 --step TEXT'"
+	assert_output_lacks "More pupils answer"
+}
+
+@test "hand edits not yet committed are listed like git status -s" {
+	set_line $G 3 "title: More pupils answer, and explain"
+	printf -- '---\nid: e444444\ndate: 2026-11-25\nkind: reflection\n---\nTried it.\n' >coaching/bob/log/2026-11-25-e444444.md
+	rm coaching/bob/evidence/plan.txt
+	echo elsewhere >staff/other.txt
+	run coach status bob
+	assert_status 0
+	assert_line "Hand edits not committed:"
+	assert_line "  M $G"
+	assert_line "  A coaching/bob/log/2026-11-25-e444444.md"
+	assert_line "  D coaching/bob/evidence/plan.txt"
+	assert_output_lacks "staff/other.txt"
+	# The new entry is the last one, read from the work tree.
+	assert_line "Last entry:   2026-11-25 (yesterday)  reflection  e444444  Tried it."
+}
+
+@test "commits not pushed or pulled, when there is an upstream" {
+	cd ..
+	git clone -q school clone
+	cd clone
+	run coach status bob
+	assert_status 0
+	assert_line "Up to date with the central repository."
+	set_line $C 5 "phase: apply"
+	git commit -qam "cycle phase"
+	(cd ../school && git commit -q --allow-empty -m "elsewhere" && git commit -q --allow-empty -m "again")
+	git fetch -q
+	run coach status bob
+	assert_status 0
+	assert_line "Not synced: 1 commit to push, 2 commits to pull; run 'coach sync'"
+}
+
+@test "--format json: every part, parsed by python" {
+	set_line $G 3 "title: More pupils answer, and explain"
+	run --separate-stderr coach status bob --format json
+	assert_status 0
+	echo "$output" | python3 -m json.tool >/dev/null || fail "not JSON: $output"
+	run python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["coachee"] == "bob" and d["name"] == "Bob Baker", d
+a = d["agreement"]
+assert a["coach"] == ["ada"] and a["started"] == "2026-09-01" and a["active"] is True, a
+assert a["cadence"] == "fortnightly" and a["focus"] == "questioning", a
+[g] = d["goals"]
+assert g["id"] == "g111111" and g["status"] == "active", g
+m = g["measure"]
+assert m["baseline"] == 40 and m["target"] == 80 and m["latest"] == 60, m
+assert m["latest_date"] == "2026-11-01" and abs(m["progress"] - 0.5) < 1e-9, m
+[c] = g["open_cycles"]
+assert c == {"id": "c222222", "phase": "practise", "step": "Pause three seconds after each question",
+    "review": "2026-11-20", "overdue": True}, c
+lm = d["last_meeting"]
+assert lm["id"] == "e333333" and lm["date"] == "2026-11-20" and lm["days_ago"] == 6, lm
+assert d["last_entry"]["kind"] == "meeting", d
+assert d["changes"] == [{"status": "M", "path": "coaching/bob/goals/g111111.md"}], d["changes"]
+assert d["sync"] is None, d
+assert d["coaching"] == [], d
+' "$output"
+	assert_status 0
+}
+
+@test "--format json of a coach lists their coachees" {
+	run --separate-stderr coach status --format json
+	assert_status 0
+	run python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["coachee"] == "ada" and d["agreement"] is None and d["goals"] == [], d
+[c] = d["coaching"]
+assert c["coachee"] == "bob" and c["active_goals"] == 1 and c["open_cycles"] == 1, c
+assert c["overdue_reviews"] == 1 and c["last_meeting"]["date"] == "2026-11-20", c
+' "$output"
+	assert_status 0
+}
+
+@test "a broken record does not stop status; it says to run check" {
+	printf -- '---\nid: g999999\ntitle: [broken\n---\n' >coaching/bob/goals/g999999.md
+	run coach status bob
+	assert_status 0
+	assert_line "  g111111  More pupils answer"
+	assert_output_has "coaching/bob/goals/g999999.md"
+	assert_output_has "(run 'coach check')"
+}
+
+@test "refusals: unknown coachee, bad handle, unknown user, usage" {
+	local head
+	head=$(git rev-parse HEAD)
+	run coach status zed
+	assert_status 1
+	assert_output_has "coach: no member of staff 'zed'"
+	run coach status ../etc
+	assert_status 1
+	assert_output_has "'../etc'"
+	run coach status bob cy
+	assert_status 2
+	run coach status --format yaml
+	assert_status 2
+	git config --global user.email nobody@school.example
+	run coach status
+	assert_status 1
+	assert_output_has "no member of staff has your email (nobody@school.example"
+	[ "$(git rev-parse HEAD)" = "$head" ] || fail "a commit was made"
+	[ -z "$(git status --porcelain)" ] || fail "the work tree changed"
+}
