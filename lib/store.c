@@ -240,7 +240,9 @@ open_one(git_repository **repo, const char *start)
 	int rc;
 
 	*repo = NULL;
-	rc = git_repository_discover(&found, start, 0, NULL);
+	/* GIT_CEILING_DIRECTORIES stops the search where it stops git's. */
+	rc = git_repository_discover(&found, start, 0,
+		getenv("GIT_CEILING_DIRECTORIES"));
 	if (rc == GIT_ENOTFOUND)
 		goto done;
 	if (rc < 0) {
@@ -274,7 +276,7 @@ done:
 }
 
 struct coach_error *
-coach_store_open(struct coach_store **out, const char *start_dir,
+coach_store_find(struct coach_store **out, const char *start_dir,
 	const char *marker)
 {
 	struct coach_error *err = NULL;
@@ -303,25 +305,31 @@ coach_store_open(struct coach_store **out, const char *start_dir,
 		free(dir);
 		dir = up;
 	}
-	if (repo == NULL) {
-		if (marker != NULL)
-			err = coach_error_new(COACH_FAIL,
-				"%s is not in a coach repository (no git "
-				"repository with %s above it)", start_dir,
-				marker);
-		else
-			err = coach_error_new(COACH_FAIL,
-				"%s is not in a git repository", start_dir);
-		goto done;
+	if (repo != NULL) {
+		*out = store_new(repo);
+		repo = NULL;
 	}
-	*out = store_new(repo);
-	repo = NULL;
 done:
 	git_repository_free(repo);
 	free(dir);
-	if (err != NULL)
+	if (*out == NULL)
 		git_libgit2_shutdown();
 	return err;
+}
+
+struct coach_error *
+coach_store_open(struct coach_store **out, const char *start_dir,
+	const char *marker)
+{
+	struct coach_error *err = coach_store_find(out, start_dir, marker);
+	if (err != NULL || *out != NULL)
+		return err;
+	if (marker != NULL)
+		return coach_error_new(COACH_FAIL, "%s is not in a coach "
+			"repository (no git repository with %s above it)",
+			start_dir, marker);
+	return coach_error_new(COACH_FAIL, "%s is not in a git repository",
+		start_dir);
 }
 
 void

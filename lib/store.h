@@ -46,6 +46,15 @@ struct coach_error *coach_store_init(struct coach_store **out,
  */
 struct coach_error *coach_store_open(struct coach_store **out,
 	const char *start_dir, const char *marker);
+/*
+ * Like coach_store_open(), but finding no repository is not an error:
+ * *out is then NULL and NULL is returned.  Errors are kept for what the
+ * user must act on (a bare repository, one owned by another user, a
+ * start_dir that cannot be read), so that a caller trying several places
+ * does not swallow them.
+ */
+struct coach_error *coach_store_find(struct coach_store **out,
+	const char *start_dir, const char *marker);
 void coach_store_close(struct coach_store *s);
 
 /* Absolute path of the work tree's root, without a trailing '/'. */

@@ -782,10 +782,28 @@ test_discovery(void **state)
 	char *missing = at("no/such/dir");
 	check_fails(coach_store_open(&s, missing, NULL), missing);
 
-	/* Bare repositories are refused. */
+	/* coach_store_find: none found is not an error. */
+	s = (struct coach_store *)1;
+	check_ok(coach_store_find(&s, lone, "coach.yml"));
+	assert_null(s);
+	check_ok(coach_store_find(&s, sub, "coach.yml"));
+	assert_non_null(s);
+	assert_string_equal(coach_store_root(s), real);
+	coach_store_close(s);
+
+	/* GIT_CEILING_DIRECTORIES stops the search, as it does git's. */
+	char *ceiling = coach_xasprintf("%s/x", real);
+	setenv("GIT_CEILING_DIRECTORIES", ceiling, 1);
+	check_fails(coach_store_open(&s, sub, "coach.yml"), "not in a coach");
+	unsetenv("GIT_CEILING_DIRECTORIES");
+	free(ceiling);
+
+	/* Bare repositories are refused, by find too. */
 	char *bare = at("bare.git");
 	free(sh_ok("git init -q --bare %s", bare));
 	check_fails(coach_store_open(&s, bare, NULL), "bare");
+	check_fails(coach_store_find(&s, bare, NULL), "bare");
+	assert_null(s);
 
 	free(bare);
 	free(missing);
@@ -812,6 +830,13 @@ test_ownership(void **state)
 	check_fails(coach_store_open(&s, dir, "coach.yml"),
 		"belongs to another user",
 		"git config --global --add safe.directory", real);
+	check_fails(coach_store_find(&s, dir, "coach.yml"),
+		"git config --global --add safe.directory", real);
+	char *sub = coach_xasprintf("%s/deeper", dir);
+	free(sh_ok("mkdir %s", sub));
+	check_fails(coach_store_open(&s, sub, NULL),
+		"git config --global --add safe.directory", real);
+	free(sub);
 	free(sh_ok("git config --global --add safe.directory %s", real));
 	check_ok(coach_store_open(&s, dir, "coach.yml"));
 	coach_store_close(s);
