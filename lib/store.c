@@ -148,6 +148,21 @@ ownership_error(const char *dir)
 	return err;
 }
 
+/* Whether the repository has any branch, tag or other ref: commits. */
+static int
+has_refs(git_repository *repo)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int any = git_repository_head_unborn(repo) != 1;
+	if (!any && git_reference_iterator_new(&it, repo) == 0 &&
+	    git_reference_next(&ref, it) == 0)
+		any = 1;
+	git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return any;
+}
+
 struct coach_error *
 coach_store_init(struct coach_store **out, const char *dir)
 {
@@ -166,7 +181,7 @@ coach_store_init(struct coach_store **out, const char *dir)
 				"directory", dir);
 			goto done;
 		}
-		if (git_repository_head_unborn(repo) != 1) {
+		if (has_refs(repo)) {
 			err = coach_error_new(COACH_FAIL,
 				"%s already holds a git repository with "
 				"commits: choose a new or empty directory", dir);
@@ -302,6 +317,12 @@ coach_store_find(struct coach_store **out, const char *start_dir,
 		char *up = parent_dir(wd);
 		git_repository_free(repo);
 		repo = NULL;
+		/* A work tree set elsewhere (core.worktree) could send the
+		 * search back down: only ever go up. */
+		if (up != NULL && strlen(up) >= strlen(dir)) {
+			free(up);
+			up = NULL;
+		}
 		free(dir);
 		dir = up;
 	}
@@ -352,6 +373,33 @@ coach_store_root(const struct coach_store *s)
 /* ------------------------------------------------------------------ */
 /* Config */
 
+/* Says which of user.name and user.email is missing, and how to set
+ * them. */
+static struct coach_error *
+identity_error(struct coach_store *s)
+{
+	char *why = coach_xstrdup(git_msg());
+	char *name = NULL, *email = NULL;
+	const char *missing;
+	coach_error_free(coach_store_config_get(s, "user.name", &name));
+	coach_error_free(coach_store_config_get(s, "user.email", &email));
+	if ((name == NULL || *name == '\0') && (email == NULL || *email == '\0'))
+		missing = "user.name and user.email are not set";
+	else if (name == NULL || *name == '\0')
+		missing = "user.name is not set";
+	else if (email == NULL || *email == '\0')
+		missing = "user.email is not set";
+	else
+		missing = why;	/* set, but unusable */
+	struct coach_error *err = coach_error_new(COACH_FAIL,
+		"git does not know who you are (%s); %s", missing,
+		identity_help);
+	free(email);
+	free(name);
+	free(why);
+	return err;
+}
+
 struct coach_error *
 coach_store_identity(struct coach_store *s, char **name, char **email)
 {
@@ -361,9 +409,7 @@ coach_store_identity(struct coach_store *s, char **name, char **email)
 	*name = *email = NULL;
 	/* Fails (-3) when user.name or user.email is unset. */
 	if (git_signature_default(&sig, s->repo) < 0) {
-		err = coach_error_new(COACH_FAIL,
-			"git does not know who you are (user.name and "
-			"user.email): %s", identity_help);
+		err = identity_error(s);
 		goto done;
 	}
 	*name = coach_xstrdup(sig->name);

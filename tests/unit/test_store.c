@@ -287,6 +287,14 @@ test_init_over_empty_repo(void **state)
 	check_fsck(dir);
 	check_clean(dir);
 
+	/* HEAD unborn, but commits on another branch: refused. */
+	char *other = at("other");
+	free(sh_ok("git init -q -b main %s && cd %s && git commit -q "
+		"--allow-empty -m x && git checkout -q --orphan fresh", other,
+		other));
+	check_fails(coach_store_init(&s, other), "commits");
+	free(other);
+
 	/* A bare repository is refused too. */
 	char *bare = at("bare.git");
 	free(sh_ok("git init -q --bare %s", bare));
@@ -381,6 +389,7 @@ test_identity_missing(void **state)
 	assert_null(name);
 	assert_null(email);
 	check_fails(coach_store_begin(&t, s),
+		"user.name and user.email are not set",
 		"git config --global user.name \"Your Name\"",
 		"git config --global user.email you@school.example");
 	assert_null(t);
@@ -395,7 +404,8 @@ test_identity_missing(void **state)
 	char *cfg = coach_path_join(home, ".gitconfig");
 	write_text(cfg, "[user]\n\tname = Ada\n");
 	check_ok(coach_store_open(&s, dir, NULL));
-	check_fails(coach_store_begin(&t, s), "user.email");
+	check_fails(coach_store_begin(&t, s), "user.email is not set",
+		"git config --global user.email you@school.example");
 	coach_store_close(s);
 
 	/* With both, the identity is read from config. */
