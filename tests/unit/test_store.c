@@ -592,6 +592,67 @@ test_index_write_fails_late(void **state)
 	free(dir);
 }
 
+/* More paths than the per-file fsync threshold, some staged twice, in
+ * an order that is not the path order; then the same size failing. */
+static void
+test_big_transaction(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	struct coach_txn *t;
+	char path[64], text[64];
+	check_ok(coach_store_begin(&t, s));
+	for (int i = 299; i >= 0; i--) {
+		snprintf(path, sizeof(path), "big/d%d/f%03d.md", i % 7, i);
+		snprintf(text, sizeof(text), "first %d\n", i);
+		coach_txn_write(t, path, text, strlen(text));
+	}
+	for (int i = 0; i < 300; i += 10) {
+		snprintf(path, sizeof(path), "big/d%d/f%03d.md", i % 7, i);
+		snprintf(text, sizeof(text), "second %d\n", i);
+		coach_txn_write(t, path, text, strlen(text));
+	}
+	assert_int_equal(coach_txn_count(t), 300);
+	check_ok(coach_txn_commit(t, "big", NULL));
+	check_fsck(dir);
+	check_clean(dir);
+	char *n = sh_ok("git -C %s ls-tree -r --name-only HEAD big | wc -l", dir);
+	assert_string_equal(n, "300\n");
+	char *f10 = sh_ok("git -C %s cat-file -p HEAD:big/d3/f010.md", dir);
+	assert_string_equal(f10, "second 10\n");
+	char *f11 = sh_ok("git -C %s cat-file -p HEAD:big/d4/f011.md", dir);
+	assert_string_equal(f11, "first 11\n");
+
+	/* 300 changes and new directories, the branch locked: all undone. */
+	char *before = head_of(dir);
+	char *lock = coach_xasprintf("%s/.git/refs/heads/main.lock", dir);
+	write_text(lock, "");
+	check_ok(coach_store_begin(&t, s));
+	for (int i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "big/d%d/f%03d.md", i % 7, i);
+		coach_txn_write(t, path, "changed\n", 8);
+		snprintf(path, sizeof(path), "other/e%d/g%03d.md", i % 5, i);
+		coach_txn_write(t, path, "new\n", 4);
+	}
+	check_fails(coach_txn_commit(t, "locked", NULL), "main.lock");
+	unlink(lock);
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	check_clean(dir);
+	char *ls = sh_ok("ls -A %s", dir);
+	assert_string_equal(ls, ".git\nbig\ncoach.yml\n");
+	coach_store_close(s);
+	free(ls);
+	free(after);
+	free(lock);
+	free(before);
+	free(f11);
+	free(f10);
+	free(n);
+	free(dir);
+}
+
 static void
 writer(const char *dir, int who, int n)
 {
@@ -1103,6 +1164,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_stale_ref_lock_unborn,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_transaction, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_index_write_fails_late,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup,
