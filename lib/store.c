@@ -823,12 +823,22 @@ make_parents(const char *root, const char *rel, struct coach_strlist *made,
 	size_t off = strlen(root) + 1;
 
 	for (char *q = full + off; (q = strchr(q, '/')) != NULL; q++) {
+		struct stat st;
 		*q = '\0';
 		if (mkdir(full, 0777) == 0) {
 			coach_strlist_add(made, full);
 			dirty_dir(dirty, full);
 		} else if (errno != EEXIST) {
 			err = coach_error_errno("cannot create directory", full);
+		} else if (lstat(full, &st) == -1) {
+			err = coach_error_errno("cannot read", full);
+		} else if (!S_ISDIR(st.st_mode)) {
+			/* Never write through a symbolic link, as git does
+			 * not: it could point outside the work tree. */
+			err = coach_error_new(COACH_FAIL, "cannot write %s: %s "
+				"is not a directory (%s); move it away and try "
+				"again", rel, full, S_ISLNK(st.st_mode) ?
+				"a symbolic link" : "a file");
 		}
 		*q = '/';
 		if (err != NULL)
@@ -1054,6 +1064,63 @@ tree_mode(git_tree *tree, const char *path, int *present)
 	return mode;
 }
 
+/*
+ * Refuses to write path where HEAD's tree has a file on the way to it
+ * or a directory at it: git_tree_create_updated() only says "D/F
+ * conflict".
+ */
+static struct coach_error *
+check_fits(git_tree *tree, const char *path)
+{
+	struct coach_error *err = NULL;
+	char *p = coach_xstrdup(path);
+	for (char *q = p;; q++) {
+		char saved = *q;
+		if (saved != '/' && saved != '\0')
+			continue;
+		*q = '\0';
+		git_tree_entry *e = NULL;
+		if (git_tree_entry_bypath(&e, tree, p) < 0) {
+			*q = saved;
+			break;	/* the rest is new */
+		}
+		int is_tree = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+		git_tree_entry_free(e);
+		if (saved == '/' && !is_tree)
+			err = coach_error_new(COACH_FAIL, "cannot write %s: %s "
+				"is a file in the repository", path, p);
+		else if (saved == '\0' && is_tree)
+			err = coach_error_new(COACH_FAIL, "cannot write %s: it "
+				"is a directory in the repository", path);
+		*q = saved;
+		if (err != NULL || saved == '\0')
+			break;
+	}
+	free(p);
+	return err;
+}
+
+/* Refuses a change that writes both a file and something below it. */
+static struct coach_error *
+check_staged_fit(struct coach_txn *t)
+{
+	struct coach_error *err = NULL;
+	for (size_t i = 0; i < t->n && err == NULL; i++) {
+		char *p = coach_xstrdup(t->v[i].path);
+		for (char *q = strchr(p, '/'); q != NULL && err == NULL;
+		    q = strchr(q + 1, '/')) {
+			*q = '\0';
+			size_t *slot = slot_of(t, p);
+			if (*slot != 0 && !t->v[*slot - 1].remove)
+				err = coach_error_new(COACH_FAIL, "cannot write "
+					"both %s and %s", p, t->v[i].path);
+			*q = '/';
+		}
+		free(p);
+	}
+	return err;
+}
+
 /* Writes the blobs and the new tree: HEAD's tree with the staged paths
  * changed.  Nothing outside the object database is touched. */
 static struct coach_error *
@@ -1077,6 +1144,8 @@ build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 				continue;	/* nothing to take out */
 			up[nup].action = GIT_TREE_UPDATE_REMOVE;
 		} else {
+			if ((err = check_fits(h->tree, e->path)) != NULL)
+				goto done;
 			if (git_blob_create_from_buffer(&e->blob, repo,
 			    e->data, e->len) < 0) {
 				err = git_fail(e->path);
@@ -1377,6 +1446,8 @@ commit_steps(struct commit *c, const char *message)
 	}
 	if (t->n == 0)
 		return coach_error_new(COACH_FAIL, "nothing to commit");
+	if ((err = check_staged_fit(t)) != NULL)
+		return err;
 	/* In path order the new index entries append rather than insert. */
 	qsort(t->v, t->n, sizeof(*t->v), staged_cmp);
 	/* Objects first: they change nothing anyone can see. */

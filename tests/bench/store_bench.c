@@ -31,6 +31,17 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU time of this process (user + system): unlike the wall clock it
+ * does not count waiting for the disk or for other processes, so it is
+ * steadier on a busy machine. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void
 die(struct coach_error *err)
 {
@@ -64,7 +75,7 @@ struct stats {
 struct result {
 	long n;
 	double setup;
-	struct stats kept, fresh;
+	struct stats kept, fresh, kept_cpu, fresh_cpu;
 };
 
 static void
@@ -84,14 +95,15 @@ summarise(struct stats *st, double *times, int k)
 /* One commit changing an existing file and adding a new one; with s NULL
  * the store is opened and closed around it. */
 static double
-one_commit(struct coach_store *s, const char *dir, long n, int j)
+one_commit(double *cpu, struct coach_store *s, const char *dir, long n,
+	int j)
 {
 	char *old = file_path((long)j * 7919 % n);
 	char *add = coach_xasprintf("coaching/new/entries/x%05d.md", j);
 	char *text = coach_xasprintf("%schange %d\n", body, j);
 	struct coach_store *own = NULL;
 	struct coach_txn *t;
-	double c0 = now();
+	double c0 = now(), p0 = cpu_now();
 	if (s == NULL) {
 		die(coach_store_open(&own, dir, NULL));
 		s = own;
@@ -102,6 +114,7 @@ one_commit(struct coach_store *s, const char *dir, long n, int j)
 	die(coach_txn_commit(t, "bench: one change", NULL));
 	coach_store_close(own);
 	double took = now() - c0;
+	*cpu = cpu_now() - p0;
 	free(text);
 	free(add);
 	free(old);
@@ -115,6 +128,7 @@ bench_one(struct result *r, const char *base, long n, int k)
 	struct coach_store *s;
 	struct coach_txn *t;
 	double *times = coach_xcalloc((size_t)k, sizeof(*times));
+	double *cpu = coach_xcalloc((size_t)k, sizeof(*cpu));
 
 	die(coach_store_init(&s, dir));
 	double t0 = now();
@@ -128,13 +142,16 @@ bench_one(struct result *r, const char *base, long n, int k)
 	r->setup = now() - t0;
 
 	for (int j = 0; j < k; j++)
-		times[j] = one_commit(s, dir, n, j);
+		times[j] = one_commit(&cpu[j], s, dir, n, j);
 	summarise(&r->kept, times, k);
+	summarise(&r->kept_cpu, cpu, k);
 	coach_store_close(s);
 	for (int j = 0; j < k; j++)
-		times[j] = one_commit(NULL, dir, n, k + j);
+		times[j] = one_commit(&cpu[j], NULL, dir, n, k + j);
 	summarise(&r->fresh, times, k);
+	summarise(&r->fresh_cpu, cpu, k);
 	r->n = n;
+	free(cpu);
 	free(times);
 	free(dir);
 }
@@ -164,24 +181,30 @@ main(int argc, char **argv)
 	}
 	int nres = argc - optind;
 	struct result *res = coach_xcalloc((size_t)nres, sizeof(*res));
-	printf("%8s %9s | %-30s | %-30s\n", "", "", "  commits, store kept open",
-		"  commits, store opened each");
-	printf("%8s %9s | %9s %9s %9s | %9s %9s %9s\n", "files", "setup s",
-		"median ms", "min ms", "max ms", "median ms", "min ms", "max ms");
+	printf("median ms per commit (wall clock / CPU time); min-max of the "
+		"wall clock\n");
+	printf("%8s %9s | %-27s | %-27s\n", "files", "setup s",
+		"store kept open", "store opened each time");
 	for (int i = 0; i < nres; i++) {
 		struct result *r = &res[i];
 		bench_one(r, base, atol(argv[optind + i]), k);
-		printf("%8ld %9.2f | %9.2f %9.2f %9.2f | %9.2f %9.2f %9.2f\n",
-			r->n, r->setup, r->kept.median * 1e3, r->kept.min * 1e3,
+		printf("%8ld %9.2f | %6.1f / %5.1f %6.1f-%-6.1f | %6.1f / %5.1f "
+			"%6.1f-%-6.1f\n", r->n, r->setup, r->kept.median * 1e3,
+			r->kept_cpu.median * 1e3, r->kept.min * 1e3,
 			r->kept.max * 1e3, r->fresh.median * 1e3,
-			r->fresh.min * 1e3, r->fresh.max * 1e3);
+			r->fresh_cpu.median * 1e3, r->fresh.min * 1e3,
+			r->fresh.max * 1e3);
 		fflush(stdout);
 	}
-	for (int i = 1; i < nres; i++)
-		printf("median commit time, %ld vs %ld files: %.2fx (store kept "
-			"open), %.2fx (store opened each time)\n", res[i].n,
-			res[0].n, res[i].kept.median / res[0].kept.median,
-			res[i].fresh.median / res[0].fresh.median);
+	for (int i = 1; i < nres; i++) {
+		struct result *r = &res[i], *f = &res[0];
+		printf("%ld vs %ld files, ratio of medians: kept open %.2fx "
+			"wall, %.2fx CPU; opened each time %.2fx wall, %.2fx "
+			"CPU\n", r->n, f->n, r->kept.median / f->kept.median,
+			r->kept_cpu.median / f->kept_cpu.median,
+			r->fresh.median / f->fresh.median,
+			r->fresh_cpu.median / f->fresh_cpu.median);
+	}
 	printf("(%d commits of 2 files each per size and way; repositories "
 		"in %s)\n", k, base);
 	free(res);

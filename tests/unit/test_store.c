@@ -937,6 +937,25 @@ test_path_refusals(void **state)
 			quoted);
 		free(quoted);
 	}
+	/* Nothing is written through a symbolic link, nor over one. */
+	char *outside = at("outside");
+	free(sh_ok("mkdir %s && ln -s %s %s/link && ln -s %s/x.md %s/x.md",
+		outside, outside, dir, outside, dir));
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "link/evil.md", "evil\n", 5);
+	check_fails(coach_txn_commit(t, "evil", NULL), "link",
+		"symbolic link");
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "x.md", "evil\n", 5);
+	check_fails(coach_txn_commit(t, "evil", NULL), "x.md",
+		"not a regular file");
+	char *out_ls = sh_ok("ls -A %s", outside);
+	assert_string_equal(out_ls, "");
+	free(sh_ok("rm %s/link %s/x.md", dir, dir));
+	free(out_ls);
+	free(outside);
+
 	char *after = head_of(dir);
 	assert_string_equal(before, after);
 	char *ls = sh_ok("ls -A %s", dir);
@@ -950,6 +969,54 @@ test_path_refusals(void **state)
 	free(ls);
 	free(after);
 	free(before);
+	free(dir);
+}
+
+/* Stage something that cannot be committed; the commit must fail with
+ * a message containing want, writing nothing. */
+static void
+check_commit_refused(struct coach_store *s, const char *dir,
+	const char *path, const char *message, const char *want)
+{
+	char *before = head_of(dir);
+	char *ls_before = sh_ok("cd %s && find . -path ./.git -prune -o "
+		"-print | sort", dir);
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "fresh/new.md", "new\n", 4);
+	coach_txn_write(t, path, "x\n", 2);
+	check_fails(coach_txn_commit(t, message, NULL), want);
+	char *after = head_of(dir);
+	assert_string_equal(before, after);
+	char *ls_after = sh_ok("cd %s && find . -path ./.git -prune -o "
+		"-print | sort", dir);
+	assert_string_equal(ls_before, ls_after);
+	free(ls_after);
+	free(after);
+	free(ls_before);
+	free(before);
+}
+
+static void
+test_refused_commits(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	check_commit_refused(s, dir, "coach.yml/x.md", "file as a directory",
+		"coach.yml is a file in the repository");
+	commit_one(s, "sub/dir/a.md", "a\n", "sub", NULL);
+	check_commit_refused(s, dir, "sub/dir", "directory as a file",
+		"sub/dir: it is a directory in the repository");
+	check_commit_refused(s, dir, "fresh", "both in one change",
+		"cannot write both fresh and fresh/new.md");
+	check_commit_refused(s, dir, "ok.md", " \n\n", "empty commit message");
+	free(sh_ok("git -C %s checkout -q --detach", dir));
+	check_commit_refused(s, dir, "ok.md", "detached", "HEAD is detached");
+	free(sh_ok("git -C %s checkout -q main", dir));
+	check_clean(dir);
+	check_fsck(dir);
+	coach_store_close(s);
 	free(dir);
 }
 
@@ -1177,6 +1244,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_discovery, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_ownership, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_refused_commits, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_path_refusals, setup,
 			teardown),
