@@ -71,6 +71,12 @@ const char *coach_sgr_reset(const struct coach_ctx *ctx);
 struct coach_error *coach_format_arg(const struct coach_ctx *ctx,
 	const char *value, int *json);
 
+/*
+ * Columns of the terminal: $COLUMNS when set, else the width of the
+ * terminal on stdout, else 0 (not a terminal: do not cut lines).
+ */
+int coach_term_width(void);
+
 /* Writes buf to stdout (the caller then checks nothing else). */
 void coach_out(const char *s, size_t len);
 

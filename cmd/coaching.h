@@ -90,8 +90,6 @@ void coach_json_fm_node(struct coach_json *j, const struct coach_fm_node *n);
 void coach_json_fm_key(struct coach_json *j, const struct coach_fm *fm,
 	const char *key);
 
-/* Columns of the terminal on stdout; 0 when stdout is not a terminal. */
-int coach_term_width(void);
 /* Characters (UTF-8 code points) in s. */
 size_t coach_text_width(const char *s);
 /*

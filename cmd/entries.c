@@ -259,7 +259,9 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 			    coach_sgr_red(ctx), coach_sgr_reset(ctx));
 			used += 10;
 		}
-		size_t room = (size_t)cols > used + 10 ? (size_t)cols - used : 10;
+		/* Piped output keeps the whole first line, for scripts. */
+		size_t room = cols == 0 ? 1000 :
+		    (size_t)cols > used + 10 ? (size_t)cols - used : 10;
 		char *first = coach_md_first_line(body, strlen(body), room);
 		if (*first)
 			coach_term_safe(&out, first);

@@ -1274,19 +1274,6 @@ coach_json_fm_key(struct coach_json *j, const struct coach_fm *fm,
 	coach_json_fm_node(j, coach_fm_get(fm, key));
 }
 
-int
-coach_term_width(void)
-{
-	struct winsize ws;
-	if (!isatty(STDOUT_FILENO))
-		return 0;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	const char *c = getenv("COLUMNS");
-	int n = c ? atoi(c) : 0;
-	return n > 0 ? n : 80;
-}
-
 size_t
 coach_text_width(const char *s)
 {

@@ -21,23 +21,6 @@
 #include "../lib/record.h"
 #include "../lib/repo.h"
 
-int
-coach_term_width(void)
-{
-	const char *cols = getenv("COLUMNS");
-	if (cols && *cols) {
-		char *end;
-		long n = strtol(cols, &end, 10);
-		if (*end == '\0' && n >= 20 && n <= 1000)
-			return (int)n;
-	}
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
-	    && ws.ws_col >= 20)
-		return ws.ws_col;
-	return 80;
-}
-
 void
 coach_term_safe(struct coach_buf *out, const char *s)
 {
@@ -159,7 +142,7 @@ show_text(struct coach_ctx *ctx, const struct coach_record *rec,
 	const char *kind, *title;
 	char *ident;
 	size_t width = strlen("path");
-	int cols = coach_term_width();
+	int cols = coach_term_width() ? coach_term_width() : 80;
 
 	record_heading(rec, relpath, &kind, &ident, &title);
 	coach_buf_printf(&out, "%s%s ", coach_sgr_bold(ctx), kind);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,4 +126,21 @@ coach_run_editor(const char *path)
 		    "the editor '%s' failed (exit status %d)", editor,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return NULL;
+}
+
+int
+coach_term_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	if (cols && *cols) {
+		char *end;
+		long n = strtol(cols, &end, 10);
+		if (*end == '\0' && n >= 20 && n <= 1000)
+			return (int)n;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
 }

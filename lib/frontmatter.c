@@ -6,16 +6,24 @@
  * its lines are in the original text:
  *
  *     lead   [lead, start)    col-0 comment lines directly above the key
- *     value  [start, end)     the key's line to the end of its value's line,
- *                             and indented comment lines right after it
- *     trail  [end, trail_end) blank lines and other comments before the
- *                             next key's lead
+ *     value  [start, end)     the key's line to the end of its value's
+ *                             line, then indented comment lines (and
+ *                             blank lines among them)
+ *     trail  [end, trail_end) blank lines and column-0 comments before
+ *                             the next key's lead
  *
  * plus a head before the first key and a tail after the last value.
  * coach_fm_set() replaces only the value lines, coach_fm_remove() drops lead,
  * value and trail, coach_fm_append() adds lines after the value, and every
- * other byte is rendered as it was read.  Values are written by our own
- * emitter: libyaml's emitter does no type resolution (PITFALLS.md).
+ * other byte is rendered as it was read.  So what follows new lines is only
+ * blank lines, column-0 comments or the next key, none of which can be read
+ * as part of a new block scalar (an indented comment after a blank line
+ * would be).
+ *
+ * Values are written by our own emitter: libyaml's emitter does no type
+ * resolution (PITFALLS.md).  A flow or indented root mapping, or a
+ * top-level explicit key, cannot be edited line by line: once changed,
+ * such a document is written out afresh (its comments are lost).
  */
 #include "frontmatter.h"
 
@@ -48,7 +56,6 @@ struct fm_entry {
 	int key_line;           /* 0 for keys set since parsing */
 	int orig;               /* the key has lines in the original text */
 	size_t lead, start, end, trail_end;
-	size_t content_end;     /* end of the value's last line with content */
 	int dash_col;           /* column of '-' of a block sequence, or -1 */
 	char *text;             /* replaces [start, end), or the new key's lines */
 	struct coach_buf added; /* lines appended after [start, end) */
@@ -115,6 +122,17 @@ node_push(struct coach_fm_node *seq, struct coach_fm_node *item)
 	seq->items[seq->n++] = item;
 }
 
+/* Adds key (owned) with value to map, after its other keys. */
+static void
+node_add_pair(struct coach_fm_node *map, char *key, int line,
+    struct coach_fm_node *value)
+{
+	node_grow(map);
+	map->keys[map->n] = key;
+	map->key_lines[map->n] = line;
+	map->items[map->n++] = value;
+}
+
 /* Puts key (owned) with value into map, replacing an existing key. */
 static void
 node_put(struct coach_fm_node *map, char *key, int line,
@@ -128,10 +146,7 @@ node_put(struct coach_fm_node *map, char *key, int line,
 			return;
 		}
 	}
-	node_grow(map);
-	map->keys[map->n] = key;
-	map->key_lines[map->n] = line;
-	map->items[map->n++] = value;
+	node_add_pair(map, key, line, value);
 }
 
 static struct coach_fm_node *
@@ -142,8 +157,8 @@ node_copy(const struct coach_fm_node *n)
 	c->line = n->line;
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->type == COACH_FM_MAP)
-			node_put(c, coach_xstrdup(n->keys[i]), n->key_lines[i],
-			    node_copy(n->items[i]));
+			node_add_pair(c, coach_xstrdup(n->keys[i]),
+			    n->key_lines[i], node_copy(n->items[i]));
 		else
 			node_push(c, node_copy(n->items[i]));
 	}
@@ -393,13 +408,17 @@ put_double_quoted(struct coach_buf *b, const char *str)
 	coach_buf_putc(b, '"');
 }
 
+static char *utf8_clean(const char *s);
+
 void
-coach_yaml_scalar(struct coach_buf *out, const char *s)
+coach_yaml_scalar(struct coach_buf *out, const char *str)
 {
+	char *s = utf8_clean(str);
 	if (plain_ok(s))
 		coach_buf_puts(out, s);
 	else
 		put_double_quoted(out, s);
+	free(s);
 }
 
 /*
@@ -916,16 +935,19 @@ coach_fm_node_number(const struct coach_fm_node *n, double *out)
 void
 coach_fm_set(struct coach_fm *fm, const char *key, struct coach_fmv *v)
 {
-	struct coach_fm_node *node = fmv_take(v);
+	struct coach_fm_node *node = v ? fmv_take(v) :
+	    node_new(COACH_FM_NULL, "");
 	node_clear_lines(node);
-	struct fm_entry *e = entry_find(fm, key);
+	char *k = utf8_clean(key);
+	struct fm_entry *e = entry_find(fm, k);
 	if (e == NULL)
-		e = entry_add(fm, key);
+		e = entry_add(fm, k);
 	node_free(e->value);
 	e->value = node;
 	e->key_line = 0;
 	free(e->text);
-	e->text = emit_entry(key, node);
+	e->text = emit_entry(k, node);
+	free(k);
 	coach_buf_free(&e->added);
 	e->dash_col = -1;
 	fm->dirty = 1;
@@ -1008,17 +1030,11 @@ coach_fm_render(const struct coach_fm *fm, struct coach_buf *out)
 			continue;
 		}
 		coach_buf_add(out, fm->text + e->lead, e->start - e->lead);
-		if (e->text) {
+		if (e->text)
 			coach_buf_puts(out, e->text);
-		} else {
-			/* Appended items go after the last one, before any
-			 * comments that follow it. */
-			coach_buf_add(out, fm->text + e->start,
-			    e->content_end - e->start);
-			coach_buf_add(out, e->added.ptr, e->added.len);
-			coach_buf_add(out, fm->text + e->content_end,
-			    e->end - e->content_end);
-		}
+		else
+			coach_buf_add(out, fm->text + e->start, e->end - e->start);
+		coach_buf_add(out, e->added.ptr, e->added.len);
 		coach_buf_add(out, fm->text + e->end, e->trail_end - e->end);
 	}
 	coach_buf_add(out, fm->text + fm->tail_start, fm->len - fm->tail_start);
@@ -1174,11 +1190,7 @@ attach(struct parse *p, struct coach_fm_node *n)
 		node_push(f->node, n);
 		return;
 	}
-	struct coach_fm_node *map = f->node;
-	node_grow(map);
-	map->keys[map->n] = f->key;
-	map->key_lines[map->n] = f->key_line;
-	map->items[map->n++] = n;
+	node_add_pair(f->node, f->key, f->key_line, n);
 	f->key = NULL;
 }
 
@@ -1199,6 +1211,12 @@ on_scalar(struct parse *p, const yaml_event_t *ev)
 		return perr(p, line, "escape sequence gives invalid Unicode; "
 		    "remove it");
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	/* YAML 1.1 parsers merge '<<' keys and choke on '='. */
+	if (plain && (strcmp(v, "<<") == 0 || strcmp(v, "=") == 0))
+		return coach_error_new(COACH_FAIL, "%s:%d: a plain '%s' means "
+		    "something special to some YAML parsers; quote it (\"%s\")%s",
+		    p->fm->name, line, v, v, v[0] == '<' ?
+		    " or write the merged keys out in full" : "");
 	if (p->sp == 0) {
 		if (plain && is_null_word(v))
 			return NULL; /* an empty document */
@@ -1328,10 +1346,16 @@ yaml_failure(const struct parse *p, const yaml_parser_t *y)
 {
 	const char *problem = y->problem ? y->problem : "cannot parse YAML";
 	int line = (int)y->problem_mark.line + p->first_line;
-	/* The reader reports a byte offset, not a mark. */
-	if (y->error == YAML_READER_ERROR)
-		line = coach_line_of(p->text, y->problem_offset < p->len ?
-		    y->problem_offset : p->len) + p->first_line - 1;
+	if (y->error == YAML_READER_ERROR) {
+		/* The reader reports a byte offset, not a mark. */
+		size_t off = y->problem_offset < p->len ? y->problem_offset :
+		    p->len;
+		line = coach_line_of(p->text, off) + p->first_line - 1;
+		return coach_error_new(COACH_FAIL, "%s:%d: %s (character "
+		    "U+%04X); remove it, or write it as an escape in double "
+		    "quotes", p->fm->name, line, problem,
+		    (unsigned)(y->problem_value < 0 ? 0 : y->problem_value));
+	}
 	if (y->context)
 		return coach_error_new(COACH_FAIL, "%s:%d: %s (%s on line %d); "
 		    "check the indentation, the ':' after each key and the "
@@ -1424,14 +1448,33 @@ comments_above(const char *t, size_t off, size_t lower)
 	return off;
 }
 
-/* Whether the line at off is an indented comment. */
+/*
+ * Whether the line at off is blank (1), an indented comment (2) or
+ * something else (0).
+ */
 static int
-indented_comment(const char *t, size_t len, size_t off)
+blank_or_comment(const char *t, size_t len, size_t off)
 {
 	size_t i = off;
 	while (i < len && (t[i] == ' ' || t[i] == '\t'))
 		i++;
-	return i > off && i < len && t[i] == '#';
+	if (i == len || t[i] == '\n')
+		return 1;
+	return i > off && t[i] == '#' ? 2 : 0;
+}
+
+/* The end of the indented comments (and blank lines among them) at off. */
+static size_t
+skip_indented_comments(const char *t, size_t len, size_t off)
+{
+	size_t end = off;
+	int kind;
+	while (off < len && (kind = blank_or_comment(t, len, off)) != 0) {
+		off = line_after(t, len, off + 1);
+		if (kind == 2)
+			end = off;
+	}
+	return end;
 }
 
 /* Works out each top-level key's lines (see the top of this file). */
@@ -1452,10 +1495,8 @@ compute_spans(struct parse *p)
 			return;
 		}
 		e->lead = comments_above(t, e->start, prev_end);
-		e->content_end = line_after(t, fm->len, p->value_end[i]);
-		e->end = e->content_end;
-		while (e->end < fm->len && indented_comment(t, fm->len, e->end))
-			e->end = line_after(t, fm->len, e->end + 1);
+		e->end = skip_indented_comments(t, fm->len,
+		    line_after(t, fm->len, p->value_end[i]));
 		if (i > 0)
 			fm->e[i - 1].trail_end = e->lead;
 		prev_end = e->end;

@@ -13,7 +13,20 @@
  * Hostile input is refused with an error naming the file and line:
  * anchors and aliases, duplicate keys (at any depth), nesting deeper than
  * COACH_FM_MAX_DEPTH, more than COACH_FM_MAX_BYTES of text, a root that is
- * not a mapping, tags, and anything libyaml cannot parse.
+ * not a mapping, tags, and anything libyaml cannot parse.  Also refused:
+ * invalid UTF-8, NUL, control characters, a lone CR, U+0085/U+2028/U+2029
+ * line breaks, keys that are not text, a plain '<<' or '=', directives,
+ * a second document and the '...' end marker.
+ *
+ * A comment line at column 0 directly above a key belongs to that key (it
+ * goes when the key is removed and stays when it is set); indented comment
+ * lines after a value belong to the value; other comments stay where they
+ * are, and trailing ones stay at the end.  A document whose root mapping is
+ * a flow mapping, is indented, or has an explicit "? key" is written out
+ * afresh (without its comments) once it is changed.
+ *
+ * Nodes belong to their document: coach_fm_set(), coach_fm_append() and
+ * coach_fm_remove() of a key free (or may move) the nodes under it.
  */
 #ifndef COACH_FRONTMATTER_H
 #define COACH_FRONTMATTER_H

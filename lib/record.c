@@ -88,6 +88,8 @@ coach_record_parse(struct coach_record **out, const char *path,
 	struct coach_buf b = COACH_BUF_INIT;
 	struct coach_record *r = NULL;
 	*out = NULL;
+	if (path == NULL)
+		path = "record";
 	if (len > COACH_RECORD_MAX_BYTES) {
 		err = coach_error_new(COACH_FAIL, "%s: the file is %zu bytes, "
 		    "more than the %d allowed; keep large files as evidence "
