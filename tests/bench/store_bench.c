@@ -7,11 +7,19 @@
  * For each N, creates a repository with N files (committed in one
  * transaction, 100 files a directory as coaching/<who>/entries/ would
  * be), then times COMMITS transactions that each change one existing file
- * and add one new one, twice: through one open store (the cost of the
- * commit itself) and opening the store afresh for each commit, as every
- * coach command does (which adds reading the index).  Prints one line per
- * N and the ratio of each N's median commit time to the first N's,
- * measured in the same run.
+ * and add one new one, three ways:
+ *
+ *   kept     through one open store: the commit itself;
+ *   opened   opening the store for each commit, as every coach command
+ *            does, which adds reading the whole index;
+ *   no-index opened for each commit, with .git/index removed first, so
+ *            the index read and written stays tiny: what the commit costs
+ *            apart from git's index, which holds an entry per file.
+ *
+ * Checks with git status that the work tree is clean after the first two
+ * ways, and rebuilds the index (git reset) after the third.  Prints the
+ * median wall-clock and CPU time per commit and the ratio of each N's
+ * medians to the first N's, all measured in the same run.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +30,15 @@
 
 #include "store.h"
 #include "util.h"
+
+enum { KEPT, OPENED, NOINDEX, NWAYS };
+static const char *const way_name[NWAYS] = { "kept", "opened", "no-index" };
+
+struct result {
+	long n;
+	double setup;
+	double wall[NWAYS], cpu[NWAYS];	/* medians, seconds */
+};
 
 static double
 now(void)
@@ -58,6 +75,13 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double
+median(double *v, int k)
+{
+	qsort(v, (size_t)k, sizeof(*v), cmp_double);
+	return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+}
+
 static char *
 file_path(long i)
 {
@@ -68,32 +92,19 @@ static const char body[] =
 	"---\nid: e1234567\ndate: 2026-11-26\nkind: meeting\n---\n\n"
 	"Notes from a coaching conversation.\n";
 
-struct stats {
-	double median, mean, min, max;
-};
-
-struct result {
-	long n;
-	double setup;
-	struct stats kept, fresh, kept_cpu, fresh_cpu;
-};
-
+/* Runs a shell command, failing the benchmark when it fails. */
 static void
-summarise(struct stats *st, double *times, int k)
+run(const char *cmd)
 {
-	double sum = 0;
-	for (int j = 0; j < k; j++)
-		sum += times[j];
-	qsort(times, (size_t)k, sizeof(*times), cmp_double);
-	st->mean = sum / k;
-	st->median = k % 2 ? times[k / 2] :
-		(times[k / 2 - 1] + times[k / 2]) / 2;
-	st->min = times[0];
-	st->max = times[k - 1];
+	if (system(cmd) != 0) {
+		fprintf(stderr, "store_bench: failed: %s\n", cmd);
+		exit(1);
+	}
 }
 
 /* One commit changing an existing file and adding a new one; with s NULL
- * the store is opened and closed around it. */
+ * the store is opened and closed around it.  Returns the wall-clock
+ * time and puts the CPU time in *cpu. */
 static double
 one_commit(double *cpu, struct coach_store *s, const char *dir, long n,
 	int j)
@@ -121,15 +132,34 @@ one_commit(double *cpu, struct coach_store *s, const char *dir, long n,
 	return took;
 }
 
+/* K commits one way; the medians go into r. */
+static void
+time_way(struct result *r, int way, struct coach_store *s, const char *dir,
+	int k)
+{
+	double *wall = coach_xcalloc((size_t)k, sizeof(*wall));
+	double *cpu = coach_xcalloc((size_t)k, sizeof(*cpu));
+	char *index = coach_xasprintf("%s/.git/index", dir);
+	for (int j = 0; j < k; j++) {
+		if (way == NOINDEX)
+			unlink(index);
+		wall[j] = one_commit(&cpu[j], s, dir, r->n, way * k + j);
+	}
+	r->wall[way] = median(wall, k);
+	r->cpu[way] = median(cpu, k);
+	free(index);
+	free(cpu);
+	free(wall);
+}
+
 static void
 bench_one(struct result *r, const char *base, long n, int k)
 {
 	char *dir = coach_xasprintf("%s/repo-%ld", base, n);
 	struct coach_store *s;
 	struct coach_txn *t;
-	double *times = coach_xcalloc((size_t)k, sizeof(*times));
-	double *cpu = coach_xcalloc((size_t)k, sizeof(*cpu));
 
+	r->n = n;
 	die(coach_store_init(&s, dir));
 	double t0 = now();
 	die(coach_store_begin(&t, s));
@@ -141,19 +171,26 @@ bench_one(struct result *r, const char *base, long n, int k)
 	die(coach_txn_commit(t, "bench: initial files", NULL));
 	r->setup = now() - t0;
 
-	for (int j = 0; j < k; j++)
-		times[j] = one_commit(&cpu[j], s, dir, n, j);
-	summarise(&r->kept, times, k);
-	summarise(&r->kept_cpu, cpu, k);
+	time_way(r, KEPT, s, dir, k);
 	coach_store_close(s);
-	for (int j = 0; j < k; j++)
-		times[j] = one_commit(&cpu[j], NULL, dir, n, k + j);
-	summarise(&r->fresh, times, k);
-	summarise(&r->fresh_cpu, cpu, k);
-	r->n = n;
-	free(cpu);
-	free(times);
+	time_way(r, OPENED, NULL, dir, k);
+
+	char *cmd = coach_xasprintf("test -z \"$(git -C %s status "
+		"--porcelain)\"", dir);
+	run(cmd);
+	free(cmd);
+	time_way(r, NOINDEX, NULL, dir, k);
+	cmd = coach_xasprintf("git -C %s reset -q", dir);
+	run(cmd);
+	free(cmd);
 	free(dir);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: store_bench [-k COMMITS] [-d DIR] N...\n");
+	exit(2);
 }
 
 int
@@ -162,18 +199,15 @@ main(int argc, char **argv)
 	int k = 50, c;
 	const char *base = NULL;
 	while ((c = getopt(argc, argv, "k:d:")) != -1) {
-		switch (c) {
-		case 'k': k = atoi(optarg); break;
-		case 'd': base = optarg; break;
-		default:
-			fprintf(stderr, "usage: store_bench [-k COMMITS] [-d DIR] N...\n");
-			return 2;
-		}
+		if (c == 'k')
+			k = atoi(optarg);
+		else if (c == 'd')
+			base = optarg;
+		else
+			usage();
 	}
-	if (optind == argc || k < 1) {
-		fprintf(stderr, "usage: store_bench [-k COMMITS] [-d DIR] N...\n");
-		return 2;
-	}
+	if (optind == argc || k < 1)
+		usage();
 	char tmpl[] = "/tmp/store-bench-XXXXXX";
 	if (base == NULL && (base = mkdtemp(tmpl)) == NULL) {
 		perror("mkdtemp");
@@ -181,29 +215,29 @@ main(int argc, char **argv)
 	}
 	int nres = argc - optind;
 	struct result *res = coach_xcalloc((size_t)nres, sizeof(*res));
-	printf("median ms per commit (wall clock / CPU time); min-max of the "
-		"wall clock\n");
-	printf("%8s %9s | %-27s | %-27s\n", "files", "setup s",
-		"store kept open", "store opened each time");
+	printf("median ms per commit, wall clock / CPU time\n");
+	printf("%8s %8s", "files", "setup s");
+	for (int w = 0; w < NWAYS; w++)
+		printf(" | %-15s", way_name[w]);
+	printf("\n");
 	for (int i = 0; i < nres; i++) {
 		struct result *r = &res[i];
 		bench_one(r, base, atol(argv[optind + i]), k);
-		printf("%8ld %9.2f | %6.1f / %5.1f %6.1f-%-6.1f | %6.1f / %5.1f "
-			"%6.1f-%-6.1f\n", r->n, r->setup, r->kept.median * 1e3,
-			r->kept_cpu.median * 1e3, r->kept.min * 1e3,
-			r->kept.max * 1e3, r->fresh.median * 1e3,
-			r->fresh_cpu.median * 1e3, r->fresh.min * 1e3,
-			r->fresh.max * 1e3);
+		printf("%8ld %8.2f", r->n, r->setup);
+		for (int w = 0; w < NWAYS; w++)
+			printf(" | %6.1f / %6.1f", r->wall[w] * 1e3,
+				r->cpu[w] * 1e3);
+		printf("\n");
 		fflush(stdout);
 	}
 	for (int i = 1; i < nres; i++) {
 		struct result *r = &res[i], *f = &res[0];
-		printf("%ld vs %ld files, ratio of medians: kept open %.2fx "
-			"wall, %.2fx CPU; opened each time %.2fx wall, %.2fx "
-			"CPU\n", r->n, f->n, r->kept.median / f->kept.median,
-			r->kept_cpu.median / f->kept_cpu.median,
-			r->fresh.median / f->fresh.median,
-			r->fresh_cpu.median / f->fresh_cpu.median);
+		printf("%ld vs %ld files, ratio of medians (wall / CPU):",
+			r->n, f->n);
+		for (int w = 0; w < NWAYS; w++)
+			printf(" %s %.2f / %.2f%s", way_name[w],
+				r->wall[w] / f->wall[w], r->cpu[w] / f->cpu[w],
+				w + 1 < NWAYS ? ";" : "\n");
 	}
 	printf("(%d commits of 2 files each per size and way; repositories "
 		"in %s)\n", k, base);
