@@ -1194,14 +1194,16 @@ test_keeps_other_entries(void **state)
 	free(sh_ok("cd %s && mkdir tools && printf '#!/bin/sh\\n' > tools/run "
 		"&& chmod 755 tools/run && git add tools && git commit -qm tools",
 		dir));
-	/* An unrelated hand edit stays uncommitted. */
-	free(sh_ok("cd %s && echo hand >> coach.yml", dir));
+	/* Unrelated hand edits and new files stay uncommitted: the commit
+	 * touches only its own paths. */
+	free(sh_ok("cd %s && echo hand >> coach.yml && echo u > untracked.md",
+		dir));
 	commit_one(s, "tools/run", "#!/bin/sh\necho hi\n", "tools: edit",
 		NULL);
 	char *mode = sh_ok("git -C %s ls-tree HEAD tools/run", dir);
 	assert_true(strncmp(mode, "100755 ", 7) == 0);
 	char *st = sh_ok("git -C %s status --porcelain", dir);
-	assert_string_equal(st, " M coach.yml\n");
+	assert_string_equal(st, " M coach.yml\n?? untracked.md\n");
 	struct stat sb;
 	char *run = coach_path_join(dir, "tools/run");
 	assert_int_equal(stat(run, &sb), 0);
