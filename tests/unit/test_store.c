@@ -780,8 +780,8 @@ test_lock_timeout(void **state)
 	waitpid(pid, NULL, 0);
 	check_fails(err, "another coach command is writing to this "
 		"repository; try again");
+	/* It did wait (a lower bound cannot flake on a slow machine). */
 	assert_true(waited >= 0.45);
-	assert_true(waited < 5);
 
 	char *after = head_of(dir);
 	assert_string_equal(before, after);
@@ -802,11 +802,10 @@ test_killed_holder(void **state)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 
-	/* Had the dead holder's lock stayed, this would wait 20 s. */
-	setenv("COACH_LOCK_TIMEOUT", "20", 1);
-	double t0 = now();
+	/* No wait at all: had the dead holder's lock stayed, this would
+	 * fail at once. */
+	setenv("COACH_LOCK_TIMEOUT", "0", 1);
 	commit_one(s, "after.md", "after\n", "after the crash", NULL);
-	assert_true(now() - t0 < 10);
 	char *count = sh_ok("git -C %s rev-list --count HEAD", dir);
 	assert_string_equal(count, "2\n");
 	check_clean(dir);
