@@ -130,9 +130,11 @@ read_measure(struct st_goal *g, const struct coach_record *rec)
 	g->unit = v ? coach_fm_node_str(v) : NULL;
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
 	coach_day best = 0;
-	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
+	size_t n = ms ? coach_fm_node_len(ms) : 0;
+	for (size_t i = 0; i < n; i++) {
 		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
-		const struct coach_fm_node *d = coach_fm_node_lookup(it, "date");
+		const struct coach_fm_node *d = coach_fm_node_lookup(it,
+		    "date");
 		const char *ds = d ? coach_fm_node_str(d) : NULL;
 		double val;
 		coach_day day;
@@ -310,7 +312,9 @@ coaches(struct coach_buf *b, const struct coach_record *a)
 {
 	const struct coach_fm_node *n = coach_fm_get(
 	    coach_record_fm_const(a), "coach");
-	if (n && coach_fm_node_type(n) == COACH_FM_SCALAR) {
+	if (n == NULL)
+		return;
+	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
 		coach_buf_puts(b, coach_fm_node_str(n));
 		return;
 	}
@@ -791,7 +795,7 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			if ((err = coach_format_arg(ctx, optarg, &json)))

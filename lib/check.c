@@ -1649,6 +1649,12 @@ check_text(struct coach_repo *r, const char *relpath, const char *text,
 	if (e) {
 		parse_diag(out, relpath, coach_error_msg(e));
 		coach_error_free(e);
+		/* A bad file name is worth knowing even when the content
+		 * cannot be read. */
+		struct rc c = { r, relpath, NULL, out, { 0 }, 1 };
+		classify(relpath, &c.where);
+		check_names(&c);
+		where_free(&c.where);
 		if (w)
 			remember(w, relpath, NULL);
 		return;

@@ -94,7 +94,7 @@ assert p[1]["path"] == "staff/notes.txt" and p[1]["line"] == 0 and p[1]["severit
 
 @test "colour only when asked (or on a terminal)" {
 	set_line $G 4 "status: done"
-	run coach --color=always check
+	NO_COLOR= run coach --color=always check
 	assert_status 1
 	[[ "$output" == *$'\033[31m'error* ]] || fail "no colour: $output"
 	run coach check
@@ -150,6 +150,7 @@ hostile_files() {
 	ln -s /etc coaching/etc
 	ln -s /etc/hostname coaching/bob/evidence/host.txt
 	# a folder where a file is expected; a file where a folder is expected
+	rm coaching/bob/agreement.md
 	mkdir -p staff/folder.md coaching/bob/agreement.md
 	rm -rf coaching/bob/log && echo x >coaching/bob/log
 	# empty, only ---, --- twice, no closing ---

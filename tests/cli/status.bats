@@ -61,7 +61,7 @@ C=coaching/bob/cycles/c222222.md
 	assert_status 0
 	assert_line "      pupils answering: baseline 40 %, target 80 %, no measurement yet (record one with 'coach goal measure g111111 VALUE')"
 	assert_line "        review 2026-12-01 (in 5 days)"
-	assert_output_lacks "c333333"
+	assert_output_lacks "cycle c333333"
 	assert_output_lacks "Old step"
 }
 
