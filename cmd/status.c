@@ -17,7 +17,6 @@
 #include "cmd.h"
 
 #define BAR_WIDTH 10
-#define SUMMARY_MAX 60
 
 struct st_cycle {
 	const char *id, *phase, *step, *review;
@@ -225,7 +224,7 @@ read_goals(struct coach_repo *r, struct status *s)
 	coach_strlist_free(&paths);
 }
 
-/* The first line of a body with text, shortened. */
+/* The first line of a body with text. */
 static char *
 first_line(const char *body)
 {
@@ -234,12 +233,6 @@ first_line(const char *body)
 	size_t n = strcspn(body, "\n");
 	while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\r'))
 		n--;
-	if (n > SUMMARY_MAX) {
-		n = SUMMARY_MAX;
-		while (n > 0 && ((unsigned char)body[n] & 0xc0) == 0x80)
-			n--;
-		return coach_xasprintf("%.*s...", (int)n, body);
-	}
 	return coach_xstrndup(body, n);
 }
 
@@ -499,18 +492,50 @@ text_goals(struct coach_ctx *ctx, struct coach_buf *b,
 	}
 }
 
+/*
+ * Appends s, cut with "..." so that the line begun at byte line_start of
+ * b fits the terminal; whole when not on a terminal.  Counts one column
+ * per character, which is right for the text of most schools.
+ */
+static void
+cut_to_width(struct coach_buf *b, const char *s, size_t line_start)
+{
+	int width = coach_term_width();
+	size_t used = 0;
+	for (size_t i = line_start; i < b->len; i++)
+		used += ((unsigned char)b->ptr[i] & 0xc0) != 0x80;
+	size_t chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	if (width <= 0 || used + chars < (size_t)width) {
+		coach_buf_puts(b, s);
+		return;
+	}
+	size_t room = (size_t)width > used + 4 ? (size_t)width - used - 4 : 0;
+	size_t n = 0, k = 0;
+	for (; s[n]; n++) {
+		if (((unsigned char)s[n] & 0xc0) != 0x80 && k++ == room)
+			break;
+	}
+	coach_buf_add(b, s, n);
+	coach_buf_puts(b, "...");
+}
+
 static void
 text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
     coach_day today, int with_kind)
 {
+	size_t line_start = b->len;
 	coach_buf_printf(b, "%s %s (", label, e->date);
 	days_ago(b, e->day, today);
 	coach_buf_putc(b, ')');
 	if (with_kind)
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
 	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
-	if (e->summary && *e->summary)
-		coach_buf_printf(b, "  %s", e->summary);
+	if (e->summary && *e->summary) {
+		coach_buf_puts(b, "  ");
+		cut_to_width(b, e->summary, line_start);
+	}
 	coach_buf_putc(b, '\n');
 }
 
