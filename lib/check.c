@@ -476,8 +476,11 @@ check_value(struct rc *c, const char *what, const struct coach_fm_node *n,
 		return 1;
 	case F_HANDLES:
 		if (t == COACH_FM_SEQ) {
-			if (coach_fm_node_len(n) == 0)
-				break;
+			if (coach_fm_node_len(n) == 0) {
+				ERR(c, line, "'%s' is an empty list: name at "
+				    "least one member of staff", what);
+				return 0;
+			}
 			int ok = 1;
 			for (size_t i = 0; i < coach_fm_node_len(n); i++) {
 				const struct coach_fm_node *it =

@@ -155,3 +155,11 @@ A=coaching/bob/agreement.md
 	assert_status 0
 	assert_problems 0
 }
+
+@test "an agreement needs at least one coach" {
+	set_line $A 3 "coach: []"
+	run coach check
+	assert_status 1
+	assert_line "$A:3: error: 'coach' is an empty list: name at least one member of staff"
+	assert_problems 1
+}
