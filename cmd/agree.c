@@ -94,16 +94,16 @@ agree_parse(struct coach_ctx *ctx, int argc, char **argv,
 		}
 	}
 	if (optind == argc)
-		return coach_usage(ctx, "agree needs the COACHEE's handle");
+		return coach_usage(ctx, "give the COACHEE's handle");
 	if (argc - optind > 1)
-		return coach_usage(ctx, "agree takes one COACHEE, not also "
+		return coach_usage(ctx, "one COACHEE only, not also "
 		    "'%s'", argv[optind + 1]);
 	a->coachee = argv[optind];
 	if (a->end && (a->coaches.n || a->focus || a->cadence))
 		return coach_usage(ctx, "--end ends the agreement and takes "
 		    "only --date; start a new one afterwards with --coach");
 	if (!a->end && a->coaches.n == 0)
-		return coach_usage(ctx, "agree needs --coach HANDLE to start "
+		return coach_usage(ctx, "give --coach HANDLE to start "
 		    "an agreement, or --end to end one");
 	if ((err = coach_handle_check("coachee handle", a->coachee)))
 		return err;
@@ -332,7 +332,8 @@ agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 	/* Checked under the writer's lock, so two agreements cannot race. */
 	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
 		goto done;
-	if ((err = staff_exists(ctx->repo, "", a.coachee)))
+	/* Ending needs only the agreement: the coachee may have left. */
+	if (!a.end && (err = staff_exists(ctx->repo, "", a.coachee)))
 		goto done;
 	if (a.end)
 		err = agree_end(ctx, txn, &a, path, &text);

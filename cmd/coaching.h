@@ -35,6 +35,9 @@ struct coach_error *coach_number_arg(const char *what, const char *s,
 /* A date argument ("today", "yesterday", YYYY-MM-DD) formatted into out. */
 struct coach_error *coach_date_text_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
+/* The same for the day something happened: refused when after today. */
+struct coach_error *coach_date_past_arg(const char *what, const char *s,
+	char out[11], coach_day *day);
 
 /*
  * Resolves an id prefix of kind (COACH_KIND_GOAL or _CYCLE) and loads the
@@ -78,10 +81,11 @@ void coach_loaded_list_free(struct coach_loaded_list *l);
  * share it) and its progress from baseline to target: 0 at the baseline,
  * 1 at the target, below 0 or above 1 past either.  Returns 0 when the goal
  * has a numeric measure and at least one valid measurement, -1 otherwise.
- * *latest_value is the measurement's text as written.
+ * latest_date and latest_value may be NULL; what they receive belongs to
+ * fm.
  */
 int coach_goal_progress(const struct coach_fm *fm, double *progress,
-	const char **latest_date, const char **latest_value);
+	const char **latest_date, const struct coach_fm_node **latest_value);
 
 /* A front-matter value as JSON: plain scalars typed as YAML reads them
  * (null, bool, number), everything else a string. */

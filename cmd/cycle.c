@@ -228,7 +228,7 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct coach_error *err = NULL;
 	struct cycle_arg a = { 0 };
-	char *msg = NULL, *names = NULL;
+	char *msg = NULL, *names = NULL, *old = NULL;
 	int c;
 
 	optind = 0;
@@ -251,7 +251,9 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
 		goto done;
-	const char *old = coach_record_str(a.rec, "phase");
+	/* A copy: setting the key frees the parsed value. */
+	old = coach_record_str(a.rec, "phase") ?
+	    coach_xstrdup(coach_record_str(a.rec, "phase")) : NULL;
 	if (old && strcmp(old, phase) == 0) {
 		err = coach_error_new(COACH_FAIL, "cycle %s is already in "
 		    "phase %s", a.id, phase);
@@ -266,6 +268,7 @@ done:
 	cycle_arg_free(&a);
 	free(msg);
 	free(names);
+	free(old);
 	return err;
 }
 
@@ -319,7 +322,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		    "be tried next, or leave -m out");
 		goto done;
 	}
-	if ((err = coach_date_text_arg("--date", date_arg, date, &day)))
+	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
 	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
 		goto done;
@@ -417,7 +420,7 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		printf("  %-10s  %s", dash(coach_record_str(c, "started")),
 		    late ? coach_sgr_red(ctx) : "");
 		coach_put_padded(review, 18);
-		printf("%s  ", coach_sgr_reset(ctx));
+		printf("%s  ", late ? coach_sgr_reset(ctx) : "");
 		coach_put_padded(open ? "open" :
 		    dash(coach_record_str(c, "outcome")), wo);
 		printf("  %s\n", step);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/check.h"
 #include "../lib/record.h"
@@ -282,6 +283,26 @@ give_up(struct edit *ed)
 	    ed->relpath);
 }
 
+/* Whether the record is still as it was when the edit began: a sync or
+ * another editor may have changed it meanwhile, and committing over that
+ * would lose it. */
+static struct coach_error *
+unchanged_on_disk(struct edit *ed)
+{
+	struct coach_buf now = COACH_BUF_INIT;
+	char *abs = coach_repo_abspath(ed->repo, ed->relpath);
+	struct coach_error *err = coach_read_file(&now, abs,
+	    COACH_RECORD_MAX_BYTES);
+	if (err == NULL && !same(&now, &ed->orig))
+		err = coach_error_new(COACH_FAIL, "%s changed on disk while "
+		    "you were editing it, so nothing was committed; your "
+		    "version is kept in %s (compare the two; 'coach edit %s' "
+		    "goes on from it)", ed->relpath, ed->draft, ed->relpath);
+	coach_buf_free(&now);
+	free(abs);
+	return err;
+}
+
 /*
  * One round: the editor on ed->shown, then what it saved.  *done is set
  * when the edit is over (committed, unchanged); otherwise ed->shown is the
@@ -325,6 +346,10 @@ edit_round(struct edit *ed, int *done)
 		coach_diags_free(&d);
 		return NULL;
 	}
+	if ((err = unchanged_on_disk(ed))) {
+		coach_diags_free(&d);
+		return err;
+	}
 	err = commit_edit(ed->repo, ed->relpath, &ed->saved);
 	if (err) {
 		coach_diags_free(&d);
@@ -354,8 +379,9 @@ edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	if (getopt_long(argc, argv, ":", opts, NULL) != -1)
-		return coach_usage(ctx, "unknown option '%s'", argv[optind - 1]);
+	int c = getopt_long(argc, argv, ":", opts, NULL);
+	if (c != -1)
+		return coach_opt_error(ctx, c, argv);
 	if (argc - optind != 1)
 		return coach_usage(ctx, argc == optind ? "which record? give "
 		    "an id or a path" : "give one record");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/date.h"
 #include "../lib/ids.h"
@@ -21,6 +22,8 @@
 /* A kind is at most "observation" long. */
 #define KIND_WIDTH 11
 #define JSON_FIRST_LINE_MAX 200
+/* A first line is a paragraph at most; this only bounds it. */
+#define UNCUT_MAX 4096
 
 struct entries_args {
 	const char *coachee;
@@ -77,12 +80,8 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv,
 			if ((err = coach_format_arg(ctx, optarg, &a->json)))
 				return err;
 			break;
-		case ':':
-			return coach_usage(ctx, "option '%s' needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -245,22 +244,22 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 		coach_buf_puts(&out, coach_sgr_blue(ctx));
 		size_t start = out.len;
 		coach_term_safe(&out, str_or(rec, "kind", "?"));
-		size_t klen = out.len - start;
+		size_t klen = coach_text_width(out.ptr + start);
 		coach_buf_printf(&out, "%s%*s  %s", coach_sgr_reset(ctx),
 		    klen < KIND_WIDTH ? (int)(KIND_WIDTH - klen) : 0, "",
 		    coach_sgr_yellow(ctx));
 		start = out.len;
 		coach_term_safe(&out, str_or(rec, "id", "?"));
 		size_t used = 10 + 2 + (klen > KIND_WIDTH ? klen : KIND_WIDTH) +
-		    2 + (out.len - start) + 2;
+		    2 + coach_text_width(out.ptr + start) + 2;
 		coach_buf_printf(&out, "%s  ", coach_sgr_reset(ctx));
 		if (priv) {
 			coach_buf_printf(&out, "%s(private)%s ",
 			    coach_sgr_red(ctx), coach_sgr_reset(ctx));
 			used += 10;
 		}
-		/* Piped output keeps the whole first line, for scripts. */
-		size_t room = cols == 0 ? 1000 :
+		/* Not a terminal: whole first lines, for grep and friends. */
+		size_t room = cols == 0 ? UNCUT_MAX :
 		    (size_t)cols > used + 10 ? (size_t)cols - used : 10;
 		char *first = coach_md_first_line(body, strlen(body), room);
 		if (*first)

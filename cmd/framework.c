@@ -208,8 +208,8 @@ framework_add(struct coach_ctx *ctx, int argc, char **argv)
 			coach_strlist_add(&criteria, optarg);
 	}
 	if (argc - optind != 2) {
-		err = coach_usage(ctx, argc - optind < 2 ? "framework add "
-		    "needs an ID and a TITLE" : "framework add takes one ID "
+		err = coach_usage(ctx, argc - optind < 2 ? "add "
+		    "needs an ID and a TITLE" : "add takes one ID "
 		    "and one TITLE; quote a title with spaces");
 		goto done;
 	}
@@ -324,7 +324,7 @@ framework_list(struct coach_ctx *ctx, int argc, char **argv)
 			return err;
 	}
 	if (optind < argc)
-		return coach_usage(ctx, "framework list takes no arguments, "
+		return coach_usage(ctx, "list takes no arguments, "
 		    "not '%s'", argv[optind]);
 	if ((err = coach_repo_list(ctx->repo, COACH_KIND_FRAMEWORK, NULL,
 	    &paths)))
@@ -423,7 +423,9 @@ source_files(const char *path, struct coach_strlist *out)
 {
 	struct stat st;
 	if (stat(path, &st) == -1)
-		return coach_error_errno("framework import: cannot read", path);
+		return coach_error_new(COACH_FAIL, "%s: %s; give a folder of "
+		    "strategies or one strategy's .md file", path,
+		    strerror(errno));
 	if (S_ISREG(st.st_mode)) {
 		size_t n = strlen(path);
 		if (n < 3 || strcmp(path + n - 3, ".md") != 0)
@@ -663,7 +665,7 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
 		return bad_option(ctx, c, argv);
 	if (argc - optind != 1)
-		return coach_usage(ctx, "framework import needs one PATH: a "
+		return coach_usage(ctx, "import needs one PATH: a "
 		    "folder of <id>.md files or one .md file");
 	/* Like git -C: a relative PATH is taken from that directory. */
 	if (ctx->dir && argv[optind][0] != '/')

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "coaching.h"
@@ -71,6 +70,21 @@ check_reference(struct coach_repo *r, const char *what, const char *id,
 }
 
 /* ---- goal add ---- */
+
+/* Whether s is the handle of a member of staff. */
+static int
+is_staff(struct coach_repo *r, const char *s)
+{
+	struct coach_error *err = coach_handle_check("handle", s);
+	if (err) {
+		coach_error_free(err);
+		return 0;
+	}
+	char *path = coach_path_staff(s);
+	int found = coach_repo_exists(r, path);
+	free(path);
+	return found;
+}
 
 struct measure_args {
 	const char *name, *unit, *baseline, *target;
@@ -175,6 +189,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	title = argv[argc - 1];
+	if (npos == 1 && is_staff(ctx->repo, title)) {
+		/* "coach goal add bob" is far likelier a forgotten title than
+		 * a goal called "bob". */
+		err = coach_usage(ctx, "add needs a TITLE after the coachee "
+		    "'%s'", title);
+		goto done;
+	}
 
 	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[optind] : NULL,
 	    &coachee);
@@ -282,12 +303,37 @@ dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* "latest": {date, value} and "progress" (0 at the baseline, 1 at the
+ * target), both null when the goal has no measurement yet. */
+static void
+json_progress(struct coach_json *j, const struct coach_fm *fm)
+{
+	double p;
+	const char *date;
+	const struct coach_fm_node *value;
+	int measured = coach_goal_progress(fm, &p, &date, &value) == 0;
+	coach_json_key(j, "latest");
+	if (measured) {
+		coach_json_obj_begin(j);
+		coach_json_key(j, "date");
+		coach_json_str(j, date);
+		coach_json_key(j, "value");
+		coach_json_fm_node(j, value);
+		coach_json_obj_end(j);
+	} else {
+		coach_json_null(j);
+	}
+	coach_json_key(j, "progress");
+	if (measured)
+		coach_json_num(j, round(p * 1000) / 1000);
+	else
+		coach_json_null(j);
+}
+
 static void
 goal_json(struct coach_json *j, const struct coach_loaded *g)
 {
 	const struct coach_fm *fm = coach_record_fm_const(g->rec);
-	double p;
-	const char *ld, *lv;
 	coach_json_obj_begin(j);
 	coach_json_key(j, "id");
 	coach_json_str(j, g->id);
@@ -299,24 +345,7 @@ goal_json(struct coach_json *j, const struct coach_loaded *g)
 		coach_json_key(j, keys[i]);
 		coach_json_fm_key(j, fm, keys[i]);
 	}
-	int measured = coach_goal_progress(fm, &p, &ld, &lv) == 0;
-	coach_json_key(j, "latest");
-	if (measured) {
-		coach_json_obj_begin(j);
-		coach_json_key(j, "date");
-		coach_json_str(j, ld);
-		coach_json_key(j, "value");
-		double v = strtod(lv, NULL);
-		coach_json_num(j, v);
-		coach_json_obj_end(j);
-	} else {
-		coach_json_null(j);
-	}
-	coach_json_key(j, "progress");
-	if (measured)
-		coach_json_num(j, round(p * 1000) / 1000);
-	else
-		coach_json_null(j);
+	json_progress(j, fm);
 	coach_json_key(j, "path");
 	coach_json_str(j, g->path);
 	coach_json_obj_end(j);
@@ -508,10 +537,12 @@ show_measure(const struct coach_ctx *ctx, const struct coach_fm *fm)
 		    t && coach_fm_node_str(t) ? coach_fm_node_str(t) : "?");
 	}
 	double p;
-	const char *ld, *lv;
+	const char *ld;
+	const struct coach_fm_node *lv;
 	if (coach_goal_progress(fm, &p, &ld, &lv) == 0) {
 		show_label(ctx, "progress");
-		printf("%ld%% of the way (%s on %s)\n", lround(p * 100), lv, ld);
+		printf("%ld%% of the way (%s on %s)\n", lround(p * 100),
+		    coach_fm_node_str(lv), ld);
 	}
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
 	if (ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
@@ -685,8 +716,6 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 	const struct coach_fm *fm = coach_record_fm_const(g->rec);
 	struct coach_buf b = COACH_BUF_INIT;
 	struct coach_json j;
-	double p;
-	const char *ld, *lv;
 	coach_json_init(&j, &b, 1);
 	coach_json_obj_begin(&j);
 	coach_json_key(&j, "id");
@@ -702,23 +731,7 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 		coach_json_key(&j, k);
 		coach_json_fm_node(&j, coach_fm_get(fm, k));
 	}
-	int measured = coach_goal_progress(fm, &p, &ld, &lv) == 0;
-	coach_json_key(&j, "latest");
-	if (measured) {
-		coach_json_obj_begin(&j);
-		coach_json_key(&j, "date");
-		coach_json_str(&j, ld);
-		coach_json_key(&j, "value");
-		coach_json_num(&j, strtod(lv, NULL));
-		coach_json_obj_end(&j);
-	} else {
-		coach_json_null(&j);
-	}
-	coach_json_key(&j, "progress");
-	if (measured)
-		coach_json_num(&j, round(p * 1000) / 1000);
-	else
-		coach_json_null(&j);
+	json_progress(&j, fm);
 	coach_json_key(&j, "cycles");
 	coach_json_arr_begin(&j);
 	for (size_t i = 0; i < ncy; i++)
@@ -790,6 +803,26 @@ done:
 
 /* ---- goal status ---- */
 
+/* A goal that stops being active may still have an open cycle: say so,
+ * since every cycle should end with what will be tried next. */
+static void
+note_open_cycles(struct coach_repo *r, const char *coachee, const char *id)
+{
+	struct coach_loaded_list cycles = { 0 };
+	struct coach_error *err = coach_load_all(r, COACH_KIND_CYCLE, coachee,
+	    "started", &cycles);
+	coach_error_free(err);
+	for (size_t i = 0; i < cycles.n; i++) {
+		const char *g = coach_record_str(cycles.v[i].rec, "goal");
+		if (g && strcmp(g, id) == 0 && coach_cycle_open(cycles.v[i].rec))
+			printf("cycle %s on this goal is still open: close it "
+			    "with 'coach cycle close %s --outcome "
+			    "met|partly|not-yet -m NEXT'\n", cycles.v[i].id,
+			    cycles.v[i].id);
+	}
+	coach_loaded_list_free(&cycles);
+}
+
 static int
 is_closing(const char *status)
 {
@@ -807,6 +840,7 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	struct coach_record *rec = NULL;
 	char *path = NULL, *coachee = NULL, *id = NULL, *msg = NULL;
+	char *old = NULL;
 	const char *date_arg = NULL, *status;
 	char date[11];
 	coach_day day, opened;
@@ -833,14 +867,16 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 		    "or dropped; %s goals have no such date", status);
 		goto done;
 	}
-	if ((err = coach_date_text_arg("--date", date_arg ? date_arg :
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
 	    "today", date, &day)))
 		goto done;
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
 	    &path, &coachee, &rec)))
 		goto done;
 	coach_path_kind(path, NULL, &id);
-	const char *old = coach_record_str(rec, "status");
+	/* A copy: setting the key frees the parsed value. */
+	old = coach_record_str(rec, "status") ?
+	    coach_xstrdup(coach_record_str(rec, "status")) : NULL;
 	if (old && strcmp(old, status) == 0) {
 		err = coach_error_new(COACH_FAIL, "goal %s is already %s",
 		    id, status);
@@ -865,8 +901,11 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	printf("goal %s: %s → %s%s%s\n", id, old ? old : "(no status)",
 	    status, is_closing(status) ? " on " : "",
 	    is_closing(status) ? date : "");
+	if (strcmp(status, "active") != 0)
+		note_open_cycles(ctx->repo, coachee, id);
 done:
 	coach_record_free(rec);
+	free(old);
 	free(path);
 	free(coachee);
 	free(id);
@@ -907,7 +946,7 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = coach_number_arg("VALUE", argv[optind + 1], &value, &v)))
 		goto done;
-	if ((err = coach_date_text_arg("--date", date_arg, date, &day)))
+	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
 	    &path, &coachee, &rec)))
@@ -1086,6 +1125,17 @@ coach_date_text_arg(const char *what, const char *s, char out[11],
 }
 
 struct coach_error *
+coach_date_past_arg(const char *what, const char *s, char out[11],
+	coach_day *day)
+{
+	struct coach_error *err = coach_date_text_arg(what, s, out, day);
+	if (err == NULL && *day > coach_date_today())
+		err = coach_error_new(COACH_FAIL, "%s: %s is in the future; "
+		    "give the day it happened", what, out);
+	return err;
+}
+
+struct coach_error *
 coach_load_by_id(struct coach_repo *r, const char *prefix,
 	enum coach_kind kind, char **path, char **coachee,
 	struct coach_record **rec)
@@ -1189,7 +1239,7 @@ coach_loaded_list_free(struct coach_loaded_list *l)
 
 int
 coach_goal_progress(const struct coach_fm *fm, double *progress,
-	const char **latest_date, const char **latest_value)
+	const char **latest_date, const struct coach_fm_node **latest_value)
 {
 	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
@@ -1225,7 +1275,7 @@ coach_goal_progress(const struct coach_fm *fm, double *progress,
 	if (latest_date)
 		*latest_date = best_date;
 	if (latest_value)
-		*latest_value = coach_fm_node_str(best);
+		*latest_value = best;
 	return 0;
 }
 

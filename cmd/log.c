@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/check.h"
 #include "../lib/date.h"
@@ -118,19 +119,6 @@ static const struct option log_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The usage error for what getopt_long() refused (optstring starts with
- * ':' and opterr is 0). */
-static struct coach_error *
-bad_option(const struct coach_ctx *ctx, char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (optopt != 0)
-		return coach_usage(ctx, "unknown option '-%c'", optopt);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
-
 static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
 {
@@ -153,7 +141,7 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
 			a->file = optarg;
 			break;
 		default:
-			return bad_option(ctx, argv, c);
+			return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (argc - optind > 1)

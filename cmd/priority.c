@@ -255,8 +255,8 @@ priority_add(struct coach_ctx *ctx, int argc, char **argv)
 		year = optarg;
 	}
 	if (argc - optind != 2)
-		return coach_usage(ctx, argc - optind < 2 ? "priority add needs "
-		    "an ID and a TITLE" : "priority add takes one ID and one "
+		return coach_usage(ctx, argc - optind < 2 ? "add needs "
+		    "an ID and a TITLE" : "add takes one ID and one "
 		    "TITLE; quote a title with spaces");
 	const char *id = argv[optind], *title = argv[optind + 1];
 	if ((err = coach_handle_check("priority id", id)) ||
@@ -322,7 +322,7 @@ priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
 		return bad_option(ctx, c, argv);
 	if (argc - optind != 1)
-		return coach_usage(ctx, "priority retire needs one ID");
+		return coach_usage(ctx, "retire needs one ID");
 	const char *id = argv[optind];
 	if ((err = coach_handle_check("priority id", id)))
 		return err;
@@ -419,7 +419,7 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 			return err;
 	}
 	if (optind < argc)
-		return coach_usage(ctx, "priority list takes no arguments, "
+		return coach_usage(ctx, "list takes no arguments, "
 		    "not '%s'", argv[optind]);
 	if ((err = coach_repo_list(ctx->repo, COACH_KIND_PRIORITY, NULL,
 	    &paths)))
@@ -505,8 +505,7 @@ const struct coach_cmd coach_cmd_priority = {
 	.usage = "add ID TITLE [--year YYYY-YY]\n"
 	    "list [--all] [--format json]\n"
 	    "retire ID",
-	.summary = "school development priorities: add, list (active ones; "
-	    "--all for every one), retire",
+	.summary = "school development priorities: add, list, retire",
 	.flags = COACH_CMD_REPO,
 	.exec = priority_exec,
 };

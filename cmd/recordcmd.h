@@ -31,17 +31,8 @@ struct coach_error *coach_write_file(const char *path, const char *data,
  * place (edit.c). */
 void coach_text_normalise(struct coach_buf *b);
 
-/* Columns of the terminal on stdout: $COLUMNS, else the terminal's
- * width, else 80 (show.c). */
-int coach_term_width(void);
 /* Appends s to out with control characters (ESC, ...) shown as '?', so
  * that a record's values cannot drive the terminal (show.c). */
 void coach_term_safe(struct coach_buf *out, const char *s);
-
-/* The front-matter as a JSON object, values typed as YAML readers type
- * them (show.c). */
-struct coach_json;
-struct coach_fm;
-void coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm);
 
 #endif

@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coaching.h"
 #include "recordcmd.h"
 #include "../lib/json.h"
 #include "../lib/markdown.h"
@@ -109,13 +109,22 @@ value_lines(const struct coach_fm_node *n, struct coach_strlist *lines)
 	coach_buf_free(&b);
 }
 
+/* What is shown: a record's front-matter and body, or coach.yml (a
+ * mapping without a body). */
+struct shown {
+	const char *relpath;
+	const struct coach_fm *fm;
+	const char *body;
+};
+
 /* "goal g3f9a1c" and the record's title, name or step. */
 static void
-record_heading(const struct coach_record *rec, const char *relpath,
-	const char **kind, char **ident, const char **title)
+record_heading(const struct shown *sh, const char **kind, char **ident,
+	const char **title)
 {
+	const char *relpath = sh->relpath;
 	*kind = coach_kind_name(coach_path_kind(relpath, NULL, NULL));
-	const char *id = coach_record_str(rec, "id");
+	const char *id = coach_fm_str(sh->fm, "id");
 	if (id && *id) {
 		*ident = coach_xstrdup(id);
 	} else {
@@ -126,25 +135,27 @@ record_heading(const struct coach_record *rec, const char *relpath,
 			n -= 3;
 		*ident = coach_xstrndup(base, n);
 	}
-	*title = coach_record_str(rec, "title");
+	*title = coach_fm_str(sh->fm, "title");
 	if (*title == NULL)
-		*title = coach_record_str(rec, "name");
+		*title = coach_fm_str(sh->fm, "name");
 	if (*title == NULL)
-		*title = coach_record_str(rec, "step");
+		*title = coach_fm_str(sh->fm, "step");
+	if (*title == NULL)
+		*title = coach_fm_str(sh->fm, "school");
 }
 
 static struct coach_error *
-show_text(struct coach_ctx *ctx, const struct coach_record *rec,
-	const char *relpath)
+show_text(struct coach_ctx *ctx, const struct shown *sh)
 {
-	const struct coach_fm *fm = coach_record_fm_const(rec);
+	const struct coach_fm *fm = sh->fm;
+	const char *relpath = sh->relpath;
 	struct coach_buf out = COACH_BUF_INIT;
 	const char *kind, *title;
 	char *ident;
 	size_t width = strlen("path");
 	int cols = coach_term_width() ? coach_term_width() : 80;
 
-	record_heading(rec, relpath, &kind, &ident, &title);
+	record_heading(sh, &kind, &ident, &title);
 	coach_buf_printf(&out, "%s%s ", coach_sgr_bold(ctx), kind);
 	coach_term_safe(&out, ident);
 	if (title && *title) {
@@ -175,7 +186,7 @@ show_text(struct coach_ctx *ctx, const struct coach_record *rec,
 	}
 	free(ident);
 
-	const char *body = coach_record_body(rec);
+	const char *body = sh->body;
 	struct coach_error *err = NULL;
 	if (*body) {
 		coach_buf_putc(&out, '\n');
@@ -218,14 +229,15 @@ static const char html_style[] =
 	"pre{background:#f6f6f6;padding:.5em;overflow-x:auto}";
 
 static struct coach_error *
-show_html(const struct coach_record *rec, const char *relpath)
+show_html(const struct shown *sh)
 {
-	const struct coach_fm *fm = coach_record_fm_const(rec);
+	const struct coach_fm *fm = sh->fm;
+	const char *relpath = sh->relpath;
 	struct coach_buf out = COACH_BUF_INIT, title = COACH_BUF_INIT;
 	const char *kind, *name;
 	char *ident;
 
-	record_heading(rec, relpath, &kind, &ident, &name);
+	record_heading(sh, &kind, &ident, &name);
 	coach_buf_printf(&title, "%s %s", kind, ident);
 	if (name && *name)
 		coach_buf_printf(&title, ": %s", name);
@@ -255,8 +267,8 @@ show_html(const struct coach_record *rec, const char *relpath)
 		coach_strlist_free(&lines);
 	}
 	coach_buf_puts(&out, "</dl>\n");
-	const char *body = coach_record_body(rec);
-	struct coach_error *err = coach_md_html(&out, body, strlen(body));
+	struct coach_error *err = coach_md_html(&out, sh->body,
+	    strlen(sh->body));
 	if (err == NULL) {
 		coach_buf_puts(&out, "</article>\n</body>\n</html>\n");
 		coach_out(out.ptr, out.len);
@@ -268,69 +280,36 @@ show_html(const struct coach_record *rec, const char *relpath)
 	return err;
 }
 
-/* A value as other YAML readers type it: null, bool, number or string. */
+/* The front-matter as a JSON object, values typed as YAML readers type
+ * them. */
 static void
-json_value(struct coach_json *j, const struct coach_fm_node *n)
-{
-	int b;
-	double d;
-	switch (coach_fm_node_type(n)) {
-	case COACH_FM_NULL:
-		coach_json_null(j);
-		break;
-	case COACH_FM_SCALAR:
-		if (coach_fm_node_bool(n, &b) == 0)
-			coach_json_bool(j, b);
-		else if (coach_fm_node_number(n, &d) == 0)
-			coach_json_num(j, d);
-		else
-			coach_json_str(j, coach_fm_node_str(n));
-		break;
-	case COACH_FM_SEQ:
-		coach_json_arr_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++)
-			json_value(j, coach_fm_node_item(n, i));
-		coach_json_arr_end(j);
-		break;
-	case COACH_FM_MAP:
-		coach_json_obj_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-			coach_json_key(j, coach_fm_node_key(n, i));
-			json_value(j, coach_fm_node_item(n, i));
-		}
-		coach_json_obj_end(j);
-		break;
-	}
-}
-
-void
-coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm)
+json_front_matter(struct coach_json *j, const struct coach_fm *fm)
 {
 	coach_json_obj_begin(j);
 	for (size_t i = 0; i < coach_fm_count(fm); i++) {
 		const char *key = coach_fm_key_at(fm, i);
 		coach_json_key(j, key);
-		json_value(j, coach_fm_get(fm, key));
+		coach_json_fm_node(j, coach_fm_get(fm, key));
 	}
 	coach_json_obj_end(j);
 }
 
 static void
-show_json(const struct coach_record *rec, const char *relpath)
+show_json(const struct shown *sh)
 {
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_json j;
 	coach_json_init(&j, &out, 1);
 	coach_json_obj_begin(&j);
 	coach_json_key(&j, "path");
-	coach_json_str(&j, relpath);
+	coach_json_str(&j, sh->relpath);
 	coach_json_key(&j, "kind");
-	coach_json_str(&j, coach_kind_name(coach_path_kind(relpath, NULL,
+	coach_json_str(&j, coach_kind_name(coach_path_kind(sh->relpath, NULL,
 	    NULL)));
 	coach_json_key(&j, "front_matter");
-	coach_json_front_matter(&j, coach_record_fm_const(rec));
+	json_front_matter(&j, sh->fm);
 	coach_json_key(&j, "body");
-	coach_json_str(&j, coach_record_body(rec));
+	coach_json_str(&j, sh->body);
 	coach_json_obj_end(&j);
 	coach_buf_putc(&out, '\n');
 	coach_out(out.ptr, out.len);
@@ -378,12 +357,8 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv, enum show_mode *mode)
 				modes++;
 			}
 			break;
-		case ':':
-			return coach_usage(ctx, "option '%s' needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (modes > 1)
@@ -395,11 +370,29 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv, enum show_mode *mode)
 	return NULL;
 }
 
+/* coach.yml: a plain YAML mapping, parsed strictly here so that its
+ * errors show (the repository reads it leniently). */
+static struct coach_error *
+load_config(struct coach_repo *repo, struct coach_fm **out)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	char *abs = coach_repo_abspath(repo, COACH_CONFIG_FILE);
+	struct coach_error *err = coach_read_file(&b, abs, COACH_FM_MAX_BYTES);
+	if (err == NULL)
+		err = coach_fm_parse(out, COACH_CONFIG_FILE, coach_buf_str(&b),
+		    b.len, 1);
+	coach_buf_free(&b);
+	free(abs);
+	return err;
+}
+
 static struct coach_error *
 show_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	enum show_mode mode = SHOW_TEXT;
 	struct coach_record *rec = NULL;
+	struct coach_fm *config = NULL;
+	struct shown sh = { .body = "" };
 	char *relpath = NULL;
 
 	struct coach_error *err = parse_args(ctx, argc, argv, &mode);
@@ -408,20 +401,39 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 	err = coach_repo_find(ctx->repo, argv[optind], &relpath);
 	if (err)
 		goto done;
+	sh.relpath = relpath;
 	if (mode == SHOW_RAW) {
 		err = show_raw(ctx->repo, relpath);
 		goto done;
 	}
-	if ((err = coach_repo_load(ctx->repo, relpath, &rec)))
+	enum coach_kind kind = coach_path_kind(relpath, NULL, NULL);
+	size_t n = strlen(relpath);
+	if (kind == COACH_KIND_EVIDENCE || (kind == COACH_KIND_NONE &&
+	    (n < 3 || strcmp(relpath + n - 3, ".md") != 0))) {
+		err = coach_error_new(COACH_FAIL, "%s is not a record of "
+		    "coach(5); open it with its own program, or print it with "
+		    "'coach show --raw %s'", relpath, relpath);
 		goto done;
+	}
+	if (kind == COACH_KIND_CONFIG) {
+		if ((err = load_config(ctx->repo, &config)))
+			goto done;
+		sh.fm = config;
+	} else {
+		if ((err = coach_repo_load(ctx->repo, relpath, &rec)))
+			goto done;
+		sh.fm = coach_record_fm_const(rec);
+		sh.body = coach_record_body(rec);
+	}
 	if (mode == SHOW_JSON)
-		show_json(rec, relpath);
+		show_json(&sh);
 	else if (mode == SHOW_HTML)
-		err = show_html(rec, relpath);
+		err = show_html(&sh);
 	else
-		err = show_text(ctx, rec, relpath);
+		err = show_text(ctx, &sh);
 done:
 	coach_record_free(rec);
+	coach_fm_free(config);
 	free(relpath);
 	return err;
 }

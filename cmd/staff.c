@@ -16,6 +16,8 @@
 #include "../lib/ids.h"
 #include "../lib/json.h"
 
+static void put_clean(struct coach_buf *out, const char *s);
+
 /* Turns getopt_long's complaint (opterr is off) into a usage error. */
 static struct coach_error *
 bad_option(const struct coach_ctx *ctx, int c, char **argv)
@@ -156,13 +158,13 @@ staff_add_parse(struct coach_ctx *ctx, int argc, char **argv,
 		}
 	}
 	if (optind == argc)
-		return coach_usage(ctx, "staff add needs a HANDLE");
+		return coach_usage(ctx, "add needs a HANDLE");
 	if (argc - optind > 1)
-		return coach_usage(ctx, "staff add takes one HANDLE, not also "
+		return coach_usage(ctx, "add takes one HANDLE, not also "
 		    "'%s'; quote a name with spaces", argv[optind + 1]);
 	a->handle = argv[optind];
 	if (a->name == NULL)
-		return coach_usage(ctx, "staff add needs --name NAME (the "
+		return coach_usage(ctx, "add needs --name NAME (the "
 		    "person's full name)");
 	if ((err = coach_handle_check("handle", a->handle)))
 		return err;
@@ -242,8 +244,12 @@ staff_add(struct coach_ctx *ctx, int argc, char **argv)
 	msg = coach_xasprintf("staff add: %s", a.handle);
 	err = coach_txn_commit(txn, msg, NULL);
 	txn = NULL;
-	if (err == NULL)
-		printf("Added %s (%s) in %s\n", a.handle, a.name, path);
+	if (err == NULL) {
+		coach_buf_clear(&text);
+		put_clean(&text, a.name);
+		printf("Added %s (%s) in %s\n", a.handle, coach_buf_str(&text),
+		    path);
+	}
 done:
 	if (txn)
 		coach_txn_abort(txn);
@@ -508,7 +514,7 @@ list_parse(struct coach_ctx *ctx, int argc, char **argv, const char *form,
 			return err;
 	}
 	if (form == NULL && optind < argc)
-		return coach_usage(ctx, "staff list takes no arguments, not "
+		return coach_usage(ctx, "list takes no arguments, not "
 		    "'%s'", argv[optind]);
 	if (form && argc - optind != 1)
 		return coach_usage(ctx, "%s", form);
@@ -825,7 +831,7 @@ staff_show(struct coach_ctx *ctx, int argc, char **argv)
 	int json = 0;
 	struct coach_error *err;
 
-	if ((err = list_parse(ctx, argc, argv, "staff show needs one HANDLE",
+	if ((err = list_parse(ctx, argc, argv, "show needs one HANDLE",
 	    &json)))
 		return err;
 	const char *handle = argv[optind];

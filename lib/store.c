@@ -51,6 +51,11 @@ struct coach_txn {
 	struct coach_error *bad;	/* first refused path */
 	struct staged *v;
 	size_t n, cap;
+	/* Open-addressing index of v by path: slot holds i + 1, 0 is empty.
+	 * A big first commit stages 100k paths; a linear search for the
+	 * path staged twice would make that quadratic. */
+	size_t *slots;
+	size_t nslots;	/* a power of two, at least 2 * n */
 };
 
 /*
@@ -148,6 +153,21 @@ ownership_error(const char *dir)
 	return err;
 }
 
+/* Whether the repository has any branch, tag or other ref: commits. */
+static int
+has_refs(git_repository *repo)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int any = git_repository_head_unborn(repo) != 1;
+	if (!any && git_reference_iterator_new(&it, repo) == 0 &&
+	    git_reference_next(&ref, it) == 0)
+		any = 1;
+	git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return any;
+}
+
 struct coach_error *
 coach_store_init(struct coach_store **out, const char *dir)
 {
@@ -166,7 +186,7 @@ coach_store_init(struct coach_store **out, const char *dir)
 				"directory", dir);
 			goto done;
 		}
-		if (git_repository_head_unborn(repo) != 1) {
+		if (has_refs(repo)) {
 			err = coach_error_new(COACH_FAIL,
 				"%s already holds a git repository with "
 				"commits: choose a new or empty directory", dir);
@@ -240,7 +260,9 @@ open_one(git_repository **repo, const char *start)
 	int rc;
 
 	*repo = NULL;
-	rc = git_repository_discover(&found, start, 0, NULL);
+	/* GIT_CEILING_DIRECTORIES stops the search where it stops git's. */
+	rc = git_repository_discover(&found, start, 0,
+		getenv("GIT_CEILING_DIRECTORIES"));
 	if (rc == GIT_ENOTFOUND)
 		goto done;
 	if (rc < 0) {
@@ -274,7 +296,7 @@ done:
 }
 
 struct coach_error *
-coach_store_open(struct coach_store **out, const char *start_dir,
+coach_store_find(struct coach_store **out, const char *start_dir,
 	const char *marker)
 {
 	struct coach_error *err = NULL;
@@ -300,28 +322,40 @@ coach_store_open(struct coach_store **out, const char *start_dir,
 		char *up = parent_dir(wd);
 		git_repository_free(repo);
 		repo = NULL;
+		/* A work tree set elsewhere (core.worktree) could send the
+		 * search back down: only ever go up. */
+		if (up != NULL && strlen(up) >= strlen(dir)) {
+			free(up);
+			up = NULL;
+		}
 		free(dir);
 		dir = up;
 	}
-	if (repo == NULL) {
-		if (marker != NULL)
-			err = coach_error_new(COACH_FAIL,
-				"%s is not in a coach repository (no git "
-				"repository with %s above it)", start_dir,
-				marker);
-		else
-			err = coach_error_new(COACH_FAIL,
-				"%s is not in a git repository", start_dir);
-		goto done;
+	if (repo != NULL) {
+		*out = store_new(repo);
+		repo = NULL;
 	}
-	*out = store_new(repo);
-	repo = NULL;
 done:
 	git_repository_free(repo);
 	free(dir);
-	if (err != NULL)
+	if (*out == NULL)
 		git_libgit2_shutdown();
 	return err;
+}
+
+struct coach_error *
+coach_store_open(struct coach_store **out, const char *start_dir,
+	const char *marker)
+{
+	struct coach_error *err = coach_store_find(out, start_dir, marker);
+	if (err != NULL || *out != NULL)
+		return err;
+	if (marker != NULL)
+		return coach_error_new(COACH_FAIL, "%s is not in a coach "
+			"repository (no git repository with %s above it)",
+			start_dir, marker);
+	return coach_error_new(COACH_FAIL, "%s is not in a git repository",
+		start_dir);
 }
 
 void
@@ -344,6 +378,33 @@ coach_store_root(const struct coach_store *s)
 /* ------------------------------------------------------------------ */
 /* Config */
 
+/* Says which of user.name and user.email is missing, and how to set
+ * them. */
+static struct coach_error *
+identity_error(struct coach_store *s)
+{
+	char *why = coach_xstrdup(git_msg());
+	char *name = NULL, *email = NULL;
+	const char *missing;
+	coach_error_free(coach_store_config_get(s, "user.name", &name));
+	coach_error_free(coach_store_config_get(s, "user.email", &email));
+	if ((name == NULL || *name == '\0') && (email == NULL || *email == '\0'))
+		missing = "user.name and user.email are not set";
+	else if (name == NULL || *name == '\0')
+		missing = "user.name is not set";
+	else if (email == NULL || *email == '\0')
+		missing = "user.email is not set";
+	else
+		missing = why;	/* set, but unusable */
+	struct coach_error *err = coach_error_new(COACH_FAIL,
+		"git does not know who you are (%s); %s", missing,
+		identity_help);
+	free(email);
+	free(name);
+	free(why);
+	return err;
+}
+
 struct coach_error *
 coach_store_identity(struct coach_store *s, char **name, char **email)
 {
@@ -353,9 +414,7 @@ coach_store_identity(struct coach_store *s, char **name, char **email)
 	*name = *email = NULL;
 	/* Fails (-3) when user.name or user.email is unset. */
 	if (git_signature_default(&sig, s->repo) < 0) {
-		err = coach_error_new(COACH_FAIL,
-			"git does not know who you are (user.name and "
-			"user.email): %s", identity_help);
+		err = identity_error(s);
 		goto done;
 	}
 	*name = coach_xstrdup(sig->name);
@@ -569,6 +628,37 @@ done:
 	return err;
 }
 
+static size_t
+path_hash(const char *p)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+	for (; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	return h;
+}
+
+/* The slot for path: the one holding it, or the empty one it would go
+ * in. */
+static size_t *
+slot_of(struct coach_txn *t, const char *path)
+{
+	size_t mask = t->nslots - 1;
+	for (size_t i = path_hash(path) & mask;; i = (i + 1) & mask)
+		if (t->slots[i] == 0 ||
+		    strcmp(t->v[t->slots[i] - 1].path, path) == 0)
+			return &t->slots[i];
+}
+
+static void
+grow_slots(struct coach_txn *t)
+{
+	free(t->slots);
+	t->nslots = t->nslots ? t->nslots * 2 : 16;
+	t->slots = coach_xcalloc(t->nslots, sizeof(*t->slots));
+	for (size_t i = 0; i < t->n; i++)
+		*slot_of(t, t->v[i].path) = i + 1;
+}
+
 static struct staged *
 stage(struct coach_txn *t, const char *path)
 {
@@ -580,13 +670,15 @@ stage(struct coach_txn *t, const char *path)
 			coach_error_free(bad);
 		return NULL;
 	}
-	/* A path staged twice keeps its last change. */
-	for (size_t i = 0; i < t->n; i++) {
-		if (strcmp(t->v[i].path, path) == 0) {
-			free(t->v[i].data);
-			t->v[i].data = NULL;
-			return &t->v[i];
-		}
+	if (2 * (t->n + 1) > t->nslots)
+		grow_slots(t);
+	size_t *slot = slot_of(t, path);
+	if (*slot != 0) {
+		/* A path staged twice keeps its last change. */
+		struct staged *e = &t->v[*slot - 1];
+		free(e->data);
+		e->data = NULL;
+		return e;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 8;
@@ -595,6 +687,7 @@ stage(struct coach_txn *t, const char *path)
 	struct staged *e = &t->v[t->n++];
 	memset(e, 0, sizeof(*e));
 	e->path = coach_xstrdup(path);
+	*slot = t->n;
 	return e;
 }
 
@@ -638,6 +731,7 @@ coach_txn_abort(struct coach_txn *t)
 		free(t->v[i].data);
 	}
 	free(t->v);
+	free(t->slots);
 	free(t->name);
 	free(t->email);
 	coach_error_free(t->bad);
@@ -659,6 +753,27 @@ fsync_dir(const char *dir)
 		return coach_error_errno("cannot open", dir);
 	if (fsync(fd) == -1)
 		err = coach_error_errno("cannot fsync", dir);
+	close(fd);
+	return err;
+}
+
+/*
+ * Above this many paths a commit syncs the file system once (syncfs)
+ * instead of fsyncing every file, object and directory: a first commit of
+ * 100k files would otherwise wait for some 300k fsyncs.  Either way
+ * everything is on disk before the branch moves.
+ */
+#define BATCH_SYNC 64
+
+static struct coach_error *
+sync_fs(const char *dir)
+{
+	struct coach_error *err = NULL;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return coach_error_errno("cannot open", dir);
+	if (syncfs(fd) == -1)
+		err = coach_error_errno("cannot sync", dir);
 	close(fd);
 	return err;
 }
@@ -708,12 +823,22 @@ make_parents(const char *root, const char *rel, struct coach_strlist *made,
 	size_t off = strlen(root) + 1;
 
 	for (char *q = full + off; (q = strchr(q, '/')) != NULL; q++) {
+		struct stat st;
 		*q = '\0';
 		if (mkdir(full, 0777) == 0) {
 			coach_strlist_add(made, full);
 			dirty_dir(dirty, full);
 		} else if (errno != EEXIST) {
 			err = coach_error_errno("cannot create directory", full);
+		} else if (lstat(full, &st) == -1) {
+			err = coach_error_errno("cannot read", full);
+		} else if (!S_ISDIR(st.st_mode)) {
+			/* Never write through a symbolic link, as git does
+			 * not: it could point outside the work tree. */
+			err = coach_error_new(COACH_FAIL, "cannot write %s: %s "
+				"is not a directory (%s); move it away and try "
+				"again", rel, full, S_ISLNK(st.st_mode) ?
+				"a symbolic link" : "a file");
 		}
 		*q = '/';
 		if (err != NULL)
@@ -731,11 +856,11 @@ default_mode(void)
 	return 0666 & ~mask;
 }
 
-/* Writes data to path through a fsynced temporary file in the same
- * directory renamed over it. */
+/* Writes data to path through a temporary file in the same directory
+ * (fsynced when sync is set) renamed over it. */
 static struct coach_error *
 write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-	struct coach_strlist *dirty)
+	struct coach_strlist *dirty, int sync)
 {
 	struct coach_error *err = NULL;
 	char *dir = dir_of(path);
@@ -758,7 +883,7 @@ write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		}
 		off += (size_t)w;
 	}
-	if (fchmod(fd, mode) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, mode) == -1 || (sync && fsync(fd) == -1)) {
 		err = coach_error_errno("cannot write", tmp);
 		goto done;
 	}
@@ -824,7 +949,7 @@ restore_file(struct saved *sv, const char *root, const char *rel,
 		err = make_parents(root, rel, &made, dirty);
 		if (err == NULL)
 			err = write_atomic(path, sv->content.ptr,
-				sv->content.len, sv->mode, dirty);
+				sv->content.len, sv->mode, dirty, 1);
 		coach_strlist_free(&made);
 	} else {
 		err = remove_file(path, dirty);
@@ -939,6 +1064,63 @@ tree_mode(git_tree *tree, const char *path, int *present)
 	return mode;
 }
 
+/*
+ * Refuses to write path where HEAD's tree has a file on the way to it
+ * or a directory at it: git_tree_create_updated() only says "D/F
+ * conflict".
+ */
+static struct coach_error *
+check_fits(git_tree *tree, const char *path)
+{
+	struct coach_error *err = NULL;
+	char *p = coach_xstrdup(path);
+	for (char *q = p;; q++) {
+		char saved = *q;
+		if (saved != '/' && saved != '\0')
+			continue;
+		*q = '\0';
+		git_tree_entry *e = NULL;
+		if (git_tree_entry_bypath(&e, tree, p) < 0) {
+			*q = saved;
+			break;	/* the rest is new */
+		}
+		int is_tree = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+		git_tree_entry_free(e);
+		if (saved == '/' && !is_tree)
+			err = coach_error_new(COACH_FAIL, "cannot write %s: %s "
+				"is a file in the repository", path, p);
+		else if (saved == '\0' && is_tree)
+			err = coach_error_new(COACH_FAIL, "cannot write %s: it "
+				"is a directory in the repository", path);
+		*q = saved;
+		if (err != NULL || saved == '\0')
+			break;
+	}
+	free(p);
+	return err;
+}
+
+/* Refuses a change that writes both a file and something below it. */
+static struct coach_error *
+check_staged_fit(struct coach_txn *t)
+{
+	struct coach_error *err = NULL;
+	for (size_t i = 0; i < t->n && err == NULL; i++) {
+		char *p = coach_xstrdup(t->v[i].path);
+		for (char *q = strchr(p, '/'); q != NULL && err == NULL;
+		    q = strchr(q + 1, '/')) {
+			*q = '\0';
+			size_t *slot = slot_of(t, p);
+			if (*slot != 0 && !t->v[*slot - 1].remove)
+				err = coach_error_new(COACH_FAIL, "cannot write "
+					"both %s and %s", p, t->v[i].path);
+			*q = '/';
+		}
+		free(p);
+	}
+	return err;
+}
+
 /* Writes the blobs and the new tree: HEAD's tree with the staged paths
  * changed.  Nothing outside the object database is touched. */
 static struct coach_error *
@@ -948,6 +1130,10 @@ build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 	git_tree_update *up = coach_xcalloc(t->n, sizeof(*up));
 	struct coach_error *err = NULL;
 	size_t nup = 0;
+	int batch = t->n > BATCH_SYNC;
+
+	if (batch)
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 
 	for (size_t i = 0; i < t->n; i++) {
 		struct staged *e = &t->v[i];
@@ -958,6 +1144,8 @@ build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 				continue;	/* nothing to take out */
 			up[nup].action = GIT_TREE_UPDATE_REMOVE;
 		} else {
+			if ((err = check_fits(h->tree, e->path)) != NULL)
+				goto done;
 			if (git_blob_create_from_buffer(&e->blob, repo,
 			    e->data, e->len) < 0) {
 				err = git_fail(e->path);
@@ -973,6 +1161,11 @@ build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 	if (git_tree_create_updated(out, repo, h->tree, nup, up) < 0)
 		err = git_fail("building the new tree");
 done:
+	if (batch) {
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+		if (err == NULL)
+			err = sync_fs(git_repository_path(repo));
+	}
 	free(up);
 	return err;
 }
@@ -1180,27 +1373,38 @@ write_files(struct commit *c)
 	const char *root = t->s->root;
 	mode_t mode = default_mode();
 	struct coach_error *err = NULL;
+	int batch = t->n > BATCH_SYNC;
+	char *ready = NULL;	/* the last directory known to exist */
 
 	c->files_written = 1;
 	for (size_t i = 0; i < t->n && err == NULL; i++) {
 		struct staged *e = &t->v[i];
 		struct saved *sv = &c->saved[i];
 		char *path = coach_path_join(root, e->path);
+		char *dir = dir_of(path);
+		int known = ready != NULL && strcmp(ready, dir) == 0;
 		err = save_file(sv, path);
 		if (err == NULL) {
 			sv->touched = 1;
 			if (e->remove)
 				err = remove_file(path, &c->dirty);
-			else if ((err = make_parents(root, e->path, &c->made,
-			    &c->dirty)) == NULL)
+			else if (known || (err = make_parents(root, e->path,
+			    &c->made, &c->dirty)) == NULL)
 				err = write_atomic(path, e->data, e->len,
 					sv->existed ? sv->mode : mode,
-					&c->dirty);
+					&c->dirty, !batch);
 		}
+		if (err == NULL && !e->remove) {
+			free(ready);
+			ready = dir;
+			dir = NULL;
+		}
+		free(dir);
 		free(path);
 	}
+	free(ready);
 	if (err == NULL)
-		err = sync_dirs(&c->dirty);
+		err = batch ? sync_fs(root) : sync_dirs(&c->dirty);
 	return err;
 }
 
@@ -1222,6 +1426,13 @@ restore_files(struct commit *c)
 	coach_strlist_free(&dirty);
 }
 
+static int
+staged_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct staged *)a)->path,
+		((const struct staged *)b)->path);
+}
+
 static struct coach_error *
 commit_steps(struct commit *c, const char *message)
 {
@@ -1235,6 +1446,10 @@ commit_steps(struct commit *c, const char *message)
 	}
 	if (t->n == 0)
 		return coach_error_new(COACH_FAIL, "nothing to commit");
+	if ((err = check_staged_fit(t)) != NULL)
+		return err;
+	/* In path order the new index entries append rather than insert. */
+	qsort(t->v, t->n, sizeof(*t->v), staged_cmp);
 	/* Objects first: they change nothing anyone can see. */
 	if ((err = read_head(&c->h, t->s->repo)) != NULL ||
 	    (err = build_tree(&c->tree_id, t, &c->h)) != NULL ||
@@ -1345,10 +1560,82 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 			d->old_file.path;
 		coach_strlist_add_owned(out, coach_xasprintf("%c %s", c, p));
 	}
-	qsort(out->v + first, out->n - first, sizeof(*out->v), by_path);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v), by_path);
 done:
 	git_status_list_free(list);
 	free(spec);
+	return err;
+}
+
+/*
+ * The name of the ref the remote-tracking branch for merge ("refs/heads/x"
+ * on remote) is fetched into, from remote.<remote>.fetch; NULL when no
+ * refspec maps it.
+ */
+static char *
+tracking_ref(git_config *cfg, const char *remote, const char *merge)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *ce;
+	git_buf out = GIT_BUF_INIT;
+	char *key = coach_xasprintf("remote.%s.fetch", remote);
+	char *name = NULL;
+
+	if (git_config_multivar_iterator_new(&it, cfg, key, NULL) < 0)
+		goto done;
+	while (name == NULL && git_config_next(&ce, it) == 0) {
+		git_refspec *spec = NULL;
+		if (git_refspec_parse(&spec, ce->value, 1) == 0 &&
+		    git_refspec_src_matches(spec, merge) &&
+		    git_refspec_transform(&out, spec, merge) == 0)
+			name = coach_xstrdup(out.ptr);
+		git_refspec_free(spec);
+	}
+done:
+	git_buf_dispose(&out);
+	git_config_iterator_free(it);
+	free(key);
+	return name;
+}
+
+/*
+ * What git_branch_upstream() finds, from branch.<name>.remote and
+ * branch.<name>.merge.  Done by hand because libgit2 1.5.1's
+ * git_branch_upstream() goes through git_remote_lookup(), which leaks a
+ * pcre2 match block (some 20 KiB) on every call.  *out is NULL when the
+ * branch has no upstream.
+ */
+static struct coach_error *
+upstream_name(char **out, git_repository *repo, const char *branch)
+{
+	git_config *cfg = NULL;
+	struct coach_error *err = NULL;
+	char *key = NULL, *remote = NULL, *merge = NULL;
+
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		err = git_fail("reading git config");
+		goto done;
+	}
+	key = coach_xasprintf("branch.%s.remote", branch);
+	if ((err = config_string(cfg, key, &remote)) != NULL)
+		goto done;
+	free(key);
+	key = coach_xasprintf("branch.%s.merge", branch);
+	if ((err = config_string(cfg, key, &merge)) != NULL)
+		goto done;
+	if (remote == NULL || merge == NULL || *remote == '\0')
+		goto done;
+	if (strcmp(remote, ".") == 0)
+		*out = coach_xstrdup(merge);	/* a local branch */
+	else
+		*out = tracking_ref(cfg, remote, merge);
+done:
+	free(merge);
+	free(remote);
+	free(key);
+	git_config_free(cfg);
 	return err;
 }
 
@@ -1356,8 +1643,10 @@ struct coach_error *
 coach_store_ahead_behind(struct coach_store *s, size_t *ahead,
 	size_t *behind, int *has_upstream)
 {
-	git_reference *head = NULL, *up = NULL;
+	git_reference *head = NULL;
+	git_oid up;
 	struct coach_error *err = NULL;
+	char *upname = NULL;
 	int rc;
 
 	*ahead = *behind = 0;
@@ -1371,21 +1660,21 @@ coach_store_ahead_behind(struct coach_store *s, size_t *ahead,
 	}
 	if (!git_reference_is_branch(head))
 		goto done;	/* detached: no upstream */
-	rc = git_branch_upstream(&up, head);
-	if (rc == GIT_ENOTFOUND)
+	err = upstream_name(&upname, s->repo,
+		git_reference_name(head) + strlen("refs/heads/"));
+	if (err != NULL || upname == NULL)
 		goto done;
-	if (rc < 0) {
-		err = git_fail("reading the branch's upstream");
+	/* Configured but not fetched yet: nothing to compare with. */
+	if (git_reference_name_to_id(&up, s->repo, upname) < 0)
 		goto done;
-	}
 	if (git_graph_ahead_behind(ahead, behind, s->repo,
-	    git_reference_target(head), git_reference_target(up)) < 0) {
+	    git_reference_target(head), &up) < 0) {
 		err = git_fail("comparing with the upstream");
 		goto done;
 	}
 	*has_upstream = 1;
 done:
-	git_reference_free(up);
+	free(upname);
 	git_reference_free(head);
 	return err;
 }

@@ -46,6 +46,15 @@ struct coach_error *coach_store_init(struct coach_store **out,
  */
 struct coach_error *coach_store_open(struct coach_store **out,
 	const char *start_dir, const char *marker);
+/*
+ * Like coach_store_open(), but finding no repository is not an error:
+ * *out is then NULL and NULL is returned.  Errors are kept for what the
+ * user must act on (a bare repository, one owned by another user, a
+ * start_dir that cannot be read), so that a caller trying several places
+ * does not swallow them.
+ */
+struct coach_error *coach_store_find(struct coach_store **out,
+	const char *start_dir, const char *marker);
 void coach_store_close(struct coach_store *s);
 
 /* Absolute path of the work tree's root, without a trailing '/'. */
@@ -75,7 +84,12 @@ struct coach_error *coach_store_global_config_get(const char *key,
  * is written. */
 struct coach_error *coach_store_begin(struct coach_txn **out,
 	struct coach_store *s);
-/* Stages path (relative to the root, '/'-separated) with the given bytes. */
+/*
+ * Stages path (relative to the root, '/'-separated) with the given bytes.
+ * A path that is absolute or has an empty, ".", ".." or ".git" component
+ * is refused: coach_txn_commit() then fails naming it, writing nothing.
+ * Staging a path again replaces its earlier change.
+ */
 void coach_txn_write(struct coach_txn *t, const char *path, const void *data,
 	size_t len);
 /* Stages the removal of path. */
@@ -86,7 +100,10 @@ size_t coach_txn_count(const struct coach_txn *t);
  * Writes, commits with message and releases the lock.  The transaction is
  * freed whether or not it succeeds.  A transaction with nothing staged
  * fails.  *oid_out, when not NULL, receives the new commit's hex id (41
- * bytes).
+ * bytes).  Nothing is written through a symbolic link; removing a file
+ * also removes the directories it leaves empty, as git rm does.  A stale
+ * index.lock or branch lock (e.g. refs/heads/main.lock) fails with a
+ * message naming the file.
  */
 struct coach_error *coach_txn_commit(struct coach_txn *t, const char *message,
 	char *oid_out);

@@ -130,7 +130,17 @@ refused() {
 	coach agree bob --end --date 2026-10-01 >/dev/null
 	[ "$(yaml coaching/bob/agreement.md ended)" = '"2026-10-01"' ]
 	refused 1 "already ended on 2026-10-01" agree bob --end
-	refused 1 "no staff 'zed'" agree zed --end
+	refused 1 "zed has no coaching agreement to end" agree zed --end
+}
+
+@test "agree --end works after the coachee's staff record was removed" {
+	school_with_staff
+	coach agree bob --coach ada >/dev/null
+	git rm -q staff/bob.md && git commit -qm "bob left"
+	run coach agree bob --end
+	assert_status 0
+	[ "$(yaml coaching/bob/agreement.md status)" = '"ended"' ]
+	assert_repo_sound
 }
 
 @test "agree after an ended agreement starts a new one in the same file" {

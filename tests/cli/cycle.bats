@@ -90,7 +90,9 @@ start() {
 }
 
 @test "cycle start uses the first of the school's own phases" {
+	sed -i '/^cycle_phases:/,/^  - review/d' coach.yml
 	printf 'cycle_phases: [see-it, name-it, do-it]\n' >>coach.yml
+	grep -q '^cycle_phases: \[see' coach.yml && ! grep -q '^  - plan' coach.yml
 	git commit -qam "our own cycle"
 	id=$(start)
 	[ "$(yaml "$(cycle_file "$id")" phase)" = '"see-it"' ]
@@ -196,6 +198,7 @@ start() {
 	refused 1 "-m is empty" -- cycle close "$id" --outcome met -m ""
 	refused 1 "'2026-11-31' is not a date" -- cycle close "$id" --outcome met --date 2026-11-31
 	refused 1 "before cycle $id started" -- cycle close "$id" --outcome met --date 2026-11-01
+	refused 1 "in the future" -- cycle close "$id" --outcome met --date 2026-12-01
 	coach cycle close "$id" --outcome met >/dev/null
 	refused 1 "was closed on 2026-11-26" -- cycle close "$id" --outcome partly
 }
@@ -273,4 +276,15 @@ assert c["open"] is True and c["overdue"] is True and c["outcome"] is None, c
 	assert_output_has "$b"
 	assert_output_has "apply"
 	assert_output_has "Second step"
+}
+
+@test "goal status achieved points at a cycle still open on the goal" {
+	a=$(start)
+	run coach goal status "$goal" achieved
+	assert_status 0
+	assert_output_has "cycle $a on this goal is still open"
+	assert_output_has "coach cycle close $a"
+	[ "$(yaml "$(cycle_file "$a")" phase)" = '"plan"' ]
+	run yaml "$(cycle_file "$a")" closed
+	[ "$status" -ne 0 ] || fail "the cycle was closed behind the user's back"
 }

@@ -100,7 +100,7 @@ calls() {
 	esac
 	END
 	snapshot
-	EDITOR=mark run coach edit g1a2b3c
+	EDITOR=mark run --separate-stderr coach edit g1a2b3c
 	assert_status 0
 	[ "$output" = "no changes" ]
 	[ "$(cat "$HOME/pointed")" = "status: bogus" ] || fail "pointed at: $(cat "$HOME/pointed")" "$(cat "$HOME/seen-2")"
@@ -245,4 +245,19 @@ calls() {
 	EDITOR=true run coach edit --force g1a2b3c
 	assert_status 2
 	assert_unchanged
+}
+
+@test "edit does not commit over a record changed on disk meanwhile, and keeps the draft" {
+	editor race <<-'END'
+	sed -i 's/^status: active$/status: paused/' "$1"
+	sed -i 's/^title: .*/title: Changed elsewhere/' "$PWD/coaching/bob/goals/g1a2b3c.md"
+	END
+	HEAD0=$(git rev-parse HEAD)
+	EDITOR=race run coach edit g1a2b3c
+	assert_status 1
+	assert_output_has "$G changed on disk while you were editing it"
+	assert_output_has ".git/COACH_EDIT-coaching_bob_goals_g1a2b3c.md"
+	[ "$(git rev-parse HEAD)" = "$HEAD0" ]
+	[ "$(yaml "$G" title)" = '"Changed elsewhere"' ]
+	grep -q '^status: paused$' .git/COACH_EDIT-coaching_bob_goals_g1a2b3c.md
 }

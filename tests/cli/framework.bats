@@ -63,7 +63,7 @@ EOF
 	i=0
 	for v in "Think: pair; share #1" "yes" "no" "~" "3.14" $'a\nb' "Ñ 😀" "'quoted'" '"double"'; do
 		i=$((i + 1))
-		run coach framework add "s$i" -- "$v" --area "$v" --criterion "$v"
+		run coach framework add "s$i" --area "$v" --criterion "$v" -- "$v"
 		assert_status 0
 		want=$(json_str "$v")
 		[ "$(yaml "framework/s$i.md" title)" = "$want" ] || fail "title $v"

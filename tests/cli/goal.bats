@@ -184,6 +184,28 @@ new_goal() {
 	refused 2 "needs a value" -- goal add bob "G" --due
 }
 
+@test "goal add with a coachee but no title is a usage error" {
+	refused 2 "needs a TITLE after the coachee 'bob'" -- goal add bob
+}
+
+@test "goal add without a git identity says how to set it and writes nothing" {
+	git config --global --unset user.name
+	refused 1 "user.name" -- goal add bob "A goal"
+	assert_output_has "git config"
+	[ ! -d coaching/bob/goals ] || [ -z "$(ls coaching/bob/goals)" ]
+}
+
+@test "goal list cuts titles to the terminal" {
+	id=$(coach goal add bob "$(printf '%0.sthought ' {1..30})")
+	run script -qec "stty cols 80; '$COACH' goal list bob" /dev/null
+	assert_status 0
+	line=$(printf '%s\n' "$output" | grep "$id" | tr -d '\r')
+	[ "$(printf '%s' "$line" | wc -m)" -le 80 ] || fail "too wide: $line"
+	assert_output_has "…"
+	run coach goal list bob
+	assert_output_lacks "…"
+}
+
 @test "goal with an unknown subcommand is a usage error" {
 	refused 2 "'frob' is not a goal subcommand" -- goal frob
 }
@@ -264,6 +286,29 @@ assert g["path"] == "coaching/bob/goals/%s.md" % sys.argv[1], g
 ' "$id" || fail "$output"
 	run coach goal list cy --format json
 	[ "$output" = "[]" ] || fail "$output"
+}
+
+@test "goal list copes with hand edits: odd measurements, a broken file" {
+	hand_record coaching/bob/goals/g00000a.md 'id: g00000a' 'title: Hand made' 'status: active' \
+		'opened: 2026-10-01' 'measure: {name: errors, baseline: 10, target: 0}' \
+		'measurements:' '  - {date: 2026-10-05, value: 8}' '  - {date: 2026-10-09, value: lots}' \
+		'  - {date: not-a-date, value: 1}' '  - {date: 2026-10-07, value: 5}'
+	hand_record coaching/bob/goals/g00000b.md 'id: g00000b' 'title: [unclosed' 'status: active'
+	run coach goal list bob
+	assert_status 0
+	[[ "$output" =~ g00000a\ +active\ +Hand\ made\ +50% ]] || fail "$output"
+	assert_output_has "warning"
+	assert_output_has "g00000b.md"
+	assert_output_has "coach check"
+	run coach goal show g00000a --format json
+	assert_status 0
+	echo "$output" | python3 -c '
+import json, sys
+g = json.load(sys.stdin)
+assert g["latest"] == {"date": "2026-10-07", "value": 5}, g
+assert g["progress"] == 0.5, g
+assert g["measurements"][1]["value"] == "lots", g
+'
 }
 
 @test "goal list refusals" {
@@ -389,9 +434,9 @@ assert g["body"] == "The body.\n", g
 	run yaml "$f" closed
 	[ "$status" -ne 0 ] || fail "closed is still there"
 	[ "$(changed_lines)" -eq 3 ] || fail "$(git show --format= HEAD)"
-	run coach goal status "$id" achieved --date yesterday
+	COACH_TODAY=2026-11-28 run coach goal status "$id" achieved --date yesterday
 	assert_status 0
-	[ "$(yaml "$f" closed)" = '"2026-11-25"' ]
+	[ "$(yaml "$f" closed)" = '"2026-11-27"' ]
 	assert_repo_sound
 }
 
@@ -402,6 +447,7 @@ assert g["body"] == "The body.\n", g
 	refused 2 "--date" -- goal status "$id" paused --date 2026-11-26
 	refused 1 "'2026-13-01' is not a date" -- goal status "$id" achieved --date 2026-13-01
 	refused 1 "before the goal was opened" -- goal status "$id" achieved --date 2026-01-01
+	refused 1 "in the future" -- goal status "$id" achieved --date 2027-01-01
 	refused 1 "gabc" -- goal status gabc1 achieved
 	refused 2 "STATUS" -- goal status "$id"
 }
@@ -446,6 +492,7 @@ assert g["body"] == "The body.\n", g
 	refused 1 "VALUE: 'lots' is not a number" -- goal measure "$id" lots
 	refused 1 "VALUE: '5%'" -- goal measure "$id" 5%
 	refused 1 "--date: '2026-02-30' is not a date" -- goal measure "$id" 5 --date 2026-02-30
+	refused 1 "--date: 2026-11-27 is in the future" -- goal measure "$id" 5 --date 2026-11-27
 	refused 1 "gdead" -- goal measure gdead 5
 	refused 2 "VALUE" -- goal measure "$id"
 }

@@ -156,6 +156,7 @@ setup() {
 	assert_status 0
 	f=$(entry_file "$output")
 	[ "$(yaml "$f" hours)" = 1.5 ]
+	[ "$(yaml "$f" | python3 -c 'import json,sys; print(list(json.load(sys.stdin)))')" = "['id', 'date', 'kind', 'author', 'hours']" ]
 	run coach log --kind cpd --hours 3 -m "Reading group."
 	assert_status 0
 	[ "$(yaml "$(entry_file "$output")" hours)" = 3 ]
@@ -556,4 +557,25 @@ setup() {
 	run script -qec "'$COACH' log bob --kind meeting -m x" /dev/null
 	assert_status 0
 	[[ "$output" =~ logged\ meeting\ e[0-9a-f]{6}\ for\ bob ]] || fail "$output"
+}
+
+@test "log warns about grading language but writes the entry" {
+	run --separate-stderr coach log bob --kind observation -m "An outstanding lesson."
+	assert_status 0
+	[[ "$output" =~ ^e[0-9a-f]{6}$ ]] || fail "stdout: $output"
+	f=$(entry_file "$output")
+	[[ "$stderr" == "coach: warning: $f:"*"outstanding"* ]] || fail "stderr: $stderr"
+	assert_repo_sound
+}
+
+@test "log writes nothing on stderr for a clean entry" {
+	make_goal bob g1a2b3c
+	make_cycle bob c0ffee1 g1a2b3c
+	echo x >../pic.jpg
+	run --separate-stderr coach log bob --kind observation --cycle c0ff --evidence ../pic.jpg \
+		--evidence https://v.example/1 --private -m "Pupils waited three seconds."
+	assert_status 0
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	run coach check
+	assert_status 0
 }

@@ -3,6 +3,7 @@
 # refused command changed nothing.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 # make_goal COACHEE ID [TITLE]: a committed goal record.
 make_goal() {

@@ -127,7 +127,7 @@ measurements  date: 2026-10-01, value: 9
 	assert_output_lacks "<img"
 	assert_output_lacks "<b>"
 	assert_output_lacks "<link"
-	assert_output_lacks "src="
+	! grep -qiE '<[^>]*(src|href)=["'"'"']?[a-z]+:' <<<"$output" || fail "a tag loads something"
 	python3 - "$output" <<-'END'
 	import sys
 	from html.parser import HTMLParser
@@ -229,4 +229,26 @@ measurements  date: 2026-10-01, value: 9
 	assert_status 2
 	run coach show --format
 	assert_status 2
+}
+
+@test "show coach.yml lists the school's settings" {
+	run coach show coach.yml
+	assert_status 0
+	[ "$(echo "$output" | head -1)" = "settings coach.yml  Test School" ]
+	assert_output_has $'\nschool'
+	run coach show coach.yml --format json
+	assert_status 0
+	[ "$(python3 -c 'import json,sys; v=json.loads(sys.argv[1]); print(v["kind"], v["front_matter"]["school"], repr(v["body"]))' "$output")" = "settings Test School ''" ]
+}
+
+@test "show refuses an evidence file but --raw prints it" {
+	mkdir -p coaching/bob/evidence
+	printf 'scan\n' >coaching/bob/evidence/scan.txt
+	run coach show coaching/bob/evidence/scan.txt
+	assert_status 1
+	assert_output_has "coach: coaching/bob/evidence/scan.txt is not a record"
+	assert_output_has "--raw"
+	run coach show --raw coaching/bob/evidence/scan.txt
+	assert_status 0
+	[ "$output" = scan ]
 }

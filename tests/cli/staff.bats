@@ -65,6 +65,11 @@ refused() {
 		[ "$(yaml "staff/h$i.md" phase)" = "$want" ] || fail "phase $v"
 		[ "$(yaml "staff/h$i.md" subjects 0)" = "$(json_str "${v//$'\n'/ }")" ] || fail "subject $v"
 	done
+	coach staff list --format json | python3 -c '
+import json, sys
+names = [s["name"] for s in json.load(sys.stdin)]
+assert len(names) == '"$i"', names
+'
 	run coach staff add dash --name=-x --role=--y
 	assert_status 0
 	[ "$(yaml staff/dash.md name)" = '"-x"' ]
@@ -103,6 +108,16 @@ refused() {
 	refused 1 "staff 'bob'" staff add dan --name Dan --email BOB@School.Example
 }
 
+@test "staff add with an email cannot check a broken record and says so" {
+	school_with_staff
+	printf -- '---\nname: [unclosed\n---\n' > staff/zed.md
+	git add staff/zed.md && git commit -qm "broken by hand"
+	refused 1 "staff/zed.md" staff add dan --name Dan --email dan@school.example
+	assert_output_has "fix this record first"
+	run coach staff add dan --name Dan
+	assert_status 0
+}
+
 @test "staff add usage mistakes exit 2 and write nothing" {
 	new_school
 	refused 2 "--name" staff add bob
@@ -114,8 +129,9 @@ refused() {
 	refused 2 "HANDLE" staff add --name Bob
 	refused 2 "one HANDLE" staff add bob Baker --name Bob
 	refused 2 "unknown subcommand 'remove'" staff remove bob
-	run coach staff add bob --name Bob
+	run coach staff add bob
 	assert_output_has "usage: coach staff add HANDLE --name NAME"
+	assert_output_has "coach staff show HANDLE [--format json]"
 }
 
 @test "staff add refuses control characters and invalid UTF-8" {
