@@ -807,24 +807,15 @@ json_status(struct coach_json *j, const struct status *s,
 	coach_json_obj_end(j);
 }
 
-/*
- * Uncommitted changes under coaching/COACHEE/.  store.c 1.0 sorts the
- * list with qsort(out->v + first, ...) even when it is empty and out->v
- * is NULL, which UBSan rejects; a first entry, dropped afterwards, keeps
- * out->v valid.
- */
+/* Uncommitted changes under coaching/COACHEE/, "M path" and so on. */
 static struct coach_error *
 hand_edits(struct coach_repo *r, const char *coachee,
     struct coach_strlist *out)
 {
 	char *prefix = coach_xasprintf("coaching/%s/", coachee);
-	coach_strlist_add(out, "");
 	struct coach_error *err = coach_store_changes(coach_repo_store(r),
 	    prefix, out);
 	free(prefix);
-	free(out->v[0]);
-	memmove(out->v, out->v + 1, (out->n - 1) * sizeof(*out->v));
-	out->n--;
 	return err;
 }
 

@@ -93,7 +93,6 @@ C=coaching/bob/cycles/c222222.md
 }
 
 @test "commits not pushed or pulled, when there is an upstream" {
-	export LSAN_OPTIONS="suppressions=$BATS_TEST_DIRNAME/lsan-libgit2.supp:${LSAN_OPTIONS:-}"
 	cd ..
 	git clone -q school clone
 	cd clone
