@@ -36,7 +36,8 @@ struct st_goal {
 
 struct st_entry {
 	const char *id, *date, *kind;
-	char *summary;
+	char *summary; /* NULL for private entries */
+	int private;
 	coach_day day;
 };
 
@@ -244,7 +245,12 @@ read_entry(struct st_entry *e, const struct coach_record *rec)
 	e->kind = str(rec, "kind");
 	if (e->date == NULL || coach_date_parse(e->date, &e->day))
 		return -1;
-	e->summary = first_line(coach_record_body(rec));
+	const struct coach_fm_node *p = coach_fm_get(
+	    coach_record_fm_const(rec), "private");
+	if (p == NULL || coach_fm_node_bool(p, &e->private) != 0)
+		e->private = 0;
+	/* Private entries keep their words to themselves, here too. */
+	e->summary = e->private ? NULL : first_line(coach_record_body(rec));
 	return 0;
 }
 
@@ -532,7 +538,9 @@ text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
 	if (with_kind)
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
 	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
-	if (e->summary && *e->summary) {
+	if (e->private)
+		coach_buf_puts(b, "  (private)");
+	else if (e->summary && *e->summary) {
 		coach_buf_puts(b, "  ");
 		cut_to_width(b, e->summary, line_start);
 	}
@@ -740,6 +748,8 @@ json_entry(struct coach_json *j, const char *key, int has,
 	json_kv(j, "kind", e->kind);
 	coach_json_key(j, "days_ago");
 	coach_json_int(j, today - e->day);
+	coach_json_key(j, "private");
+	coach_json_bool(j, e->private);
 	json_kv(j, "summary", e->summary);
 	coach_json_obj_end(j);
 }
