@@ -167,10 +167,12 @@ coach_repo_open(struct coach_repo **out, const char *dir)
 			return coach_error_prefix(err, "-C %s", dir);
 		return open_store(out, s);
 	}
-	err = coach_store_open(&s, ".", COACH_CONFIG_FILE);
-	if (err == NULL)
+	/* Errors the user must act on (a repository owned by someone else,
+	 * a bare one) stop the search; "none here" goes on. */
+	if ((err = coach_store_find(&s, ".", COACH_CONFIG_FILE)))
+		return err;
+	if (s)
 		return open_store(out, s);
-	coach_error_free(err);
 
 	const char *env = getenv("COACH_DIR");
 	if (env && *env) {
