@@ -73,7 +73,7 @@ check_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			strict = 1;

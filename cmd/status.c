@@ -17,7 +17,6 @@
 #include "cmd.h"
 
 #define BAR_WIDTH 10
-#define SUMMARY_MAX 60
 
 struct st_cycle {
 	const char *id, *phase, *step, *review;
@@ -37,7 +36,8 @@ struct st_goal {
 
 struct st_entry {
 	const char *id, *date, *kind;
-	char *summary;
+	char *summary; /* NULL for private entries */
+	int private;
 	coach_day day;
 };
 
@@ -130,9 +130,11 @@ read_measure(struct st_goal *g, const struct coach_record *rec)
 	g->unit = v ? coach_fm_node_str(v) : NULL;
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
 	coach_day best = 0;
-	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
+	size_t n = ms ? coach_fm_node_len(ms) : 0;
+	for (size_t i = 0; i < n; i++) {
 		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
-		const struct coach_fm_node *d = coach_fm_node_lookup(it, "date");
+		const struct coach_fm_node *d = coach_fm_node_lookup(it,
+		    "date");
 		const char *ds = d ? coach_fm_node_str(d) : NULL;
 		double val;
 		coach_day day;
@@ -223,7 +225,7 @@ read_goals(struct coach_repo *r, struct status *s)
 	coach_strlist_free(&paths);
 }
 
-/* The first line of a body with text, shortened. */
+/* The first line of a body with text. */
 static char *
 first_line(const char *body)
 {
@@ -232,12 +234,6 @@ first_line(const char *body)
 	size_t n = strcspn(body, "\n");
 	while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\r'))
 		n--;
-	if (n > SUMMARY_MAX) {
-		n = SUMMARY_MAX;
-		while (n > 0 && ((unsigned char)body[n] & 0xc0) == 0x80)
-			n--;
-		return coach_xasprintf("%.*s...", (int)n, body);
-	}
 	return coach_xstrndup(body, n);
 }
 
@@ -249,7 +245,12 @@ read_entry(struct st_entry *e, const struct coach_record *rec)
 	e->kind = str(rec, "kind");
 	if (e->date == NULL || coach_date_parse(e->date, &e->day))
 		return -1;
-	e->summary = first_line(coach_record_body(rec));
+	const struct coach_fm_node *p = coach_fm_get(
+	    coach_record_fm_const(rec), "private");
+	if (p == NULL || coach_fm_node_bool(p, &e->private) != 0)
+		e->private = 0;
+	/* Private entries keep their words to themselves, here too. */
+	e->summary = e->private ? NULL : first_line(coach_record_body(rec));
 	return 0;
 }
 
@@ -310,7 +311,9 @@ coaches(struct coach_buf *b, const struct coach_record *a)
 {
 	const struct coach_fm_node *n = coach_fm_get(
 	    coach_record_fm_const(a), "coach");
-	if (n && coach_fm_node_type(n) == COACH_FM_SCALAR) {
+	if (n == NULL)
+		return;
+	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
 		coach_buf_puts(b, coach_fm_node_str(n));
 		return;
 	}
@@ -495,18 +498,52 @@ text_goals(struct coach_ctx *ctx, struct coach_buf *b,
 	}
 }
 
+/*
+ * Appends s, cut with "..." so that the line begun at byte line_start of
+ * b fits the terminal; whole when not on a terminal.  Counts one column
+ * per character, which is right for the text of most schools.
+ */
+static void
+cut_to_width(struct coach_buf *b, const char *s, size_t line_start)
+{
+	int width = coach_term_width();
+	size_t used = 0;
+	for (size_t i = line_start; i < b->len; i++)
+		used += ((unsigned char)b->ptr[i] & 0xc0) != 0x80;
+	size_t chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	if (width <= 0 || used + chars < (size_t)width) {
+		coach_buf_puts(b, s);
+		return;
+	}
+	size_t room = (size_t)width > used + 4 ? (size_t)width - used - 4 : 0;
+	size_t n = 0, k = 0;
+	for (; s[n]; n++) {
+		if (((unsigned char)s[n] & 0xc0) != 0x80 && k++ == room)
+			break;
+	}
+	coach_buf_add(b, s, n);
+	coach_buf_puts(b, "...");
+}
+
 static void
 text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
     coach_day today, int with_kind)
 {
+	size_t line_start = b->len;
 	coach_buf_printf(b, "%s %s (", label, e->date);
 	days_ago(b, e->day, today);
 	coach_buf_putc(b, ')');
 	if (with_kind)
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
 	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
-	if (e->summary && *e->summary)
-		coach_buf_printf(b, "  %s", e->summary);
+	if (e->private)
+		coach_buf_puts(b, "  (private)");
+	else if (e->summary && *e->summary) {
+		coach_buf_puts(b, "  ");
+		cut_to_width(b, e->summary, line_start);
+	}
 	coach_buf_putc(b, '\n');
 }
 
@@ -711,6 +748,8 @@ json_entry(struct coach_json *j, const char *key, int has,
 	json_kv(j, "kind", e->kind);
 	coach_json_key(j, "days_ago");
 	coach_json_int(j, today - e->day);
+	coach_json_key(j, "private");
+	coach_json_bool(j, e->private);
 	json_kv(j, "summary", e->summary);
 	coach_json_obj_end(j);
 }
@@ -778,6 +817,18 @@ json_status(struct coach_json *j, const struct status *s,
 	coach_json_obj_end(j);
 }
 
+/* Uncommitted changes under coaching/COACHEE/, "M path" and so on. */
+static struct coach_error *
+hand_edits(struct coach_repo *r, const char *coachee,
+    struct coach_strlist *out)
+{
+	char *prefix = coach_xasprintf("coaching/%s/", coachee);
+	struct coach_error *err = coach_store_changes(coach_repo_store(r),
+	    prefix, out);
+	free(prefix);
+	return err;
+}
+
 /* ------------------------------------------------------------------ */
 
 static struct coach_error *
@@ -791,7 +842,7 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			if ((err = coach_format_arg(ctx, optarg, &json)))
@@ -830,10 +881,7 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < coached_list.n; i++)
 		gather(r, coached_list.v[i], &others[i]);
 
-	char *prefix = coach_xasprintf("coaching/%s/", coachee);
-	err = coach_store_changes(coach_repo_store(r), prefix, &changes);
-	free(prefix);
-	if (err)
+	if ((err = hand_edits(r, coachee, &changes)))
 		goto done;
 	err = coach_store_ahead_behind(coach_repo_store(r), &ahead, &behind,
 	    &upstream);

@@ -66,13 +66,11 @@ diags_vadd(struct coach_diags *d, const char *path, int line,
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->v = coach_xrealloc(d->v, d->cap * sizeof(*d->v));
 	}
-	va_list cp;
-	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	size_t len = n < 0 ? 0 : (size_t)n;
-	char *msg = coach_xmalloc(len + 1);
-	vsnprintf(msg, len + 1, fmt, ap);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("coach: out of memory\n", stderr);
+		abort();
+	}
 	struct coach_diag *g = &d->v[d->n++];
 	g->path = printable(path);
 	g->line = line < 0 ? 0 : line;
@@ -478,8 +476,11 @@ check_value(struct rc *c, const char *what, const struct coach_fm_node *n,
 		return 1;
 	case F_HANDLES:
 		if (t == COACH_FM_SEQ) {
-			if (coach_fm_node_len(n) == 0)
-				break;
+			if (coach_fm_node_len(n) == 0) {
+				ERR(c, line, "'%s' is an empty list: name at "
+				    "least one member of staff", what);
+				return 0;
+			}
 			int ok = 1;
 			for (size_t i = 0; i < coach_fm_node_len(n); i++) {
 				const struct coach_fm_node *it =
@@ -1004,13 +1005,26 @@ check_cycle(struct rc *c)
 		    "'not-yet'");
 }
 
+/* scheme://..., as coach log tells URLs from paths. */
+static int
+is_url(const char *s)
+{
+	const char *p = s;
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return strncmp(p, "://", 3) == 0 && p[3] != '\0';
+}
+
 /* An evidence reference: a URL (not checked) or a path inside the
  * repository that must exist. */
 static void
 check_evidence_ref(struct rc *c, const char *ref, int line)
 {
 	char b[SHOWN_MAX + 4];
-	if (strstr(ref, "://") || strncmp(ref, "mailto:", 7) == 0)
+	if (is_url(ref))
 		return;
 	int escapes = ref[0] == '/' || strcmp(ref, "..") == 0 ||
 	    strncmp(ref, "../", 3) == 0 || strstr(ref, "/../") ||
@@ -1649,6 +1663,12 @@ check_text(struct coach_repo *r, const char *relpath, const char *text,
 	if (e) {
 		parse_diag(out, relpath, coach_error_msg(e));
 		coach_error_free(e);
+		/* A bad file name is worth knowing even when the content
+		 * cannot be read. */
+		struct rc c = { r, relpath, NULL, out, { 0 }, 1 };
+		classify(relpath, &c.where);
+		check_names(&c);
+		where_free(&c.where);
 		if (w)
 			remember(w, relpath, NULL);
 		return;

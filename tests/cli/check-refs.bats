@@ -33,9 +33,9 @@ A=coaching/bob/agreement.md
 }
 
 @test "file names that do not name an id, a date or a handle" {
-	git mv -q $G coaching/bob/goals/first-goal.md
-	git mv -q $E coaching/bob/log/meeting-e333333.md
-	git mv -q staff/bob.md staff/Bob.md
+	git mv $G coaching/bob/goals/first-goal.md
+	git mv $E coaching/bob/log/meeting-e333333.md
+	git mv staff/bob.md staff/Bob.md
 	run coach check
 	assert_status 1
 	assert_line "coaching/bob/goals/first-goal.md: error: file name 'first-goal.md' is not a goal id: goal files are named ID.md (e.g. g3f9a1c.md); rename it"
@@ -154,4 +154,12 @@ A=coaching/bob/agreement.md
 	run coach check
 	assert_status 0
 	assert_problems 0
+}
+
+@test "an agreement needs at least one coach" {
+	set_line $A 3 "coach: []"
+	run coach check
+	assert_status 1
+	assert_line "$A:3: error: 'coach' is an empty list: name at least one member of staff"
+	assert_problems 1
 }

@@ -94,7 +94,7 @@ assert p[1]["path"] == "staff/notes.txt" and p[1]["line"] == 0 and p[1]["severit
 
 @test "colour only when asked (or on a terminal)" {
 	set_line $G 4 "status: done"
-	run coach --color=always check
+	NO_COLOR= run coach --color=always check
 	assert_status 1
 	[[ "$output" == *$'\033[31m'error* ]] || fail "no colour: $output"
 	run coach check
@@ -150,6 +150,7 @@ hostile_files() {
 	ln -s /etc coaching/etc
 	ln -s /etc/hostname coaching/bob/evidence/host.txt
 	# a folder where a file is expected; a file where a folder is expected
+	rm coaching/bob/agreement.md
 	mkdir -p staff/folder.md coaching/bob/agreement.md
 	rm -rf coaching/bob/log && echo x >coaching/bob/log
 	# empty, only ---, --- twice, no closing ---
@@ -198,4 +199,28 @@ hostile_files() {
 	run --separate-stderr timeout 60 "$COACH" check --format json
 	[ "$status" -eq 1 ] || fail "json: exit $status"
 	echo "$output" | python3 -m json.tool >/dev/null || fail "not JSON"
+}
+
+@test "records written by coach's own commands pass check" {
+	cd "$BATS_TEST_TMPDIR"
+	rm -rf school
+	school_with_staff
+	coach priority add reading "Every pupil reads" >/dev/null
+	coach framework add cold-call "Cold call" --criterion "Ask, pause, name" >/dev/null
+	coach agree bob --coach ada --focus questioning --cadence weekly >/dev/null
+	local goal cycle
+	goal=$(coach goal add bob "More pupils answer" --priority reading --strategy cold-call \
+		--measure answering --baseline 5 --target 20 --due 2027-03-01)
+	cycle=$(coach cycle start "$goal" --step "Pause, then name" --review 2026-12-01)
+	echo "plan" >"$BATS_TEST_TMPDIR/plan.txt"
+	coach log bob --kind meeting --goal "$goal" --cycle "$cycle" \
+		--evidence "$BATS_TEST_TMPDIR/plan.txt" --evidence https://video.example/1 -m "We met." >/dev/null
+	coach log bob --kind cpd --hours 1.5 -m "Course." >/dev/null
+	coach goal measure "$goal" 9 >/dev/null
+	coach cycle phase "$cycle" practise >/dev/null
+	coach cycle close "$cycle" --outcome partly -m "Next: whiteboards" >/dev/null
+	run --separate-stderr coach check
+	assert_status 0
+	[ -z "$output" ] || fail "problems: $output"
+	[[ "$stderr" == "0 errors, 0 warnings in "*" files" ]] || fail "$stderr"
 }

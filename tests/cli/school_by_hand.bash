@@ -10,6 +10,8 @@
 #   coaching/bob/log/2026-11-20-e333333.md  a meeting
 #   coaching/bob/evidence/plan.txt
 
+bats_require_minimum_version 1.5.0
+
 # put FILE: writes stdin to FILE, creating its folder.
 put() {
 	mkdir -p "$(dirname "$1")"
@@ -156,6 +158,6 @@ assert_line() {
 # assert_problems N: coach check's output has exactly N problem lines.
 assert_problems() {
 	local n
-	n=$(grep -cE '^[^ ]+(:[0-9]+)?: (error|warning): ' <<<"$output")
+	n=$(grep -cE '^[^ ]+(:[0-9]+)?: (error|warning): ' <<<"$output" || true)
 	[ "$n" -eq "$1" ] || fail "expected $1 problem lines, got $n" "output: $output"
 }

@@ -61,7 +61,7 @@ C=coaching/bob/cycles/c222222.md
 	assert_status 0
 	assert_line "      pupils answering: baseline 40 %, target 80 %, no measurement yet (record one with 'coach goal measure g111111 VALUE')"
 	assert_line "        review 2026-12-01 (in 5 days)"
-	assert_output_lacks "c333333"
+	assert_output_lacks "cycle c333333"
 	assert_output_lacks "Old step"
 }
 
@@ -180,4 +180,20 @@ assert c["overdue_reviews"] == 1 and c["last_meeting"]["date"] == "2026-11-20", 
 	assert_output_has "no member of staff has your email (nobody@school.example"
 	[ "$(git rev-parse HEAD)" = "$head" ] || fail "a commit was made"
 	[ -z "$(git status --porcelain)" ] || fail "the work tree changed"
+}
+
+@test "a private entry is marked, its words not shown" {
+	printf -- '---\nid: e555555\ndate: 2026-11-25\nkind: reflection\nprivate: true\n---\nI felt it went badly.\n' \
+		>coaching/bob/log/2026-11-25-e555555.md
+	run coach status bob
+	assert_status 0
+	assert_line "Last entry:   2026-11-25 (yesterday)  reflection  e555555  (private)"
+	assert_output_lacks "went badly"
+	run --separate-stderr coach status bob --format json
+	run python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])["last_entry"]
+assert e["id"] == "e555555" and e["private"] is True and e["summary"] is None, e
+' "$output"
+	assert_status 0
 }
