@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "coaching.h"
+#include "common.h"
 #include "../lib/ids.h"
 
 static const char *const outcomes[] = { "met", "partly", "not-yet", NULL };
@@ -93,9 +93,9 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_record *goal = NULL, *rec = NULL;
-	char *gpath = NULL, *coachee = NULL, *gid = NULL, *path = NULL;
-	char *msg = NULL;
+	struct coach_loaded goal = { 0 };
+	struct coach_record *rec = NULL;
+	char *path = NULL, *msg = NULL;
 	const char *step = NULL, *review_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
 	coach_day rday;
@@ -138,10 +138,11 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &gpath, &coachee, &goal)))
+	    &goal)))
 		goto done;
-	coach_path_kind(gpath, NULL, &gid);
-	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal, force)))
+	const char *gid = goal.id, *coachee = goal.coachee;
+	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
+	    force)))
 		goto done;
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
@@ -174,11 +175,8 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	else
 		printf("%s\n", id);
 done:
-	coach_record_free(goal);
+	coach_loaded_free(&goal);
 	coach_record_free(rec);
-	free(gpath);
-	free(coachee);
-	free(gid);
 	free(path);
 	free(msg);
 	return err;
@@ -186,28 +184,14 @@ done:
 
 /* ---- loading a cycle that is still open ---- */
 
-struct cycle_arg {
-	char *path, *coachee, *id;
-	struct coach_record *rec;
-};
-
-static void
-cycle_arg_free(struct cycle_arg *a)
-{
-	free(a->path);
-	free(a->coachee);
-	free(a->id);
-	coach_record_free(a->rec);
-}
-
 static struct coach_error *
-load_open_cycle(struct coach_repo *r, const char *prefix, struct cycle_arg *a)
+load_open_cycle(struct coach_repo *r, const char *prefix,
+	struct coach_loaded *a)
 {
 	struct coach_error *err = coach_load_by_id(r, prefix, COACH_KIND_CYCLE,
-	    &a->path, &a->coachee, &a->rec);
+	    a);
 	if (err)
 		return err;
-	coach_path_kind(a->path, NULL, &a->id);
 	if (!coach_cycle_open(a->rec)) {
 		const char *o = coach_record_str(a->rec, "outcome");
 		return coach_error_new(COACH_FAIL, "cycle %s was closed on %s%s"
@@ -227,7 +211,7 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct coach_error *err = NULL;
-	struct cycle_arg a = { 0 };
+	struct coach_loaded a = { 0 };
 	char *msg = NULL, *names = NULL, *old = NULL;
 	int c;
 
@@ -265,7 +249,7 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	printf("cycle %s: %s → %s\n", a.id, old ? old : "(no phase)", phase);
 done:
-	cycle_arg_free(&a);
+	coach_loaded_free(&a);
 	free(msg);
 	free(names);
 	free(old);
@@ -284,7 +268,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct cycle_arg a = { 0 };
+	struct coach_loaded a = { 0 };
 	const char *outcome = NULL, *next = NULL, *date_arg = "today";
 	char *msg = NULL, date[11];
 	coach_day day, started;
@@ -344,7 +328,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	printf("cycle %s closed on %s: %s\n", a.id, date, outcome);
 done:
-	cycle_arg_free(&a);
+	coach_loaded_free(&a);
 	free(msg);
 	return err;
 }

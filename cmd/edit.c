@@ -21,8 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/check.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
@@ -31,81 +30,6 @@
 /* Room for the error lines above a record of the largest size. */
 #define DRAFT_MAX_BYTES (COACH_RECORD_MAX_BYTES + 256 * 1024)
 #define ERROR_PREFIX "# coach: "
-
-/* The git directory: root/.git, or where a ".git" file points (a linked
- * work tree or a submodule). */
-static char *
-git_dir(const struct coach_repo *r)
-{
-	const char *root = coach_repo_root(r);
-	char *dotgit = coach_path_join(root, ".git");
-	struct stat st;
-	if (stat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
-		return dotgit;
-	struct coach_buf b = COACH_BUF_INIT;
-	char *dir = NULL;
-	if (coach_read_file(&b, dotgit, 4096) == NULL &&
-	    strncmp(coach_buf_str(&b), "gitdir: ", 8) == 0) {
-		char *p = b.ptr + 8;
-		p[strcspn(p, "\r\n")] = '\0';
-		dir = p[0] == '/' ? coach_xstrdup(p) : coach_path_join(root, p);
-	}
-	coach_buf_free(&b);
-	if (dir == NULL)
-		return dotgit;
-	free(dotgit);
-	return dir;
-}
-
-char *
-coach_git_path(const struct coach_repo *r, const char *name)
-{
-	char *dir = git_dir(r);
-	char *path = coach_path_join(dir, name);
-	free(dir);
-	return path;
-}
-
-struct coach_error *
-coach_write_file(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd == -1)
-		return coach_error_errno("open", path);
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			struct coach_error *err = coach_error_errno("write",
-			    path);
-			close(fd);
-			return err;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (close(fd) == -1)
-		return coach_error_errno("close", path);
-	return NULL;
-}
-
-void
-coach_text_normalise(struct coach_buf *b)
-{
-	if (b->len == 0)
-		return;
-	size_t i = 0, o = 0;
-	if (b->len >= 3 && memcmp(b->ptr, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	for (; i < b->len; i++) {
-		if (b->ptr[i] == '\r' && i + 1 < b->len && b->ptr[i + 1] == '\n')
-			continue;
-		b->ptr[o++] = b->ptr[i];
-	}
-	b->len = o;
-	b->ptr[o] = '\0';
-}
 
 /* The draft's name in .git: the record's path with '/' as '_'. */
 static char *

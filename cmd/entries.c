@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/date.h"
 #include "../lib/ids.h"
 #include "../lib/json.h"

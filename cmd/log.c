@@ -21,8 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/check.h"
 #include "../lib/date.h"
 #include "../lib/ids.h"
@@ -36,22 +35,6 @@
 /* A message is a body: the cap of what coach renders. */
 #define MESSAGE_MAX_BYTES COACH_MD_MAX_BYTES
 #define HOURS_MAX 1000
-
-const char *const coach_entry_kinds[] = {
-	"meeting", "observation", "practice", "reflection", "evidence", "cpd",
-	"note", NULL,
-};
-
-struct coach_error *
-coach_entry_kind_check(const char *what, const char *kind)
-{
-	for (size_t i = 0; coach_entry_kinds[i]; i++)
-		if (strcmp(kind, coach_entry_kinds[i]) == 0)
-			return NULL;
-	return coach_error_new(COACH_FAIL, "%s: '%s' is not a kind of entry; "
-	    "use meeting, observation, practice, reflection, evidence, cpd "
-	    "or note", what, kind);
-}
 
 /* What the command line asked for. */
 struct log_args {
