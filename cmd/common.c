@@ -448,6 +448,27 @@ coach_load_by_id(struct coach_repo *r, const char *prefix,
 	return coach_repo_load(r, out->path, &out->rec);
 }
 
+struct coach_error *
+coach_resolve_owned(struct coach_repo *r, const char *coachee,
+	const char *option, const char *prefix, enum coach_kind kind,
+	char **id, char **path)
+{
+	char *owner = NULL;
+	struct coach_error *err = coach_repo_resolve(r, prefix, kind, path,
+	    NULL);
+	if (err)
+		return coach_error_prefix(err, "%s", option);
+	coach_path_kind(*path, &owner, id);
+	if (owner == NULL || *id == NULL || strcmp(owner, coachee) != 0)
+		err = coach_error_new(COACH_FAIL, "%s %s: that %s is %s's, "
+		    "not %s's; give one of %s's %ss (see 'coach %s list %s')",
+		    option, prefix, coach_kind_name(kind),
+		    owner ? owner : "nobody", coachee, coachee,
+		    coach_kind_name(kind), coach_kind_name(kind), coachee);
+	free(owner);
+	return err;
+}
+
 static int
 loaded_before(const struct coach_loaded *a, const struct coach_loaded *b,
 	const char *key)

@@ -184,6 +184,15 @@ struct coach_error *coach_load_by_id(struct coach_repo *r, const char *prefix,
 	enum coach_kind kind, struct coach_loaded *out);
 
 /*
+ * Resolves an id prefix given to option (e.g. "--goal") to a goal or cycle
+ * of coachee's: *id is its full id and *path its record.  Both are
+ * malloc'd, also after an error (the caller frees them).
+ */
+struct coach_error *coach_resolve_owned(struct coach_repo *r,
+	const char *coachee, const char *option, const char *prefix,
+	enum coach_kind kind, char **id, char **path);
+
+/*
  * Loads every record of kind: for coaching records those of coachee (NULL:
  * every coachee).  Sorted by the date at sort_key then id, or in the
  * repository's order (by path) when sort_key is NULL.  A record that does

@@ -3,7 +3,6 @@
  * each with one action step in the coachee's words, in
  * coaching/<coachee>/cycles/<id>.md.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +11,6 @@
 
 #include "common.h"
 #include "../lib/ids.h"
-
-static const char *const outcomes[] = { "met", "partly", "not-yet", NULL };
-
-static int
-blank(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
 
 /* "plan, model, practise, apply or review" */
 static char *
@@ -121,7 +109,7 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		    "step, in the coachee's words");
 		goto done;
 	}
-	if (blank(step)) {
+	if (coach_is_blank(step, strlen(step))) {
 		err = coach_error_new(COACH_FAIL, "--step is empty: write the "
 		    "action step the coachee will practise");
 		goto done;
@@ -294,14 +282,12 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		    "not-yet");
 		goto done;
 	}
-	for (c = 0; outcomes[c] && strcmp(outcomes[c], outcome) != 0; c++)
-		;
-	if (outcomes[c] == NULL) {
+	if (!coach_str_in(coach_cycle_outcomes, outcome)) {
 		err = coach_error_new(COACH_FAIL, "--outcome: '%s' is not an "
 		    "outcome; use met, partly or not-yet", outcome);
 		goto done;
 	}
-	if (next && blank(next)) {
+	if (next && coach_is_blank(next, strlen(next))) {
 		err = coach_error_new(COACH_FAIL, "-m is empty: say what will "
 		    "be tried next, or leave -m out");
 		goto done;
@@ -359,19 +345,13 @@ cycle_json(struct coach_json *j, const struct coach_loaded *c)
 	coach_json_obj_end(j);
 }
 
-static const char *
-dash(const char *s)
-{
-	return s && *s ? s : "-";
-}
-
 static void
 cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
 	size_t wc = 0, wp = 5, wo = 7;
 	for (size_t i = 0; i < n; i++) {
-		size_t w = coach_text_width(dash(coach_record_str(rows[i]->rec,
+		size_t w = coach_text_width(coach_dash(coach_record_str(rows[i]->rec,
 		    "phase")));
 		if (w > wp)
 			wp = w;
@@ -388,11 +368,11 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = rows[i]->rec;
 		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
-		const char *goal = dash(coach_record_str(c, "goal"));
+		const char *goal = coach_dash(coach_record_str(c, "goal"));
 		char review[32];
 		snprintf(review, sizeof(review), "%s%s",
-		    dash(coach_record_str(c, "review")), late ? " overdue" : "");
-		char *step = coach_text_cut(dash(coach_record_str(c, "step")),
+		    coach_dash(coach_record_str(c, "review")), late ? " overdue" : "");
+		char *step = coach_text_cut(coach_dash(coach_record_str(c, "step")),
 		    room);
 		if (all) {
 			coach_put_padded(rows[i]->coachee, wc);
@@ -400,13 +380,13 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		}
 		printf("%s%s%s  %.7s  ", coach_sgr_yellow(ctx), rows[i]->id,
 		    coach_sgr_reset(ctx), goal);
-		coach_put_padded(dash(coach_record_str(c, "phase")), wp);
-		printf("  %-10s  %s", dash(coach_record_str(c, "started")),
+		coach_put_padded(coach_dash(coach_record_str(c, "phase")), wp);
+		printf("  %-10s  %s", coach_dash(coach_record_str(c, "started")),
 		    late ? coach_sgr_red(ctx) : "");
 		coach_put_padded(review, 18);
 		printf("%s  ", late ? coach_sgr_reset(ctx) : "");
 		coach_put_padded(open ? "open" :
-		    dash(coach_record_str(c, "outcome")), wo);
+		    coach_dash(coach_record_str(c, "outcome")), wo);
 		printf("  %s\n", step);
 		free(step);
 	}
@@ -483,27 +463,19 @@ done:
 
 /* ---- dispatch ---- */
 
-static const struct {
-	const char *name;
-	struct coach_error *(*fn)(struct coach_ctx *, int, char **);
-} cycle_subs[] = {
+static const struct coach_subcmd cycle_subs[] = {
 	{ "start", cycle_start },
 	{ "phase", cycle_phase },
 	{ "close", cycle_close },
 	{ "list", cycle_list },
+	{ NULL, NULL },
 };
 
 static struct coach_error *
 cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach cycle" and "coach cycle --open" list. */
-	if (argc < 2 || argv[1][0] == '-')
-		return cycle_list(ctx, argc, argv);
-	for (size_t i = 0; i < sizeof(cycle_subs) / sizeof(cycle_subs[0]); i++)
-		if (strcmp(argv[1], cycle_subs[i].name) == 0)
-			return cycle_subs[i].fn(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "'%s' is not a cycle subcommand; use start, "
-	    "phase, close or list", argv[1]);
+	return coach_subcmd_exec(ctx, cycle_subs, "list", "cycle", argc, argv);
 }
 
 const struct coach_cmd coach_cmd_cycle = {

@@ -10,9 +10,6 @@
  * lost: the draft outlives every failure, and the next "coach edit" of
  * the record starts from it.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,15 +41,6 @@ draft_path(const struct coach_repo *r, const char *relpath)
 	return path;
 }
 
-static int
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isspace((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 /* Drops the lines above the record's opening "---": comments ('#') and
  * blank lines, which no record may have. */
 static void
@@ -62,7 +50,7 @@ strip_comments(struct coach_buf *b)
 	while (i < b->len) {
 		const char *nl = memchr(b->ptr + i, '\n', b->len - i);
 		size_t end = nl ? (size_t)(nl - b->ptr) + 1 : b->len;
-		if (b->ptr[i] != '#' && !blank(b->ptr + i, end - i))
+		if (b->ptr[i] != '#' && !coach_is_blank(b->ptr + i, end - i))
 			break;
 		i = end;
 	}
@@ -107,17 +95,9 @@ draft_with_errors(const struct coach_diags *d, const char *relpath,
 static void
 print_warnings(const struct coach_diags *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		const struct coach_diag *g = &d->v[i];
-		if (g->severity != COACH_SEV_WARNING)
-			continue;
-		if (g->line > 0)
-			fprintf(stderr, "coach: warning: %s:%d: %s\n", g->path,
-			    g->line, g->msg);
-		else
-			fprintf(stderr, "coach: warning: %s: %s\n", g->path,
-			    g->msg);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].severity == COACH_SEV_WARNING)
+			coach_warn_diag(&d->v[i]);
 }
 
 static struct coach_error *
@@ -157,7 +137,7 @@ first_draft(struct edit *ed)
 		goto fresh;
 	struct coach_buf old = COACH_BUF_INIT;
 	if (coach_read_file(&old, ed->draft, DRAFT_MAX_BYTES) != NULL ||
-	    blank(coach_buf_str(&old), old.len)) {
+	    coach_is_blank(coach_buf_str(&old), old.len)) {
 		coach_buf_free(&old);
 		goto fresh;
 	}
@@ -247,7 +227,7 @@ edit_round(struct edit *ed, int *done)
 	if ((err = coach_read_file(&ed->saved, ed->draft, DRAFT_MAX_BYTES)))
 		return coach_error_prefix(err, "%s is unchanged", ed->relpath);
 	strip_comments(&ed->saved);
-	if (blank(coach_buf_str(&ed->saved), ed->saved.len))
+	if (coach_is_blank(coach_buf_str(&ed->saved), ed->saved.len))
 		return give_up(ed);
 	if (same(&ed->saved, &ed->orig))
 		goto unchanged;

@@ -2,7 +2,6 @@
  * goal.c: coach goal add|list|show|status|measure: the goals a coachee
  * owns, in coaching/<coachee>/goals/<id>.md.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,36 +13,13 @@
 #include "../lib/ids.h"
 #include "../lib/markdown.h"
 
-static const char *const goal_statuses[] = {
-	"active", "achieved", "paused", "dropped", NULL,
-};
-
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(list[i], s) == 0)
-			return 1;
-	return 0;
-}
-
 static struct coach_error *
 check_goal_status(const char *what, const char *s)
 {
-	if (in_list(goal_statuses, s))
+	if (coach_str_in(coach_goal_statuses, s))
 		return NULL;
 	return coach_error_new(COACH_FAIL, "%s: '%s' is not a goal status; "
 	    "use active, achieved, paused or dropped", what, s);
-}
-
-/* Whether s holds something other than white space. */
-static int
-has_text(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 1;
-	return 0;
 }
 
 /*
@@ -92,7 +68,7 @@ check_measure(struct measure_args *m, char **base_norm, char **target_norm)
 {
 	double base, target;
 	struct coach_error *err;
-	if (!has_text(m->name))
+	if (coach_is_blank(m->name, strlen(m->name)))
 		return coach_error_new(COACH_FAIL, "--measure: give the measure "
 		    "a name, e.g. --measure \"pupils answering in full "
 		    "sentences\"");
@@ -198,7 +174,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	    &coachee);
 	if (err)
 		goto done;
-	if (!has_text(title)) {
+	if (coach_is_blank(title, strlen(title))) {
 		err = coach_error_new(COACH_FAIL, "TITLE is empty: say in a "
 		    "few words what the goal is");
 		goto done;
@@ -294,12 +270,6 @@ progress_text(const struct coach_fm *fm, char out[16])
 		snprintf(out, 16, "-");
 }
 
-static const char *
-dash(const char *s)
-{
-	return s && *s ? s : "-";
-}
-
 /* "latest": {date, value} and "progress" (0 at the baseline, 1 at the
  * target), both null when the goal has no measurement yet. */
 static void
@@ -354,8 +324,8 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 {
 	size_t wc = 0, wt = 5, ws = 6;
 	for (size_t i = 0; i < n; i++) {
-		const char *t = dash(coach_record_str(rows[i]->rec, "title"));
-		const char *s = dash(coach_record_str(rows[i]->rec, "status"));
+		const char *t = coach_dash(coach_record_str(rows[i]->rec, "title"));
+		const char *s = coach_dash(coach_record_str(rows[i]->rec, "status"));
 		if (coach_text_width(t) > wt)
 			wt = coach_text_width(t);
 		if (coach_text_width(s) > ws)
@@ -376,10 +346,10 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *g = rows[i]->rec;
-		const char *status = dash(coach_record_str(g, "status"));
+		const char *status = coach_dash(coach_record_str(g, "status"));
 		char prog[16];
 		progress_text(coach_record_fm_const(g), prog);
-		char *title = coach_text_cut(dash(coach_record_str(g,
+		char *title = coach_text_cut(coach_dash(coach_record_str(g,
 		    "title")), wt);
 		if (all) {
 			coach_put_padded(rows[i]->coachee, wc);
@@ -390,7 +360,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded(status, ws);
 		printf("%s  ", coach_sgr_reset(ctx));
 		coach_put_padded(title, wt);
-		printf("  %5s  %s\n", prog, dash(coach_record_str(g, "due")));
+		printf("  %5s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
 		free(title);
 	}
 }
@@ -570,18 +540,18 @@ show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
 		const struct coach_record *c = cy[i]->rec;
 		printf("  %s%s%s  %-10s  started %s", coach_sgr_yellow(ctx),
 		    cy[i]->id, coach_sgr_reset(ctx),
-		    dash(coach_record_str(c, "phase")),
-		    dash(coach_record_str(c, "started")));
+		    coach_dash(coach_record_str(c, "phase")),
+		    coach_dash(coach_record_str(c, "started")));
 		if (!coach_cycle_open(c))
 			printf("  closed %s  %s", coach_record_str(c, "closed"),
-			    dash(coach_record_str(c, "outcome")));
+			    coach_dash(coach_record_str(c, "outcome")));
 		else if (coach_record_str(c, "review"))
 			printf("  review %s%s%s%s", coach_cycle_overdue(c) ?
 			    coach_sgr_red(ctx) : "",
 			    coach_record_str(c, "review"),
 			    coach_cycle_overdue(c) ? " (overdue)" : "",
 			    coach_sgr_reset(ctx));
-		char *step = coach_text_cut(dash(coach_record_str(c, "step")),
+		char *step = coach_text_cut(coach_dash(coach_record_str(c, "step")),
 		    cols > 20 ? (size_t)cols - 11 : 0);
 		printf("\n           %s\n", step);
 		free(step);
@@ -594,7 +564,7 @@ show_other_keys(const struct coach_ctx *ctx, const struct coach_fm *fm)
 {
 	for (size_t i = 0; i < coach_fm_count(fm); i++) {
 		const char *k = coach_fm_key_at(fm, i);
-		if (in_list(goal_keys_shown, k))
+		if (coach_str_in(goal_keys_shown, k))
 			continue;
 		const struct coach_fm_node *n = coach_fm_get(fm, k);
 		show_label(ctx, k);
@@ -614,7 +584,7 @@ show_other_keys(const struct coach_ctx *ctx, const struct coach_fm *fm)
 static void
 show_body(const struct coach_ctx *ctx, const char *body)
 {
-	if (!has_text(body))
+	if (coach_is_blank(body, strlen(body)))
 		return;
 	struct coach_buf b = COACH_BUF_INIT;
 	int cols = coach_term_width();
@@ -639,11 +609,11 @@ goal_show_text(struct coach_ctx *ctx, const struct coach_loaded *g,
 	const char *status = coach_record_str(g->rec, "status");
 	printf("%sgoal %s%s  %s%s%s\n", coach_sgr_yellow(ctx), g->id,
 	    coach_sgr_reset(ctx), coach_sgr_bold(ctx),
-	    dash(coach_record_str(g->rec, "title")), coach_sgr_reset(ctx));
+	    coach_dash(coach_record_str(g->rec, "title")), coach_sgr_reset(ctx));
 	show_label(ctx, "coachee");
 	printf("%s\n", g->coachee);
 	show_label(ctx, "status");
-	printf("%s%s%s\n", status_color(ctx, status), dash(status),
+	printf("%s%s%s\n", status_color(ctx, status), coach_dash(status),
 	    coach_sgr_reset(ctx));
 	static const char *const dates[] = { "opened", "due", "closed", NULL };
 	for (size_t i = 0; dates[i]; i++) {
@@ -721,13 +691,7 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 	coach_json_str(&j, g->coachee);
 	coach_json_key(&j, "path");
 	coach_json_str(&j, g->path);
-	for (size_t i = 0; i < coach_fm_count(fm); i++) {
-		const char *k = coach_fm_key_at(fm, i);
-		if (in_list(goal_json_extra, k))
-			continue;
-		coach_json_key(&j, k);
-		coach_json_fm_node(&j, coach_fm_get(fm, k));
-	}
+	coach_json_fm_members(&j, fm, goal_json_extra);
 	json_progress(&j, fm);
 	coach_json_key(&j, "cycles");
 	coach_json_arr_begin(&j);
@@ -984,28 +948,20 @@ done:
 
 /* ---- dispatch ---- */
 
-static const struct {
-	const char *name;
-	struct coach_error *(*fn)(struct coach_ctx *, int, char **);
-} goal_subs[] = {
+static const struct coach_subcmd goal_subs[] = {
 	{ "add", goal_add },
 	{ "list", goal_list },
 	{ "show", goal_show },
 	{ "status", goal_status },
 	{ "measure", goal_measure },
+	{ NULL, NULL },
 };
 
 static struct coach_error *
 goal_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach goal" and "coach goal --all" list, like "git branch". */
-	if (argc < 2 || argv[1][0] == '-')
-		return goal_list(ctx, argc, argv);
-	for (size_t i = 0; i < sizeof(goal_subs) / sizeof(goal_subs[0]); i++)
-		if (strcmp(argv[1], goal_subs[i].name) == 0)
-			return goal_subs[i].fn(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "'%s' is not a goal subcommand; use add, "
-	    "list, show, status or measure", argv[1]);
+	return coach_subcmd_exec(ctx, goal_subs, "list", "goal", argc, argv);
 }
 
 const struct coach_cmd coach_cmd_goal = {

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "common.h"
@@ -109,12 +108,7 @@ record_heading(const struct shown *sh, const char **kind, char **ident,
 	if (id && *id) {
 		*ident = coach_xstrdup(id);
 	} else {
-		const char *base = strrchr(relpath, '/');
-		base = base ? base + 1 : relpath;
-		size_t n = strlen(base);
-		if (n > 3 && strcmp(base + n - 3, ".md") == 0)
-			n -= 3;
-		*ident = coach_xstrndup(base, n);
+		*ident = coach_path_stem(relpath);
 	}
 	*title = coach_fm_str(sh->fm, "title");
 	if (*title == NULL)
