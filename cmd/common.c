@@ -412,6 +412,21 @@ coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm)
 	coach_json_obj_end(j);
 }
 
+void
+coach_json_rows(struct coach_loaded *const *rows, size_t n,
+	void (*row_json)(struct coach_json *j, const struct coach_loaded *row))
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_json j;
+	coach_json_init(&j, &b, 1);
+	coach_json_arr_begin(&j);
+	for (size_t i = 0; i < n; i++)
+		row_json(&j, rows[i]);
+	coach_json_arr_end(&j);
+	coach_out(b.ptr, b.len);
+	coach_buf_free(&b);
+}
+
 /* ================ records ================ */
 
 void

@@ -175,6 +175,11 @@ struct coach_loaded_list {
 /* Frees what l holds and empties it. */
 void coach_loaded_free(struct coach_loaded *l);
 
+/* Writes rows to stdout as a JSON array, each row's value written by
+ * row_json. */
+void coach_json_rows(struct coach_loaded *const *rows, size_t n,
+	void (*row_json)(struct coach_json *j, const struct coach_loaded *row));
+
 /*
  * Resolves an id prefix of kind (COACH_KIND_GOAL or _CYCLE) and loads the
  * record into *out, which the caller empties with coach_loaded_free()

@@ -438,15 +438,7 @@ cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 		if (!only_open || coach_cycle_open(cycles.v[i].rec))
 			rows[n++] = &cycles.v[i];
 	if (json) {
-		struct coach_buf b = COACH_BUF_INIT;
-		struct coach_json j;
-		coach_json_init(&j, &b, 1);
-		coach_json_arr_begin(&j);
-		for (size_t i = 0; i < n; i++)
-			cycle_json(&j, rows[i]);
-		coach_json_arr_end(&j);
-		coach_out(b.ptr, b.len);
-		coach_buf_free(&b);
+		coach_json_rows(rows, n, cycle_json);
 	} else if (n == 0 && isatty(STDOUT_FILENO)) {
 		printf("no %scycles%s%s; start one with 'coach cycle start "
 		    "GOAL-ID --step TEXT'\n", only_open ? "open " : "",

@@ -422,15 +422,7 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 			rows[n++] = &goals.v[i];
 	}
 	if (json) {
-		struct coach_buf b = COACH_BUF_INIT;
-		struct coach_json j;
-		coach_json_init(&j, &b, 1);
-		coach_json_arr_begin(&j);
-		for (size_t i = 0; i < n; i++)
-			goal_json(&j, rows[i]);
-		coach_json_arr_end(&j);
-		coach_out(b.ptr, b.len);
-		coach_buf_free(&b);
+		coach_json_rows(rows, n, goal_json);
 	} else if (n == 0 && isatty(STDOUT_FILENO)) {
 		printf("no %s goals%s%s; add one with 'coach goal add %s"
 		    "TITLE'\n", strcmp(status, "any") ? status : "",
