@@ -190,8 +190,8 @@ struct coach_error *coach_load_by_id(struct coach_repo *r, const char *prefix,
 
 /*
  * Resolves an id prefix given to option (e.g. "--goal") to a goal or cycle
- * of coachee's: *id is its full id and *path its record.  Both are
- * malloc'd, also after an error (the caller frees them).
+ * of coachee's: *id is its full id and *path its record.  The caller
+ * frees both, also after an error (when they may be NULL).
  */
 struct coach_error *coach_resolve_owned(struct coach_repo *r,
 	const char *coachee, const char *option, const char *prefix,
