@@ -12,47 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "../lib/date.h"
+#include "common.h"
 #include "../lib/ids.h"
-
-/* Turns getopt_long's complaint (opterr is off) into a usage error. */
-static struct coach_error *
-bad_option(const struct coach_ctx *ctx, int c, char **argv)
-{
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (optopt != 0)
-		return coach_usage(ctx, "unknown option '-%c'", optopt);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
-
-/*
- * Text given on the command line goes into YAML and onto terminals: it
- * must be UTF-8 and hold no control characters but tab and newline.
- * Empty text is a usage mistake.
- */
-static struct coach_error *
-text_check(const struct coach_ctx *ctx, const char *what, const char *s)
-{
-	size_t n = strlen(s), i;
-	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
-		;
-	if (i == n)
-		return coach_usage(ctx, "%s needs a value that is not empty",
-		    what);
-	if (coach_utf8_check(s, n) != n)
-		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
-		    "write it in UTF-8", what);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-			return coach_error_new(COACH_FAIL, "%s contains a "
-			    "control character (0x%02x); remove it", what, c);
-	}
-	return NULL;
-}
 
 struct agree_args {
 	const char *coachee, *focus, *cadence;
@@ -90,7 +51,7 @@ agree_parse(struct coach_ctx *ctx, int argc, char **argv,
 		case 'k': a->cadence = optarg; break;
 		case 'd': date = optarg; break;
 		case 'e': a->end = 1; break;
-		default: return bad_option(ctx, c, argv);
+		default: return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (optind == argc)
@@ -116,14 +77,12 @@ agree_parse(struct coach_ctx *ctx, int argc, char **argv,
 			    "cannot coach themself; name another member of "
 			    "staff", a->coachee, a->coachee);
 	}
-	if ((a->focus && (err = text_check(ctx, "--focus", a->focus))) ||
-	    (a->cadence && (err = text_check(ctx, "--cadence",
-	    a->cadence))))
+	if ((a->focus && (err = coach_text_arg_check(ctx, "--focus",
+	    a->focus, 1))) || (a->cadence && (err = coach_text_arg_check(ctx,
+	    "--cadence", a->cadence, 1))))
 		return err;
-	if ((err = coach_date_arg("--date", date ? date : "today", &day)))
-		return err;
-	coach_date_format(day, a->date);
-	return NULL;
+	return coach_date_text_arg("--date", date ? date : "today", a->date,
+	    &day);
 }
 
 static struct coach_error *
@@ -139,34 +98,17 @@ staff_exists(struct coach_repo *repo, const char *what, const char *handle)
 	return err;
 }
 
-/* Whether an agreement has ended: status ended, or an ended date with no
- * status at all. */
-static int
-agreement_ended(const struct coach_record *rec)
-{
-	const char *status = coach_record_str(rec, "status");
-	if (status)
-		return strcmp(status, "ended") == 0;
-	return coach_fm_get(coach_record_fm_const(rec), "ended") != NULL;
-}
-
-/* The coach key as text, "ada" or "ada, cy". */
+/* The agreement's coaches as text, "ada" or "ada, cy". */
 static void
 coaches_text(struct coach_buf *b, const struct coach_record *rec)
 {
-	const struct coach_fm_node *n = coach_fm_get(
-	    coach_record_fm_const(rec), "coach");
-	if (n && coach_fm_node_type(n) == COACH_FM_SCALAR) {
-		coach_buf_puts(b, coach_fm_node_str(n));
-		return;
-	}
-	for (size_t i = 0; n && i < coach_fm_node_len(n); i++) {
-		const char *s = coach_fm_node_str(coach_fm_node_item(n, i));
-		coach_buf_puts(b, i ? ", " : "");
-		coach_buf_puts(b, s ? s : "?");
-	}
-	if (b->len == 0)
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	coach_agreement_coaches(rec, &l);
+	for (size_t i = 0; i < l.n; i++)
+		coach_buf_printf(b, "%s%s", i ? ", " : "", l.v[i]);
+	if (l.n == 0)
 		coach_buf_puts(b, "no coach");
+	coach_strlist_free(&l);
 }
 
 /* Whether node already reads as the string s, so setting it again would
@@ -253,7 +195,7 @@ agree_start(struct coach_ctx *ctx, struct coach_txn *txn,
 	if (coach_repo_exists(ctx->repo, path)) {
 		if ((err = coach_repo_load(ctx->repo, path, &rec)))
 			goto done;
-		if (!agreement_ended(rec)) {
+		if (!coach_agreement_ended(rec)) {
 			const char *since = coach_record_str(rec, "started");
 			coaches_text(&who, rec);
 			err = coach_error_new(COACH_FAIL, "%s: %s already has "
@@ -291,7 +233,7 @@ agree_end(struct coach_ctx *ctx, struct coach_txn *txn,
 	}
 	if ((err = coach_repo_load(ctx->repo, path, &rec)))
 		goto done;
-	if (agreement_ended(rec)) {
+	if (coach_agreement_ended(rec)) {
 		const char *when = coach_record_str(rec, "ended");
 		err = coach_error_new(COACH_FAIL, "%s: %s's agreement has "
 		    "already ended%s%s; start a new one with coach agree %s "

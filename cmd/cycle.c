@@ -3,26 +3,14 @@
  * each with one action step in the coachee's words, in
  * coaching/<coachee>/cycles/<id>.md.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "coaching.h"
+#include "common.h"
 #include "../lib/ids.h"
-
-static const char *const outcomes[] = { "met", "partly", "not-yet", NULL };
-
-static int
-blank(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
 
 /* "plan, model, practise, apply or review" */
 static char *
@@ -93,9 +81,9 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_record *goal = NULL, *rec = NULL;
-	char *gpath = NULL, *coachee = NULL, *gid = NULL, *path = NULL;
-	char *msg = NULL;
+	struct coach_loaded goal = { 0 };
+	struct coach_record *rec = NULL;
+	char *path = NULL, *msg = NULL;
 	const char *step = NULL, *review_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
 	coach_day rday;
@@ -121,7 +109,7 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		    "step, in the coachee's words");
 		goto done;
 	}
-	if (blank(step)) {
+	if (coach_is_blank(step, strlen(step))) {
 		err = coach_error_new(COACH_FAIL, "--step is empty: write the "
 		    "action step the coachee will practise");
 		goto done;
@@ -138,10 +126,11 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &gpath, &coachee, &goal)))
+	    &goal)))
 		goto done;
-	coach_path_kind(gpath, NULL, &gid);
-	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal, force)))
+	const char *gid = goal.id, *coachee = goal.coachee;
+	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
+	    force)))
 		goto done;
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
@@ -174,11 +163,8 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	else
 		printf("%s\n", id);
 done:
-	coach_record_free(goal);
+	coach_loaded_free(&goal);
 	coach_record_free(rec);
-	free(gpath);
-	free(coachee);
-	free(gid);
 	free(path);
 	free(msg);
 	return err;
@@ -186,28 +172,14 @@ done:
 
 /* ---- loading a cycle that is still open ---- */
 
-struct cycle_arg {
-	char *path, *coachee, *id;
-	struct coach_record *rec;
-};
-
-static void
-cycle_arg_free(struct cycle_arg *a)
-{
-	free(a->path);
-	free(a->coachee);
-	free(a->id);
-	coach_record_free(a->rec);
-}
-
 static struct coach_error *
-load_open_cycle(struct coach_repo *r, const char *prefix, struct cycle_arg *a)
+load_open_cycle(struct coach_repo *r, const char *prefix,
+	struct coach_loaded *a)
 {
 	struct coach_error *err = coach_load_by_id(r, prefix, COACH_KIND_CYCLE,
-	    &a->path, &a->coachee, &a->rec);
+	    a);
 	if (err)
 		return err;
-	coach_path_kind(a->path, NULL, &a->id);
 	if (!coach_cycle_open(a->rec)) {
 		const char *o = coach_record_str(a->rec, "outcome");
 		return coach_error_new(COACH_FAIL, "cycle %s was closed on %s%s"
@@ -227,7 +199,7 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct coach_error *err = NULL;
-	struct cycle_arg a = { 0 };
+	struct coach_loaded a = { 0 };
 	char *msg = NULL, *names = NULL, *old = NULL;
 	int c;
 
@@ -265,7 +237,7 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	printf("cycle %s: %s → %s\n", a.id, old ? old : "(no phase)", phase);
 done:
-	cycle_arg_free(&a);
+	coach_loaded_free(&a);
 	free(msg);
 	free(names);
 	free(old);
@@ -284,7 +256,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct cycle_arg a = { 0 };
+	struct coach_loaded a = { 0 };
 	const char *outcome = NULL, *next = NULL, *date_arg = "today";
 	char *msg = NULL, date[11];
 	coach_day day, started;
@@ -310,14 +282,12 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		    "not-yet");
 		goto done;
 	}
-	for (c = 0; outcomes[c] && strcmp(outcomes[c], outcome) != 0; c++)
-		;
-	if (outcomes[c] == NULL) {
+	if (!coach_str_in(coach_cycle_outcomes, outcome)) {
 		err = coach_error_new(COACH_FAIL, "--outcome: '%s' is not an "
 		    "outcome; use met, partly or not-yet", outcome);
 		goto done;
 	}
-	if (next && blank(next)) {
+	if (next && coach_is_blank(next, strlen(next))) {
 		err = coach_error_new(COACH_FAIL, "-m is empty: say what will "
 		    "be tried next, or leave -m out");
 		goto done;
@@ -344,7 +314,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	printf("cycle %s closed on %s: %s\n", a.id, date, outcome);
 done:
-	cycle_arg_free(&a);
+	coach_loaded_free(&a);
 	free(msg);
 	return err;
 }
@@ -375,19 +345,13 @@ cycle_json(struct coach_json *j, const struct coach_loaded *c)
 	coach_json_obj_end(j);
 }
 
-static const char *
-dash(const char *s)
-{
-	return s && *s ? s : "-";
-}
-
 static void
 cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
 	size_t wc = 0, wp = 5, wo = 7;
 	for (size_t i = 0; i < n; i++) {
-		size_t w = coach_text_width(dash(coach_record_str(rows[i]->rec,
+		size_t w = coach_text_width(coach_dash(coach_record_str(rows[i]->rec,
 		    "phase")));
 		if (w > wp)
 			wp = w;
@@ -404,11 +368,11 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = rows[i]->rec;
 		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
-		const char *goal = dash(coach_record_str(c, "goal"));
+		const char *goal = coach_dash(coach_record_str(c, "goal"));
 		char review[32];
 		snprintf(review, sizeof(review), "%s%s",
-		    dash(coach_record_str(c, "review")), late ? " overdue" : "");
-		char *step = coach_text_cut(dash(coach_record_str(c, "step")),
+		    coach_dash(coach_record_str(c, "review")), late ? " overdue" : "");
+		char *step = coach_text_cut(coach_dash(coach_record_str(c, "step")),
 		    room);
 		if (all) {
 			coach_put_padded(rows[i]->coachee, wc);
@@ -416,13 +380,13 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		}
 		printf("%s%s%s  %.7s  ", coach_sgr_yellow(ctx), rows[i]->id,
 		    coach_sgr_reset(ctx), goal);
-		coach_put_padded(dash(coach_record_str(c, "phase")), wp);
-		printf("  %-10s  %s", dash(coach_record_str(c, "started")),
+		coach_put_padded(coach_dash(coach_record_str(c, "phase")), wp);
+		printf("  %-10s  %s", coach_dash(coach_record_str(c, "started")),
 		    late ? coach_sgr_red(ctx) : "");
 		coach_put_padded(review, 18);
 		printf("%s  ", late ? coach_sgr_reset(ctx) : "");
 		coach_put_padded(open ? "open" :
-		    dash(coach_record_str(c, "outcome")), wo);
+		    coach_dash(coach_record_str(c, "outcome")), wo);
 		printf("  %s\n", step);
 		free(step);
 	}
@@ -474,15 +438,7 @@ cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 		if (!only_open || coach_cycle_open(cycles.v[i].rec))
 			rows[n++] = &cycles.v[i];
 	if (json) {
-		struct coach_buf b = COACH_BUF_INIT;
-		struct coach_json j;
-		coach_json_init(&j, &b, 1);
-		coach_json_arr_begin(&j);
-		for (size_t i = 0; i < n; i++)
-			cycle_json(&j, rows[i]);
-		coach_json_arr_end(&j);
-		coach_out(b.ptr, b.len);
-		coach_buf_free(&b);
+		coach_json_rows(rows, n, cycle_json);
 	} else if (n == 0 && isatty(STDOUT_FILENO)) {
 		printf("no %scycles%s%s; start one with 'coach cycle start "
 		    "GOAL-ID --step TEXT'\n", only_open ? "open " : "",
@@ -499,27 +455,19 @@ done:
 
 /* ---- dispatch ---- */
 
-static const struct {
-	const char *name;
-	struct coach_error *(*fn)(struct coach_ctx *, int, char **);
-} cycle_subs[] = {
+static const struct coach_subcmd cycle_subs[] = {
 	{ "start", cycle_start },
 	{ "phase", cycle_phase },
 	{ "close", cycle_close },
 	{ "list", cycle_list },
+	{ NULL, NULL },
 };
 
 static struct coach_error *
 cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach cycle" and "coach cycle --open" list. */
-	if (argc < 2 || argv[1][0] == '-')
-		return cycle_list(ctx, argc, argv);
-	for (size_t i = 0; i < sizeof(cycle_subs) / sizeof(cycle_subs[0]); i++)
-		if (strcmp(argv[1], cycle_subs[i].name) == 0)
-			return cycle_subs[i].fn(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "'%s' is not a cycle subcommand; use start, "
-	    "phase, close or list", argv[1]);
+	return coach_subcmd_exec(ctx, cycle_subs, "list", "cycle", argc, argv);
 }
 
 const struct coach_cmd coach_cmd_cycle = {

@@ -10,9 +10,6 @@
  * lost: the draft outlives every failure, and the next "coach edit" of
  * the record starts from it.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +18,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/check.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
@@ -31,81 +27,6 @@
 /* Room for the error lines above a record of the largest size. */
 #define DRAFT_MAX_BYTES (COACH_RECORD_MAX_BYTES + 256 * 1024)
 #define ERROR_PREFIX "# coach: "
-
-/* The git directory: root/.git, or where a ".git" file points (a linked
- * work tree or a submodule). */
-static char *
-git_dir(const struct coach_repo *r)
-{
-	const char *root = coach_repo_root(r);
-	char *dotgit = coach_path_join(root, ".git");
-	struct stat st;
-	if (stat(dotgit, &st) == 0 && S_ISDIR(st.st_mode))
-		return dotgit;
-	struct coach_buf b = COACH_BUF_INIT;
-	char *dir = NULL;
-	if (coach_read_file(&b, dotgit, 4096) == NULL &&
-	    strncmp(coach_buf_str(&b), "gitdir: ", 8) == 0) {
-		char *p = b.ptr + 8;
-		p[strcspn(p, "\r\n")] = '\0';
-		dir = p[0] == '/' ? coach_xstrdup(p) : coach_path_join(root, p);
-	}
-	coach_buf_free(&b);
-	if (dir == NULL)
-		return dotgit;
-	free(dotgit);
-	return dir;
-}
-
-char *
-coach_git_path(const struct coach_repo *r, const char *name)
-{
-	char *dir = git_dir(r);
-	char *path = coach_path_join(dir, name);
-	free(dir);
-	return path;
-}
-
-struct coach_error *
-coach_write_file(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd == -1)
-		return coach_error_errno("open", path);
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			struct coach_error *err = coach_error_errno("write",
-			    path);
-			close(fd);
-			return err;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (close(fd) == -1)
-		return coach_error_errno("close", path);
-	return NULL;
-}
-
-void
-coach_text_normalise(struct coach_buf *b)
-{
-	if (b->len == 0)
-		return;
-	size_t i = 0, o = 0;
-	if (b->len >= 3 && memcmp(b->ptr, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	for (; i < b->len; i++) {
-		if (b->ptr[i] == '\r' && i + 1 < b->len && b->ptr[i + 1] == '\n')
-			continue;
-		b->ptr[o++] = b->ptr[i];
-	}
-	b->len = o;
-	b->ptr[o] = '\0';
-}
 
 /* The draft's name in .git: the record's path with '/' as '_'. */
 static char *
@@ -120,15 +41,6 @@ draft_path(const struct coach_repo *r, const char *relpath)
 	return path;
 }
 
-static int
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isspace((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 /* Drops the lines above the record's opening "---": comments ('#') and
  * blank lines, which no record may have. */
 static void
@@ -138,7 +50,7 @@ strip_comments(struct coach_buf *b)
 	while (i < b->len) {
 		const char *nl = memchr(b->ptr + i, '\n', b->len - i);
 		size_t end = nl ? (size_t)(nl - b->ptr) + 1 : b->len;
-		if (b->ptr[i] != '#' && !blank(b->ptr + i, end - i))
+		if (b->ptr[i] != '#' && !coach_is_blank(b->ptr + i, end - i))
 			break;
 		i = end;
 	}
@@ -183,17 +95,9 @@ draft_with_errors(const struct coach_diags *d, const char *relpath,
 static void
 print_warnings(const struct coach_diags *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		const struct coach_diag *g = &d->v[i];
-		if (g->severity != COACH_SEV_WARNING)
-			continue;
-		if (g->line > 0)
-			fprintf(stderr, "coach: warning: %s:%d: %s\n", g->path,
-			    g->line, g->msg);
-		else
-			fprintf(stderr, "coach: warning: %s: %s\n", g->path,
-			    g->msg);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].severity == COACH_SEV_WARNING)
+			coach_warn_diag(&d->v[i]);
 }
 
 static struct coach_error *
@@ -233,7 +137,7 @@ first_draft(struct edit *ed)
 		goto fresh;
 	struct coach_buf old = COACH_BUF_INIT;
 	if (coach_read_file(&old, ed->draft, DRAFT_MAX_BYTES) != NULL ||
-	    blank(coach_buf_str(&old), old.len)) {
+	    coach_is_blank(coach_buf_str(&old), old.len)) {
 		coach_buf_free(&old);
 		goto fresh;
 	}
@@ -323,7 +227,7 @@ edit_round(struct edit *ed, int *done)
 	if ((err = coach_read_file(&ed->saved, ed->draft, DRAFT_MAX_BYTES)))
 		return coach_error_prefix(err, "%s is unchanged", ed->relpath);
 	strip_comments(&ed->saved);
-	if (blank(coach_buf_str(&ed->saved), ed->saved.len))
+	if (coach_is_blank(coach_buf_str(&ed->saved), ed->saved.len))
 		return give_up(ed);
 	if (same(&ed->saved, &ed->orig))
 		goto unchanged;

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/date.h"
 #include "../lib/ids.h"
 #include "../lib/json.h"
@@ -113,17 +112,9 @@ make_filter(struct coach_repo *repo, const struct entries_args *a,
 		    "--until %s; swap them", a->since, a->until);
 	if (a->goal == NULL)
 		return NULL;
-	char *path = NULL, *owner = NULL;
-	if ((err = coach_repo_resolve(repo, a->goal, COACH_KIND_GOAL, &path,
-	    NULL)))
-		return coach_error_prefix(err, "--goal");
-	coach_path_kind(path, &owner, &f->goal);
-	if (owner == NULL || strcmp(owner, coachee) != 0)
-		err = coach_error_new(COACH_FAIL, "--goal %s: that goal is "
-		    "%s's, not %s's; give one of %s's goals (see 'coach goal "
-		    "list %s')", a->goal, owner ? owner : "nobody", coachee,
-		    coachee, coachee);
-	free(owner);
+	char *path = NULL;
+	err = coach_resolve_owned(repo, coachee, "--goal", a->goal,
+	    COACH_KIND_GOAL, &f->goal, &path);
 	free(path);
 	return err;
 }
@@ -184,40 +175,32 @@ row_cmp(const void *pa, const void *pb)
 }
 
 /* The coachee's entries that pass the filter, sorted.  Records that do not
- * parse are reported on stderr and left out, so that one broken file does
- * not hide the rest. */
+ * parse are left out with a warning (coach_load_all). */
 static struct coach_error *
 collect(struct coach_repo *repo, const char *coachee, const struct filter *f,
 	struct row **rows, size_t *nrows)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_list(repo, COACH_KIND_ENTRY,
-	    coachee, &paths);
+	struct coach_loaded_list l = { 0 };
+	struct coach_error *err = coach_load_all(repo, COACH_KIND_ENTRY,
+	    coachee, NULL, &l);
 	if (err)
 		return err;
-	*rows = coach_xcalloc(paths.n ? paths.n : 1, sizeof(**rows));
+	*rows = coach_xcalloc(l.n ? l.n : 1, sizeof(**rows));
 	*nrows = 0;
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_record *rec = NULL;
-		struct coach_error *e = coach_repo_load(repo, paths.v[i], &rec);
-		if (e) {
-			fprintf(stderr, "coach: warning: %s (left out; see "
-			    "'coach check')\n", coach_error_msg(e));
-			coach_error_free(e);
+	for (size_t i = 0; i < l.n; i++) {
+		coach_day d = entry_day(l.v[i].rec, l.v[i].path);
+		if (!matches(f, l.v[i].rec, d))
 			continue;
-		}
-		coach_day d = entry_day(rec, paths.v[i]);
-		if (!matches(f, rec, d)) {
-			coach_record_free(rec);
-			continue;
-		}
+		/* The row takes the path and record from the list. */
 		struct row *r = &(*rows)[(*nrows)++];
-		r->path = coach_xstrdup(paths.v[i]);
-		r->rec = rec;
+		r->path = l.v[i].path;
+		r->rec = l.v[i].rec;
 		r->day = d;
 		r->order = i;
+		l.v[i].path = NULL;
+		l.v[i].rec = NULL;
 	}
-	coach_strlist_free(&paths);
+	coach_loaded_list_free(&l);
 	qsort(*rows, *nrows, sizeof(**rows), row_cmp);
 	return NULL;
 }

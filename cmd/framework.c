@@ -14,166 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd.h"
+#include "common.h"
 #include "../lib/ids.h"
-#include "../lib/json.h"
-
-/* Turns getopt_long's complaint (opterr is off) into a usage error. */
-static struct coach_error *
-bad_option(const struct coach_ctx *ctx, int c, char **argv)
-{
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (optopt != 0)
-		return coach_usage(ctx, "unknown option '-%c'", optopt);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
-
-/*
- * Text given on the command line goes into YAML and onto terminals: it
- * must be UTF-8 and hold no control characters but tab and newline.
- * Empty text is a usage mistake.
- */
-static struct coach_error *
-text_check(const struct coach_ctx *ctx, const char *what, const char *s)
-{
-	size_t n = strlen(s), i;
-	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
-		;
-	if (i == n)
-		return coach_usage(ctx, "%s needs a value that is not empty",
-		    what);
-	if (coach_utf8_check(s, n) != n)
-		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
-		    "write it in UTF-8", what);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-			return coach_error_new(COACH_FAIL, "%s contains a "
-			    "control character (0x%02x); remove it", what, c);
-	}
-	return NULL;
-}
-
-/* s as one line for a terminal: control characters (C0, DEL, C1) become
- * spaces so a hand-edited record cannot move the cursor or recolour. */
-static void
-put_clean(struct coach_buf *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			coach_buf_putc(out, ' ');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			coach_buf_putc(out, ' ');
-			p++;
-		} else
-			coach_buf_putc(out, (char)*p);
-	}
-}
-
-/* Columns a string takes: one per code point (no wide characters). */
-static size_t
-text_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-/* A node as JSON, typed as YAML's core schema reads it. */
-static void
-node_json(struct coach_json *j, const struct coach_fm_node *n)
-{
-	int b;
-	double d;
-	switch (coach_fm_node_type(n)) {
-	case COACH_FM_NULL:
-		coach_json_null(j);
-		break;
-	case COACH_FM_SCALAR:
-		if (coach_fm_node_bool(n, &b) == 0)
-			coach_json_bool(j, b);
-		else if (coach_fm_node_number(n, &d) == 0)
-			coach_json_num(j, d);
-		else
-			coach_json_str(j, coach_fm_node_str(n));
-		break;
-	case COACH_FM_SEQ:
-		coach_json_arr_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++)
-			node_json(j, coach_fm_node_item(n, i));
-		coach_json_arr_end(j);
-		break;
-	case COACH_FM_MAP:
-		coach_json_obj_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-			coach_json_key(j, coach_fm_node_key(n, i));
-			node_json(j, coach_fm_node_item(n, i));
-		}
-		coach_json_obj_end(j);
-		break;
-	}
-}
-
-/* Rows of cells printed in aligned columns, the first row a header. */
-struct table {
-	size_t ncols;
-	struct coach_strlist cells;
-};
-
-static void
-table_add(struct table *t, const char *s)
-{
-	struct coach_buf b = COACH_BUF_INIT;
-	put_clean(&b, s ? s : "");
-	coach_strlist_add_owned(&t->cells, b.ptr ? coach_buf_detach(&b) :
-	    coach_xstrdup(""));
-}
-
-static void
-table_print(const struct coach_ctx *ctx, const struct table *t)
-{
-	size_t nc = t->ncols;
-	size_t *w = coach_xcalloc(nc, sizeof(*w));
-	for (size_t i = 0; i < t->cells.n; i++) {
-		size_t cw = text_width(t->cells.v[i]);
-		if (cw > w[i % nc])
-			w[i % nc] = cw;
-	}
-	for (size_t r = 0; r * nc < t->cells.n; r++) {
-		char **row = t->cells.v + r * nc;
-		size_t end = nc;
-		/* Empty cells at the end of a row: no trailing blanks. */
-		while (end > 1 && row[end - 1][0] == '\0')
-			end--;
-		if (r == 0)
-			fputs(coach_sgr_bold(ctx), stdout);
-		for (size_t c = 0; c < end; c++) {
-			fputs(row[c], stdout);
-			if (c + 1 < end)
-				printf("%*s", (int)(w[c] - text_width(row[c]) +
-				    2), "");
-		}
-		if (r == 0)
-			fputs(coach_sgr_reset(ctx), stdout);
-		putchar('\n');
-	}
-	free(w);
-}
-
-/* The id a file name <id>.md names (malloc'd). */
-static char *
-id_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
-		n -= 3;
-	return coach_xstrndup(base, n);
-}
 
 /*
  * framework add
@@ -202,7 +44,7 @@ framework_add(struct coach_ctx *ctx, int argc, char **argv)
 		if (c == 'a')
 			area = optarg;
 		else if (c != 'c') {
-			err = bad_option(ctx, c, argv);
+			err = coach_opt_error(ctx, c, argv);
 			goto done;
 		} else if (!coach_strlist_has(&criteria, optarg))
 			coach_strlist_add(&criteria, optarg);
@@ -215,11 +57,13 @@ framework_add(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	const char *id = argv[optind], *title = argv[optind + 1];
 	if ((err = coach_handle_check("framework id", id)) ||
-	    (err = text_check(ctx, "TITLE", title)) ||
-	    (area && (err = text_check(ctx, "--area", area))))
+	    (err = coach_text_arg_check(ctx, "TITLE", title, 1)) ||
+	    (area && (err = coach_text_arg_check(ctx, "--area", area,
+	    1))))
 		goto done;
 	for (size_t i = 0; i < criteria.n; i++)
-		if ((err = text_check(ctx, "--criterion", criteria.v[i])))
+		if ((err = coach_text_arg_check(ctx, "--criterion",
+		    criteria.v[i], 1)))
 			goto done;
 
 	path = coach_path_framework(id);
@@ -264,8 +108,9 @@ done:
  * framework list
  */
 
-static const char *const framework_keys[] = { "title", "area", "criteria",
-	NULL };
+/* id first: the file name gives it. */
+static const char *const framework_keys[] = { "id", "title", "area",
+	"criteria", NULL };
 
 static void
 framework_json(struct coach_json *j, const char *id,
@@ -275,28 +120,19 @@ framework_json(struct coach_json *j, const char *id,
 	coach_json_obj_begin(j);
 	coach_json_key(j, "id");
 	coach_json_str(j, id);
-	for (size_t i = 0; framework_keys[i]; i++) {
+	for (size_t i = 1; framework_keys[i]; i++) {
 		const struct coach_fm_node *n = coach_fm_get(fm,
 		    framework_keys[i]);
 		coach_json_key(j, framework_keys[i]);
 		if (n)
-			node_json(j, n);
+			coach_json_fm_node(j, n);
 		else if (strcmp(framework_keys[i], "criteria") == 0) {
 			coach_json_arr_begin(j);
 			coach_json_arr_end(j);
 		} else
 			coach_json_null(j);
 	}
-	for (size_t i = 0; i < coach_fm_count(fm); i++) {
-		const char *k = coach_fm_key_at(fm, i);
-		int known = strcmp(k, "id") == 0;
-		for (size_t s = 0; framework_keys[s] && !known; s++)
-			known = strcmp(k, framework_keys[s]) == 0;
-		if (!known) {
-			coach_json_key(j, k);
-			node_json(j, coach_fm_get(fm, k));
-		}
-	}
+	coach_json_fm_members(j, fm, framework_keys);
 	coach_json_obj_end(j);
 }
 
@@ -307,11 +143,10 @@ framework_list(struct coach_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct table t = { .ncols = 4, .cells = COACH_STRLIST_INIT };
+	struct coach_loaded_list l = { 0 };
+	struct coach_table t = COACH_TABLE_INIT(4);
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_json j;
-	size_t broken = 0;
 	int json = 0, c;
 	struct coach_error *err;
 
@@ -319,72 +154,55 @@ framework_list(struct coach_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'f')
-			return bad_option(ctx, c, argv);
+			return coach_opt_error(ctx, c, argv);
 		if ((err = coach_format_arg(ctx, optarg, &json)))
 			return err;
 	}
 	if (optind < argc)
 		return coach_usage(ctx, "list takes no arguments, "
 		    "not '%s'", argv[optind]);
-	if ((err = coach_repo_list(ctx->repo, COACH_KIND_FRAMEWORK, NULL,
-	    &paths)))
+	if ((err = coach_load_all(ctx->repo, COACH_KIND_FRAMEWORK, NULL, NULL,
+	    &l)))
 		return err;
 
 	coach_json_init(&j, &out, 1);
 	coach_json_arr_begin(&j);
-	table_add(&t, "ID");
-	table_add(&t, "TITLE");
-	table_add(&t, "AREA");
-	table_add(&t, "CRITERIA");
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_record *rec = NULL;
-		struct coach_error *e = coach_repo_load(ctx->repo, paths.v[i],
-		    &rec);
-		if (e) {
-			fflush(stdout);
-			fprintf(stderr, "coach: warning: %s\n",
-			    coach_error_msg(e));
-			coach_error_free(e);
-			broken++;
+	coach_table_add(&t, "ID");
+	coach_table_add(&t, "TITLE");
+	coach_table_add(&t, "AREA");
+	coach_table_add(&t, "CRITERIA");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct coach_record *rec = l.v[i].rec;
+		if (json) {
+			framework_json(&j, l.v[i].id, rec);
 			continue;
 		}
-		char *id = id_of(paths.v[i]);
-		if (json) {
-			framework_json(&j, id, rec);
-		} else {
-			const struct coach_fm_node *cr = coach_fm_get(
-			    coach_record_fm_const(rec), "criteria");
-			char n[32];
-			snprintf(n, sizeof(n), "%zu", cr ?
-			    coach_fm_node_len(cr) : 0);
-			table_add(&t, id);
-			table_add(&t, coach_record_str(rec, "title"));
-			table_add(&t, coach_record_str(rec, "area"));
-			table_add(&t, n);
-		}
-		free(id);
-		coach_record_free(rec);
+		const struct coach_fm_node *cr = coach_fm_get(
+		    coach_record_fm_const(rec), "criteria");
+		char n[32];
+		snprintf(n, sizeof(n), "%zu", cr ? coach_fm_node_len(cr) : 0);
+		coach_table_add(&t, l.v[i].id);
+		coach_table_add(&t, coach_record_str(rec, "title"));
+		coach_table_add(&t, coach_record_str(rec, "area"));
+		coach_table_add(&t, n);
 	}
 	coach_json_arr_end(&j);
 
 	if (json) {
 		coach_out(out.ptr, out.len);
-	} else if (t.cells.n > t.ncols) {
+	} else if (l.n > 0) {
 		coach_pager_start(ctx);
-		table_print(ctx, &t);
-	} else if (broken == 0) {
+		coach_table_print(ctx, &t);
+	} else if (l.broken == 0) {
 		printf("No framework strategies yet; add one with: coach "
 		    "framework add ID TITLE, or import a folder with: coach "
 		    "framework import PATH\n");
 	}
-	if (broken)
-		err = coach_error_new(COACH_FAIL, "%zu framework record%s "
-		    "could not be read (see above); fix %s, then check with "
-		    "coach check", broken, broken == 1 ? "" : "s",
-		    broken == 1 ? "it" : "them");
+	if (l.broken)
+		err = coach_broken_error(l.broken, "framework");
 	coach_buf_free(&out);
-	coach_strlist_free(&t.cells);
-	coach_strlist_free(&paths);
+	coach_table_free(&t);
+	coach_loaded_list_free(&l);
 	return err;
 }
 
@@ -511,7 +329,7 @@ sources_load(const char *path, struct source **out, size_t *nout)
 	n = files.n;
 	for (size_t i = 0; i < n; i++) {
 		src[i].name = coach_xstrdup(files.v[i]);
-		src[i].id = id_of(files.v[i]);
+		src[i].id = coach_path_stem(files.v[i]);
 		if ((err = coach_handle_check("framework id", src[i].id))) {
 			err = coach_error_prefix(err, "%s: the file name "
 			    "gives the strategy's id; rename the file",
@@ -663,7 +481,7 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
-		return bad_option(ctx, c, argv);
+		return coach_opt_error(ctx, c, argv);
 	if (argc - optind != 1)
 		return coach_usage(ctx, "import needs one PATH: a "
 		    "folder of <id>.md files or one .md file");
@@ -720,20 +538,19 @@ done:
 	return err;
 }
 
+static const struct coach_subcmd framework_subs[] = {
+	{ "add", framework_add },
+	{ "list", framework_list },
+	{ "import", framework_import },
+	{ NULL, NULL },
+};
+
 static struct coach_error *
 framework_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach framework [--format json]" lists. */
-	if (argc < 2 || argv[1][0] == '-')
-		return framework_list(ctx, argc, argv);
-	if (strcmp(argv[1], "add") == 0)
-		return framework_add(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return framework_list(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "import") == 0)
-		return framework_import(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "unknown subcommand '%s'; use add, list or "
-	    "import", argv[1]);
+	return coach_subcmd_exec(ctx, framework_subs, "list", NULL, argc,
+	    argv);
 }
 
 const struct coach_cmd coach_cmd_framework = {

@@ -1,11 +1,7 @@
 /*
  * goal.c: coach goal add|list|show|status|measure: the goals a coachee
  * owns, in coaching/<coachee>/goals/<id>.md.
- *
- * The second half of the file holds what goal.c and cycle.c share
- * (coaching.h).
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,40 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "coaching.h"
+#include "common.h"
 #include "../lib/ids.h"
 #include "../lib/markdown.h"
-
-static const char *const goal_statuses[] = {
-	"active", "achieved", "paused", "dropped", NULL,
-};
-
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(list[i], s) == 0)
-			return 1;
-	return 0;
-}
 
 static struct coach_error *
 check_goal_status(const char *what, const char *s)
 {
-	if (in_list(goal_statuses, s))
+	if (coach_str_in(coach_goal_statuses, s))
 		return NULL;
 	return coach_error_new(COACH_FAIL, "%s: '%s' is not a goal status; "
 	    "use active, achieved, paused or dropped", what, s);
-}
-
-/* Whether s holds something other than white space. */
-static int
-has_text(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 1;
-	return 0;
 }
 
 /*
@@ -95,7 +68,7 @@ check_measure(struct measure_args *m, char **base_norm, char **target_norm)
 {
 	double base, target;
 	struct coach_error *err;
-	if (!has_text(m->name))
+	if (coach_is_blank(m->name, strlen(m->name)))
 		return coach_error_new(COACH_FAIL, "--measure: give the measure "
 		    "a name, e.g. --measure \"pupils answering in full "
 		    "sentences\"");
@@ -201,7 +174,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	    &coachee);
 	if (err)
 		goto done;
-	if (!has_text(title)) {
+	if (coach_is_blank(title, strlen(title))) {
 		err = coach_error_new(COACH_FAIL, "TITLE is empty: say in a "
 		    "few words what the goal is");
 		goto done;
@@ -297,12 +270,6 @@ progress_text(const struct coach_fm *fm, char out[16])
 		snprintf(out, 16, "-");
 }
 
-static const char *
-dash(const char *s)
-{
-	return s && *s ? s : "-";
-}
-
 /* "latest": {date, value} and "progress" (0 at the baseline, 1 at the
  * target), both null when the goal has no measurement yet. */
 static void
@@ -357,8 +324,8 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 {
 	size_t wc = 0, wt = 5, ws = 6;
 	for (size_t i = 0; i < n; i++) {
-		const char *t = dash(coach_record_str(rows[i]->rec, "title"));
-		const char *s = dash(coach_record_str(rows[i]->rec, "status"));
+		const char *t = coach_dash(coach_record_str(rows[i]->rec, "title"));
+		const char *s = coach_dash(coach_record_str(rows[i]->rec, "status"));
 		if (coach_text_width(t) > wt)
 			wt = coach_text_width(t);
 		if (coach_text_width(s) > ws)
@@ -379,10 +346,10 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *g = rows[i]->rec;
-		const char *status = dash(coach_record_str(g, "status"));
+		const char *status = coach_dash(coach_record_str(g, "status"));
 		char prog[16];
 		progress_text(coach_record_fm_const(g), prog);
-		char *title = coach_text_cut(dash(coach_record_str(g,
+		char *title = coach_text_cut(coach_dash(coach_record_str(g,
 		    "title")), wt);
 		if (all) {
 			coach_put_padded(rows[i]->coachee, wc);
@@ -393,7 +360,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded(status, ws);
 		printf("%s  ", coach_sgr_reset(ctx));
 		coach_put_padded(title, wt);
-		printf("  %5s  %s\n", prog, dash(coach_record_str(g, "due")));
+		printf("  %5s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
 		free(title);
 	}
 }
@@ -455,15 +422,7 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 			rows[n++] = &goals.v[i];
 	}
 	if (json) {
-		struct coach_buf b = COACH_BUF_INIT;
-		struct coach_json j;
-		coach_json_init(&j, &b, 1);
-		coach_json_arr_begin(&j);
-		for (size_t i = 0; i < n; i++)
-			goal_json(&j, rows[i]);
-		coach_json_arr_end(&j);
-		coach_out(b.ptr, b.len);
-		coach_buf_free(&b);
+		coach_json_rows(rows, n, goal_json);
 	} else if (n == 0 && isatty(STDOUT_FILENO)) {
 		printf("no %s goals%s%s; add one with 'coach goal add %s"
 		    "TITLE'\n", strcmp(status, "any") ? status : "",
@@ -573,18 +532,18 @@ show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
 		const struct coach_record *c = cy[i]->rec;
 		printf("  %s%s%s  %-10s  started %s", coach_sgr_yellow(ctx),
 		    cy[i]->id, coach_sgr_reset(ctx),
-		    dash(coach_record_str(c, "phase")),
-		    dash(coach_record_str(c, "started")));
+		    coach_dash(coach_record_str(c, "phase")),
+		    coach_dash(coach_record_str(c, "started")));
 		if (!coach_cycle_open(c))
 			printf("  closed %s  %s", coach_record_str(c, "closed"),
-			    dash(coach_record_str(c, "outcome")));
+			    coach_dash(coach_record_str(c, "outcome")));
 		else if (coach_record_str(c, "review"))
 			printf("  review %s%s%s%s", coach_cycle_overdue(c) ?
 			    coach_sgr_red(ctx) : "",
 			    coach_record_str(c, "review"),
 			    coach_cycle_overdue(c) ? " (overdue)" : "",
 			    coach_sgr_reset(ctx));
-		char *step = coach_text_cut(dash(coach_record_str(c, "step")),
+		char *step = coach_text_cut(coach_dash(coach_record_str(c, "step")),
 		    cols > 20 ? (size_t)cols - 11 : 0);
 		printf("\n           %s\n", step);
 		free(step);
@@ -597,7 +556,7 @@ show_other_keys(const struct coach_ctx *ctx, const struct coach_fm *fm)
 {
 	for (size_t i = 0; i < coach_fm_count(fm); i++) {
 		const char *k = coach_fm_key_at(fm, i);
-		if (in_list(goal_keys_shown, k))
+		if (coach_str_in(goal_keys_shown, k))
 			continue;
 		const struct coach_fm_node *n = coach_fm_get(fm, k);
 		show_label(ctx, k);
@@ -617,7 +576,7 @@ show_other_keys(const struct coach_ctx *ctx, const struct coach_fm *fm)
 static void
 show_body(const struct coach_ctx *ctx, const char *body)
 {
-	if (!has_text(body))
+	if (coach_is_blank(body, strlen(body)))
 		return;
 	struct coach_buf b = COACH_BUF_INIT;
 	int cols = coach_term_width();
@@ -642,11 +601,11 @@ goal_show_text(struct coach_ctx *ctx, const struct coach_loaded *g,
 	const char *status = coach_record_str(g->rec, "status");
 	printf("%sgoal %s%s  %s%s%s\n", coach_sgr_yellow(ctx), g->id,
 	    coach_sgr_reset(ctx), coach_sgr_bold(ctx),
-	    dash(coach_record_str(g->rec, "title")), coach_sgr_reset(ctx));
+	    coach_dash(coach_record_str(g->rec, "title")), coach_sgr_reset(ctx));
 	show_label(ctx, "coachee");
 	printf("%s\n", g->coachee);
 	show_label(ctx, "status");
-	printf("%s%s%s\n", status_color(ctx, status), dash(status),
+	printf("%s%s%s\n", status_color(ctx, status), coach_dash(status),
 	    coach_sgr_reset(ctx));
 	static const char *const dates[] = { "opened", "due", "closed", NULL };
 	for (size_t i = 0; dates[i]; i++) {
@@ -724,13 +683,7 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 	coach_json_str(&j, g->coachee);
 	coach_json_key(&j, "path");
 	coach_json_str(&j, g->path);
-	for (size_t i = 0; i < coach_fm_count(fm); i++) {
-		const char *k = coach_fm_key_at(fm, i);
-		if (in_list(goal_json_extra, k))
-			continue;
-		coach_json_key(&j, k);
-		coach_json_fm_node(&j, coach_fm_get(fm, k));
-	}
+	coach_json_fm_members(&j, fm, goal_json_extra);
 	json_progress(&j, fm);
 	coach_json_key(&j, "cycles");
 	coach_json_arr_begin(&j);
@@ -771,9 +724,8 @@ goal_show(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &g.path, &g.coachee, &g.rec)))
+	    &g)))
 		goto done;
-	coach_path_kind(g.path, NULL, &g.id);
 	/* Cycles on this goal, wherever they are filed. */
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_CYCLE, NULL, "started",
 	    &cycles)))
@@ -794,10 +746,7 @@ goal_show(struct coach_ctx *ctx, int argc, char **argv)
 done:
 	free(mine);
 	coach_loaded_list_free(&cycles);
-	free(g.path);
-	free(g.coachee);
-	free(g.id);
-	coach_record_free(g.rec);
+	coach_loaded_free(&g);
 	return err;
 }
 
@@ -838,8 +787,8 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_record *rec = NULL;
-	char *path = NULL, *coachee = NULL, *id = NULL, *msg = NULL;
+	struct coach_loaded g = { 0 };
+	char *msg = NULL;
 	char *old = NULL;
 	const char *date_arg = NULL, *status;
 	char date[11];
@@ -871,44 +820,40 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	    "today", date, &day)))
 		goto done;
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &path, &coachee, &rec)))
+	    &g)))
 		goto done;
-	coach_path_kind(path, NULL, &id);
 	/* A copy: setting the key frees the parsed value. */
-	old = coach_record_str(rec, "status") ?
-	    coach_xstrdup(coach_record_str(rec, "status")) : NULL;
+	old = coach_record_str(g.rec, "status") ?
+	    coach_xstrdup(coach_record_str(g.rec, "status")) : NULL;
 	if (old && strcmp(old, status) == 0) {
 		err = coach_error_new(COACH_FAIL, "goal %s is already %s",
-		    id, status);
+		    g.id, status);
 		goto done;
 	}
-	if (is_closing(status) && coach_date_parse(coach_record_str(rec,
+	if (is_closing(status) && coach_date_parse(coach_record_str(g.rec,
 	    "opened"), &opened) == 0 && day < opened) {
 		err = coach_error_new(COACH_FAIL, "--date: %s is before the "
 		    "goal was opened (%s)", date,
-		    coach_record_str(rec, "opened"));
+		    coach_record_str(g.rec, "opened"));
 		goto done;
 	}
-	struct coach_fm *fm = coach_record_fm(rec);
+	struct coach_fm *fm = coach_record_fm(g.rec);
 	coach_fm_set(fm, "status", coach_fmv_plain(status));
 	if (is_closing(status))
 		coach_fm_set(fm, "closed", coach_fmv_plain(date));
 	else
 		coach_fm_remove(fm, "closed");
-	msg = coach_xasprintf("goal status: %s %s %s", coachee, id, status);
-	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+	msg = coach_xasprintf("goal status: %s %s %s", g.coachee, g.id, status);
+	if ((err = coach_save_record(ctx->repo, g.path, g.rec, msg)))
 		goto done;
-	printf("goal %s: %s → %s%s%s\n", id, old ? old : "(no status)",
+	printf("goal %s: %s → %s%s%s\n", g.id, old ? old : "(no status)",
 	    status, is_closing(status) ? " on " : "",
 	    is_closing(status) ? date : "");
 	if (strcmp(status, "active") != 0)
-		note_open_cycles(ctx->repo, coachee, id);
+		note_open_cycles(ctx->repo, g.coachee, g.id);
 done:
-	coach_record_free(rec);
+	coach_loaded_free(&g);
 	free(old);
-	free(path);
-	free(coachee);
-	free(id);
 	free(msg);
 	return err;
 }
@@ -923,8 +868,8 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_record *rec = NULL;
-	char *path = NULL, *coachee = NULL, *id = NULL, *msg = NULL;
+	struct coach_loaded g = { 0 };
+	char *msg = NULL;
 	char *value = NULL;
 	const char *date_arg = "today";
 	char date[11];
@@ -949,10 +894,9 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
 	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &path, &coachee, &rec)))
+	    &g)))
 		goto done;
-	coach_path_kind(path, NULL, &id);
-	const struct coach_fm *cfm = coach_record_fm_const(rec);
+	const struct coach_fm *cfm = coach_record_fm_const(g.rec);
 	const struct coach_fm_node *m = coach_fm_get(cfm, "measure");
 	const struct coach_fm_node *b = m ? coach_fm_node_lookup(m,
 	    "baseline") : NULL;
@@ -967,31 +911,28 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 		    "    name: pupils answering in full sentences\n"
 		    "    unit: '%%'\n"
 		    "    baseline: 20\n"
-		    "    target: 80", id, path, id);
+		    "    target: 80", g.id, g.path, g.id);
 		goto done;
 	}
 	struct coach_fmv *item = coach_fmv_map();
 	coach_fmv_put(item, "date", coach_fmv_plain(date));
 	coach_fmv_put(item, "value", coach_fmv_plain(value));
-	if ((err = coach_fm_append(coach_record_fm(rec), "measurements",
+	if ((err = coach_fm_append(coach_record_fm(g.rec), "measurements",
 	    item))) {
-		err = coach_error_prefix(err, "%s", path);
+		err = coach_error_prefix(err, "%s", g.path);
 		goto done;
 	}
-	msg = coach_xasprintf("goal measure: %s %s %s", coachee, id, value);
-	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+	msg = coach_xasprintf("goal measure: %s %s %s", g.coachee, g.id, value);
+	if ((err = coach_save_record(ctx->repo, g.path, g.rec, msg)))
 		goto done;
-	printf("goal %s: %s on %s", id, value, date);
+	printf("goal %s: %s on %s", g.id, value, date);
 	if (base != target)
 		printf(" (%ld%% of the way from %s to %s)",
 		    lround((v - base) / (target - base) * 100),
 		    coach_fm_node_str(b), coach_fm_node_str(t));
 	putchar('\n');
 done:
-	coach_record_free(rec);
-	free(path);
-	free(coachee);
-	free(id);
+	coach_loaded_free(&g);
 	free(msg);
 	free(value);
 	return err;
@@ -999,28 +940,20 @@ done:
 
 /* ---- dispatch ---- */
 
-static const struct {
-	const char *name;
-	struct coach_error *(*fn)(struct coach_ctx *, int, char **);
-} goal_subs[] = {
+static const struct coach_subcmd goal_subs[] = {
 	{ "add", goal_add },
 	{ "list", goal_list },
 	{ "show", goal_show },
 	{ "status", goal_status },
 	{ "measure", goal_measure },
+	{ NULL, NULL },
 };
 
 static struct coach_error *
 goal_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach goal" and "coach goal --all" list, like "git branch". */
-	if (argc < 2 || argv[1][0] == '-')
-		return goal_list(ctx, argc, argv);
-	for (size_t i = 0; i < sizeof(goal_subs) / sizeof(goal_subs[0]); i++)
-		if (strcmp(argv[1], goal_subs[i].name) == 0)
-			return goal_subs[i].fn(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "'%s' is not a goal subcommand; use add, "
-	    "list, show, status or measure", argv[1]);
+	return coach_subcmd_exec(ctx, goal_subs, "list", "goal", argc, argv);
 }
 
 const struct coach_cmd coach_cmd_goal = {
@@ -1038,352 +971,3 @@ const struct coach_cmd coach_cmd_goal = {
 	.flags = COACH_CMD_REPO,
 	.exec = goal_exec,
 };
-
-/* ================ shared with cycle.c (coaching.h) ================ */
-
-static int
-looks_negative_number(const char *s)
-{
-	return s[0] == '-' && (isdigit((unsigned char)s[1]) ||
-	    (s[1] == '.' && isdigit((unsigned char)s[2])));
-}
-
-struct coach_error *
-coach_opt_error(const struct coach_ctx *ctx, int c, char **argv)
-{
-	const char *arg = optind > 0 ? argv[optind - 1] : "?";
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (looks_negative_number(arg))
-		return coach_usage(ctx, "'%s' was read as an option: put '--' "
-		    "before a negative VALUE (e.g. 'coach goal measure ID -- "
-		    "%s')", arg, arg);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
-
-struct coach_error *
-coach_number_arg(const char *what, const char *s, char **norm, double *value)
-{
-	const char *p = s, *ip, *fp = NULL;
-	size_t ni, nf = 0;
-	int neg = 0;
-
-	*norm = NULL;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	ip = p;
-	while (isdigit((unsigned char)*p))
-		p++;
-	ni = (size_t)(p - ip);
-	if (*p == '.') {
-		fp = ++p;
-		while (isdigit((unsigned char)*p))
-			p++;
-		nf = (size_t)(p - fp);
-	}
-	/* 15 significant digits stay exact in a double. */
-	if (*p != '\0' || ni + nf == 0 || ni + nf > 15)
-		return coach_error_new(COACH_FAIL, "%s: '%s' is not a number; "
-		    "write digits with an optional sign and decimal point, "
-		    "e.g. 12 or -3.5", what, s);
-	/* Leading zeros would make "08" a string and "017" octal to some
-	 * YAML readers. */
-	while (ni > 1 && *ip == '0')
-		ip++, ni--;
-	struct coach_buf b = COACH_BUF_INIT;
-	if (neg)
-		coach_buf_putc(&b, '-');
-	if (ni)
-		coach_buf_add(&b, ip, ni);
-	else
-		coach_buf_putc(&b, '0');
-	if (nf) {
-		coach_buf_putc(&b, '.');
-		coach_buf_add(&b, fp, nf);
-	}
-	*value = strtod(coach_buf_str(&b), NULL);
-	if (*value == 0 && neg) {
-		/* "-0" reads as 0 anyway; write it so. */
-		char *t = coach_xstrdup(coach_buf_str(&b) + 1);
-		coach_buf_free(&b);
-		*norm = t;
-		*value = 0;
-		return NULL;
-	}
-	*norm = coach_buf_detach(&b);
-	return NULL;
-}
-
-struct coach_error *
-coach_date_text_arg(const char *what, const char *s, char out[11],
-	coach_day *day)
-{
-	struct coach_error *err = coach_date_arg(what, s, day);
-	if (err == NULL)
-		coach_date_format(*day, out);
-	return err;
-}
-
-struct coach_error *
-coach_date_past_arg(const char *what, const char *s, char out[11],
-	coach_day *day)
-{
-	struct coach_error *err = coach_date_text_arg(what, s, out, day);
-	if (err == NULL && *day > coach_date_today())
-		err = coach_error_new(COACH_FAIL, "%s: %s is in the future; "
-		    "give the day it happened", what, out);
-	return err;
-}
-
-struct coach_error *
-coach_load_by_id(struct coach_repo *r, const char *prefix,
-	enum coach_kind kind, char **path, char **coachee,
-	struct coach_record **rec)
-{
-	struct coach_error *err;
-	*path = NULL;
-	*coachee = NULL;
-	*rec = NULL;
-	if ((err = coach_repo_resolve(r, prefix, kind, path, NULL)))
-		return err;
-	if (coach_path_kind(*path, coachee, NULL) != kind || *coachee == NULL)
-		err = coach_error_new(COACH_FAIL, "%s is not a %s record",
-		    *path, coach_kind_name(kind));
-	else
-		err = coach_repo_load(r, *path, rec);
-	if (err) {
-		free(*path);
-		free(*coachee);
-		*path = *coachee = NULL;
-	}
-	return err;
-}
-
-struct coach_error *
-coach_save_record(struct coach_repo *r, const char *path,
-	const struct coach_record *rec, const char *message)
-{
-	struct coach_txn *t;
-	struct coach_error *err = coach_store_begin(&t, coach_repo_store(r));
-	if (err)
-		return err;
-	struct coach_buf b = COACH_BUF_INIT;
-	coach_record_render(rec, &b);
-	coach_txn_write(t, path, b.ptr, b.len);
-	err = coach_txn_commit(t, message, NULL);
-	coach_buf_free(&b);
-	return err;
-}
-
-static int
-loaded_before(const struct coach_loaded *a, const struct coach_loaded *b,
-	const char *key)
-{
-	const char *da = coach_record_str(a->rec, key);
-	const char *db = coach_record_str(b->rec, key);
-	int c = strcmp(da ? da : "", db ? db : "");
-	return c < 0 || (c == 0 && strcmp(a->id, b->id) < 0);
-}
-
-struct coach_error *
-coach_load_all(struct coach_repo *r, enum coach_kind kind,
-	const char *coachee, const char *sort_key,
-	struct coach_loaded_list *out)
-{
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err;
-	memset(out, 0, sizeof(*out));
-	if ((err = coach_repo_list(r, kind, coachee, &paths)))
-		return err;
-	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_loaded l = { 0 };
-		if (coach_path_kind(paths.v[i], &l.coachee, &l.id) != kind ||
-		    l.id == NULL) {
-			free(l.coachee);
-			free(l.id);
-			continue;
-		}
-		if ((err = coach_repo_load(r, paths.v[i], &l.rec))) {
-			fprintf(stderr, "coach: warning: %s (left out; see "
-			    "'coach check')\n", coach_error_msg(err));
-			coach_error_free(err);
-			free(l.coachee);
-			free(l.id);
-			continue;
-		}
-		l.path = coach_xstrdup(paths.v[i]);
-		/* Insertion sort: lists are one coachee's or one school's. */
-		size_t j = out->n++;
-		for (; j > 0 && loaded_before(&l, &out->v[j - 1], sort_key);
-		    j--)
-			out->v[j] = out->v[j - 1];
-		out->v[j] = l;
-	}
-	coach_strlist_free(&paths);
-	return NULL;
-}
-
-void
-coach_loaded_list_free(struct coach_loaded_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].path);
-		free(l->v[i].coachee);
-		free(l->v[i].id);
-		coach_record_free(l->v[i].rec);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-int
-coach_goal_progress(const struct coach_fm *fm, double *progress,
-	const char **latest_date, const struct coach_fm_node **latest_value)
-{
-	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
-	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
-	const struct coach_fm_node *best = NULL;
-	const char *best_date = NULL;
-	double base, target, v;
-	if (m == NULL || ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
-		return -1;
-	const struct coach_fm_node *b = coach_fm_node_lookup(m, "baseline");
-	const struct coach_fm_node *t = coach_fm_node_lookup(m, "target");
-	if (b == NULL || t == NULL || coach_fm_node_number(b, &base) ||
-	    coach_fm_node_number(t, &target) || base == target)
-		return -1;
-	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
-		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
-		const struct coach_fm_node *d = coach_fm_node_lookup(it, "date");
-		const struct coach_fm_node *val = coach_fm_node_lookup(it,
-		    "value");
-		const char *ds = d ? coach_fm_node_str(d) : NULL;
-		coach_day day;
-		if (ds == NULL || coach_date_parse(ds, &day) != 0 ||
-		    val == NULL || coach_fm_node_number(val, &v) != 0)
-			continue;
-		if (best == NULL || strcmp(ds, best_date) >= 0) {
-			best = val;
-			best_date = ds;
-		}
-	}
-	if (best == NULL)
-		return -1;
-	coach_fm_node_number(best, &v);
-	*progress = (v - base) / (target - base);
-	if (latest_date)
-		*latest_date = best_date;
-	if (latest_value)
-		*latest_value = best;
-	return 0;
-}
-
-void
-coach_json_fm_node(struct coach_json *j, const struct coach_fm_node *n)
-{
-	int b;
-	double d;
-	if (n == NULL) {
-		coach_json_null(j);
-		return;
-	}
-	switch (coach_fm_node_type(n)) {
-	case COACH_FM_NULL:
-		coach_json_null(j);
-		break;
-	case COACH_FM_SCALAR:
-		if (coach_fm_node_bool(n, &b) == 0)
-			coach_json_bool(j, b);
-		else if (coach_fm_node_number(n, &d) == 0)
-			coach_json_num(j, d);
-		else
-			coach_json_str(j, coach_fm_node_str(n));
-		break;
-	case COACH_FM_SEQ:
-		coach_json_arr_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++)
-			coach_json_fm_node(j, coach_fm_node_item(n, i));
-		coach_json_arr_end(j);
-		break;
-	case COACH_FM_MAP:
-		coach_json_obj_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-			coach_json_key(j, coach_fm_node_key(n, i));
-			coach_json_fm_node(j, coach_fm_node_item(n, i));
-		}
-		coach_json_obj_end(j);
-		break;
-	}
-}
-
-void
-coach_json_fm_key(struct coach_json *j, const struct coach_fm *fm,
-	const char *key)
-{
-	coach_json_fm_node(j, coach_fm_get(fm, key));
-}
-
-size_t
-coach_text_width(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-char *
-coach_text_cut(const char *s, size_t max)
-{
-	size_t len = strcspn(s, "\n");
-	int more = s[len] == '\n' && has_text(s + len);
-	size_t chars = 0, keep = len, cut_at;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			chars++;
-	if (max > 0 && (chars > max || (more && chars + 1 > max))) {
-		/* Keep max - 1 characters and the ellipsis. */
-		size_t want = max - 1, seen = 0;
-		for (cut_at = 0; cut_at < len; cut_at++) {
-			if (((unsigned char)s[cut_at] & 0xC0) != 0x80 &&
-			    seen++ == want)
-				break;
-		}
-		keep = cut_at;
-		more = 1;
-	}
-	struct coach_buf b = COACH_BUF_INIT;
-	coach_buf_add(&b, s, keep);
-	if (more)
-		coach_buf_puts(&b, "…");
-	coach_buf_putc(&b, '\0');
-	char *res = coach_xstrdup(b.ptr);
-	coach_buf_free(&b);
-	return res;
-}
-
-void
-coach_put_padded(const char *s, size_t width)
-{
-	fputs(s, stdout);
-	for (size_t n = coach_text_width(s); n < width; n++)
-		putchar(' ');
-}
-
-int
-coach_cycle_open(const struct coach_record *cycle)
-{
-	const char *closed = coach_record_str(cycle, "closed");
-	return closed == NULL || *closed == '\0';
-}
-
-int
-coach_cycle_overdue(const struct coach_record *cycle)
-{
-	coach_day review;
-	return coach_cycle_open(cycle) &&
-	    coach_date_parse(coach_record_str(cycle, "review"), &review) == 0 &&
-	    review < coach_date_today();
-}

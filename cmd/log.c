@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/check.h"
 #include "../lib/date.h"
 #include "../lib/ids.h"
@@ -36,22 +34,6 @@
 /* A message is a body: the cap of what coach renders. */
 #define MESSAGE_MAX_BYTES COACH_MD_MAX_BYTES
 #define HOURS_MAX 1000
-
-const char *const coach_entry_kinds[] = {
-	"meeting", "observation", "practice", "reflection", "evidence", "cpd",
-	"note", NULL,
-};
-
-struct coach_error *
-coach_entry_kind_check(const char *what, const char *kind)
-{
-	for (size_t i = 0; coach_entry_kinds[i]; i++)
-		if (strcmp(kind, coach_entry_kinds[i]) == 0)
-			return NULL;
-	return coach_error_new(COACH_FAIL, "%s: '%s' is not a kind of entry; "
-	    "use meeting, observation, practice, reflection, evidence, cpd "
-	    "or note", what, kind);
-}
 
 /* What the command line asked for. */
 struct log_args {
@@ -194,31 +176,6 @@ find_author(struct coach_repo *repo, char **out)
 	return err;
 }
 
-/*
- * Resolves an id prefix given to option to a goal or cycle of coachee;
- * *id is its full id and *path its record.
- */
-static struct coach_error *
-resolve_owned(struct coach_repo *repo, const char *coachee,
-	const char *option, const char *prefix, enum coach_kind kind,
-	char **id, char **path)
-{
-	char *owner = NULL;
-	struct coach_error *err = coach_repo_resolve(repo, prefix, kind, path,
-	    NULL);
-	if (err)
-		return coach_error_prefix(err, "%s", option);
-	coach_path_kind(*path, &owner, id);
-	if (owner == NULL || *id == NULL || strcmp(owner, coachee) != 0)
-		err = coach_error_new(COACH_FAIL, "%s %s: that %s is %s's, "
-		    "not %s's; give one of %s's (see 'coach %s list %s')",
-		    option, prefix, coach_kind_name(kind),
-		    owner ? owner : "nobody", coachee, coachee,
-		    coach_kind_name(kind), coachee);
-	free(owner);
-	return err;
-}
-
 /* --goal and --cycle: both must be the coachee's, and agree. */
 static struct coach_error *
 resolve_goal_cycle(struct coach_repo *repo, const struct log_args *a,
@@ -229,14 +186,14 @@ resolve_goal_cycle(struct coach_repo *repo, const struct log_args *a,
 	struct coach_record *cycle = NULL;
 
 	if (a->goal) {
-		err = resolve_owned(repo, e->coachee, "--goal", a->goal,
+		err = coach_resolve_owned(repo, e->coachee, "--goal", a->goal,
 		    COACH_KIND_GOAL, &e->goal, &goal_path);
 		if (err)
 			goto done;
 	}
 	if (a->cycle == NULL)
 		goto done;
-	err = resolve_owned(repo, e->coachee, "--cycle", a->cycle,
+	err = coach_resolve_owned(repo, e->coachee, "--cycle", a->cycle,
 	    COACH_KIND_CYCLE, &e->cycle, &cycle_path);
 	if (err)
 		goto done;
@@ -510,15 +467,6 @@ check_text(const char *what, struct coach_buf *b)
 	return NULL;
 }
 
-static int
-is_blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isspace((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 /* The body from -m (each one a paragraph) or -F. */
 static struct coach_error *
 message_from_args(const struct log_args *a, struct coach_buf *body)
@@ -543,7 +491,7 @@ message_from_args(const struct log_args *a, struct coach_buf *body)
 	}
 	if (err == NULL)
 		err = check_text(what, body);
-	if (err == NULL && is_blank(coach_buf_str(body), body->len))
+	if (err == NULL && coach_is_blank(coach_buf_str(body), body->len))
 		err = coach_error_new(COACH_FAIL, "%s: the text is empty; "
 		    "write what happened (nothing was logged)", what);
 	free(what);
@@ -624,7 +572,7 @@ clean_message(const struct coach_strlist *comments, struct coach_buf *text)
 			free(line);
 			continue;
 		}
-		if (is_blank(line, n)) {
+		if (coach_is_blank(line, n)) {
 			blank_run += started;
 		} else {
 			for (; blank_run > 0; blank_run--)
@@ -738,14 +686,8 @@ report_diags(struct coach_repo *repo, const char *path)
 {
 	struct coach_diags d = COACH_DIAGS_INIT;
 	coach_check_file(repo, path, NULL, 0, &d);
-	for (size_t i = 0; i < d.n; i++) {
-		if (d.v[i].line > 0)
-			fprintf(stderr, "coach: warning: %s:%d: %s\n",
-			    d.v[i].path, d.v[i].line, d.v[i].msg);
-		else
-			fprintf(stderr, "coach: warning: %s: %s\n",
-			    d.v[i].path, d.v[i].msg);
-	}
+	for (size_t i = 0; i < d.n; i++)
+		coach_warn_diag(&d.v[i]);
 	coach_diags_free(&d);
 }
 
@@ -761,10 +703,9 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 	e->private = a->private;
 	if ((err = coach_entry_kind_check("--kind", e->kind)))
 		return err;
-	if ((err = coach_date_arg("--date", a->date ? a->date : "today",
-	    &day)))
+	if ((err = coach_date_text_arg("--date", a->date ? a->date : "today",
+	    e->date, &day)))
 		return err;
-	coach_date_format(day, e->date);
 	if (a->hours) {
 		if ((err = parse_hours(a->hours, &e->hours)))
 			return err;

@@ -7,167 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "../lib/date.h"
+#include "common.h"
 #include "../lib/ids.h"
-#include "../lib/json.h"
-
-/* Turns getopt_long's complaint (opterr is off) into a usage error. */
-static struct coach_error *
-bad_option(const struct coach_ctx *ctx, int c, char **argv)
-{
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (optopt != 0)
-		return coach_usage(ctx, "unknown option '-%c'", optopt);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
-
-/*
- * Text given on the command line goes into YAML and onto terminals: it
- * must be UTF-8 and hold no control characters but tab and newline.
- * Empty text is a usage mistake.
- */
-static struct coach_error *
-text_check(const struct coach_ctx *ctx, const char *what, const char *s)
-{
-	size_t n = strlen(s), i;
-	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
-		;
-	if (i == n)
-		return coach_usage(ctx, "%s needs a value that is not empty",
-		    what);
-	if (coach_utf8_check(s, n) != n)
-		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
-		    "write it in UTF-8", what);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-			return coach_error_new(COACH_FAIL, "%s contains a "
-			    "control character (0x%02x); remove it", what, c);
-	}
-	return NULL;
-}
-
-/* s as one line for a terminal: control characters (C0, DEL, C1) become
- * spaces so a hand-edited record cannot move the cursor or recolour. */
-static void
-put_clean(struct coach_buf *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			coach_buf_putc(out, ' ');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			coach_buf_putc(out, ' ');
-			p++;
-		} else
-			coach_buf_putc(out, (char)*p);
-	}
-}
-
-/* Columns a string takes: one per code point (no wide characters). */
-static size_t
-text_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-/* A node as JSON, typed as YAML's core schema reads it. */
-static void
-node_json(struct coach_json *j, const struct coach_fm_node *n)
-{
-	int b;
-	double d;
-	switch (coach_fm_node_type(n)) {
-	case COACH_FM_NULL:
-		coach_json_null(j);
-		break;
-	case COACH_FM_SCALAR:
-		if (coach_fm_node_bool(n, &b) == 0)
-			coach_json_bool(j, b);
-		else if (coach_fm_node_number(n, &d) == 0)
-			coach_json_num(j, d);
-		else
-			coach_json_str(j, coach_fm_node_str(n));
-		break;
-	case COACH_FM_SEQ:
-		coach_json_arr_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++)
-			node_json(j, coach_fm_node_item(n, i));
-		coach_json_arr_end(j);
-		break;
-	case COACH_FM_MAP:
-		coach_json_obj_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-			coach_json_key(j, coach_fm_node_key(n, i));
-			node_json(j, coach_fm_node_item(n, i));
-		}
-		coach_json_obj_end(j);
-		break;
-	}
-}
-
-/* Rows of cells printed in aligned columns, the first row a header. */
-struct table {
-	size_t ncols;
-	struct coach_strlist cells;
-};
-
-static void
-table_add(struct table *t, const char *s)
-{
-	struct coach_buf b = COACH_BUF_INIT;
-	put_clean(&b, s ? s : "");
-	coach_strlist_add_owned(&t->cells, b.ptr ? coach_buf_detach(&b) :
-	    coach_xstrdup(""));
-}
-
-static void
-table_print(const struct coach_ctx *ctx, const struct table *t)
-{
-	size_t nc = t->ncols;
-	size_t *w = coach_xcalloc(nc, sizeof(*w));
-	for (size_t i = 0; i < t->cells.n; i++) {
-		size_t cw = text_width(t->cells.v[i]);
-		if (cw > w[i % nc])
-			w[i % nc] = cw;
-	}
-	for (size_t r = 0; r * nc < t->cells.n; r++) {
-		char **row = t->cells.v + r * nc;
-		size_t end = nc;
-		/* Empty cells at the end of a row: no trailing blanks. */
-		while (end > 1 && row[end - 1][0] == '\0')
-			end--;
-		if (r == 0)
-			fputs(coach_sgr_bold(ctx), stdout);
-		for (size_t c = 0; c < end; c++) {
-			fputs(row[c], stdout);
-			if (c + 1 < end)
-				printf("%*s", (int)(w[c] - text_width(row[c]) +
-				    2), "");
-		}
-		if (r == 0)
-			fputs(coach_sgr_reset(ctx), stdout);
-		putchar('\n');
-	}
-	free(w);
-}
-
-/* The id a priorities/<id>.md path names (malloc'd). */
-static char *
-id_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
-		n -= 3;
-	return coach_xstrndup(base, n);
-}
 
 /* "MM-DD" as month and day; -1 when it is not a day of the year. */
 static int
@@ -251,7 +92,7 @@ priority_add(struct coach_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'y')
-			return bad_option(ctx, c, argv);
+			return coach_opt_error(ctx, c, argv);
 		year = optarg;
 	}
 	if (argc - optind != 2)
@@ -260,7 +101,7 @@ priority_add(struct coach_ctx *ctx, int argc, char **argv)
 		    "TITLE; quote a title with spaces");
 	const char *id = argv[optind], *title = argv[optind + 1];
 	if ((err = coach_handle_check("priority id", id)) ||
-	    (err = text_check(ctx, "TITLE", title)))
+	    (err = coach_text_arg_check(ctx, "TITLE", title, 1)))
 		return err;
 	if (year)
 		err = year_check(year);
@@ -320,7 +161,7 @@ priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
-		return bad_option(ctx, c, argv);
+		return coach_opt_error(ctx, c, argv);
 	if (argc - optind != 1)
 		return coach_usage(ctx, "retire needs one ID");
 	const char *id = argv[optind];
@@ -357,8 +198,9 @@ done:
 	return err;
 }
 
-static const char *const priority_keys[] = { "title", "year", "status",
-	NULL };
+/* id first: the file name gives it. */
+static const char *const priority_keys[] = { "id", "title", "year",
+	"status", NULL };
 
 static void
 priority_json(struct coach_json *j, const char *id,
@@ -368,27 +210,18 @@ priority_json(struct coach_json *j, const char *id,
 	coach_json_obj_begin(j);
 	coach_json_key(j, "id");
 	coach_json_str(j, id);
-	for (size_t i = 0; priority_keys[i]; i++) {
+	for (size_t i = 1; priority_keys[i]; i++) {
 		const struct coach_fm_node *n = coach_fm_get(fm,
 		    priority_keys[i]);
 		coach_json_key(j, priority_keys[i]);
 		if (n)
-			node_json(j, n);
+			coach_json_fm_node(j, n);
 		else if (strcmp(priority_keys[i], "status") == 0)
 			coach_json_str(j, "active");
 		else
 			coach_json_null(j);
 	}
-	for (size_t i = 0; i < coach_fm_count(fm); i++) {
-		const char *k = coach_fm_key_at(fm, i);
-		int known = strcmp(k, "id") == 0;
-		for (size_t s = 0; priority_keys[s] && !known; s++)
-			known = strcmp(k, priority_keys[s]) == 0;
-		if (!known) {
-			coach_json_key(j, k);
-			node_json(j, coach_fm_get(fm, k));
-		}
-	}
+	coach_json_fm_members(j, fm, priority_keys);
 	coach_json_obj_end(j);
 }
 
@@ -400,11 +233,11 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct table t = { .ncols = 4, .cells = COACH_STRLIST_INIT };
+	struct coach_loaded_list l = { 0 };
+	struct coach_table t = COACH_TABLE_INIT(4);
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_json j;
-	size_t broken = 0, hidden = 0, rows = 0;
+	size_t hidden = 0, rows = 0;
 	int json = 0, all = 0, c;
 	struct coach_error *err;
 
@@ -414,50 +247,37 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 		if (c == 'a')
 			all = 1;
 		else if (c != 'f')
-			return bad_option(ctx, c, argv);
+			return coach_opt_error(ctx, c, argv);
 		else if ((err = coach_format_arg(ctx, optarg, &json)))
 			return err;
 	}
 	if (optind < argc)
 		return coach_usage(ctx, "list takes no arguments, "
 		    "not '%s'", argv[optind]);
-	if ((err = coach_repo_list(ctx->repo, COACH_KIND_PRIORITY, NULL,
-	    &paths)))
+	if ((err = coach_load_all(ctx->repo, COACH_KIND_PRIORITY, NULL, NULL,
+	    &l)))
 		return err;
 
 	coach_json_init(&j, &out, 1);
 	coach_json_arr_begin(&j);
-	table_add(&t, "ID");
-	table_add(&t, "TITLE");
-	table_add(&t, "YEAR");
-	table_add(&t, "STATUS");
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_record *rec = NULL;
-		struct coach_error *e = coach_repo_load(ctx->repo, paths.v[i],
-		    &rec);
-		if (e) {
-			fflush(stdout);
-			fprintf(stderr, "coach: warning: %s\n",
-			    coach_error_msg(e));
-			coach_error_free(e);
-			broken++;
-			continue;
-		}
-		char *id = id_of(paths.v[i]);
+	coach_table_add(&t, "ID");
+	coach_table_add(&t, "TITLE");
+	coach_table_add(&t, "YEAR");
+	coach_table_add(&t, "STATUS");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct coach_record *rec = l.v[i].rec;
 		if (!all && is_retired(rec)) {
 			hidden++;
 		} else if (json) {
-			priority_json(&j, id, rec);
+			priority_json(&j, l.v[i].id, rec);
 		} else {
 			const char *st = coach_record_str(rec, "status");
-			table_add(&t, id);
-			table_add(&t, coach_record_str(rec, "title"));
-			table_add(&t, coach_record_str(rec, "year"));
-			table_add(&t, st ? st : "active");
+			coach_table_add(&t, l.v[i].id);
+			coach_table_add(&t, coach_record_str(rec, "title"));
+			coach_table_add(&t, coach_record_str(rec, "year"));
+			coach_table_add(&t, st ? st : "active");
 			rows++;
 		}
-		free(id);
-		coach_record_free(rec);
 	}
 	coach_json_arr_end(&j);
 
@@ -465,39 +285,34 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 		coach_out(out.ptr, out.len);
 	} else if (rows > 0) {
 		coach_pager_start(ctx);
-		table_print(ctx, &t);
-	} else if (hidden == 0 && broken == 0) {
+		coach_table_print(ctx, &t);
+	} else if (hidden == 0 && l.broken == 0) {
 		printf("No priorities yet; add one with: coach priority add "
 		    "ID TITLE\n");
 	}
 	if (!json && hidden > 0)
 		printf("%s(%zu retired; see them with --all)%s\n",
 		    coach_sgr_dim(ctx), hidden, coach_sgr_reset(ctx));
-	if (broken)
-		err = coach_error_new(COACH_FAIL, "%zu priority record%s could "
-		    "not be read (see above); fix %s, then check with coach "
-		    "check", broken, broken == 1 ? "" : "s",
-		    broken == 1 ? "it" : "them");
+	if (l.broken)
+		err = coach_broken_error(l.broken, "priority");
 	coach_buf_free(&out);
-	coach_strlist_free(&t.cells);
-	coach_strlist_free(&paths);
+	coach_table_free(&t);
+	coach_loaded_list_free(&l);
 	return err;
 }
+
+static const struct coach_subcmd priority_subs[] = {
+	{ "add", priority_add },
+	{ "list", priority_list },
+	{ "retire", priority_retire },
+	{ NULL, NULL },
+};
 
 static struct coach_error *
 priority_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach priority [--all] [--format json]" lists. */
-	if (argc < 2 || argv[1][0] == '-')
-		return priority_list(ctx, argc, argv);
-	if (strcmp(argv[1], "add") == 0)
-		return priority_add(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return priority_list(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "retire") == 0)
-		return priority_retire(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "unknown subcommand '%s'; use add, list or "
-	    "retire", argv[1]);
+	return coach_subcmd_exec(ctx, priority_subs, "list", NULL, argc, argv);
 }
 
 const struct coach_cmd coach_cmd_priority = {

@@ -11,33 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
-#include "coaching.h"
-#include "recordcmd.h"
+#include "common.h"
 #include "../lib/json.h"
 #include "../lib/markdown.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
-
-void
-coach_term_safe(struct coach_buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			coach_buf_putc(out, '?');
-		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			/* C1 controls (U+0080..U+009F) drive terminals
-			 * too. */
-			coach_buf_putc(out, '?');
-			p++;
-		} else {
-			coach_buf_putc(out, (char)*p);
-		}
-	}
-}
 
 /* A value on one line: lists "a, b", mappings "k: v, k: v", nested ones
  * in brackets. */
@@ -128,12 +108,7 @@ record_heading(const struct shown *sh, const char **kind, char **ident,
 	if (id && *id) {
 		*ident = coach_xstrdup(id);
 	} else {
-		const char *base = strrchr(relpath, '/');
-		base = base ? base + 1 : relpath;
-		size_t n = strlen(base);
-		if (n > 3 && strcmp(base + n - 3, ".md") == 0)
-			n -= 3;
-		*ident = coach_xstrndup(base, n);
+		*ident = coach_path_stem(relpath);
 	}
 	*title = coach_fm_str(sh->fm, "title");
 	if (*title == NULL)
@@ -280,20 +255,6 @@ show_html(const struct shown *sh)
 	return err;
 }
 
-/* The front-matter as a JSON object, values typed as YAML readers type
- * them. */
-static void
-json_front_matter(struct coach_json *j, const struct coach_fm *fm)
-{
-	coach_json_obj_begin(j);
-	for (size_t i = 0; i < coach_fm_count(fm); i++) {
-		const char *key = coach_fm_key_at(fm, i);
-		coach_json_key(j, key);
-		coach_json_fm_node(j, coach_fm_get(fm, key));
-	}
-	coach_json_obj_end(j);
-}
-
 static void
 show_json(const struct shown *sh)
 {
@@ -307,7 +268,7 @@ show_json(const struct shown *sh)
 	coach_json_str(&j, coach_kind_name(coach_path_kind(sh->relpath, NULL,
 	    NULL)));
 	coach_json_key(&j, "front_matter");
-	json_front_matter(&j, sh->fm);
+	coach_json_front_matter(&j, sh->fm);
 	coach_json_key(&j, "body");
 	coach_json_str(&j, sh->body);
 	coach_json_obj_end(&j);

@@ -11,54 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cmd.h"
-#include "../lib/date.h"
+#include "common.h"
 #include "../lib/ids.h"
-#include "../lib/json.h"
-
-static void put_clean(struct coach_buf *out, const char *s);
-
-/* Turns getopt_long's complaint (opterr is off) into a usage error. */
-static struct coach_error *
-bad_option(const struct coach_ctx *ctx, int c, char **argv)
-{
-	const char *arg = argv[optind - 1];
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (optopt != 0)
-		return coach_usage(ctx, "unknown option '-%c'", optopt);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
-
-/*
- * Text given on the command line goes into YAML and onto terminals: it
- * must be UTF-8, and the only control characters allowed are tab and, when
- * multiline, newline.  Empty text is a usage mistake (leave the option
- * out instead).
- */
-static struct coach_error *
-text_check(const struct coach_ctx *ctx, const char *what, const char *s,
-    int multiline)
-{
-	size_t n = strlen(s), i;
-	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
-		;
-	if (i == n)
-		return coach_usage(ctx, "%s needs a value that is not empty",
-		    what);
-	if (coach_utf8_check(s, n) != n)
-		return coach_error_new(COACH_FAIL, "%s is not valid UTF-8; "
-		    "write it in UTF-8", what);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\t' || (c == '\n' && multiline))
-			continue;
-		if (c < 0x20 || c == 0x7f)
-			return coach_error_new(COACH_FAIL, "%s contains a "
-			    "control character (0x%02x); remove it", what, c);
-	}
-	return NULL;
-}
 
 /* One '@' with text on both sides, no white space or control characters. */
 static struct coach_error *
@@ -74,18 +28,6 @@ email_check(const char *email)
 		return NULL;
 	return coach_error_new(COACH_FAIL, "--email: '%s' is not an email "
 	    "address; write it as name@domain, without spaces", email);
-}
-
-/* The handle a staff/<handle>.md path names (malloc'd). */
-static char *
-handle_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
-		n -= 3;
-	return coach_xstrndup(base, n);
 }
 
 /*
@@ -111,7 +53,7 @@ email_owner(struct coach_repo *repo, const char *email, char **owner)
 		}
 		const char *e = coach_record_str(rec, "email");
 		if (e && strcasecmp(e, email) == 0)
-			*owner = handle_of(paths.v[i]);
+			*owner = coach_path_stem(paths.v[i]);
 		coach_record_free(rec);
 	}
 	coach_strlist_free(&paths);
@@ -154,7 +96,7 @@ staff_add_parse(struct coach_ctx *ctx, int argc, char **argv,
 				coach_strlist_add(&a->subjects, optarg);
 			break;
 		default:
-			return bad_option(ctx, c, argv);
+			return coach_opt_error(ctx, c, argv);
 		}
 	}
 	if (optind == argc)
@@ -168,14 +110,14 @@ staff_add_parse(struct coach_ctx *ctx, int argc, char **argv,
 		    "person's full name)");
 	if ((err = coach_handle_check("handle", a->handle)))
 		return err;
-	if ((err = text_check(ctx, "--name", a->name, 1)))
+	if ((err = coach_text_arg_check(ctx, "--name", a->name, 1)))
 		return err;
-	if (a->role && (err = text_check(ctx, "--role", a->role, 1)))
+	if (a->role && (err = coach_text_arg_check(ctx, "--role", a->role, 1)))
 		return err;
-	if (a->phase && (err = text_check(ctx, "--phase", a->phase, 1)))
+	if (a->phase && (err = coach_text_arg_check(ctx, "--phase", a->phase, 1)))
 		return err;
 	for (size_t i = 0; i < a->subjects.n; i++)
-		if ((err = text_check(ctx, "--subject", a->subjects.v[i], 0)))
+		if ((err = coach_text_arg_check(ctx, "--subject", a->subjects.v[i], 0)))
 			return err;
 	if (a->email && (err = email_check(a->email)))
 		return err;
@@ -246,7 +188,7 @@ staff_add(struct coach_ctx *ctx, int argc, char **argv)
 	txn = NULL;
 	if (err == NULL) {
 		coach_buf_clear(&text);
-		put_clean(&text, a.name);
+		coach_term_line(&text, a.name);
 		printf("Added %s (%s) in %s\n", a.handle, coach_buf_str(&text),
 		    path);
 	}
@@ -259,36 +201,6 @@ done:
 	free(owner);
 	free(msg);
 	return err;
-}
-
-/*
- * Output helpers.
- */
-
-/* s as one line for a terminal: control characters (C0, DEL, C1) become
- * spaces so a hand-edited record cannot move the cursor or recolour. */
-static void
-put_clean(struct coach_buf *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			coach_buf_putc(out, ' ');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			coach_buf_putc(out, ' ');
-			p++;
-		} else
-			coach_buf_putc(out, (char)*p);
-	}
-}
-
-/* Columns a string takes: one per code point (no wide characters). */
-static size_t
-text_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
 }
 
 /* A scalar, or a list's scalars joined with ", ", as readable text. */
@@ -305,7 +217,7 @@ value_text(struct coach_buf *out, const struct coach_fm_node *n)
 		if (coach_fm_node_bool(n, &b) == 0)
 			coach_buf_puts(out, b ? "yes" : "no");
 		else
-			put_clean(out, coach_fm_node_str(n));
+			coach_term_line(out, coach_fm_node_str(n));
 		break;
 	case COACH_FM_SEQ:
 		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
@@ -318,7 +230,7 @@ value_text(struct coach_buf *out, const struct coach_fm_node *n)
 		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
 			if (i > 0)
 				coach_buf_puts(out, ", ");
-			put_clean(out, coach_fm_node_key(n, i));
+			coach_term_line(out, coach_fm_node_key(n, i));
 			coach_buf_puts(out, ": ");
 			value_text(out, coach_fm_node_item(n, i));
 		}
@@ -326,43 +238,10 @@ value_text(struct coach_buf *out, const struct coach_fm_node *n)
 	}
 }
 
-/* A node as JSON, typed as YAML's core schema reads it. */
-static void
-node_json(struct coach_json *j, const struct coach_fm_node *n)
-{
-	int b;
-	double d;
-	switch (coach_fm_node_type(n)) {
-	case COACH_FM_NULL:
-		coach_json_null(j);
-		break;
-	case COACH_FM_SCALAR:
-		if (coach_fm_node_bool(n, &b) == 0)
-			coach_json_bool(j, b);
-		else if (coach_fm_node_number(n, &d) == 0)
-			coach_json_num(j, d);
-		else
-			coach_json_str(j, coach_fm_node_str(n));
-		break;
-	case COACH_FM_SEQ:
-		coach_json_arr_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++)
-			node_json(j, coach_fm_node_item(n, i));
-		coach_json_arr_end(j);
-		break;
-	case COACH_FM_MAP:
-		coach_json_obj_begin(j);
-		for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-			coach_json_key(j, coach_fm_node_key(n, i));
-			node_json(j, coach_fm_node_item(n, i));
-		}
-		coach_json_obj_end(j);
-		break;
-	}
-}
-
+/* handle first: the file name gives it. */
 static const char *const staff_keys[] = {
-	"name", "email", "role", "subjects", "phase", "coach", "joined", NULL,
+	"handle", "name", "email", "role", "subjects", "phase", "coach",
+	"joined", NULL,
 };
 
 /*
@@ -377,11 +256,11 @@ staff_json_members(struct coach_json *j, const char *handle,
 	const struct coach_fm *fm = coach_record_fm_const(rec);
 	coach_json_key(j, "handle");
 	coach_json_str(j, handle);
-	for (size_t i = 0; staff_keys[i]; i++) {
+	for (size_t i = 1; staff_keys[i]; i++) {
 		const struct coach_fm_node *n = coach_fm_get(fm, staff_keys[i]);
 		coach_json_key(j, staff_keys[i]);
 		if (n)
-			node_json(j, n);
+			coach_json_fm_node(j, n);
 		else if (strcmp(staff_keys[i], "subjects") == 0) {
 			coach_json_arr_begin(j);
 			coach_json_arr_end(j);
@@ -390,108 +269,7 @@ staff_json_members(struct coach_json *j, const char *handle,
 		else
 			coach_json_null(j);
 	}
-	for (size_t i = 0; i < coach_fm_count(fm); i++) {
-		const char *k = coach_fm_key_at(fm, i);
-		int known = strcmp(k, "handle") == 0;
-		for (size_t s = 0; staff_keys[s] && !known; s++)
-			known = strcmp(k, staff_keys[s]) == 0;
-		if (!known) {
-			coach_json_key(j, k);
-			node_json(j, coach_fm_get(fm, k));
-		}
-	}
-}
-
-/* Rows of cells printed in aligned columns, the first row a header. */
-struct table {
-	size_t ncols;
-	struct coach_strlist cells;
-};
-
-static void
-table_add(struct table *t, const char *s)
-{
-	struct coach_buf b = COACH_BUF_INIT;
-	put_clean(&b, s ? s : "");
-	coach_strlist_add_owned(&t->cells, b.ptr ? coach_buf_detach(&b) :
-	    coach_xstrdup(""));
-}
-
-static void
-table_print(const struct coach_ctx *ctx, const struct table *t)
-{
-	size_t nc = t->ncols;
-	size_t *w = coach_xcalloc(nc, sizeof(*w));
-	for (size_t i = 0; i < t->cells.n; i++) {
-		size_t cw = text_width(t->cells.v[i]);
-		if (cw > w[i % nc])
-			w[i % nc] = cw;
-	}
-	for (size_t r = 0; r * nc < t->cells.n; r++) {
-		char **row = t->cells.v + r * nc;
-		size_t end = nc;
-		/* Empty cells at the end of a row: no trailing blanks. */
-		while (end > 1 && row[end - 1][0] == '\0')
-			end--;
-		if (r == 0)
-			fputs(coach_sgr_bold(ctx), stdout);
-		for (size_t c = 0; c < end; c++) {
-			fputs(row[c], stdout);
-			if (c + 1 < end)
-				printf("%*s", (int)(w[c] - text_width(row[c]) +
-				    2), "");
-		}
-		if (r == 0)
-			fputs(coach_sgr_reset(ctx), stdout);
-		putchar('\n');
-	}
-	free(w);
-}
-
-/*
- * Loads every staff record; those that cannot be read are reported on
- * stderr and counted in *broken so the command can fail after listing
- * the rest.
- */
-static struct coach_error *
-load_all(struct coach_repo *repo, enum coach_kind kind,
-    struct coach_strlist *paths, struct coach_record ***recs, size_t *broken)
-{
-	struct coach_error *err = coach_repo_list(repo, kind, NULL, paths);
-	*broken = 0;
-	*recs = NULL;
-	if (err)
-		return err;
-	*recs = coach_xcalloc(paths->n + 1, sizeof(**recs));
-	for (size_t i = 0; i < paths->n; i++) {
-		err = coach_repo_load(repo, paths->v[i], &(*recs)[i]);
-		if (err) {
-			fflush(stdout);
-			fprintf(stderr, "coach: warning: %s\n",
-			    coach_error_msg(err));
-			coach_error_free(err);
-			(*recs)[i] = NULL;
-			(*broken)++;
-		}
-	}
-	return NULL;
-}
-
-static void
-free_all(struct coach_strlist *paths, struct coach_record **recs)
-{
-	for (size_t i = 0; recs && i < paths->n; i++)
-		coach_record_free(recs[i]);
-	free(recs);
-	coach_strlist_free(paths);
-}
-
-static struct coach_error *
-broken_error(size_t broken, const char *what)
-{
-	return coach_error_new(COACH_FAIL, "%zu %s record%s could not be read "
-	    "(see above); fix %s, then check with coach check", broken, what,
-	    broken == 1 ? "" : "s", broken == 1 ? "it" : "them");
+	coach_json_fm_members(j, fm, staff_keys);
 }
 
 static struct coach_error *
@@ -509,7 +287,7 @@ list_parse(struct coach_ctx *ctx, int argc, char **argv, const char *form,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'f')
-			return bad_option(ctx, c, argv);
+			return coach_opt_error(ctx, c, argv);
 		if ((err = coach_format_arg(ctx, optarg, json)))
 			return err;
 	}
@@ -522,87 +300,73 @@ list_parse(struct coach_ctx *ctx, int argc, char **argv, const char *form,
 }
 
 static void
-staff_list_text(struct coach_ctx *ctx, struct coach_strlist *paths,
-    struct coach_record **recs)
+staff_list_text(struct coach_ctx *ctx, const struct coach_loaded_list *l)
 {
-	struct table t = { .ncols = 6, .cells = COACH_STRLIST_INIT };
+	struct coach_table t = COACH_TABLE_INIT(6);
 	struct coach_buf b = COACH_BUF_INIT;
 	static const char *const head[] = { "HANDLE", "NAME", "ROLE",
 		"SUBJECTS", "PHASE", "COACH" };
 	static const char *const keys[] = { "name", "role", "subjects",
 		"phase" };
-	size_t rows = 0;
 
 	for (size_t i = 0; i < 6; i++)
-		table_add(&t, head[i]);
-	for (size_t i = 0; i < paths->n; i++) {
-		if (recs[i] == NULL)
-			continue;
-		const struct coach_fm *fm = coach_record_fm_const(recs[i]);
-		char *handle = handle_of(paths->v[i]);
+		coach_table_add(&t, head[i]);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct coach_fm *fm = coach_record_fm_const(l->v[i].rec);
 		int is_coach = 0;
-		table_add(&t, handle);
-		free(handle);
+		coach_table_add(&t, l->v[i].id);
 		for (size_t k = 0; k < 4; k++) {
 			coach_buf_clear(&b);
 			value_text(&b, coach_fm_get(fm, keys[k]));
-			table_add(&t, coach_buf_str(&b));
+			coach_table_add(&t, coach_buf_str(&b));
 		}
 		const struct coach_fm_node *cn = coach_fm_get(fm, "coach");
 		if (cn && coach_fm_node_bool(cn, &is_coach) != 0)
 			is_coach = 0;
-		table_add(&t, is_coach ? "yes" : "");
-		rows++;
+		coach_table_add(&t, is_coach ? "yes" : "");
 	}
-	if (rows > 0) {
+	if (l->n > 0) {
 		coach_pager_start(ctx);
-		table_print(ctx, &t);
-	} else if (paths->n == 0) {
+		coach_table_print(ctx, &t);
+	} else if (l->broken == 0) {
 		printf("No staff yet; add someone with: coach staff add HANDLE "
 		    "--name NAME\n");
 	}
 	coach_buf_free(&b);
-	coach_strlist_free(&t.cells);
+	coach_table_free(&t);
 }
 
 static struct coach_error *
 staff_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_record **recs = NULL;
-	size_t broken = 0;
+	struct coach_loaded_list l = { 0 };
 	int json = 0;
 	struct coach_error *err;
 
 	if ((err = list_parse(ctx, argc, argv, NULL, &json)))
 		return err;
-	if ((err = load_all(ctx->repo, COACH_KIND_STAFF, &paths, &recs,
-	    &broken)))
-		goto done;
+	if ((err = coach_load_all(ctx->repo, COACH_KIND_STAFF, NULL, NULL,
+	    &l)))
+		return err;
 	if (json) {
 		struct coach_buf out = COACH_BUF_INIT;
 		struct coach_json j;
 		coach_json_init(&j, &out, 1);
 		coach_json_arr_begin(&j);
-		for (size_t i = 0; i < paths.n; i++) {
-			if (recs[i] == NULL)
-				continue;
-			char *handle = handle_of(paths.v[i]);
+		for (size_t i = 0; i < l.n; i++) {
 			coach_json_obj_begin(&j);
-			staff_json_members(&j, handle, recs[i]);
+			staff_json_members(&j, l.v[i].id, l.v[i].rec);
 			coach_json_obj_end(&j);
-			free(handle);
 		}
 		coach_json_arr_end(&j);
 		coach_out(out.ptr, out.len);
 		coach_buf_free(&out);
 	} else {
-		staff_list_text(ctx, &paths, recs);
+		staff_list_text(ctx, &l);
 	}
-	if (broken)
-		err = broken_error(broken, "staff");
-done:
-	free_all(&paths, recs);
+	if (l.broken)
+		err = coach_broken_error(l.broken, "staff");
+	coach_loaded_list_free(&l);
 	return err;
 }
 
@@ -625,67 +389,31 @@ relation_free(struct relation *r)
 	coach_record_free(r->rec);
 }
 
-/* Whether an agreement has ended: status ended, or an ended date with no
- * status at all. */
-static int
-agreement_ended(const struct coach_record *rec)
-{
-	const char *status = coach_record_str(rec, "status");
-	if (status)
-		return strcmp(status, "ended") == 0;
-	return coach_fm_get(coach_record_fm_const(rec), "ended") != NULL;
-}
-
-static void
-coach_handles(const struct coach_fm_node *n, struct coach_strlist *out)
-{
-	if (n == NULL)
-		return;
-	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
-		coach_strlist_add(out, coach_fm_node_str(n));
-		return;
-	}
-	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-		const struct coach_fm_node *it = coach_fm_node_item(n, i);
-		if (coach_fm_node_type(it) == COACH_FM_SCALAR)
-			coach_strlist_add(out, coach_fm_node_str(it));
-	}
-}
-
 /* Active agreements where handle coaches (*coaching, *ncoaching) and the
  * one where handle is coached (*coached, coachee NULL when none). */
 static struct coach_error *
 relations(struct coach_repo *repo, const char *handle,
     struct relation **coaching, size_t *ncoaching, struct relation *coached)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_loaded_list l = { 0 };
 	struct coach_error *err;
 
 	*coaching = NULL;
 	*ncoaching = 0;
 	memset(coached, 0, sizeof(*coached));
-	if ((err = coach_repo_list(repo, COACH_KIND_AGREEMENT, NULL, &paths)))
+	if ((err = coach_load_all(repo, COACH_KIND_AGREEMENT, NULL, NULL, &l)))
 		return err;
-	*coaching = coach_xcalloc(paths.n + 1, sizeof(**coaching));
-	for (size_t i = 0; i < paths.n; i++) {
+	*coaching = coach_xcalloc(l.n + 1, sizeof(**coaching));
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.v[i].coachee == NULL || coach_agreement_ended(l.v[i].rec))
+			continue;
+		/* The relation takes the record and coachee from the list. */
 		struct relation r = { .coaches = COACH_STRLIST_INIT };
-		struct coach_error *e = coach_repo_load(repo, paths.v[i],
-		    &r.rec);
-		if (e) {
-			fflush(stdout);
-			fprintf(stderr, "coach: warning: %s\n",
-			    coach_error_msg(e));
-			coach_error_free(e);
-			continue;
-		}
-		if (agreement_ended(r.rec) ||
-		    coach_path_kind(paths.v[i], &r.coachee, NULL) !=
-		    COACH_KIND_AGREEMENT || r.coachee == NULL) {
-			relation_free(&r);
-			continue;
-		}
-		coach_handles(coach_fm_get(coach_record_fm_const(r.rec),
-		    "coach"), &r.coaches);
+		r.rec = l.v[i].rec;
+		r.coachee = l.v[i].coachee;
+		l.v[i].rec = NULL;
+		l.v[i].coachee = NULL;
+		coach_agreement_coaches(r.rec, &r.coaches);
 		r.started = coach_record_str(r.rec, "started");
 		r.focus = coach_record_str(r.rec, "focus");
 		if (strcmp(r.coachee, handle) == 0) {
@@ -697,7 +425,7 @@ relations(struct coach_repo *repo, const char *handle,
 			relation_free(&r);
 		}
 	}
-	coach_strlist_free(&paths);
+	coach_loaded_list_free(&l);
 	return NULL;
 }
 
@@ -716,7 +444,7 @@ join_handles(struct coach_buf *b, const struct coach_strlist *l)
 	for (size_t i = 0; i < l->n; i++) {
 		if (i > 0)
 			coach_buf_puts(b, ", ");
-		put_clean(b, l->v[i]);
+		coach_term_line(b, l->v[i]);
 	}
 }
 
@@ -729,11 +457,11 @@ relation_detail(struct coach_buf *b, const struct relation *r)
 	coach_buf_puts(b, " (");
 	if (r->started) {
 		coach_buf_puts(b, "since ");
-		put_clean(b, r->started);
+		coach_term_line(b, r->started);
 	}
 	if (r->focus) {
 		coach_buf_puts(b, r->started ? "; focus: " : "focus: ");
-		put_clean(b, r->focus);
+		coach_term_line(b, r->focus);
 	}
 	coach_buf_putc(b, ')');
 }
@@ -748,9 +476,9 @@ staff_show_text(struct coach_ctx *ctx, const char *handle,
 	size_t w = strlen("coached by");
 
 	for (size_t i = 0; i < coach_fm_count(fm); i++)
-		if (text_width(coach_fm_key_at(fm, i)) > w)
-			w = text_width(coach_fm_key_at(fm, i));
-	put_clean(&b, coach_record_str(rec, "name") ?
+		if (coach_text_width(coach_fm_key_at(fm, i)) > w)
+			w = coach_text_width(coach_fm_key_at(fm, i));
+	coach_term_line(&b, coach_record_str(rec, "name") ?
 	    coach_record_str(rec, "name") : handle);
 	printf("%s%s%s (%s)\n", coach_sgr_bold(ctx), coach_buf_str(&b),
 	    coach_sgr_reset(ctx), handle);
@@ -759,9 +487,9 @@ staff_show_text(struct coach_ctx *ctx, const char *handle,
 		if (strcmp(k, "name") == 0)
 			continue;
 		coach_buf_clear(&b);
-		put_clean(&b, k);
+		coach_term_line(&b, k);
 		printf("%s%*s  ", coach_buf_str(&b),
-		    (int)(w - text_width(coach_buf_str(&b))), "");
+		    (int)(w - coach_text_width(coach_buf_str(&b))), "");
 		coach_buf_clear(&b);
 		value_text(&b, coach_fm_get(fm, k));
 		printf("%s\n", coach_buf_str(&b));
@@ -772,7 +500,7 @@ staff_show_text(struct coach_ctx *ctx, const char *handle,
 		printf("%sno one%s\n", coach_sgr_dim(ctx), coach_sgr_reset(ctx));
 	for (size_t i = 0; i < ncoaching; i++) {
 		coach_buf_clear(&b);
-		put_clean(&b, coaching[i].coachee);
+		coach_term_line(&b, coaching[i].coachee);
 		relation_detail(&b, &coaching[i]);
 		printf("%*s%s\n", i ? (int)w + 2 : 0, "", coach_buf_str(&b));
 	}
@@ -861,20 +589,18 @@ done:
 	return err;
 }
 
+static const struct coach_subcmd staff_subs[] = {
+	{ "add", staff_add },
+	{ "list", staff_list },
+	{ "show", staff_show },
+	{ NULL, NULL },
+};
+
 static struct coach_error *
 staff_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	/* "coach staff [--format json]" lists, like "git remote". */
-	if (argc < 2 || argv[1][0] == '-')
-		return staff_list(ctx, argc, argv);
-	if (strcmp(argv[1], "add") == 0)
-		return staff_add(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return staff_list(ctx, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return staff_show(ctx, argc - 1, argv + 1);
-	return coach_usage(ctx, "unknown subcommand '%s'; use add, list or "
-	    "show", argv[1]);
+	return coach_subcmd_exec(ctx, staff_subs, "list", NULL, argc, argv);
 }
 
 const struct coach_cmd coach_cmd_staff = {

@@ -105,17 +105,24 @@ coach_run_editor(const char *path)
 		editor = getenv("EDITOR");
 	if (editor == NULL || *editor == '\0')
 		editor = "vi";
+	/*
+	 * Like git: the editor is shell text, the file its argument, so that
+	 * "vim -u NONE" and "'/opt/my editor/ed' --wait" both work.  The
+	 * editor is also $0, which the shell names in its own errors.
+	 */
+	char *script = coach_xasprintf("%s \"$@\"", editor);
 	fflush(stdout);
 	pid_t pid = fork();
-	if (pid == -1)
+	if (pid == -1) {
+		free(script);
 		return coach_error_errno("fork", editor);
+	}
 	if (pid == 0) {
-		/* Like git: the editor is a shell command, the file its
-		 * argument. */
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$@\"", editor, path,
+		execl("/bin/sh", "sh", "-c", script, editor, path,
 		    (char *)NULL);
 		_exit(127);
 	}
+	free(script);
 	int status;
 	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR)

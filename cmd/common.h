@@ -1,0 +1,242 @@
+/*
+ * common.h: what the commands share beyond cmd.h.
+ *
+ * Options and arguments, text for the terminal, aligned tables,
+ * front-matter as JSON, loading and saving records, files in .git, and
+ * subcommand dispatch.  What a record means (a goal's progress, an
+ * agreement's coaches, the values coach(5) allows) is lib/model.h's.
+ *
+ * Ownership: a returned char * is the caller's to free(); a returned
+ * struct coach_error * is the caller's to return or coach_error_free();
+ * lists and tables are emptied with their own _free function.
+ */
+#ifndef COACH_COMMON_H
+#define COACH_COMMON_H
+
+#include <stddef.h>
+
+#include "cmd.h"
+#include "../lib/date.h"
+#include "../lib/json.h"
+#include "../lib/model.h"
+
+struct coach_diag;
+
+/*
+ * Options and arguments
+ */
+
+/*
+ * Turns getopt_long's '?' (unknown option) and ':' (missing value) into a
+ * usage error naming the option (optstring starts with ':').  argv is the
+ * vector handed to getopt.  A negative number read as an option says to
+ * put "--" before it.
+ */
+struct coach_error *coach_opt_error(const struct coach_ctx *ctx, int c,
+	char **argv);
+
+/*
+ * Text given on the command line for YAML and terminals: valid UTF-8 with
+ * no control characters but tab and, when multiline, newline.  Empty or
+ * white-space-only text is a usage error (leave the option out instead).
+ */
+struct coach_error *coach_text_arg_check(const struct coach_ctx *ctx,
+	const char *what, const char *s, int multiline);
+
+/*
+ * A decimal number from the command line ("12", "-3.5", "+4", "07").
+ * *norm (malloc'd) is its canonical YAML text, read back as the same number
+ * by every YAML parser; *value its value.  Exponents, hex, inf and nan are
+ * refused with an error naming what.
+ */
+struct coach_error *coach_number_arg(const char *what, const char *s,
+	char **norm, double *value);
+
+/* A date argument ("today", "yesterday", YYYY-MM-DD) formatted into out. */
+struct coach_error *coach_date_text_arg(const char *what, const char *s,
+	char out[11], coach_day *day);
+/* The same for the day something happened: refused when after today. */
+struct coach_error *coach_date_past_arg(const char *what, const char *s,
+	char out[11], coach_day *day);
+
+/* NULL when kind is one of coach_entry_kinds; else an error naming what
+ * (e.g. "--kind") and listing the kinds. */
+struct coach_error *coach_entry_kind_check(const char *what,
+	const char *kind);
+
+/*
+ * Subcommands ("coach goal add ...")
+ */
+
+struct coach_subcmd {
+	const char *name;
+	struct coach_error *(*exec)(struct coach_ctx *ctx, int argc,
+	    char **argv);
+};
+
+/*
+ * Runs the subcommand argv[1] names among subs (ending with a NULL name),
+ * its argv starting at that name.  No subcommand, or an option in its
+ * place ("coach goal --all"), runs the one named dflt with the whole argv.
+ * An unknown name is a usage error listing subs' names: worded
+ * "'NAME' is not a NOUN subcommand" when noun is not NULL, else
+ * "unknown subcommand 'NAME'".
+ */
+struct coach_error *coach_subcmd_exec(struct coach_ctx *ctx,
+	const struct coach_subcmd *subs, const char *dflt, const char *noun,
+	int argc, char **argv);
+
+/*
+ * Text for the terminal
+ */
+
+/* Whether s[0..len) is only white space (or empty). */
+int coach_is_blank(const char *s, size_t len);
+/* s, or "-" when it is NULL or empty; for columns and fields. */
+const char *coach_dash(const char *s);
+/* The file name of path without ".md": the id, handle or "agreement" the
+ * file names.  The caller frees it. */
+char *coach_path_stem(const char *path);
+
+/* Characters (UTF-8 code points) in s: the columns it takes, as coach
+ * counts no wide characters. */
+size_t coach_text_width(const char *s);
+/*
+ * The first line of s cut to at most max characters (0: no limit), with
+ * "…" where something was cut (also when s has more lines).  The caller
+ * frees the result.
+ */
+char *coach_text_cut(const char *s, size_t max);
+/* Writes s to stdout, then spaces up to width characters. */
+void coach_put_padded(const char *s, size_t width);
+
+/*
+ * Append s to out with control characters (C0, DEL, C1) replaced, so that
+ * a record's values cannot move the cursor or recolour the terminal:
+ * coach_term_safe shows each as '?' (where text is shown as it is),
+ * coach_term_line as a space (one line of a table, where a newline or tab
+ * was only spacing).
+ */
+void coach_term_safe(struct coach_buf *out, const char *s);
+void coach_term_line(struct coach_buf *out, const char *s);
+
+/* Rows of cells printed in aligned columns, the first row a header. */
+struct coach_table {
+	size_t ncols;
+	struct coach_strlist cells; /* row after row */
+};
+#define COACH_TABLE_INIT(ncols) { (ncols), COACH_STRLIST_INIT }
+
+/* Adds the next cell (NULL: empty), made safe with coach_term_line. */
+void coach_table_add(struct coach_table *t, const char *s);
+/* Writes the table to stdout: columns two spaces apart, the header bold,
+ * no blanks after a row's last cell. */
+void coach_table_print(const struct coach_ctx *ctx,
+	const struct coach_table *t);
+void coach_table_free(struct coach_table *t);
+
+/*
+ * Front-matter as JSON
+ */
+
+/* A front-matter value as JSON: plain scalars typed as YAML reads them
+ * (null, bool, number), everything else a string; NULL is null. */
+void coach_json_fm_node(struct coach_json *j, const struct coach_fm_node *n);
+/* The same for a top-level key; null when it is absent. */
+void coach_json_fm_key(struct coach_json *j, const struct coach_fm *fm,
+	const char *key);
+/* Each top-level key of fm that is not in skip (NULL-terminated; NULL for
+ * none) as a member of the object being written, in the file's order. */
+void coach_json_fm_members(struct coach_json *j, const struct coach_fm *fm,
+	const char *const *skip);
+/* The whole front-matter as a JSON object. */
+void coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm);
+
+/*
+ * Records
+ */
+
+/* A record and what its path says. */
+struct coach_loaded {
+	char *path;
+	char *coachee; /* NULL for school-wide records */
+	/* From the file name: the id, the handle of staff; NULL for an
+	 * agreement or an entry whose file name holds no id. */
+	char *id;
+	struct coach_record *rec;
+};
+
+struct coach_loaded_list {
+	struct coach_loaded *v;
+	size_t n;
+	size_t broken; /* records that did not parse, left out */
+};
+
+/* Frees what l holds and empties it. */
+void coach_loaded_free(struct coach_loaded *l);
+
+/* Writes rows to stdout as a JSON array, each row's value written by
+ * row_json. */
+void coach_json_rows(struct coach_loaded *const *rows, size_t n,
+	void (*row_json)(struct coach_json *j, const struct coach_loaded *row));
+
+/*
+ * Resolves an id prefix of kind (COACH_KIND_GOAL or _CYCLE) and loads the
+ * record into *out, which the caller empties with coach_loaded_free()
+ * (also after an error).
+ */
+struct coach_error *coach_load_by_id(struct coach_repo *r, const char *prefix,
+	enum coach_kind kind, struct coach_loaded *out);
+
+/*
+ * Resolves an id prefix given to option (e.g. "--goal") to a goal or cycle
+ * of coachee's: *id is its full id and *path its record.  The caller
+ * frees both, also after an error (when they may be NULL).
+ */
+struct coach_error *coach_resolve_owned(struct coach_repo *r,
+	const char *coachee, const char *option, const char *prefix,
+	enum coach_kind kind, char **id, char **path);
+
+/*
+ * Loads every record of kind: for coaching records those of coachee (NULL:
+ * every coachee).  Sorted by the date at sort_key then id, or in the
+ * repository's order (by path) when sort_key is NULL.  A record that does
+ * not parse is reported on stderr as a warning (pointing at coach check),
+ * counted in out->broken and left out, so that one bad hand edit does not
+ * hide the rest.  The caller frees out with coach_loaded_list_free().
+ */
+struct coach_error *coach_load_all(struct coach_repo *r, enum coach_kind kind,
+	const char *coachee, const char *sort_key,
+	struct coach_loaded_list *out);
+void coach_loaded_list_free(struct coach_loaded_list *l);
+
+/* The error of a command that listed what it could after n records of
+ * what ("staff", "priority", ...) did not parse. */
+struct coach_error *coach_broken_error(size_t n, const char *what);
+
+/* Renders rec and commits it at path in one transaction. */
+struct coach_error *coach_save_record(struct coach_repo *r, const char *path,
+	const struct coach_record *rec, const char *message);
+
+/* Writes one of lib/check.h's diagnostics to stderr as a warning,
+ * "coach: warning: path:line: message". */
+void coach_warn_diag(const struct coach_diag *d);
+
+/*
+ * Files
+ */
+
+/*
+ * The path of name inside the repository's git directory (.git/name, or
+ * where a .git file points), where drafts live so that they are never
+ * committed.  The caller frees it.
+ */
+char *coach_git_path(const struct coach_repo *r, const char *name);
+/* Writes data to path, replacing it. */
+struct coach_error *coach_write_file(const char *path, const char *data,
+	size_t len);
+/* Turns CRLF line endings into LF and drops a leading UTF-8 BOM, in
+ * place. */
+void coach_text_normalise(struct coach_buf *b);
+
+#endif
