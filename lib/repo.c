@@ -421,6 +421,56 @@ coaching_sub(enum coach_kind k)
 	}
 }
 
+struct entry_key {
+	const char *path;
+	const char *date; /* the file name's leading YYYY-MM-DD */
+	struct timespec written;
+};
+
+static int
+entry_key_cmp(const void *pa, const void *pb)
+{
+	const struct entry_key *a = pa, *b = pb;
+	int c = strncmp(a->date, b->date, 10);
+	if (c)
+		return c;
+	if (a->written.tv_sec != b->written.tv_sec)
+		return a->written.tv_sec < b->written.tv_sec ? -1 : 1;
+	if (a->written.tv_nsec != b->written.tv_nsec)
+		return a->written.tv_nsec < b->written.tv_nsec ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+/*
+ * Entries carry a date but no time, so entries of one day are put in the
+ * order their files were written (the order coach log wrote them in this
+ * clone), then by name: "the last entry" is then the one written last.
+ */
+static void
+sort_entries(struct coach_repo *r, struct coach_strlist *l)
+{
+	if (l->n < 2)
+		return;
+	struct entry_key *keys = coach_xcalloc(l->n, sizeof(*keys));
+	for (size_t i = 0; i < l->n; i++) {
+		const char *base = strrchr(l->v[i], '/');
+		keys[i].path = l->v[i];
+		keys[i].date = base ? base + 1 : l->v[i];
+		char *abs = coach_repo_abspath(r, l->v[i]);
+		struct stat st;
+		if (stat(abs, &st) == 0)
+			keys[i].written = st.st_mtim;
+		free(abs);
+	}
+	qsort(keys, l->n, sizeof(*keys), entry_key_cmp);
+	char **v = coach_xcalloc(l->n, sizeof(*v));
+	for (size_t i = 0; i < l->n; i++)
+		v[i] = (char *)keys[i].path;
+	memcpy(l->v, v, l->n * sizeof(*v));
+	free(v);
+	free(keys);
+}
+
 struct coach_error *
 coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
     struct coach_strlist *out)
@@ -466,7 +516,10 @@ coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
 		return coach_error_new(COACH_FAIL, "cannot list %s records",
 		    coach_kind_name(k));
 	}
-	coach_strlist_sort(out);
+	if (k == COACH_KIND_ENTRY)
+		sort_entries(r, out);
+	else
+		coach_strlist_sort(out);
 	return err;
 }
 

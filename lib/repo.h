@@ -110,8 +110,9 @@ char *coach_path_evidence_dir(const char *coachee);
 
 /*
  * What a path is: its kind, and for coaching/ paths the coachee (*coachee,
- * malloc'd, when coachee is not NULL) and for goals, cycles and entries the
- * id named by the file (*id, malloc'd, when id is not NULL).  Paths that
+ * malloc'd, when coachee is not NULL).  *id (malloc'd, when id is not NULL)
+ * is the id the file names: the handle or id of staff, priority and
+ * framework files, the id of goals, cycles and entries, NULL otherwise.  Paths that
  * are not records of coach(5) give COACH_KIND_NONE.
  */
 enum coach_kind coach_path_kind(const char *relpath, char **coachee,
@@ -126,8 +127,9 @@ struct coach_error *coach_repo_load(struct coach_repo *r, const char *relpath,
 /*
  * Repository paths of the records of kind, sorted by path: for goals,
  * cycles, entries and agreements those of coachee (NULL: every coachee);
- * coachee is ignored for the school-wide kinds.  Entries sort by date then
- * id because their file names start with the date.
+ * coachee is ignored for the school-wide kinds.  Entries sort by the date
+ * their file names start with, then (entries of one day) by when their
+ * files were written, then by name.
  */
 struct coach_error *coach_repo_list(struct coach_repo *r, enum coach_kind k,
 	const char *coachee, struct coach_strlist *out);

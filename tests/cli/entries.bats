@@ -194,3 +194,16 @@ setup() {
 	assert_status 0
 	[ "$(echo "$output" | head -1)" = "2026-11-26  observation  $id  Phonics drop-in." ]
 }
+
+@test "entries of one day come newest first, in the order they were written" {
+	school_with_staff
+	for i in 1 2 3 4; do
+		coach log bob -m "entry $i" >/dev/null
+	done
+	run coach entries bob
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | awk '{print $NF}' | tr '\n' ' ')" = "4 3 2 1 " ] || fail "$output"
+	run coach status bob
+	assert_output_has "entry 4"
+	assert_output_lacks "entry 1"
+}
