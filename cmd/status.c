@@ -14,7 +14,7 @@
 #include "../lib/json.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
-#include "cmd.h"
+#include "common.h"
 
 #define BAR_WIDTH 10
 
@@ -848,12 +848,8 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 			if ((err = coach_format_arg(ctx, optarg, &json)))
 				return err;
 			break;
-		case ':':
-			return coach_usage(ctx, "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, ch, argv);
 		}
 	}
 	if (argc - optind > 1)
