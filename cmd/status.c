@@ -30,6 +30,7 @@ struct st_goal {
 	int measured, has_latest;
 	const char *mname, *unit, *latest_date;
 	double baseline, target, latest;
+	double progress; /* NAN when there is none */
 	struct st_cycle *cycles;
 	size_t ncycles;
 };
@@ -112,12 +113,14 @@ num(const struct coach_fm_node *n, double *out)
 	    -1;
 }
 
-/* The goal's measure and latest measurement (by date). */
+/* The goal's measure, its latest measurement and progress. */
 static void
 read_measure(struct st_goal *g, const struct coach_record *rec)
 {
 	const struct coach_fm *fm = coach_record_fm_const(rec);
 	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	const struct coach_fm_node *latest;
+	g->progress = NAN;
 	if (m == NULL || coach_fm_node_type(m) != COACH_FM_MAP)
 		return;
 	if (num(coach_fm_node_lookup(m, "baseline"), &g->baseline) ||
@@ -128,35 +131,13 @@ read_measure(struct st_goal *g, const struct coach_record *rec)
 	g->mname = v ? coach_fm_node_str(v) : NULL;
 	v = coach_fm_node_lookup(m, "unit");
 	g->unit = v ? coach_fm_node_str(v) : NULL;
-	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
-	coach_day best = 0;
-	size_t n = ms ? coach_fm_node_len(ms) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
-		const struct coach_fm_node *d = coach_fm_node_lookup(it,
-		    "date");
-		const char *ds = d ? coach_fm_node_str(d) : NULL;
-		double val;
-		coach_day day;
-		if (ds == NULL || coach_date_parse(ds, &day) ||
-		    num(coach_fm_node_lookup(it, "value"), &val))
-			continue;
-		if (!g->has_latest || day >= best) {
-			g->has_latest = 1;
-			best = day;
-			g->latest = val;
-			g->latest_date = ds;
-		}
+	if (coach_goal_latest(fm, &g->latest_date, &latest) == 0) {
+		g->has_latest = 1;
+		coach_fm_node_number(latest, &g->latest);
 	}
-}
-
-/* Share of the way from baseline to target, or NAN. */
-static double
-progress(const struct st_goal *g)
-{
-	if (!g->measured || !g->has_latest || g->target == g->baseline)
-		return NAN;
-	return (g->latest - g->baseline) / (g->target - g->baseline);
+	/* None when the baseline is the target: the bar is left out. */
+	if (coach_goal_progress(fm, &g->progress, NULL, NULL) != 0)
+		g->progress = NAN;
 }
 
 static void
@@ -171,9 +152,10 @@ read_cycles(struct coach_repo *r, struct status *s, coach_day today)
 	}
 	for (size_t i = 0; i < paths.n; i++) {
 		struct coach_record *rec = load(r, s, paths.v[i]);
-		const char *goal = str(rec, "goal");
-		if (rec == NULL || goal == NULL ||
-		    coach_fm_get(coach_record_fm_const(rec), "closed"))
+		if (rec == NULL || !coach_cycle_open(rec))
+			continue;
+		const char *goal = coach_record_str(rec, "goal");
+		if (goal == NULL)
 			continue;
 		for (size_t k = 0; k < s->ngoals; k++) {
 			struct st_goal *g = &s->goals[k];
@@ -190,7 +172,7 @@ read_cycles(struct coach_repo *r, struct status *s, coach_day today)
 			c->has_review = c->review &&
 			    coach_date_parse(c->review, &c->review_day) == 0;
 			s->open_cycles++;
-			if (c->has_review && c->review_day < today)
+			if (coach_cycle_overdue(rec))
 				s->overdue++;
 		}
 	}
@@ -301,46 +283,27 @@ gather(struct coach_repo *r, const char *coachee, struct status *s)
 static int
 agreement_active(const struct coach_record *a)
 {
-	const char *st = str(a, "status");
-	return a && (st == NULL || strcmp(st, "ended") != 0);
+	return a && !coach_agreement_ended(a);
 }
 
 /* The agreement's coaches, "ada, bob". */
 static void
 coaches(struct coach_buf *b, const struct coach_record *a)
 {
-	const struct coach_fm_node *n = coach_fm_get(
-	    coach_record_fm_const(a), "coach");
-	if (n == NULL)
-		return;
-	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
-		coach_buf_puts(b, coach_fm_node_str(n));
-		return;
-	}
-	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-		const char *h = coach_fm_node_str(coach_fm_node_item(n, i));
-		if (h)
-			coach_buf_printf(b, "%s%s", b->len ? ", " : "", h);
-	}
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	coach_agreement_coaches(a, &l);
+	for (size_t i = 0; i < l.n; i++)
+		coach_buf_printf(b, "%s%s", i ? ", " : "", l.v[i]);
+	coach_strlist_free(&l);
 }
 
 static int
 coached_by(const struct coach_record *a, const char *handle)
 {
-	struct coach_buf b = COACH_BUF_INIT;
-	coaches(&b, a);
-	int found = 0;
-	const char *p = coach_buf_str(&b);
-	size_t n = strlen(handle);
-	while (*p) {
-		size_t l = strcspn(p, ",");
-		if (l == n && strncmp(p, handle, n) == 0)
-			found = 1;
-		p += l;
-		while (*p == ',' || *p == ' ')
-			p++;
-	}
-	coach_buf_free(&b);
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	coach_agreement_coaches(a, &l);
+	int found = coach_strlist_has(&l, handle);
+	coach_strlist_free(&l);
 	return found;
 }
 
@@ -423,7 +386,7 @@ text_progress(struct coach_ctx *ctx, struct coach_buf *b,
 	const char *sp = *unit ? " " : "";
 	coach_buf_printf(b, "      %s: ", g->mname && *g->mname ? g->mname :
 	    "measure");
-	double p = progress(g);
+	double p = g->progress;
 	if (!g->has_latest) {
 		coach_buf_printf(b, "baseline %g%s%s, target %g%s%s, no "
 		    "measurement yet (record one with 'coach goal measure "
@@ -658,24 +621,18 @@ json_agreement(struct coach_json *j, const struct coach_record *a)
 	coach_json_obj_begin(j);
 	coach_json_key(j, "coach");
 	coach_json_arr_begin(j);
-	struct coach_buf who = COACH_BUF_INIT;
-	coaches(&who, a);
-	const char *p = coach_buf_str(&who);
-	while (*p) {
-		size_t l = strcspn(p, ",");
-		char *h = coach_xstrndup(p, l);
-		coach_json_str(j, h);
-		free(h);
-		p += l;
-		while (*p == ',' || *p == ' ')
-			p++;
-	}
-	coach_buf_free(&who);
+	struct coach_strlist who = COACH_STRLIST_INIT;
+	coach_agreement_coaches(a, &who);
+	for (size_t i = 0; i < who.n; i++)
+		coach_json_str(j, who.v[i]);
+	coach_strlist_free(&who);
 	coach_json_arr_end(j);
 	json_kv(j, "started", str(a, "started"));
 	json_kv(j, "cadence", str(a, "cadence"));
 	json_kv(j, "focus", str(a, "focus"));
-	json_kv(j, "status", str(a, "status") ? str(a, "status") : "active");
+	/* No status: what the ended date says. */
+	json_kv(j, "status", str(a, "status") ? str(a, "status") :
+	    agreement_active(a) ? "active" : "ended");
 	json_kv(j, "ended", str(a, "ended"));
 	coach_json_key(j, "active");
 	coach_json_bool(j, agreement_active(a));
@@ -707,7 +664,7 @@ json_goal(struct coach_json *j, const struct st_goal *g, coach_day today)
 		json_kv(j, "latest_date", g->has_latest ? g->latest_date :
 		    NULL);
 		coach_json_key(j, "progress");
-		double p = progress(g);
+		double p = g->progress;
 		if (isnan(p))
 			coach_json_null(j);
 		else
