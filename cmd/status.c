@@ -6,12 +6,14 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/date.h"
 #include "../lib/json.h"
+#include "../lib/markdown.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
 #include "common.h"
@@ -207,18 +209,6 @@ read_goals(struct coach_repo *r, struct status *s)
 	coach_strlist_free(&paths);
 }
 
-/* The first line of a body with text. */
-static char *
-first_line(const char *body)
-{
-	while (*body == '\n' || *body == ' ' || *body == '\t' || *body == '#')
-		body++;
-	size_t n = strcspn(body, "\n");
-	while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\r'))
-		n--;
-	return coach_xstrndup(body, n);
-}
-
 static int
 read_entry(struct st_entry *e, const struct coach_record *rec)
 {
@@ -232,7 +222,9 @@ read_entry(struct st_entry *e, const struct coach_record *rec)
 	if (p == NULL || coach_fm_node_bool(p, &e->private) != 0)
 		e->private = 0;
 	/* Private entries keep their words to themselves, here too. */
-	e->summary = e->private ? NULL : first_line(coach_record_body(rec));
+	const char *body = coach_record_body(rec);
+	e->summary = e->private ? NULL : coach_md_first_line(body,
+	    strlen(body), SIZE_MAX);
 	return 0;
 }
 
@@ -462,32 +454,23 @@ text_goals(struct coach_ctx *ctx, struct coach_buf *b,
 }
 
 /*
- * Appends s, cut with "..." so that the line begun at byte line_start of
- * b fits the terminal; whole when not on a terminal.  Counts one column
- * per character, which is right for the text of most schools.
+ * Appends s, cut with "…" so that the line begun at byte line_start of b
+ * fits the terminal; whole when not on a terminal.
  */
 static void
 cut_to_width(struct coach_buf *b, const char *s, size_t line_start)
 {
 	int width = coach_term_width();
-	size_t used = 0;
-	for (size_t i = line_start; i < b->len; i++)
-		used += ((unsigned char)b->ptr[i] & 0xc0) != 0x80;
-	size_t chars = 0;
-	for (const char *p = s; *p; p++)
-		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	if (width <= 0 || used + chars < (size_t)width) {
+	size_t used = coach_text_width(coach_buf_str(b) + line_start);
+	if (width <= 0) {
 		coach_buf_puts(b, s);
 		return;
 	}
-	size_t room = (size_t)width > used + 4 ? (size_t)width - used - 4 : 0;
-	size_t n = 0, k = 0;
-	for (; s[n]; n++) {
-		if (((unsigned char)s[n] & 0xc0) != 0x80 && k++ == room)
-			break;
-	}
-	coach_buf_add(b, s, n);
-	coach_buf_puts(b, "...");
+	/* The last column is left free, as a terminal wraps there. */
+	char *cut = coach_text_cut(s, (size_t)width > used + 1 ?
+	    (size_t)width - used - 1 : 1);
+	coach_buf_puts(b, cut);
+	free(cut);
 }
 
 static void
