@@ -6,7 +6,7 @@
 
 #include "../lib/check.h"
 #include "../lib/json.h"
-#include "cmd.h"
+#include "common.h"
 
 static void
 print_text(struct coach_ctx *ctx, const struct coach_diags *d)
@@ -82,12 +82,8 @@ check_exec(struct coach_ctx *ctx, int argc, char **argv)
 			if ((err = coach_format_arg(ctx, optarg, &json)))
 				return err;
 			break;
-		case ':':
-			return coach_usage(ctx, "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, ch, argv);
 		}
 	}
 	if (optind < argc)

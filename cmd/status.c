@@ -6,15 +6,17 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/date.h"
 #include "../lib/json.h"
+#include "../lib/markdown.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
-#include "cmd.h"
+#include "common.h"
 
 #define BAR_WIDTH 10
 
@@ -30,6 +32,7 @@ struct st_goal {
 	int measured, has_latest;
 	const char *mname, *unit, *latest_date;
 	double baseline, target, latest;
+	double progress; /* NAN when there is none */
 	struct st_cycle *cycles;
 	size_t ncycles;
 };
@@ -112,12 +115,14 @@ num(const struct coach_fm_node *n, double *out)
 	    -1;
 }
 
-/* The goal's measure and latest measurement (by date). */
+/* The goal's measure, its latest measurement and progress. */
 static void
 read_measure(struct st_goal *g, const struct coach_record *rec)
 {
 	const struct coach_fm *fm = coach_record_fm_const(rec);
 	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	const struct coach_fm_node *latest;
+	g->progress = NAN;
 	if (m == NULL || coach_fm_node_type(m) != COACH_FM_MAP)
 		return;
 	if (num(coach_fm_node_lookup(m, "baseline"), &g->baseline) ||
@@ -128,35 +133,13 @@ read_measure(struct st_goal *g, const struct coach_record *rec)
 	g->mname = v ? coach_fm_node_str(v) : NULL;
 	v = coach_fm_node_lookup(m, "unit");
 	g->unit = v ? coach_fm_node_str(v) : NULL;
-	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
-	coach_day best = 0;
-	size_t n = ms ? coach_fm_node_len(ms) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
-		const struct coach_fm_node *d = coach_fm_node_lookup(it,
-		    "date");
-		const char *ds = d ? coach_fm_node_str(d) : NULL;
-		double val;
-		coach_day day;
-		if (ds == NULL || coach_date_parse(ds, &day) ||
-		    num(coach_fm_node_lookup(it, "value"), &val))
-			continue;
-		if (!g->has_latest || day >= best) {
-			g->has_latest = 1;
-			best = day;
-			g->latest = val;
-			g->latest_date = ds;
-		}
+	if (coach_goal_latest(fm, &g->latest_date, &latest) == 0) {
+		g->has_latest = 1;
+		coach_fm_node_number(latest, &g->latest);
 	}
-}
-
-/* Share of the way from baseline to target, or NAN. */
-static double
-progress(const struct st_goal *g)
-{
-	if (!g->measured || !g->has_latest || g->target == g->baseline)
-		return NAN;
-	return (g->latest - g->baseline) / (g->target - g->baseline);
+	/* None when the baseline is the target: the bar is left out. */
+	if (coach_goal_progress(fm, &g->progress, NULL, NULL) != 0)
+		g->progress = NAN;
 }
 
 static void
@@ -171,9 +154,10 @@ read_cycles(struct coach_repo *r, struct status *s, coach_day today)
 	}
 	for (size_t i = 0; i < paths.n; i++) {
 		struct coach_record *rec = load(r, s, paths.v[i]);
-		const char *goal = str(rec, "goal");
-		if (rec == NULL || goal == NULL ||
-		    coach_fm_get(coach_record_fm_const(rec), "closed"))
+		if (rec == NULL || !coach_cycle_open(rec))
+			continue;
+		const char *goal = coach_record_str(rec, "goal");
+		if (goal == NULL)
 			continue;
 		for (size_t k = 0; k < s->ngoals; k++) {
 			struct st_goal *g = &s->goals[k];
@@ -190,7 +174,7 @@ read_cycles(struct coach_repo *r, struct status *s, coach_day today)
 			c->has_review = c->review &&
 			    coach_date_parse(c->review, &c->review_day) == 0;
 			s->open_cycles++;
-			if (c->has_review && c->review_day < today)
+			if (coach_cycle_overdue(rec))
 				s->overdue++;
 		}
 	}
@@ -225,18 +209,6 @@ read_goals(struct coach_repo *r, struct status *s)
 	coach_strlist_free(&paths);
 }
 
-/* The first line of a body with text. */
-static char *
-first_line(const char *body)
-{
-	while (*body == '\n' || *body == ' ' || *body == '\t' || *body == '#')
-		body++;
-	size_t n = strcspn(body, "\n");
-	while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\r'))
-		n--;
-	return coach_xstrndup(body, n);
-}
-
 static int
 read_entry(struct st_entry *e, const struct coach_record *rec)
 {
@@ -250,7 +222,9 @@ read_entry(struct st_entry *e, const struct coach_record *rec)
 	if (p == NULL || coach_fm_node_bool(p, &e->private) != 0)
 		e->private = 0;
 	/* Private entries keep their words to themselves, here too. */
-	e->summary = e->private ? NULL : first_line(coach_record_body(rec));
+	const char *body = coach_record_body(rec);
+	e->summary = e->private ? NULL : coach_md_first_line(body,
+	    strlen(body), SIZE_MAX);
 	return 0;
 }
 
@@ -301,46 +275,27 @@ gather(struct coach_repo *r, const char *coachee, struct status *s)
 static int
 agreement_active(const struct coach_record *a)
 {
-	const char *st = str(a, "status");
-	return a && (st == NULL || strcmp(st, "ended") != 0);
+	return a && !coach_agreement_ended(a);
 }
 
 /* The agreement's coaches, "ada, bob". */
 static void
 coaches(struct coach_buf *b, const struct coach_record *a)
 {
-	const struct coach_fm_node *n = coach_fm_get(
-	    coach_record_fm_const(a), "coach");
-	if (n == NULL)
-		return;
-	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
-		coach_buf_puts(b, coach_fm_node_str(n));
-		return;
-	}
-	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-		const char *h = coach_fm_node_str(coach_fm_node_item(n, i));
-		if (h)
-			coach_buf_printf(b, "%s%s", b->len ? ", " : "", h);
-	}
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	coach_agreement_coaches(a, &l);
+	for (size_t i = 0; i < l.n; i++)
+		coach_buf_printf(b, "%s%s", i ? ", " : "", l.v[i]);
+	coach_strlist_free(&l);
 }
 
 static int
 coached_by(const struct coach_record *a, const char *handle)
 {
-	struct coach_buf b = COACH_BUF_INIT;
-	coaches(&b, a);
-	int found = 0;
-	const char *p = coach_buf_str(&b);
-	size_t n = strlen(handle);
-	while (*p) {
-		size_t l = strcspn(p, ",");
-		if (l == n && strncmp(p, handle, n) == 0)
-			found = 1;
-		p += l;
-		while (*p == ',' || *p == ' ')
-			p++;
-	}
-	coach_buf_free(&b);
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	coach_agreement_coaches(a, &l);
+	int found = coach_strlist_has(&l, handle);
+	coach_strlist_free(&l);
 	return found;
 }
 
@@ -423,7 +378,7 @@ text_progress(struct coach_ctx *ctx, struct coach_buf *b,
 	const char *sp = *unit ? " " : "";
 	coach_buf_printf(b, "      %s: ", g->mname && *g->mname ? g->mname :
 	    "measure");
-	double p = progress(g);
+	double p = g->progress;
 	if (!g->has_latest) {
 		coach_buf_printf(b, "baseline %g%s%s, target %g%s%s, no "
 		    "measurement yet (record one with 'coach goal measure "
@@ -499,32 +454,23 @@ text_goals(struct coach_ctx *ctx, struct coach_buf *b,
 }
 
 /*
- * Appends s, cut with "..." so that the line begun at byte line_start of
- * b fits the terminal; whole when not on a terminal.  Counts one column
- * per character, which is right for the text of most schools.
+ * Appends s, cut with "…" so that the line begun at byte line_start of b
+ * fits the terminal; whole when not on a terminal.
  */
 static void
 cut_to_width(struct coach_buf *b, const char *s, size_t line_start)
 {
 	int width = coach_term_width();
-	size_t used = 0;
-	for (size_t i = line_start; i < b->len; i++)
-		used += ((unsigned char)b->ptr[i] & 0xc0) != 0x80;
-	size_t chars = 0;
-	for (const char *p = s; *p; p++)
-		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	if (width <= 0 || used + chars < (size_t)width) {
+	size_t used = coach_text_width(coach_buf_str(b) + line_start);
+	if (width <= 0) {
 		coach_buf_puts(b, s);
 		return;
 	}
-	size_t room = (size_t)width > used + 4 ? (size_t)width - used - 4 : 0;
-	size_t n = 0, k = 0;
-	for (; s[n]; n++) {
-		if (((unsigned char)s[n] & 0xc0) != 0x80 && k++ == room)
-			break;
-	}
-	coach_buf_add(b, s, n);
-	coach_buf_puts(b, "...");
+	/* The last column is left free, as a terminal wraps there. */
+	char *cut = coach_text_cut(s, (size_t)width > used + 1 ?
+	    (size_t)width - used - 1 : 1);
+	coach_buf_puts(b, cut);
+	free(cut);
 }
 
 static void
@@ -658,24 +604,18 @@ json_agreement(struct coach_json *j, const struct coach_record *a)
 	coach_json_obj_begin(j);
 	coach_json_key(j, "coach");
 	coach_json_arr_begin(j);
-	struct coach_buf who = COACH_BUF_INIT;
-	coaches(&who, a);
-	const char *p = coach_buf_str(&who);
-	while (*p) {
-		size_t l = strcspn(p, ",");
-		char *h = coach_xstrndup(p, l);
-		coach_json_str(j, h);
-		free(h);
-		p += l;
-		while (*p == ',' || *p == ' ')
-			p++;
-	}
-	coach_buf_free(&who);
+	struct coach_strlist who = COACH_STRLIST_INIT;
+	coach_agreement_coaches(a, &who);
+	for (size_t i = 0; i < who.n; i++)
+		coach_json_str(j, who.v[i]);
+	coach_strlist_free(&who);
 	coach_json_arr_end(j);
 	json_kv(j, "started", str(a, "started"));
 	json_kv(j, "cadence", str(a, "cadence"));
 	json_kv(j, "focus", str(a, "focus"));
-	json_kv(j, "status", str(a, "status") ? str(a, "status") : "active");
+	/* No status: what the ended date says. */
+	json_kv(j, "status", str(a, "status") ? str(a, "status") :
+	    agreement_active(a) ? "active" : "ended");
 	json_kv(j, "ended", str(a, "ended"));
 	coach_json_key(j, "active");
 	coach_json_bool(j, agreement_active(a));
@@ -707,7 +647,7 @@ json_goal(struct coach_json *j, const struct st_goal *g, coach_day today)
 		json_kv(j, "latest_date", g->has_latest ? g->latest_date :
 		    NULL);
 		coach_json_key(j, "progress");
-		double p = progress(g);
+		double p = g->progress;
 		if (isnan(p))
 			coach_json_null(j);
 		else
@@ -848,12 +788,8 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 			if ((err = coach_format_arg(ctx, optarg, &json)))
 				return err;
 			break;
-		case ':':
-			return coach_usage(ctx, "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return coach_usage(ctx, "unknown option '%s'",
-			    argv[optind - 1]);
+			return coach_opt_error(ctx, ch, argv);
 		}
 	}
 	if (argc - optind > 1)

@@ -22,6 +22,7 @@
 
 #include "date.h"
 #include "ids.h"
+#include "model.h"
 #include "util.h"
 
 /* Evidence folders deeper than this are not walked. */
@@ -649,11 +650,6 @@ check_id_matches(struct rc *c, char kind)
 
 static const char *const priority_status[] = { "active", "retired", NULL };
 static const char *const agreement_status[] = { "active", "ended", NULL };
-static const char *const goal_status[] = { "active", "achieved", "paused",
-	"dropped", NULL };
-static const char *const outcomes[] = { "met", "partly", "not-yet", NULL };
-static const char *const entry_kinds[] = { "meeting", "observation",
-	"practice", "reflection", "evidence", "cpd", "note", NULL };
 static const char *const cycle_models[] = { "steplab", "impact", "gbf",
 	NULL };
 static const char *const trust_privacy[] = { "summary", "full", NULL };
@@ -908,7 +904,7 @@ check_goal(struct rc *c)
 	static const struct field f[] = {
 		{ "id", F_ID, 1, NULL, 'g' },
 		{ "title", F_TEXT, 1, NULL, 0 },
-		{ "status", F_ENUM, 1, goal_status, 0 },
+		{ "status", F_ENUM, 1, coach_goal_statuses, 0 },
 		{ "opened", F_DATE, 1, NULL, 0 },
 		{ "due", F_DATE, 0, NULL, 0 },
 		{ "closed", F_DATE, 0, NULL, 0 },
@@ -968,7 +964,7 @@ check_cycle(struct rc *c)
 		{ "started", F_DATE, 1, NULL, 0 },
 		{ "review", F_DATE, 0, NULL, 0 },
 		{ "closed", F_DATE, 0, NULL, 0 },
-		{ "outcome", F_ENUM, 0, outcomes, 0 },
+		{ "outcome", F_ENUM, 0, coach_cycle_outcomes, 0 },
 	};
 	check_fields(c, f, NFIELDS(f));
 	check_id_matches(c, 'c');
@@ -1047,7 +1043,7 @@ check_entry(struct rc *c)
 	static const struct field f[] = {
 		{ "id", F_ID, 1, NULL, 'e' },
 		{ "date", F_DATE, 1, NULL, 0 },
-		{ "kind", F_ENUM, 1, entry_kinds, 0 },
+		{ "kind", F_ENUM, 1, coach_entry_kinds, 0 },
 		{ "author", F_HANDLE, 0, NULL, 0 },
 		{ "goal", F_ID, 0, NULL, 'g' },
 		{ "cycle", F_ID, 0, NULL, 'c' },

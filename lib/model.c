@@ -1,6 +1,7 @@
 /*
  * model.c: what coach(5)'s records mean (see model.h).
  */
+#include <math.h>
 #include <string.h>
 
 #include "date.h"
@@ -27,21 +28,22 @@ coach_str_in(const char *const *list, const char *s)
 	return 0;
 }
 
-int
-coach_goal_progress(const struct coach_fm *fm, double *progress,
-	const char **latest_date, const struct coach_fm_node **latest_value)
+/* A number that is really one: .inf and .nan are no measurement. */
+static int
+finite_number(const struct coach_fm_node *n, double *out)
 {
-	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	return n && coach_fm_node_number(n, out) == 0 && isfinite(*out) ? 0 :
+	    -1;
+}
+
+int
+coach_goal_latest(const struct coach_fm *fm, const char **latest_date,
+	const struct coach_fm_node **latest_value)
+{
 	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
 	const struct coach_fm_node *best = NULL;
 	const char *best_date = NULL;
-	double base, target, v;
-	if (m == NULL || ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
-		return -1;
-	const struct coach_fm_node *b = coach_fm_node_lookup(m, "baseline");
-	const struct coach_fm_node *t = coach_fm_node_lookup(m, "target");
-	if (b == NULL || t == NULL || coach_fm_node_number(b, &base) ||
-	    coach_fm_node_number(t, &target) || base == target)
+	if (ms == NULL || coach_fm_node_type(ms) != COACH_FM_SEQ)
 		return -1;
 	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
 		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
@@ -50,8 +52,9 @@ coach_goal_progress(const struct coach_fm *fm, double *progress,
 		    "value");
 		const char *ds = d ? coach_fm_node_str(d) : NULL;
 		coach_day day;
+		double v;
 		if (ds == NULL || coach_date_parse(ds, &day) != 0 ||
-		    val == NULL || coach_fm_node_number(val, &v) != 0)
+		    finite_number(val, &v) != 0)
 			continue;
 		/* Dates compare as text: the later item wins a tie. */
 		if (best == NULL || strcmp(ds, best_date) >= 0) {
@@ -60,6 +63,27 @@ coach_goal_progress(const struct coach_fm *fm, double *progress,
 		}
 	}
 	if (best == NULL)
+		return -1;
+	if (latest_date)
+		*latest_date = best_date;
+	if (latest_value)
+		*latest_value = best;
+	return 0;
+}
+
+int
+coach_goal_progress(const struct coach_fm *fm, double *progress,
+	const char **latest_date, const struct coach_fm_node **latest_value)
+{
+	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
+	const struct coach_fm_node *best;
+	const char *best_date;
+	double base, target, v;
+	if (m == NULL ||
+	    finite_number(coach_fm_node_lookup(m, "baseline"), &base) ||
+	    finite_number(coach_fm_node_lookup(m, "target"), &target) ||
+	    base == target ||
+	    coach_goal_latest(fm, &best_date, &best) != 0)
 		return -1;
 	coach_fm_node_number(best, &v);
 	*progress = (v - base) / (target - base);
@@ -90,9 +114,11 @@ int
 coach_agreement_ended(const struct coach_record *agreement)
 {
 	const char *status = coach_record_str(agreement, "status");
+	const char *ended = coach_record_str(agreement, "ended");
 	if (status)
 		return strcmp(status, "ended") == 0;
-	return coach_fm_get(coach_record_fm_const(agreement), "ended") != NULL;
+	/* As with a cycle's closed date, an empty one is none. */
+	return ended != NULL && *ended != '\0';
 }
 
 void

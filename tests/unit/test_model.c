@@ -79,6 +79,72 @@ test_no_progress(void **state)
 	}
 }
 
+/* .inf and .nan are numbers to YAML but no measurement to coach. */
+static void
+test_progress_finite(void **state)
+{
+	(void)state;
+	const char *bad[] = {
+		"---\nmeasure: {baseline: .inf, target: 5}\n"
+		    "measurements: [{date: 2026-10-01, value: 3}]\n---\n",
+		"---\nmeasure: {baseline: 1, target: -.inf}\n"
+		    "measurements: [{date: 2026-10-01, value: 3}]\n---\n",
+		"---\nmeasure: {baseline: .nan, target: 5}\n"
+		    "measurements: [{date: 2026-10-01, value: 3}]\n---\n",
+		"---\nmeasure: {baseline: 1, target: 5}\n"
+		    "measurements: [{date: 2026-10-01, value: .NaN}]\n---\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct coach_record *g = rec(bad[i]);
+		double p;
+		assert_int_equal(coach_goal_progress(coach_record_fm_const(g),
+		    &p, NULL, NULL), -1);
+		coach_record_free(g);
+	}
+	/* A later value that is not finite does not hide an earlier one. */
+	struct coach_record *g = rec("---\n"
+	    "measure: {baseline: 0, target: 4}\n"
+	    "measurements:\n"
+	    "  - {date: 2026-10-01, value: 1}\n"
+	    "  - {date: 2026-10-02, value: .inf}\n"
+	    "---\n");
+	double p = -1;
+	const char *date = NULL;
+	assert_int_equal(coach_goal_progress(coach_record_fm_const(g), &p,
+	    &date, NULL), 0);
+	assert_string_equal(date, "2026-10-01");
+	assert_true(p > 0.249 && p < 0.251);
+	coach_record_free(g);
+}
+
+/* The latest measurement needs no usable measure: a goal whose baseline
+ * is its target still has one. */
+static void
+test_latest(void **state)
+{
+	(void)state;
+	struct coach_record *g = rec("---\n"
+	    "measure: {baseline: 3, target: 3}\n"
+	    "measurements:\n"
+	    "  - {date: 2026-10-03, value: 2}\n"
+	    "  - {date: 2026-10-01, value: 1}\n"
+	    "---\n");
+	const char *date = NULL;
+	const struct coach_fm_node *v = NULL;
+	double p;
+	assert_int_equal(coach_goal_latest(coach_record_fm_const(g), &date,
+	    &v), 0);
+	assert_string_equal(date, "2026-10-03");
+	assert_string_equal(coach_fm_node_str(v), "2");
+	assert_int_equal(coach_goal_progress(coach_record_fm_const(g), &p,
+	    NULL, NULL), -1);
+	coach_record_free(g);
+	g = rec("---\nmeasurements: [{date: 2026-10-01, value: x}]\n---\n");
+	assert_int_equal(coach_goal_latest(coach_record_fm_const(g), NULL,
+	    NULL), -1);
+	coach_record_free(g);
+}
+
 static void
 test_cycles(void **state)
 {
@@ -132,6 +198,24 @@ test_agreements(void **state)
 	coach_record_free(odd);
 }
 
+/* An ended date ends an agreement that has no status; an empty one, as
+ * a cycle's empty closed date, is no date. */
+static void
+test_agreement_ended_date(void **state)
+{
+	(void)state;
+	struct coach_record *dated = rec("---\ncoach: ada\n"
+	    "ended: 2026-01-01\n---\n");
+	struct coach_record *blank = rec("---\ncoach: ada\nended: ''\n---\n");
+	struct coach_record *none = rec("---\ncoach: ada\n---\n");
+	assert_true(coach_agreement_ended(dated));
+	assert_false(coach_agreement_ended(blank));
+	assert_false(coach_agreement_ended(none));
+	coach_record_free(dated);
+	coach_record_free(blank);
+	coach_record_free(none);
+}
+
 static void
 test_lists(void **state)
 {
@@ -149,8 +233,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_no_progress),
+		cmocka_unit_test(test_progress_finite),
+		cmocka_unit_test(test_latest),
 		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_agreements),
+		cmocka_unit_test(test_agreement_ended_date),
 		cmocka_unit_test(test_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
