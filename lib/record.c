@@ -137,54 +137,6 @@ done:
 	return NULL;
 }
 
-/* Reads at most max bytes of fspath; errors name display. */
-static struct coach_error *
-read_bounded(struct coach_buf *out, const char *fspath, const char *display,
-    size_t max)
-{
-	struct coach_error *err = NULL;
-	int fd = open(fspath, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return coach_error_errno("open", display);
-	struct stat st;
-	if (fstat(fd, &st) == -1) {
-		err = coach_error_errno("stat", display);
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = coach_error_new(COACH_FAIL, "%s: not a regular file; a "
-		    "record must be a plain file", display);
-		goto done;
-	}
-	if ((size_t)st.st_size > max) {
-		err = coach_error_new(COACH_FAIL, "%s: the file is %lld bytes, "
-		    "more than the %zu allowed; keep large files as evidence and "
-		    "link them", display, (long long)st.st_size, max);
-		goto done;
-	}
-	coach_buf_add(out, "", 0);
-	for (;;) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			err = coach_error_errno("read", display);
-			goto done;
-		}
-		if (n == 0)
-			break;
-		coach_buf_add(out, chunk, (size_t)n);
-		/* The file may grow after fstat: stop one byte past max. */
-		if (out->len > max)
-			break;
-	}
-done:
-	if (close(fd) == -1 && err == NULL)
-		err = coach_error_errno("close", display);
-	return err;
-}
-
 struct coach_error *
 coach_record_load(struct coach_record **out, const char *fspath,
     const char *display_path)
@@ -192,7 +144,7 @@ coach_record_load(struct coach_record **out, const char *fspath,
 	const char *name = display_path ? display_path : fspath;
 	struct coach_buf b = COACH_BUF_INIT;
 	*out = NULL;
-	struct coach_error *err = read_bounded(&b, fspath, name,
+	struct coach_error *err = coach_read_file_as(&b, fspath, name,
 	    COACH_RECORD_MAX_BYTES);
 	if (err == NULL)
 		err = coach_record_parse(out, name, b.ptr, b.len);

@@ -205,23 +205,31 @@ coach_strlist_free(struct coach_strlist *l)
 struct coach_error *
 coach_read_file(struct coach_buf *out, const char *path, size_t max)
 {
+	return coach_read_file_as(out, path, path, max);
+}
+
+struct coach_error *
+coach_read_file_as(struct coach_buf *out, const char *path,
+    const char *display, size_t max)
+{
 	struct coach_error *err = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
-		return coach_error_errno("open", path);
+		return coach_error_errno("open", display);
 	struct stat st;
 	if (fstat(fd, &st) == -1) {
-		err = coach_error_errno("stat", path);
+		err = coach_error_errno("stat", display);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err = coach_error_new(COACH_FAIL, "%s: not a regular file", path);
+		err = coach_error_new(COACH_FAIL, "%s: not a regular file",
+		    display);
 		goto done;
 	}
 	if ((size_t)st.st_size > max) {
 		err = coach_error_new(COACH_FAIL,
-		    "%s: file is %lld bytes, more than the %zu allowed",
-		    path, (long long)st.st_size, max);
+		    "%s: the file is %lld bytes, more than the %zu allowed",
+		    display, (long long)st.st_size, max);
 		goto done;
 	}
 	coach_buf_clear(out);
@@ -232,21 +240,23 @@ coach_read_file(struct coach_buf *out, const char *path, size_t max)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			err = coach_error_errno("read", path);
+			err = coach_error_errno("read", display);
 			goto done;
 		}
 		if (n == 0)
 			break;
+		/* The file may have grown since fstat. */
 		if (out->len + (size_t)n > max) {
 			err = coach_error_new(COACH_FAIL,
-			    "%s: file is more than the %zu bytes allowed",
-			    path, max);
+			    "%s: the file is more than the %zu bytes allowed",
+			    display, max);
 			goto done;
 		}
 		coach_buf_add(out, chunk, (size_t)n);
 	}
 done:
-	close(fd);
+	if (close(fd) == -1 && err == NULL)
+		err = coach_error_errno("close", display);
 	return err;
 }
 

@@ -62,6 +62,10 @@ void coach_strlist_free(struct coach_strlist *l);
  */
 struct coach_error *coach_read_file(struct coach_buf *out, const char *path,
 	size_t max);
+/* The same, with display naming the file in errors (e.g. a path relative
+ * to the repository). */
+struct coach_error *coach_read_file_as(struct coach_buf *out, const char *path,
+	const char *display, size_t max);
 
 /*
  * Returns the byte offset of the first invalid UTF-8 sequence (or NUL byte)
