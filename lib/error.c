@@ -10,6 +10,7 @@
 
 struct coach_error {
 	int status;
+	enum coach_code code;
 	char *msg;
 };
 
@@ -36,6 +37,20 @@ coach_error_new(int status, const char *fmt, ...)
 	err->msg = vformat(fmt, ap);
 	va_end(ap);
 	err->status = status;
+	err->code = status == COACH_USAGE ? COACH_E_USAGE : COACH_E_FAIL;
+	return err;
+}
+
+struct coach_error *
+coach_error_coded(enum coach_code code, const char *fmt, ...)
+{
+	struct coach_error *err = coach_xmalloc(sizeof(*err));
+	va_list ap;
+	va_start(ap, fmt);
+	err->msg = vformat(fmt, ap);
+	va_end(ap);
+	err->code = code;
+	err->status = code == COACH_E_USAGE ? COACH_USAGE : COACH_FAIL;
 	return err;
 }
 
@@ -43,7 +58,9 @@ struct coach_error *
 coach_error_errno(const char *op, const char *path)
 {
 	int e = errno;
-	return coach_error_new(COACH_FAIL, "%s %s: %s", op, path, strerror(e));
+	return coach_error_coded(e == ENOENT || e == ENOTDIR ?
+	    COACH_E_NOTFOUND : COACH_E_IO, "%s %s: %s", op, path,
+	    strerror(e));
 }
 
 struct coach_error *
@@ -66,6 +83,23 @@ int
 coach_error_status(const struct coach_error *err)
 {
 	return err ? err->status : COACH_OK;
+}
+
+enum coach_code
+coach_error_code(const struct coach_error *err)
+{
+	return err ? err->code : (enum coach_code)0;
+}
+
+struct coach_error *
+coach_error_set_code(struct coach_error *err, enum coach_code code)
+{
+	if (err == NULL)
+		return NULL;
+	err->code = code;
+	if (code == COACH_E_USAGE)
+		err->status = COACH_USAGE;
+	return err;
 }
 
 const char *
