@@ -539,8 +539,8 @@ text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
 	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
 	if (e->private)
-		coach_buf_puts(b, "  (private)");
-	else if (e->summary && *e->summary) {
+		coach_buf_puts(b, "  " COACH_PRIVATE_TEXT);
+	if (e->summary && *e->summary) {
 		coach_buf_puts(b, "  ");
 		cut_to_width(b, e->summary, line_start);
 	}
