@@ -27,6 +27,7 @@
 #include "../lib/markdown.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
+#include "../lib/schema.h"
 #include "../lib/store.h"
 
 #define DRAFT_NAME "COACH_ENTRY_EDITMSG"
@@ -219,18 +220,6 @@ done:
 	return err;
 }
 
-/* "scheme://rest", as RFC 3986 spells a scheme. */
-static int
-is_url(const char *s)
-{
-	if (!isalpha((unsigned char)*s))
-		return 0;
-	while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' ||
-	    *s == '.')
-		s++;
-	return strncmp(s, "://", 3) == 0 && s[3] != '\0';
-}
-
 static int
 has_control(const char *s)
 {
@@ -371,7 +360,7 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 	    coach_utf8_check(ref, strlen(ref)) != strlen(ref))
 		return coach_error_new(COACH_FAIL, "--evidence '%s': give a "
 		    "URL, a path in the repository or a file to copy", ref);
-	if (is_url(ref)) {
+	if (coach_schema_is_url(ref)) {
 		coach_strlist_add(&e->evidence, ref);
 		return NULL;
 	}
