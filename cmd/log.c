@@ -705,7 +705,10 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 	}
 	if ((err = find_author(repo, &e->author)))
 		return err;
-	if ((err = coach_repo_coachee(repo, a->coachee, &e->coachee)))
+	/* Without a coachee, a goal or cycle says whose log it is. */
+	if ((err = coach_repo_coachee_of(repo, a->coachee, a->goal ? "--goal" :
+	    "--cycle", a->goal ? a->goal : a->cycle, a->goal ?
+	    COACH_KIND_GOAL : COACH_KIND_CYCLE, &e->coachee)))
 		return err;
 	if ((err = resolve_goal_cycle(repo, a, e)))
 		return err;

@@ -895,3 +895,21 @@ coach_repo_coachee(struct coach_repo *r, const char *arg, char **out)
 	free(email);
 	return err;
 }
+
+struct coach_error *
+coach_repo_coachee_of(struct coach_repo *r, const char *arg,
+    const char *option, const char *prefix, enum coach_kind kind, char **out)
+{
+	*out = NULL;
+	if (arg || prefix == NULL)
+		return coach_repo_coachee(r, arg, out);
+	char *path = NULL;
+	struct coach_error *err = coach_repo_resolve(r, prefix, kind, &path,
+	    NULL);
+	if (err == NULL)
+		coach_path_kind(path, out, NULL);
+	free(path);
+	if (err)
+		return coach_error_prefix(err, "%s", option);
+	return *out ? NULL : coach_repo_coachee(r, NULL, out);
+}

@@ -103,6 +103,16 @@ struct coach_error *coach_repo_current_user(struct coach_repo *r,
 struct coach_error *coach_repo_coachee(struct coach_repo *r, const char *arg,
 	char **out);
 
+/*
+ * The coachee a command works on when it names a goal or cycle: arg when
+ * not NULL (as coach_repo_coachee), else the owner of the goal or cycle
+ * whose id starts with prefix (kind COACH_KIND_GOAL or _CYCLE; errors
+ * begin with option), else the current user.  The caller frees *out.
+ */
+struct coach_error *coach_repo_coachee_of(struct coach_repo *r,
+	const char *arg, const char *option, const char *prefix,
+	enum coach_kind kind, char **out);
+
 /* Paths of records; the caller frees them. */
 char *coach_path_staff(const char *handle);
 char *coach_path_priority(const char *id);
