@@ -791,13 +791,10 @@ one_change(const struct coach_file *o, const struct coach_file *n,
 	else if (o && n)
 		coach_strlist_add_owned(&c->lines, coach_xasprintf(
 		    "%s changed", c->label));
-	else if (is_record(k))
-		coach_change_describe(k, c->id, path, orec, nrec, opts,
-		    &c->lines);
+	else if (n)
+		added(k, c->label, path, nrec, opts, &c->lines);
 	else
-		coach_strlist_add_owned(&c->lines, n ? coach_xasprintf(
-		    "new %s", c->label) : coach_xasprintf("%s removed",
-		    c->label));
+		removed(k, c->label, orec, &c->lines);
 	if (c->lines.n == 0)
 		coach_strlist_add_owned(&c->lines, coach_xasprintf(
 		    "%s: layout edited (no change in meaning)", c->label));
