@@ -115,21 +115,19 @@ cadence_days(const char *cadence)
  * Gathering
  */
 
-static struct coach_error *
+static void
 load_agreement(struct coach_repo *r, struct agenda *a)
 {
 	char *path = coach_path_agreement(a->coachee);
-	struct coach_error *err = NULL;
-	if (coach_repo_exists(r, path)) {
-		err = coach_repo_load(r, path, &a->agreement.rec);
-		if (err == NULL) {
-			coach_agreement_coaches(a->agreement.rec, &a->coaches);
-			a->cadence_days = cadence_days(coach_record_str(
-			    a->agreement.rec, "cadence"));
-		}
+	struct coach_problems problems = COACH_PROBLEMS_INIT;
+	if (coach_load_one(r, path, &a->agreement, &problems) == 1) {
+		coach_agreement_coaches(a->agreement.rec, &a->coaches);
+		a->cadence_days = cadence_days(coach_record_str(
+		    a->agreement.rec, "cadence"));
 	}
+	coach_warn_problems(&problems);
+	coach_problems_free(&problems);
 	free(path);
-	return err;
 }
 
 /* Keeps the items of l that pass keep, in order. */
@@ -263,12 +261,9 @@ load_prompts(struct coach_repo *r, struct agenda *a)
 static int
 quote_public(void *arg, const char *path, const struct coach_record *entry)
 {
-	const struct coach_fm_node *n = coach_fm_get(
-	    coach_record_fm_const(entry), "private");
-	int b = 0;
 	(void)arg;
 	(void)path;
-	return n == NULL || (coach_fm_node_bool(n, &b) == 0 && !b);
+	return !coach_entry_private(entry);
 }
 
 static struct coach_error *
@@ -279,8 +274,8 @@ gather(struct coach_repo *r, const char *coachee, struct agenda *a)
 	coach_day day;
 	a->coachee = coach_xstrdup(coachee);
 	a->days_since = -1;
-	if ((err = load_agreement(r, a)) ||
-	    (err = coach_last_meeting(r, coachee, &a->meeting_path,
+	load_agreement(r, a);
+	if ((err = coach_last_meeting(r, coachee, &a->meeting_path,
 	    &a->meeting_date)) ||
 	    (err = load_cycles(r, a)) ||
 	    (err = coach_load_all(r, COACH_KIND_GOAL, coachee, "opened",

@@ -12,29 +12,14 @@
 #include "../lib/history.h"
 #include "../lib/store_walk.h"
 
-static int
-entry_private(const struct coach_record *entry)
-{
-	const struct coach_fm_node *n = coach_fm_get(
-	    coach_record_fm_const(entry), "private");
-	int b = 0;
-	/* Anything but a clear false keeps the text private. */
-	return n && !(coach_fm_node_bool(n, &b) == 0 && !b);
-}
-
-/* A private entry's text is for its author and its coachee only. */
+/* The privacy rule decides whose words a reader sees quoted. */
 static int
 readable(void *arg, const char *path, const struct coach_record *entry)
 {
 	const struct coach_people *p = arg;
 	char *coachee = NULL;
-	int ok;
-	if (!entry_private(entry))
-		return 1;
 	coach_path_kind(path, &coachee, NULL);
-	const char *author = coach_record_str(entry, "author");
-	ok = p->me && ((coachee && strcmp(coachee, p->me) == 0) ||
-	    (author && strcmp(author, p->me) == 0));
+	int ok = coach_entry_readable(entry, coachee, &p->reader);
 	free(coachee);
 	return ok;
 }
@@ -47,8 +32,7 @@ coach_people_load(struct coach_repo *r, struct coach_people *p)
 	memset(p, 0, sizeof(*p));
 	p->opts.quote = readable;
 	p->opts.arg = p;
-	if ((err = coach_repo_current_user(r, &p->me)))
-		coach_error_free(err);
+	coach_reader_current(r, &p->reader);
 	if ((err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff))) {
 		coach_error_free(err);
 		return;
@@ -89,7 +73,7 @@ coach_people_free(struct coach_people *p)
 {
 	coach_strlist_free(&p->emails);
 	coach_strlist_free(&p->handles);
-	free(p->me);
+	coach_reader_free(&p->reader);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -368,7 +352,12 @@ coach_changes_json(struct coach_json *j, const struct coach_changes *c)
 void
 coach_changes_warn(const struct coach_changes *c)
 {
-	for (size_t i = 0; i < c->nproblems; i++)
+	for (size_t i = 0; i < c->nproblems; i++) {
+		struct coach_buf b = COACH_BUF_INIT;
+		coach_term_safe(&b, c->problems[i].message);
+		fflush(stdout);
 		fprintf(stderr, "coach: warning: %s (left out; see 'coach "
-		    "check')\n", c->problems[i].message);
+		    "check')\n", coach_buf_str(&b));
+		coach_buf_free(&b);
+	}
 }

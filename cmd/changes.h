@@ -10,13 +10,14 @@
 #include "../lib/change.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
+#include "../lib/privacy.h"
 
 /* Staff by email, and the current user: the reader of private entries. */
 struct coach_people {
 	struct coach_strlist emails;
 	struct coach_strlist handles; /* handles.v[i] has emails.v[i] */
-	char *me;                     /* the current user's handle, or NULL */
-	struct coach_change_opts opts; /* quotes what me may read */
+	struct coach_reader reader;   /* the current user */
+	struct coach_change_opts opts; /* quotes what the reader may read */
 };
 
 void coach_people_load(struct coach_repo *r, struct coach_people *p);

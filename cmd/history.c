@@ -276,9 +276,13 @@ history_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_history_read(coach_repo_store(ctx->repo), prefix,
 	    follow, since, NULL, &h)))
 		goto done;
-	for (size_t i = 0; i < h.nproblems; i++)
+	for (size_t i = 0; i < h.nproblems; i++) {
+		struct coach_buf b = COACH_BUF_INIT;
+		coach_term_safe(&b, h.problems[i].message);
 		fprintf(stderr, "coach: warning: commit %.7s: %s (left out)\n",
-		    h.problems[i].commit, h.problems[i].message);
+		    h.problems[i].commit, coach_buf_str(&b));
+		coach_buf_free(&b);
+	}
 	if (a.json)
 		history_json(&h, prefix, follow, &people);
 	else
