@@ -1,11 +1,11 @@
 # Shared by history.bats, diff.bats and agenda.bats: a relationship built
-
-bats_require_minimum_version 1.5.0
 # partly with coach and partly with plain git, judged with plain git.
 #
 #   ada (the git user, a coach) coaches bob; cy is coached by no one.
 #   $GOAL  bob's goal "More pupils answer", pupils answering 10 -> 24
 #   $CYCLE bob's cycle on it, "Wait five seconds", review 2026-12-01
+
+bats_require_minimum_version 1.5.0
 
 coached_school() {
 	school_with_staff
