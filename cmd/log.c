@@ -34,7 +34,6 @@
 #define SCISSORS "# ------------------------ >8 ------------------------"
 /* A message is a body: the cap of what coach renders. */
 #define MESSAGE_MAX_BYTES COACH_MD_MAX_BYTES
-#define HOURS_MAX 1000
 
 /* What the command line asked for. */
 struct log_args {
@@ -150,10 +149,11 @@ parse_hours(const char *s, double *out)
 		for (p++; isdigit((unsigned char)*p); p++)
 			frac++;
 	if (*p != '\0' || whole == 0 || (p[-1] == '.' && frac == 0) ||
-	    whole > 4 || frac > 2 || strtod(s, NULL) > HOURS_MAX)
+	    whole > 4 || frac > 2 ||
+	    coach_schema_hours_problem(strtod(s, NULL)))
 		return coach_error_new(COACH_FAIL, "--hours: '%s' is not a "
 		    "number of hours; write a number from 0 to %d, e.g. 1.5",
-		    s, HOURS_MAX);
+		    s, COACH_HOURS_MAX);
 	*out = strtod(s, NULL);
 	return NULL;
 }

@@ -692,8 +692,7 @@ check_staff(struct rc *c)
 	check_fields(c, f, NFIELDS(f));
 	const char *email = valid_str(c, "email", F_TEXT, 0);
 	char b[SHOWN_MAX + 4];
-	if (email && *email && (strchr(email, '@') == NULL ||
-	    strpbrk(email, " \t\n") != NULL))
+	if (email && *email && !coach_schema_email_ok(email))
 		WARN(c, key_line(c, "email"), "email '%s' does not look like "
 		    "an email address: coach finds the current user by "
 		    "git's user.email, so write the address they use with git",
@@ -1051,9 +1050,11 @@ check_entry(struct rc *c)
 
 	const struct coach_fm_node *h = coach_fm_get(c->fm, "hours");
 	double hours;
-	if (h && coach_fm_node_number(h, &hours) == 0 && hours < 0)
-		ERR(c, key_line(c, "hours"), "'hours' is negative (%g): "
-		    "write the time spent, 0 or more", hours);
+	const char *why = NULL;
+	if (h && coach_fm_node_number(h, &hours) == 0)
+		why = coach_schema_hours_problem(hours);
+	if (why)
+		ERR(c, key_line(c, "hours"), "'hours' is %g: %s", hours, why);
 }
 
 /* ------------------------------------------------------------------ */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "util.h"
 
 static int
 alpha(char c)
@@ -59,6 +60,30 @@ coach_schema_school_year(const char *s)
 		return -1;
 	long y = strtol(s, NULL, 10);
 	return strtol(s + 5, NULL, 10) == (y + 1) % 100 ? 0 : -1;
+}
+
+int
+coach_schema_email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') ||
+	    coach_utf8_check(s, strlen(s)) != strlen(s))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+const char *
+coach_schema_hours_problem(double hours)
+{
+	if (hours < 0)
+		return "hours are the time spent, 0 or more";
+	if (hours > COACH_HOURS_MAX)
+		return "more hours than one entry may count (1000); split the "
+		    "CPD into entries";
+	return NULL;
 }
 
 const char *

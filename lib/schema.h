@@ -21,6 +21,16 @@ int coach_schema_month_day(const char *s, int *month, int *day);
  * 2099-00), as a priority's year: 0 when it is one, else -1. */
 int coach_schema_school_year(const char *s);
 
+/* An email address as coach compares it with git's: one '@' with text on
+ * both sides, valid UTF-8, no white space or control characters. */
+int coach_schema_email_ok(const char *s);
+
+/* Most hours one CPD entry may count. */
+#define COACH_HOURS_MAX 1000
+/* NULL when hours may be an entry's CPD hours (0 to COACH_HOURS_MAX);
+ * else what is wrong, to put in a message. */
+const char *coach_schema_hours_problem(double hours);
+
 /* NULL when a goal's measure may go from baseline to target; else what is
  * wrong, to put in a message. */
 const char *coach_schema_measure_problem(double baseline, double target);

@@ -81,3 +81,37 @@ hand_goal() {
 	assert_status 1
 	assert_output_has "$f:6: error: evidence 'svn+ssh://' does not exist in the repository"
 }
+
+@test "an email address: what staff add refuses, check warns about" {
+	local e
+	mkdir -p staff
+	for e in "a@b@school.example" "@school.example" "ada@" "ada smith@school.example"; do
+		run coach staff add dee --name Dee --email "$e"
+		assert_status 1
+		printf -- '---\nname: Dee\nemail: "%s"\n---\n' "$e" >staff/dee.md
+		run coach check
+		assert_output_has "staff/dee.md:3: warning: email '$e' does not look like an email address"
+		rm staff/dee.md
+	done
+	run coach staff add dee --name Dee --email "dee@school.example"
+	assert_status 0
+	run coach check
+	assert_status 0
+	assert_output_lacks "warning:"
+}
+
+@test "CPD hours: what log refuses, check reports" {
+	run coach log bob --kind cpd --hours 1001 -m "A long course."
+	assert_status 1
+	mkdir -p coaching/bob/log
+	local f=coaching/bob/log/2026-11-26-e8f8f8f.md
+	printf -- '---\nid: e8f8f8f\ndate: 2026-11-26\nkind: cpd\nhours: 1001\n---\n' >$f
+	run coach check
+	assert_status 1
+	assert_line "$f:5: error: 'hours' is 1001: more hours than one entry may count (1000); split the CPD into entries"
+	run coach log bob --kind cpd --hours 1000 -m "A long course."
+	assert_status 0
+	printf -- '---\nid: e8f8f8f\ndate: 2026-11-26\nkind: cpd\nhours: 1000\n---\n' >$f
+	run coach check
+	assert_status 0
+}
