@@ -134,25 +134,29 @@ coach_number_arg(const char *what, const char *s, char **norm, double *value)
 	return NULL;
 }
 
-struct coach_error *
-coach_date_text_arg(const char *what, const char *s, char out[11],
-	coach_day *day)
+static struct coach_error *
+date_arg(const char *what, const char *s, enum coach_date_use use,
+	char out[11], coach_day *day)
 {
-	struct coach_error *err = coach_date_arg(what, s, day);
+	struct coach_error *err = coach_date_read(what, s, use,
+	    coach_date_today(), day);
 	if (err == NULL)
 		coach_date_format(*day, out);
 	return err;
 }
 
 struct coach_error *
+coach_date_text_arg(const char *what, const char *s, char out[11],
+	coach_day *day)
+{
+	return date_arg(what, s, COACH_DATE_PLAN, out, day);
+}
+
+struct coach_error *
 coach_date_past_arg(const char *what, const char *s, char out[11],
 	coach_day *day)
 {
-	struct coach_error *err = coach_date_text_arg(what, s, out, day);
-	if (err == NULL && *day > coach_date_today())
-		err = coach_error_new(COACH_FAIL, "%s: %s is in the future; "
-		    "give the day it happened", what, out);
-	return err;
+	return date_arg(what, s, COACH_DATE_PAST, out, day);
 }
 
 struct coach_error *

@@ -52,10 +52,16 @@ struct coach_error *coach_text_arg_check(const struct coach_ctx *ctx,
 struct coach_error *coach_number_arg(const char *what, const char *s,
 	char **norm, double *value);
 
-/* A date argument ("today", "yesterday", YYYY-MM-DD) formatted into out. */
+/*
+ * A date argument in any form coach_date_read() takes, formatted
+ * YYYY-MM-DD into out.  coach_date_text_arg is for a day planned (due,
+ * review): a weekday is the next one.  coach_date_past_arg is for the day
+ * something happened (an entry, a measurement, a goal opened or closed, a
+ * cycle started or closed, an agreement started or ended): a weekday is the
+ * latest one, and a day after today is refused.
+ */
 struct coach_error *coach_date_text_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
-/* The same for the day something happened: refused when after today. */
 struct coach_error *coach_date_past_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
 

@@ -78,15 +78,16 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		{ "step", required_argument, NULL, 's' },
 		{ "review", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "date", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
 	char *path = NULL, *msg = NULL;
-	const char *step = NULL, *review_arg = NULL;
+	const char *step = NULL, *review_arg = NULL, *date_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
-	coach_day rday;
+	coach_day rday, sday;
 	int force = 0, c;
 
 	optind = 0;
@@ -95,6 +96,7 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		case 's': step = optarg; break;
 		case 'r': review_arg = optarg; break;
 		case 'f': force = 1; break;
+		case 'd': date_arg = optarg; break;
 		default:
 			err = coach_opt_error(ctx, c, argv);
 			goto done;
@@ -114,6 +116,10 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		    "action step the coachee will practise");
 		goto done;
 	}
+	/* The day the cycle started, when it is recorded later. */
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
+	    "today", today, &sday)))
+		goto done;
 	if (review_arg) {
 		if ((err = coach_date_text_arg("--review", review_arg, review,
 		    &rday)))
@@ -132,6 +138,14 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
 	    force)))
 		goto done;
+	coach_day opened;
+	if (coach_date_parse(coach_record_str(goal.rec, "opened"), &opened) ==
+	    0 && sday < opened) {
+		err = coach_error_new(COACH_FAIL, "--date: %s is before goal "
+		    "%s was opened (%s)", today, gid,
+		    coach_record_str(goal.rec, "opened"));
+		goto done;
+	}
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
 		err = coach_error_new(COACH_FAIL, "%s lists no cycle_phases; "
@@ -141,7 +155,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_repo_new_id(ctx->repo, 'c', id)))
 		goto done;
 
-	coach_date_format(coach_date_today(), today);
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "id", coach_fmv_str(id));

@@ -112,12 +112,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "due", required_argument, NULL, 'd' },
+		{ "date", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
-	const char *priority = NULL, *due_arg = NULL, *title;
+	const char *priority = NULL, *due_arg = NULL, *date_arg = NULL, *title;
 	char *coachee = NULL, *base = NULL, *target = NULL, *path = NULL;
 	char *msg = NULL;
 	char due[11], today[11], id[COACH_ID_LEN + 1];
@@ -138,6 +139,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		case 't': m.target = optarg; break;
 		case 'u': m.unit = optarg; break;
 		case 'd': due_arg = optarg; break;
+		case 'D': date_arg = optarg; break;
 		default:
 			err = coach_opt_error(ctx, c, argv);
 			goto done;
@@ -199,10 +201,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	if (due_arg && (err = coach_date_text_arg("--due", due_arg, due,
 	    &day)))
 		goto done;
+	/* The day the work started, when it is recorded later. */
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
+	    "today", today, &day)))
+		goto done;
 	if ((err = coach_repo_new_id(ctx->repo, 'g', id)))
 		goto done;
 
-	coach_date_format(coach_date_today(), today);
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "id", coach_fmv_str(id));

@@ -703,7 +703,7 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 	e->private = a->private;
 	if ((err = coach_entry_kind_check("--kind", e->kind)))
 		return err;
-	if ((err = coach_date_text_arg("--date", a->date ? a->date : "today",
+	if ((err = coach_date_past_arg("--date", a->date ? a->date : "today",
 	    e->date, &day)))
 		return err;
 	if (a->hours) {

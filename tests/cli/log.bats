@@ -79,11 +79,14 @@ setup() {
 
 @test "log refuses a bad date" {
 	snapshot
-	for d in 2026-02-30 26-11-01 tomorrow ""; do
+	for d in 2026-02-30 26-11-01 someday ""; do
 		run coach log bob --date "$d" -m x
 		assert_status 1
 		assert_output_has "coach: --date: '$d' is not a date"
 	done
+	run coach log bob --date tomorrow -m x
+	assert_status 1
+	assert_output_has "coach: --date: 2026-11-27 is in the future"
 	assert_unchanged
 }
 
