@@ -14,6 +14,7 @@
 #include "common.h"
 #include "../lib/check.h"
 #include "../lib/store.h"
+#include "../lib/width.h"
 
 /* ================ options and arguments ================ */
 
@@ -228,11 +229,7 @@ coach_path_stem(const char *path)
 size_t
 coach_text_width(const char *s)
 {
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
+	return coach_width(s, strlen(s));
 }
 
 char *
@@ -240,19 +237,21 @@ coach_text_cut(const char *s, size_t max)
 {
 	size_t len = strcspn(s, "\n");
 	int more = s[len] == '\n' && !coach_is_blank(s + len, strlen(s + len));
-	size_t chars = 0, keep = len, cut_at;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			chars++;
-	if (max > 0 && (chars > max || (more && chars + 1 > max))) {
-		/* Keep max - 1 characters and the ellipsis. */
-		size_t want = max - 1, seen = 0;
-		for (cut_at = 0; cut_at < len; cut_at++) {
-			if (((unsigned char)s[cut_at] & 0xC0) != 0x80 &&
-			    seen++ == want)
+	size_t width = coach_width(s, len), keep = len;
+	if (max > 0 && (width > max || (more && width + 1 > max))) {
+		/* What fits in max - 1 columns (with the marks that combine
+		 * with its last character), then the ellipsis. */
+		size_t used = 0, i = 0;
+		while (i < len) {
+			uint32_t cp;
+			size_t k = coach_utf8_decode(s + i, len - i, &cp);
+			size_t w = (size_t)coach_cp_width(cp);
+			if (used + w > max - 1)
 				break;
+			used += w;
+			i += k;
 		}
-		keep = cut_at;
+		keep = i;
 		more = 1;
 	}
 	struct coach_buf b = COACH_BUF_INIT;

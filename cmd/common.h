@@ -104,16 +104,16 @@ const char *coach_dash(const char *s);
  * file names.  The caller frees it. */
 char *coach_path_stem(const char *path);
 
-/* Characters (UTF-8 code points) in s: the columns it takes, as coach
- * counts no wide characters. */
+/* The columns s takes on a terminal (lib/width.h): CJK and emoji two,
+ * combining marks and zero-width joiners none. */
 size_t coach_text_width(const char *s);
 /*
- * The first line of s cut to at most max characters (0: no limit), with
- * "…" where something was cut (also when s has more lines).  The caller
- * frees the result.
+ * The first line of s cut to at most max columns (0: no limit), with "…"
+ * where something was cut (also when s has more lines).  The caller frees
+ * the result.
  */
 char *coach_text_cut(const char *s, size_t max);
-/* Writes s to stdout, then spaces up to width characters. */
+/* Writes s to stdout, then spaces up to width columns. */
 void coach_put_padded(const char *s, size_t width);
 
 /*
