@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,38 @@ void
 coach_table_free(struct coach_table *t)
 {
 	coach_strlist_free(&t->cells);
+}
+
+void
+coach_list_empty(const char *fmt, ...)
+{
+	FILE *f = isatty(STDOUT_FILENO) ? stdout : stderr;
+	va_list ap;
+	fflush(stdout);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+static int
+row_cmp_coachee(const void *pa, const void *pb)
+{
+	const struct coach_loaded *a = *(const struct coach_loaded *const *)pa;
+	const struct coach_loaded *b = *(const struct coach_loaded *const *)pb;
+	int c = strcmp(a->coachee ? a->coachee : "",
+	    b->coachee ? b->coachee : "");
+	/* The rows' own order among one coachee's: where they point. */
+	if (c == 0)
+		c = (a > b) - (a < b);
+	return c;
+}
+
+void
+coach_rows_by_coachee(struct coach_loaded **rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), row_cmp_coachee);
 }
 
 /* ================ front-matter as JSON ================ */

@@ -126,6 +126,8 @@ void coach_put_padded(const char *s, size_t width);
 void coach_term_safe(struct coach_buf *out, const char *s);
 void coach_term_line(struct coach_buf *out, const char *s);
 
+struct coach_loaded;
+
 /* Rows of cells printed in aligned columns, the first row a header. */
 struct coach_table {
 	size_t ncols;
@@ -140,6 +142,20 @@ void coach_table_add(struct coach_table *t, const char *s);
 void coach_table_print(const struct coach_ctx *ctx,
 	const struct coach_table *t);
 void coach_table_free(struct coach_table *t);
+
+/*
+ * Says that a list has nothing to show, and how to add to it (one line,
+ * printf-style).  On a terminal it is written to stdout; otherwise to
+ * stderr, so that a script reading the rows gets none.
+ */
+void coach_list_empty(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * Sorts rows by coachee, keeping the order rows already have among one
+ * coachee's (rows point into one array, in that array's order).
+ */
+void coach_rows_by_coachee(struct coach_loaded **rows, size_t n);
 
 /*
  * Front-matter as JSON

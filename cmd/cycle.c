@@ -362,7 +362,8 @@ static void
 cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	size_t wc = 0, wp = 5, wo = 7;
+	/* At least as wide as the headers. */
+	size_t wc = 7, wp = 5, wo = 7;
 	for (size_t i = 0; i < n; i++) {
 		size_t w = coach_text_width(coach_dash(coach_record_str(rows[i]->rec,
 		    "phase")));
@@ -378,6 +379,21 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	    (all ? wc + 2 : 0);
 	size_t room = cols > 0 ? (size_t)cols > fixed + 12 ?
 	    (size_t)cols - fixed : 12 : 0;
+	fputs(coach_sgr_bold(ctx), stdout);
+	if (all) {
+		coach_put_padded("COACHEE", wc);
+		fputs("  ", stdout);
+	}
+	coach_put_padded("ID", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("GOAL", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("PHASE", wp);
+	fputs("  STARTED     ", stdout);
+	coach_put_padded("REVIEW", 18);
+	fputs("  ", stdout);
+	coach_put_padded("OUTCOME", wo);
+	printf("  STEP%s\n", coach_sgr_reset(ctx));
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = rows[i]->rec;
 		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
@@ -450,11 +466,14 @@ cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < cycles.n; i++)
 		if (!only_open || coach_cycle_open(cycles.v[i].rec))
 			rows[n++] = &cycles.v[i];
+	/* --all: by person, then (as loaded) by the day started. */
+	if (all)
+		coach_rows_by_coachee(rows, n);
 	if (json) {
 		coach_json_rows(rows, n, cycle_json);
-	} else if (n == 0 && isatty(STDOUT_FILENO)) {
-		printf("no %scycles%s%s; start one with 'coach cycle start "
-		    "GOAL-ID --step TEXT'\n", only_open ? "open " : "",
+	} else if (n == 0) {
+		coach_list_empty("no %scycles%s%s; start one with 'coach cycle "
+		    "start GOAL-ID --step TEXT'", only_open ? "open " : "",
 		    coachee ? " for " : "", coachee ? coachee : "");
 	} else {
 		cycle_list_text(ctx, rows, n, all);
@@ -486,7 +505,7 @@ cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
 	.usage =
-	    "start GOAL-ID --step TEXT [--review DATE] [--force]\n"
+	    "start GOAL-ID --step TEXT [--review DATE] [--date DATE] [--force]\n"
 	    "phase ID PHASE\n"
 	    "close ID --outcome met|partly|not-yet [-m NEXT] [--date DATE]\n"
 	    "list [COACHEE | --all] [--open] [--format text|json]",

@@ -327,7 +327,8 @@ static void
 goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	size_t wc = 0, wt = 5, ws = 6;
+	/* At least as wide as the headers. */
+	size_t wc = 7, wt = 5, ws = 6;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = coach_dash(coach_record_str(rows[i]->rec, "title"));
 		const char *s = coach_dash(coach_record_str(rows[i]->rec, "status"));
@@ -339,16 +340,27 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 			wc = coach_text_width(rows[i]->coachee);
 	}
 	/* On a terminal, titles give way so that each goal is one line:
-	 * id, status, progress (5) and due (10) take the rest. */
+	 * id, status, progress (8) and due (10) take the rest. */
 	int cols = coach_term_width();
 	if (cols > 0) {
-		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 5 +
+		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 8 +
 		    2 + 10) - (all ? (long)wc + 2 : 0);
 		if (room < 12)
 			room = 12;
 		if ((size_t)room < wt)
 			wt = (size_t)room;
 	}
+	fputs(coach_sgr_bold(ctx), stdout);
+	if (all) {
+		coach_put_padded("COACHEE", wc);
+		fputs("  ", stdout);
+	}
+	coach_put_padded("ID", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("STATUS", ws);
+	fputs("  ", stdout);
+	coach_put_padded("TITLE", wt);
+	printf("  PROGRESS  DUE%s\n", coach_sgr_reset(ctx));
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *g = rows[i]->rec;
 		const char *status = coach_dash(coach_record_str(g, "status"));
@@ -365,7 +377,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded(status, ws);
 		printf("%s  ", coach_sgr_reset(ctx));
 		coach_put_padded(title, wt);
-		printf("  %5s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
+		printf("  %-8s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
 		free(title);
 	}
 }
@@ -426,13 +438,17 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 		if (strcmp(status, "any") == 0 || (s && strcmp(s, status) == 0))
 			rows[n++] = &goals.v[i];
 	}
+	/* --all: by person, then (as loaded) by the day opened. */
+	if (all)
+		coach_rows_by_coachee(rows, n);
 	if (json) {
 		coach_json_rows(rows, n, goal_json);
-	} else if (n == 0 && isatty(STDOUT_FILENO)) {
-		printf("no %s goals%s%s; add one with 'coach goal add %s"
-		    "TITLE'\n", strcmp(status, "any") ? status : "",
-		    coachee ? " for " : "", coachee ? coachee : "",
-		    coachee ? "" : "COACHEE ");
+	} else if (n == 0) {
+		coach_list_empty("no %s%sgoals%s%s; add one with 'coach goal "
+		    "add %s%sTITLE'", strcmp(status, "any") ? status : "",
+		    strcmp(status, "any") ? " " : "", coachee ? " for " : "",
+		    coachee ? coachee : "", coachee ? coachee : "COACHEE",
+		    " ");
 	} else {
 		goal_list_text(ctx, rows, n, all);
 	}
@@ -966,7 +982,7 @@ const struct coach_cmd coach_cmd_goal = {
 	.usage =
 	    "add [COACHEE] TITLE [--priority ID] [--strategy ID]... "
 	    "[--measure NAME --baseline N --target N [--unit U]] "
-	    "[--due DATE]\n"
+	    "[--due DATE] [--date DATE]\n"
 	    "list [COACHEE | --all] [--status STATUS|any] "
 	    "[--format text|json]\n"
 	    "show ID [--format text|json]\n"
