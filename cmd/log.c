@@ -509,6 +509,20 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 			coach_strlist_add(&e->evidence, rel);
 		goto done;
 	}
+	/* The copy must not be written through a link either. */
+	char *dir = coach_path_evidence_dir(e->coachee);
+	char *dir_abs = coach_path_join(root, dir);
+	char *found = walk_path(dir_abs, root, &link);
+	free(found);
+	free(dir_abs);
+	free(dir);
+	if (link) {
+		err = coach_error_coded(COACH_E_INVALID, "--evidence %s: %s is "
+		    "a symbolic link in the repository, and coach never "
+		    "writes through one; make it a folder", ref, link[n] == '/' ?
+		    link + n + 1 : link);
+		goto done;
+	}
 	struct coach_buf data = COACH_BUF_INIT;
 	err = read_evidence(ref, abs, &st, &data);
 	if (err == NULL)

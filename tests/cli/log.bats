@@ -308,6 +308,19 @@ setup() {
 	! git grep -q "secret outside" $(git rev-list --all) || fail "the outside file was committed"
 }
 
+@test "log --evidence does not copy a file into a symbolically linked evidence folder" {
+	mkdir -p "$BATS_TEST_TMPDIR/elsewhere" coaching/bob
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" coaching/bob/evidence
+	git add coaching/bob/evidence && git commit -qm "a linked folder"
+	echo "photo" >"$BATS_TEST_TMPDIR/photo.jpg"
+	snapshot
+	run coach log bob --evidence "$BATS_TEST_TMPDIR/photo.jpg" -m x
+	assert_status 1
+	assert_output_has "coaching/bob/evidence is a symbolic link"
+	assert_unchanged
+	[ -z "$(ls "$BATS_TEST_TMPDIR/elsewhere")" ] || fail "written through the link"
+}
+
 @test "log --evidence follows links outside the repository, to the file they name" {
 	echo "clip" >"$BATS_TEST_TMPDIR/real.mp4"
 	mkdir ../links
