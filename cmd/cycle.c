@@ -505,7 +505,8 @@ cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
 	.usage =
-	    "start GOAL-ID --step TEXT [--review DATE] [--date DATE] [--force]\n"
+	    "start GOAL-ID --step TEXT [--review DATE] [--date DATE] "
+	    "[--force]\n"
 	    "phase ID PHASE\n"
 	    "close ID --outcome met|partly|not-yet [-m NEXT] [--date DATE]\n"
 	    "list [COACHEE | --all] [--open] [--format text|json]",

@@ -83,7 +83,7 @@ for line, cells in zip(lines[1:], rows):
 
 @test "goal list and cycle list have headers, and align wide titles" {
 	school_with_staff
-	g1=$(coach goal add bob "提问技巧")
+	g1=$(coach goal add bob "提问技巧" --date 2026-11-20)
 	g2=$(coach goal add bob "Plain title")
 	c1=$(coach cycle start "$g1" --step "等三秒 ⏳")
 	run coach goal list bob
