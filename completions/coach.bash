@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit status history diff agenda check help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit status history diff agenda report check help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -53,6 +53,7 @@ _coach_options()
 	history/*) o="--since --format" ;;
 	diff/*) o="--since --until --format" ;;
 	agenda/*) o="--format" ;;
+	report/*) o="--by --since --until --format -o --output" ;;
 	check/*) o="--strict --format" ;;
 	esac
 	echo "$o --help"
@@ -140,6 +141,8 @@ _coach_values()
 	outcome) echo "$_coach_outcomes" ;;
 	format) echo "$_coach_formats" ;;
 	format-md) echo "$_coach_formats markdown" ;;
+	format-report) echo "$_coach_formats csv markdown" ;;
+	by) echo "school person coach subject phase priority strategy" ;;
 	since-diff)
 		_coach_values date
 		echo last-meeting ;;
@@ -244,7 +247,14 @@ _coach_value_type()
 	--kind) echo kind ;;
 	--status) [[ $1 == goal ]] && echo status-any || echo status ;;
 	--outcome) echo outcome ;;
-	--format) [[ $1 == agenda ]] && echo format-md || echo format ;;
+	--format)
+		case $1 in
+		agenda) echo format-md ;;
+		report) echo format-report ;;
+		*) echo format ;;
+		esac ;;
+	--by) echo by ;;
+	-o | --output) echo file ;;
 	--since) [[ $1 == diff ]] && echo since-diff || echo date ;;
 	--until) [[ $1 == diff ]] || echo date ;;
 	--date | --due | --review) echo date ;;

@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit status history diff agenda check help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit status history diff agenda report check help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -248,6 +248,7 @@ complete -c coach -n __coach_needs_command -a status -d 'A coaching relationship
 complete -c coach -n __coach_needs_command -a history -d 'What changed, when and by whom'
 complete -c coach -n __coach_needs_command -a diff -d 'What changed since the last meeting'
 complete -c coach -n __coach_needs_command -a agenda -d 'Prepare the next meeting'
+complete -c coach -n __coach_needs_command -a report -d 'Goals, cycles and impact per group'
 complete -c coach -n __coach_needs_command -a check -d 'Check every record'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
@@ -384,3 +385,10 @@ complete -c coach -n '__coach_arg 0 status' -a '(__coach_handles)' -d Coachee
 complete -c coach -n '__coach_using check' -l strict -d 'Fail on warnings too'
 complete -c coach -n '__coach_using check' -l format -x -a 'text json' -d 'Output format'
 complete -c coach -n '__coach_arg 0 help' -a "$__coach_commands" -d Command
+
+# report
+complete -c coach -n '__coach_using report' -l by -x -a 'school person coach subject phase priority strategy' -d 'Group by'
+complete -c coach -n '__coach_using report' -l since -x -a $__coach_dates -d 'On or after'
+complete -c coach -n '__coach_using report' -l until -x -a $__coach_dates -d 'On or before'
+complete -c coach -n '__coach_using report' -l format -x -a 'text json csv markdown' -d 'Output format'
+complete -c coach -n '__coach_using report' -s o -l output -r -F -d 'Write to FILE'
