@@ -43,7 +43,7 @@ struct agenda {
 	struct coach_loaded_list cycles; /* open ones, oldest first */
 	struct coach_loaded_list goals;  /* active ones */
 	struct coach_span span;
-	struct coach_changes since;
+	struct coach_recdiffs since;
 	struct coach_strlist evidence;   /* "REF (kind id, date)" */
 	struct coach_strlist evidence_refs;
 	struct coach_loaded last_closed; /* rec NULL when none */
@@ -61,7 +61,7 @@ agenda_free(struct agenda *a)
 	coach_loaded_list_free(&a->cycles);
 	coach_loaded_list_free(&a->goals);
 	coach_span_free(&a->span);
-	coach_changes_free(&a->since);
+	coach_recdiffs_free(&a->since);
 	coach_strlist_free(&a->evidence);
 	coach_strlist_free(&a->evidence_refs);
 	coach_loaded_free(&a->last_closed);
@@ -269,7 +269,7 @@ quote_public(void *arg, const char *path, const struct coach_record *entry)
 static struct coach_error *
 gather(struct coach_repo *r, const char *coachee, struct agenda *a)
 {
-	struct coach_change_opts opts = { quote_public, NULL };
+	struct coach_recdiff_opts opts = { quote_public, NULL };
 	struct coach_error *err;
 	coach_day day;
 	a->coachee = coach_xstrdup(coachee);

@@ -278,13 +278,13 @@ done:
 
 void
 coach_changes_text(const struct coach_ctx *ctx, struct coach_buf *out,
-	const struct coach_changes *c, const char *indent, size_t max)
+	const struct coach_recdiffs *c, const char *indent, size_t max)
 {
 	size_t shown = 0, total = 0;
 	for (size_t i = 0; i < c->n; i++)
 		total += c->v[i].lines.n;
 	for (size_t i = 0; i < c->n; i++) {
-		const struct coach_change *x = &c->v[i];
+		const struct coach_recdiff *x = &c->v[i];
 		for (size_t k = 0; k < x->lines.n; k++) {
 			if (max && shown == max)
 				goto more;
@@ -315,11 +315,11 @@ what_name(enum coach_change_what w)
 }
 
 void
-coach_changes_json(struct coach_json *j, const struct coach_changes *c)
+coach_changes_json(struct coach_json *j, const struct coach_recdiffs *c)
 {
 	coach_json_arr_begin(j);
 	for (size_t i = 0; i < c->n; i++) {
-		const struct coach_change *x = &c->v[i];
+		const struct coach_recdiff *x = &c->v[i];
 		coach_json_obj_begin(j);
 		coach_json_key(j, "change");
 		coach_json_str(j, what_name(x->what));
@@ -348,7 +348,7 @@ coach_changes_json(struct coach_json *j, const struct coach_changes *c)
 }
 
 void
-coach_changes_warn(const struct coach_changes *c)
+coach_changes_warn(const struct coach_recdiffs *c)
 {
 	for (size_t i = 0; i < c->nproblems; i++) {
 		struct coach_buf b = COACH_BUF_INIT;

@@ -7,7 +7,7 @@
 #define COACH_CMD_CHANGES_H
 
 #include "cmd.h"
-#include "../lib/change.h"
+#include "../lib/recdiff.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
 #include "../lib/privacy.h"
@@ -17,7 +17,7 @@ struct coach_people {
 	struct coach_strlist emails;
 	struct coach_strlist handles; /* handles.v[i] has emails.v[i] */
 	struct coach_reader reader;   /* the current user */
-	struct coach_change_opts opts; /* quotes what the reader may read */
+	struct coach_recdiff_opts opts; /* quotes what the reader may read */
 };
 
 void coach_people_load(struct coach_repo *r, struct coach_people *p);
@@ -69,8 +69,8 @@ struct coach_error *coach_my_coachees(struct coach_repo *r,
  */
 struct coach_error *coach_diff_coachee(struct coach_repo *r,
 	const char *coachee, const char *since, const char *until,
-	const struct coach_change_opts *opts, struct coach_span *span,
-	struct coach_changes *out);
+	const struct coach_recdiff_opts *opts, struct coach_span *span,
+	struct coach_recdiffs *out);
 
 /*
  * Appends each line of the changes to out, made safe for a terminal, each
@@ -78,10 +78,10 @@ struct coach_error *coach_diff_coachee(struct coach_repo *r,
  * At most max lines (0: all), then how many more there are.
  */
 void coach_changes_text(const struct coach_ctx *ctx, struct coach_buf *out,
-	const struct coach_changes *c, const char *indent, size_t max);
+	const struct coach_recdiffs *c, const char *indent, size_t max);
 /* The changes as a JSON array of objects. */
-void coach_changes_json(struct coach_json *j, const struct coach_changes *c);
+void coach_changes_json(struct coach_json *j, const struct coach_recdiffs *c);
 /* Warns on stderr about each record version left out. */
-void coach_changes_warn(const struct coach_changes *c);
+void coach_changes_warn(const struct coach_recdiffs *c);
 
 #endif

@@ -308,7 +308,7 @@ const struct coach_cmd coach_cmd_history = {
 struct diff_section {
 	char *coachee;
 	struct coach_span span;
-	struct coach_changes changes;
+	struct coach_recdiffs changes;
 };
 
 static void
@@ -317,7 +317,7 @@ sections_free(struct diff_section *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].coachee);
 		coach_span_free(&s[i].span);
-		coach_changes_free(&s[i].changes);
+		coach_recdiffs_free(&s[i].changes);
 	}
 	free(s);
 }
@@ -384,8 +384,8 @@ diff_json(const struct diff_section *s, size_t n)
 struct coach_error *
 coach_diff_coachee(struct coach_repo *r, const char *coachee,
 	const char *since, const char *until,
-	const struct coach_change_opts *opts, struct coach_span *span,
-	struct coach_changes *out)
+	const struct coach_recdiff_opts *opts, struct coach_span *span,
+	struct coach_recdiffs *out)
 {
 	struct coach_error *err = coach_span_resolve(r, coachee, since, until,
 	    span);

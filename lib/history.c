@@ -11,7 +11,7 @@ coach_history_free(struct coach_history *h)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		coach_commit_free(&h->v[i].commit);
-		coach_changes_free(&h->v[i].changes);
+		coach_recdiffs_free(&h->v[i].changes);
 	}
 	for (size_t i = 0; i < h->nproblems; i++) {
 		free(h->problems[i].path);
@@ -24,13 +24,13 @@ coach_history_free(struct coach_history *h)
 
 struct reading {
 	struct coach_history *out;
-	const struct coach_change_opts *opts;
+	const struct coach_recdiff_opts *opts;
 	char *follow; /* the followed record's path at this point, or NULL */
 };
 
 static void
 add_problem(struct coach_history *h, const char *commit,
-	struct coach_change_problem *p)
+	struct coach_recdiff_problem *p)
 {
 	if (h->nproblems == h->problems_cap) {
 		h->problems_cap = h->problems_cap ? h->problems_cap * 2 : 4;
@@ -47,13 +47,13 @@ add_problem(struct coach_history *h, const char *commit,
 /* Keeps only the followed record's change, and moves the followed path
  * back to where the record was before a move. */
 static void
-keep_followed(struct reading *rd, struct coach_changes *c)
+keep_followed(struct reading *rd, struct coach_recdiffs *c)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		struct coach_change *x = &c->v[i];
+		struct coach_recdiff *x = &c->v[i];
 		if (strcmp(x->path, rd->follow) != 0) {
-			coach_change_free(x);
+			coach_recdiff_free(x);
 			continue;
 		}
 		if (x->what == COACH_CHANGE_MOVED && x->old_path) {
@@ -72,10 +72,10 @@ read_one(void *arg, const struct coach_commit *commit,
 {
 	struct reading *rd = arg;
 	struct coach_history *h = rd->out;
-	struct coach_changes c = COACH_CHANGES_INIT;
+	struct coach_recdiffs c = COACH_CHANGES_INIT;
 	(void)stop;
 
-	coach_changes_between(old, new, rd->opts, &c);
+	coach_recdiffs_between(old, new, rd->opts, &c);
 	for (size_t i = 0; i < c.nproblems; i++)
 		if (rd->follow == NULL ||
 		    strcmp(c.problems[i].path, rd->follow) == 0)
@@ -83,7 +83,7 @@ read_one(void *arg, const struct coach_commit *commit,
 	if (rd->follow)
 		keep_followed(rd, &c);
 	if (c.n == 0) {
-		coach_changes_free(&c);
+		coach_recdiffs_free(&c);
 		return NULL;
 	}
 	if (h->n == h->cap) {
@@ -102,7 +102,7 @@ read_one(void *arg, const struct coach_commit *commit,
 struct coach_error *
 coach_history_read(struct coach_store *s, const char *prefix,
 	const char *follow, long long since,
-	const struct coach_change_opts *opts, struct coach_history *out)
+	const struct coach_recdiff_opts *opts, struct coach_history *out)
 {
 	struct reading rd = { out, opts, follow ? coach_xstrdup(follow) :
 		NULL };
@@ -133,7 +133,7 @@ uncommitted(const struct coach_files *head, const struct coach_files *work,
  */
 static struct coach_error *
 mark_uncommitted(struct coach_store *s, const char *prefix,
-	const struct coach_files *work, struct coach_changes *out, size_t first)
+	const struct coach_files *work, struct coach_recdiffs *out, size_t first)
 {
 	struct coach_files head = COACH_FILES_INIT;
 	char oid[41];
@@ -156,8 +156,8 @@ done:
 
 struct coach_error *
 coach_diff_read(struct coach_store *s, const char *prefix, const char *from,
-	const char *to, const struct coach_change_opts *opts,
-	struct coach_changes *out)
+	const char *to, const struct coach_recdiff_opts *opts,
+	struct coach_recdiffs *out)
 {
 	struct coach_files a = COACH_FILES_INIT, b = COACH_FILES_INIT;
 	struct coach_error *err = NULL;
@@ -166,7 +166,7 @@ coach_diff_read(struct coach_store *s, const char *prefix, const char *from,
 	if ((from && (err = coach_store_files_at(s, from, prefix, &a))) ||
 	    (err = coach_store_files_at(s, to, prefix, &b)))
 		goto done;
-	coach_changes_between(&a, &b, opts, out);
+	coach_recdiffs_between(&a, &b, opts, out);
 	if (to == NULL && out->n > first)
 		err = mark_uncommitted(s, prefix, &b, out, first);
 done:

@@ -4,7 +4,7 @@
  * between two points (two commits, or a commit and the work tree).
  *
  * Each version of a record is read with the parser that reads the work
- * tree (lib/change.h); a version that does not parse is reported with the
+ * tree (lib/recdiff.h); a version that does not parse is reported with the
  * commit and path and left out, never ending the walk.
  */
 #ifndef COACH_HISTORY_H
@@ -12,14 +12,14 @@
 
 #include <stddef.h>
 
-#include "change.h"
+#include "recdiff.h"
 #include "error.h"
 #include "store.h"
 #include "store_walk.h"
 
 struct coach_history_item {
 	struct coach_commit commit;
-	struct coach_changes changes; /* its problems are moved to the
+	struct coach_recdiffs changes; /* its problems are moved to the
 				       * history's */
 };
 
@@ -42,7 +42,7 @@ struct coach_history {
 
 /*
  * The commits that changed the files under prefix (a folder ending in
- * '/'), newest first, each with its changes (coach_changes_between, opts
+ * '/'), newest first, each with its changes (coach_recdiffs_between, opts
  * as there), from the commits whose author time is not before since (0:
  * all).  With follow (a record's path under prefix), only that record's
  * changes count, and its history goes on at its old path when a commit
@@ -51,7 +51,7 @@ struct coach_history {
  */
 struct coach_error *coach_history_read(struct coach_store *s,
 	const char *prefix, const char *follow, long long since,
-	const struct coach_change_opts *opts, struct coach_history *out);
+	const struct coach_recdiff_opts *opts, struct coach_history *out);
 void coach_history_free(struct coach_history *h);
 
 /*
@@ -62,6 +62,6 @@ void coach_history_free(struct coach_history *h);
  */
 struct coach_error *coach_diff_read(struct coach_store *s,
 	const char *prefix, const char *from, const char *to,
-	const struct coach_change_opts *opts, struct coach_changes *out);
+	const struct coach_recdiff_opts *opts, struct coach_recdiffs *out);
 
 #endif

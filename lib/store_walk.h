@@ -1,10 +1,10 @@
 /*
  * store_walk.h: reading a coach repository's git history: commits, the
  * files under a folder at any commit, and the work tree's files in the
- * same form, for lib/change.h to compare.  libgit2 only, no git
+ * same form, for lib/recdiff.h to compare.  libgit2 only, no git
  * subprocess.
  *
- * Files are handed over as struct coach_files (change.h): every file under
+ * Files are handed over as struct coach_files (recdiff.h): every file under
  * the folder with its blob id, and the bytes of each record (.md file) up
  * to COACH_RECORD_MAX_BYTES; bigger files and other files carry no bytes.
  */
@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "change.h"
+#include "recdiff.h"
 #include "error.h"
 #include "store.h"
 

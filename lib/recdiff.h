@@ -1,5 +1,5 @@
 /*
- * change.h: what changed between two versions of a coach repository's
+ * recdiff.h: what changed between two versions of a coach repository's
  * files, by meaning rather than by line.
  *
  * Two sets of files (a folder at two commits, or at a commit and in the
@@ -15,8 +15,8 @@
  *
  * Pure: nothing here reads files, prints or fails.
  */
-#ifndef COACH_CHANGE_H
-#define COACH_CHANGE_H
+#ifndef COACH_RECDIFF_H
+#define COACH_RECDIFF_H
 
 #include <stddef.h>
 
@@ -58,7 +58,7 @@ enum coach_change_what {
 	COACH_CHANGE_MOVED = 'R',
 };
 
-struct coach_change {
+struct coach_recdiff {
 	enum coach_change_what what;
 	enum coach_kind kind;
 	char *path;     /* the new path; the old one when removed */
@@ -72,24 +72,24 @@ struct coach_change {
 };
 
 /* A record left out because a version of it does not parse. */
-struct coach_change_problem {
+struct coach_recdiff_problem {
 	char *path;
 	char *message; /* names the path and line */
 };
 
-struct coach_changes {
-	struct coach_change *v;
+struct coach_recdiffs {
+	struct coach_recdiff *v;
 	size_t n;
 	size_t cap;
-	struct coach_change_problem *problems;
+	struct coach_recdiff_problem *problems;
 	size_t nproblems;
 	size_t problems_cap;
 };
 #define COACH_CHANGES_INIT { NULL, 0, 0, NULL, 0, 0 }
 
 /* Frees what one change holds. */
-void coach_change_free(struct coach_change *c);
-void coach_changes_free(struct coach_changes *c);
+void coach_recdiff_free(struct coach_recdiff *c);
+void coach_recdiffs_free(struct coach_recdiffs *c);
 
 /*
  * How a new entry is summarised: the callback returns 1 to quote its first
@@ -97,7 +97,7 @@ void coach_changes_free(struct coach_changes *c);
  * (whose coachee the path names).  NULL quote: no text at all, only the
  * entry's kind, id, date and evidence.
  */
-struct coach_change_opts {
+struct coach_recdiff_opts {
 	int (*quote)(void *arg, const char *path,
 		const struct coach_record *entry);
 	void *arg;
@@ -111,9 +111,9 @@ struct coach_change_opts {
  * path.  A record whose versions differ only in layout (comments, quoting)
  * gets the line "layout edited (no change in meaning)".
  */
-void coach_changes_between(const struct coach_files *old,
-	const struct coach_files *new, const struct coach_change_opts *opts,
-	struct coach_changes *out);
+void coach_recdiffs_between(const struct coach_files *old,
+	const struct coach_files *new, const struct coach_recdiff_opts *opts,
+	struct coach_recdiffs *out);
 
 /*
  * Describes in words how a record of kind changed from old to new (either
@@ -121,9 +121,9 @@ void coach_changes_between(const struct coach_files *old,
  * path name it (path for evidence and files without an id).  Exposed for
  * the tests and for callers that hold parsed records.
  */
-void coach_change_describe(enum coach_kind kind, const char *id,
+void coach_recdiff_describe(enum coach_kind kind, const char *id,
 	const char *path, const struct coach_record *old,
-	const struct coach_record *new, const struct coach_change_opts *opts,
+	const struct coach_record *new, const struct coach_recdiff_opts *opts,
 	struct coach_strlist *lines);
 
 #endif

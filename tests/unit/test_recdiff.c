@@ -1,5 +1,5 @@
 /*
- * Tests of lib/change.c: two versions of a record compared key by key and
+ * Tests of lib/recdiff.c: two versions of a record compared key by key and
  * described in words; sets of files compared path by path, with records
  * moved to a new path paired by id, layout-only edits, and versions that
  * do not parse reported as problems.
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "change.h"
+#include "recdiff.h"
 
 static struct coach_record *
 rec(const char *text)
@@ -30,13 +30,13 @@ rec(const char *text)
 /* The lines describing old → new, joined with '\n'. */
 static char *
 describe(enum coach_kind kind, const char *id, const char *old,
-	const char *new, const struct coach_change_opts *opts)
+	const char *new, const struct coach_recdiff_opts *opts)
 {
 	struct coach_record *o = old ? rec(old) : NULL;
 	struct coach_record *n = new ? rec(new) : NULL;
 	struct coach_strlist lines = COACH_STRLIST_INIT;
 	struct coach_buf b = COACH_BUF_INIT;
-	coach_change_describe(kind, id, "coaching/bob/x.md", o, n, opts,
+	coach_recdiff_describe(kind, id, "coaching/bob/x.md", o, n, opts,
 	    &lines);
 	for (size_t i = 0; i < lines.n; i++)
 		coach_buf_printf(&b, "%s%s", i ? "\n" : "", lines.v[i]);
@@ -138,7 +138,7 @@ static void
 test_new_entry(void **state)
 {
 	(void)state;
-	struct coach_change_opts opts = { quote_unless_private, NULL };
+	struct coach_recdiff_opts opts = { quote_unless_private, NULL };
 	const char *obs = "---\nid: e5d2c77\ndate: 2026-03-02\n"
 	    "kind: observation\nevidence: [a.jpg, https://v.example/1]\n"
 	    "---\n\n# Questioning\nMore hands up.\n";
@@ -171,12 +171,12 @@ test_moved_entry(void **state)
 {
 	(void)state;
 	struct coach_files a = COACH_FILES_INIT, b = COACH_FILES_INIT;
-	struct coach_changes c = COACH_CHANGES_INIT;
+	struct coach_recdiffs c = COACH_CHANGES_INIT;
 	add(&a, "coaching/bob/log/2026-03-01-e5d2c77.md", "1",
 	    "---\nid: e5d2c77\ndate: 2026-03-01\nkind: meeting\n---\n");
 	add(&b, "coaching/bob/log/2026-03-02-e5d2c77.md", "2",
 	    "---\nid: e5d2c77\ndate: 2026-03-02\nkind: meeting\n---\n");
-	coach_changes_between(&a, &b, NULL, &c);
+	coach_recdiffs_between(&a, &b, NULL, &c);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.v[0].what, COACH_CHANGE_MOVED);
 	assert_string_equal(c.v[0].old_path,
@@ -186,7 +186,7 @@ test_moved_entry(void **state)
 	    "2026-03-01-e5d2c77.md to 2026-03-02-e5d2c77.md");
 	assert_string_equal(c.v[0].lines.v[1],
 	    "meeting e5d2c77: date 2026-03-01 → 2026-03-02");
-	coach_changes_free(&c);
+	coach_recdiffs_free(&c);
 	coach_files_free(&a);
 	coach_files_free(&b);
 }
@@ -196,7 +196,7 @@ test_sets(void **state)
 {
 	(void)state;
 	struct coach_files a = COACH_FILES_INIT, b = COACH_FILES_INIT;
-	struct coach_changes c = COACH_CHANGES_INIT;
+	struct coach_recdiffs c = COACH_CHANGES_INIT;
 	const char *goal = "---\nid: g1234567\ntitle: T\nstatus: active\n---\n";
 	add(&a, "coaching/bob/goals/g1234567.md", "1", goal);
 	add(&a, "coaching/bob/cycles/c1234567.md", "2",
@@ -210,7 +210,7 @@ test_sets(void **state)
 	    "---\nid: [unclosed\n---\n");
 	coach_files_sort(&a);
 	coach_files_sort(&b);
-	coach_changes_between(&a, &b, NULL, &c);
+	coach_recdiffs_between(&a, &b, NULL, &c);
 	assert_int_equal(c.n, 4);
 	assert_string_equal(c.v[0].lines.v[0], "goal g123456: layout edited "
 	    "(no change in meaning)");
@@ -224,7 +224,7 @@ test_sets(void **state)
 	    "coaching/bob/log/2026-03-02-e7777777.md");
 	assert_non_null(strstr(c.problems[0].message,
 	    "coaching/bob/log/2026-03-02-e7777777.md"));
-	coach_changes_free(&c);
+	coach_recdiffs_free(&c);
 	coach_files_free(&a);
 	coach_files_free(&b);
 }
@@ -234,12 +234,12 @@ test_unchanged_files_are_skipped(void **state)
 {
 	(void)state;
 	struct coach_files a = COACH_FILES_INIT, b = COACH_FILES_INIT;
-	struct coach_changes c = COACH_CHANGES_INIT;
+	struct coach_recdiffs c = COACH_CHANGES_INIT;
 	add(&a, "coaching/bob/agreement.md", "1", "---\ncoach: ada\n---\n");
 	add(&b, "coaching/bob/agreement.md", "1", "---\ncoach: ada\n---\n");
-	coach_changes_between(&a, &b, NULL, &c);
+	coach_recdiffs_between(&a, &b, NULL, &c);
 	assert_int_equal(c.n, 0);
-	coach_changes_free(&c);
+	coach_recdiffs_free(&c);
 	coach_files_free(&a);
 	coach_files_free(&b);
 }

@@ -1,5 +1,5 @@
 /*
- * change.c: what changed between two versions, in words (see change.h).
+ * recdiff.c: what changed between two versions, in words (see recdiff.h).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "change.h"
+#include "recdiff.h"
 #include "model.h"
 
 /* Ids are shown by their first seven characters, as git shows commits. */
@@ -70,7 +70,7 @@ coach_files_free(struct coach_files *f)
 }
 
 void
-coach_change_free(struct coach_change *c)
+coach_recdiff_free(struct coach_recdiff *c)
 {
 	free(c->path);
 	free(c->old_path);
@@ -82,10 +82,10 @@ coach_change_free(struct coach_change *c)
 }
 
 void
-coach_changes_free(struct coach_changes *c)
+coach_recdiffs_free(struct coach_recdiffs *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		coach_change_free(&c->v[i]);
+		coach_recdiff_free(&c->v[i]);
 	for (size_t i = 0; i < c->nproblems; i++) {
 		free(c->problems[i].path);
 		free(c->problems[i].message);
@@ -553,7 +553,7 @@ list_len(const struct coach_fm *fm, const char *key)
 
 static void
 added_entry(struct coach_buf *b, const char *label, const char *path,
-	const struct coach_record *rec, const struct coach_change_opts *opts)
+	const struct coach_record *rec, const struct coach_recdiff_opts *opts)
 {
 	const struct coach_fm *fm = coach_record_fm_const(rec);
 	size_t ev = list_len(fm, "evidence");
@@ -580,7 +580,7 @@ added_entry(struct coach_buf *b, const char *label, const char *path,
 
 static void
 added(enum coach_kind kind, const char *label, const char *path,
-	const struct coach_record *rec, const struct coach_change_opts *opts,
+	const struct coach_record *rec, const struct coach_recdiff_opts *opts,
 	struct coach_strlist *lines)
 {
 	struct coach_buf b = COACH_BUF_INIT;
@@ -660,9 +660,9 @@ removed(enum coach_kind kind, const char *label,
 }
 
 void
-coach_change_describe(enum coach_kind kind, const char *id, const char *path,
+coach_recdiff_describe(enum coach_kind kind, const char *id, const char *path,
 	const struct coach_record *old, const struct coach_record *new,
-	const struct coach_change_opts *opts, struct coach_strlist *lines)
+	const struct coach_recdiff_opts *opts, struct coach_strlist *lines)
 {
 	char *label = make_label(kind, id, path, new ? new : old);
 	if (old == NULL)
@@ -697,7 +697,7 @@ kind_rank(enum coach_kind k)
 static int
 change_cmp(const void *pa, const void *pb)
 {
-	const struct coach_change *a = pa, *b = pb;
+	const struct coach_recdiff *a = pa, *b = pb;
 	int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
@@ -705,7 +705,7 @@ change_cmp(const void *pa, const void *pb)
 }
 
 static void
-add_problem(struct coach_changes *out, const char *path,
+add_problem(struct coach_recdiffs *out, const char *path,
 	struct coach_error *err)
 {
 	if (out->nproblems == out->problems_cap) {
@@ -714,7 +714,7 @@ add_problem(struct coach_changes *out, const char *path,
 		out->problems = coach_xrealloc(out->problems,
 		    out->problems_cap * sizeof(*out->problems));
 	}
-	struct coach_change_problem *p = &out->problems[out->nproblems++];
+	struct coach_recdiff_problem *p = &out->problems[out->nproblems++];
 	p->path = coach_xstrdup(path);
 	p->message = coach_xstrdup(coach_error_msg(err));
 	coach_error_free(err);
@@ -731,7 +731,7 @@ is_record(enum coach_kind k)
  * parse, 0 otherwise with *rec NULL for files that are not records. */
 static int
 parse_version(const struct coach_file *f, enum coach_kind k,
-	struct coach_record **rec, struct coach_changes *out, int report)
+	struct coach_record **rec, struct coach_recdiffs *out, int report)
 {
 	*rec = NULL;
 	if (f == NULL || !is_record(k))
@@ -758,7 +758,7 @@ parse_version(const struct coach_file *f, enum coach_kind k,
  * a record that does not parse. */
 static void
 one_change(const struct coach_file *o, const struct coach_file *n,
-	const struct coach_change_opts *opts, struct coach_changes *out)
+	const struct coach_recdiff_opts *opts, struct coach_recdiffs *out)
 {
 	const char *path = n ? n->path : o->path;
 	char *id = NULL;
@@ -773,7 +773,7 @@ one_change(const struct coach_file *o, const struct coach_file *n,
 		out->cap = out->cap ? out->cap * 2 : 8;
 		out->v = coach_xrealloc(out->v, out->cap * sizeof(*out->v));
 	}
-	struct coach_change *c = &out->v[out->n++];
+	struct coach_recdiff *c = &out->v[out->n++];
 	memset(c, 0, sizeof(*c));
 	c->what = !o ? COACH_CHANGE_ADDED : !n ? COACH_CHANGE_REMOVED :
 	    strcmp(o->path, n->path) != 0 ? COACH_CHANGE_MOVED :
@@ -801,7 +801,7 @@ one_change(const struct coach_file *o, const struct coach_file *n,
 		    "%s: repaired (the version before did not parse)",
 		    c->label));
 	else if (o && n && is_record(k))
-		coach_change_describe(k, c->id, path, orec, nrec, opts,
+		coach_recdiff_describe(k, c->id, path, orec, nrec, opts,
 		    &c->lines);
 	else if (o && n)
 		coach_strlist_add_owned(&c->lines, coach_xasprintf(
@@ -846,9 +846,9 @@ done:
 }
 
 void
-coach_changes_between(const struct coach_files *old,
-	const struct coach_files *new, const struct coach_change_opts *opts,
-	struct coach_changes *out)
+coach_recdiffs_between(const struct coach_files *old,
+	const struct coach_files *new, const struct coach_recdiff_opts *opts,
+	struct coach_recdiffs *out)
 {
 	size_t first = out->n;
 	const char **rm = coach_xcalloc(old->n + 1, sizeof(*rm));
