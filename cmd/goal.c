@@ -2,7 +2,6 @@
  * goal.c: coach goal add|list|show|status|measure: the goals a coachee
  * owns, in coaching/<coachee>/goals/<id>.md.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,16 +103,6 @@ measure_value(const struct measure_args *m, const char *base,
 static struct coach_error *
 goal_add(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "priority", required_argument, NULL, 'p' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "measure", required_argument, NULL, 'M' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "target", required_argument, NULL, 't' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "due", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
@@ -123,33 +112,19 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	char due[11], today[11], id[COACH_ID_LEN + 1];
 	struct coach_record *rec = NULL;
 	coach_day day;
-	int c;
+	const struct coach_strlist *given = coach_opt_values(ctx,
+	    "strategy");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': priority = optarg; break;
-		case 's':
-			if (!coach_strlist_has(&strategies, optarg))
-				coach_strlist_add(&strategies, optarg);
-			break;
-		case 'M': m.name = optarg; break;
-		case 'b': m.baseline = optarg; break;
-		case 't': m.target = optarg; break;
-		case 'u': m.unit = optarg; break;
-		case 'd': due_arg = optarg; break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	int npos = argc - optind;
-	if (npos < 1 || npos > 2) {
-		err = coach_usage(ctx, npos < 1 ? "add needs a TITLE" :
-		    "add takes COACHEE and TITLE (quote a title of several "
-		    "words)");
-		goto done;
-	}
+	priority = coach_opt_value(ctx, "priority");
+	for (size_t i = 0; i < given->n; i++)
+		if (!coach_strlist_has(&strategies, given->v[i]))
+			coach_strlist_add(&strategies, given->v[i]);
+	m.name = coach_opt_value(ctx, "measure");
+	m.baseline = coach_opt_value(ctx, "baseline");
+	m.target = coach_opt_value(ctx, "target");
+	m.unit = coach_opt_value(ctx, "unit");
+	due_arg = coach_opt_value(ctx, "due");
+	int npos = argc - 1;
 	if (m.name == NULL && (m.baseline || m.target || m.unit)) {
 		err = coach_usage(ctx, "--baseline, --target and --unit "
 		    "describe a --measure NAME: add one");
@@ -170,7 +145,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 
-	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[optind] : NULL,
+	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[1] : NULL,
 	    &coachee);
 	if (err)
 		goto done;
@@ -368,36 +343,20 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 static struct coach_error *
 goal_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded_list goals = { 0 };
 	struct coach_loaded **rows = NULL;
 	const char *status = NULL;
 	char *coachee = NULL;
-	int all = 0, json = 0, c;
+	int all = coach_opt_given(ctx, "all") > 0, json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': status = optarg; break;
-		case 'a': all = 1; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				goto done;
-			break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind > 1 || (all && argc - optind == 1)) {
-		err = coach_usage(ctx, all ? "--all lists every coachee's "
-		    "goals: leave out COACHEE" : "list takes one COACHEE");
+	status = coach_opt_value(ctx, "status");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		goto done;
+	if (all && argc > 1) {
+		err = coach_usage(ctx, "--all lists every coachee's goals: "
+		    "leave out COACHEE");
 		goto done;
 	}
 	if (status && strcmp(status, "any") != 0 &&
@@ -408,7 +367,7 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 	if (status == NULL)
 		status = all ? "any" : "active";
 	if (!all && (err = coach_repo_coachee(ctx->repo,
-	    argc > optind ? argv[optind] : NULL, &coachee)))
+	    argc > 1 ? argv[1] : NULL, &coachee)))
 		goto done;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_GOAL, coachee,
 	    "opened", &goals)))
@@ -588,6 +547,7 @@ show_body(const struct coach_ctx *ctx, const char *body)
 		coach_error_free(err);
 		fputs(body, stdout);
 	} else {
+		coach_sgr_own(&b, 0);
 		coach_out(b.ptr, b.len);
 	}
 	coach_buf_free(&b);
@@ -700,30 +660,16 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 static struct coach_error *
 goal_show(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded g = { 0 };
 	struct coach_loaded_list cycles = { 0 };
 	struct coach_loaded **mine = NULL;
-	int json = 0, c;
+	int json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-		if ((err = coach_format_arg(ctx, optarg, &json)))
-			goto done;
-	}
-	if (argc - optind != 1) {
-		err = coach_usage(ctx, "show takes one goal ID");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
 		goto done;
-	}
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	if ((err = coach_load_by_id(ctx->repo, argv[1], COACH_KIND_GOAL,
 	    &g)))
 		goto done;
 	/* Cycles on this goal, wherever they are filed. */
@@ -782,10 +728,6 @@ is_closing(const char *status)
 static struct coach_error *
 goal_status(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded g = { 0 };
 	char *msg = NULL;
@@ -793,22 +735,9 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	const char *date_arg = NULL, *status;
 	char date[11];
 	coach_day day, opened;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'd') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-		date_arg = optarg;
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, "status takes a goal ID and a STATUS "
-		    "(active, achieved, paused or dropped)");
-		goto done;
-	}
-	status = argv[optind + 1];
+	date_arg = coach_opt_value(ctx, "date");
+	status = argv[2];
 	if ((err = check_goal_status("STATUS", status)))
 		goto done;
 	if (date_arg && !is_closing(status)) {
@@ -819,7 +748,7 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
 	    "today", date, &day)))
 		goto done;
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	if ((err = coach_load_by_id(ctx->repo, argv[1], COACH_KIND_GOAL,
 	    &g)))
 		goto done;
 	/* A copy: setting the key frees the parsed value. */
@@ -863,10 +792,6 @@ done:
 static struct coach_error *
 goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded g = { 0 };
 	char *msg = NULL;
@@ -875,25 +800,14 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 	char date[11];
 	coach_day day;
 	double v, base, target;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'd') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-		date_arg = optarg;
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, "measure takes a goal ID and a VALUE");
-		goto done;
-	}
-	if ((err = coach_number_arg("VALUE", argv[optind + 1], &value, &v)))
+	if (coach_opt_value(ctx, "date"))
+		date_arg = coach_opt_value(ctx, "date");
+	if ((err = coach_number_arg("VALUE", argv[2], &value, &v)))
 		goto done;
 	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	if ((err = coach_load_by_id(ctx->repo, argv[1], COACH_KIND_GOAL,
 	    &g)))
 		goto done;
 	const struct coach_fm *cfm = coach_record_fm_const(g.rec);
@@ -938,36 +852,80 @@ done:
 	return err;
 }
 
-/* ---- dispatch ---- */
+/* ---- the table ---- */
 
-static const struct coach_subcmd goal_subs[] = {
-	{ "add", goal_add },
-	{ "list", goal_list },
-	{ "show", goal_show },
-	{ "status", goal_status },
-	{ "measure", goal_measure },
-	{ NULL, NULL },
+static const struct coach_opt goal_add_opts[] = {
+	{ "priority", 0, COACH_OPT_VALUE, "ID", "the school priority it "
+	    "serves" },
+	{ "strategy", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "ID", "a "
+	    "framework strategy it uses" },
+	{ "measure", 0, COACH_OPT_VALUE, "NAME", "what is measured to see "
+	    "progress" },
+	{ "baseline", 0, COACH_OPT_VALUE, "N", "where the measure is now" },
+	{ "target", 0, COACH_OPT_VALUE, "N", "where it should get to" },
+	{ "unit", 0, COACH_OPT_VALUE, "U", "the measure's unit, e.g. %" },
+	{ "due", 0, COACH_OPT_VALUE, "DATE", "when it should be reached" },
+	{ 0 },
 };
 
-static struct coach_error *
-goal_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach goal" and "coach goal --all" list, like "git branch". */
-	return coach_subcmd_exec(ctx, goal_subs, "list", "goal", argc, argv);
-}
+static const struct coach_opt goal_list_opts[] = {
+	{ "status", 0, COACH_OPT_VALUE, "STATUS|any", "goals of this status "
+	    "(default active; with --all, any)" },
+	{ "all", 0, 0, NULL, "every coachee's goals" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
 
+static const struct coach_opt goal_show_opts[] = {
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_opt goal_status_opts[] = {
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it was achieved or "
+	    "dropped (default today)" },
+	{ 0 },
+};
+
+static const struct coach_opt goal_measure_opts[] = {
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it was measured "
+	    "(default today)" },
+	{ 0 },
+};
+
+static const struct coach_form goal_forms[] = {
+	{ .name = "add", .usage = "[COACHEE] TITLE [--priority ID] "
+	    "[--strategy ID]... [--measure NAME --baseline N --target N "
+	    "[--unit U]] [--due DATE]",
+	  .opts = goal_add_opts, .min = 1, .max = 2, .need = "a TITLE",
+	  .extra = "add takes COACHEE and TITLE (quote a title of several "
+	    "words)", .exec = goal_add },
+	{ .name = "list", .usage = "[COACHEE | --all] [--status STATUS|any] "
+	    "[--format text|json]",
+	  .opts = goal_list_opts, .max = 1,
+	  .extra = "list takes one COACHEE", .exec = goal_list },
+	{ .name = "show", .usage = "ID [--format text|json]",
+	  .opts = goal_show_opts, .min = 1, .max = 1, .need = "one goal ID",
+	  .extra = "show takes one goal ID", .exec = goal_show },
+	{ .name = "status", .usage = "ID active|achieved|paused|dropped "
+	    "[--date DATE]",
+	  .opts = goal_status_opts, .min = 2, .max = 2,
+	  .need = "a goal ID and a STATUS (active, achieved, paused or "
+	    "dropped)", .exec = goal_status },
+	{ .name = "measure", .usage = "ID VALUE [--date DATE]",
+	  .opts = goal_measure_opts, .min = 2, .max = 2,
+	  .need = "a goal ID and a VALUE", .exec = goal_measure },
+	{ 0 },
+};
+
+/* "coach goal" and "coach goal --all" list, like "git branch". */
 const struct coach_cmd coach_cmd_goal = {
 	.name = "goal",
-	.usage =
-	    "add [COACHEE] TITLE [--priority ID] [--strategy ID]... "
-	    "[--measure NAME --baseline N --target N [--unit U]] "
-	    "[--due DATE]\n"
-	    "list [COACHEE | --all] [--status STATUS|any] "
-	    "[--format text|json]\n"
-	    "show ID [--format text|json]\n"
-	    "status ID active|achieved|paused|dropped [--date DATE]\n"
-	    "measure ID VALUE [--date DATE]",
 	.summary = "set goals a coachee owns, review them, record progress",
 	.flags = COACH_CMD_REPO,
-	.exec = goal_exec,
+	.forms = goal_forms,
+	.dflt = "list",
+	.noun = "goal",
 };
