@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "common.h"
 #include "../lib/check.h"
 #include "../lib/store.h"
+#include "../lib/width.h"
 
 /* ================ options and arguments ================ */
 
@@ -92,25 +94,29 @@ coach_number_arg(const char *what, const char *s, char **norm, double *value)
 	return NULL;
 }
 
-struct coach_error *
-coach_date_text_arg(const char *what, const char *s, char out[11],
-	coach_day *day)
+static struct coach_error *
+date_arg(const char *what, const char *s, enum coach_date_use use,
+	char out[11], coach_day *day)
 {
-	struct coach_error *err = coach_date_arg(what, s, day);
+	struct coach_error *err = coach_date_read(what, s, use,
+	    coach_date_today(), day);
 	if (err == NULL)
 		coach_date_format(*day, out);
 	return err;
 }
 
 struct coach_error *
+coach_date_text_arg(const char *what, const char *s, char out[11],
+	coach_day *day)
+{
+	return date_arg(what, s, COACH_DATE_PLAN, out, day);
+}
+
+struct coach_error *
 coach_date_past_arg(const char *what, const char *s, char out[11],
 	coach_day *day)
 {
-	struct coach_error *err = coach_date_text_arg(what, s, out, day);
-	if (err == NULL && *day > coach_date_today())
-		err = coach_error_new(COACH_FAIL, "%s: %s is in the future; "
-		    "give the day it happened", what, out);
-	return err;
+	return date_arg(what, s, COACH_DATE_PAST, out, day);
 }
 
 struct coach_error *
@@ -156,11 +162,7 @@ coach_path_stem(const char *path)
 size_t
 coach_text_width(const char *s)
 {
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
+	return coach_width(s, strlen(s));
 }
 
 char *
@@ -168,19 +170,21 @@ coach_text_cut(const char *s, size_t max)
 {
 	size_t len = strcspn(s, "\n");
 	int more = s[len] == '\n' && !coach_is_blank(s + len, strlen(s + len));
-	size_t chars = 0, keep = len, cut_at;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			chars++;
-	if (max > 0 && (chars > max || (more && chars + 1 > max))) {
-		/* Keep max - 1 characters and the ellipsis. */
-		size_t want = max - 1, seen = 0;
-		for (cut_at = 0; cut_at < len; cut_at++) {
-			if (((unsigned char)s[cut_at] & 0xC0) != 0x80 &&
-			    seen++ == want)
+	size_t width = coach_width(s, len), keep = len;
+	if (max > 0 && (width > max || (more && width + 1 > max))) {
+		/* What fits in max - 1 columns (with the marks that combine
+		 * with its last character), then the ellipsis. */
+		size_t used = 0, i = 0;
+		while (i < len) {
+			uint32_t cp;
+			size_t k = coach_utf8_decode(s + i, len - i, &cp);
+			size_t w = (size_t)coach_cp_width(cp);
+			if (used + w > max - 1)
 				break;
+			used += w;
+			i += k;
 		}
-		keep = cut_at;
+		keep = i;
 		more = 1;
 	}
 	struct coach_buf b = COACH_BUF_INIT;
@@ -276,6 +280,38 @@ coach_table_free(struct coach_table *t)
 	coach_strlist_free(&t->cells);
 }
 
+void
+coach_list_empty(const char *fmt, ...)
+{
+	FILE *f = isatty(STDOUT_FILENO) ? stdout : stderr;
+	va_list ap;
+	fflush(stdout);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+static int
+row_cmp_coachee(const void *pa, const void *pb)
+{
+	const struct coach_loaded *a = *(const struct coach_loaded *const *)pa;
+	const struct coach_loaded *b = *(const struct coach_loaded *const *)pb;
+	int c = strcmp(a->coachee ? a->coachee : "",
+	    b->coachee ? b->coachee : "");
+	/* The rows' own order among one coachee's: where they point. */
+	if (c == 0)
+		c = (a > b) - (a < b);
+	return c;
+}
+
+void
+coach_rows_by_coachee(struct coach_loaded **rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), row_cmp_coachee);
+}
+
 /* ================ front-matter as JSON ================ */
 
 void
@@ -361,40 +397,6 @@ coach_json_rows(struct coach_loaded *const *rows, size_t n,
 
 /* ================ records ================ */
 
-void
-coach_loaded_free(struct coach_loaded *l)
-{
-	free(l->path);
-	free(l->coachee);
-	free(l->id);
-	coach_record_free(l->rec);
-	memset(l, 0, sizeof(*l));
-}
-
-/* What path says into l: coachee and id (see struct coach_loaded). */
-static enum coach_kind
-loaded_names(struct coach_loaded *l, const char *path)
-{
-	enum coach_kind k = coach_path_kind(path, &l->coachee, &l->id);
-	if (l->id == NULL && l->coachee == NULL && k != COACH_KIND_NONE)
-		l->id = coach_path_stem(path);
-	return k;
-}
-
-struct coach_error *
-coach_load_by_id(struct coach_repo *r, const char *prefix,
-	enum coach_kind kind, struct coach_loaded *out)
-{
-	struct coach_error *err;
-	memset(out, 0, sizeof(*out));
-	if ((err = coach_repo_resolve(r, prefix, kind, &out->path, NULL)))
-		return err;
-	if (loaded_names(out, out->path) != kind || out->coachee == NULL)
-		return coach_error_new(COACH_FAIL, "%s is not a %s record",
-		    out->path, coach_kind_name(kind));
-	return coach_repo_load(r, out->path, &out->rec);
-}
-
 struct coach_error *
 coach_resolve_owned(struct coach_repo *r, const char *coachee,
 	const char *option, const char *prefix, enum coach_kind kind,
@@ -416,62 +418,29 @@ coach_resolve_owned(struct coach_repo *r, const char *coachee,
 	return err;
 }
 
-static int
-loaded_before(const struct coach_loaded *a, const struct coach_loaded *b,
-	const char *key)
-{
-	const char *da = coach_record_str(a->rec, key);
-	const char *db = coach_record_str(b->rec, key);
-	int c = strcmp(da ? da : "", db ? db : "");
-	return c < 0 || (c == 0 && strcmp(a->id ? a->id : "",
-	    b->id ? b->id : "") < 0);
-}
-
 struct coach_error *
 coach_load_all(struct coach_repo *r, enum coach_kind kind,
 	const char *coachee, const char *sort_key,
 	struct coach_loaded_list *out)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err;
-	memset(out, 0, sizeof(*out));
-	if ((err = coach_repo_list(r, kind, coachee, &paths)))
-		return err;
-	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_loaded l = { 0 };
-		if (loaded_names(&l, paths.v[i]) != kind) {
-			coach_loaded_free(&l);
-			continue;
-		}
-		if ((err = coach_repo_load(r, paths.v[i], &l.rec))) {
-			fflush(stdout);
-			fprintf(stderr, "coach: warning: %s (left out; see "
-			    "'coach check')\n", coach_error_msg(err));
-			coach_error_free(err);
-			coach_loaded_free(&l);
-			out->broken++;
-			continue;
-		}
-		l.path = coach_xstrdup(paths.v[i]);
-		/* Insertion sort: lists are one coachee's or one school's. */
-		size_t j = out->n++;
-		for (; sort_key && j > 0 &&
-		    loaded_before(&l, &out->v[j - 1], sort_key); j--)
-			out->v[j] = out->v[j - 1];
-		out->v[j] = l;
-	}
-	coach_strlist_free(&paths);
-	return NULL;
+	struct coach_error *err = coach_load_records(r, kind, coachee,
+	    sort_key, out);
+	coach_warn_problems(&out->problems);
+	return err;
 }
 
 void
-coach_loaded_list_free(struct coach_loaded_list *l)
+coach_warn_problems(const struct coach_problems *p)
 {
-	for (size_t i = 0; i < l->n; i++)
-		coach_loaded_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
+	if (p->n)
+		fflush(stdout);
+	for (size_t i = 0; i < p->n; i++) {
+		struct coach_buf b = COACH_BUF_INIT;
+		coach_term_safe(&b, p->v[i].message);
+		fprintf(stderr, "coach: warning: %s (left out; see 'coach "
+		    "check')\n", coach_buf_str(&b));
+		coach_buf_free(&b);
+	}
 }
 
 struct coach_error *

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
+#include "../lib/load.h"
 #include "../lib/model.h"
 
 struct coach_diag;
@@ -43,10 +44,16 @@ struct coach_error *coach_text_arg_check(const struct coach_ctx *ctx,
 struct coach_error *coach_number_arg(const char *what, const char *s,
 	char **norm, double *value);
 
-/* A date argument ("today", "yesterday", YYYY-MM-DD) formatted into out. */
+/*
+ * A date argument in any form coach_date_read() takes, formatted
+ * YYYY-MM-DD into out.  coach_date_text_arg is for a day planned (due,
+ * review): a weekday is the next one.  coach_date_past_arg is for the day
+ * something happened (an entry, a measurement, a goal opened or closed, a
+ * cycle started or closed, an agreement started or ended): a weekday is the
+ * latest one, and a day after today is refused.
+ */
 struct coach_error *coach_date_text_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
-/* The same for the day something happened: refused when after today. */
 struct coach_error *coach_date_past_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
 
@@ -67,16 +74,16 @@ const char *coach_dash(const char *s);
  * file names.  The caller frees it. */
 char *coach_path_stem(const char *path);
 
-/* Characters (UTF-8 code points) in s: the columns it takes, as coach
- * counts no wide characters. */
+/* The columns s takes on a terminal (lib/width.h): CJK and emoji two,
+ * combining marks and zero-width joiners none. */
 size_t coach_text_width(const char *s);
 /*
- * The first line of s cut to at most max characters (0: no limit), with
- * "…" where something was cut (also when s has more lines).  The caller
- * frees the result.
+ * The first line of s cut to at most max columns (0: no limit), with "…"
+ * where something was cut (also when s has more lines).  The caller frees
+ * the result.
  */
 char *coach_text_cut(const char *s, size_t max);
-/* Writes s to stdout, then spaces up to width characters. */
+/* Writes s to stdout, then spaces up to width columns. */
 void coach_put_padded(const char *s, size_t width);
 
 /*
@@ -88,6 +95,8 @@ void coach_put_padded(const char *s, size_t width);
  */
 void coach_term_safe(struct coach_buf *out, const char *s);
 void coach_term_line(struct coach_buf *out, const char *s);
+
+struct coach_loaded;
 
 /* Rows of cells printed in aligned columns, the first row a header. */
 struct coach_table {
@@ -103,6 +112,20 @@ void coach_table_add(struct coach_table *t, const char *s);
 void coach_table_print(const struct coach_ctx *ctx,
 	const struct coach_table *t);
 void coach_table_free(struct coach_table *t);
+
+/*
+ * Says that a list has nothing to show, and how to add to it (one line,
+ * printf-style).  On a terminal it is written to stdout; otherwise to
+ * stderr, so that a script reading the rows gets none.
+ */
+void coach_list_empty(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * Sorts rows by coachee, keeping the order rows already have among one
+ * coachee's (rows point into one array, in that array's order).
+ */
+void coach_rows_by_coachee(struct coach_loaded **rows, size_t n);
 
 /*
  * Front-matter as JSON
@@ -125,37 +148,10 @@ void coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm);
  * Records
  */
 
-/* A record and what its path says. */
-struct coach_loaded {
-	char *path;
-	char *coachee; /* NULL for school-wide records */
-	/* From the file name: the id, the handle of staff; NULL for an
-	 * agreement or an entry whose file name holds no id. */
-	char *id;
-	struct coach_record *rec;
-};
-
-struct coach_loaded_list {
-	struct coach_loaded *v;
-	size_t n;
-	size_t broken; /* records that did not parse, left out */
-};
-
-/* Frees what l holds and empties it. */
-void coach_loaded_free(struct coach_loaded *l);
-
 /* Writes rows to stdout as a JSON array, each row's value written by
  * row_json. */
 void coach_json_rows(struct coach_loaded *const *rows, size_t n,
 	void (*row_json)(struct coach_json *j, const struct coach_loaded *row));
-
-/*
- * Resolves an id prefix of kind (COACH_KIND_GOAL or _CYCLE) and loads the
- * record into *out, which the caller empties with coach_loaded_free()
- * (also after an error).
- */
-struct coach_error *coach_load_by_id(struct coach_repo *r, const char *prefix,
-	enum coach_kind kind, struct coach_loaded *out);
 
 /*
  * Resolves an id prefix given to option (e.g. "--goal") to a goal or cycle
@@ -167,17 +163,16 @@ struct coach_error *coach_resolve_owned(struct coach_repo *r,
 	enum coach_kind kind, char **id, char **path);
 
 /*
- * Loads every record of kind: for coaching records those of coachee (NULL:
- * every coachee).  Sorted by the date at sort_key then id, or in the
- * repository's order (by path) when sort_key is NULL.  A record that does
- * not parse is reported on stderr as a warning (pointing at coach check),
- * counted in out->broken and left out, so that one bad hand edit does not
- * hide the rest.  The caller frees out with coach_loaded_list_free().
+ * coach_load_records() (lib/load.h), with each record left out reported
+ * on stderr as a warning pointing at coach check.  The caller frees out
+ * with coach_loaded_list_free().
  */
 struct coach_error *coach_load_all(struct coach_repo *r, enum coach_kind kind,
 	const char *coachee, const char *sort_key,
 	struct coach_loaded_list *out);
-void coach_loaded_list_free(struct coach_loaded_list *l);
+/* Writes each problem to stderr as "coach: warning: ... (left out; see
+ * 'coach check')". */
+void coach_warn_problems(const struct coach_problems *p);
 
 /* The error of a command that listed what it could after n records of
  * what ("staff", "priority", ...) did not parse. */

@@ -77,13 +77,14 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
 	char *path = NULL, *msg = NULL;
-	const char *step = NULL, *review_arg = NULL;
+	const char *step = NULL, *review_arg = NULL, *date_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
-	coach_day rday;
+	coach_day rday, sday;
 	int force = coach_opt_given(ctx, "force") > 0;
 
 	step = coach_opt_value(ctx, "step");
 	review_arg = coach_opt_value(ctx, "review");
+	date_arg = coach_opt_value(ctx, "date");
 	if (step == NULL) {
 		err = coach_usage(ctx, "start needs --step TEXT: the action "
 		    "step, in the coachee's words");
@@ -94,6 +95,10 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		    "action step the coachee will practise");
 		goto done;
 	}
+	/* The day the cycle started, when it is recorded later. */
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
+	    "today", today, &sday)))
+		goto done;
 	if (review_arg) {
 		if ((err = coach_date_text_arg("--review", review_arg, review,
 		    &rday)))
@@ -112,6 +117,14 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
 	    force)))
 		goto done;
+	coach_day opened;
+	if (coach_date_parse(coach_record_str(goal.rec, "opened"), &opened) ==
+	    0 && sday < opened) {
+		err = coach_error_new(COACH_FAIL, "--date: %s is before goal "
+		    "%s was opened (%s)", today, gid,
+		    coach_record_str(goal.rec, "opened"));
+		goto done;
+	}
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
 		err = coach_error_new(COACH_FAIL, "%s lists no cycle_phases; "
@@ -121,7 +134,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_repo_new_id(ctx->repo, 'c', id)))
 		goto done;
 
-	coach_date_format(coach_date_today(), today);
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "id", coach_fmv_str(id));
@@ -303,7 +315,8 @@ static void
 cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	size_t wc = 0, wp = 5, wo = 7;
+	/* At least as wide as the headers. */
+	size_t wc = 7, wp = 5, wo = 7;
 	for (size_t i = 0; i < n; i++) {
 		size_t w = coach_text_width(coach_dash(coach_record_str(rows[i]->rec,
 		    "phase")));
@@ -319,6 +332,21 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	    (all ? wc + 2 : 0);
 	size_t room = cols > 0 ? (size_t)cols > fixed + 12 ?
 	    (size_t)cols - fixed : 12 : 0;
+	fputs(coach_sgr_bold(ctx), stdout);
+	if (all) {
+		coach_put_padded("COACHEE", wc);
+		fputs("  ", stdout);
+	}
+	coach_put_padded("ID", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("GOAL", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("PHASE", wp);
+	fputs("  STARTED     ", stdout);
+	coach_put_padded("REVIEW", 18);
+	fputs("  ", stdout);
+	coach_put_padded("OUTCOME", wo);
+	printf("  STEP%s\n", coach_sgr_reset(ctx));
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = rows[i]->rec;
 		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
@@ -375,11 +403,14 @@ cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < cycles.n; i++)
 		if (!only_open || coach_cycle_open(cycles.v[i].rec))
 			rows[n++] = &cycles.v[i];
+	/* --all: by person, then (as loaded) by the day started. */
+	if (all)
+		coach_rows_by_coachee(rows, n);
 	if (json) {
 		coach_json_rows(rows, n, cycle_json);
-	} else if (n == 0 && isatty(STDOUT_FILENO)) {
-		printf("no %scycles%s%s; start one with 'coach cycle start "
-		    "GOAL-ID --step TEXT'\n", only_open ? "open " : "",
+	} else if (n == 0) {
+		coach_list_empty("no %scycles%s%s; start one with 'coach cycle "
+		    "start GOAL-ID --step TEXT'", only_open ? "open " : "",
 		    coachee ? " for " : "", coachee ? coachee : "");
 	} else {
 		cycle_list_text(ctx, rows, n, all);
@@ -398,6 +429,8 @@ static const struct coach_opt cycle_start_opts[] = {
 	    "coachee's words (required)" },
 	{ "review", 0, COACH_OPT_VALUE, "DATE", "the meeting that will "
 	    "review the step" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it started (default "
+	    "today)" },
 	{ "force", 0, 0, NULL, "start one though the goal has an open "
 	    "cycle" },
 	{ 0 },
@@ -422,7 +455,7 @@ static const struct coach_opt cycle_list_opts[] = {
 
 static const struct coach_form cycle_forms[] = {
 	{ .name = "start", .usage = "GOAL-ID --step TEXT [--review DATE] "
-	    "[--force]",
+	    "[--date DATE] [--force]",
 	  .opts = cycle_start_opts, .min = 1, .max = 1, .need = "one GOAL-ID",
 	  .extra = "start takes one GOAL-ID", .exec = cycle_start },
 	{ .name = "phase", .usage = "ID PHASE", .min = 2, .max = 2,

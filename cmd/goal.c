@@ -106,7 +106,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
-	const char *priority = NULL, *due_arg = NULL, *title;
+	const char *priority = NULL, *due_arg = NULL, *date_arg = NULL, *title;
 	char *coachee = NULL, *base = NULL, *target = NULL, *path = NULL;
 	char *msg = NULL;
 	char due[11], today[11], id[COACH_ID_LEN + 1];
@@ -124,6 +124,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	m.target = coach_opt_value(ctx, "target");
 	m.unit = coach_opt_value(ctx, "unit");
 	due_arg = coach_opt_value(ctx, "due");
+	date_arg = coach_opt_value(ctx, "date");
 	int npos = argc - 1;
 	if (m.name == NULL && (m.baseline || m.target || m.unit)) {
 		err = coach_usage(ctx, "--baseline, --target and --unit "
@@ -174,10 +175,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	if (due_arg && (err = coach_date_text_arg("--due", due_arg, due,
 	    &day)))
 		goto done;
+	/* The day the work started, when it is recorded later. */
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
+	    "today", today, &day)))
+		goto done;
 	if ((err = coach_repo_new_id(ctx->repo, 'g', id)))
 		goto done;
 
-	coach_date_format(coach_date_today(), today);
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "id", coach_fmv_str(id));
@@ -297,7 +301,8 @@ static void
 goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	size_t wc = 0, wt = 5, ws = 6;
+	/* At least as wide as the headers. */
+	size_t wc = 7, wt = 5, ws = 6;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = coach_dash(coach_record_str(rows[i]->rec, "title"));
 		const char *s = coach_dash(coach_record_str(rows[i]->rec, "status"));
@@ -309,16 +314,27 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 			wc = coach_text_width(rows[i]->coachee);
 	}
 	/* On a terminal, titles give way so that each goal is one line:
-	 * id, status, progress (5) and due (10) take the rest. */
+	 * id, status, progress (8) and due (10) take the rest. */
 	int cols = coach_term_width();
 	if (cols > 0) {
-		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 5 +
+		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 8 +
 		    2 + 10) - (all ? (long)wc + 2 : 0);
 		if (room < 12)
 			room = 12;
 		if ((size_t)room < wt)
 			wt = (size_t)room;
 	}
+	fputs(coach_sgr_bold(ctx), stdout);
+	if (all) {
+		coach_put_padded("COACHEE", wc);
+		fputs("  ", stdout);
+	}
+	coach_put_padded("ID", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("STATUS", ws);
+	fputs("  ", stdout);
+	coach_put_padded("TITLE", wt);
+	printf("  PROGRESS  DUE%s\n", coach_sgr_reset(ctx));
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *g = rows[i]->rec;
 		const char *status = coach_dash(coach_record_str(g, "status"));
@@ -335,7 +351,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded(status, ws);
 		printf("%s  ", coach_sgr_reset(ctx));
 		coach_put_padded(title, wt);
-		printf("  %5s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
+		printf("  %-8s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
 		free(title);
 	}
 }
@@ -380,13 +396,17 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 		if (strcmp(status, "any") == 0 || (s && strcmp(s, status) == 0))
 			rows[n++] = &goals.v[i];
 	}
+	/* --all: by person, then (as loaded) by the day opened. */
+	if (all)
+		coach_rows_by_coachee(rows, n);
 	if (json) {
 		coach_json_rows(rows, n, goal_json);
-	} else if (n == 0 && isatty(STDOUT_FILENO)) {
-		printf("no %s goals%s%s; add one with 'coach goal add %s"
-		    "TITLE'\n", strcmp(status, "any") ? status : "",
-		    coachee ? " for " : "", coachee ? coachee : "",
-		    coachee ? "" : "COACHEE ");
+	} else if (n == 0) {
+		coach_list_empty("no %s%sgoals%s%s; add one with 'coach goal "
+		    "add %s%sTITLE'", strcmp(status, "any") ? status : "",
+		    strcmp(status, "any") ? " " : "", coachee ? " for " : "",
+		    coachee ? coachee : "", coachee ? coachee : "COACHEE",
+		    " ");
 	} else {
 		goal_list_text(ctx, rows, n, all);
 	}
@@ -865,6 +885,8 @@ static const struct coach_opt goal_add_opts[] = {
 	{ "target", 0, COACH_OPT_VALUE, "N", "where it should get to" },
 	{ "unit", 0, COACH_OPT_VALUE, "U", "the measure's unit, e.g. %" },
 	{ "due", 0, COACH_OPT_VALUE, "DATE", "when it should be reached" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it was opened "
+	    "(default today)" },
 	{ 0 },
 };
 
@@ -898,7 +920,7 @@ static const struct coach_opt goal_measure_opts[] = {
 static const struct coach_form goal_forms[] = {
 	{ .name = "add", .usage = "[COACHEE] TITLE [--priority ID] "
 	    "[--strategy ID]... [--measure NAME --baseline N --target N "
-	    "[--unit U]] [--due DATE]",
+	    "[--unit U]] [--due DATE] [--date DATE]",
 	  .opts = goal_add_opts, .min = 1, .max = 2, .need = "a TITLE",
 	  .extra = "add takes COACHEE and TITLE (quote a title of several "
 	    "words)", .exec = goal_add },
