@@ -87,11 +87,12 @@ char *coach_text_cut(const char *s, size_t max);
 void coach_put_padded(const char *s, size_t width);
 
 /*
- * Append s to out with control characters (C0, DEL, C1) replaced, so that
- * a record's values cannot move the cursor or recolour the terminal:
- * coach_term_safe shows each as '?' (where text is shown as it is),
- * coach_term_line as a space (one line of a table, where a newline or tab
- * was only spacing).
+ * Append s to out with control characters (C0, DEL, C1) replaced, for
+ * layout: a value shown on one line stays on one line.  coach_term_safe
+ * shows each as '?' (where text is shown as it is), coach_term_line as a
+ * space (one line of a table, where a newline or tab was only spacing).
+ * Keeping the terminal safe is not their job but the output sink's
+ * (cmd.h, coach_sink_install), which every byte passes.
  */
 void coach_term_safe(struct coach_buf *out, const char *s);
 void coach_term_line(struct coach_buf *out, const char *s);
