@@ -29,7 +29,7 @@ run_err() {
 @test "-h shows the form's usage and each option with its line of help" {
 	run coach goal add -h
 	assert_status 0
-	[ "${lines[0]}" = "usage: coach goal add [COACHEE] TITLE [--priority ID] [--strategy ID]... [--measure NAME --baseline N --target N [--unit U]] [--due DATE]" ] ||
+	[ "${lines[0]}" = "usage: coach goal add [COACHEE] TITLE [--priority ID] [--strategy ID]... [--measure NAME --baseline N --target N [--unit U]] [--due DATE] [--date DATE]" ] ||
 		fail "${lines[0]}"
 	assert_output_lacks "coach goal list"
 	re=$'\n''    --priority ID +the school priority it serves'$'\n'
