@@ -1,0 +1,35 @@
+/*
+ * store_priv.h: what lib/store*.c share, and nobody else: the handle's
+ * insides and the libgit2 helpers.  The only header that includes
+ * <git2.h>; only lib/store*.c include it.
+ *
+ *   store.c       opening a repository, configuration and identity
+ *   store_txn.c   the writer's lock and the write transaction
+ *   store_read.c  reading history and the work tree's state
+ */
+#ifndef COACH_STORE_PRIV_H
+#define COACH_STORE_PRIV_H
+
+#include <git2.h>
+
+#include "store.h"
+
+struct coach_store {
+	git_repository *repo;
+	char *root;	/* work tree, no trailing '/' */
+};
+
+/* libgit2's message for its last failure. */
+const char *store_git_msg(void);
+/* An error from the last libgit2 call: "<what>: <libgit2's message>",
+ * code COACH_E_IO. */
+struct coach_error *store_git_fail(const char *what);
+/* p without trailing '/' (but "/" stays); the caller frees it. */
+char *store_strip_slash(const char *p);
+/* A string from cfg; *out is NULL when key is unset. */
+struct coach_error *store_config_string(git_config *cfg, const char *key,
+	char **out);
+/* What to tell a user git does not know. */
+extern const char store_identity_help[];
+
+#endif
