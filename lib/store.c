@@ -328,50 +328,119 @@ coach_store_root(const struct coach_store *s)
 /* ------------------------------------------------------------------ */
 /* Config */
 
-/* Says which of user.name and user.email is missing, and how to set
- * them. */
-static struct coach_error *
-identity_error(struct coach_store *s)
+/*
+ * One part of an identity as git finds it: the environment (e.g.
+ * GIT_AUTHOR_NAME), then the role's own key (author.name), then user.name;
+ * for an email, $EMAIL last.  NULL when none is set or all are empty.
+ */
+static char *
+ident_part(git_config *cfg, const char *role, const char *part)
 {
-	char *why = coach_xstrdup(store_git_msg());
-	char *name = NULL, *email = NULL;
+	char *env = coach_xasprintf("GIT_%s_%s", role, part);
+	char *key = coach_xasprintf("%s.%s", role, part);
+	char *user = coach_xasprintf("user.%s", part);
+	const char *v = getenv(env);
+	char *out = v != NULL && *v != '\0' ? coach_xstrdup(v) : NULL;
+
+	for (char *k = key; *k != '\0'; k++)
+		*k = (char)(*k >= 'A' && *k <= 'Z' ? *k - 'A' + 'a' : *k);
+	if (out == NULL && cfg != NULL)
+		coach_error_free(store_config_string(cfg, key, &out));
+	if ((out == NULL || *out == '\0') && cfg != NULL) {
+		free(out);
+		coach_error_free(store_config_string(cfg, user, &out));
+	}
+	if ((out == NULL || *out == '\0') && strcmp(part, "EMAIL") == 0) {
+		free(out);
+		v = getenv("EMAIL");
+		out = v != NULL && *v != '\0' ? coach_xstrdup(v) : NULL;
+	}
+	if (out != NULL && *out == '\0') {
+		free(out);
+		out = NULL;
+	}
+	free(user);
+	free(key);
+	free(env);
+	return out;
+}
+
+/* Says which of the name and email is missing, and how to set them. */
+static struct coach_error *
+identity_error(const char *role, const char *name, const char *email)
+{
 	const char *missing;
-	coach_error_free(coach_store_config_get(s, "user.name", &name));
-	coach_error_free(coach_store_config_get(s, "user.email", &email));
-	if ((name == NULL || *name == '\0') && (email == NULL || *email == '\0'))
+	if (name == NULL && email == NULL)
 		missing = "user.name and user.email are not set";
-	else if (name == NULL || *name == '\0')
+	else if (name == NULL)
 		missing = "user.name is not set";
-	else if (email == NULL || *email == '\0')
-		missing = "user.email is not set";
 	else
-		missing = why;	/* set, but unusable */
-	struct coach_error *err = coach_error_new(COACH_FAIL,
-		"git does not know who you are (%s); %s", missing,
-		store_identity_help);
-	free(email);
-	free(name);
-	free(why);
+		missing = "user.email is not set";
+	return coach_error_new(COACH_FAIL, "git does not know who you are "
+		"(%s, nor GIT_%s_NAME and GIT_%s_EMAIL); %s", missing, role,
+		role, store_identity_help);
+}
+
+/* The identity of role ("AUTHOR" or "COMMITTER") as git finds it. */
+static struct coach_error *
+identity(struct coach_store *s, const char *role, char **name,
+	char **email)
+{
+	git_config *cfg = NULL;
+	git_signature *sig = NULL;
+	struct coach_error *err = NULL;
+
+	*name = *email = NULL;
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0) {
+		err = store_git_fail("reading git config");
+		goto done;
+	}
+	*name = ident_part(cfg, role, "NAME");
+	*email = ident_part(cfg, role, "EMAIL");
+	if (*name == NULL || *email == NULL) {
+		err = identity_error(role, *name, *email);
+		goto done;
+	}
+	/* libgit2 refuses names made only of what it would trim, or with
+	 * angle brackets. */
+	if (git_signature_now(&sig, *name, *email) < 0)
+		err = coach_error_new(COACH_FAIL, "git's %s identity \"%s <%s>\" "
+			"is not usable (%s); %s", role[0] == 'A' ? "author" :
+			"committer", *name, *email, store_git_msg(),
+			store_identity_help);
+done:
+	if (err != NULL) {
+		free(*name);
+		free(*email);
+		*name = *email = NULL;
+	}
+	git_signature_free(sig);
+	git_config_free(cfg);
 	return err;
 }
 
 struct coach_error *
 coach_store_identity(struct coach_store *s, char **name, char **email)
 {
-	git_signature *sig = NULL;
-	struct coach_error *err = NULL;
+	return identity(s, "AUTHOR", name, email);
+}
 
-	*name = *email = NULL;
-	/* Fails (-3) when user.name or user.email is unset. */
-	if (git_signature_default(&sig, s->repo) < 0) {
-		err = identity_error(s);
-		goto done;
-	}
-	*name = coach_xstrdup(sig->name);
-	*email = coach_xstrdup(sig->email);
-done:
-	git_signature_free(sig);
-	return err;
+struct coach_error *
+store_committer(struct coach_store *s, char **name, char **email)
+{
+	return identity(s, "COMMITTER", name, email);
+}
+
+char *
+coach_store_author_email(struct coach_store *s)
+{
+	git_config *cfg = NULL;
+	char *email;
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0)
+		cfg = NULL;
+	email = ident_part(cfg, "AUTHOR", "EMAIL");
+	git_config_free(cfg);
+	return email;
 }
 
 /* *out is NULL when key is unset. */

@@ -29,6 +29,20 @@ char *store_strip_slash(const char *p);
 /* A string from cfg; *out is NULL when key is unset. */
 struct coach_error *store_config_string(git_config *cfg, const char *key,
 	char **out);
+/*
+ * Holding the writer's lock: undoes what a writer killed half way through
+ * a commit left (it kept a journal in .git), clears the git locks and
+ * temporary files it made.  Locks made by git itself are left alone.
+ */
+struct coach_error *store_recover(struct coach_store *s);
+/* COACH_E_CONFLICT when a merge, rebase, cherry-pick, revert or git am is
+ * unfinished, saying how to finish or abort it. */
+struct coach_error *store_check_state(struct coach_store *s);
+/* The committer as git finds it (GIT_COMMITTER_NAME/EMAIL, then
+ * committer.name/email, then user.name/email, then EMAIL). */
+struct coach_error *store_committer(struct coach_store *s, char **name,
+	char **email);
+
 /* What to tell a user git does not know. */
 extern const char store_identity_help[];
 

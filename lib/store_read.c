@@ -219,3 +219,39 @@ done:
 	git_object_free(obj);
 	return has;
 }
+
+struct coach_error *
+coach_store_file_state(struct coach_store *s, const char *path,
+	enum coach_file_state *out)
+{
+	git_object *obj = NULL;
+	git_tree_entry *e = NULL;
+	git_oid have;
+	char *abs = coach_path_join(s->root, path);
+	struct coach_error *err = NULL;
+	struct stat st;
+	int in_head = 0, in_work;
+
+	*out = COACH_FILE_SAME;
+	if (git_revparse_single(&obj, s->repo, "HEAD^{tree}") == 0 &&
+	    git_tree_entry_bypath(&e, (git_tree *)obj, path) == 0)
+		in_head = git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+	in_work = lstat(abs, &st) == 0;
+	if (!in_work && errno != ENOENT && errno != ENOTDIR) {
+		err = coach_error_errno("cannot read", abs);
+		goto done;
+	}
+	if (in_work && !in_head)
+		*out = COACH_FILE_UNTRACKED;
+	else if (!in_work && in_head)
+		*out = COACH_FILE_DELETED;
+	else if (in_work && (!S_ISREG(st.st_mode) ||
+	    git_odb_hashfile(&have, abs, GIT_OBJECT_BLOB) < 0 ||
+	    !git_oid_equal(&have, git_tree_entry_id(e))))
+		*out = COACH_FILE_MODIFIED;
+done:
+	git_tree_entry_free(e);
+	git_object_free(obj);
+	free(abs);
+	return err;
+}

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 
 /* One staged path. */
 struct staged {
@@ -40,7 +41,10 @@ struct saved {
 struct coach_txn {
 	struct coach_store *s;
 	int lockfd;
-	char *name, *email;
+	char *name, *email;		/* the author */
+	char *cname, *cemail;		/* the committer */
+	coach_txn_check_fn check;	/* run before the branch moves */
+	void *check_arg;
 	struct coach_error *bad;	/* first refused path */
 	struct staged *v;
 	size_t n, cap;
@@ -110,11 +114,12 @@ take_lock(int *fdout, struct coach_store *s)
 			goto done;
 		}
 		if (now_seconds() >= deadline) {
-			err = coach_error_new(COACH_FAIL, "another coach command "
-				"is writing to this repository; try again");
+			err = coach_error_coded(COACH_E_BUSY, "another coach "
+				"command is writing to this repository; try "
+				"again");
 			goto done;
 		}
-		struct timespec pause = { 0, 20 * 1000 * 1000 };
+		struct timespec pause = { 0, 5 * 1000 * 1000 };
 		nanosleep(&pause, NULL);
 	}
 	*fdout = fd;
@@ -170,9 +175,15 @@ coach_store_begin(struct coach_txn **out, struct coach_store *s)
 	*out = NULL;
 	t->s = s;
 	t->lockfd = -1;
-	if ((err = coach_store_identity(s, &t->name, &t->email)) != NULL)
+	if ((err = coach_store_identity(s, &t->name, &t->email)) != NULL ||
+	    (err = store_committer(s, &t->cname, &t->cemail)) != NULL)
 		goto done;
 	if ((err = take_lock(&t->lockfd, s)) != NULL)
+		goto done;
+	/* Holding the lock, no other coach writer is alive: what one left
+	 * behind can be cleared. */
+	if ((err = store_recover(s)) != NULL ||
+	    (err = store_check_state(s)) != NULL)
 		goto done;
 	*out = t;
 	t = NULL;
@@ -288,6 +299,8 @@ coach_txn_abort(struct coach_txn *t)
 	free(t->slots);
 	free(t->name);
 	free(t->email);
+	free(t->cname);
+	free(t->cemail);
 	coach_error_free(t->bad);
 	/* Closing the descriptor releases the flock. */
 	if (t->lockfd != -1)
@@ -729,13 +742,14 @@ make_commit(git_oid *out, struct coach_txn *t, struct head *h,
 	const git_oid *tree_id, const char *message)
 {
 	git_repository *repo = t->s->repo;
-	git_signature *sig = NULL;
+	git_signature *sig = NULL, *csig = NULL;
 	git_tree *tree = NULL;
 	git_buf msg = GIT_BUF_INIT;
 	struct coach_error *err = NULL;
 	const git_commit *parents[1] = { h->commit };
 
-	if (git_signature_now(&sig, t->name, t->email) < 0) {
+	if (git_signature_now(&sig, t->name, t->email) < 0 ||
+	    git_signature_now(&csig, t->cname, t->cemail) < 0) {
 		err = coach_error_new(COACH_FAIL, "the author in git config "
 			"is not usable (%s): %s", store_git_msg(), store_identity_help);
 		goto done;
@@ -746,12 +760,13 @@ make_commit(git_oid *out, struct coach_txn *t, struct head *h,
 		goto done;
 	}
 	if (git_tree_lookup(&tree, repo, tree_id) < 0 ||
-	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.ptr, tree,
+	    git_commit_create(out, repo, NULL, sig, csig, NULL, msg.ptr, tree,
 	    h->unborn ? 0 : 1, parents) < 0)
 		err = store_git_fail("writing the commit");
 done:
 	git_buf_dispose(&msg);
 	git_tree_free(tree);
+	git_signature_free(csig);
 	git_signature_free(sig);
 	return err;
 }
@@ -860,6 +875,7 @@ struct commit {
 	struct coach_strlist made;	/* directories created */
 	struct coach_strlist dirty;	/* directories to fsync */
 	int files_written, moved;
+	int journal;		/* the journal was written */
 };
 
 /*
@@ -987,6 +1003,56 @@ staged_cmp(const void *a, const void *b)
 		((const struct staged *)b)->path);
 }
 
+/* ------------------------------------------------------------------ */
+/* The journal: what a commit in progress writes, so that the next writer
+ * can undo the work of one that was killed half way. */
+
+static char *
+journal_path(git_repository *repo, const char *suffix)
+{
+	char *name = coach_xasprintf("coach-journal%s", suffix);
+	char *p = git_file(repo, name, 0);
+	free(name);
+	return p;
+}
+
+/*
+ * Writes one line per staged path, "<new blob id>\t<path>" or
+ * "-\t<path>" for a removal, through a temporary file renamed into place:
+ * the journal is either whole or absent.
+ */
+static struct coach_error *
+journal_write(struct coach_txn *t)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_strlist dirty = COACH_STRLIST_INIT;
+	struct coach_error *err;
+	char *path = journal_path(t->s->repo, "");
+	char hex[GIT_OID_HEXSZ + 1];
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i].remove)
+			coach_buf_puts(&b, "-");
+		else
+			coach_buf_puts(&b, git_oid_tostr(hex, sizeof(hex),
+				&t->v[i].blob));
+		coach_buf_printf(&b, "\t%s\n", t->v[i].path);
+	}
+	err = write_atomic(path, b.ptr, b.len, 0644, &dirty, 0);
+	coach_strlist_free(&dirty);
+	coach_buf_free(&b);
+	free(path);
+	return err;
+}
+
+static void
+journal_remove(struct coach_txn *t)
+{
+	char *path = journal_path(t->s->repo, "");
+	unlink(path);
+	free(path);
+}
+
 static struct coach_error *
 commit_steps(struct commit *c, const char *message)
 {
@@ -1010,7 +1076,11 @@ commit_steps(struct commit *c, const char *message)
 	    (err = make_commit(&c->commit_id, t, &c->h, &c->tree_id,
 	    message)) != NULL ||
 	    (err = load_index(c)) != NULL ||
-	    (err = write_files(c)) != NULL ||
+	    (err = journal_write(t)) != NULL)
+		return err;
+	c->journal = 1;
+	if ((err = write_files(c)) != NULL ||
+	    (t->check != NULL && (err = t->check(t->check_arg)) != NULL) ||
 	    (err = move_branch(t, &c->h, &c->commit_id, message)) != NULL)
 		return err;
 	c->moved = 1;
@@ -1022,8 +1092,24 @@ commit_steps(struct commit *c, const char *message)
 	return NULL;
 }
 
+/* Empties what t has staged, keeping the lock. */
+static void
+unstage_all(struct coach_txn *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].path);
+		free(t->v[i].data);
+	}
+	t->n = 0;
+	if (t->slots != NULL)
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+	coach_error_free(t->bad);
+	t->bad = NULL;
+}
+
 struct coach_error *
-coach_txn_commit(struct coach_txn *t, const char *message, char *oid_out)
+coach_txn_commit_step(struct coach_txn *t, const char *message,
+	char *oid_out)
 {
 	struct coach_error *err;
 	struct commit c;
@@ -1038,6 +1124,8 @@ coach_txn_commit(struct coach_txn *t, const char *message, char *oid_out)
 		restore_files(&c);
 	if (err != NULL && c.idx != NULL)
 		git_index_read(c.idx, 1);	/* drop in-memory changes */
+	if (c.journal)
+		journal_remove(t);
 	if (err == NULL && oid_out != NULL)
 		git_oid_tostr(oid_out, GIT_OID_HEXSZ + 1, &c.commit_id);
 	for (size_t i = 0; i < t->n; i++)
@@ -1047,7 +1135,293 @@ coach_txn_commit(struct coach_txn *t, const char *message, char *oid_out)
 	coach_strlist_free(&c.dirty);
 	git_index_free(c.idx);
 	head_free(&c.h);
+	unstage_all(t);
+	return err;
+}
+
+struct coach_error *
+coach_txn_commit(struct coach_txn *t, const char *message, char *oid_out)
+{
+	struct coach_error *err = coach_txn_commit_step(t, message, oid_out);
 	coach_txn_abort(t);
 	return err;
 }
 
+void
+coach_txn_set_check(struct coach_txn *t, coach_txn_check_fn fn, void *arg)
+{
+	t->check = fn;
+	t->check_arg = arg;
+}
+
+/* ------------------------------------------------------------------ */
+/* Before writing: what a killed writer left, and git's own operations */
+
+/* Unlinks lock when it is not older than since: made by the writer that
+ * died, not by a git command that was running before it. */
+static void
+clear_lock(const char *lock, const struct timespec *since)
+{
+	struct stat st;
+	if (lstat(lock, &st) == -1)
+		return;
+	if (st.st_mtim.tv_sec > since->tv_sec ||
+	    (st.st_mtim.tv_sec == since->tv_sec &&
+	    st.st_mtim.tv_nsec >= since->tv_nsec))
+		unlink(lock);
+}
+
+static void
+clear_locks(git_repository *repo, const struct timespec *since)
+{
+	git_reference *head = NULL;
+	char *p = git_file(repo, "index.lock", 0);
+	clear_lock(p, since);
+	free(p);
+	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		char *name = coach_xasprintf("%s.lock",
+			git_reference_symbolic_target(head));
+		p = git_file(repo, name, 1);
+		clear_lock(p, since);
+		free(p);
+		free(name);
+	}
+	git_reference_free(head);
+}
+
+/* Removes the temporary files write_atomic() makes beside path. */
+static void
+clear_temps(const char *root, const char *rel)
+{
+	char *path = coach_path_join(root, rel);
+	char *dir = dir_of(path);
+	const char *base = strrchr(path, '/') + 1;
+	char *prefix = coach_xasprintf(".%s.coach-", base);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
+		    strlen(de->d_name) != strlen(prefix) + 6)
+			continue;
+		char *tmp = coach_path_join(dir, de->d_name);
+		unlink(tmp);
+		free(tmp);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
+	free(path);
+}
+
+/* HEAD's blob at path; 0 when HEAD has none (or is unborn). */
+static int
+head_blob(git_oid *out, git_filemode_t *mode, git_tree *tree,
+	const char *path)
+{
+	git_tree_entry *e = NULL;
+	int found = tree != NULL && git_tree_entry_bypath(&e, tree, path) == 0 &&
+		git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+	if (found) {
+		git_oid_cpy(out, git_tree_entry_id(e));
+		*mode = git_tree_entry_filemode(e);
+	}
+	git_tree_entry_free(e);
+	return found;
+}
+
+/* The blob id of the work tree file; 0 when it is not a regular file. */
+static int
+work_blob(git_oid *out, const char *abspath)
+{
+	struct stat st;
+	return lstat(abspath, &st) == 0 && S_ISREG(st.st_mode) &&
+		git_odb_hashfile(out, abspath, GIT_OBJECT_BLOB) == 0;
+}
+
+/*
+ * Puts one journalled path back as HEAD has it when the dead writer left
+ * it half done: written with the new content (new: its blob) or removed
+ * (new: NULL) while the branch did not move.  A file holding anything
+ * else was changed since, by hand: it is left alone.
+ */
+static void
+undo_path(git_repository *repo, git_tree *tree, const char *root,
+	const char *rel, const git_oid *new)
+{
+	char *abs = coach_path_join(root, rel);
+	git_oid have, head;
+	git_filemode_t mode = GIT_FILEMODE_BLOB;
+	int in_work = work_blob(&have, abs);
+	int in_head = head_blob(&head, &mode, tree, rel);
+	git_blob *blob = NULL;
+	struct coach_strlist dirty = COACH_STRLIST_INIT;
+	struct coach_strlist made = COACH_STRLIST_INIT;
+
+	if (new != NULL && in_work && git_oid_equal(&have, new) &&
+	    !(in_head && git_oid_equal(&head, new))) {
+		if (!in_head) {
+			unlink(abs);
+			prune_dirs(root, rel);
+			goto done;
+		}
+	} else if (!(new == NULL && !in_work && in_head)) {
+		goto done;
+	}
+	if (git_blob_lookup(&blob, repo, &head) == 0 &&
+	    make_parents(root, rel, &made, &dirty) == NULL)
+		coach_error_free(write_atomic(abs, git_blob_rawcontent(blob),
+			(size_t)git_blob_rawsize(blob),
+			default_mode() | (mode == GIT_FILEMODE_BLOB_EXECUTABLE ?
+			0111 : 0), &dirty, 1));
+done:
+	git_blob_free(blob);
+	coach_strlist_free(&made);
+	coach_strlist_free(&dirty);
+	free(abs);
+}
+
+/* Makes path's index entry what HEAD has, so that git status does not
+ * show the dead writer's half-updated index. */
+static void
+reindex_path(git_index *idx, git_tree *tree, const char *root,
+	const char *rel)
+{
+	git_oid head, have;
+	git_filemode_t mode = GIT_FILEMODE_BLOB;
+	char *abs = coach_path_join(root, rel);
+	if (!head_blob(&head, &mode, tree, rel)) {
+		git_index_remove_bypath(idx, rel);
+	} else if (work_blob(&have, abs) && git_oid_equal(&have, &head)) {
+		git_index_add_bypath(idx, rel);
+	} else {
+		git_index_entry ie;
+		memset(&ie, 0, sizeof(ie));
+		ie.mode = mode;
+		ie.id = head;
+		ie.path = rel;
+		git_index_add(idx, &ie);
+	}
+	free(abs);
+}
+
+/* Reads the journal into paths and news (NULL for removals). */
+static void
+journal_read(struct coach_buf *b, struct coach_strlist *paths,
+	struct coach_strlist *ids)
+{
+	char *line = b->ptr;
+	while (line != NULL && *line != '\0') {
+		char *nl = strchr(line, '\n');
+		char *tab = strchr(line, '\t');
+		if (nl == NULL)
+			break;	/* cut short: write_atomic makes this rare */
+		*nl = '\0';
+		if (tab != NULL && tab < nl) {
+			*tab = '\0';
+			coach_strlist_add(ids, line);
+			coach_strlist_add(paths, tab + 1);
+		}
+		line = nl + 1;
+	}
+}
+
+struct coach_error *
+store_recover(struct coach_store *s)
+{
+	git_repository *repo = s->repo;
+	char *path = journal_path(repo, "");
+	char *gitdir = store_strip_slash(git_repository_path(repo));
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_strlist paths = COACH_STRLIST_INIT, ids = COACH_STRLIST_INIT;
+	struct coach_error *err = NULL;
+	struct head h;
+	git_index *idx = NULL;
+	struct stat st;
+
+	memset(&h, 0, sizeof(h));
+	/* A journal killed while it was being written. */
+	clear_temps(gitdir, "coach-journal");
+	if (lstat(path, &st) == -1)
+		goto done;
+	clear_locks(repo, &st.st_mtim);
+	if ((err = coach_read_file(&b, path, SIZE_MAX)) != NULL)
+		goto done;
+	journal_read(&b, &paths, &ids);
+	if ((err = read_head(&h, repo)) != NULL)
+		goto done;
+	for (size_t i = 0; i < paths.n; i++) {
+		git_oid id;
+		int is_write = strcmp(ids.v[i], "-") != 0;
+		if (is_write && git_oid_fromstr(&id, ids.v[i]) < 0)
+			continue;
+		undo_path(repo, h.tree, s->root, paths.v[i],
+			is_write ? &id : NULL);
+		clear_temps(s->root, paths.v[i]);
+	}
+	if (git_repository_index(&idx, repo) < 0 ||
+	    git_index_read(idx, 1) < 0) {
+		err = store_git_fail("reading the index");
+		goto done;
+	}
+	for (size_t i = 0; i < paths.n; i++)
+		reindex_path(idx, h.tree, s->root, paths.v[i]);
+	if (git_index_write(idx) < 0) {
+		err = store_git_fail("writing the index");
+		goto done;
+	}
+	unlink(path);
+done:
+	git_index_free(idx);
+	head_free(&h);
+	coach_strlist_free(&paths);
+	coach_strlist_free(&ids);
+	coach_buf_free(&b);
+	free(gitdir);
+	free(path);
+	return err;
+}
+
+/* What git_repository_state() says is under way, and how to end it. */
+static const char *
+state_advice(int state)
+{
+	switch (state) {
+	case GIT_REPOSITORY_STATE_MERGE:
+		return "a merge is in progress: finish it (resolve the "
+			"conflicts, git add, git commit) or abort it (git merge "
+			"--abort)";
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return "a revert is in progress: finish it (git revert "
+			"--continue) or abort it (git revert --abort)";
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		return "a cherry-pick is in progress: finish it (git "
+			"cherry-pick --continue) or abort it (git cherry-pick "
+			"--abort)";
+	case GIT_REPOSITORY_STATE_REBASE:
+	case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+	case GIT_REPOSITORY_STATE_REBASE_MERGE:
+		return "a rebase is in progress: finish it (git rebase "
+			"--continue) or abort it (git rebase --abort)";
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+		return "git am or a rebase is in progress: finish it (git am "
+			"--continue, git rebase --continue) or abort it (git am "
+			"--abort, git rebase --abort)";
+	default:
+		return NULL;	/* none, or a bisect: commits are fine */
+	}
+}
+
+struct coach_error *
+store_check_state(struct coach_store *s)
+{
+	const char *advice = state_advice(git_repository_state(s->repo));
+	if (advice == NULL)
+		return NULL;
+	return coach_error_coded(COACH_E_CONFLICT, "%s in %s; then try again",
+		advice, s->root);
+}
