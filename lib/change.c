@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "store.h"
@@ -16,10 +17,13 @@ struct staged_file {
 	char *path;
 	struct coach_buf text;
 	int remove;
+	struct coach_buf old;	/* what the file held before */
+	int had_old;
 };
 
 struct coach_change {
-	struct coach_repo *r;
+	struct coach_repo *r;	/* NULL while coach init makes it */
+	struct coach_store *s;
 	struct coach_txn *t;
 	struct staged_file *v;
 	size_t n, cap;
@@ -44,10 +48,13 @@ struct coach_error *
 coach_change_read(struct coach_change *ch, const char *relpath,
 	struct coach_buf *out, int *exists)
 {
-	*exists = coach_repo_exists(ch->r, relpath);
-	if (!*exists)
+	char *abs = coach_path_join(coach_store_root(ch->s), relpath);
+	struct stat st;
+	*exists = lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
+	if (!*exists) {
+		free(abs);
 		return NULL;
-	char *abs = coach_repo_abspath(ch->r, relpath);
+	}
 	/* Evidence is the biggest file a change writes. */
 	struct coach_error *err = coach_read_file_as(out, abs, relpath,
 		COACH_EVIDENCE_MAX_BYTES);
@@ -133,16 +140,26 @@ is_checked(const char *path)
 	return k != COACH_KIND_NONE && k != COACH_KIND_EVIDENCE;
 }
 
-/* The errors among d as "path:line: message" lines; NULL when none. */
+/* Whether old has an error with the message of g. */
+static int
+known_error(const struct coach_diags *old, const struct coach_diag *g)
+{
+	for (size_t i = 0; old != NULL && i < old->n; i++)
+		if (old->v[i].severity == COACH_SEV_ERROR &&
+		    strcmp(old->v[i].msg, g->msg) == 0)
+			return 1;
+	return 0;
+}
+
+/* The errors among d that old does not have as "path:line: message"
+ * lines; NULL when none. */
 static char *
-error_lines(const struct coach_diags *d)
+error_lines(const struct coach_diags *d, const struct coach_diags *old)
 {
 	struct coach_buf b = COACH_BUF_INIT;
-	if (d->errors == 0)
-		return NULL;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct coach_diag *g = &d->v[i];
-		if (g->severity != COACH_SEV_ERROR)
+		if (g->severity != COACH_SEV_ERROR || known_error(old, g))
 			continue;
 		if (g->line > 0)
 			coach_buf_printf(&b, "\n  %s:%d: %s", g->path, g->line,
@@ -150,7 +167,7 @@ error_lines(const struct coach_diags *d)
 		else
 			coach_buf_printf(&b, "\n  %s: %s", g->path, g->msg);
 	}
-	return coach_xstrdup(coach_buf_str(&b));
+	return b.len > 0 ? coach_buf_detach(&b) : NULL;
 }
 
 /* What coach writes must read back: a render that does not parse is a
@@ -176,27 +193,41 @@ reparse(struct coach_change *ch)
 	return NULL;
 }
 
-/* Run by the store with the staged files in the work tree: each must pass
- * coach check. */
+/*
+ * Run by the store with the staged files in the work tree: each must pass
+ * coach check.  Errors the file had before the change are the user's to
+ * fix and do not stop it (ending the agreement of someone who has left);
+ * a change never adds one.
+ */
 static struct coach_error *
 validate(void *arg)
 {
 	struct coach_change *ch = arg;
-	struct coach_diags d = COACH_DIAGS_INIT;
+	struct coach_buf lines = COACH_BUF_INIT;
 	struct coach_error *err = NULL;
-	for (size_t i = 0; i < ch->n; i++)
-		if (!ch->v[i].remove && is_checked(ch->v[i].path))
-			coach_check_file(ch->r, ch->v[i].path,
-				coach_buf_str(&ch->v[i].text),
-				ch->v[i].text.len, &d);
-	coach_diags_sort(&d);
-	char *lines = error_lines(&d);
-	if (lines != NULL)
+	for (size_t i = 0; ch->r != NULL && i < ch->n; i++) {
+		struct staged_file *f = &ch->v[i];
+		struct coach_diags d = COACH_DIAGS_INIT, old = COACH_DIAGS_INIT;
+		if (f->remove || !is_checked(f->path))
+			continue;
+		coach_check_file(ch->r, f->path, coach_buf_str(&f->text),
+			f->text.len, &d);
+		if (d.errors > 0 && f->had_old)
+			coach_check_file(ch->r, f->path, coach_buf_str(&f->old),
+				f->old.len, &old);
+		coach_diags_sort(&d);
+		char *l = error_lines(&d, &old);
+		if (l != NULL)
+			coach_buf_puts(&lines, l);
+		free(l);
+		coach_diags_free(&old);
+		coach_diags_free(&d);
+	}
+	if (lines.len > 0)
 		err = coach_error_coded(COACH_E_INVALID, "refusing to write "
 			"what coach check would refuse (nothing was "
-			"written):%s", lines);
-	free(lines);
-	coach_diags_free(&d);
+			"written):%s", coach_buf_str(&lines));
+	coach_buf_free(&lines);
 	return err;
 }
 
@@ -214,10 +245,10 @@ commit_hand_edits(struct coach_change *ch, const char *path,
 	char *lines = NULL, *msg = NULL;
 	int exists;
 
-	if (is_checked(path)) {
+	if (ch->r != NULL && is_checked(path)) {
 		coach_check_file(ch->r, path, NULL, 0, &d);
 		coach_diags_sort(&d);
-		lines = error_lines(&d);
+		lines = error_lines(&d, NULL);
 	}
 	if (lines != NULL) {
 		err = coach_error_coded(COACH_E_CONFLICT, "%s has uncommitted "
@@ -272,7 +303,7 @@ writes_what_is_there(struct coach_change *ch, const struct staged_file *f)
 static struct coach_error *
 hand_edits(struct coach_change *ch, struct coach_strlist *notes)
 {
-	struct coach_store *s = coach_repo_store(ch->r);
+	struct coach_store *s = ch->s;
 	struct coach_error *err = NULL;
 	for (size_t i = 0; i < ch->n && err == NULL; i++) {
 		enum coach_file_state st;
@@ -289,15 +320,18 @@ static struct coach_error *
 commit(struct coach_change *ch, struct coach_strlist *notes, char *oid_out)
 {
 	struct coach_error *err;
+	if (ch->n == 0)
+		return NULL;	/* nothing to change: no commit */
 	if (ch->message == NULL)
 		return coach_error_new(COACH_FAIL, "no commit message");
-	if (ch->n == 0)
-		return coach_error_new(COACH_FAIL, "nothing to commit");
 	if ((err = reparse(ch)) != NULL ||
 	    (err = hand_edits(ch, notes)) != NULL)
 		return err;
 	for (size_t i = 0; i < ch->n; i++) {
 		struct staged_file *f = &ch->v[i];
+		if ((err = coach_change_read(ch, f->path, &f->old,
+		    &f->had_old)) != NULL)
+			return err;
 		if (f->remove)
 			coach_txn_remove(ch->t, f->path);
 		else
@@ -308,16 +342,17 @@ commit(struct coach_change *ch, struct coach_strlist *notes, char *oid_out)
 	return coach_txn_commit_step(ch->t, ch->message, oid_out);
 }
 
-struct coach_error *
-coach_change_run(struct coach_repo *r, coach_change_fn fn, void *arg,
-	struct coach_strlist *notes, char *oid_out)
+static struct coach_error *
+run(struct coach_store *s, struct coach_repo *r, coach_change_fn fn,
+	void *arg, struct coach_strlist *notes, char *oid_out)
 {
 	struct coach_change ch;
 	struct coach_error *err;
 
 	memset(&ch, 0, sizeof(ch));
 	ch.r = r;
-	if ((err = coach_store_begin(&ch.t, coach_repo_store(r))) != NULL)
+	ch.s = s;
+	if ((err = coach_store_begin(&ch.t, s)) != NULL)
 		goto done;
 	if ((err = fn(&ch, arg)) != NULL)
 		goto done;
@@ -327,9 +362,23 @@ done:
 	for (size_t i = 0; i < ch.n; i++) {
 		free(ch.v[i].path);
 		coach_buf_free(&ch.v[i].text);
+		coach_buf_free(&ch.v[i].old);
 	}
 	free(ch.v);
 	coach_strlist_free(&ch.ids);
 	free(ch.message);
 	return err;
+}
+
+struct coach_error *
+coach_change_run(struct coach_repo *r, coach_change_fn fn, void *arg,
+	struct coach_strlist *notes, char *oid_out)
+{
+	return run(coach_repo_store(r), r, fn, arg, notes, oid_out);
+}
+
+struct coach_error *
+coach_change_run_new(struct coach_store *s, coach_change_fn fn, void *arg)
+{
+	return run(s, NULL, fn, arg, NULL, NULL);
 }

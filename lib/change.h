@@ -27,6 +27,7 @@
 #include "error.h"
 #include "record.h"
 #include "repo.h"
+#include "store.h"
 #include "util.h"
 
 struct coach_change;
@@ -40,11 +41,20 @@ typedef struct coach_error *(*coach_change_fn)(struct coach_change *ch,
  * Runs fn under the writer's lock and commits what it staged.  notes, when
  * not NULL, receives what the user should be told besides the result
  * (e.g. that hand edits were committed first).  *oid_out (41 bytes), when
- * oid_out is not NULL, receives the commit's id.
+ * oid_out is not NULL, receives the commit's id.  When fn stages nothing,
+ * nothing is committed and NULL is returned.
  */
 struct coach_error *coach_change_run(struct coach_repo *r,
 	coach_change_fn fn, void *arg, struct coach_strlist *notes,
 	char *oid_out);
+
+/*
+ * The same for coach init, in a store that is not a coach repository yet:
+ * coach_change_repo() is NULL and nothing is checked, as there is no
+ * coach.yml to check against.
+ */
+struct coach_error *coach_change_run_new(struct coach_store *s,
+	coach_change_fn fn, void *arg);
 
 struct coach_repo *coach_change_repo(struct coach_change *ch);
 
