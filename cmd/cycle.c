@@ -108,7 +108,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
-	char *path = NULL, *msg = NULL;
 	const char *step = NULL, *review_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
 	coach_day rday;
@@ -183,8 +182,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 done:
 	coach_loaded_free(&goal);
 	coach_record_free(rec);
-	free(path);
-	free(msg);
 	return err;
 }
 

@@ -118,8 +118,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
 	const char *priority = NULL, *due_arg = NULL, *title;
-	char *coachee = NULL, *base = NULL, *target = NULL, *path = NULL;
-	char *msg = NULL;
+	char *coachee = NULL, *base = NULL, *target = NULL;
 	char due[11], today[11], id[COACH_ID_LEN + 1];
 	struct coach_record *rec = NULL;
 	coach_day day;
@@ -237,8 +236,6 @@ done:
 	free(coachee);
 	free(base);
 	free(target);
-	free(path);
-	free(msg);
 	return err;
 }
 

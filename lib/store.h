@@ -119,9 +119,12 @@ size_t coach_txn_count(const struct coach_txn *t);
  * freed whether or not it succeeds.  A transaction with nothing staged
  * fails.  *oid_out, when not NULL, receives the new commit's hex id (41
  * bytes).  Nothing is written through a symbolic link; removing a file
- * also removes the directories it leaves empty, as git rm does.  A stale
- * index.lock or branch lock (e.g. refs/heads/main.lock) fails with a
- * message naming the file.
+ * also removes the directories it leaves empty, as git rm does.  An
+ * index.lock or branch lock (e.g. refs/heads/main.lock) that git left
+ * fails with COACH_E_LOCKED and a message naming the file (one a killed
+ * coach writer left is cleared by coach_store_begin()); another program
+ * moving the branch meanwhile gives COACH_E_CONFLICT; failures of the
+ * system or of libgit2 give COACH_E_IO.
  */
 struct coach_error *coach_txn_commit(struct coach_txn *t, const char *message,
 	char *oid_out);

@@ -590,8 +590,8 @@ read_head(struct head *h, git_repository *repo)
 		goto done;
 	}
 	if (git_reference_type(ref) != GIT_REFERENCE_SYMBOLIC) {
-		err = coach_error_new(COACH_FAIL, "HEAD is detached: switch "
-			"to a branch first (git switch main)");
+		err = coach_error_coded(COACH_E_CONFLICT, "HEAD is detached: "
+			"switch to a branch first (git switch main)");
 		goto done;
 	}
 	h->branch = coach_xstrdup(git_reference_symbolic_target(ref));
@@ -804,8 +804,9 @@ move_branch(struct coach_txn *t, struct head *h, const git_oid *id,
 		free(lockpath);
 		free(lock);
 	} else if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
-		err = coach_error_new(COACH_FAIL, "%s was changed by another "
-			"program while committing; try again", h->branch);
+		err = coach_error_coded(COACH_E_CONFLICT, "%s was changed by "
+			"another program while committing; try again",
+			h->branch);
 	} else if (rc < 0) {
 		err = store_git_fail(h->branch);
 	}

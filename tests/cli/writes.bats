@@ -165,3 +165,37 @@ hand edits to priorities/reading.md" ]
 	[ -f "coaching/cy/goals/$output.md" ] || fail "goal not cy's: $output"
 	[ "$(git log -1 --format='%an <%ae>|%cn <%ce>')" = "Ada Lovelace <cy@school.example>|Ada Lovelace <ada@school.example>" ]
 }
+
+@test "a lock that git left is reported and kept; one a killed coach left is cleared" {
+	touch .git/index.lock
+	run coach goal measure "$goal" 10
+	assert_status 1
+	assert_output_has ".git/index.lock exists"
+	[ -f .git/index.lock ] || fail "coach removed git's lock"
+	rm .git/index.lock
+
+	# What a writer killed between moving the branch and writing the
+	# index leaves: its journal, then the locks it took.
+	printf '%s\t%s\n' "$(git rev-parse HEAD:"$gfile")" "$gfile" >.git/coach-journal
+	sleep 0.01
+	cp .git/index .git/index.lock
+	echo "$(git rev-parse HEAD)" >.git/refs/heads/main.lock
+	run coach goal measure "$goal" 10
+	assert_status 0
+	[ ! -e .git/index.lock ] && [ ! -e .git/refs/heads/main.lock ] && [ ! -e .git/coach-journal ]
+	assert_repo_sound
+}
+
+@test "a file a killed writer wrote without moving the branch is put back" {
+	local before
+	before=$(cat "$gfile")
+	sed -i 's/^title: .*/title: Half written/' "$gfile"
+	# The journal names the content the dead writer wrote.
+	printf '%s\t%s\n' "$(git hash-object "$gfile")" "$gfile" >.git/coach-journal
+	run coach goal measure "$goal" 10
+	assert_status 0
+	! grep -q 'Half written' "$gfile" || fail "the half-done write was kept"
+	! git log -p | grep -q 'Half written' || fail "the half-done write was committed"
+	[ "$(git log -1 --format=%s HEAD~1)" != "hand edits to $gfile" ]
+	assert_repo_sound
+}
