@@ -5,7 +5,8 @@
  *
  *   store.c       opening a repository, configuration and identity
  *   store_txn.c   the writer's lock and the write transaction
- *   store_read.c  reading history and the work tree's state
+ *   store_read.c  the work tree's state and small reads of HEAD
+ *   store_walk.c  walking history: commits, diffs, files at a commit
  */
 #ifndef COACH_STORE_PRIV_H
 #define COACH_STORE_PRIV_H
