@@ -7,7 +7,6 @@
  * history); ending one changes only its status and ended lines.  Any
  * member of staff may coach, and coaches may themselves be coached.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,40 +25,18 @@ static struct coach_error *
 agree_parse(struct coach_ctx *ctx, int argc, char **argv,
     struct agree_args *a)
 {
-	static const struct option opts[] = {
-		{ "coach", required_argument, NULL, 'c' },
-		{ "focus", required_argument, NULL, 'f' },
-		{ "cadence", required_argument, NULL, 'k' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "end", no_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *date = NULL;
+	const struct coach_strlist *coaches = coach_opt_values(ctx, "coach");
+	const char *date = coach_opt_value(ctx, "date");
 	struct coach_error *err;
 	coach_day day;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (!coach_strlist_has(&a->coaches, optarg))
-				coach_strlist_add(&a->coaches, optarg);
-			break;
-		case 'f': a->focus = optarg; break;
-		case 'k': a->cadence = optarg; break;
-		case 'd': date = optarg; break;
-		case 'e': a->end = 1; break;
-		default: return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (optind == argc)
-		return coach_usage(ctx, "give the COACHEE's handle");
-	if (argc - optind > 1)
-		return coach_usage(ctx, "one COACHEE only, not also "
-		    "'%s'", argv[optind + 1]);
-	a->coachee = argv[optind];
+	for (size_t i = 0; i < coaches->n; i++)
+		if (!coach_strlist_has(&a->coaches, coaches->v[i]))
+			coach_strlist_add(&a->coaches, coaches->v[i]);
+	a->focus = coach_opt_value(ctx, "focus");
+	a->cadence = coach_opt_value(ctx, "cadence");
+	a->end = coach_opt_given(ctx, "end") > 0;
+	a->coachee = argv[1];
 	if (a->end && (a->coaches.n || a->focus || a->cadence))
 		return coach_usage(ctx, "--end ends the agreement and takes "
 		    "only --date; start a new one afterwards with --coach");
@@ -181,8 +158,8 @@ agreement_fill(struct coach_record *rec, const struct agree_args *a)
 }
 
 static struct coach_error *
-agree_start(struct coach_ctx *ctx, struct coach_txn *txn,
-    const struct agree_args *a, const char *path, struct coach_buf *text)
+agree_start(struct coach_ctx *ctx, struct coach_change *ch,
+    const struct agree_args *a, const char *path)
 {
 	struct coach_record *rec = NULL;
 	struct coach_buf who = COACH_BUF_INIT;
@@ -209,8 +186,7 @@ agree_start(struct coach_ctx *ctx, struct coach_txn *txn,
 		rec = coach_record_new();
 	}
 	agreement_fill(rec, a);
-	coach_record_render(rec, text);
-	coach_txn_write(txn, path, text->ptr, text->len);
+	coach_change_save(ch, path, rec);
 done:
 	coach_record_free(rec);
 	coach_buf_free(&who);
@@ -218,8 +194,8 @@ done:
 }
 
 static struct coach_error *
-agree_end(struct coach_ctx *ctx, struct coach_txn *txn,
-    const struct agree_args *a, const char *path, struct coach_buf *text)
+agree_end(struct coach_ctx *ctx, struct coach_change *ch,
+    const struct agree_args *a, const char *path)
 {
 	struct coach_record *rec = NULL;
 	struct coach_error *err = NULL;
@@ -252,19 +228,51 @@ agree_end(struct coach_ctx *ctx, struct coach_txn *txn,
 	struct coach_fm *fm = coach_record_fm(rec);
 	set_str(fm, "status", "ended");
 	coach_fm_set(fm, "ended", coach_fmv_plain(a->date));
-	coach_record_render(rec, text);
-	coach_txn_write(txn, path, text->ptr, text->len);
+	coach_change_save(ch, path, rec);
 done:
 	coach_record_free(rec);
 	return err;
+}
+
+/* What agree_apply needs, under the writer's lock. */
+struct agree_change {
+	struct coach_ctx *ctx;
+	const struct agree_args *a;
+	const char *path;
+};
+
+static struct coach_error *
+agree_apply(struct coach_change *ch, void *arg)
+{
+	struct agree_change *ac = arg;
+	const struct agree_args *a = ac->a;
+	struct coach_buf msg = COACH_BUF_INIT;
+	struct coach_error *err;
+
+	/* Ending needs only the agreement: the coachee may have left. */
+	if (!a->end && (err = staff_exists(ac->ctx->repo, "", a->coachee)))
+		return err;
+	if (a->end)
+		err = agree_end(ac->ctx, ch, a, ac->path);
+	else
+		err = agree_start(ac->ctx, ch, a, ac->path);
+	if (err)
+		return err;
+	coach_buf_printf(&msg, "agree: %s ", a->coachee);
+	if (a->end)
+		coach_buf_puts(&msg, "ended");
+	for (size_t i = 0; i < a->coaches.n; i++)
+		coach_buf_printf(&msg, "%s%s", i ? "," : "with ",
+		    a->coaches.v[i]);
+	coach_change_message(ch, "%s", coach_buf_str(&msg));
+	coach_buf_free(&msg);
+	return NULL;
 }
 
 static struct coach_error *
 agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct agree_args a = { .coaches = COACH_STRLIST_INIT };
-	struct coach_buf text = COACH_BUF_INIT, msg = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
 	char *path = NULL;
 	struct coach_error *err;
 
@@ -272,26 +280,8 @@ agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	path = coach_path_agreement(a.coachee);
 	/* Checked under the writer's lock, so two agreements cannot race. */
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	/* Ending needs only the agreement: the coachee may have left. */
-	if (!a.end && (err = staff_exists(ctx->repo, "", a.coachee)))
-		goto done;
-	if (a.end)
-		err = agree_end(ctx, txn, &a, path, &text);
-	else
-		err = agree_start(ctx, txn, &a, path, &text);
-	if (err)
-		goto done;
-	coach_buf_printf(&msg, "agree: %s ", a.coachee);
-	if (a.end)
-		coach_buf_puts(&msg, "ended");
-	for (size_t i = 0; i < a.coaches.n; i++)
-		coach_buf_printf(&msg, "%s%s", i ? "," : "with ",
-		    a.coaches.v[i]);
-	err = coach_txn_commit(txn, coach_buf_str(&msg), NULL);
-	txn = NULL;
-	if (err)
+	struct agree_change ac = { ctx, &a, path };
+	if ((err = coach_write(ctx->repo, agree_apply, &ac)))
 		goto done;
 	if (a.end) {
 		printf("Ended %s's coaching agreement on %s (%s)\n", a.coachee,
@@ -304,21 +294,36 @@ agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 		printf(" from %s (%s)\n", a.date, path);
 	}
 done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_strlist_free(&a.coaches);
-	coach_buf_free(&text);
-	coach_buf_free(&msg);
 	free(path);
 	return err;
 }
 
+static const struct coach_opt agree_opts[] = {
+	{ "coach", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "HANDLE", "a coach "
+	    "of the coachee's" },
+	{ "focus", 0, COACH_OPT_VALUE, "TEXT", "what the coaching is about" },
+	{ "cadence", 0, COACH_OPT_VALUE, "TEXT", "how often you meet, e.g. "
+	    "'fortnightly'" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it starts or ends "
+	    "(default today)" },
+	{ "end", 0, 0, NULL, "end the agreement" },
+	{ 0 },
+};
+
+static const struct coach_form agree_forms[] = {
+	{ .usage = "COACHEE --coach HANDLE [--coach HANDLE]... "
+	    "[--focus TEXT] [--cadence TEXT] [--date DATE]\n"
+	    "COACHEE --end [--date DATE]",
+	  .opts = agree_opts, .min = 1, .max = 1,
+	  .need = "the COACHEE's handle", .extra = "give one COACHEE only",
+	  .exec = agree_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_agree = {
 	.name = "agree",
-	.usage = "COACHEE --coach HANDLE [--coach HANDLE]... [--focus TEXT] "
-	    "[--cadence TEXT] [--date DATE]\n"
-	    "COACHEE --end [--date DATE]",
 	.summary = "start or end a coaching relationship (its agreement)",
 	.flags = COACH_CMD_REPO,
-	.exec = agree_exec,
+	.forms = agree_forms,
 };

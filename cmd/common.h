@@ -1,9 +1,9 @@
 /*
  * common.h: what the commands share beyond cmd.h.
  *
- * Options and arguments, text for the terminal, aligned tables,
- * front-matter as JSON, loading and saving records, files in .git, and
- * subcommand dispatch.  What a record means (a goal's progress, an
+ * Checks of arguments, text for the terminal, aligned tables,
+ * front-matter as JSON, loading and saving records and files in .git
+ * (options and subcommands are parsed from the table: cmd.h).  What a record means (a goal's progress, an
  * agreement's coaches, the values coach(5) allows) is lib/model.h's.
  *
  * Ownership: a returned char * is the caller's to free(); a returned
@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "cmd.h"
+#include "../lib/change.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
 #include "../lib/load.h"
@@ -26,15 +27,6 @@ struct coach_diag;
 /*
  * Options and arguments
  */
-
-/*
- * Turns getopt_long's '?' (unknown option) and ':' (missing value) into a
- * usage error naming the option (optstring starts with ':').  argv is the
- * vector handed to getopt.  A negative number read as an option says to
- * put "--" before it.
- */
-struct coach_error *coach_opt_error(const struct coach_ctx *ctx, int c,
-	char **argv);
 
 /*
  * Text given on the command line for YAML and terminals: valid UTF-8 with
@@ -72,28 +64,6 @@ struct coach_error *coach_entry_kind_check(const char *what,
 	const char *kind);
 
 /*
- * Subcommands ("coach goal add ...")
- */
-
-struct coach_subcmd {
-	const char *name;
-	struct coach_error *(*exec)(struct coach_ctx *ctx, int argc,
-	    char **argv);
-};
-
-/*
- * Runs the subcommand argv[1] names among subs (ending with a NULL name),
- * its argv starting at that name.  No subcommand, or an option in its
- * place ("coach goal --all"), runs the one named dflt with the whole argv.
- * An unknown name is a usage error listing subs' names: worded
- * "'NAME' is not a NOUN subcommand" when noun is not NULL, else
- * "unknown subcommand 'NAME'".
- */
-struct coach_error *coach_subcmd_exec(struct coach_ctx *ctx,
-	const struct coach_subcmd *subs, const char *dflt, const char *noun,
-	int argc, char **argv);
-
-/*
  * Text for the terminal
  */
 
@@ -118,11 +88,12 @@ char *coach_text_cut(const char *s, size_t max);
 void coach_put_padded(const char *s, size_t width);
 
 /*
- * Append s to out with control characters (C0, DEL, C1) replaced, so that
- * a record's values cannot move the cursor or recolour the terminal:
- * coach_term_safe shows each as '?' (where text is shown as it is),
- * coach_term_line as a space (one line of a table, where a newline or tab
- * was only spacing).
+ * Append s to out with control characters (C0, DEL, C1) replaced, for
+ * layout: a value shown on one line stays on one line.  coach_term_safe
+ * shows each as '?' (where text is shown as it is), coach_term_line as a
+ * space (one line of a table, where a newline or tab was only spacing).
+ * Keeping the terminal safe is not their job but the output sink's
+ * (cmd.h, coach_sink_install), which every byte passes.
  */
 void coach_term_safe(struct coach_buf *out, const char *s);
 void coach_term_line(struct coach_buf *out, const char *s);
@@ -209,9 +180,26 @@ void coach_warn_problems(const struct coach_problems *p);
  * what ("staff", "priority", ...) did not parse. */
 struct coach_error *coach_broken_error(size_t n, const char *what);
 
-/* Renders rec and commits it at path in one transaction. */
-struct coach_error *coach_save_record(struct coach_repo *r, const char *path,
-	const struct coach_record *rec, const char *message);
+/*
+ * Runs fn as one change (lib/change.h: lock, load, change, check, commit)
+ * and tells stderr what the user must know besides (hand edits committed
+ * first).  Every command that writes goes through here.
+ */
+struct coach_error *coach_write(struct coach_repo *r, coach_change_fn fn,
+	void *arg);
+
+/* A new goal or cycle, whose id is allocated under the writer's lock. */
+struct new_record {
+	struct coach_record *rec; /* complete but for "id", set here */
+	char kind;                /* 'g' or 'c' */
+	const char *coachee;
+	char *(*path_of)(const char *coachee, const char *id);
+	const char *what;         /* starts the commit message: "goal add" */
+	char *id;                 /* receives the id (COACH_ID_LEN + 1) */
+};
+/* The coach_change_fn for a new_record. */
+struct coach_error *coach_new_record_apply(struct coach_change *ch,
+	void *arg);
 
 /* Writes one of lib/check.h's diagnostics to stderr as a warning,
  * "coach: warning: path:line: message". */

@@ -3,7 +3,6 @@
  * each with one action step in the coachee's words, in
  * coaching/<coachee>/cycles/<id>.md.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,41 +70,53 @@ check_goal_for_cycle(struct coach_repo *r, const char *gid,
 	return err;
 }
 
+/* A new cycle on a goal, both read under the writer's lock. */
+struct start_change {
+	const char *goal_prefix;
+	int force;
+	const char *started; /* the day it started, and as a day */
+	coach_day sday;
+	struct coach_loaded *goal;
+	struct new_record nr;
+};
+
+static struct coach_error *
+start_apply(struct coach_change *ch, void *arg)
+{
+	struct start_change *sc = arg;
+	struct coach_repo *r = coach_change_repo(ch);
+	struct coach_error *err;
+	if ((err = coach_load_by_id(r, sc->goal_prefix, COACH_KIND_GOAL,
+	    sc->goal)) ||
+	    (err = check_goal_for_cycle(r, sc->goal->id, sc->goal->coachee,
+	    sc->goal->rec, sc->force)))
+		return err;
+	coach_day opened;
+	if (coach_date_parse(coach_record_str(sc->goal->rec, "opened"),
+	    &opened) == 0 && sc->sday < opened)
+		return coach_error_new(COACH_FAIL, "--date: %s is before goal "
+		    "%s was opened (%s)", sc->started, sc->goal->id,
+		    coach_record_str(sc->goal->rec, "opened"));
+	coach_fm_set(coach_record_fm(sc->nr.rec), "goal",
+	    coach_fmv_str(sc->goal->id));
+	sc->nr.coachee = sc->goal->coachee;
+	return coach_new_record_apply(ch, &sc->nr);
+}
+
 static struct coach_error *
 cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "step", required_argument, NULL, 's' },
-		{ "review", required_argument, NULL, 'r' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
-	char *path = NULL, *msg = NULL;
 	const char *step = NULL, *review_arg = NULL, *date_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
 	coach_day rday, sday;
-	int force = 0, c;
+	int force = coach_opt_given(ctx, "force") > 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': step = optarg; break;
-		case 'r': review_arg = optarg; break;
-		case 'f': force = 1; break;
-		case 'd': date_arg = optarg; break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind != 1) {
-		err = coach_usage(ctx, "start takes one GOAL-ID");
-		goto done;
-	}
+	step = coach_opt_value(ctx, "step");
+	review_arg = coach_opt_value(ctx, "review");
+	date_arg = coach_opt_value(ctx, "date");
 	if (step == NULL) {
 		err = coach_usage(ctx, "start needs --step TEXT: the action "
 		    "step, in the coachee's words");
@@ -131,44 +142,29 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &goal)))
-		goto done;
-	const char *gid = goal.id, *coachee = goal.coachee;
-	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
-	    force)))
-		goto done;
-	coach_day opened;
-	if (coach_date_parse(coach_record_str(goal.rec, "opened"), &opened) ==
-	    0 && sday < opened) {
-		err = coach_error_new(COACH_FAIL, "--date: %s is before goal "
-		    "%s was opened (%s)", today, gid,
-		    coach_record_str(goal.rec, "opened"));
-		goto done;
-	}
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
 		err = coach_error_new(COACH_FAIL, "%s lists no cycle_phases; "
 		    "add them or set cycle_model", COACH_CONFIG_FILE);
 		goto done;
 	}
-	if ((err = coach_repo_new_id(ctx->repo, 'c', id)))
-		goto done;
 
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
-	coach_fm_set(fm, "id", coach_fmv_str(id));
-	coach_fm_set(fm, "goal", coach_fmv_str(gid));
+	/* The id is allocated under the writer's lock; first in the file. */
+	coach_fm_set(fm, "id", coach_fmv_str(""));
+	coach_fm_set(fm, "goal", coach_fmv_str(""));
 	coach_fm_set(fm, "step", coach_fmv_str(step));
 	coach_fm_set(fm, "phase", coach_fmv_str(phases->v[0]));
 	coach_fm_set(fm, "started", coach_fmv_plain(today));
 	if (review_arg)
 		coach_fm_set(fm, "review", coach_fmv_plain(review));
 
-	path = coach_path_cycle(coachee, id);
-	msg = coach_xasprintf("cycle start: %s %s", coachee, id);
-	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+	struct start_change sc = { argv[1], force, today, sday, &goal,
+	    { rec, 'c', NULL, coach_path_cycle, "cycle start", id } };
+	if ((err = coach_write(ctx->repo, start_apply, &sc)))
 		goto done;
+	const char *gid = goal.id, *coachee = goal.coachee;
 	if (isatty(STDOUT_FILENO))
 		printf("cycle %s%s%s started on goal %s for %s (phase: %s)\n",
 		    coach_sgr_bold(ctx), id, coach_sgr_reset(ctx), gid,
@@ -178,8 +174,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 done:
 	coach_loaded_free(&goal);
 	coach_record_free(rec);
-	free(path);
-	free(msg);
 	return err;
 }
 
@@ -207,89 +201,109 @@ load_open_cycle(struct coach_repo *r, const char *prefix,
 
 /* ---- cycle phase ---- */
 
+/* A cycle's new phase or its close, applied under the writer's lock. */
+struct cycle_change {
+	const char *prefix;
+	const char *phase;                 /* phase: the new phase */
+	const char *outcome, *next;        /* close */
+	char date[11];
+	coach_day day;
+	struct coach_loaded a;             /* the cycle as changed */
+	char *old;                         /* phase: the phase before */
+};
+
+static struct coach_error *
+phase_apply(struct coach_change *ch, void *arg)
+{
+	struct cycle_change *cc = arg;
+	struct coach_error *err;
+	if ((err = load_open_cycle(coach_change_repo(ch), cc->prefix, &cc->a)))
+		return err;
+	/* A copy: setting the key frees the parsed value. */
+	cc->old = coach_record_str(cc->a.rec, "phase") ?
+	    coach_xstrdup(coach_record_str(cc->a.rec, "phase")) : NULL;
+	if (cc->old && strcmp(cc->old, cc->phase) == 0)
+		return coach_error_new(COACH_FAIL, "cycle %s is already in "
+		    "phase %s", cc->a.id, cc->phase);
+	coach_fm_set(coach_record_fm(cc->a.rec), "phase",
+	    coach_fmv_str(cc->phase));
+	coach_change_save(ch, cc->a.path, cc->a.rec);
+	coach_change_message(ch, "cycle phase: %s %s %s", cc->a.coachee,
+	    cc->a.id, cc->phase);
+	return NULL;
+}
+
 static struct coach_error *
 cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct coach_error *err = NULL;
-	struct coach_loaded a = { 0 };
-	char *msg = NULL, *names = NULL, *old = NULL;
-	int c;
+	struct cycle_change cc = { 0 };
+	char *names = NULL;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		err = coach_opt_error(ctx, c, argv);
-		goto done;
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, "phase takes a cycle ID and a PHASE");
-		goto done;
-	}
-	const char *phase = argv[optind + 1];
+	const char *phase = argv[2];
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (!coach_strlist_has(phases, phase)) {
 		names = phase_names(phases);
+		const char *guess = coach_suggest(phase,
+		    (const char *const *)phases->v, phases->n);
 		err = coach_error_new(COACH_FAIL, "PHASE: '%s' is not a phase "
-		    "of this school's cycle; use %s (%s: cycle_phases)",
-		    phase, names, COACH_CONFIG_FILE);
+		    "of this school's cycle; %s%s%suse %s (%s: cycle_phases)",
+		    phase, guess ? "did you mean '" : "", guess ? guess : "",
+		    guess ? "'? Or " : "", names, COACH_CONFIG_FILE);
 		goto done;
 	}
-	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
+	cc.prefix = argv[1];
+	cc.phase = phase;
+	if ((err = coach_write(ctx->repo, phase_apply, &cc)))
 		goto done;
-	/* A copy: setting the key frees the parsed value. */
-	old = coach_record_str(a.rec, "phase") ?
-	    coach_xstrdup(coach_record_str(a.rec, "phase")) : NULL;
-	if (old && strcmp(old, phase) == 0) {
-		err = coach_error_new(COACH_FAIL, "cycle %s is already in "
-		    "phase %s", a.id, phase);
-		goto done;
-	}
-	coach_fm_set(coach_record_fm(a.rec), "phase", coach_fmv_str(phase));
-	msg = coach_xasprintf("cycle phase: %s %s %s", a.coachee, a.id, phase);
-	if ((err = coach_save_record(ctx->repo, a.path, a.rec, msg)))
-		goto done;
-	printf("cycle %s: %s → %s\n", a.id, old ? old : "(no phase)", phase);
+	printf("cycle %s: %s → %s\n", cc.a.id, cc.old ? cc.old :
+	    "(no phase)", phase);
 done:
-	coach_loaded_free(&a);
-	free(msg);
+	coach_loaded_free(&cc.a);
 	free(names);
-	free(old);
+	free(cc.old);
 	return err;
 }
 
 /* ---- cycle close ---- */
 
 static struct coach_error *
+close_apply(struct coach_change *ch, void *arg)
+{
+	struct cycle_change *cc = arg;
+	struct coach_error *err;
+	coach_day started;
+	if ((err = load_open_cycle(coach_change_repo(ch), cc->prefix, &cc->a)))
+		return err;
+	if (coach_date_parse(coach_record_str(cc->a.rec, "started"),
+	    &started) == 0 && cc->day < started)
+		return coach_error_new(COACH_FAIL, "--date: %s is before cycle "
+		    "%s started (%s)", cc->date, cc->a.id,
+		    coach_record_str(cc->a.rec, "started"));
+	struct coach_fm *fm = coach_record_fm(cc->a.rec);
+	coach_fm_set(fm, "closed", coach_fmv_plain(cc->date));
+	coach_fm_set(fm, "outcome", coach_fmv_str(cc->outcome));
+	if (cc->next)
+		coach_fm_set(fm, "next", coach_fmv_str(cc->next));
+	coach_change_save(ch, cc->a.path, cc->a.rec);
+	coach_change_message(ch, "cycle close: %s %s %s", cc->a.coachee,
+	    cc->a.id, cc->outcome);
+	return NULL;
+}
+
+static struct coach_error *
 cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "outcome", required_argument, NULL, 'o' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
-	struct coach_loaded a = { 0 };
+	struct cycle_change cc = { 0 };
 	const char *outcome = NULL, *next = NULL, *date_arg = "today";
-	char *msg = NULL, date[11];
-	coach_day day, started;
-	int c;
+	char date[11];
+	coach_day day;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': outcome = optarg; break;
-		case 'm': next = optarg; break;
-		case 'd': date_arg = optarg; break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind != 1) {
-		err = coach_usage(ctx, "close takes one cycle ID");
-		goto done;
-	}
+	outcome = coach_opt_value(ctx, "outcome");
+	next = coach_opt_value(ctx, "message");
+	if (coach_opt_value(ctx, "date"))
+		date_arg = coach_opt_value(ctx, "date");
 	if (outcome == NULL) {
 		err = coach_usage(ctx, "close needs --outcome met, partly or "
 		    "not-yet");
@@ -307,28 +321,16 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
-	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
+	cc.prefix = argv[1];
+	cc.outcome = outcome;
+	cc.next = next;
+	memcpy(cc.date, date, sizeof(cc.date));
+	cc.day = day;
+	if ((err = coach_write(ctx->repo, close_apply, &cc)))
 		goto done;
-	if (coach_date_parse(coach_record_str(a.rec, "started"), &started) ==
-	    0 && day < started) {
-		err = coach_error_new(COACH_FAIL, "--date: %s is before cycle "
-		    "%s started (%s)", date, a.id,
-		    coach_record_str(a.rec, "started"));
-		goto done;
-	}
-	struct coach_fm *fm = coach_record_fm(a.rec);
-	coach_fm_set(fm, "closed", coach_fmv_plain(date));
-	coach_fm_set(fm, "outcome", coach_fmv_str(outcome));
-	if (next)
-		coach_fm_set(fm, "next", coach_fmv_str(next));
-	msg = coach_xasprintf("cycle close: %s %s %s", a.coachee, a.id,
-	    outcome);
-	if ((err = coach_save_record(ctx->repo, a.path, a.rec, msg)))
-		goto done;
-	printf("cycle %s closed on %s: %s\n", a.id, date, outcome);
+	printf("cycle %s closed on %s: %s\n", cc.a.id, date, outcome);
 done:
-	coach_loaded_free(&a);
-	free(msg);
+	coach_loaded_free(&cc.a);
 	return err;
 }
 
@@ -424,39 +426,23 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 static struct coach_error *
 cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "open", no_argument, NULL, 'o' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded_list cycles = { 0 };
 	struct coach_loaded **rows = NULL;
 	char *coachee = NULL;
-	int only_open = 0, all = 0, json = 0, c;
+	int only_open = coach_opt_given(ctx, "open") > 0;
+	int all = coach_opt_given(ctx, "all") > 0, json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': only_open = 1; break;
-		case 'a': all = 1; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				goto done;
-			break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind > 1 || (all && argc - optind == 1)) {
-		err = coach_usage(ctx, all ? "--all lists every coachee's "
-		    "cycles: leave out COACHEE" : "list takes one COACHEE");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		goto done;
+	if (all && argc > 1) {
+		err = coach_usage(ctx, "--all lists every coachee's cycles: "
+		    "leave out COACHEE");
 		goto done;
 	}
 	if (!all && (err = coach_repo_coachee(ctx->repo,
-	    argc > optind ? argv[optind] : NULL, &coachee)))
+	    argc > 1 ? argv[1] : NULL, &coachee)))
 		goto done;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_CYCLE, coachee,
 	    "started", &cycles)))
@@ -485,32 +471,62 @@ done:
 	return err;
 }
 
-/* ---- dispatch ---- */
+/* ---- the table ---- */
 
-static const struct coach_subcmd cycle_subs[] = {
-	{ "start", cycle_start },
-	{ "phase", cycle_phase },
-	{ "close", cycle_close },
-	{ "list", cycle_list },
-	{ NULL, NULL },
+static const struct coach_opt cycle_start_opts[] = {
+	{ "step", 0, COACH_OPT_VALUE, "TEXT", "the action step, in the "
+	    "coachee's words (required)" },
+	{ "review", 0, COACH_OPT_VALUE, "DATE", "the meeting that will "
+	    "review the step" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it started (default "
+	    "today)" },
+	{ "force", 0, 0, NULL, "start one though the goal has an open "
+	    "cycle" },
+	{ 0 },
 };
 
-static struct coach_error *
-cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach cycle" and "coach cycle --open" list. */
-	return coach_subcmd_exec(ctx, cycle_subs, "list", "cycle", argc, argv);
-}
+static const struct coach_opt cycle_close_opts[] = {
+	{ "outcome", 0, COACH_OPT_VALUE, "met|partly|not-yet", "how the step "
+	    "went (required)" },
+	{ "message", 'm', COACH_OPT_VALUE, "NEXT", "what will be tried next" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it closed (default "
+	    "today)" },
+	{ 0 },
+};
 
+static const struct coach_opt cycle_list_opts[] = {
+	{ "all", 0, 0, NULL, "every coachee's cycles" },
+	{ "open", 0, 0, NULL, "only cycles not yet closed" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form cycle_forms[] = {
+	{ .name = "start", .usage = "GOAL-ID --step TEXT [--review DATE] "
+	    "[--date DATE] [--force]",
+	  .opts = cycle_start_opts, .min = 1, .max = 1, .need = "one GOAL-ID",
+	  .extra = "start takes one GOAL-ID", .exec = cycle_start },
+	{ .name = "phase", .usage = "ID PHASE", .min = 2, .max = 2,
+	  .need = "a cycle ID and a PHASE", .exec = cycle_phase },
+	{ .name = "close", .usage = "ID --outcome met|partly|not-yet "
+	    "[-m NEXT] [--date DATE]",
+	  .opts = cycle_close_opts, .min = 1, .max = 1,
+	  .need = "one cycle ID", .extra = "close takes one cycle ID",
+	  .exec = cycle_close },
+	{ .name = "list", .usage = "[COACHEE | --all] [--open] "
+	    "[--format text|json]",
+	  .opts = cycle_list_opts, .max = 1,
+	  .extra = "list takes one COACHEE", .exec = cycle_list },
+	{ 0 },
+};
+
+/* "coach cycle" and "coach cycle --open" list. */
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
-	.usage =
-	    "start GOAL-ID --step TEXT [--review DATE] [--date DATE] "
-	    "[--force]\n"
-	    "phase ID PHASE\n"
-	    "close ID --outcome met|partly|not-yet [-m NEXT] [--date DATE]\n"
-	    "list [COACHEE | --all] [--open] [--format text|json]",
 	.summary = "coaching cycles: an action step on a goal, phase by phase",
 	.flags = COACH_CMD_REPO,
-	.exec = cycle_exec,
+	.forms = cycle_forms,
+	.dflt = "list",
+	.noun = "cycle",
 };

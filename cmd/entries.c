@@ -4,7 +4,7 @@
  *     coach entries [COACHEE] [--kind K] [--goal ID] [--since DATE]
  *                   [--until DATE] [--grep TEXT] [--format json]
  */
-#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,39 +60,17 @@ static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv,
 	struct entries_args *a)
 {
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "goal", required_argument, NULL, 'g' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "grep", required_argument, NULL, 'G' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	const char *format = coach_opt_value(ctx, "format");
 	struct coach_error *err;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': a->kind = optarg; break;
-		case 'g': a->goal = optarg; break;
-		case 's': a->since = optarg; break;
-		case 'u': a->until = optarg; break;
-		case 'G': a->grep = optarg; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &a->json)))
-				return err;
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments: '%s'",
-		    argv[optind + 1]);
-	if (argc - optind == 1)
-		a->coachee = argv[optind];
+	a->kind = coach_opt_value(ctx, "kind");
+	a->goal = coach_opt_value(ctx, "goal");
+	a->since = coach_opt_value(ctx, "since");
+	a->until = coach_opt_value(ctx, "until");
+	a->grep = coach_opt_value(ctx, "grep");
+	if (format && (err = coach_format_arg(ctx, format, &a->json)))
+		return err;
+	if (argc > 1)
+		a->coachee = argv[1];
 	return NULL;
 }
 
@@ -215,11 +193,25 @@ str_or(const struct coach_record *rec, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
+/* A CPD entry's hours, 0 when they are missing or not a number. */
+static double
+entry_hours(const struct coach_record *rec)
+{
+	const struct coach_fm_node *n = coach_fm_get(
+	    coach_record_fm_const(rec), "hours");
+	double d;
+	return n && coach_fm_node_number(n, &d) == 0 && isfinite(d) && d >= 0 ?
+	    d : 0;
+}
+
+/* With --kind cpd: each entry's hours after its id, and the total at the
+ * end. */
 static void
-print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
+print_text(struct coach_ctx *ctx, const struct row *rows, size_t n, int cpd)
 {
 	struct coach_buf out = COACH_BUF_INIT;
 	int cols = coach_term_width();
+	double total = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *rec = rows[i].rec;
 		const char *body = rows[i].body;
@@ -239,6 +231,13 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 		size_t used = 10 + 2 + (klen > KIND_WIDTH ? klen : KIND_WIDTH) +
 		    2 + coach_text_width(out.ptr + start) + 2;
 		coach_buf_printf(&out, "%s  ", coach_sgr_reset(ctx));
+		if (cpd) {
+			double h = entry_hours(rec);
+			size_t before = out.len;
+			total += h;
+			coach_buf_printf(&out, "%6gh  ", h);
+			used += out.len - before;
+		}
 		if (priv) {
 			coach_buf_printf(&out, "%s" COACH_PRIVATE_TEXT "%s%s",
 			    coach_sgr_red(ctx), coach_sgr_reset(ctx),
@@ -261,6 +260,9 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 		free(first);
 		coach_buf_putc(&out, '\n');
 	}
+	if (cpd && n > 0)
+		coach_buf_printf(&out, "Total: %g hours in %zu entr%s\n", total,
+		    n, n == 1 ? "y" : "ies");
 	coach_pager_start(ctx);
 	coach_out(out.ptr ? out.ptr : "", out.len);
 	coach_buf_free(&out);
@@ -378,7 +380,8 @@ entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 		coach_list_empty("no entries for %s; write one with 'coach log "
 		    "%s -m TEXT'", coachee, coachee);
 	else
-		print_text(ctx, rows, n);
+		print_text(ctx, rows, n,
+		    a.kind && strcmp(a.kind, "cpd") == 0);
 done:
 	for (size_t i = 0; i < n; i++) {
 		free(rows[i].path);
@@ -391,11 +394,32 @@ done:
 	return err;
 }
 
+static const struct coach_opt entries_opts[] = {
+	{ "kind", 0, COACH_OPT_VALUE, "K", "only entries of this kind" },
+	{ "goal", 0, COACH_OPT_VALUE, "ID", "only entries about this goal" },
+	{ "since", 0, COACH_OPT_VALUE, "DATE", "only entries on or after "
+	    "DATE" },
+	{ "until", 0, COACH_OPT_VALUE, "DATE", "only entries on or before "
+	    "DATE" },
+	{ "grep", 0, COACH_OPT_VALUE, "TEXT", "only entries whose text "
+	    "contains TEXT (any case)" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form entries_forms[] = {
+	{ .usage = "[COACHEE] [--kind K] [--goal ID] [--since DATE] "
+	    "[--until DATE] [--grep TEXT] [--format json]",
+	  .opts = entries_opts, .max = 1,
+	  .extra = "too many arguments: entries takes one COACHEE",
+	  .exec = entries_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_entries = {
 	.name = "entries",
-	.usage = "[COACHEE] [--kind K] [--goal ID] [--since DATE] "
-	    "[--until DATE] [--grep TEXT] [--format json]",
 	.summary = "list a coachee's entries, newest first",
 	.flags = COACH_CMD_REPO,
-	.exec = entries_exec,
+	.forms = entries_forms,
 };

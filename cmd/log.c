@@ -11,7 +11,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +52,11 @@ struct log_args {
 struct copy {
 	char *path;
 	struct coach_buf data;
+	/* A file from outside the repository: its name, from which the
+	 * path is chosen again under the writer's lock, and its place in
+	 * the evidence list.  NULL for a file of the work tree. */
+	char *name;
+	size_t evidence_index;
 };
 
 /* The entry being written, checked. */
@@ -82,55 +86,31 @@ log_entry_free(struct log_entry *e)
 	coach_strlist_free(&e->evidence);
 	for (size_t i = 0; i < e->ncopies; i++) {
 		free(e->copies[i].path);
+		free(e->copies[i].name);
 		coach_buf_free(&e->copies[i].data);
 	}
 	free(e->copies);
 	coach_buf_free(&e->body);
 }
 
-static const struct option log_options[] = {
-	{ "kind", required_argument, NULL, 'k' },
-	{ "goal", required_argument, NULL, 'g' },
-	{ "cycle", required_argument, NULL, 'c' },
-	{ "evidence", required_argument, NULL, 'e' },
-	{ "hours", required_argument, NULL, 'H' },
-	{ "private", no_argument, NULL, 'p' },
-	{ "date", required_argument, NULL, 'd' },
-	{ "message", required_argument, NULL, 'm' },
-	{ "file", required_argument, NULL, 'F' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
 {
-	int c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:F:", log_options, NULL)) != -1) {
-		switch (c) {
-		case 'k': a->kind = optarg; break;
-		case 'g': a->goal = optarg; break;
-		case 'c': a->cycle = optarg; break;
-		case 'e': coach_strlist_add(&a->evidence, optarg); break;
-		case 'H': a->hours = optarg; break;
-		case 'p': a->private = 1; break;
-		case 'd': a->date = optarg; break;
-		case 'm': coach_strlist_add(&a->messages, optarg); break;
-		case 'F':
-			if (a->file)
-				return coach_usage(ctx, "-F is given twice");
-			a->file = optarg;
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments: '%s'",
-		    argv[optind + 1]);
-	if (argc - optind == 1)
-		a->coachee = argv[optind];
+	const struct coach_strlist *ev = coach_opt_values(ctx, "evidence");
+	const struct coach_strlist *ms = coach_opt_values(ctx, "message");
+	a->kind = coach_opt_value(ctx, "kind");
+	a->goal = coach_opt_value(ctx, "goal");
+	a->cycle = coach_opt_value(ctx, "cycle");
+	a->hours = coach_opt_value(ctx, "hours");
+	a->private = coach_opt_given(ctx, "private") > 0;
+	a->date = coach_opt_value(ctx, "date");
+	a->file = coach_opt_value(ctx, "file");
+	for (size_t i = 0; i < ev->n; i++)
+		coach_strlist_add(&a->evidence, ev->v[i]);
+	for (size_t i = 0; i < ms->n; i++)
+		coach_strlist_add(&a->messages, ms->v[i]);
+	if (argc > 1)
+		a->coachee = argv[1];
 	if (a->file && a->messages.n)
 		return coach_usage(ctx, "give the text with -m or -F, not both");
 	return NULL;
@@ -282,8 +262,8 @@ add_copy(struct log_entry *e, char *path)
 	e->copies = coach_xrealloc(e->copies,
 	    (e->ncopies + 1) * sizeof(*e->copies));
 	struct copy *c = &e->copies[e->ncopies++];
+	memset(c, 0, sizeof(*c));
 	c->path = path;
-	memset(&c->data, 0, sizeof(c->data));
 	return c;
 }
 
@@ -522,6 +502,8 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 	}
 	struct copy *c = add_copy(e, evidence_dest(repo, e, name));
 	c->data = data;
+	c->name = coach_xstrdup(name);
+	c->evidence_index = e->evidence.n;
 	coach_strlist_add(&e->evidence, c->path);
 done:
 	free(abs);
@@ -753,29 +735,57 @@ render_entry(const struct log_entry *e, const char *id, struct coach_buf *out)
 	coach_record_free(rec);
 }
 
-/* One commit: the entry and the evidence it brings. */
-static struct coach_error *
-commit_entry(struct coach_repo *repo, const struct log_entry *e,
-	const char *id, const char *path)
+/* The entry and the evidence it brings, under the writer's lock. */
+struct log_change {
+	struct log_entry *e;
+	char id[COACH_ID_LEN + 1];
+	char *path;
+};
+
+/* Chooses again, under the lock, the names of copies from outside the
+ * repository: another writer may have taken one since. */
+static void
+rename_copies(struct coach_repo *repo, struct log_entry *e)
 {
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
-	render_entry(e, id, &text);
-	struct coach_error *err = coach_store_begin(&txn,
-	    coach_repo_store(repo));
-	if (err == NULL) {
-		for (size_t i = 0; i < e->ncopies; i++)
-			coach_txn_write(txn, e->copies[i].path,
-			    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
-			    e->copies[i].data.len);
-		coach_txn_write(txn, path, text.ptr, text.len);
-		char *msg = coach_xasprintf("log: %s %s %s", e->coachee,
-		    e->kind, id);
-		err = coach_txn_commit(txn, msg, NULL);
-		free(msg);
+	for (size_t i = 0; i < e->ncopies; i++)
+		if (e->copies[i].name) {
+			free(e->copies[i].path);
+			e->copies[i].path = coach_xstrdup("");
+		}
+	for (size_t i = 0; i < e->ncopies; i++) {
+		struct copy *c = &e->copies[i];
+		if (c->name == NULL)
+			continue;
+		char *dest = evidence_dest(repo, e, c->name);
+		free(c->path);
+		c->path = dest;
+		free(e->evidence.v[c->evidence_index]);
+		e->evidence.v[c->evidence_index] = coach_xstrdup(dest);
 	}
+}
+
+static struct coach_error *
+log_apply(struct coach_change *ch, void *arg)
+{
+	struct log_change *lc = arg;
+	struct log_entry *e = lc->e;
+	struct coach_error *err;
+	struct coach_buf text = COACH_BUF_INIT;
+
+	rename_copies(coach_change_repo(ch), e);
+	if ((err = coach_change_new_id(ch, 'e', lc->id)))
+		return err;
+	lc->path = coach_path_entry(e->coachee, e->date, lc->id);
+	for (size_t i = 0; i < e->ncopies; i++)
+		coach_change_write(ch, e->copies[i].path,
+		    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
+		    e->copies[i].data.len);
+	render_entry(e, lc->id, &text);
+	coach_change_write(ch, lc->path, text.ptr, text.len);
+	coach_change_message(ch, "log: %s %s %s", e->coachee, e->kind,
+	    lc->id);
 	coach_buf_free(&text);
-	return err;
+	return NULL;
 }
 
 /* After the commit: what check says about the new entry (grading
@@ -852,10 +862,10 @@ log_exec(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if (err)
 		goto done;
-	if ((err = coach_repo_new_id(repo, 'e', id)))
-		goto done;
-	path = coach_path_entry(e.coachee, e.date, id);
-	err = commit_entry(repo, &e, id, path);
+	struct log_change lc = { &e, { 0 }, NULL };
+	err = coach_write(repo, log_apply, &lc);
+	path = lc.path;
+	memcpy(id, lc.id, sizeof(id));
 	if (err) {
 		if (from_editor)
 			err = coach_error_prefix(err, "nothing was logged; "
@@ -878,12 +888,40 @@ done:
 	return err;
 }
 
-const struct coach_cmd coach_cmd_log = {
-	.name = "log",
-	.usage = "[COACHEE] [--kind K] [--goal ID] [--cycle ID] "
+static const struct coach_opt log_opts[] = {
+	{ "kind", 0, COACH_OPT_VALUE, "K", "what it is: meeting, "
+	    "observation, practice, reflection, evidence, cpd or note "
+	    "(default note)" },
+	{ "goal", 0, COACH_OPT_VALUE, "ID", "the goal the entry is about" },
+	{ "cycle", 0, COACH_OPT_VALUE, "ID", "the cycle the entry is about" },
+	{ "evidence", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "REF", "a URL, "
+	    "a path in the repository or a file to copy" },
+	{ "hours", 0, COACH_OPT_VALUE, "N", "hours of CPD, such as 1.5 (with "
+	    "--kind cpd)" },
+	{ "private", 0, 0, NULL, "mark the entry private (see coach(5))" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it happened (default "
+	    "today)" },
+	{ "message", 'm', COACH_OPT_VALUE | COACH_OPT_REPEAT, "TEXT", "the "
+	    "text; several -m are separate paragraphs" },
+	{ "file", 'F', COACH_OPT_VALUE, "FILE", "the text from FILE, or from "
+	    "standard input for -" },
+	{ 0 },
+};
+
+static const struct coach_form log_forms[] = {
+	{ .usage = "[COACHEE] [--kind K] [--goal ID] [--cycle ID] "
 	    "[--evidence REF]... [--hours N] [--private] [--date DATE] "
 	    "[-m TEXT | -F FILE | -F -]",
+	  .opts = log_opts, .max = 1,
+	  .extra = "too many arguments: log takes one COACHEE; quote a "
+	    "message of several words",
+	  .exec = log_exec },
+	{ 0 },
+};
+
+const struct coach_cmd coach_cmd_log = {
+	.name = "log",
 	.summary = "write an entry in a coachee's log",
 	.flags = COACH_CMD_REPO,
-	.exec = log_exec,
+	.forms = log_forms,
 };

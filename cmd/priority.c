@@ -2,7 +2,6 @@
  * priority.c: coach priority add | list | retire, the school development
  * priorities that goals link to (priorities/<id>.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,33 +49,64 @@ year_check(const char *s)
 	    "year; write it as YYYY-YY, e.g. 2026-27", s);
 }
 
+/* A priority added or retired, under the writer's lock. */
+struct priority_change {
+	const char *id;
+	const char *path;
+	struct coach_record *rec; /* add: the new record */
+};
+
+static struct coach_error *
+add_apply(struct coach_change *ch, void *arg)
+{
+	struct priority_change *pc = arg;
+	if (coach_repo_exists(coach_change_repo(ch), pc->path))
+		return coach_error_new(COACH_FAIL, "priority '%s' already "
+		    "exists; edit %s or use coach edit %s", pc->id, pc->path,
+		    pc->path);
+	coach_change_save(ch, pc->path, pc->rec);
+	coach_change_message(ch, "priority add: %s", pc->id);
+	return NULL;
+}
+
+static int is_retired(const struct coach_record *rec);
+
+static struct coach_error *
+retire_apply(struct coach_change *ch, void *arg)
+{
+	struct priority_change *pc = arg;
+	struct coach_record *rec = NULL;
+	struct coach_error *err = NULL;
+	if (!coach_repo_exists(coach_change_repo(ch), pc->path)) {
+		err = coach_error_new(COACH_FAIL, "no priority '%s' (no %s); "
+		    "see coach priority list --all", pc->id, pc->path);
+		goto done;
+	}
+	if ((err = coach_change_load(ch, pc->path, &rec)))
+		goto done;
+	if (is_retired(rec)) {
+		err = coach_error_new(COACH_FAIL, "priority '%s' is already "
+		    "retired", pc->id);
+		goto done;
+	}
+	coach_fm_set(coach_record_fm(rec), "status", coach_fmv_str("retired"));
+	coach_change_save(ch, pc->path, rec);
+	coach_change_message(ch, "priority retire: %s", pc->id);
+done:
+	coach_record_free(rec);
+	return err;
+}
+
 static struct coach_error *
 priority_add(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "year", required_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_record *rec = NULL;
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
 	const char *year = NULL;
-	char *path = NULL, *msg = NULL, yearbuf[32];
+	char *path = NULL, yearbuf[32];
 	struct coach_error *err = NULL;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'y')
-			return coach_opt_error(ctx, c, argv);
-		year = optarg;
-	}
-	if (argc - optind != 2)
-		return coach_usage(ctx, argc - optind < 2 ? "add needs "
-		    "an ID and a TITLE" : "add takes one ID and one "
-		    "TITLE; quote a title with spaces");
-	const char *id = argv[optind], *title = argv[optind + 1];
+	year = coach_opt_value(ctx, "year");
+	const char *id = argv[1], *title = argv[2];
 	if ((err = coach_handle_check("priority id", id)) ||
 	    (err = coach_text_arg_check(ctx, "TITLE", title, 1)))
 		return err;
@@ -88,33 +118,18 @@ priority_add(struct coach_ctx *ctx, int argc, char **argv)
 		return err;
 
 	path = coach_path_priority(id);
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	if (coach_repo_exists(ctx->repo, path)) {
-		err = coach_error_new(COACH_FAIL, "priority '%s' already "
-		    "exists; edit %s or use coach edit %s", id, path, path);
-		goto done;
-	}
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "title", coach_fmv_str(title));
 	coach_fm_set(fm, "year", coach_fmv_str(year ? year : yearbuf));
 	coach_fm_set(fm, "status", coach_fmv_str("active"));
-	coach_record_render(rec, &text);
-	coach_txn_write(txn, path, text.ptr, text.len);
-	msg = coach_xasprintf("priority add: %s", id);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
+	struct priority_change pc = { id, path, rec };
+	err = coach_write(ctx->repo, add_apply, &pc);
 	if (err == NULL)
 		printf("Added priority %s (%s) in %s\n", id,
 		    year ? year : yearbuf, path);
-done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_record_free(rec);
-	coach_buf_free(&text);
 	free(path);
-	free(msg);
 	return err;
 }
 
@@ -128,52 +143,18 @@ is_retired(const struct coach_record *rec)
 static struct coach_error *
 priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 {
-	struct coach_record *rec = NULL;
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
-	char *path = NULL, *msg = NULL;
+	char *path = NULL;
 	struct coach_error *err;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
-		return coach_opt_error(ctx, c, argv);
-	if (argc - optind != 1)
-		return coach_usage(ctx, "retire needs one ID");
-	const char *id = argv[optind];
+	const char *id = argv[1];
 	if ((err = coach_handle_check("priority id", id)))
 		return err;
 	path = coach_path_priority(id);
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	if (!coach_repo_exists(ctx->repo, path)) {
-		err = coach_error_new(COACH_FAIL, "no priority '%s' (no %s); "
-		    "see coach priority list --all", id, path);
-		goto done;
-	}
-	if ((err = coach_repo_load(ctx->repo, path, &rec)))
-		goto done;
-	if (is_retired(rec)) {
-		err = coach_error_new(COACH_FAIL, "priority '%s' is already "
-		    "retired", id);
-		goto done;
-	}
-	coach_fm_set(coach_record_fm(rec), "status", coach_fmv_str("retired"));
-	coach_record_render(rec, &text);
-	coach_txn_write(txn, path, text.ptr, text.len);
-	msg = coach_xasprintf("priority retire: %s", id);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
+	struct priority_change pc = { id, path, NULL };
+	err = coach_write(ctx->repo, retire_apply, &pc);
 	if (err == NULL)
 		printf("Retired priority %s (%s)\n", id, path);
-done:
-	if (txn)
-		coach_txn_abort(txn);
-	coach_record_free(rec);
-	coach_buf_free(&text);
 	free(path);
-	free(msg);
 	return err;
 }
 
@@ -207,32 +188,17 @@ priority_json(struct coach_json *j, const char *id,
 static struct coach_error *
 priority_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "all", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_loaded_list l = { 0 };
 	struct coach_table t = COACH_TABLE_INIT(4);
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_json j;
 	size_t hidden = 0, rows = 0;
-	int json = 0, all = 0, c;
+	int json = 0, all = coach_opt_given(ctx, "all") > 0;
+	const char *format = coach_opt_value(ctx, "format");
 	struct coach_error *err;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'a')
-			all = 1;
-		else if (c != 'f')
-			return coach_opt_error(ctx, c, argv);
-		else if ((err = coach_format_arg(ctx, optarg, &json)))
-			return err;
-	}
-	if (optind < argc)
-		return coach_usage(ctx, "list takes no arguments, "
-		    "not '%s'", argv[optind]);
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		return err;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_PRIORITY, NULL, NULL,
 	    &l)))
 		return err;
@@ -280,26 +246,37 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
-static const struct coach_subcmd priority_subs[] = {
-	{ "add", priority_add },
-	{ "list", priority_list },
-	{ "retire", priority_retire },
-	{ NULL, NULL },
+static const struct coach_opt priority_add_opts[] = {
+	{ "year", 0, COACH_OPT_VALUE, "YYYY-YY", "the school year it is for "
+	    "(default this one)" },
+	{ 0 },
 };
 
-static struct coach_error *
-priority_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach priority [--all] [--format json]" lists. */
-	return coach_subcmd_exec(ctx, priority_subs, "list", NULL, argc, argv);
-}
+static const struct coach_opt priority_list_opts[] = {
+	{ "all", 0, 0, NULL, "retired priorities too" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
 
+static const struct coach_form priority_forms[] = {
+	{ .name = "add", .usage = "ID TITLE [--year YYYY-YY]",
+	  .opts = priority_add_opts, .min = 2, .max = 2,
+	  .need = "an ID and a TITLE",
+	  .extra = "add takes one ID and one TITLE; quote a title with spaces",
+	  .exec = priority_add },
+	{ .name = "list", .usage = "[--all] [--format json]",
+	  .opts = priority_list_opts, .exec = priority_list },
+	{ .name = "retire", .usage = "ID", .min = 1, .max = 1,
+	  .need = "one ID", .exec = priority_retire },
+	{ 0 },
+};
+
+/* "coach priority [--all] [--format json]" lists. */
 const struct coach_cmd coach_cmd_priority = {
 	.name = "priority",
-	.usage = "add ID TITLE [--year YYYY-YY]\n"
-	    "list [--all] [--format json]\n"
-	    "retire ID",
 	.summary = "school development priorities: add, list, retire",
 	.flags = COACH_CMD_REPO,
-	.exec = priority_exec,
+	.forms = priority_forms,
+	.dflt = "list",
 };

@@ -3,7 +3,6 @@
  * Markdown, CSV or JSON.  The figures come from lib/report.c; this file
  * only lays them out.  No entry's body or title is ever printed.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,47 +15,26 @@
 #include "../lib/model.h"
 #include "../lib/report.h"
 #include "common.h"
+#include "report_html.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML };
 
 struct report_args {
 	const char *by, *since, *until, *format, *output;
 };
 
 static const char *const formats[] = {
-	"text", "json", "csv", "markdown", NULL,
+	"text", "json", "csv", "markdown", "html", NULL,
 };
 
-static struct coach_error *
-parse_args(struct coach_ctx *ctx, int argc, char **argv,
-	struct report_args *a)
+static void
+read_args(struct coach_ctx *ctx, struct report_args *a)
 {
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': a->by = optarg; break;
-		case 's': a->since = optarg; break;
-		case 'u': a->until = optarg; break;
-		case 'f': a->format = optarg; break;
-		case 'o': a->output = optarg; break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (argc > optind)
-		return coach_usage(ctx, "unexpected argument: '%s'",
-		    argv[optind]);
-	return NULL;
+	a->by = coach_opt_value(ctx, "by");
+	a->since = coach_opt_value(ctx, "since");
+	a->until = coach_opt_value(ctx, "until");
+	a->format = coach_opt_value(ctx, "format");
+	a->output = coach_opt_value(ctx, "output");
 }
 
 static int
@@ -505,7 +483,8 @@ render_text(const struct coach_report *rep, int bars, struct coach_buf *b)
 		columns(rep, &rep->groups[g], &names);
 		for (size_t c = 0; c < nt; c++)
 			coach_strlist_add(&rows[g], names.v[n + idx[c]]);
-		names.n = n; /* drop this group's values */
+		while (names.n > n) /* drop this group's values */
+			free(names.v[--names.n]);
 		for (size_t c = 0; c <= nt; c++) {
 			size_t cw = coach_text_width(rows[g].v[c]);
 			if (cw > w[c])
@@ -553,8 +532,10 @@ report_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err;
 	int fmt = FMT_TEXT;
 	memset(&rep, 0, sizeof(rep));
-	if ((err = parse_args(ctx, argc, argv, &a)) ||
-	    (err = read_opts(ctx, &a, &o, &fmt)))
+	(void)argc;
+	(void)argv;
+	read_args(ctx, &a);
+	if ((err = read_opts(ctx, &a, &o, &fmt)))
 		return err;
 	if ((o.by == COACH_BY_PERSON || o.by == COACH_BY_COACH) &&
 	    !coach_report_individual_allowed(ctx->repo))
@@ -570,6 +551,7 @@ report_exec(struct coach_ctx *ctx, int argc, char **argv)
 	case FMT_JSON: render_json(&rep, &o, &out); break;
 	case FMT_CSV: render_csv(&rep, &out); break;
 	case FMT_MARKDOWN: render_markdown(&rep, &out); break;
+	case FMT_HTML: coach_report_html(&rep, &o, &out); break;
 	default:
 		render_text(&rep, a.output == NULL && isatty(1), &out);
 		break;
@@ -577,20 +559,49 @@ report_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if (a.output)
 		err = coach_write_file(a.output, out.ptr ? out.ptr : "",
 		    out.len);
-	else
+	else {
+		/* CSV's lines end in CR LF, which the terminal sink would
+		 * show as '?': to a pipe the bytes go as they are. */
+		int raw = fmt == FMT_CSV && !isatty(1);
+		if (raw)
+			coach_sink_raw(1);
 		coach_out(out.ptr ? out.ptr : "", out.len);
+		if (raw)
+			coach_sink_raw(0);
+	}
 done:
 	coach_buf_free(&out);
 	coach_report_free(&rep);
 	return err;
 }
 
+static const struct coach_opt report_opts[] = {
+	{ "by", 0, COACH_OPT_VALUE,
+	  "person|coach|subject|phase|priority|strategy|school",
+	  "the groups (default school)" },
+	{ "since", 0, COACH_OPT_VALUE, "DATE", "count what happened on or "
+	    "after DATE" },
+	{ "until", 0, COACH_OPT_VALUE, "DATE", "count what happened on or "
+	    "before DATE; goals as they stood then" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json|csv|markdown|html",
+	  "the format (default text)" },
+	{ "output", 'o', COACH_OPT_VALUE, "FILE", "write to FILE" },
+	{ 0 },
+};
+
+static const struct coach_form report_forms[] = {
+	{ .usage = "[--by person|coach|subject|phase|priority|strategy|school] "
+	    "[--since DATE] [--until DATE] "
+	    "[--format text|json|csv|markdown|html] [-o FILE]",
+	  .opts = report_opts, .max = 0,
+	  .extra = "report takes options only",
+	  .exec = report_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_report = {
 	.name = "report",
-	.usage = "[--by person|coach|subject|phase|priority|strategy|school] "
-	    "[--since DATE] [--until DATE] "
-	    "[--format text|json|csv|markdown] [-o FILE]",
 	.summary = "goals, cycles and impact per group, without anyone's words",
 	.flags = COACH_CMD_REPO,
-	.exec = report_exec,
+	.forms = report_forms,
 };

@@ -219,3 +219,28 @@ setup() {
 	assert_status 1
 	assert_output_has "--goal"
 }
+
+@test "entries --kind cpd: each entry's hours and the total, as in the files" {
+	coach log bob --kind cpd --hours 1.5 -m "Workshop on retrieval" --date 2026-11-02 >/dev/null
+	coach log bob --kind cpd --hours 2.25 -m "Reading group" --private --date 2026-11-03 >/dev/null
+	coach log bob --kind cpd -m "No hours given" --date 2026-11-04 >/dev/null
+	coach log bob --kind meeting -m "Not CPD" --date 2026-11-05 >/dev/null
+	run coach entries bob --kind cpd
+	assert_status 0
+	want=$(python3 -c '
+import glob, sys, yaml
+t = 0.0
+for p in glob.glob("coaching/bob/log/*.md"):
+    fm = yaml.safe_load(open(p).read().split("---\n")[1])
+    if fm["kind"] == "cpd":
+        t += float(fm.get("hours") or 0)
+print("%g" % t)')
+	assert_output_has "Total: $want hours in 3 entries"
+	assert_output_has "1.5h"
+	assert_output_has "2.25h"
+	assert_output_has "0h"
+	assert_output_lacks "Not CPD"
+	# Other kinds show no hours and no total.
+	run coach entries bob
+	assert_output_lacks "Total:"
+}

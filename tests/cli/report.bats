@@ -221,3 +221,73 @@ PY
 	run coach report extra
 	assert_status 2
 }
+
+# chromium [ARGS...]: headless Chromium with its profile in the test's
+# directory; root needs --no-sandbox.
+chromium_run() {
+	local sandbox=()
+	[ "$(id -u)" -ne 0 ] || sandbox=(--no-sandbox)
+	timeout 60 chromium --headless "${sandbox[@]}" --disable-gpu \
+		--hide-scrollbars --no-first-run --disable-extensions \
+		--user-data-dir="$BATS_TEST_TMPDIR/chromium" "$@" 2>/dev/null
+}
+
+@test "report --format html: one page, no script, nothing fetched, no record's words" {
+	generated_school 1
+	coach report --by subject --format html -o page.html 2>/dev/null
+	[ -s page.html ]
+	! grep -qi "<script" page.html || fail "the page has a script"
+	# The only URL is SVG's namespace; nothing is fetched.
+	[ "$(grep -oE "(https?:)?//[^\"' )]*" page.html | sort -u)" = \
+		"http://www.w3.org/2000/svg" ] || fail "$(grep -oE "https?://[^\"']*" page.html)"
+	! grep -qiE "<(img|link|iframe|object|embed)\b|@import|url\(" page.html ||
+		fail "the page loads something"
+	! grep -q CANARY page.html || fail "a record's words are on the page"
+	for id in goals cycles impact cpd; do
+		grep -q "<svg class=\"chart\" id=\"$id\"" page.html || fail "no $id chart"
+	done
+	grep -q "@page{size:A4" page.html
+	grep -q 'name="viewport"' page.html
+	# Every group is on the page: one row of the goals chart each.
+	n=$(coach report --by subject --format json 2>/dev/null |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)["groups"]))')
+	[ "$(grep -c '</tr>' page.html)" -eq $((n + 1)) ]
+}
+
+@test "report --format html: headless Chromium draws every chart" {
+	command -v chromium >/dev/null ||
+		skip "chromium is not installed (tests/deps installs Debian's chromium package)"
+	generated_school 1
+	coach report --by subject --format html -o page.html 2>/dev/null
+	! grep -qi "<script" page.html
+	# A copy with a script that writes down the charts' sizes, read back
+	# with --dump-dom; the page itself stays script-free.
+	sed 's|</body>|<script>document.body.setAttribute("data-sizes", JSON.stringify([...document.querySelectorAll("svg.chart")].map(s => { const r = s.getBoundingClientRect(); return [s.id, r.width, r.height, [...s.querySelectorAll("rect")].filter(e => { const b = e.getBBox(); return b.width > 0 \&\& b.height > 0; }).length]; })));</script></body>|' \
+		page.html >probe.html
+	chromium_run --window-size=800,1200 --dump-dom "file://$PWD/probe.html" >dom.html
+	python3 - <<'PY'
+import html, json, re
+dom = open("dom.html").read()
+m = re.search(r'data-sizes="([^"]*)"', dom)
+assert m, "chromium wrote no sizes"
+sizes = {s[0]: s[1:] for s in json.loads(html.unescape(m.group(1)))}
+assert sorted(sizes) == ["cpd", "cycles", "goals", "impact"], sizes
+for name, (w, h, rects) in sizes.items():
+    assert w > 300 and h > 20, (name, w, h)
+    assert rects > 0, (name, "no bar drawn")
+PY
+	# A screenshot shows the charts' colours, on a desktop and on a phone.
+	for size in 1000,1600 390,2400; do
+		chromium_run --window-size=$size --screenshot="$PWD/shot.png" \
+			"file://$PWD/page.html" >/dev/null
+		[ -s shot.png ] || fail "no screenshot at $size"
+		run python3 "$TOOLS/png_colours.py" shot.png '#3a9d5d' '#2b7bba'
+		assert_status 0
+		read -r _ distinct < <(sed -n 2p <<<"$output")
+		[ "$distinct" -gt 20 ] || fail "blank screenshot: $output"
+		for c in '#3a9d5d' '#2b7bba'; do
+			px=$(awk -v c="$c" '$1 == c { print $2 }' <<<"$output")
+			[ "$px" -gt 200 ] || fail "$c drawn on $px pixels at $size"
+		done
+	done
+}
