@@ -1098,14 +1098,16 @@ enum kept {
  * Appends text[0..len), original lines that are kept.  Lines of only
  * spaces and tabs at its start are written empty after a change, since a
  * new block scalar or list above them would read them as part of itself
- * (or fail on the tab), and are dropped after a removal, since a "|+"
- * block above would take them in.  They hold no value.
+ * (or fail on the tab), and are dropped after the removal of the last key
+ * when a block scalar above would take them in.  They hold no value.  Returns how the
+ * text after this must be kept: as is once a line with something on it
+ * was written, since that ends any block above.
  */
-static void
+static enum kept
 put_kept(struct coach_buf *out, const char *text, size_t len, enum kept how)
 {
 	size_t off = 0;
-	while (how != KEPT_AS_IS && off < len) {
+	while (off < len) {
 		size_t i = off;
 		while (i < len && (text[i] == ' ' || text[i] == '\t'))
 			i++;
@@ -1113,25 +1115,31 @@ put_kept(struct coach_buf *out, const char *text, size_t len, enum kept how)
 			break;
 		if (how == KEPT_AFTER_CHANGE)
 			coach_buf_putc(out, '\n');
+		else if (how == KEPT_AS_IS)
+			coach_buf_add(out, text + off, i + 1 - off);
 		off = i + 1;
 	}
 	coach_buf_add(out, text + off, len - off);
+	return off < len ? KEPT_AS_IS : how;
 }
 
 /*
- * Whether text has a block scalar header with keep chomping ("|+", ">2+"),
- * whose value takes in the blank lines that follow it.  Errs towards yes.
+ * Whether text has a block scalar header ("|", ">-", "|2+" at the end of a
+ * line, perhaps before a comment): such a value takes in the blank lines
+ * and the lines of spaces that follow it.  Errs towards yes.
  */
 static int
-has_keep_chomping(const char *text, size_t len)
+has_block_scalar(const char *text, size_t len)
 {
-	for (size_t i = 0; i + 1 < len; i++) {
+	for (size_t i = 0; i < len; i++) {
 		if (text[i] != '|' && text[i] != '>')
 			continue;
 		size_t j = i + 1;
-		if (j < len && text[j] >= '1' && text[j] <= '9')
+		while (j < len && strchr("+-123456789", text[j]) && text[j])
 			j++;
-		if (j < len && text[j] == '+')
+		while (j < len && text[j] == ' ')
+			j++;
+		if (j == len || text[j] == '\n' || text[j] == '#')
 			return 1;
 	}
 	return 0;
@@ -1143,7 +1151,7 @@ render_lines(const struct coach_fm *fm, struct coach_buf *out)
 {
 	coach_buf_add(out, fm->text, fm->head_end);
 	enum kept how = KEPT_AS_IS;
-	int last_kept = 0, keep_chomp = 0;
+	int last_kept = 0, block = 0;
 	for (size_t i = 0; i < fm->n; i++) {
 		const struct fm_entry *e = &fm->e[i];
 		if (!e->orig) {
@@ -1151,21 +1159,19 @@ render_lines(const struct coach_fm *fm, struct coach_buf *out)
 			how = KEPT_AFTER_CHANGE;
 			continue;
 		}
-		put_kept(out, fm->text + e->lead, e->start - e->lead, how);
+		how = put_kept(out, fm->text + e->lead, e->start - e->lead, how);
 		if (e->text)
 			coach_buf_puts(out, e->text);
 		else
 			coach_buf_add(out, fm->text + e->start, e->end - e->start);
 		coach_buf_add(out, e->added.ptr, e->added.len);
 		how = e->text || e->added.len ? KEPT_AFTER_CHANGE : KEPT_AS_IS;
-		put_kept(out, fm->text + e->end, e->trail_end - e->end, how);
-		if (e->trail_end != e->end)
-			how = KEPT_AS_IS;
+		how = put_kept(out, fm->text + e->end, e->trail_end - e->end, how);
 		last_kept = e->end == fm->tail_start;
-		keep_chomp = e->text == NULL && has_keep_chomping(fm->text +
-		    e->start, e->end - e->start);
+		block = e->text == NULL && has_block_scalar(fm->text + e->start,
+		    e->end - e->start);
 	}
-	if (!last_kept && keep_chomp)
+	if (!last_kept && block)
 		how = KEPT_AFTER_REMOVAL;
 	put_kept(out, fm->text + fm->tail_start, fm->len - fm->tail_start, how);
 }
@@ -1198,14 +1204,16 @@ reads_back(const struct coach_fm *fm, const char *text, size_t len)
 
 /*
  * The BOM read at the start stays before a first line "---": without it, a
- * head line "<BOM>---" would become a record's closing "---".  Elsewhere it
- * goes, as it does from records.
+ * head line "<BOM>---" would become a record's closing "---".  It stays
+ * before a second BOM too, which would otherwise be read as the first.
+ * Elsewhere it goes, as it does from records.
  */
 static void
 put_bom(const struct coach_fm *fm, struct coach_buf *out, const char *text,
     size_t len)
 {
-	if (fm->bom && len >= 3 && memcmp(text, "---", 3) == 0)
+	if (fm->bom && len >= 3 && (memcmp(text, "---", 3) == 0 ||
+	    memcmp(text, "\xef\xbb\xbf", 3) == 0))
 		coach_buf_puts(out, "\xef\xbb\xbf");
 	coach_buf_add(out, text, len);
 }

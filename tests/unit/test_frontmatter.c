@@ -1601,6 +1601,13 @@ test_blank_lines_after_change(void **state)
 	assert_pyyaml(want, checks);
 	coach_fm_free(fm);
 
+	/* Blank lines do not end a block: spaces after them count too. */
+	fm = parse_ok("a: 1\n   \nb: 2\n   \n");
+	coach_fm_set(fm, "a", coach_fmv_str("x\ny\n"));
+	coach_fm_remove(fm, "b");
+	assert_renders(fm, "a: |\n  x\n  y\n\n\n");
+	coach_fm_free(fm);
+
 	/* A line of spaces after a new block list. */
 	fm = parse_ok("a: 1\n   \nb: 2\n");
 	struct coach_fmv *seq = coach_fmv_seq();
@@ -1621,6 +1628,13 @@ test_doc_start_and_null(void **state)
 	coach_fm_remove(fm, "id");
 	coach_fm_remove(fm, "status");
 	assert_renders(fm, "\xef\xbb\xbf---\n");
+	coach_fm_free(fm);
+	/* Nor does a BOM before a second one go: that one would be read as
+	 * the first, and go at the next rewrite. */
+	fm = parse_ok("\xef\xbb\xbf\xef\xbb\xbf\nid: g1\n");
+	char *once = render(fm);
+	assert_string_equal(once, "\xef\xbb\xbf\xef\xbb\xbf\nid: g1\n");
+	free(once);
 	coach_fm_free(fm);
 	/* Elsewhere a BOM is not written. */
 	fm = parse_ok("\xef\xbb\xbfid: g1\n");
@@ -1656,6 +1670,11 @@ test_remove_next_to_keep_block(void **state)
 	char *out = render(fm);
 	assert_pyyaml(out, checks);
 	free(out);
+	coach_fm_free(fm);
+	/* Any block scalar takes in a line of more spaces than its indent. */
+	fm = parse_ok("a: |\n  x\nb: 1\n   \n");
+	coach_fm_remove(fm, "b");
+	assert_renders(fm, "a: |\n  x\n");
 	coach_fm_free(fm);
 	/* Without one, blank lines stay. */
 	fm = parse_ok("a: x\nb: 1\n\n# end\n");
