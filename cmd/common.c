@@ -429,40 +429,6 @@ coach_json_rows(struct coach_loaded *const *rows, size_t n,
 
 /* ================ records ================ */
 
-void
-coach_loaded_free(struct coach_loaded *l)
-{
-	free(l->path);
-	free(l->coachee);
-	free(l->id);
-	coach_record_free(l->rec);
-	memset(l, 0, sizeof(*l));
-}
-
-/* What path says into l: coachee and id (see struct coach_loaded). */
-static enum coach_kind
-loaded_names(struct coach_loaded *l, const char *path)
-{
-	enum coach_kind k = coach_path_kind(path, &l->coachee, &l->id);
-	if (l->id == NULL && l->coachee == NULL && k != COACH_KIND_NONE)
-		l->id = coach_path_stem(path);
-	return k;
-}
-
-struct coach_error *
-coach_load_by_id(struct coach_repo *r, const char *prefix,
-	enum coach_kind kind, struct coach_loaded *out)
-{
-	struct coach_error *err;
-	memset(out, 0, sizeof(*out));
-	if ((err = coach_repo_resolve(r, prefix, kind, &out->path, NULL)))
-		return err;
-	if (loaded_names(out, out->path) != kind || out->coachee == NULL)
-		return coach_error_new(COACH_FAIL, "%s is not a %s record",
-		    out->path, coach_kind_name(kind));
-	return coach_repo_load(r, out->path, &out->rec);
-}
-
 struct coach_error *
 coach_resolve_owned(struct coach_repo *r, const char *coachee,
 	const char *option, const char *prefix, enum coach_kind kind,
@@ -484,62 +450,29 @@ coach_resolve_owned(struct coach_repo *r, const char *coachee,
 	return err;
 }
 
-static int
-loaded_before(const struct coach_loaded *a, const struct coach_loaded *b,
-	const char *key)
-{
-	const char *da = coach_record_str(a->rec, key);
-	const char *db = coach_record_str(b->rec, key);
-	int c = strcmp(da ? da : "", db ? db : "");
-	return c < 0 || (c == 0 && strcmp(a->id ? a->id : "",
-	    b->id ? b->id : "") < 0);
-}
-
 struct coach_error *
 coach_load_all(struct coach_repo *r, enum coach_kind kind,
 	const char *coachee, const char *sort_key,
 	struct coach_loaded_list *out)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err;
-	memset(out, 0, sizeof(*out));
-	if ((err = coach_repo_list(r, kind, coachee, &paths)))
-		return err;
-	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_loaded l = { 0 };
-		if (loaded_names(&l, paths.v[i]) != kind) {
-			coach_loaded_free(&l);
-			continue;
-		}
-		if ((err = coach_repo_load(r, paths.v[i], &l.rec))) {
-			fflush(stdout);
-			fprintf(stderr, "coach: warning: %s (left out; see "
-			    "'coach check')\n", coach_error_msg(err));
-			coach_error_free(err);
-			coach_loaded_free(&l);
-			out->broken++;
-			continue;
-		}
-		l.path = coach_xstrdup(paths.v[i]);
-		/* Insertion sort: lists are one coachee's or one school's. */
-		size_t j = out->n++;
-		for (; sort_key && j > 0 &&
-		    loaded_before(&l, &out->v[j - 1], sort_key); j--)
-			out->v[j] = out->v[j - 1];
-		out->v[j] = l;
-	}
-	coach_strlist_free(&paths);
-	return NULL;
+	struct coach_error *err = coach_load_records(r, kind, coachee,
+	    sort_key, out);
+	coach_warn_problems(&out->problems);
+	return err;
 }
 
 void
-coach_loaded_list_free(struct coach_loaded_list *l)
+coach_warn_problems(const struct coach_problems *p)
 {
-	for (size_t i = 0; i < l->n; i++)
-		coach_loaded_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
+	if (p->n)
+		fflush(stdout);
+	for (size_t i = 0; i < p->n; i++) {
+		struct coach_buf b = COACH_BUF_INIT;
+		coach_term_safe(&b, p->v[i].message);
+		fprintf(stderr, "coach: warning: %s (left out; see 'coach "
+		    "check')\n", coach_buf_str(&b));
+		coach_buf_free(&b);
+	}
 }
 
 struct coach_error *

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
+#include "../lib/load.h"
 #include "../lib/model.h"
 
 struct coach_diag;
@@ -156,37 +157,10 @@ void coach_json_front_matter(struct coach_json *j, const struct coach_fm *fm);
  * Records
  */
 
-/* A record and what its path says. */
-struct coach_loaded {
-	char *path;
-	char *coachee; /* NULL for school-wide records */
-	/* From the file name: the id, the handle of staff; NULL for an
-	 * agreement or an entry whose file name holds no id. */
-	char *id;
-	struct coach_record *rec;
-};
-
-struct coach_loaded_list {
-	struct coach_loaded *v;
-	size_t n;
-	size_t broken; /* records that did not parse, left out */
-};
-
-/* Frees what l holds and empties it. */
-void coach_loaded_free(struct coach_loaded *l);
-
 /* Writes rows to stdout as a JSON array, each row's value written by
  * row_json. */
 void coach_json_rows(struct coach_loaded *const *rows, size_t n,
 	void (*row_json)(struct coach_json *j, const struct coach_loaded *row));
-
-/*
- * Resolves an id prefix of kind (COACH_KIND_GOAL or _CYCLE) and loads the
- * record into *out, which the caller empties with coach_loaded_free()
- * (also after an error).
- */
-struct coach_error *coach_load_by_id(struct coach_repo *r, const char *prefix,
-	enum coach_kind kind, struct coach_loaded *out);
 
 /*
  * Resolves an id prefix given to option (e.g. "--goal") to a goal or cycle
@@ -198,17 +172,16 @@ struct coach_error *coach_resolve_owned(struct coach_repo *r,
 	enum coach_kind kind, char **id, char **path);
 
 /*
- * Loads every record of kind: for coaching records those of coachee (NULL:
- * every coachee).  Sorted by the date at sort_key then id, or in the
- * repository's order (by path) when sort_key is NULL.  A record that does
- * not parse is reported on stderr as a warning (pointing at coach check),
- * counted in out->broken and left out, so that one bad hand edit does not
- * hide the rest.  The caller frees out with coach_loaded_list_free().
+ * coach_load_records() (lib/load.h), with each record left out reported
+ * on stderr as a warning pointing at coach check.  The caller frees out
+ * with coach_loaded_list_free().
  */
 struct coach_error *coach_load_all(struct coach_repo *r, enum coach_kind kind,
 	const char *coachee, const char *sort_key,
 	struct coach_loaded_list *out);
-void coach_loaded_list_free(struct coach_loaded_list *l);
+/* Writes each problem to stderr as "coach: warning: ... (left out; see
+ * 'coach check')". */
+void coach_warn_problems(const struct coach_problems *p);
 
 /* The error of a command that listed what it could after n records of
  * what ("staff", "priority", ...) did not parse. */

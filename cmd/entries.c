@@ -15,6 +15,7 @@
 #include "../lib/ids.h"
 #include "../lib/json.h"
 #include "../lib/markdown.h"
+#include "../lib/privacy.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
 
@@ -35,6 +36,8 @@ struct entries_args {
 };
 
 struct filter {
+	const char *coachee;
+	const struct coach_reader *reader;
 	const char *kind;
 	char *goal;
 	coach_day since;
@@ -47,6 +50,8 @@ struct filter {
 struct row {
 	char *path;
 	struct coach_record *rec;
+	const char *body; /* what the reader may see (lib/privacy.h) */
+	int hidden;       /* private text the reader may not see */
 	coach_day day;
 	size_t order; /* position in the listing, which sorts by file name */
 };
@@ -137,7 +142,8 @@ entry_day(const struct coach_record *rec, const char *path)
 }
 
 static int
-matches(const struct filter *f, const struct coach_record *rec, coach_day d)
+matches(const struct filter *f, const struct coach_record *rec, coach_day d,
+	const char *body)
 {
 	const char *kind = coach_record_str(rec, "kind");
 	const char *goal = coach_record_str(rec, "goal");
@@ -149,19 +155,11 @@ matches(const struct filter *f, const struct coach_record *rec, coach_day d)
 		return 0;
 	if (f->has_until && d > f->until)
 		return 0;
-	/* Case folds ASCII only: strcasestr in the C locale. */
-	if (f->grep && strcasestr(coach_record_body(rec), f->grep) == NULL)
+	/* Case folds ASCII only: strcasestr in the C locale.  Only text the
+	 * reader may see is searched, or a search would give it away. */
+	if (f->grep && strcasestr(body, f->grep) == NULL)
 		return 0;
 	return 1;
-}
-
-static int
-is_private(const struct coach_record *rec)
-{
-	const struct coach_fm_node *n = coach_fm_get(
-	    coach_record_fm_const(rec), "private");
-	int b = 0;
-	return n && coach_fm_node_bool(n, &b) == 0 && b;
 }
 
 /* Newest first; on one day, the reverse of the listing's order. */
@@ -189,12 +187,17 @@ collect(struct coach_repo *repo, const char *coachee, const struct filter *f,
 	*nrows = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		coach_day d = entry_day(l.v[i].rec, l.v[i].path);
-		if (!matches(f, l.v[i].rec, d))
+		const char *body = coach_entry_body_for(l.v[i].rec,
+		    f->coachee, f->reader);
+		if (!matches(f, l.v[i].rec, d, body))
 			continue;
 		/* The row takes the path and record from the list. */
 		struct row *r = &(*rows)[(*nrows)++];
 		r->path = l.v[i].path;
 		r->rec = l.v[i].rec;
+		r->body = body;
+		r->hidden = !coach_entry_readable(r->rec, f->coachee,
+		    f->reader);
 		r->day = d;
 		r->order = i;
 		l.v[i].path = NULL;
@@ -219,9 +222,9 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 	int cols = coach_term_width();
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *rec = rows[i].rec;
-		const char *body = coach_record_body(rec);
+		const char *body = rows[i].body;
 		char date[11];
-		int priv = is_private(rec);
+		int priv = coach_entry_private(rec);
 		coach_date_format(rows[i].day, date);
 		coach_buf_printf(&out, "%s  ", date);
 		coach_buf_puts(&out, coach_sgr_blue(ctx));
@@ -237,9 +240,14 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n)
 		    2 + coach_text_width(out.ptr + start) + 2;
 		coach_buf_printf(&out, "%s  ", coach_sgr_reset(ctx));
 		if (priv) {
-			coach_buf_printf(&out, "%s(private)%s ",
-			    coach_sgr_red(ctx), coach_sgr_reset(ctx));
+			coach_buf_printf(&out, "%s" COACH_PRIVATE_TEXT "%s%s",
+			    coach_sgr_red(ctx), coach_sgr_reset(ctx),
+			    rows[i].hidden ? "" : " ");
 			used += 10;
+		}
+		if (rows[i].hidden) {
+			coach_buf_putc(&out, '\n');
+			continue;
 		}
 		/* Not a terminal: whole first lines, for grep and friends. */
 		size_t room = cols == 0 ? UNCUT_MAX :
@@ -299,7 +307,7 @@ print_json(const struct row *rows, size_t n)
 	coach_json_arr_begin(&j);
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *rec = rows[i].rec;
-		const char *body = coach_record_body(rec);
+		const char *body = rows[i].body;
 		char date[11];
 		coach_date_format(rows[i].day, date);
 		coach_json_obj_begin(&j);
@@ -320,7 +328,7 @@ print_json(const struct row *rows, size_t n)
 		coach_json_key(&j, "hours");
 		json_hours(&j, rec);
 		coach_json_key(&j, "private");
-		coach_json_bool(&j, is_private(rec));
+		coach_json_bool(&j, coach_entry_private(rec));
 		coach_json_key(&j, "path");
 		coach_json_str(&j, rows[i].path);
 		char *first = coach_md_first_line(body, strlen(body),
@@ -338,11 +346,33 @@ print_json(const struct row *rows, size_t n)
 	coach_buf_free(&out);
 }
 
+/*
+ * The coachee: the one named, else the owner of the goal --goal names
+ * (its id says whose it is), else the current user.
+ */
+static struct coach_error *
+entries_coachee(struct coach_repo *repo, const struct entries_args *a,
+	char **coachee)
+{
+	if (a->coachee || a->goal == NULL)
+		return coach_repo_coachee(repo, a->coachee, coachee);
+	char *path = NULL;
+	struct coach_error *err = coach_repo_resolve(repo, a->goal,
+	    COACH_KIND_GOAL, &path, NULL);
+	if (err == NULL)
+		coach_path_kind(path, coachee, NULL);
+	free(path);
+	if (err)
+		return coach_error_prefix(err, "--goal");
+	return *coachee ? NULL : coach_repo_coachee(repo, NULL, coachee);
+}
+
 static struct coach_error *
 entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct entries_args a = { 0 };
 	struct filter f = { 0 };
+	struct coach_reader reader = { 0 };
 	struct row *rows = NULL;
 	size_t n = 0;
 	char *coachee = NULL;
@@ -350,10 +380,13 @@ entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = parse_args(ctx, argc, argv, &a);
 	if (err)
 		return err;
-	if ((err = coach_repo_coachee(ctx->repo, a.coachee, &coachee)))
+	if ((err = entries_coachee(ctx->repo, &a, &coachee)))
 		goto done;
 	if ((err = make_filter(ctx->repo, &a, coachee, &f)))
 		goto done;
+	coach_reader_current(ctx->repo, &reader);
+	f.coachee = coachee;
+	f.reader = &reader;
 	if ((err = collect(ctx->repo, coachee, &f, &rows, &n)))
 		goto done;
 	if (a.json)
@@ -368,6 +401,7 @@ done:
 	free(rows);
 	free(f.goal);
 	free(coachee);
+	coach_reader_free(&reader);
 	return err;
 }
 

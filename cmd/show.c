@@ -16,6 +16,7 @@
 #include "common.h"
 #include "../lib/json.h"
 #include "../lib/markdown.h"
+#include "../lib/privacy.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
 
@@ -277,15 +278,59 @@ show_json(const struct shown *sh)
 	coach_buf_free(&out);
 }
 
+/* Whether relpath is an entry whose text the current user may not see. */
+static int
+hidden_entry(struct coach_repo *repo, const char *relpath,
+	const struct coach_record *rec)
+{
+	char *coachee = NULL;
+	int hidden = 0;
+	if (coach_path_kind(relpath, &coachee, NULL) == COACH_KIND_ENTRY &&
+	    coach_entry_private(rec)) {
+		struct coach_reader reader;
+		coach_reader_current(repo, &reader);
+		hidden = !coach_entry_readable(rec, coachee, &reader);
+		coach_reader_free(&reader);
+	}
+	free(coachee);
+	return hidden;
+}
+
+/* Drops what follows the front-matter's closing line (body_line is the
+ * line the body starts on). */
+static void
+cut_body(struct coach_buf *b, int body_line)
+{
+	size_t i = 0;
+	for (int line = 1; line < body_line && i < b->len; i++)
+		line += b->ptr[i] == '\n';
+	b->len = i;
+	b->ptr[i] = '\0';
+}
+
+/* The file exactly; a private entry the user may not read keeps its
+ * front-matter and shows COACH_PRIVATE_TEXT for its body. */
 static struct coach_error *
 show_raw(struct coach_repo *repo, const char *relpath)
 {
 	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_record *rec = NULL;
 	char *abs = coach_repo_abspath(repo, relpath);
 	struct coach_error *err = coach_read_file(&b, abs,
 	    COACH_RECORD_MAX_BYTES);
-	if (err == NULL)
-		coach_out(b.ptr ? b.ptr : "", b.len);
+	if (err)
+		goto done;
+	/* A file that does not parse has no private key coach can read. */
+	struct coach_error *perr = coach_record_parse(&rec, relpath,
+	    coach_buf_str(&b), b.len);
+	if (perr == NULL && hidden_entry(repo, relpath, rec)) {
+		cut_body(&b, coach_record_body_line(rec));
+		coach_buf_puts(&b, COACH_PRIVATE_TEXT "\n");
+	}
+	coach_error_free(perr);
+	coach_out(b.ptr ? b.ptr : "", b.len);
+done:
+	coach_record_free(rec);
 	coach_buf_free(&b);
 	free(abs);
 	return err;
@@ -384,7 +429,8 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 		if ((err = coach_repo_load(ctx->repo, relpath, &rec)))
 			goto done;
 		sh.fm = coach_record_fm_const(rec);
-		sh.body = coach_record_body(rec);
+		sh.body = hidden_entry(ctx->repo, relpath, rec) ?
+		    COACH_PRIVATE_TEXT : coach_record_body(rec);
 	}
 	if (mode == SHOW_JSON)
 		show_json(&sh);

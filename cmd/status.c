@@ -13,7 +13,9 @@
 
 #include "../lib/date.h"
 #include "../lib/json.h"
+#include "../lib/load.h"
 #include "../lib/markdown.h"
+#include "../lib/privacy.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
 #include "common.h"
@@ -39,7 +41,7 @@ struct st_goal {
 
 struct st_entry {
 	const char *id, *date, *kind;
-	char *summary; /* NULL for private entries */
+	char *summary; /* NULL for text the reader may not see */
 	int private;
 	coach_day day;
 };
@@ -48,28 +50,23 @@ struct status {
 	char *coachee;
 	const char *name;
 	struct coach_record *agreement; /* active or not; NULL when none */
-	struct st_goal *goals;          /* active goals */
-	size_t ngoals;
+	/* Active goals, then goals that are not active but still have an
+	 * open cycle (it stays in view until it is closed). */
+	struct st_goal *goals;
+	size_t ngoals, nactive;
+	/* Open cycles whose goal could not be found or read. */
+	struct st_cycle *orphans;
+	size_t norphans;
 	size_t open_cycles, overdue;
 	int has_meeting, has_entry;
 	struct st_entry meeting, entry;
-	/* Records whose strings the model points into. */
-	struct coach_record **recs;
-	size_t nrecs, caprecs;
-	/* Files that could not be read: "path: message". */
-	struct coach_strlist problems;
+	/* The records the model points into. */
+	struct coach_loaded staff, agreement_rec;
+	struct coach_loaded_list goal_recs, cycle_recs, entry_recs;
+	/* What could not be read: goals apart, as status says so where
+	 * the goals would be. */
+	struct coach_problems goal_problems, problems;
 };
-
-static void
-keep(struct status *s, struct coach_record *rec)
-{
-	if (s->nrecs == s->caprecs) {
-		s->caprecs = s->caprecs ? s->caprecs * 2 : 16;
-		s->recs = coach_xrealloc(s->recs,
-		    s->caprecs * sizeof(*s->recs));
-	}
-	s->recs[s->nrecs++] = rec;
-}
 
 static void
 status_free(struct status *s)
@@ -77,29 +74,17 @@ status_free(struct status *s)
 	for (size_t i = 0; i < s->ngoals; i++)
 		free(s->goals[i].cycles);
 	free(s->goals);
-	for (size_t i = 0; i < s->nrecs; i++)
-		coach_record_free(s->recs[i]);
-	free(s->recs);
+	free(s->orphans);
 	free(s->meeting.summary);
 	free(s->entry.summary);
 	free(s->coachee);
-	coach_strlist_free(&s->problems);
-}
-
-/* Loads relpath; a record that cannot be read is noted, not fatal (check
- * says what is wrong with it). */
-static struct coach_record *
-load(struct coach_repo *r, struct status *s, const char *relpath)
-{
-	struct coach_record *rec = NULL;
-	struct coach_error *err = coach_repo_load(r, relpath, &rec);
-	if (err) {
-		coach_strlist_add(&s->problems, coach_error_msg(err));
-		coach_error_free(err);
-		return NULL;
-	}
-	keep(s, rec);
-	return rec;
+	coach_loaded_free(&s->staff);
+	coach_loaded_free(&s->agreement_rec);
+	coach_loaded_list_free(&s->goal_recs);
+	coach_loaded_list_free(&s->cycle_recs);
+	coach_loaded_list_free(&s->entry_recs);
+	coach_problems_free(&s->goal_problems);
+	coach_problems_free(&s->problems);
 }
 
 static const char *
@@ -143,133 +128,165 @@ read_measure(struct st_goal *g, const struct coach_record *rec)
 }
 
 static void
-read_cycles(struct coach_repo *r, struct status *s, coach_day today)
+add_goal(struct status *s, const struct coach_record *rec)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_list(r, COACH_KIND_CYCLE,
-	    s->coachee, &paths);
-	if (err) {
-		coach_strlist_add(&s->problems, coach_error_msg(err));
-		coach_error_free(err);
-	}
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_record *rec = load(r, s, paths.v[i]);
-		if (rec == NULL || !coach_cycle_open(rec))
-			continue;
-		const char *goal = coach_record_str(rec, "goal");
-		if (goal == NULL)
-			continue;
-		for (size_t k = 0; k < s->ngoals; k++) {
-			struct st_goal *g = &s->goals[k];
-			if (strcmp(g->id, goal) != 0)
-				continue;
-			g->cycles = coach_xrealloc(g->cycles,
-			    (g->ncycles + 1) * sizeof(*g->cycles));
-			struct st_cycle *c = &g->cycles[g->ncycles++];
-			memset(c, 0, sizeof(*c));
-			c->id = str(rec, "id");
-			c->phase = str(rec, "phase");
-			c->step = str(rec, "step");
-			c->review = str(rec, "review");
-			c->has_review = c->review &&
-			    coach_date_parse(c->review, &c->review_day) == 0;
-			s->open_cycles++;
-			if (coach_cycle_overdue(rec))
-				s->overdue++;
-		}
-	}
-	coach_strlist_free(&paths);
-}
-
-static void
-read_goals(struct coach_repo *r, struct status *s)
-{
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_list(r, COACH_KIND_GOAL,
-	    s->coachee, &paths);
-	if (err) {
-		coach_strlist_add(&s->problems, coach_error_msg(err));
-		coach_error_free(err);
-	}
-	s->goals = coach_xcalloc(paths.n ? paths.n : 1, sizeof(*s->goals));
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_record *rec = load(r, s, paths.v[i]);
-		const char *status = str(rec, "status");
-		const char *id = str(rec, "id");
-		if (rec == NULL || id == NULL || status == NULL ||
-		    strcmp(status, "active") != 0)
-			continue;
-		struct st_goal *g = &s->goals[s->ngoals++];
-		g->id = id;
-		g->title = str(rec, "title");
-		g->status = status;
-		g->due = str(rec, "due");
-		read_measure(g, rec);
-	}
-	coach_strlist_free(&paths);
+	struct st_goal *g = &s->goals[s->ngoals++];
+	g->id = str(rec, "id");
+	g->title = str(rec, "title");
+	g->status = str(rec, "status");
+	g->due = str(rec, "due");
+	read_measure(g, rec);
 }
 
 static int
-read_entry(struct st_entry *e, const struct coach_record *rec)
+is_active(const struct coach_record *goal)
+{
+	const char *st = str(goal, "status");
+	return st && strcmp(st, "active") == 0;
+}
+
+static const struct coach_record *
+open_cycle_on(const struct status *s, const char *goal)
+{
+	for (size_t i = 0; i < s->cycle_recs.n; i++) {
+		const struct coach_record *c = s->cycle_recs.v[i].rec;
+		const char *g = str(c, "goal");
+		if (g && strcmp(g, goal) == 0 && coach_cycle_open(c))
+			return c;
+	}
+	return NULL;
+}
+
+/* The goals to show: active ones, then the others with an open cycle. */
+static void
+read_goals(struct status *s)
+{
+	const struct coach_loaded_list *l = &s->goal_recs;
+	s->goals = coach_xcalloc(l->n ? l->n : 1, sizeof(*s->goals));
+	for (size_t i = 0; i < l->n; i++)
+		if (str(l->v[i].rec, "id") && is_active(l->v[i].rec))
+			add_goal(s, l->v[i].rec);
+	s->nactive = s->ngoals;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *id = str(l->v[i].rec, "id");
+		if (id && !is_active(l->v[i].rec) && open_cycle_on(s, id))
+			add_goal(s, l->v[i].rec);
+	}
+}
+
+static void
+fill_cycle(struct st_cycle *c, const struct coach_record *rec)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = str(rec, "id");
+	c->phase = str(rec, "phase");
+	c->step = str(rec, "step");
+	c->review = str(rec, "review");
+	c->has_review = c->review &&
+	    coach_date_parse(c->review, &c->review_day) == 0;
+}
+
+/* Every open cycle: under its goal, or with the orphans. */
+static void
+read_cycles(struct status *s)
+{
+	const struct coach_loaded_list *l = &s->cycle_recs;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct coach_record *rec = l->v[i].rec;
+		if (!coach_cycle_open(rec))
+			continue;
+		s->open_cycles++;
+		if (coach_cycle_overdue(rec))
+			s->overdue++;
+		const char *goal = str(rec, "goal");
+		struct st_goal *g = NULL;
+		for (size_t k = 0; goal && k < s->ngoals && g == NULL; k++)
+			if (s->goals[k].id && strcmp(s->goals[k].id, goal) == 0)
+				g = &s->goals[k];
+		if (g) {
+			g->cycles = coach_xrealloc(g->cycles,
+			    (g->ncycles + 1) * sizeof(*g->cycles));
+			fill_cycle(&g->cycles[g->ncycles++], rec);
+		} else {
+			s->orphans = coach_xrealloc(s->orphans,
+			    (s->norphans + 1) * sizeof(*s->orphans));
+			fill_cycle(&s->orphans[s->norphans++], rec);
+		}
+	}
+}
+
+static int
+read_entry(struct st_entry *e, const struct coach_record *rec,
+    const char *coachee, const struct coach_reader *reader)
 {
 	e->id = str(rec, "id");
 	e->date = str(rec, "date");
 	e->kind = str(rec, "kind");
 	if (e->date == NULL || coach_date_parse(e->date, &e->day))
 		return -1;
-	const struct coach_fm_node *p = coach_fm_get(
-	    coach_record_fm_const(rec), "private");
-	if (p == NULL || coach_fm_node_bool(p, &e->private) != 0)
-		e->private = 0;
-	/* Private entries keep their words to themselves, here too. */
-	const char *body = coach_record_body(rec);
-	e->summary = e->private ? NULL : coach_md_first_line(body,
-	    strlen(body), SIZE_MAX);
+	e->private = coach_entry_private(rec);
+	/* Private words stay with their author and coachee, here too. */
+	const char *body = coach_entry_readable(rec, coachee, reader) ?
+	    coach_record_body(rec) : NULL;
+	e->summary = body ? coach_md_first_line(body, strlen(body), SIZE_MAX) :
+	    NULL;
 	return 0;
 }
 
 /* The last entry and the last meeting: entries sort by date, so read
  * from the end and stop at the first meeting. */
 static void
-read_entries(struct coach_repo *r, struct status *s)
+read_entries(struct status *s, const struct coach_reader *reader)
 {
-	struct coach_strlist paths = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_list(r, COACH_KIND_ENTRY,
-	    s->coachee, &paths);
-	if (err) {
-		coach_strlist_add(&s->problems, coach_error_msg(err));
-		coach_error_free(err);
-	}
-	for (size_t i = paths.n; i-- > 0 && !s->has_meeting;) {
-		struct coach_record *rec = load(r, s, paths.v[i]);
-		if (rec == NULL)
-			continue;
-		if (!s->has_entry && read_entry(&s->entry, rec) == 0)
+	const struct coach_loaded_list *l = &s->entry_recs;
+	for (size_t i = l->n; i-- > 0 && !s->has_meeting;) {
+		const struct coach_record *rec = l->v[i].rec;
+		if (!s->has_entry && read_entry(&s->entry, rec, s->coachee,
+		    reader) == 0)
 			s->has_entry = 1;
 		const char *kind = str(rec, "kind");
 		if (kind && strcmp(kind, "meeting") == 0 &&
-		    read_entry(&s->meeting, rec) == 0)
+		    read_entry(&s->meeting, rec, s->coachee, reader) == 0)
 			s->has_meeting = 1;
 	}
-	coach_strlist_free(&paths);
+}
+
+/* Loads the records of kind into l; what cannot be read goes to
+ * problems. */
+static void
+load_kind(struct coach_repo *r, struct status *s, enum coach_kind kind,
+    struct coach_loaded_list *l, struct coach_problems *problems)
+{
+	struct coach_error *err = coach_load_records(r, kind, s->coachee,
+	    NULL, l);
+	coach_problems_move(problems, &l->problems);
+	if (err) {
+		coach_problems_add(problems, "coaching", "%s",
+		    coach_error_msg(err));
+		coach_error_free(err);
+	}
 }
 
 static void
-gather(struct coach_repo *r, const char *coachee, struct status *s)
+gather(struct coach_repo *r, const char *coachee,
+    const struct coach_reader *reader, struct status *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->coachee = coach_xstrdup(coachee);
 	char *p = coach_path_staff(coachee);
-	if (coach_repo_exists(r, p))
-		s->name = str(load(r, s, p), "name");
+	if (coach_load_one(r, p, &s->staff, &s->problems) == 1)
+		s->name = str(s->staff.rec, "name");
 	free(p);
 	p = coach_path_agreement(coachee);
-	if (coach_repo_exists(r, p))
-		s->agreement = load(r, s, p);
+	if (coach_load_one(r, p, &s->agreement_rec, &s->problems) == 1)
+		s->agreement = s->agreement_rec.rec;
 	free(p);
-	read_goals(r, s);
-	read_cycles(r, s, coach_date_today());
-	read_entries(r, s);
+	load_kind(r, s, COACH_KIND_GOAL, &s->goal_recs, &s->goal_problems);
+	load_kind(r, s, COACH_KIND_CYCLE, &s->cycle_recs, &s->problems);
+	load_kind(r, s, COACH_KIND_ENTRY, &s->entry_recs, &s->problems);
+	read_goals(s);
+	read_cycles(s);
+	read_entries(s, reader);
 }
 
 static int
@@ -299,27 +316,24 @@ coached_by(const struct coach_record *a, const char *handle)
 	return found;
 }
 
-/* Coachees whose active agreement names handle as a coach. */
+/* Coachees whose active agreement names handle as a coach; agreements
+ * that cannot be read go to problems. */
 static struct coach_error *
-coached(struct coach_repo *r, const char *handle, struct coach_strlist *out)
+coached(struct coach_repo *r, const char *handle, struct coach_strlist *out,
+    struct coach_problems *problems)
 {
-	struct coach_strlist all = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_coachees(r, &all);
-	for (size_t i = 0; err == NULL && i < all.n; i++) {
-		if (strcmp(all.v[i], handle) == 0)
-			continue;
-		char *p = coach_path_agreement(all.v[i]);
-		struct coach_record *a = NULL;
-		if (coach_repo_exists(r, p)) {
-			struct coach_error *e = coach_repo_load(r, p, &a);
-			coach_error_free(e);
-		}
-		if (a && agreement_active(a) && coached_by(a, handle))
-			coach_strlist_add(out, all.v[i]);
-		coach_record_free(a);
-		free(p);
+	struct coach_loaded_list l;
+	struct coach_error *err = coach_load_records(r, COACH_KIND_AGREEMENT,
+	    NULL, NULL, &l);
+	coach_problems_move(problems, &l.problems);
+	for (size_t i = 0; err == NULL && i < l.n; i++) {
+		const char *who = l.v[i].coachee;
+		const struct coach_record *a = l.v[i].rec;
+		if (who && strcmp(who, handle) != 0 && agreement_active(a) &&
+		    coached_by(a, handle))
+			coach_strlist_add(out, who);
 	}
-	coach_strlist_free(&all);
+	coach_loaded_list_free(&l);
 	return err;
 }
 
@@ -425,31 +439,71 @@ text_cycle(struct coach_ctx *ctx, struct coach_buf *b,
 }
 
 static void
+text_goal(struct coach_ctx *ctx, struct coach_buf *b, const struct st_goal *g,
+    coach_day today)
+{
+	coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx), g->id,
+	    coach_sgr_reset(ctx), g->title ? g->title : "");
+	if (g->due)
+		coach_buf_printf(b, " (due %s)", g->due);
+	coach_buf_putc(b, '\n');
+	if (g->measured)
+		text_progress(ctx, b, g);
+	for (size_t k = 0; k < g->ncycles; k++)
+		text_cycle(ctx, b, &g->cycles[k], today);
+	if (g->ncycles == 0)
+		coach_buf_printf(b, "      no open cycle; start one with 'coach "
+		    "cycle start %s --step TEXT'\n", g->id);
+}
+
+/* Goals that could not be read, where the goals are listed. */
+static void
+text_goal_problems(struct coach_ctx *ctx, struct coach_buf *b,
+    const struct status *s)
+{
+	for (size_t i = 0; i < s->goal_problems.n; i++)
+		coach_buf_printf(b, "  %swarning:%s a goal could not be read: "
+		    "%s (run 'coach check')\n", coach_sgr_yellow(ctx),
+		    coach_sgr_reset(ctx), s->goal_problems.v[i].message);
+}
+
+static void
 text_goals(struct coach_ctx *ctx, struct coach_buf *b,
     const struct status *s, coach_day today)
 {
 	coach_buf_printf(b, "\n%sActive goals:%s", coach_sgr_bold(ctx),
 	    coach_sgr_reset(ctx));
-	if (s->ngoals == 0) {
+	if (s->nactive == 0 && s->goal_problems.n == 0)
 		coach_buf_printf(b, " none; add one with 'coach goal add %s "
 		    "TITLE'\n", s->coachee);
-		return;
-	}
-	coach_buf_putc(b, '\n');
-	for (size_t i = 0; i < s->ngoals; i++) {
-		const struct st_goal *g = &s->goals[i];
-		coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx),
-		    g->id, coach_sgr_reset(ctx), g->title ? g->title : "");
-		if (g->due)
-			coach_buf_printf(b, " (due %s)", g->due);
+	else if (s->nactive == 0)
+		coach_buf_puts(b, " none that could be read\n");
+	else
 		coach_buf_putc(b, '\n');
-		if (g->measured)
-			text_progress(ctx, b, g);
-		for (size_t k = 0; k < g->ncycles; k++)
+	text_goal_problems(ctx, b, s);
+	for (size_t i = 0; i < s->nactive; i++)
+		text_goal(ctx, b, &s->goals[i], today);
+	if (s->ngoals == s->nactive && s->norphans == 0)
+		return;
+	/* A cycle stays in view until it is closed, whatever became of
+	 * its goal. */
+	coach_buf_printf(b, "\n%sOpen cycles on goals that are not active:%s"
+	    "\n", coach_sgr_bold(ctx), coach_sgr_reset(ctx));
+	for (size_t i = s->nactive; i < s->ngoals; i++) {
+		const struct st_goal *g = &s->goals[i];
+		coach_buf_printf(b, "  %s%s%s  %s (%s)\n", coach_sgr_yellow(ctx),
+		    g->id, coach_sgr_reset(ctx), g->title ? g->title : "",
+		    g->status ? g->status : "?");
+		for (size_t k = 0; k < g->ncycles; k++) {
 			text_cycle(ctx, b, &g->cycles[k], today);
-		if (g->ncycles == 0)
-			coach_buf_printf(b, "      no open cycle; start one "
-			    "with 'coach cycle start %s --step TEXT'\n", g->id);
+			coach_buf_printf(b, "        close it with 'coach cycle "
+			    "close %s --outcome met|partly|not-yet'\n",
+			    g->cycles[k].id ? g->cycles[k].id : "ID");
+		}
+	}
+	for (size_t k = 0; k < s->norphans; k++) {
+		coach_buf_puts(b, "  (goal not found)\n");
+		text_cycle(ctx, b, &s->orphans[k], today);
 	}
 }
 
@@ -485,8 +539,8 @@ text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
 	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
 	if (e->private)
-		coach_buf_puts(b, "  (private)");
-	else if (e->summary && *e->summary) {
+		coach_buf_puts(b, "  " COACH_PRIVATE_TEXT);
+	if (e->summary && *e->summary) {
 		coach_buf_puts(b, "  ");
 		cut_to_width(b, e->summary, line_start);
 	}
@@ -514,8 +568,8 @@ text_changes(struct coach_ctx *ctx, struct coach_buf *b,
 {
 	if (changes->n == 0)
 		return;
-	coach_buf_printf(b, "\n%sHand edits not committed:%s\n  (coach sync "
-	    "commits them; coach check validates them)\n",
+	coach_buf_printf(b, "\n%sHand edits not committed:%s\n  ('coach check' "
+	    "validates them; commit them with 'git commit')\n",
 	    coach_sgr_bold(ctx), coach_sgr_reset(ctx));
 	for (size_t i = 0; i < changes->n; i++) {
 		const char *c = changes->v[i];
@@ -541,7 +595,9 @@ text_sync(struct coach_buf *b, size_t ahead, size_t behind, int upstream)
 	if (behind)
 		coach_buf_printf(b, "%s %zu commit%s to pull", ahead ? "," : "",
 		    behind, behind == 1 ? "" : "s");
-	coach_buf_puts(b, "; run 'coach sync'\n");
+	coach_buf_printf(b, "; run %s\n", ahead && behind ?
+	    "'git pull', then 'git push'" : ahead ? "'git push'" :
+	    "'git pull'");
 }
 
 static void
@@ -555,7 +611,7 @@ text_coached(struct coach_ctx *ctx, struct coach_buf *b,
 	for (size_t i = 0; i < n; i++) {
 		const struct status *s = &o[i];
 		coach_buf_printf(b, "  %-12s %zu active goal%s, %zu open "
-		    "cycle%s", s->coachee, s->ngoals, s->ngoals == 1 ? "" : "s",
+		    "cycle%s", s->coachee, s->nactive, s->nactive == 1 ? "" : "s",
 		    s->open_cycles, s->open_cycles == 1 ? "" : "s");
 		if (s->overdue)
 			coach_buf_printf(b, " (%s%zu review%s overdue%s)",
@@ -580,7 +636,7 @@ text_problems(struct coach_ctx *ctx, struct coach_buf *b,
 	for (size_t i = 0; i < s->problems.n; i++)
 		coach_buf_printf(b, "%swarning:%s %s (run 'coach check')\n",
 		    coach_sgr_yellow(ctx), coach_sgr_reset(ctx),
-		    s->problems.v[i]);
+		    s->problems.v[i].message);
 }
 
 /* ------------------------------------------------------------------ */
@@ -694,6 +750,20 @@ json_entry(struct coach_json *j, const char *key, int has,
 	coach_json_obj_end(j);
 }
 
+/* Each problem as {path, kind, message}; kind null when unknown. */
+static void
+json_problems(struct coach_json *j, const struct coach_problems *p,
+    const char *kind)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		coach_json_obj_begin(j);
+		json_kv(j, "path", p->v[i].path);
+		json_kv(j, "kind", kind);
+		json_kv(j, "message", p->v[i].message);
+		coach_json_obj_end(j);
+	}
+}
+
 static void
 json_status(struct coach_json *j, const struct status *s,
     const struct coach_strlist *changes, size_t ahead, size_t behind,
@@ -739,7 +809,7 @@ json_status(struct coach_json *j, const struct status *s,
 		json_kv(j, "coachee", o[i].coachee);
 		json_kv(j, "name", o[i].name);
 		coach_json_key(j, "active_goals");
-		coach_json_int(j, (long long)o[i].ngoals);
+		coach_json_int(j, (long long)o[i].nactive);
 		coach_json_key(j, "open_cycles");
 		coach_json_int(j, (long long)o[i].open_cycles);
 		coach_json_key(j, "overdue_reviews");
@@ -751,8 +821,8 @@ json_status(struct coach_json *j, const struct status *s,
 	coach_json_arr_end(j);
 	coach_json_key(j, "problems");
 	coach_json_arr_begin(j);
-	for (size_t i = 0; i < s->problems.n; i++)
-		coach_json_str(j, s->problems.v[i]);
+	json_problems(j, &s->goal_problems, "goal");
+	json_problems(j, &s->problems, NULL);
 	coach_json_arr_end(j);
 	coach_json_obj_end(j);
 }
@@ -804,18 +874,20 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	int upstream = 0;
 	struct coach_buf b = COACH_BUF_INIT;
 	coach_day today = coach_date_today();
+	struct coach_reader reader = { 0 };
 
 	err = coach_repo_coachee(r, optind < argc ? argv[optind] : NULL,
 	    &coachee);
 	if (err)
 		goto done;
-	gather(r, coachee, &s);
-	if ((err = coached(r, coachee, &coached_list)))
+	coach_reader_current(r, &reader);
+	gather(r, coachee, &reader, &s);
+	if ((err = coached(r, coachee, &coached_list, &s.problems)))
 		goto done;
 	others = coach_xcalloc(coached_list.n ? coached_list.n : 1,
 	    sizeof(*others));
 	for (size_t i = 0; i < coached_list.n; i++)
-		gather(r, coached_list.v[i], &others[i]);
+		gather(r, coached_list.v[i], &reader, &others[i]);
 
 	if ((err = hand_edits(r, coachee, &changes)))
 		goto done;
@@ -855,6 +927,7 @@ done:
 	coach_strlist_free(&coached_list);
 	coach_buf_free(&b);
 	free(coachee);
+	coach_reader_free(&reader);
 	return err;
 }
 

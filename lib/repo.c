@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,10 +346,43 @@ coach_repo_exists(const struct coach_repo *r, const char *relpath)
 	return ok;
 }
 
+char *
+coach_repo_link_in(const struct coach_repo *r, const char *relpath)
+{
+	char *part = coach_xstrdup(relpath);
+	for (char *slash = part;; slash++) {
+		slash = strchr(slash, '/');
+		if (slash)
+			*slash = '\0';
+		char *abs = coach_repo_abspath(r, part);
+		struct stat st;
+		int rc = lstat(abs, &st);
+		free(abs);
+		if (rc == 0 && S_ISLNK(st.st_mode))
+			return part;
+		/* Nothing there: nothing further down to follow either. */
+		if (rc != 0 || slash == NULL)
+			break;
+		*slash = '/';
+	}
+	free(part);
+	return NULL;
+}
+
 struct coach_error *
 coach_repo_load(struct coach_repo *r, const char *relpath,
     struct coach_record **out)
 {
+	*out = NULL;
+	char *link = coach_repo_link_in(r, relpath);
+	if (link) {
+		struct coach_error *err = coach_error_coded(COACH_E_INVALID,
+		    "%s: %s is a symbolic link: coach does not follow links "
+		    "(they can point outside the repository); replace it with "
+		    "the folder or file itself", relpath, link);
+		free(link);
+		return err;
+	}
 	char *p = coach_repo_abspath(r, relpath);
 	struct coach_error *err = coach_record_load(out, p, relpath);
 	free(p);
@@ -357,44 +391,67 @@ coach_repo_load(struct coach_repo *r, const char *relpath,
 
 /* ---- listing ---- */
 
+/* Adds path to skipped (when not NULL and not there yet). */
+static void
+skip(struct coach_strlist *skipped, const char *path)
+{
+	if (skipped && !coach_strlist_has(skipped, path))
+		coach_strlist_add(skipped, path);
+}
+
 /*
- * Adds "<dir>/<name>" for each entry of the repository directory dir that
- * passes keep (NULL: every visible regular file ending in .md).  A missing
- * directory is an empty list.
+ * Adds "<dir>/<name>" for each regular file ending in .md in the
+ * repository directory dir (want_dirs: the name of each folder).  A
+ * missing directory is an empty list.  Links are never followed: a linked
+ * dir (or a folder above it), and linked entries that would have been
+ * listed, go to skipped.
  */
 static struct coach_error *
 list_dir(struct coach_repo *r, const char *dir, int want_dirs,
-    struct coach_strlist *out)
+    struct coach_strlist *out, struct coach_strlist *skipped)
 {
+	char *link = coach_repo_link_in(r, dir);
+	if (link) {
+		skip(skipped, link);
+		free(link);
+		return NULL;
+	}
 	char *abs = coach_repo_abspath(r, dir);
-	DIR *d = opendir(abs);
+	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd == -1 ? NULL : fdopendir(fd);
 	struct coach_error *err = NULL;
 	if (d == NULL) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			err = coach_error_errno("open directory", dir);
+		if (fd != -1)
+			close(fd);
 		free(abs);
 		return err;
 	}
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
-		if (n[0] == '.')
+		size_t len = strlen(n);
+		int md = len > 3 && strcmp(n + len - 3, ".md") == 0;
+		if (n[0] == '.' || (!want_dirs && !md))
 			continue;
 		char *full = coach_path_join(abs, n);
 		struct stat st;
-		int ok = lstat(full, &st) == 0 &&
-		    (want_dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+		int got = lstat(full, &st) == 0;
 		free(full);
-		if (!ok)
+		char *rel = coach_xasprintf("%s/%s", dir, n);
+		if (got && S_ISLNK(st.st_mode))
+			skip(skipped, rel);
+		if (!got || !(want_dirs ? S_ISDIR(st.st_mode) :
+		    S_ISREG(st.st_mode))) {
+			free(rel);
 			continue;
-		if (!want_dirs) {
-			size_t len = strlen(n);
-			if (len <= 3 || strcmp(n + len - 3, ".md") != 0)
-				continue;
-			coach_strlist_add_owned(out,
-			    coach_xasprintf("%s/%s", dir, n));
-		} else {
+		}
+		if (want_dirs) {
 			coach_strlist_add(out, n);
+			free(rel);
+		} else {
+			coach_strlist_add_owned(out, rel);
 		}
 	}
 	closedir(d);
@@ -402,12 +459,19 @@ list_dir(struct coach_repo *r, const char *dir, int want_dirs,
 	return NULL;
 }
 
+static struct coach_error *
+coachees(struct coach_repo *r, struct coach_strlist *out,
+    struct coach_strlist *skipped)
+{
+	struct coach_error *err = list_dir(r, "coaching", 1, out, skipped);
+	coach_strlist_sort(out);
+	return err;
+}
+
 struct coach_error *
 coach_repo_coachees(struct coach_repo *r, struct coach_strlist *out)
 {
-	struct coach_error *err = list_dir(r, "coaching", 1, out);
-	coach_strlist_sort(out);
-	return err;
+	return coachees(r, out, NULL);
 }
 
 static const char *
@@ -472,19 +536,20 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 }
 
 struct coach_error *
-coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
-    struct coach_strlist *out)
+coach_repo_list_checked(struct coach_repo *r, enum coach_kind k,
+    const char *coachee, struct coach_strlist *out,
+    struct coach_strlist *skipped)
 {
 	struct coach_error *err = NULL;
 	switch (k) {
 	case COACH_KIND_STAFF:
-		err = list_dir(r, "staff", 0, out);
+		err = list_dir(r, "staff", 0, out, skipped);
 		break;
 	case COACH_KIND_PRIORITY:
-		err = list_dir(r, "priorities", 0, out);
+		err = list_dir(r, "priorities", 0, out, skipped);
 		break;
 	case COACH_KIND_FRAMEWORK:
-		err = list_dir(r, "framework", 0, out);
+		err = list_dir(r, "framework", 0, out, skipped);
 		break;
 	case COACH_KIND_AGREEMENT:
 	case COACH_KIND_GOAL:
@@ -494,19 +559,22 @@ coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
 		if (coachee)
 			coach_strlist_add(&who, coachee);
 		else
-			err = coach_repo_coachees(r, &who);
+			err = coachees(r, &who, skipped);
 		for (size_t i = 0; err == NULL && i < who.n; i++) {
 			if (k == COACH_KIND_AGREEMENT) {
 				char *p = coach_path_agreement(who.v[i]);
-				if (coach_repo_exists(r, p))
-					coach_strlist_add_owned(out, p);
-				else
-					free(p);
+				char *link = coach_repo_link_in(r, p);
+				if (link)
+					skip(skipped, link);
+				else if (coach_repo_exists(r, p))
+					coach_strlist_add(out, p);
+				free(link);
+				free(p);
 				continue;
 			}
 			char *dir = coach_xasprintf("coaching/%s/%s", who.v[i],
 			    coaching_sub(k));
-			err = list_dir(r, dir, 0, out);
+			err = list_dir(r, dir, 0, out, skipped);
 			free(dir);
 		}
 		coach_strlist_free(&who);
@@ -520,7 +588,16 @@ coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
 		sort_entries(r, out);
 	else
 		coach_strlist_sort(out);
+	if (skipped)
+		coach_strlist_sort(skipped);
 	return err;
+}
+
+struct coach_error *
+coach_repo_list(struct coach_repo *r, enum coach_kind k, const char *coachee,
+    struct coach_strlist *out)
+{
+	return coach_repo_list_checked(r, k, coachee, out, NULL);
 }
 
 /* ---- ids ---- */

@@ -120,7 +120,15 @@ enum coach_kind coach_path_kind(const char *relpath, char **coachee,
 
 /* Whether relpath exists in the work tree as a regular file. */
 int coach_repo_exists(const struct coach_repo *r, const char *relpath);
-/* Loads a record from the work tree. */
+/*
+ * The first part of relpath, from the root down, that is a symbolic link
+ * ("coaching/bob" for coaching/bob/goals/g1.md when coaching/bob is a
+ * link), malloc'd; NULL when there is none.
+ */
+char *coach_repo_link_in(const struct coach_repo *r, const char *relpath);
+/* Loads a record from the work tree; a record reached through a symbolic
+ * link is refused (COACH_E_INVALID), so that nothing outside the
+ * repository is read as one of its records. */
 struct coach_error *coach_repo_load(struct coach_repo *r, const char *relpath,
 	struct coach_record **out);
 
@@ -133,7 +141,16 @@ struct coach_error *coach_repo_load(struct coach_repo *r, const char *relpath,
  */
 struct coach_error *coach_repo_list(struct coach_repo *r, enum coach_kind k,
 	const char *coachee, struct coach_strlist *out);
-/* Handles of coachees: the directories under coaching/, sorted. */
+/*
+ * The same; the records and folders that were left out because they are
+ * symbolic links (coach never follows one: it can point outside the
+ * repository) are added to skipped, sorted, when it is not NULL.
+ */
+struct coach_error *coach_repo_list_checked(struct coach_repo *r,
+	enum coach_kind k, const char *coachee, struct coach_strlist *out,
+	struct coach_strlist *skipped);
+/* Handles of coachees: the directories under coaching/, sorted (a
+ * linked folder is none). */
 struct coach_error *coach_repo_coachees(struct coach_repo *r,
 	struct coach_strlist *out);
 

@@ -207,3 +207,13 @@ setup() {
 	assert_output_has "entry 4"
 	assert_output_lacks "entry 1"
 }
+
+@test "entries --goal without a coachee takes the goal's owner from its id" {
+	run --separate-stderr coach entries --goal g1a2b3c
+	assert_status 0
+	[ "$output" = "2026-11-20  meeting      e000001  Planning: cold call with a three-second pause." ] ||
+		fail "got: $output"
+	run coach entries --goal g9999
+	assert_status 1
+	assert_output_has "--goal"
+}

@@ -67,6 +67,7 @@ C=coaching/bob/cycles/c222222.md
 
 @test "only active goals are shown; a goal without a cycle says how to start one" {
 	edit $G 's.replace("status: active", "status: achieved")'
+	edit $C 's.replace("review:", "closed: 2026-11-21\noutcome: met\nreview:")'
 	mkdir -p coaching/bob/goals
 	printf -- '---\nid: g222222\ntitle: Sharper feedback\nstatus: active\nopened: 2026-10-01\n---\n' >coaching/bob/goals/g222222.md
 	run coach status bob
@@ -74,6 +75,79 @@ C=coaching/bob/cycles/c222222.md
 	assert_line "  g222222  Sharper feedback"
 	assert_line "      no open cycle; start one with 'coach cycle start g222222 --step TEXT'"
 	assert_output_lacks "More pupils answer"
+}
+
+@test "an open cycle on an achieved or dropped goal stays in view until it is closed" {
+	for st in achieved dropped; do
+		edit $G "s.replace('status: active', 'status: $st').replace('status: achieved', 'status: $st')"
+		run coach status bob
+		assert_status 0
+		assert_line "Active goals: none; add one with 'coach goal add bob TITLE'"
+		assert_line "Open cycles on goals that are not active:"
+		assert_line "  g111111  More pupils answer ($st)"
+		assert_line "      cycle c222222  practise: Pause three seconds after each question"
+		assert_line "        close it with 'coach cycle close c222222 --outcome met|partly|not-yet'"
+		# The coach's overview counts it too.
+		run coach status
+		assert_line "  bob          0 active goals, 1 open cycle (1 review overdue), last met 2026-11-20 (6 days ago)"
+	done
+	run coach status bob --format json
+	run python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+[g] = d["goals"]
+assert g["status"] == "dropped" and g["open_cycles"][0]["id"] == "c222222", g
+' "$output"
+	assert_status 0
+	# Closed, it goes.
+	edit $C 's.replace("review:", "closed: 2026-11-21\noutcome: partly\nreview:")'
+	run coach status bob
+	assert_output_lacks "cycle c222222"
+	assert_output_lacks "not active"
+}
+
+@test "a goal file that cannot be read is named where the goals are, not 'none'" {
+	printf -- '---\nid: g111111\ntitle: [broken\n---\n' >$G
+	run coach status bob
+	assert_status 0
+	assert_output_lacks "Active goals: none;"
+	assert_line "Active goals: none that could be read"
+	assert_output_has "  warning: a goal could not be read: coaching/bob/goals/g111111.md:"
+	# The cycle on it is still shown.
+	assert_output_has "cycle c222222"
+	run coach status bob --format json
+	run python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+[p] = d["problems"]
+assert p["path"] == "coaching/bob/goals/g111111.md" and p["kind"] == "goal", p
+assert p["message"].startswith("coaching/bob/goals/g111111.md:"), p
+' "$output"
+	assert_status 0
+}
+
+@test "a symbolic link to a folder outside the repository is skipped and reported" {
+	mkdir -p ../outside/goals
+	printf -- '---\nid: g999999\ntitle: Secret from outside\nstatus: active\nopened: 2026-10-01\n---\n' >../outside/goals/g999999.md
+	rm -rf coaching/bob/goals
+	ln -s "$PWD/../outside/goals" coaching/bob/goals
+	run coach status bob
+	assert_status 0
+	assert_output_lacks "Secret from outside"
+	assert_output_has "coaching/bob/goals: is a symbolic link"
+	# A linked coachee folder too.
+	mkdir -p ../outside/cy/goals
+	cp ../outside/goals/g999999.md ../outside/cy/goals/
+	ln -s "$PWD/../outside/cy" coaching/cy
+	printf -- '---\nname: Cy Young\n---\n' >staff/cy.md
+	run coach status cy
+	assert_status 0
+	assert_output_lacks "Secret from outside"
+	assert_output_has "coaching/cy: is a symbolic link"
+	run coach entries cy
+	assert_output_has "coaching/cy: is a symbolic link"
+	run coach show g999999
+	assert_status 1
 }
 
 @test "hand edits not yet committed are listed like git status -s" {
@@ -105,7 +179,7 @@ C=coaching/bob/cycles/c222222.md
 	git fetch -q
 	run coach status bob
 	assert_status 0
-	assert_line "Not synced: 1 commit to push, 2 commits to pull; run 'coach sync'"
+	assert_line "Not synced: 1 commit to push, 2 commits to pull; run 'git pull', then 'git push'"
 }
 
 @test "--format json: every part, parsed by python" {

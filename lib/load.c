@@ -1,0 +1,190 @@
+/*
+ * load.c: records of one kind, with what had to be left out.
+ */
+#include "load.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char link_advice[] = "is a symbolic link: coach does not "
+	"follow links (they can point outside the repository), so it was "
+	"skipped; replace it with the folder or file itself";
+
+void
+coach_problems_add(struct coach_problems *p, const char *path,
+    const char *fmt, ...)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->v = coach_xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL) {
+		fputs("coach: out of memory\n", stderr);
+		abort();
+	}
+	p->v[p->n].path = coach_xstrdup(path);
+	p->v[p->n].message = msg;
+	p->n++;
+}
+
+void
+coach_problems_move(struct coach_problems *to, struct coach_problems *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		coach_problems_add(to, from->v[i].path, "%s",
+		    from->v[i].message);
+	}
+	coach_problems_free(from);
+}
+
+void
+coach_problems_free(struct coach_problems *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].path);
+		free(p->v[i].message);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+coach_loaded_free(struct coach_loaded *l)
+{
+	free(l->path);
+	free(l->coachee);
+	free(l->id);
+	coach_record_free(l->rec);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The file name without ".md". */
+static char *
+stem_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	return coach_xstrndup(base, n);
+}
+
+/* What path says into l: coachee and id (see struct coach_loaded). */
+static enum coach_kind
+names(struct coach_loaded *l, const char *path)
+{
+	enum coach_kind k = coach_path_kind(path, &l->coachee, &l->id);
+	if (l->id == NULL && l->coachee == NULL && k != COACH_KIND_NONE)
+		l->id = stem_of(path);
+	return k;
+}
+
+static int
+before(const struct coach_loaded *a, const struct coach_loaded *b,
+    const char *key)
+{
+	const char *da = coach_record_str(a->rec, key);
+	const char *db = coach_record_str(b->rec, key);
+	int c = strcmp(da ? da : "", db ? db : "");
+	return c < 0 || (c == 0 && strcmp(a->id ? a->id : "",
+	    b->id ? b->id : "") < 0);
+}
+
+/* Loads path into l; a failure becomes a problem. */
+static int
+load_into(struct coach_repo *r, const char *path, struct coach_loaded *l,
+    struct coach_problems *problems)
+{
+	struct coach_error *err = coach_repo_load(r, path, &l->rec);
+	if (err == NULL) {
+		l->path = coach_xstrdup(path);
+		return 0;
+	}
+	coach_problems_add(problems, path, "%s", coach_error_msg(err));
+	coach_error_free(err);
+	return -1;
+}
+
+struct coach_error *
+coach_load_records(struct coach_repo *r, enum coach_kind kind,
+    const char *coachee, const char *sort_key, struct coach_loaded_list *out)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_strlist links = COACH_STRLIST_INIT;
+	memset(out, 0, sizeof(*out));
+	struct coach_error *err = coach_repo_list_checked(r, kind, coachee,
+	    &paths, &links);
+	for (size_t i = 0; i < links.n; i++)
+		coach_problems_add(&out->problems, links.v[i], "%s: %s",
+		    links.v[i], link_advice);
+	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
+	for (size_t i = 0; err == NULL && i < paths.n; i++) {
+		struct coach_loaded l = { 0 };
+		if (names(&l, paths.v[i]) != kind ||
+		    load_into(r, paths.v[i], &l, &out->problems) != 0) {
+			coach_loaded_free(&l);
+			continue;
+		}
+		/* Insertion sort: lists are one coachee's or one school's. */
+		size_t j = out->n++;
+		for (; sort_key && j > 0 && before(&l, &out->v[j - 1],
+		    sort_key); j--)
+			out->v[j] = out->v[j - 1];
+		out->v[j] = l;
+	}
+	out->broken = out->problems.n;
+	coach_strlist_free(&paths);
+	coach_strlist_free(&links);
+	return err;
+}
+
+void
+coach_loaded_list_free(struct coach_loaded_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		coach_loaded_free(&l->v[i]);
+	free(l->v);
+	coach_problems_free(&l->problems);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+coach_load_one(struct coach_repo *r, const char *path,
+    struct coach_loaded *out, struct coach_problems *problems)
+{
+	memset(out, 0, sizeof(*out));
+	char *link = coach_repo_link_in(r, path);
+	if (link) {
+		coach_problems_add(problems, link, "%s: %s", link,
+		    link_advice);
+		free(link);
+		return -1;
+	}
+	if (!coach_repo_exists(r, path))
+		return 0;
+	names(out, path);
+	return load_into(r, path, out, problems) == 0 ? 1 : -1;
+}
+
+struct coach_error *
+coach_load_by_id(struct coach_repo *r, const char *prefix,
+    enum coach_kind kind, struct coach_loaded *out)
+{
+	struct coach_error *err;
+	memset(out, 0, sizeof(*out));
+	if ((err = coach_repo_resolve(r, prefix, kind, &out->path, NULL)))
+		return err;
+	if (names(out, out->path) != kind || out->coachee == NULL)
+		return coach_error_new(COACH_FAIL, "%s is not a %s record",
+		    out->path, coach_kind_name(kind));
+	return coach_repo_load(r, out->path, &out->rec);
+}
