@@ -1096,10 +1096,10 @@ enum kept {
 
 /*
  * Appends text[0..len), original lines that are kept.  Lines of only
- * spaces and tabs at its start are written empty after a change, since a
- * new block scalar or list above them would read them as part of itself
- * (or fail on the tab), and are dropped after the removal of the last key
- * when a block scalar above would take them in.  They hold no value.  Returns how the
+ * spaces and tabs at its start are written empty after a change or the
+ * removal of the last key, since a new block scalar or list above them
+ * would read them as part of itself (or fail on the tab), and are dropped
+ * when a block scalar above would take in even empty lines.  They hold no value.  Returns how the
  * text after this must be kept: as is once a line with something on it
  * was written, since that ends any block above.
  */
@@ -1171,8 +1171,8 @@ render_lines(const struct coach_fm *fm, struct coach_buf *out)
 		block = e->text == NULL && has_block_scalar(fm->text + e->start,
 		    e->end - e->start);
 	}
-	if (!last_kept && block)
-		how = KEPT_AFTER_REMOVAL;
+	if (!last_kept)
+		how = block ? KEPT_AFTER_REMOVAL : KEPT_AFTER_CHANGE;
 	put_kept(out, fm->text + fm->tail_start, fm->len - fm->tail_start, how);
 }
 

@@ -4,7 +4,7 @@
  * The input is a record file.  When lib/record.c accepts it, one change a
  * command can make is applied to it: set an existing key, set a new key,
  * remove a key, append an item to a list (an existing key, or
- * "measurements"), or set the body.  The rendered text must parse again and
+ * "measurements"), set the body, or set a key to a copy of another's value.  The rendered text must parse again and
  * read back as exactly the changed record (coach_record_verify()): the same
  * keys in the same order with the same values, so that only the changed key
  * differs from the original, and the same body.  Unchanged, a record must
@@ -23,7 +23,9 @@
 #include "util.h"
 
 static const char *const op_names[] = { "set", "set new key", "remove",
-	"append", "append to measurements", "set body" };
+	"append", "append to measurements", "set body",
+	"set to a copy of another key's value" };
+#define NOPS 7
 static int op = -1;
 
 static void
@@ -131,8 +133,13 @@ one_change(struct coach_record *r, uint32_t h, const char *s,
 		err = coach_fm_append(fm, "measurements", value(h >> 20, s));
 		coach_error_free(err);
 		break;
-	default:
+	case 5:
 		coach_record_set_body(r, (h >> 4) % 2 ? s : "a\r\r\nb\rc\r");
+		break;
+	default:
+		if (n > 0)
+			coach_fm_set(fm, coach_fm_key_at(fm, (h >> 8) % n),
+			    coach_fmv_from_node(coach_fm_get(fm, key)));
 		break;
 	}
 	check_reads_back(r, key, text);
@@ -161,8 +168,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *body = coach_record_body(r);
 	char *s = coach_xstrndup(body, strlen(body) < 200 ? strlen(body) : 200);
 	uint32_t h = hash(data, size);
-	op = (int)(h % 6);
-	one_change(r, h / 6, s, &text);
+	op = (int)(h % NOPS);
+	one_change(r, h / NOPS, s, &text);
 	op = -1;
 	coach_record_free(r);
 	free(s);

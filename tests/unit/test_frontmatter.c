@@ -1676,6 +1676,11 @@ test_remove_next_to_keep_block(void **state)
 	coach_fm_remove(fm, "b");
 	assert_renders(fm, "a: |\n  x\n");
 	coach_fm_free(fm);
+	/* A line of spaces and a tab is no line to start a document with. */
+	fm = parse_ok("# lead\nid: s\n \t \n");
+	coach_fm_remove(fm, "id");
+	assert_renders(fm, "\n");
+	coach_fm_free(fm);
 	/* Without one, blank lines stay. */
 	fm = parse_ok("a: x\nb: 1\n\n# end\n");
 	coach_fm_remove(fm, "b");
