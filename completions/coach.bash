@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit status check help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit status history diff agenda check help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -50,6 +50,9 @@ _coach_options()
 	entries/*) o="--kind --goal --since --until --grep --format" ;;
 	show/*) o="--raw --html --format" ;;
 	status/*) o="--format" ;;
+	history/*) o="--since --format" ;;
+	diff/*) o="--since --until --format" ;;
+	agenda/*) o="--format" ;;
 	check/*) o="--strict --format" ;;
 	esac
 	echo "$o --help"
@@ -136,6 +139,13 @@ _coach_values()
 	status-any) echo "$_coach_statuses any" ;;
 	outcome) echo "$_coach_outcomes" ;;
 	format) echo "$_coach_formats" ;;
+	format-md) echo "$_coach_formats markdown" ;;
+	since-diff)
+		_coach_values date
+		echo last-meeting ;;
+	handle-record)
+		_coach_values handle
+		_coach_values record ;;
 	model) echo "$_coach_models" ;;
 	date) echo "today yesterday" ;;
 	color) echo "auto always never" ;;
@@ -234,8 +244,10 @@ _coach_value_type()
 	--kind) echo kind ;;
 	--status) [[ $1 == goal ]] && echo status-any || echo status ;;
 	--outcome) echo outcome ;;
-	--format) echo format ;;
-	--date | --due | --review | --since | --until) echo date ;;
+	--format) [[ $1 == agenda ]] && echo format-md || echo format ;;
+	--since) [[ $1 == diff ]] && echo since-diff || echo date ;;
+	--until) [[ $1 == diff ]] || echo date ;;
+	--date | --due | --review) echo date ;;
 	--evidence | -F | --file) echo file ;;
 	esac
 }
@@ -246,7 +258,8 @@ _coach_positional()
 	case $1/$2/$3 in
 	init/*/0) echo dir ;;
 	staff/show/0 | agree/*/0 | goal/add/0 | goal/list/0 | cycle/list/0 | \
-	log/*/0 | entries/*/0 | status/*/0) echo handle ;;
+	log/*/0 | entries/*/0 | status/*/0 | diff/*/0 | agenda/*/0) echo handle ;;
+	history/*/0) echo handle-record ;;
 	framework/import/0) echo file ;;
 	goal/show/0 | goal/status/0 | goal/measure/0 | cycle/start/0) echo goal ;;
 	goal/status/1) echo status ;;

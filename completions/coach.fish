@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit status check help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit status history diff agenda check help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday'
 
@@ -245,6 +245,9 @@ complete -c coach -n __coach_needs_command -a entries -d "List a coachee's entri
 complete -c coach -n __coach_needs_command -a show -d 'Show a record for reading'
 complete -c coach -n __coach_needs_command -a edit -d 'Edit a record, checked on save'
 complete -c coach -n __coach_needs_command -a status -d 'A coaching relationship at a glance'
+complete -c coach -n __coach_needs_command -a history -d 'What changed, when and by whom'
+complete -c coach -n __coach_needs_command -a diff -d 'What changed since the last meeting'
+complete -c coach -n __coach_needs_command -a agenda -d 'Prepare the next meeting'
 complete -c coach -n __coach_needs_command -a check -d 'Check every record'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
@@ -362,6 +365,16 @@ complete -c coach -n '__coach_using show' -l raw -d 'The file exactly'
 complete -c coach -n '__coach_using show' -l html -d 'A self-contained HTML page'
 complete -c coach -n '__coach_using show' -l format -x -a 'text json' -d 'Output format'
 complete -c coach -n '__coach_arg 0 show; or __coach_arg 0 edit' -F -a '(__coach_goals; __coach_cycles; __coach_entries)' -d Record
+
+# history, diff, agenda
+complete -c coach -n '__coach_using history' -l since -x -a $__coach_dates -d 'Commits on or after'
+complete -c coach -n '__coach_using history' -l format -x -a 'text json' -d 'Output format'
+complete -c coach -n '__coach_arg 0 history' -F -a '(__coach_handles; __coach_goals; __coach_cycles; __coach_entries)' -d 'Coachee or record'
+complete -c coach -n '__coach_using diff' -l since -x -a "last-meeting $__coach_dates" -d 'Where to start'
+complete -c coach -n '__coach_using diff' -l until -x -d 'Where to end (a revision)'
+complete -c coach -n '__coach_using diff' -l format -x -a 'text json' -d 'Output format'
+complete -c coach -n '__coach_using agenda' -l format -x -a 'text json markdown' -d 'Output format'
+complete -c coach -n '__coach_arg 0 diff; or __coach_arg 0 agenda' -a '(__coach_handles)' -d Coachee
 
 # status, check, help
 complete -c coach -n '__coach_using status' -l format -x -a 'text json' -d 'Output format'

@@ -668,6 +668,7 @@ check_config(struct rc *c)
 		{ "cycle_phases", F_LIST, 0, NULL, 0 },
 		{ "judgement_words", F_LIST, 0, NULL, 0 },
 		{ "privacy", F_MAP, 0, NULL, 0 },
+		{ "agenda_prompts", F_LIST, 0, NULL, 0 },
 	};
 	check_fields(c, f, NFIELDS(f));
 

@@ -186,6 +186,9 @@ scratch_repo() {
 		"$(complete_bash coach cycle close c81b --outcome '')"
 	same_set "$(printf '%s\n' text json)" "$(complete_bash coach check --format '')"
 	same_set "$(printf '%s\n' steplab impact gbf)" "$(complete_bash coach init --cycle '')"
+	same_set "$(printf '%s\n' text json markdown)" "$(complete_bash coach agenda --format '')"
+	same_set "last-meeting" "$(complete_bash coach diff --since last)"
+	same_set "" "$(complete_bash coach diff --until '')"
 	same_set "$(printf '%s\n' today yesterday)" "$(complete_bash coach log --date '')"
 	# A value that is free text gets nothing, not the next option.
 	same_set "" "$(complete_bash coach log -m '')"
