@@ -1099,9 +1099,9 @@ enum kept {
  * spaces and tabs at its start are written empty after a change or the
  * removal of the last key, since a new block scalar or list above them
  * would read them as part of itself (or fail on the tab), and are dropped
- * when a block scalar above would take in even empty lines.  They hold no value.  Returns how the
- * text after this must be kept: as is once a line with something on it
- * was written, since that ends any block above.
+ * when a block scalar above would take in even empty lines.  They hold no
+ * value.  Returns how the text after this must be kept: as is once a line
+ * with something on it was written, since that ends any block above.
  */
 static enum kept
 put_kept(struct coach_buf *out, const char *text, size_t len, enum kept how)
@@ -1228,7 +1228,7 @@ coach_fm_render(const struct coach_fm *fm, struct coach_buf *out)
 		return;
 	}
 	if (!fm->editable) {
-		/* Flow or indented root mapping: write it out afresh. */
+		/* A flow, indented or null root: write it out afresh. */
 		render_fresh(fm, out);
 		return;
 	}
