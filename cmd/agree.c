@@ -81,7 +81,7 @@ agree_parse(struct coach_ctx *ctx, int argc, char **argv,
 	    a->focus, 1))) || (a->cadence && (err = coach_text_arg_check(ctx,
 	    "--cadence", a->cadence, 1))))
 		return err;
-	return coach_date_text_arg("--date", date ? date : "today", a->date,
+	return coach_date_past_arg("--date", date ? date : "today", a->date,
 	    &day);
 }
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "common.h"
 #include "../lib/check.h"
 #include "../lib/store.h"
+#include "../lib/width.h"
 
 /* ================ options and arguments ================ */
 
@@ -134,25 +136,29 @@ coach_number_arg(const char *what, const char *s, char **norm, double *value)
 	return NULL;
 }
 
-struct coach_error *
-coach_date_text_arg(const char *what, const char *s, char out[11],
-	coach_day *day)
+static struct coach_error *
+date_arg(const char *what, const char *s, enum coach_date_use use,
+	char out[11], coach_day *day)
 {
-	struct coach_error *err = coach_date_arg(what, s, day);
+	struct coach_error *err = coach_date_read(what, s, use,
+	    coach_date_today(), day);
 	if (err == NULL)
 		coach_date_format(*day, out);
 	return err;
 }
 
 struct coach_error *
+coach_date_text_arg(const char *what, const char *s, char out[11],
+	coach_day *day)
+{
+	return date_arg(what, s, COACH_DATE_PLAN, out, day);
+}
+
+struct coach_error *
 coach_date_past_arg(const char *what, const char *s, char out[11],
 	coach_day *day)
 {
-	struct coach_error *err = coach_date_text_arg(what, s, out, day);
-	if (err == NULL && *day > coach_date_today())
-		err = coach_error_new(COACH_FAIL, "%s: %s is in the future; "
-		    "give the day it happened", what, out);
-	return err;
+	return date_arg(what, s, COACH_DATE_PAST, out, day);
 }
 
 struct coach_error *
@@ -224,11 +230,7 @@ coach_path_stem(const char *path)
 size_t
 coach_text_width(const char *s)
 {
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
+	return coach_width(s, strlen(s));
 }
 
 char *
@@ -236,19 +238,21 @@ coach_text_cut(const char *s, size_t max)
 {
 	size_t len = strcspn(s, "\n");
 	int more = s[len] == '\n' && !coach_is_blank(s + len, strlen(s + len));
-	size_t chars = 0, keep = len, cut_at;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			chars++;
-	if (max > 0 && (chars > max || (more && chars + 1 > max))) {
-		/* Keep max - 1 characters and the ellipsis. */
-		size_t want = max - 1, seen = 0;
-		for (cut_at = 0; cut_at < len; cut_at++) {
-			if (((unsigned char)s[cut_at] & 0xC0) != 0x80 &&
-			    seen++ == want)
+	size_t width = coach_width(s, len), keep = len;
+	if (max > 0 && (width > max || (more && width + 1 > max))) {
+		/* What fits in max - 1 columns (with the marks that combine
+		 * with its last character), then the ellipsis. */
+		size_t used = 0, i = 0;
+		while (i < len) {
+			uint32_t cp;
+			size_t k = coach_utf8_decode(s + i, len - i, &cp);
+			size_t w = (size_t)coach_cp_width(cp);
+			if (used + w > max - 1)
 				break;
+			used += w;
+			i += k;
 		}
-		keep = cut_at;
+		keep = i;
 		more = 1;
 	}
 	struct coach_buf b = COACH_BUF_INIT;
@@ -342,6 +346,38 @@ void
 coach_table_free(struct coach_table *t)
 {
 	coach_strlist_free(&t->cells);
+}
+
+void
+coach_list_empty(const char *fmt, ...)
+{
+	FILE *f = isatty(STDOUT_FILENO) ? stdout : stderr;
+	va_list ap;
+	fflush(stdout);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+static int
+row_cmp_coachee(const void *pa, const void *pb)
+{
+	const struct coach_loaded *a = *(const struct coach_loaded *const *)pa;
+	const struct coach_loaded *b = *(const struct coach_loaded *const *)pb;
+	int c = strcmp(a->coachee ? a->coachee : "",
+	    b->coachee ? b->coachee : "");
+	/* The rows' own order among one coachee's: where they point. */
+	if (c == 0)
+		c = (a > b) - (a < b);
+	return c;
+}
+
+void
+coach_rows_by_coachee(struct coach_loaded **rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), row_cmp_coachee);
 }
 
 /* ================ front-matter as JSON ================ */

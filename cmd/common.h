@@ -53,10 +53,16 @@ struct coach_error *coach_text_arg_check(const struct coach_ctx *ctx,
 struct coach_error *coach_number_arg(const char *what, const char *s,
 	char **norm, double *value);
 
-/* A date argument ("today", "yesterday", YYYY-MM-DD) formatted into out. */
+/*
+ * A date argument in any form coach_date_read() takes, formatted
+ * YYYY-MM-DD into out.  coach_date_text_arg is for a day planned (due,
+ * review): a weekday is the next one.  coach_date_past_arg is for the day
+ * something happened (an entry, a measurement, a goal opened or closed, a
+ * cycle started or closed, an agreement started or ended): a weekday is the
+ * latest one, and a day after today is refused.
+ */
 struct coach_error *coach_date_text_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
-/* The same for the day something happened: refused when after today. */
 struct coach_error *coach_date_past_arg(const char *what, const char *s,
 	char out[11], coach_day *day);
 
@@ -99,16 +105,16 @@ const char *coach_dash(const char *s);
  * file names.  The caller frees it. */
 char *coach_path_stem(const char *path);
 
-/* Characters (UTF-8 code points) in s: the columns it takes, as coach
- * counts no wide characters. */
+/* The columns s takes on a terminal (lib/width.h): CJK and emoji two,
+ * combining marks and zero-width joiners none. */
 size_t coach_text_width(const char *s);
 /*
- * The first line of s cut to at most max characters (0: no limit), with
- * "…" where something was cut (also when s has more lines).  The caller
- * frees the result.
+ * The first line of s cut to at most max columns (0: no limit), with "…"
+ * where something was cut (also when s has more lines).  The caller frees
+ * the result.
  */
 char *coach_text_cut(const char *s, size_t max);
-/* Writes s to stdout, then spaces up to width characters. */
+/* Writes s to stdout, then spaces up to width columns. */
 void coach_put_padded(const char *s, size_t width);
 
 /*
@@ -120,6 +126,8 @@ void coach_put_padded(const char *s, size_t width);
  */
 void coach_term_safe(struct coach_buf *out, const char *s);
 void coach_term_line(struct coach_buf *out, const char *s);
+
+struct coach_loaded;
 
 /* Rows of cells printed in aligned columns, the first row a header. */
 struct coach_table {
@@ -135,6 +143,20 @@ void coach_table_add(struct coach_table *t, const char *s);
 void coach_table_print(const struct coach_ctx *ctx,
 	const struct coach_table *t);
 void coach_table_free(struct coach_table *t);
+
+/*
+ * Says that a list has nothing to show, and how to add to it (one line,
+ * printf-style).  On a terminal it is written to stdout; otherwise to
+ * stderr, so that a script reading the rows gets none.
+ */
+void coach_list_empty(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * Sorts rows by coachee, keeping the order rows already have among one
+ * coachee's (rows point into one array, in that array's order).
+ */
+void coach_rows_by_coachee(struct coach_loaded **rows, size_t n);
 
 /*
  * Front-matter as JSON

@@ -78,15 +78,16 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		{ "step", required_argument, NULL, 's' },
 		{ "review", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "date", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
 	char *path = NULL, *msg = NULL;
-	const char *step = NULL, *review_arg = NULL;
+	const char *step = NULL, *review_arg = NULL, *date_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
-	coach_day rday;
+	coach_day rday, sday;
 	int force = 0, c;
 
 	optind = 0;
@@ -95,6 +96,7 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		case 's': step = optarg; break;
 		case 'r': review_arg = optarg; break;
 		case 'f': force = 1; break;
+		case 'd': date_arg = optarg; break;
 		default:
 			err = coach_opt_error(ctx, c, argv);
 			goto done;
@@ -114,6 +116,10 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 		    "action step the coachee will practise");
 		goto done;
 	}
+	/* The day the cycle started, when it is recorded later. */
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
+	    "today", today, &sday)))
+		goto done;
 	if (review_arg) {
 		if ((err = coach_date_text_arg("--review", review_arg, review,
 		    &rday)))
@@ -132,6 +138,14 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
 	    force)))
 		goto done;
+	coach_day opened;
+	if (coach_date_parse(coach_record_str(goal.rec, "opened"), &opened) ==
+	    0 && sday < opened) {
+		err = coach_error_new(COACH_FAIL, "--date: %s is before goal "
+		    "%s was opened (%s)", today, gid,
+		    coach_record_str(goal.rec, "opened"));
+		goto done;
+	}
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
 		err = coach_error_new(COACH_FAIL, "%s lists no cycle_phases; "
@@ -141,7 +155,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_repo_new_id(ctx->repo, 'c', id)))
 		goto done;
 
-	coach_date_format(coach_date_today(), today);
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "id", coach_fmv_str(id));
@@ -349,7 +362,8 @@ static void
 cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	size_t wc = 0, wp = 5, wo = 7;
+	/* At least as wide as the headers. */
+	size_t wc = 7, wp = 5, wo = 7;
 	for (size_t i = 0; i < n; i++) {
 		size_t w = coach_text_width(coach_dash(coach_record_str(rows[i]->rec,
 		    "phase")));
@@ -365,6 +379,21 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	    (all ? wc + 2 : 0);
 	size_t room = cols > 0 ? (size_t)cols > fixed + 12 ?
 	    (size_t)cols - fixed : 12 : 0;
+	fputs(coach_sgr_bold(ctx), stdout);
+	if (all) {
+		coach_put_padded("COACHEE", wc);
+		fputs("  ", stdout);
+	}
+	coach_put_padded("ID", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("GOAL", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("PHASE", wp);
+	fputs("  STARTED     ", stdout);
+	coach_put_padded("REVIEW", 18);
+	fputs("  ", stdout);
+	coach_put_padded("OUTCOME", wo);
+	printf("  STEP%s\n", coach_sgr_reset(ctx));
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = rows[i]->rec;
 		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
@@ -437,11 +466,14 @@ cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < cycles.n; i++)
 		if (!only_open || coach_cycle_open(cycles.v[i].rec))
 			rows[n++] = &cycles.v[i];
+	/* --all: by person, then (as loaded) by the day started. */
+	if (all)
+		coach_rows_by_coachee(rows, n);
 	if (json) {
 		coach_json_rows(rows, n, cycle_json);
-	} else if (n == 0 && isatty(STDOUT_FILENO)) {
-		printf("no %scycles%s%s; start one with 'coach cycle start "
-		    "GOAL-ID --step TEXT'\n", only_open ? "open " : "",
+	} else if (n == 0) {
+		coach_list_empty("no %scycles%s%s; start one with 'coach cycle "
+		    "start GOAL-ID --step TEXT'", only_open ? "open " : "",
 		    coachee ? " for " : "", coachee ? coachee : "");
 	} else {
 		cycle_list_text(ctx, rows, n, all);
@@ -473,7 +505,8 @@ cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
 	.usage =
-	    "start GOAL-ID --step TEXT [--review DATE] [--force]\n"
+	    "start GOAL-ID --step TEXT [--review DATE] [--date DATE] "
+	    "[--force]\n"
 	    "phase ID PHASE\n"
 	    "close ID --outcome met|partly|not-yet [-m NEXT] [--date DATE]\n"
 	    "list [COACHEE | --all] [--open] [--format text|json]",

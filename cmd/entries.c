@@ -391,6 +391,12 @@ entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (a.json)
 		print_json(rows, n);
+	else if (n == 0 && (a.kind || a.goal || a.since || a.until || a.grep))
+		coach_list_empty("no entries of %s's match; see them all with "
+		    "'coach entries %s'", coachee, coachee);
+	else if (n == 0)
+		coach_list_empty("no entries for %s; write one with 'coach log "
+		    "%s -m TEXT'", coachee, coachee);
 	else
 		print_text(ctx, rows, n);
 done:

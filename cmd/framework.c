@@ -194,9 +194,9 @@ framework_list(struct coach_ctx *ctx, int argc, char **argv)
 		coach_pager_start(ctx);
 		coach_table_print(ctx, &t);
 	} else if (l.broken == 0) {
-		printf("No framework strategies yet; add one with: coach "
-		    "framework add ID TITLE, or import a folder with: coach "
-		    "framework import PATH\n");
+		coach_list_empty("No framework strategies yet; add one with: "
+		    "coach framework add ID TITLE, or import a folder with: "
+		    "coach framework import PATH");
 	}
 	if (l.broken)
 		err = coach_broken_error(l.broken, "framework");
@@ -314,7 +314,31 @@ source_check(const struct source *s)
 	return NULL;
 }
 
-/* Reads and checks every file before anything is written. */
+/*
+ * Why file is not a strategy, or NULL when it may be one: a strategy, as
+ * every record, starts with front-matter.  A folder from the trust also
+ * holds a README.md or notes, which are skipped.
+ */
+static const char *
+not_a_strategy(const char *file)
+{
+	char head[8] = { 0 };
+	FILE *f = fopen(file, "rb");
+	if (f == NULL)
+		return NULL; /* loading it says why */
+	if (fread(head, 1, sizeof(head) - 1, f) == 0)
+		head[0] = '\0';
+	fclose(f);
+	const char *p = strncmp(head, "\xef\xbb\xbf", 3) == 0 ? head + 3 :
+	    head;
+	if (strncmp(p, "---\n", 4) != 0 && strncmp(p, "---\r\n", 5) != 0)
+		return "not a strategy (no front-matter: a strategy starts "
+		    "with a '---' line)";
+	return NULL;
+}
+
+/* Reads and checks every file before anything is written; a file that is
+ * not a strategy is skipped with a note (only when PATH is a folder). */
 static struct coach_error *
 sources_load(const char *path, struct source **out, size_t *nout)
 {
@@ -322,24 +346,37 @@ sources_load(const char *path, struct source **out, size_t *nout)
 	struct source *src = NULL;
 	size_t n = 0;
 	struct coach_error *err;
+	struct stat st;
 
 	if ((err = source_files(path, &files)))
 		goto done;
+	int folder = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 	src = coach_xcalloc(files.n, sizeof(*src));
-	n = files.n;
-	for (size_t i = 0; i < n; i++) {
-		src[i].name = coach_xstrdup(files.v[i]);
-		src[i].id = coach_path_stem(files.v[i]);
-		if ((err = coach_handle_check("framework id", src[i].id))) {
+	for (size_t i = 0; i < files.n; i++) {
+		const char *why = folder ? not_a_strategy(files.v[i]) : NULL;
+		if (why) {
+			fflush(stdout);
+			fprintf(stderr, "coach: note: skipped %s: %s\n",
+			    files.v[i], why);
+			continue;
+		}
+		struct source *s = &src[n++];
+		s->name = coach_xstrdup(files.v[i]);
+		s->id = coach_path_stem(files.v[i]);
+		if ((err = coach_handle_check("framework id", s->id))) {
 			err = coach_error_prefix(err, "%s: the file name "
 			    "gives the strategy's id; rename the file",
-			    src[i].name);
+			    s->name);
 			goto done;
 		}
-		if ((err = coach_record_load(&src[i].rec, files.v[i],
-		    files.v[i])) || (err = source_check(&src[i])))
+		if ((err = coach_record_load(&s->rec, files.v[i],
+		    files.v[i])) || (err = source_check(s)))
 			goto done;
 	}
+	if (n == 0)
+		err = coach_error_new(COACH_FAIL, "%s: no strategies in this "
+		    "folder; each strategy is a file <id>.md that starts "
+		    "with front-matter", path);
 done:
 	coach_strlist_free(&files);
 	if (err) {
@@ -395,10 +432,51 @@ node_equal(const struct coach_fm_node *a, const struct coach_fm_node *b)
 	return 0;
 }
 
+static int
+seq_has(const struct coach_fm_node *seq, const struct coach_fm_node *item)
+{
+	for (size_t i = 0; i < coach_fm_node_len(seq); i++)
+		if (node_equal(coach_fm_node_item(seq, i), item))
+			return 1;
+	return 0;
+}
+
+/*
+ * The school's criteria with the trust's new ones after them, or NULL when
+ * the trust has none the school lacks.  A criterion the school added
+ * itself is never dropped; *added counts the trust's new ones.
+ */
+static struct coach_fmv *
+criteria_merged(const struct coach_fm_node *ours,
+    const struct coach_fm_node *theirs, size_t *added)
+{
+	*added = 0;
+	for (size_t i = 0; i < coach_fm_node_len(theirs); i++)
+		*added += !seq_has(ours, coach_fm_node_item(theirs, i));
+	if (*added == 0)
+		return NULL;
+	struct coach_fmv *v = coach_fmv_seq();
+	for (size_t i = 0; i < coach_fm_node_len(ours); i++)
+		coach_fmv_push(v, coach_fmv_from_node(coach_fm_node_item(ours,
+		    i)));
+	for (size_t i = 0; i < coach_fm_node_len(theirs); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(theirs, i);
+		/* Once, also when the trust lists it twice. */
+		int dup = seq_has(ours, it);
+		for (size_t k = 0; !dup && k < i; k++)
+			dup = node_equal(coach_fm_node_item(theirs, k), it);
+		if (!dup)
+			coach_fmv_push(v, coach_fmv_from_node(it));
+	}
+	return v;
+}
+
 /*
  * Brings rec up to date with src: keys whose values differ are set, the
  * body is replaced when it differs; keys src does not have stay (they are
- * the school's own).  *changed lists what changed, e.g. "title, body".
+ * the school's own), and so do the school's own criteria, the trust's new
+ * ones added after them.  *changed lists what changed, e.g. "title,
+ * criteria +2, body".
  */
 static void
 update_from(struct coach_record *rec, const struct coach_record *src,
@@ -410,11 +488,28 @@ update_from(struct coach_record *rec, const struct coach_record *src,
 		const char *k = coach_fm_key_at(sfm, i);
 		const struct coach_fm_node *old = coach_fm_get(fm, k);
 		const struct coach_fm_node *new = coach_fm_get(sfm, k);
+		size_t added = 0;
 		if (old && node_equal(old, new))
 			continue;
-		coach_fm_set(fm, k, coach_fmv_from_node(new));
+		/* The trust listing none takes none of the school's away. */
+		if (strcmp(k, "criteria") == 0 && old &&
+		    coach_fm_node_type(old) == COACH_FM_SEQ &&
+		    coach_fm_node_type(new) != COACH_FM_SEQ)
+			continue;
+		if (strcmp(k, "criteria") == 0 && old &&
+		    coach_fm_node_type(old) == COACH_FM_SEQ &&
+		    coach_fm_node_type(new) == COACH_FM_SEQ) {
+			struct coach_fmv *v = criteria_merged(old, new, &added);
+			if (v == NULL)
+				continue;
+			coach_fm_set(fm, k, v);
+		} else {
+			coach_fm_set(fm, k, coach_fmv_from_node(new));
+		}
 		coach_buf_puts(changed, changed->len ? ", " : "");
 		coach_buf_puts(changed, k);
+		if (added)
+			coach_buf_printf(changed, " +%zu", added);
 	}
 	if (strcmp(coach_record_body(rec), coach_record_body(src)) != 0) {
 		coach_record_set_body(rec, coach_record_body(src));
@@ -501,14 +596,17 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 		if ((err = import_one(ctx->repo, txn, &src[i], &what,
 		    &detail)))
 			goto done;
-		if (what == 0)
+		if (what == 0) {
+			coach_buf_printf(&report, "unchanged framework/%s.md\n",
+			    src[i].id);
 			continue;
+		}
 		if (what == 'A')
 			added++;
 		else
 			updated++;
 		coach_buf_printf(&report, "%s framework/%s.md%s%s%s\n",
-		    what == 'A' ? "added  " : "updated", src[i].id,
+		    what == 'A' ? "added    " : "updated  ", src[i].id,
 		    detail.len ? " (" : "", coach_buf_str(&detail),
 		    detail.len ? ")" : "");
 	}

@@ -112,12 +112,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "due", required_argument, NULL, 'd' },
+		{ "date", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
-	const char *priority = NULL, *due_arg = NULL, *title;
+	const char *priority = NULL, *due_arg = NULL, *date_arg = NULL, *title;
 	char *coachee = NULL, *base = NULL, *target = NULL, *path = NULL;
 	char *msg = NULL;
 	char due[11], today[11], id[COACH_ID_LEN + 1];
@@ -138,6 +139,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		case 't': m.target = optarg; break;
 		case 'u': m.unit = optarg; break;
 		case 'd': due_arg = optarg; break;
+		case 'D': date_arg = optarg; break;
 		default:
 			err = coach_opt_error(ctx, c, argv);
 			goto done;
@@ -199,10 +201,13 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	if (due_arg && (err = coach_date_text_arg("--due", due_arg, due,
 	    &day)))
 		goto done;
+	/* The day the work started, when it is recorded later. */
+	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
+	    "today", today, &day)))
+		goto done;
 	if ((err = coach_repo_new_id(ctx->repo, 'g', id)))
 		goto done;
 
-	coach_date_format(coach_date_today(), today);
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "id", coach_fmv_str(id));
@@ -322,7 +327,8 @@ static void
 goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	size_t wc = 0, wt = 5, ws = 6;
+	/* At least as wide as the headers. */
+	size_t wc = 7, wt = 5, ws = 6;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = coach_dash(coach_record_str(rows[i]->rec, "title"));
 		const char *s = coach_dash(coach_record_str(rows[i]->rec, "status"));
@@ -334,16 +340,27 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 			wc = coach_text_width(rows[i]->coachee);
 	}
 	/* On a terminal, titles give way so that each goal is one line:
-	 * id, status, progress (5) and due (10) take the rest. */
+	 * id, status, progress (8) and due (10) take the rest. */
 	int cols = coach_term_width();
 	if (cols > 0) {
-		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 5 +
+		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 8 +
 		    2 + 10) - (all ? (long)wc + 2 : 0);
 		if (room < 12)
 			room = 12;
 		if ((size_t)room < wt)
 			wt = (size_t)room;
 	}
+	fputs(coach_sgr_bold(ctx), stdout);
+	if (all) {
+		coach_put_padded("COACHEE", wc);
+		fputs("  ", stdout);
+	}
+	coach_put_padded("ID", COACH_ID_LEN);
+	fputs("  ", stdout);
+	coach_put_padded("STATUS", ws);
+	fputs("  ", stdout);
+	coach_put_padded("TITLE", wt);
+	printf("  PROGRESS  DUE%s\n", coach_sgr_reset(ctx));
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *g = rows[i]->rec;
 		const char *status = coach_dash(coach_record_str(g, "status"));
@@ -360,7 +377,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded(status, ws);
 		printf("%s  ", coach_sgr_reset(ctx));
 		coach_put_padded(title, wt);
-		printf("  %5s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
+		printf("  %-8s  %s\n", prog, coach_dash(coach_record_str(g, "due")));
 		free(title);
 	}
 }
@@ -421,13 +438,17 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 		if (strcmp(status, "any") == 0 || (s && strcmp(s, status) == 0))
 			rows[n++] = &goals.v[i];
 	}
+	/* --all: by person, then (as loaded) by the day opened. */
+	if (all)
+		coach_rows_by_coachee(rows, n);
 	if (json) {
 		coach_json_rows(rows, n, goal_json);
-	} else if (n == 0 && isatty(STDOUT_FILENO)) {
-		printf("no %s goals%s%s; add one with 'coach goal add %s"
-		    "TITLE'\n", strcmp(status, "any") ? status : "",
-		    coachee ? " for " : "", coachee ? coachee : "",
-		    coachee ? "" : "COACHEE ");
+	} else if (n == 0) {
+		coach_list_empty("no %s%sgoals%s%s; add one with 'coach goal "
+		    "add %s%sTITLE'", strcmp(status, "any") ? status : "",
+		    strcmp(status, "any") ? " " : "", coachee ? " for " : "",
+		    coachee ? coachee : "", coachee ? coachee : "COACHEE",
+		    " ");
 	} else {
 		goal_list_text(ctx, rows, n, all);
 	}
@@ -961,7 +982,7 @@ const struct coach_cmd coach_cmd_goal = {
 	.usage =
 	    "add [COACHEE] TITLE [--priority ID] [--strategy ID]... "
 	    "[--measure NAME --baseline N --target N [--unit U]] "
-	    "[--due DATE]\n"
+	    "[--due DATE] [--date DATE]\n"
 	    "list [COACHEE | --all] [--status STATUS|any] "
 	    "[--format text|json]\n"
 	    "show ID [--format text|json]\n"

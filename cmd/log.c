@@ -341,17 +341,104 @@ evidence_name(const char *ref, char **out)
 	return NULL;
 }
 
-/* The absolute real path of ref: relative to the current directory, else
- * to the repository's root. */
-static char *
-find_local(struct coach_repo *repo, const char *ref)
+/* Whether dir (dir[0..n), physical) is root or inside it. */
+static int
+in_root(const char *dir, size_t n, const char *root)
 {
-	char *abs = realpath(ref, NULL);
-	if (abs == NULL && ref[0] != '/') {
-		char *in_root = coach_repo_abspath(repo, ref);
-		abs = realpath(in_root, NULL);
-		free(in_root);
+	size_t nr = strlen(root);
+	return n >= nr && strncmp(dir, root, nr) == 0 &&
+	    (n == nr || dir[nr] == '/');
+}
+
+/* Sets b to its first n bytes. */
+static void
+buf_cut(struct coach_buf *b, size_t n)
+{
+	b->len = n;
+	if (b->ptr)
+		b->ptr[n] = '\0';
+}
+
+/*
+ * The physical path of the absolute path, resolved a component at a time
+ * as the kernel would, except that a symbolic link inside the repository
+ * (root, a physical path) is never followed: a committed link can point
+ * anywhere on the computer.  Then *link is set to the link's path.  NULL
+ * with *link NULL: there is no such file.
+ */
+static char *
+walk_path(const char *path, const char *root, char **link)
+{
+	struct coach_buf cur = COACH_BUF_INIT;
+	char *rest = coach_xstrdup(path), *res = NULL;
+	const char *p = rest;
+	int hops = 0;
+
+	*link = NULL;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0') {
+			res = coach_xstrdup(cur.len ? cur.ptr : "/");
+			break;
+		}
+		size_t n = strcspn(p, "/"), keep = cur.len;
+		if (n == 1 && p[0] == '.') {
+			p += n;
+			continue;
+		}
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* cur has no links in it: its parent is lexical. */
+			char *slash = cur.len ? strrchr(cur.ptr, '/') : NULL;
+			buf_cut(&cur, slash ? (size_t)(slash - cur.ptr) : 0);
+			p += n;
+			continue;
+		}
+		coach_buf_putc(&cur, '/');
+		coach_buf_add(&cur, p, n);
+		p += n;
+		struct stat st;
+		if (lstat(cur.ptr, &st) == -1)
+			break;
+		if (!S_ISLNK(st.st_mode))
+			continue;
+		if (in_root(cur.ptr, keep, root)) {
+			*link = coach_xstrdup(cur.ptr);
+			break;
+		}
+		/* A link outside the repository is the user's own: follow
+		 * it, checking where it leads. */
+		char target[4096];
+		ssize_t t = readlink(cur.ptr, target, sizeof(target) - 1);
+		if (t <= 0 || ++hops > 40)
+			break;
+		target[t] = '\0';
+		char *next = coach_xasprintf("%s/%s", target, p);
+		free(rest);
+		p = rest = next;
+		buf_cut(&cur, target[0] == '/' ? 0 : keep);
 	}
+	free(rest);
+	coach_buf_free(&cur);
+	return res;
+}
+
+/* The physical path of ref, relative to the current directory, else to
+ * the repository's root (see walk_path()). */
+static char *
+find_local(const char *root, const char *ref, char **link)
+{
+	char *cwd = getcwd(NULL, 0);
+	char *start = ref[0] == '/' || cwd == NULL ? coach_xstrdup(ref) :
+	    coach_path_join(cwd, ref);
+	char *abs = walk_path(start, root, link);
+	free(start);
+	if (abs == NULL && *link == NULL && ref[0] != '/') {
+		start = coach_path_join(root, ref);
+		abs = walk_path(start, root, link);
+		free(start);
+	}
+	free(cwd);
 	return abs;
 }
 
@@ -364,7 +451,7 @@ static struct coach_error *
 add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 {
 	struct coach_error *err = NULL;
-	char *abs = NULL, *root = NULL, *name = NULL;
+	char *abs = NULL, *root = NULL, *name = NULL, *link = NULL;
 	struct stat st;
 
 	if (*ref == '\0' || has_control(ref) ||
@@ -375,20 +462,28 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 		coach_strlist_add(&e->evidence, ref);
 		return NULL;
 	}
-	abs = find_local(repo, ref);
-	if (abs == NULL || stat(abs, &st) == -1) {
-		err = coach_error_new(COACH_FAIL, "--evidence %s: no such "
-		    "file; give a URL (e.g. the video's link on the school's "
-		    "platform), a path in the repository or a file to copy",
-		    ref);
-		goto done;
-	}
 	root = realpath(coach_repo_root(repo), NULL);
 	if (root == NULL) {
 		err = coach_error_errno("realpath", coach_repo_root(repo));
 		goto done;
 	}
 	size_t n = strlen(root);
+	abs = find_local(root, ref, &link);
+	if (link) {
+		err = coach_error_coded(COACH_E_INVALID, "--evidence %s: %s is "
+		    "a symbolic link in the repository, and coach never "
+		    "follows one (it could point at any file on this "
+		    "computer); give the file itself", ref, link[n] == '/' ?
+		    link + n + 1 : link);
+		goto done;
+	}
+	if (abs == NULL || lstat(abs, &st) == -1) {
+		err = coach_error_new(COACH_FAIL, "--evidence %s: no such "
+		    "file; give a URL (e.g. the video's link on the school's "
+		    "platform), a path in the repository or a file to copy",
+		    ref);
+		goto done;
+	}
 	if (strncmp(abs, root, n) == 0 && abs[n] == '/') {
 		const char *rel = abs + n + 1;
 		if (strcmp(rel, ".git") == 0 || strncmp(rel, ".git/", 5) == 0) {
@@ -414,6 +509,20 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 			coach_strlist_add(&e->evidence, rel);
 		goto done;
 	}
+	/* The copy must not be written through a link either. */
+	char *dir = coach_path_evidence_dir(e->coachee);
+	char *dir_abs = coach_path_join(root, dir);
+	char *found = walk_path(dir_abs, root, &link);
+	free(found);
+	free(dir_abs);
+	free(dir);
+	if (link) {
+		err = coach_error_coded(COACH_E_INVALID, "--evidence %s: %s is "
+		    "a symbolic link in the repository, and coach never "
+		    "writes through one; make it a folder", ref, link[n] == '/' ?
+		    link + n + 1 : link);
+		goto done;
+	}
 	struct coach_buf data = COACH_BUF_INIT;
 	err = read_evidence(ref, abs, &st, &data);
 	if (err == NULL)
@@ -429,6 +538,7 @@ done:
 	free(abs);
 	free(root);
 	free(name);
+	free(link);
 	return err;
 }
 
@@ -704,7 +814,7 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 	e->private = a->private;
 	if ((err = coach_entry_kind_check("--kind", e->kind)))
 		return err;
-	if ((err = coach_date_text_arg("--date", a->date ? a->date : "today",
+	if ((err = coach_date_past_arg("--date", a->date ? a->date : "today",
 	    e->date, &day)))
 		return err;
 	if (a->hours) {

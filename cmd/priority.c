@@ -188,6 +188,8 @@ priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 	msg = coach_xasprintf("priority retire: %s", id);
 	err = coach_txn_commit(txn, msg, NULL);
 	txn = NULL;
+	if (err == NULL)
+		printf("Retired priority %s (%s)\n", id, path);
 done:
 	if (txn)
 		coach_txn_abort(txn);
@@ -287,11 +289,11 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 		coach_pager_start(ctx);
 		coach_table_print(ctx, &t);
 	} else if (hidden == 0 && l.broken == 0) {
-		printf("No priorities yet; add one with: coach priority add "
-		    "ID TITLE\n");
+		coach_list_empty("No priorities yet; add one with: coach "
+		    "priority add ID TITLE");
 	}
 	if (!json && hidden > 0)
-		printf("%s(%zu retired; see them with --all)%s\n",
+		coach_list_empty("%s(%zu retired; see them with --all)%s",
 		    coach_sgr_dim(ctx), hidden, coach_sgr_reset(ctx));
 	if (l.broken)
 		err = coach_broken_error(l.broken, "priority");

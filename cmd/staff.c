@@ -329,8 +329,8 @@ staff_list_text(struct coach_ctx *ctx, const struct coach_loaded_list *l)
 		coach_pager_start(ctx);
 		coach_table_print(ctx, &t);
 	} else if (l->broken == 0) {
-		printf("No staff yet; add someone with: coach staff add HANDLE "
-		    "--name NAME\n");
+		coach_list_empty("No staff yet; add someone with: coach staff "
+		    "add HANDLE --name NAME");
 	}
 	coach_buf_free(&b);
 	coach_table_free(&t);

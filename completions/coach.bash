@@ -39,11 +39,11 @@ _coach_options()
 	framework/add) o="--area --criterion" ;;
 	framework/list) o="--format" ;;
 	agree/*) o="--coach --focus --cadence --date --end" ;;
-	goal/add) o="--priority --strategy --measure --baseline --target --unit --due" ;;
+	goal/add) o="--priority --strategy --measure --baseline --target --unit --due --date" ;;
 	goal/list) o="--all --status --format" ;;
 	goal/show) o="--format" ;;
 	goal/status | goal/measure) o="--date" ;;
-	cycle/start) o="--step --review --force" ;;
+	cycle/start) o="--step --review --force --date" ;;
 	cycle/close) o="--outcome -m --message --date" ;;
 	cycle/list) o="--all --open --format" ;;
 	log/*) o="--kind --goal --cycle --evidence --hours --private --date -m --message -F --file" ;;
@@ -147,7 +147,7 @@ _coach_values()
 		_coach_values handle
 		_coach_values record ;;
 	model) echo "$_coach_models" ;;
-	date) echo "today yesterday" ;;
+	date) echo "today yesterday tomorrow monday tuesday wednesday thursday friday" ;;
 	color) echo "auto always never" ;;
 	command) echo "$_coach_commands" ;;
 	esac

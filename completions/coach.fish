@@ -221,7 +221,7 @@ end
 
 set -l __coach_commands init staff priority framework agree goal cycle log entries show edit status history diff agenda check help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
-set -l __coach_dates 'today yesterday'
+set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
 complete -c coach -f
 
@@ -311,6 +311,7 @@ complete -c coach -n '__coach_using goal add' -l baseline -x -d 'Where the measu
 complete -c coach -n '__coach_using goal add' -l target -x -d 'Where it should get to'
 complete -c coach -n '__coach_using goal add' -l unit -x -d 'Unit of the measure'
 complete -c coach -n '__coach_using goal add' -l due -x -a $__coach_dates -d 'When it should be reached'
+complete -c coach -n '__coach_using goal add' -l date -x -a $__coach_dates -d 'The day it was opened'
 complete -c coach -n '__coach_arg 0 goal add' -a '(__coach_handles)' -d Coachee
 complete -c coach -n '__coach_using goal list' -l all -d 'Every coachee'
 complete -c coach -n '__coach_using goal list' -l status -x -a 'active achieved paused dropped any' -d 'Only this status'
@@ -328,6 +329,7 @@ complete -c coach -n '__coach_needs_verb cycle' -a list -d 'List cycles'
 complete -c coach -n '__coach_using cycle start' -l step -x -d 'The action step'
 complete -c coach -n '__coach_using cycle start' -l review -x -a $__coach_dates -d 'Date of the review'
 complete -c coach -n '__coach_using cycle start' -l force -d 'Even if the goal has an open cycle'
+complete -c coach -n '__coach_using cycle start' -l date -x -a $__coach_dates -d 'The day it started'
 complete -c coach -n '__coach_arg 0 cycle start' -a '(__coach_goals)' -d Goal
 complete -c coach -n '__coach_arg 0 cycle phase; or __coach_arg 0 cycle close' -a '(__coach_cycles)' -d Cycle
 complete -c coach -n '__coach_arg 1 cycle phase' -a '(__coach_phases)' -d Phase

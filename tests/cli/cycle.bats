@@ -211,11 +211,11 @@ start() {
 	coach cycle close "$b" --outcome met >/dev/null
 	COACH_TODAY=2026-12-05 run coach cycle list bob
 	assert_status 0
-	[ "${#lines[@]}" -eq 2 ] || fail "$output"
+	[ "${#lines[@]}" -eq 3 ] || fail "$output"
 	[[ "$output" =~ $a\ +${goal}\ +plan\ +2026-11-26\ +2026-12-01\ overdue\ +open\ +Wait\ three\ seconds ]] || fail "$output"
 	[[ "$output" =~ $b\ +${goal}\ +plan\ +2026-11-26\ +-\ +met\ +Cold\ call\ by\ name ]] || fail "$output"
 	run coach cycle list bob --open
-	[ "${#lines[@]}" -eq 1 ] || fail "$output"
+	[ "${#lines[@]}" -eq 2 ] || fail "$output"
 	assert_output_has "$a"
 	run coach cycle list bob
 	assert_output_lacks "overdue"
@@ -230,7 +230,7 @@ start() {
 	assert_output_has "$c1"
 	assert_output_lacks "$c2"
 	run coach cycle list --all
-	[ "${#lines[@]}" -eq 2 ] || fail "$output"
+	[ "${#lines[@]}" -eq 3 ] || fail "$output"
 	[[ "$output" == *"ada "*"$c1"* ]] || fail "$output"
 	[[ "$output" == *"bob "*"$c2"* ]] || fail "$output"
 	refused 2 "leave out COACHEE" -- cycle list bob --all

@@ -189,7 +189,7 @@ scratch_repo() {
 	same_set "$(printf '%s\n' text json markdown)" "$(complete_bash coach agenda --format '')"
 	same_set "last-meeting" "$(complete_bash coach diff --since last)"
 	same_set "" "$(complete_bash coach diff --until '')"
-	same_set "$(printf '%s\n' today yesterday)" "$(complete_bash coach log --date '')"
+	same_set "$(printf '%s\n' today yesterday tomorrow monday tuesday wednesday thursday friday)" "$(complete_bash coach log --date '')"
 	# A value that is free text gets nothing, not the next option.
 	same_set "" "$(complete_bash coach log -m '')"
 }

@@ -29,10 +29,11 @@ setup() {
 	[ "$output" = "2026-11-01  cpd          e0000a1  Trust CPD day." ]
 }
 
-@test "entries of a coachee with no entries prints nothing" {
-	run coach entries ada
+@test "entries of a coachee with no entries prints nothing on stdout" {
+	run --separate-stderr coach entries ada
 	assert_status 0
 	[ -z "$output" ]
+	[[ "$stderr" == "no entries for ada; write one with 'coach log ada -m TEXT'" ]] || fail "$stderr"
 }
 
 @test "entries filters by kind" {
@@ -57,7 +58,7 @@ setup() {
 	run coach entries bob --since 2026-11-21 --until 2026-11-23
 	assert_status 0
 	[ "$(echo "$output" | cut -c1-10 | tr '\n' ' ')" = "2026-11-22 " ]
-	run coach entries bob --since yesterday
+	run --separate-stderr coach entries bob --since yesterday
 	assert_status 0
 	[ -z "$output" ]
 }
@@ -69,9 +70,10 @@ setup() {
 	run coach entries bob --grep "second paragraph"
 	assert_status 0
 	[[ "$output" == "2026-11-24  observation  e000002"* ]] || fail "$output"
-	run coach entries bob --grep nowhere
+	run --separate-stderr coach entries bob --grep nowhere
 	assert_status 0
 	[ -z "$output" ]
+	[[ "$stderr" == "no entries of bob's match"* ]] || fail "$stderr"
 }
 
 @test "entries --format json gives every field, bodies included" {

@@ -224,10 +224,6 @@ assert d == [
 	refused 1 "zz-broken.md" framework import "$BATS_TEST_TMPDIR/trust"
 	rm "$BATS_TEST_TMPDIR/trust/zz-broken.md"
 
-	printf -- 'no front-matter\n' > "$BATS_TEST_TMPDIR/trust/zz-plain.md"
-	refused 1 "zz-plain.md" framework import "$BATS_TEST_TMPDIR/trust"
-	rm "$BATS_TEST_TMPDIR/trust/zz-plain.md"
-
 	printf -- '---\ntitle: T\ncriteria: just one\n---\n' > "$BATS_TEST_TMPDIR/trust/zz-criteria.md"
 	refused 1 "zz-criteria.md:3: criteria must be a list" framework import "$BATS_TEST_TMPDIR/trust"
 	rm "$BATS_TEST_TMPDIR/trust/zz-criteria.md"
@@ -271,4 +267,97 @@ assert d == [
 	run coach -C school framework import incoming
 	assert_status 0
 	[ -f school/framework/modelling.md ]
+}
+
+@test "framework import skips a README.md and notes that are not strategies, with a note" {
+	new_school
+	trust_folder
+	printf '# Trust framework\n\nHow to use these strategies.\n' > "$BATS_TEST_TMPDIR/trust/README.md"
+	printf 'Draft ideas, not ready.\n' > "$BATS_TEST_TMPDIR/trust/ideas.md"
+	run coach framework import "$BATS_TEST_TMPDIR/trust"
+	assert_status 0
+	assert_output_has "coach: note: skipped $BATS_TEST_TMPDIR/trust/README.md: not a strategy"
+	assert_output_has "coach: note: skipped $BATS_TEST_TMPDIR/trust/ideas.md: not a strategy"
+	assert_output_has "framework import: 2 added, 0 updated"
+	[ "$(git show --name-only --format= HEAD | sort | tr '\n' ' ')" = "framework/cold-call.md framework/modelling.md " ]
+	# A folder of nothing but notes has no strategies to import.
+	mkdir "$BATS_TEST_TMPDIR/notes"
+	cp "$BATS_TEST_TMPDIR/trust/README.md" "$BATS_TEST_TMPDIR/notes/"
+	refused 1 "no strategies in this folder" framework import "$BATS_TEST_TMPDIR/notes"
+	assert_repo_sound
+}
+
+@test "framework import points at the line of a YAML error" {
+	new_school
+	trust_folder
+	printf -- '---\ntitle: Retrieval\narea: Memory\ncriteria:\n  - Low stakes\n  - [unclosed\n---\n' \
+		> "$BATS_TEST_TMPDIR/trust/retrieval.md"
+	# Which line PyYAML blames, counted from the file's first line.
+	want=$(python3 -c '
+import sys, yaml
+text = open(sys.argv[1]).read().split("---\n")[1]
+try:
+    yaml.safe_load(text)
+except yaml.YAMLError as e:
+    print(e.problem_mark.line + 2)
+' "$BATS_TEST_TMPDIR/trust/retrieval.md")
+	[ -n "$want" ]
+	refused 1 "retrieval.md:" framework import "$BATS_TEST_TMPDIR/trust"
+	[[ "$output" =~ retrieval\.md:([0-9]+): ]] || fail "no file:line in: $output"
+	line=${BASH_REMATCH[1]}
+	# libyaml and PyYAML may blame the list item or the line after it.
+	[ "$line" -ge 6 ] && [ "$line" -le "$want" ] || fail "line $line, PyYAML says $want: $output"
+	[ ! -e framework ]
+}
+
+@test "framework import keeps criteria the school added and adds the trust's new ones" {
+	new_school
+	trust_folder
+	coach framework import "$BATS_TEST_TMPDIR/trust" >/dev/null
+	# The school adds a criterion of its own to each.
+	coach_add_criterion() {
+		python3 - "$1" "$2" <<-'EOF'
+		import sys
+		path, item = sys.argv[1], sys.argv[2]
+		text = open(path).read()
+		head, rest = text.split("criteria:", 1)
+		if rest.startswith(" ["):
+		    items = rest[2:rest.index("]")].split(", ")
+		    rest = "\n" + "".join("  - %s\n" % i for i in items) + rest[rest.index("]") + 2:]
+		lines = rest.split("\n")
+		n = 1
+		while lines[n].startswith("  - "):
+		    n += 1
+		lines.insert(n, "  - " + item)
+		open(path, "w").write(head + "criteria:" + "\n".join(lines))
+		EOF
+	}
+	coach_add_criterion framework/cold-call.md "Praise the attempt"
+	coach_add_criterion framework/modelling.md "Check for understanding"
+	[ "$(yaml framework/modelling.md criteria)" = '["I do", "We do", "You do", "Check for understanding"]' ]
+	git commit -qam "our own criteria"
+	# The trust adds one criterion to cold-call and retitles modelling.
+	sed -i 's/^  - Wait time of three seconds$/  - Wait time of three seconds\n  - Use mini whiteboards/' "$BATS_TEST_TMPDIR/trust/cold-call.md"
+	sed -i 's/^title: Modelling$/title: Modelling well/' "$BATS_TEST_TMPDIR/trust/modelling.md"
+	printf -- '---\ntitle: Retrieval\n---\n' > "$BATS_TEST_TMPDIR/trust/retrieval.md"
+	run coach framework import "$BATS_TEST_TMPDIR/trust"
+	assert_status 0
+	assert_output_has "updated   framework/cold-call.md (criteria +1)"
+	assert_output_has "updated   framework/modelling.md (title)"
+	assert_output_has "added     framework/retrieval.md"
+	assert_output_has "framework import: 1 added, 2 updated"
+	[ "$(yaml framework/cold-call.md criteria)" = '["Ask the question before naming the pupil", "Wait time of three seconds", "Praise the attempt", "Use mini whiteboards"]' ]
+	[ "$(yaml framework/modelling.md criteria)" = '["I do", "We do", "You do", "Check for understanding"]' ]
+	[ "$(yaml framework/modelling.md title)" = '"Modelling well"' ]
+	# A trust file with no criteria takes none away; a third import
+	# reports each strategy unchanged.
+	printf -- '---\ntitle: Modelling well\narea: Explanation\n---\n' > "$BATS_TEST_TMPDIR/trust/modelling.md"
+	printf -- '---\ntitle: Retrieval\narea: Memory\n---\n' > "$BATS_TEST_TMPDIR/trust/retrieval.md"
+	run coach framework import "$BATS_TEST_TMPDIR/trust"
+	assert_status 0
+	assert_output_has "unchanged framework/cold-call.md"
+	assert_output_has "unchanged framework/modelling.md"
+	assert_output_has "updated   framework/retrieval.md (area)"
+	[ "$(yaml framework/modelling.md criteria)" = '["I do", "We do", "You do", "Check for understanding"]' ]
+	assert_repo_sound
 }

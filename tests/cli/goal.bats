@@ -223,8 +223,10 @@ new_goal() {
 	assert_output_has "Model worked examples"
 	assert_output_lacks "$done_"
 	assert_output_lacks "$bobs"
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "${lines[0]}" =~ ^$mine\ +active\ +Model\ worked\ examples\ +-\ +-$ ]] || fail "${lines[0]}"
+	# A header, then the one goal.
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" =~ ^ID\ +STATUS\ +TITLE\ +PROGRESS\ +DUE$ ]] || fail "${lines[0]}"
+	[[ "${lines[1]}" =~ ^$mine\ +active\ +Model\ worked\ examples\ +-\ +-$ ]] || fail "${lines[1]}"
 	# "coach goal" alone lists too.
 	run coach goal
 	assert_status 0
@@ -249,11 +251,11 @@ new_goal() {
 	assert_output_has "$b"
 	run coach goal list --all
 	assert_status 0
-	[ "${#lines[@]}" -eq 3 ] || fail "$output"
+	[ "${#lines[@]}" -eq 4 ] || fail "$output"
 	assert_output_has "$c"
 	[[ "$output" == *"cy "*"$c"* ]] || fail "no coachee column: $output"
 	run coach goal list --all --status paused
-	[ "${#lines[@]}" -eq 1 ] || fail "$output"
+	[ "${#lines[@]}" -eq 2 ] || fail "$output"
 	assert_output_has "$b"
 }
 

@@ -79,11 +79,14 @@ setup() {
 
 @test "log refuses a bad date" {
 	snapshot
-	for d in 2026-02-30 26-11-01 tomorrow ""; do
+	for d in 2026-02-30 26-11-01 someday ""; do
 		run coach log bob --date "$d" -m x
 		assert_status 1
 		assert_output_has "coach: --date: '$d' is not a date"
 	done
+	run coach log bob --date tomorrow -m x
+	assert_status 1
+	assert_output_has "coach: --date: 2026-11-27 is in the future"
 	assert_unchanged
 }
 
@@ -263,6 +266,77 @@ setup() {
 	run coach log bob --evidence https://v.example/1 --evidence ../sheet.pdf --evidence coach-notes.md -m x
 	assert_status 0
 	[ "$(yaml "$(entry_file "$output")" evidence)" = '["https://v.example/1", "coaching/bob/evidence/sheet.pdf", "coach-notes.md"]' ]
+}
+
+@test "log --evidence refuses a committed symbolic link to a file outside" {
+	echo "secret outside" >"$BATS_TEST_TMPDIR/outside.txt"
+	mkdir -p coaching/bob/evidence
+	ln -s "$BATS_TEST_TMPDIR/outside.txt" coaching/bob/evidence/clip.mp4
+	git add coaching/bob/evidence/clip.mp4 && git commit -qm "a link"
+	snapshot
+	run coach log bob --evidence coaching/bob/evidence/clip.mp4 -m x
+	assert_status 1
+	assert_output_has "coach: --evidence coaching/bob/evidence/clip.mp4: coaching/bob/evidence/clip.mp4 is a symbolic link"
+	assert_unchanged
+	# From a subdirectory, and given as an absolute path, too.
+	cd coaching/bob
+	run coach log bob --evidence evidence/clip.mp4 -m x
+	assert_status 1
+	assert_output_has "symbolic link"
+	run coach log bob --evidence "$PWD/evidence/clip.mp4" -m x
+	assert_status 1
+	assert_output_has "symbolic link"
+	cd ../..
+	assert_unchanged
+	! git grep -q "secret outside" $(git rev-list --all) || fail "the outside file was committed"
+}
+
+@test "log --evidence refuses a path through a symbolically linked folder" {
+	mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
+	echo "secret outside" >"$BATS_TEST_TMPDIR/elsewhere/clip.mp4"
+	mkdir -p coaching/bob
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" coaching/bob/evidence
+	git add coaching/bob/evidence && git commit -qm "a linked folder"
+	snapshot
+	run coach log bob --evidence coaching/bob/evidence/clip.mp4 -m x
+	assert_status 1
+	assert_output_has "coaching/bob/evidence is a symbolic link"
+	run coach log bob --evidence coaching/bob/evidence/../evidence/clip.mp4 -m x
+	assert_status 1
+	assert_output_has "coaching/bob/evidence is a symbolic link"
+	assert_unchanged
+	! git grep -q "secret outside" $(git rev-list --all) || fail "the outside file was committed"
+}
+
+@test "log --evidence does not copy a file into a symbolically linked evidence folder" {
+	mkdir -p "$BATS_TEST_TMPDIR/elsewhere" coaching/bob
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" coaching/bob/evidence
+	git add coaching/bob/evidence && git commit -qm "a linked folder"
+	echo "photo" >"$BATS_TEST_TMPDIR/photo.jpg"
+	snapshot
+	run coach log bob --evidence "$BATS_TEST_TMPDIR/photo.jpg" -m x
+	assert_status 1
+	assert_output_has "coaching/bob/evidence is a symbolic link"
+	assert_unchanged
+	[ -z "$(ls "$BATS_TEST_TMPDIR/elsewhere")" ] || fail "written through the link"
+}
+
+@test "log --evidence follows links outside the repository, to the file they name" {
+	echo "clip" >"$BATS_TEST_TMPDIR/real.mp4"
+	mkdir ../links
+	ln -s "$BATS_TEST_TMPDIR/real.mp4" ../links/clip.mp4
+	ln -s "$PWD" ../links/school
+	run coach log bob --evidence ../links/clip.mp4 -m x
+	assert_status 0
+	[ "$(yaml "$(entry_file "$output")" evidence)" = '["coaching/bob/evidence/clip.mp4"]' ]
+	# The repository reached through a link outside it: its paths count.
+	mkdir -p coaching/bob/evidence
+	echo notes >coaching/bob/evidence/notes.txt
+	git add coaching/bob/evidence/notes.txt && git commit -qm "notes"
+	run coach log bob --evidence ../links/school/coaching/bob/evidence/notes.txt -m y
+	assert_status 0
+	[ "$(yaml "$(entry_file "$output")" evidence)" = '["coaching/bob/evidence/notes.txt"]' ]
+	assert_repo_sound
 }
 
 @test "log refuses evidence that does not exist" {

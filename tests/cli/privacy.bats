@@ -27,9 +27,10 @@ assert_hidden() {
 	run coach entries bob
 	assert_status 0
 	assert_line "2026-11-25  reflection   e00000b  (private)"
-	run coach entries bob --grep secretword
+	run --separate-stderr coach entries bob --grep secretword
 	assert_status 0
 	[ -z "$output" ] || fail "grep found hidden text: $output"
+	[[ "$stderr" != *secretword* ]] || fail "grep found hidden text: $stderr"
 	for args in "entries bob --format json" "show e00000b" "show --raw e00000b" \
 		"show --format json e00000b" "show --html e00000b" "status bob" \
 		"status bob --format json" "show $P"; do

@@ -1,6 +1,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -53,6 +54,127 @@ test_date_arg(void **state)
 	assert_non_null(strstr(coach_error_msg(err), "--date"));
 	coach_error_free(err);
 	unsetenv("COACH_TODAY");
+}
+
+/* The day s reads as for use, relative to Thursday 2026-11-26, formatted;
+ * or "error: " and the message. */
+static const char *
+read_as(const char *s, enum coach_date_use use)
+{
+	static char out[512];
+	coach_day today, d;
+	assert_int_equal(coach_date_parse("2026-11-26", &today), 0);
+	struct coach_error *err = coach_date_read("--date", s, use, today, &d);
+	if (err) {
+		snprintf(out, sizeof(out), "error: %s", coach_error_msg(err));
+		assert_int_equal(coach_error_code(err), COACH_E_INVALID);
+		coach_error_free(err);
+		return out;
+	}
+	coach_date_format(d, out);
+	return out;
+}
+
+static void
+test_date_read_words(void **state)
+{
+	(void)state;
+	assert_string_equal(read_as("today", COACH_DATE_PAST), "2026-11-26");
+	assert_string_equal(read_as(" Yesterday ", COACH_DATE_PAST),
+	    "2026-11-25");
+	assert_string_equal(read_as("tomorrow", COACH_DATE_PLAN),
+	    "2026-11-27");
+	assert_string_equal(read_as("tomorrow", COACH_DATE_ANY), "2026-11-27");
+	/* A weekday: the latest one for what happened, the next for plans;
+	 * today counts for both. */
+	assert_string_equal(read_as("monday", COACH_DATE_PAST), "2026-11-23");
+	assert_string_equal(read_as("Mon", COACH_DATE_ANY), "2026-11-23");
+	assert_string_equal(read_as("friday", COACH_DATE_PAST), "2026-11-20");
+	assert_string_equal(read_as("thursday", COACH_DATE_PAST),
+	    "2026-11-26");
+	assert_string_equal(read_as("monday", COACH_DATE_PLAN), "2026-11-30");
+	assert_string_equal(read_as("thurs", COACH_DATE_PLAN), "2026-11-26");
+	assert_string_equal(read_as("tues", COACH_DATE_PLAN), "2026-12-01");
+	/* last and next never mean today. */
+	assert_string_equal(read_as("last thursday", COACH_DATE_PAST),
+	    "2026-11-19");
+	assert_string_equal(read_as("last  Monday", COACH_DATE_PAST),
+	    "2026-11-23");
+	assert_string_equal(read_as("next thursday", COACH_DATE_PLAN),
+	    "2026-12-03");
+	assert_string_equal(read_as("next fri", COACH_DATE_PLAN),
+	    "2026-11-27");
+	assert_string_equal(read_as("3 days ago", COACH_DATE_PAST),
+	    "2026-11-23");
+	assert_string_equal(read_as("1 day ago", COACH_DATE_PAST),
+	    "2026-11-25");
+	assert_string_equal(read_as("0 days ago", COACH_DATE_PAST),
+	    "2026-11-26");
+	assert_string_equal(read_as("2 weeks ago", COACH_DATE_PAST),
+	    "2026-11-12");
+	assert_string_equal(read_as("in 2 weeks", COACH_DATE_PLAN),
+	    "2026-12-10");
+	assert_string_equal(read_as("26 days ago", COACH_DATE_PAST),
+	    "2026-10-31");
+}
+
+static void
+test_date_read_numbers(void **state)
+{
+	(void)state;
+	assert_string_equal(read_as("2026-2-3", COACH_DATE_PAST), "2026-02-03");
+	assert_string_equal(read_as("2026-11-3", COACH_DATE_PAST),
+	    "2026-11-03");
+	assert_string_equal(read_as("2026/02/28", COACH_DATE_PAST),
+	    "2026-02-28");
+	assert_string_equal(read_as("2024-2-29", COACH_DATE_ANY), "2024-02-29");
+	assert_string_equal(read_as("2027-01-01", COACH_DATE_PLAN),
+	    "2027-01-01");
+	/* Day and month in either order: refused, with the form to use. */
+	const char *e = read_as("30/11/2026", COACH_DATE_ANY);
+	assert_non_null(strstr(e, "use 2026-11-30"));
+	e = read_as("11/30/2026", COACH_DATE_ANY);
+	assert_non_null(strstr(e, "use 2026-11-30"));
+	e = read_as("3.4.2026", COACH_DATE_ANY);
+	assert_non_null(strstr(e, "2026-04-03"));
+	assert_non_null(strstr(e, "2026-03-04"));
+	assert_non_null(strstr(e, "--date: '3.4.2026'"));
+	e = read_as("5-5-2026", COACH_DATE_ANY);
+	assert_non_null(strstr(e, "use 2026-05-05"));
+}
+
+static void
+test_date_read_refused(void **state)
+{
+	(void)state;
+	const char *bad[] = { "", "  ", "2026-2-30", "2025-02-29",
+		"2026-13-01", "2026-0-1", "2026-11", "2026-11-26-1",
+		"2026/11-26", "32/13/2026", "30/11/26", "26-11-30", "someday",
+		"last", "next", "last week", "next tomorrow", "mondays",
+		"mo", "3 days", "days ago", "-3 days ago", "3 years ago",
+		"in 3", "in three days", "3 days ago now", "12345 days ago",
+		"9999 weeks ago",
+		"2026-11-26x", "today!", "0x10 days ago",
+		"a very long string that is certainly not any kind of date "
+		"at all, and goes on" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const char *e = read_as(bad[i], COACH_DATE_ANY);
+		if (strncmp(e, "error: ", 7) != 0)
+			fail_msg("'%s' read as %s", bad[i], e);
+	}
+	/* What happened cannot be after today, however it is written. */
+	const char *future[] = { "tomorrow", "next monday", "in 2 days",
+		"2026-11-27", "2027-1-1" };
+	for (size_t i = 0; i < sizeof(future) / sizeof(*future); i++) {
+		const char *e = read_as(future[i], COACH_DATE_PAST);
+		if (strstr(e, "is in the future") == NULL)
+			fail_msg("'%s' read as %s", future[i], e);
+	}
+	assert_non_null(strstr(read_as("tomorrow", COACH_DATE_PAST),
+	    "--date: 2026-11-27 is in the future"));
+	/* The message lists forms that use accepts. */
+	assert_null(strstr(read_as("soon", COACH_DATE_PAST), "tomorrow"));
+	assert_non_null(strstr(read_as("soon", COACH_DATE_PLAN), "tomorrow"));
 }
 
 static void
@@ -136,6 +258,9 @@ main(void)
 		cmocka_unit_test(test_date_valid),
 		cmocka_unit_test(test_date_invalid),
 		cmocka_unit_test(test_date_arg),
+		cmocka_unit_test(test_date_read_words),
+		cmocka_unit_test(test_date_read_numbers),
+		cmocka_unit_test(test_date_read_refused),
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_json),
