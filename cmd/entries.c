@@ -346,27 +346,6 @@ print_json(const struct row *rows, size_t n)
 	coach_buf_free(&out);
 }
 
-/*
- * The coachee: the one named, else the owner of the goal --goal names
- * (its id says whose it is), else the current user.
- */
-static struct coach_error *
-entries_coachee(struct coach_repo *repo, const struct entries_args *a,
-	char **coachee)
-{
-	if (a->coachee || a->goal == NULL)
-		return coach_repo_coachee(repo, a->coachee, coachee);
-	char *path = NULL;
-	struct coach_error *err = coach_repo_resolve(repo, a->goal,
-	    COACH_KIND_GOAL, &path, NULL);
-	if (err == NULL)
-		coach_path_kind(path, coachee, NULL);
-	free(path);
-	if (err)
-		return coach_error_prefix(err, "--goal");
-	return *coachee ? NULL : coach_repo_coachee(repo, NULL, coachee);
-}
-
 static struct coach_error *
 entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -380,7 +359,8 @@ entries_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = parse_args(ctx, argc, argv, &a);
 	if (err)
 		return err;
-	if ((err = entries_coachee(ctx->repo, &a, &coachee)))
+	if ((err = coach_repo_coachee_of(ctx->repo, a.coachee, "--goal",
+	    a.goal, COACH_KIND_GOAL, &coachee)))
 		goto done;
 	if ((err = make_filter(ctx->repo, &a, coachee, &f)))
 		goto done;

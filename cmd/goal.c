@@ -12,6 +12,7 @@
 #include "common.h"
 #include "../lib/ids.h"
 #include "../lib/markdown.h"
+#include "../lib/schema.h"
 
 static struct coach_error *
 check_goal_status(const char *what, const char *s)
@@ -81,10 +82,10 @@ check_measure(struct measure_args *m, char **base_norm, char **target_norm)
 	if ((err = coach_number_arg("--target", m->target, target_norm,
 	    &target)))
 		return err;
-	if (base == target)
-		return coach_error_new(COACH_FAIL, "--baseline and --target "
-		    "are both %s: the target is where the measure should get "
-		    "to, so it must differ from the baseline", *base_norm);
+	const char *why = coach_schema_measure_problem(base, target);
+	if (why)
+		return coach_error_coded(COACH_E_INVALID, "--baseline and "
+		    "--target are both %s: %s", *base_norm, why);
 	return NULL;
 }
 

@@ -27,13 +27,13 @@
 #include "../lib/markdown.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
+#include "../lib/schema.h"
 #include "../lib/store.h"
 
 #define DRAFT_NAME "COACH_ENTRY_EDITMSG"
 #define SCISSORS "# ------------------------ >8 ------------------------"
 /* A message is a body: the cap of what coach renders. */
 #define MESSAGE_MAX_BYTES COACH_MD_MAX_BYTES
-#define HOURS_MAX 1000
 
 /* What the command line asked for. */
 struct log_args {
@@ -149,10 +149,11 @@ parse_hours(const char *s, double *out)
 		for (p++; isdigit((unsigned char)*p); p++)
 			frac++;
 	if (*p != '\0' || whole == 0 || (p[-1] == '.' && frac == 0) ||
-	    whole > 4 || frac > 2 || strtod(s, NULL) > HOURS_MAX)
+	    whole > 4 || frac > 2 ||
+	    coach_schema_hours_problem(strtod(s, NULL)))
 		return coach_error_new(COACH_FAIL, "--hours: '%s' is not a "
 		    "number of hours; write a number from 0 to %d, e.g. 1.5",
-		    s, HOURS_MAX);
+		    s, COACH_HOURS_MAX);
 	*out = strtod(s, NULL);
 	return NULL;
 }
@@ -217,18 +218,6 @@ done:
 	free(goal_path);
 	free(cycle_path);
 	return err;
-}
-
-/* "scheme://rest", as RFC 3986 spells a scheme. */
-static int
-is_url(const char *s)
-{
-	if (!isalpha((unsigned char)*s))
-		return 0;
-	while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' ||
-	    *s == '.')
-		s++;
-	return strncmp(s, "://", 3) == 0 && s[3] != '\0';
 }
 
 static int
@@ -458,7 +447,7 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 	    coach_utf8_check(ref, strlen(ref)) != strlen(ref))
 		return coach_error_new(COACH_FAIL, "--evidence '%s': give a "
 		    "URL, a path in the repository or a file to copy", ref);
-	if (is_url(ref)) {
+	if (coach_schema_is_url(ref)) {
 		coach_strlist_add(&e->evidence, ref);
 		return NULL;
 	}
@@ -827,7 +816,10 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 	}
 	if ((err = find_author(repo, &e->author)))
 		return err;
-	if ((err = coach_repo_coachee(repo, a->coachee, &e->coachee)))
+	/* Without a coachee, a goal or cycle says whose log it is. */
+	if ((err = coach_repo_coachee_of(repo, a->coachee, a->goal ? "--goal" :
+	    "--cycle", a->goal ? a->goal : a->cycle, a->goal ?
+	    COACH_KIND_GOAL : COACH_KIND_CYCLE, &e->coachee)))
 		return err;
 	if ((err = resolve_goal_cycle(repo, a, e)))
 		return err;

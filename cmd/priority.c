@@ -9,23 +9,7 @@
 
 #include "common.h"
 #include "../lib/ids.h"
-
-/* "MM-DD" as month and day; -1 when it is not a day of the year. */
-static int
-parse_month_day(const char *s, int *m, int *d)
-{
-	char date[16];
-	coach_day day;
-	if (s == NULL || strlen(s) != 5)
-		return -1;
-	/* 2000 is a leap year, so 02-29 is allowed. */
-	snprintf(date, sizeof(date), "2000-%s", s);
-	if (coach_date_parse(date, &day) != 0)
-		return -1;
-	*m = (s[0] - '0') * 10 + (s[1] - '0');
-	*d = (s[3] - '0') * 10 + (s[4] - '0');
-	return 0;
-}
+#include "../lib/schema.h"
 
 /*
  * The school year today falls in, e.g. "2026-27": it starts on coach.yml's
@@ -41,7 +25,7 @@ current_school_year(struct coach_repo *repo, char *out, size_t size)
 	char today[11];
 
 	if (n && coach_fm_node_type(n) != COACH_FM_NULL &&
-	    parse_month_day(coach_fm_node_str(n), &sm, &sd) != 0)
+	    coach_schema_month_day(coach_fm_node_str(n), &sm, &sd) != 0)
 		return coach_error_new(COACH_FAIL, "%s:%d: year_start is not "
 		    "a day of the year as MM-DD (e.g. 09-01); fix %s or give "
 		    "--year", COACH_CONFIG_FILE, coach_fm_key_line(cfg,
@@ -60,14 +44,7 @@ current_school_year(struct coach_repo *repo, char *out, size_t size)
 static struct coach_error *
 year_check(const char *s)
 {
-	int ok = strlen(s) == 7 && s[4] == '-';
-	for (int i = 0; ok && i < 7; i++)
-		ok = i == 4 || (s[i] >= '0' && s[i] <= '9');
-	if (ok) {
-		long y = strtol(s, NULL, 10);
-		ok = strtol(s + 5, NULL, 10) == (y + 1) % 100;
-	}
-	if (ok)
+	if (coach_schema_school_year(s) == 0)
 		return NULL;
 	return coach_error_new(COACH_FAIL, "--year: '%s' is not a school "
 	    "year; write it as YYYY-YY, e.g. 2026-27", s);

@@ -13,18 +13,13 @@
 
 #include "common.h"
 #include "../lib/ids.h"
+#include "../lib/schema.h"
 
 /* One '@' with text on both sides, no white space or control characters. */
 static struct coach_error *
 email_check(const char *email)
 {
-	const char *at = strchr(email, '@');
-	int ok = at && at != email && at[1] != '\0' && strchr(at + 1, '@') ==
-	    NULL && coach_utf8_check(email, strlen(email)) == strlen(email);
-	for (const unsigned char *p = (const unsigned char *)email; ok && *p;
-	    p++)
-		ok = *p > 0x20 && *p != 0x7f;
-	if (ok)
+	if (coach_schema_email_ok(email))
 		return NULL;
 	return coach_error_new(COACH_FAIL, "--email: '%s' is not an email "
 	    "address; write it as name@domain, without spaces", email);

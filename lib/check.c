@@ -23,6 +23,8 @@
 #include "date.h"
 #include "ids.h"
 #include "model.h"
+#include "phrase.h"
+#include "schema.h"
 #include "util.h"
 
 /* Evidence folders deeper than this are not walked. */
@@ -144,91 +146,24 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static char *
-md_stem(const char *name)
-{
-	if (!ends_with(name, ".md") || strlen(name) == 3)
-		return NULL;
-	return coach_xstrndup(name, strlen(name) - 3);
-}
-
-static void
-entry_name(struct where *w, const char *name)
-{
-	char *stem = md_stem(name);
-	if (stem == NULL)
-		return;
-	coach_day d;
-	if (strlen(stem) > 11 && stem[10] == '-') {
-		char date[11];
-		memcpy(date, stem, 10);
-		date[10] = '\0';
-		if (coach_date_parse(date, &d) == 0) {
-			w->date = coach_xstrdup(date);
-			w->stem = coach_xstrdup(stem + 11);
-		}
-	}
-	if (w->stem == NULL)
-		w->stem = coach_xstrdup("");
-	free(stem);
-}
-
-/* Classifies relpath by its place in the layout; names are not validated
- * here (check_names does it, to say what is wrong with them). */
+/* Classifies relpath by its place in the layout, as coach_path_kind reads
+ * it; names are not validated here (check_names does it, to say what is
+ * wrong with them). */
 static void
 classify(const char *relpath, struct where *w)
 {
+	char *id = NULL;
 	memset(w, 0, sizeof(*w));
-	const char *part[5];
-	size_t len[5], n = 0;
-	const char *p = relpath;
-	while (*p && n < 5) {
-		const char *slash = strchr(p, '/');
-		size_t l = slash ? (size_t)(slash - p) : strlen(p);
-		part[n] = p;
-		len[n++] = l;
-		p += l;
-		if (*p == '/')
-			p++;
+	w->kind = coach_path_kind(relpath, &w->coachee, &id);
+	if (w->kind != COACH_KIND_ENTRY) {
+		w->stem = id;
+		return;
 	}
-	int deeper = *p != '\0';
-#define IS(i, s) (len[i] == strlen(s) && strncmp(part[i], s, len[i]) == 0)
-	if (n == 1 && IS(0, COACH_CONFIG_FILE)) {
-		w->kind = COACH_KIND_CONFIG;
-	} else if (n == 2 && (IS(0, "staff") || IS(0, "priorities") ||
-	    IS(0, "framework"))) {
-		w->stem = md_stem(part[1]);
-		if (w->stem)
-			w->kind = IS(0, "staff") ? COACH_KIND_STAFF :
-			    IS(0, "priorities") ? COACH_KIND_PRIORITY :
-			    COACH_KIND_FRAMEWORK;
-	} else if (n >= 3 && IS(0, "coaching")) {
-		if (n == 3 && IS(2, "agreement.md"))
-			w->kind = COACH_KIND_AGREEMENT;
-		else if (n >= 4 && IS(2, "evidence"))
-			w->kind = COACH_KIND_EVIDENCE;
-		else if (n == 4 && !deeper && IS(2, "goals")) {
-			w->stem = md_stem(part[3]);
-			if (w->stem)
-				w->kind = COACH_KIND_GOAL;
-		} else if (n == 4 && !deeper && IS(2, "cycles")) {
-			w->stem = md_stem(part[3]);
-			if (w->stem)
-				w->kind = COACH_KIND_CYCLE;
-		} else if (n == 4 && !deeper && IS(2, "log")) {
-			entry_name(w, part[3]);
-			if (w->stem)
-				w->kind = COACH_KIND_ENTRY;
-		}
-		if (w->kind != COACH_KIND_NONE)
-			w->coachee = coach_xstrndup(part[1], len[1]);
-	}
-#undef IS
-	if (w->kind == COACH_KIND_NONE || (n == 2 && deeper)) {
-		free(w->stem);
-		free(w->coachee);
-		memset(w, 0, sizeof(*w));
-	}
+	/* An entry's file name is DATE-ID.md; without a date, no id. */
+	const char *base = strrchr(relpath, '/') + 1;
+	w->stem = id ? id : coach_xstrdup("");
+	if (id)
+		w->date = coach_xstrndup(base, 10);
 }
 
 static void
@@ -319,6 +254,7 @@ enum ftype {
 	F_NUMBER,
 	F_DATE,
 	F_MMDD,
+	F_YEAR,    /* a school year YYYY-YY */
 	F_LIST,    /* list of text */
 	F_MAP,
 	F_ENUM,
@@ -361,6 +297,8 @@ expected(const struct field *f, char *buf, size_t size)
 		return "a date YYYY-MM-DD";
 	case F_MMDD:
 		return "a day of the year MM-DD";
+	case F_YEAR:
+		return "a school year YYYY-YY, e.g. 2026-27";
 	case F_LIST:
 		return "a list of text";
 	case F_MAP:
@@ -393,18 +331,6 @@ is_enum(const char *s, const char *const *values)
 		if (strcmp(s, values[i]) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-check_mmdd(const char *s)
-{
-	char date[16];
-	coach_day d;
-	if (strlen(s) != 5)
-		return -1;
-	/* 2000 is a leap year, so 02-29 is a day of the year. */
-	snprintf(date, sizeof(date), "2000-%s", s);
-	return coach_date_parse(date, &d);
 }
 
 static int
@@ -523,7 +449,12 @@ check_value(struct rc *c, const char *what, const struct coach_fm_node *n,
 			return 1;
 		break;
 	case F_MMDD:
-		if (t == COACH_FM_SCALAR && check_mmdd(s) == 0)
+		if (t == COACH_FM_SCALAR &&
+		    coach_schema_month_day(s, NULL, NULL) == 0)
+			return 1;
+		break;
+	case F_YEAR:
+		if (t == COACH_FM_SCALAR && coach_schema_school_year(s) == 0)
 			return 1;
 		break;
 	case F_ENUM:
@@ -656,6 +587,32 @@ static const char *const trust_privacy[] = { "summary", "full", NULL };
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* judgement_words within what coach looks for (repo.h's limits). */
+static void
+check_judgement_words(struct rc *c)
+{
+	const struct coach_fm_node *jw = coach_fm_get(c->fm,
+	    "judgement_words");
+	if (jw == NULL || coach_fm_node_type(jw) != COACH_FM_SEQ)
+		return;
+	size_t n = coach_fm_node_len(jw);
+	if (n > COACH_JUDGEMENT_MAX_WORDS)
+		ERR(c, key_line(c, "judgement_words"), "'judgement_words' "
+		    "lists %zu phrases, more than the %d coach looks for: "
+		    "keep the ones that matter", n, COACH_JUDGEMENT_MAX_WORDS);
+	for (size_t i = 0; i < n; i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(jw, i);
+		const char *w = coach_fm_node_str(it);
+		char b[SHOWN_MAX + 4];
+		if (w && strlen(w) > COACH_JUDGEMENT_MAX_LEN)
+			ERR(c, node_line(c, it, "judgement_words"), "phrase "
+			    "%zu of 'judgement_words' ('%s') is %zu bytes, "
+			    "more than the %d coach looks for: shorten it",
+			    i + 1, shown(w, b), strlen(w),
+			    COACH_JUDGEMENT_MAX_LEN);
+	}
+}
+
 static void
 check_config(struct rc *c)
 {
@@ -699,6 +656,8 @@ check_config(struct rc *c)
 		}
 	}
 
+	check_judgement_words(c);
+
 	const struct coach_fm_node *pv = coach_fm_get(c->fm, "privacy");
 	if (pv && coach_fm_node_type(pv) == COACH_FM_MAP) {
 		static const struct field trust = { "privacy.trust", F_ENUM,
@@ -733,8 +692,7 @@ check_staff(struct rc *c)
 	check_fields(c, f, NFIELDS(f));
 	const char *email = valid_str(c, "email", F_TEXT, 0);
 	char b[SHOWN_MAX + 4];
-	if (email && *email && (strchr(email, '@') == NULL ||
-	    strpbrk(email, " \t\n") != NULL))
+	if (email && *email && !coach_schema_email_ok(email))
 		WARN(c, key_line(c, "email"), "email '%s' does not look like "
 		    "an email address: coach finds the current user by "
 		    "git's user.email, so write the address they use with git",
@@ -746,7 +704,7 @@ check_priority(struct rc *c)
 {
 	static const struct field f[] = {
 		{ "title", F_TEXT, 1, NULL, 0 },
-		{ "year", F_TEXT, 0, NULL, 0 },
+		{ "year", F_YEAR, 0, NULL, 0 },
 		{ "status", F_ENUM, 0, priority_status, 0 },
 	};
 	check_fields(c, f, NFIELDS(f));
@@ -838,17 +796,30 @@ check_measure(struct rc *c)
 	if (v && coach_fm_node_type(v) != COACH_FM_NULL)
 		check_value(c, unit.key, v, node_line(c, v, "measure"), &unit);
 	static const char *const nums[] = { "baseline", "target" };
+	int ok = 1;
 	for (size_t i = 0; i < 2; i++) {
 		char what[32];
 		snprintf(what, sizeof(what), "measure.%s", nums[i]);
 		v = coach_fm_node_lookup(m, nums[i]);
-		if (v == NULL || coach_fm_node_type(v) == COACH_FM_NULL)
+		if (v == NULL || coach_fm_node_type(v) == COACH_FM_NULL) {
 			ERR(c, kl, "'measure' has no '%s': add '%s: N' (a "
 			    "number) under it", nums[i], nums[i]);
-		else
-			check_value(c, what, v, node_line(c, v, "measure"),
-			    &num);
+			ok = 0;
+		} else {
+			ok &= check_value(c, what, v, node_line(c, v,
+			    "measure"), &num);
+		}
 	}
+	double base, target;
+	const struct coach_fm_node *t = coach_fm_node_lookup(m, "target");
+	const char *why = NULL;
+	if (ok && coach_fm_node_number(coach_fm_node_lookup(m, "baseline"),
+	    &base) == 0 && coach_fm_node_number(t, &target) == 0)
+		why = coach_schema_measure_problem(base, target);
+	if (why)
+		ERR(c, node_line(c, t, "measure"), "'measure.target' is the "
+		    "baseline (%g): %s; set the target the goal aims for",
+		    target, why);
 }
 
 /* A goal's measurements: a list of mappings with a date and a number. */
@@ -1002,26 +973,13 @@ check_cycle(struct rc *c)
 		    "'not-yet'");
 }
 
-/* scheme://..., as coach log tells URLs from paths. */
-static int
-is_url(const char *s)
-{
-	const char *p = s;
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	return strncmp(p, "://", 3) == 0 && p[3] != '\0';
-}
-
 /* An evidence reference: a URL (not checked) or a path inside the
  * repository that must exist. */
 static void
 check_evidence_ref(struct rc *c, const char *ref, int line)
 {
 	char b[SHOWN_MAX + 4];
-	if (is_url(ref))
+	if (coach_schema_is_url(ref))
 		return;
 	int escapes = ref[0] == '/' || strcmp(ref, "..") == 0 ||
 	    strncmp(ref, "../", 3) == 0 || strstr(ref, "/../") ||
@@ -1092,9 +1050,11 @@ check_entry(struct rc *c)
 
 	const struct coach_fm_node *h = coach_fm_get(c->fm, "hours");
 	double hours;
-	if (h && coach_fm_node_number(h, &hours) == 0 && hours < 0)
-		ERR(c, key_line(c, "hours"), "'hours' is negative (%g): "
-		    "write the time spent, 0 or more", hours);
+	const char *why = NULL;
+	if (h && coach_fm_node_number(h, &hours) == 0)
+		why = coach_schema_hours_problem(hours);
+	if (why)
+		ERR(c, key_line(c, "hours"), "'hours' is %g: %s", hours, why);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1184,19 +1144,6 @@ check_conflicts(struct rc *c)
 	coach_buf_free(&b);
 }
 
-static int
-word_byte(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || ch == '_' || ch >= 0x80;
-}
-
-static int
-blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
-}
-
 static char
 lower(char ch)
 {
@@ -1204,109 +1151,20 @@ lower(char ch)
 }
 
 /*
- * Offset of the first case-insensitive whole-word match of phrase in
- * s[0..n), or -1.  A blank in the phrase matches any run of blanks.
+ * Grading language.  The text is folded once and each phrase is found in
+ * it in linear time (lib/phrase.h), so that a long phrase against a long
+ * body costs their lengths added, not multiplied.
  */
-static long
-find_phrase(const char *s, size_t n, const char *phrase)
-{
-	while (blank(*phrase))
-		phrase++;
-	if (*phrase == '\0')
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (lower(s[i]) != lower(*phrase))
-			continue;
-		if (i > 0 && word_byte((unsigned char)s[i - 1]) &&
-		    word_byte((unsigned char)*phrase))
-			continue;
-		size_t j = i;
-		const char *p = phrase;
-		while (*p && j < n) {
-			if (blank(*p)) {
-				if (!blank(s[j]))
-					break;
-				while (j < n && blank(s[j]))
-					j++;
-				while (blank(*p))
-					p++;
-			} else if (lower(s[j]) == lower(*p)) {
-				j++;
-				p++;
-			} else {
-				break;
-			}
-		}
-		while (blank(*p))
-			p++;
-		if (*p != '\0')
-			continue;
-		if (j < n && word_byte((unsigned char)s[j]) &&
-		    word_byte((unsigned char)p[-1]))
-			continue;
-		return (long)i;
-	}
-	return -1;
-}
-
-/* The lines of a text, for finding where a word of a value sits. */
-struct lines {
-	const char *text;
-	size_t *start; /* byte offset of each line */
-	size_t n;
-	size_t len;
-	int first;     /* line number of the text's first line */
-};
-
-static void
-lines_init(struct lines *l, const char *text, size_t len, int first)
-{
-	l->text = text;
-	l->len = len;
-	l->first = first;
-	l->n = 0;
-	size_t cap = 16;
-	l->start = coach_xmalloc(cap * sizeof(*l->start));
-	l->start[l->n++] = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] != '\n' || i + 1 == len)
-			continue;
-		if (l->n == cap) {
-			cap *= 2;
-			l->start = coach_xrealloc(l->start,
-			    cap * sizeof(*l->start));
-		}
-		l->start[l->n++] = i + 1;
-	}
-}
-
-static size_t
-line_len(const struct lines *l, size_t i)
-{
-	size_t end = i + 1 < l->n ? l->start[i + 1] : l->len;
-	return end - l->start[i];
-}
-
-/* The line where phrase appears in a value that starts at line from and
- * spans up to span lines; from when it cannot be found there. */
-static int
-locate(const struct lines *l, int from, size_t span, const char *phrase)
-{
-	for (size_t k = 0; k <= span; k++) {
-		long i = (long)from - l->first + (long)k;
-		if (i < 0 || (size_t)i >= l->n)
-			break;
-		if (find_phrase(l->text + l->start[i], line_len(l, (size_t)i),
-		    phrase) >= 0)
-			return from + (int)k;
-	}
-	return from;
-}
-
 struct grading {
 	struct rc *c;
 	const struct coach_strlist *words;
-	struct lines fm;
+	struct coach_phrase **phrases; /* one per word; NULL: blank */
+	/* The front-matter as rendered, folded, and where its lines start,
+	 * to find the line of a word in a value. */
+	struct coach_buf fm;
+	size_t *start;
+	size_t nlines;
+	int first; /* the line number of the rendered text's first line */
 };
 
 static void
@@ -1316,6 +1174,48 @@ grading_warn(struct rc *c, int line, const char *word)
 	WARN(c, line, "grading language '%s': coaching records describe "
 	    "what was seen and what to try next, not a judgement; reword it",
 	    shown(word, b));
+}
+
+/* Folds text into b and lists where its lines start. */
+static void
+fold_lines(const char *text, size_t len, struct coach_buf *b,
+    size_t **start, size_t *n)
+{
+	coach_phrase_fold(text, len, b);
+	size_t cap = 16;
+	*n = 0;
+	*start = coach_xmalloc(cap * sizeof(**start));
+	(*start)[(*n)++] = 0;
+	for (size_t i = 0; i + 1 < b->len; i++) {
+		if (b->ptr[i] != '\n')
+			continue;
+		if (*n == cap) {
+			cap *= 2;
+			*start = coach_xrealloc(*start, cap * sizeof(**start));
+		}
+		(*start)[(*n)++] = i + 1;
+	}
+}
+
+/* The line of the rendered front-matter where phrase w appears, among
+ * the span lines from line from on; from when it is not there. */
+static int
+locate(const struct grading *g, int from, size_t span, size_t w)
+{
+	long a = (long)from - g->first;
+	if (a < 0 || (size_t)a >= g->nlines)
+		return from;
+	size_t b = (size_t)a + span + 1;
+	size_t lo = g->start[a], hi = b < g->nlines ? g->start[b] : g->fm.len;
+	struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
+	long at = coach_phrase_next(g->phrases[w], g->fm.ptr + lo, hi - lo,
+	    &scan);
+	if (at < 0)
+		return from;
+	int line = from;
+	for (size_t i = lo; i < lo + (size_t)at; i++)
+		line += g->fm.ptr[i] == '\n';
+	return line;
 }
 
 static void
@@ -1328,18 +1228,48 @@ grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
 		size_t len = strlen(s), span = 1;
 		for (size_t i = 0; i < len; i++)
 			span += s[i] == '\n';
+		struct coach_buf f = COACH_BUF_INIT;
+		coach_phrase_fold(s, len, &f);
 		for (size_t w = 0; w < g->words->n; w++) {
-			if (find_phrase(s, len, g->words->v[w]) < 0)
+			struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
+			if (g->phrases[w] == NULL || coach_phrase_next(
+			    g->phrases[w], f.ptr, f.len, &scan) < 0)
 				continue;
-			grading_warn(g->c, locate(&g->fm, node_line(g->c, n,
-			    key), span, g->words->v[w]), g->words->v[w]);
+			grading_warn(g->c, locate(g, node_line(g->c, n, key),
+			    span, w), g->words->v[w]);
 		}
+		coach_buf_free(&f);
 		return;
 	}
 	if (depth > COACH_FM_MAX_DEPTH + 1)
 		return;
 	for (size_t i = 0; i < coach_fm_node_len(n); i++)
 		grade_node(g, coach_fm_node_item(n, i), depth + 1, key);
+}
+
+/* Warns once for each line of the body where a phrase appears. */
+static void
+grade_body(struct grading *g, const char *body, int body_line)
+{
+	struct coach_buf f = COACH_BUF_INIT;
+	coach_phrase_fold(body, strlen(body), &f);
+	for (size_t w = 0; w < g->words->n; w++) {
+		struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
+		int line = body_line, last = 0;
+		size_t counted = 0;
+		long at;
+		if (g->phrases[w] == NULL)
+			continue;
+		while ((at = coach_phrase_next(g->phrases[w], f.ptr, f.len,
+		    &scan)) >= 0) {
+			for (; counted < (size_t)at; counted++)
+				line += f.ptr[counted] == '\n';
+			if (line != last)
+				grading_warn(g->c, line, g->words->v[w]);
+			last = line;
+		}
+	}
+	coach_buf_free(&f);
 }
 
 /* Warns about grading language in front-matter values and the body. */
@@ -1350,11 +1280,16 @@ check_grading(struct rc *c, const char *body, int body_line)
 	    coach_repo_judgement_words(c->r) : NULL;
 	if (words == NULL || words->n == 0)
 		return;
+	struct grading g = { c, words, NULL, COACH_BUF_INIT, NULL, 0,
+		c->where.kind == COACH_KIND_CONFIG ? 1 : 2 };
+	g.phrases = coach_xcalloc(words->n, sizeof(*g.phrases));
+	for (size_t w = 0; w < words->n; w++)
+		g.phrases[w] = coach_phrase_new(words->v[w]);
 	struct coach_buf text = COACH_BUF_INIT;
 	coach_fm_render(c->fm, &text);
-	struct grading g = { c, words, { 0 } };
-	lines_init(&g.fm, coach_buf_str(&text), text.len,
-	    c->where.kind == COACH_KIND_CONFIG ? 1 : 2);
+	fold_lines(coach_buf_str(&text), text.len, &g.fm, &g.start,
+	    &g.nlines);
+	coach_buf_free(&text);
 	for (size_t i = 0; i < coach_fm_count(c->fm); i++) {
 		const char *key = coach_fm_key_at(c->fm, i);
 		/* coach.yml lists the words themselves. */
@@ -1365,21 +1300,13 @@ check_grading(struct rc *c, const char *body, int body_line)
 		if (n)
 			grade_node(&g, n, 0, key);
 	}
-	free(g.fm.start);
-	coach_buf_free(&text);
-
-	if (body == NULL || *body == '\0')
-		return;
-	struct lines bl;
-	lines_init(&bl, body, strlen(body), body_line);
-	for (size_t i = 0; i < bl.n; i++) {
-		for (size_t w = 0; w < words->n; w++)
-			if (find_phrase(body + bl.start[i], line_len(&bl, i),
-			    words->v[w]) >= 0)
-				grading_warn(c, body_line + (int)i,
-				    words->v[w]);
-	}
-	free(bl.start);
+	if (body && *body)
+		grade_body(&g, body, body_line);
+	for (size_t w = 0; w < words->n; w++)
+		coach_phrase_free(g.phrases[w]);
+	free(g.phrases);
+	free(g.start);
+	coach_buf_free(&g.fm);
 }
 
 /* ------------------------------------------------------------------ */

@@ -13,7 +13,12 @@ coach_reader_current(struct coach_repo *r, struct coach_reader *out)
 	out->trust = 0;
 	/* A broken staff record or git config is said by the commands that
 	 * need a user; here it only means nobody in particular reads. */
-	coach_error_free(coach_repo_current_user(r, &out->handle));
+	struct coach_error *err = coach_repo_current_user(r, &out->handle);
+	if (err) {
+		free(out->handle);
+		out->handle = NULL;
+	}
+	coach_error_free(err);
 }
 
 void

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "ids.h"
 
 struct coach_repo {
@@ -25,10 +26,24 @@ static const char *const steplab[] = { "plan", "model", "practise", "apply",
 static const char *const impact[] = { "identify", "learn", "improve", NULL };
 static const char *const gbf[] = { "see-it", "name-it", "do-it", NULL };
 
-static const char *const judgement_words[] = { "outstanding",
-	"requires improvement", "inadequate", "good lesson", "good teaching",
-	"grade 1", "grade 2", "grade 3", "grade 4", "satisfactory",
-	"weak lesson", "poor lesson", "failing", NULL };
+/*
+ * Judgements of lessons and teachers, the words of inspection grades.
+ * Not the words alone: "outstanding homework" and "from grade 4 to grade
+ * 5" (pupils' grades) are what coaching records rightly say.
+ */
+static const char *const judgement_words[] = {
+	"outstanding lesson", "outstanding teaching", "outstanding teacher",
+	"requires improvement", "inadequate",
+	"good lesson", "good teaching", "good teacher",
+	"satisfactory lesson", "satisfactory teaching",
+	"weak lesson", "weak teaching", "poor lesson", "poor teaching",
+	"failing lesson", "failing teacher",
+	"grade 1 lesson", "grade 2 lesson", "grade 3 lesson", "grade 4 lesson",
+	"grade 1 teaching", "grade 2 teaching", "grade 3 teaching",
+	"grade 4 teaching",
+	"graded as outstanding", "graded as good", "graded as satisfactory",
+	"graded outstanding", "graded good",
+	NULL };
 
 const char *const *
 coach_cycle_model_phases(const char *model)
@@ -123,6 +138,17 @@ load_config(struct coach_repo *r)
 	}
 	if (!config_list(r->config, "judgement_words", &r->judgement))
 		add_all(&r->judgement, judgement_words);
+	/* Past the caps (check reports them), phrases are not looked for:
+	 * each costs a pass over every record. */
+	size_t kept = 0;
+	for (size_t i = 0; i < r->judgement.n; i++) {
+		if (kept < COACH_JUDGEMENT_MAX_WORDS &&
+		    strlen(r->judgement.v[i]) <= COACH_JUDGEMENT_MAX_LEN)
+			r->judgement.v[kept++] = r->judgement.v[i];
+		else
+			free(r->judgement.v[i]);
+	}
+	r->judgement.n = kept;
 }
 
 static struct coach_error *
@@ -264,23 +290,33 @@ coach_path_entry(const char *coachee, const char *date, const char *id)
 	return coach_xasprintf("coaching/%s/log/%s-%s.md", coachee, date, id);
 }
 
-/* The stem of name when it ends in ".md" and has no other '/'; else NULL. */
+/*
+ * The stem of name when it is a record's file name: it ends in ".md", has
+ * something before it, no other '/', and does not start with '.' (editors'
+ * and git's hidden files are not records).  Else NULL.
+ */
 static char *
 md_stem(const char *name)
 {
 	size_t n = strlen(name);
-	if (n <= 3 || strcmp(name + n - 3, ".md") != 0 || strchr(name, '/'))
+	if (n <= 3 || strcmp(name + n - 3, ".md") != 0 || strchr(name, '/') ||
+	    name[0] == '.')
 		return NULL;
 	return coach_xstrndup(name, n - 3);
 }
 
-/* The id part of an entry file stem "YYYY-MM-DD-eXXXXXX". */
+/* The id part of an entry file stem "YYYY-MM-DD-eXXXXXX": what follows a
+ * date and a '-'; NULL when the stem does not start so. */
 static const char *
 entry_id_of_stem(const char *stem)
 {
-	if (strlen(stem) > 11 && stem[10] == '-')
-		return stem + 11;
-	return NULL;
+	char date[11];
+	coach_day d;
+	if (strlen(stem) <= 11 || stem[10] != '-')
+		return NULL;
+	memcpy(date, stem, 10);
+	date[10] = '\0';
+	return coach_date_parse(date, &d) == 0 ? stem + 11 : NULL;
 }
 
 enum coach_kind
@@ -313,7 +349,7 @@ coach_path_kind(const char *p, char **coachee, char **id)
 		return COACH_KIND_NONE;
 	const char *c = p + 9;
 	const char *slash = strchr(c, '/');
-	if (slash == NULL || slash == c)
+	if (slash == NULL || slash == c || *c == '.')
 		return COACH_KIND_NONE;
 	const char *rest = slash + 1;
 	if (strcmp(rest, "agreement.md") == 0)
@@ -764,12 +800,29 @@ coach_repo_find(struct coach_repo *r, const char *arg, char **relpath)
 
 /* ---- who ---- */
 
+/* Whether the file at relpath holds email (any case): a staff record
+ * that does not parse may still be the user's own. */
+static int
+mentions(struct coach_repo *r, const char *relpath, const char *email)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	char *abs = coach_repo_abspath(r, relpath);
+	struct coach_error *err = coach_read_file(&b, abs,
+	    COACH_RECORD_MAX_BYTES);
+	int found = err == NULL && *email && strcasestr(coach_buf_str(&b),
+	    email) != NULL;
+	coach_error_free(err);
+	coach_buf_free(&b);
+	free(abs);
+	return found;
+}
+
 struct coach_error *
 coach_repo_current_user(struct coach_repo *r, char **handle)
 {
 	char *email = NULL;
 	struct coach_strlist staff = COACH_STRLIST_INIT;
-	struct coach_error *err;
+	struct coach_error *err, *broken = NULL;
 
 	*handle = NULL;
 	err = coach_store_config_get(r->store, "user.email", &email);
@@ -778,8 +831,16 @@ coach_repo_current_user(struct coach_repo *r, char **handle)
 	err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff);
 	for (size_t i = 0; err == NULL && i < staff.n; i++) {
 		struct coach_record *rec;
-		if (coach_repo_load(r, staff.v[i], &rec) != NULL)
-			continue; /* check reports broken records */
+		struct coach_error *lerr = coach_repo_load(r, staff.v[i], &rec);
+		if (lerr) {
+			/* check reports broken records; the user's own is
+			 * said here, where it stops coach knowing them. */
+			if (broken == NULL && mentions(r, staff.v[i], email))
+				broken = lerr;
+			else
+				coach_error_free(lerr);
+			continue;
+		}
 		const char *e = coach_record_str(rec, "email");
 		if (e && strcasecmp(e, email) == 0 && *handle == NULL) {
 			char *id;
@@ -788,7 +849,14 @@ coach_repo_current_user(struct coach_repo *r, char **handle)
 		}
 		coach_record_free(rec);
 	}
+	if (err == NULL && *handle == NULL && broken) {
+		err = coach_error_coded(COACH_E_INVALID, "your staff record "
+		    "cannot be read, so coach does not know who you are (%s): "
+		    "%s; fix the file (see 'coach check')", email,
+		    coach_error_msg(broken));
+	}
 done:
+	coach_error_free(broken);
 	coach_strlist_free(&staff);
 	free(email);
 	return err;
@@ -826,4 +894,22 @@ coach_repo_coachee(struct coach_repo *r, const char *arg, char **out)
 	    email ? email : "unset", email ? email : "EMAIL");
 	free(email);
 	return err;
+}
+
+struct coach_error *
+coach_repo_coachee_of(struct coach_repo *r, const char *arg,
+    const char *option, const char *prefix, enum coach_kind kind, char **out)
+{
+	*out = NULL;
+	if (arg || prefix == NULL)
+		return coach_repo_coachee(r, arg, out);
+	char *path = NULL;
+	struct coach_error *err = coach_repo_resolve(r, prefix, kind, &path,
+	    NULL);
+	if (err == NULL)
+		coach_path_kind(path, out, NULL);
+	free(path);
+	if (err)
+		return coach_error_prefix(err, "%s", option);
+	return *out ? NULL : coach_repo_coachee(r, NULL, out);
 }

@@ -73,8 +73,12 @@ char *coach_repo_abspath(const struct coach_repo *r, const char *relpath);
  * its cycle_model, else steplab's.  Owned by the repository.
  */
 const struct coach_strlist *coach_repo_phases(const struct coach_repo *r);
+/* Longest phrase of judgement_words, and most phrases, that coach looks
+ * for; check reports the ones past these. */
+#define COACH_JUDGEMENT_MAX_LEN 200
+#define COACH_JUDGEMENT_MAX_WORDS 200
 /* Grading words that check warns about: coach.yml's judgement_words, else
- * the default list.  Owned by the repository. */
+ * the default list; within the limits above.  Owned by the repository. */
 const struct coach_strlist *coach_repo_judgement_words(
 	const struct coach_repo *r);
 /* The default list (coach-check(1) documents it). */
@@ -86,7 +90,8 @@ const char *const *coach_cycle_model_phases(const char *model);
 /*
  * The current user: the handle of the member of staff whose email equals
  * git's user.email.  *handle is NULL (and no error) when no staff record
- * matches.  The caller frees *handle.
+ * matches; an error (COACH_E_INVALID) names the file when the only record
+ * that holds the email cannot be read.  The caller frees *handle.
  */
 struct coach_error *coach_repo_current_user(struct coach_repo *r,
 	char **handle);
@@ -97,6 +102,16 @@ struct coach_error *coach_repo_current_user(struct coach_repo *r,
  */
 struct coach_error *coach_repo_coachee(struct coach_repo *r, const char *arg,
 	char **out);
+
+/*
+ * The coachee a command works on when it names a goal or cycle: arg when
+ * not NULL (as coach_repo_coachee), else the owner of the goal or cycle
+ * whose id starts with prefix (kind COACH_KIND_GOAL or _CYCLE; errors
+ * begin with option), else the current user.  The caller frees *out.
+ */
+struct coach_error *coach_repo_coachee_of(struct coach_repo *r,
+	const char *arg, const char *option, const char *prefix,
+	enum coach_kind kind, char **out);
 
 /* Paths of records; the caller frees them. */
 char *coach_path_staff(const char *handle);
@@ -109,11 +124,17 @@ char *coach_path_entry(const char *coachee, const char *date, const char *id);
 char *coach_path_evidence_dir(const char *coachee);
 
 /*
- * What a path is: its kind, and for coaching/ paths the coachee (*coachee,
- * malloc'd, when coachee is not NULL).  *id (malloc'd, when id is not NULL)
- * is the id the file names: the handle or id of staff, priority and
- * framework files, the id of goals, cycles and entries, NULL otherwise.  Paths that
- * are not records of coach(5) give COACH_KIND_NONE.
+ * What a path is: the one reading of the layout, for every command and
+ * for check.  Its kind, and for coaching/ paths the coachee (*coachee,
+ * malloc'd, when coachee is not NULL).  *id (malloc'd, when id is not
+ * NULL) is what the file name says: the handle or id of staff, priority
+ * and framework files, the stem of goals and cycles, for entries what
+ * follows "YYYY-MM-DD-" (NULL when the name does not start with a date);
+ * NULL otherwise.  The name is not validated as an id or handle here
+ * (check says what is wrong with it).  Records are NAME.md directly in
+ * their folder, NAME not starting with '.'; anything below
+ * coaching/COACHEE/evidence/ is evidence.  Everything else, a coachee
+ * folder starting with '.' included, is COACH_KIND_NONE.
  */
 enum coach_kind coach_path_kind(const char *relpath, char **coachee,
 	char **id);

@@ -136,7 +136,7 @@ A=coaching/bob/agreement.md
 	set_line $E 9 "hours: -2"
 	run coach check
 	assert_status 1
-	assert_line "$E:9: error: 'hours' is negative (-2): write the time spent, 0 or more"
+	assert_line "$E:9: error: 'hours' is -2: hours are the time spent, 0 or more"
 	assert_problems 1
 }
 

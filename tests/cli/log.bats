@@ -144,6 +144,24 @@ setup() {
 	assert_unchanged
 }
 
+@test "log --goal or --cycle without a coachee writes in the owner's log" {
+	make_goal bob g1a2b3c
+	make_cycle bob c0ffee1 g1a2b3c
+	run coach log --cycle c0ff --kind observation -m "Drop-in."
+	assert_status 0
+	f=$(entry_file "$output")
+	[[ "$f" == coaching/bob/log/* ]] || fail "$f"
+	[ "$(yaml "$f" cycle)" = '"c0ffee1"' ]
+	[ "$(yaml "$f" author)" = '"ada"' ]
+	run coach log --goal g1a2 -m "Planning."
+	assert_status 0
+	f=$(entry_file "$output")
+	[[ "$f" == coaching/bob/log/* ]] || fail "$f"
+	run coach log --goal g9999 -m "x"
+	assert_status 1
+	assert_output_has "coach: --goal"
+}
+
 @test "log refuses a cycle of another coachee" {
 	make_goal cy g1a2b3c
 	make_cycle cy c0ffee1 g1a2b3c

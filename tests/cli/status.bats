@@ -271,3 +271,17 @@ assert e["id"] == "e555555" and e["private"] is True and e["summary"] is None, e
 ' "$output"
 	assert_status 0
 }
+
+@test "a broken staff record of your own is named, not 'add yourself'" {
+	printf -- '---\nname: [Ada\nemail: ada@school.example\n---\n' >staff/ada.md
+	run coach status
+	assert_status 1
+	assert_output_has "your staff record cannot be read"
+	assert_output_has "staff/ada.md:"
+	assert_output_lacks "staff add"
+	# Someone else's broken record does not stop you.
+	git checkout -q staff/ada.md 2>/dev/null || git show HEAD:staff/ada.md >staff/ada.md
+	printf -- '---\nname: [Bob\n---\n' >staff/bob.md
+	run coach status
+	assert_status 0
+}

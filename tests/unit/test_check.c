@@ -122,7 +122,7 @@ test_check_draft(void **state)
 	assert_int_equal(d.errors, 1);
 	assert_int_equal(d.warnings, 1);
 	assert_true(has(&d, 4, "'status' must be one of"));
-	assert_true(has(&d, 7, "grading language 'outstanding'"));
+	assert_true(has(&d, 7, "grading language 'outstanding lesson'"));
 	coach_diags_free(&d);
 
 	const char *yaml = "---\nid: g111111\ntitle: [t\n---\n";

@@ -1,0 +1,47 @@
+/*
+ * phrase.h: finding words and phrases in text in linear time.
+ *
+ * What coach check uses to find grading language: a phrase matches whole
+ * words, ignoring ASCII case, and a blank in it matches any run of blanks
+ * (spaces, tabs, carriage returns) on one line.  Text is folded once
+ * (coach_phrase_fold) and each phrase is then found with
+ * Knuth-Morris-Pratt, so that a search costs the length of the text plus
+ * that of the phrase, whatever either holds.
+ */
+#ifndef COACH_PHRASE_H
+#define COACH_PHRASE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct coach_phrase;
+
+/* A phrase ready to be found; NULL when it is only blanks.  Free it with
+ * coach_phrase_free(). */
+struct coach_phrase *coach_phrase_new(const char *phrase);
+void coach_phrase_free(struct coach_phrase *p);
+
+/*
+ * Appends s[0..n) to out folded: ASCII letters in lower case, each run of
+ * blanks as one space; newlines kept, so a match never spans two lines
+ * and lines can be counted in the folded text.
+ */
+void coach_phrase_fold(const char *s, size_t n, struct coach_buf *out);
+
+/* Where a search stands; start with COACH_PHRASE_SCAN_INIT. */
+struct coach_phrase_scan {
+	size_t i; /* next byte of the text */
+	size_t j; /* bytes of the phrase matched so far */
+};
+#define COACH_PHRASE_SCAN_INIT { 0, 0 }
+
+/*
+ * The offset in folded text t[0..n) of p's next whole-word occurrence
+ * after the scan's position, or -1 when there is none.  Called again with
+ * the same scan, it goes on after the last one.
+ */
+long coach_phrase_next(const struct coach_phrase *p, const char *t,
+	size_t n, struct coach_phrase_scan *scan);
+
+#endif
