@@ -352,12 +352,13 @@ void
 coach_list_empty(const char *fmt, ...)
 {
 	FILE *f = isatty(STDOUT_FILENO) ? stdout : stderr;
+	char line[512];
 	va_list ap;
-	fflush(stdout);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	fflush(stdout);
+	fprintf(f, "%s\n", line);
 }
 
 static int
