@@ -181,8 +181,8 @@ agreement_fill(struct coach_record *rec, const struct agree_args *a)
 }
 
 static struct coach_error *
-agree_start(struct coach_ctx *ctx, struct coach_txn *txn,
-    const struct agree_args *a, const char *path, struct coach_buf *text)
+agree_start(struct coach_ctx *ctx, struct coach_change *ch,
+    const struct agree_args *a, const char *path)
 {
 	struct coach_record *rec = NULL;
 	struct coach_buf who = COACH_BUF_INIT;
@@ -209,8 +209,7 @@ agree_start(struct coach_ctx *ctx, struct coach_txn *txn,
 		rec = coach_record_new();
 	}
 	agreement_fill(rec, a);
-	coach_record_render(rec, text);
-	coach_txn_write(txn, path, text->ptr, text->len);
+	coach_change_save(ch, path, rec);
 done:
 	coach_record_free(rec);
 	coach_buf_free(&who);
@@ -218,8 +217,8 @@ done:
 }
 
 static struct coach_error *
-agree_end(struct coach_ctx *ctx, struct coach_txn *txn,
-    const struct agree_args *a, const char *path, struct coach_buf *text)
+agree_end(struct coach_ctx *ctx, struct coach_change *ch,
+    const struct agree_args *a, const char *path)
 {
 	struct coach_record *rec = NULL;
 	struct coach_error *err = NULL;
@@ -252,19 +251,51 @@ agree_end(struct coach_ctx *ctx, struct coach_txn *txn,
 	struct coach_fm *fm = coach_record_fm(rec);
 	set_str(fm, "status", "ended");
 	coach_fm_set(fm, "ended", coach_fmv_plain(a->date));
-	coach_record_render(rec, text);
-	coach_txn_write(txn, path, text->ptr, text->len);
+	coach_change_save(ch, path, rec);
 done:
 	coach_record_free(rec);
 	return err;
+}
+
+/* What agree_apply needs, under the writer's lock. */
+struct agree_change {
+	struct coach_ctx *ctx;
+	const struct agree_args *a;
+	const char *path;
+};
+
+static struct coach_error *
+agree_apply(struct coach_change *ch, void *arg)
+{
+	struct agree_change *ac = arg;
+	const struct agree_args *a = ac->a;
+	struct coach_buf msg = COACH_BUF_INIT;
+	struct coach_error *err;
+
+	/* Ending needs only the agreement: the coachee may have left. */
+	if (!a->end && (err = staff_exists(ac->ctx->repo, "", a->coachee)))
+		return err;
+	if (a->end)
+		err = agree_end(ac->ctx, ch, a, ac->path);
+	else
+		err = agree_start(ac->ctx, ch, a, ac->path);
+	if (err)
+		return err;
+	coach_buf_printf(&msg, "agree: %s ", a->coachee);
+	if (a->end)
+		coach_buf_puts(&msg, "ended");
+	for (size_t i = 0; i < a->coaches.n; i++)
+		coach_buf_printf(&msg, "%s%s", i ? "," : "with ",
+		    a->coaches.v[i]);
+	coach_change_message(ch, "%s", coach_buf_str(&msg));
+	coach_buf_free(&msg);
+	return NULL;
 }
 
 static struct coach_error *
 agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct agree_args a = { .coaches = COACH_STRLIST_INIT };
-	struct coach_buf text = COACH_BUF_INIT, msg = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
 	char *path = NULL;
 	struct coach_error *err;
 
@@ -272,26 +303,8 @@ agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	path = coach_path_agreement(a.coachee);
 	/* Checked under the writer's lock, so two agreements cannot race. */
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	/* Ending needs only the agreement: the coachee may have left. */
-	if (!a.end && (err = staff_exists(ctx->repo, "", a.coachee)))
-		goto done;
-	if (a.end)
-		err = agree_end(ctx, txn, &a, path, &text);
-	else
-		err = agree_start(ctx, txn, &a, path, &text);
-	if (err)
-		goto done;
-	coach_buf_printf(&msg, "agree: %s ", a.coachee);
-	if (a.end)
-		coach_buf_puts(&msg, "ended");
-	for (size_t i = 0; i < a.coaches.n; i++)
-		coach_buf_printf(&msg, "%s%s", i ? "," : "with ",
-		    a.coaches.v[i]);
-	err = coach_txn_commit(txn, coach_buf_str(&msg), NULL);
-	txn = NULL;
-	if (err)
+	struct agree_change ac = { ctx, &a, path };
+	if ((err = coach_write(ctx->repo, agree_apply, &ac)))
 		goto done;
 	if (a.end) {
 		printf("Ended %s's coaching agreement on %s (%s)\n", a.coachee,
@@ -304,11 +317,7 @@ agree_exec(struct coach_ctx *ctx, int argc, char **argv)
 		printf(" from %s (%s)\n", a.date, path);
 	}
 done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_strlist_free(&a.coaches);
-	coach_buf_free(&text);
-	coach_buf_free(&msg);
 	free(path);
 	return err;
 }

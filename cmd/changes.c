@@ -173,8 +173,7 @@ since_last_meeting(struct coach_repo *r, const char *coachee,
 }
 
 static struct coach_error *
-since_date(struct coach_repo *r, coach_day day, const char *arg,
-	struct coach_span *out)
+since_date(struct coach_repo *r, coach_day day, struct coach_span *out)
 {
 	char d[11];
 	coach_date_format(day, d);
@@ -190,7 +189,6 @@ since_date(struct coach_repo *r, coach_day day, const char *arg,
 		out->from_label = coach_xasprintf("%s (before the first "
 		    "commit)", d);
 	}
-	(void)arg;
 	return NULL;
 }
 
@@ -206,7 +204,7 @@ coach_span_resolve(struct coach_repo *r, const char *coachee,
 	if (since == NULL || strcmp(since, "last-meeting") == 0)
 		err = since_last_meeting(r, coachee, out);
 	else if ((err = coach_date_arg("--since", since, &day)) == NULL)
-		err = since_date(r, day, since, out);
+		err = since_date(r, day, out);
 	else {
 		struct coach_error *date_err = err;
 		err = coach_store_rev(s, since, out->from);

@@ -521,19 +521,30 @@ coach_broken_error(size_t n, const char *what)
 }
 
 struct coach_error *
-coach_save_record(struct coach_repo *r, const char *path,
-	const struct coach_record *rec, const char *message)
+coach_write(struct coach_repo *r, coach_change_fn fn, void *arg)
 {
-	struct coach_txn *t;
-	struct coach_error *err = coach_store_begin(&t, coach_repo_store(r));
+	struct coach_strlist notes = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_change_run(r, fn, arg, &notes, NULL);
+	fflush(stdout);
+	for (size_t i = 0; i < notes.n; i++)
+		fprintf(stderr, "coach: %s\n", notes.v[i]);
+	coach_strlist_free(&notes);
+	return err;
+}
+
+struct coach_error *
+coach_new_record_apply(struct coach_change *ch, void *arg)
+{
+	struct new_record *nr = arg;
+	struct coach_error *err = coach_change_new_id(ch, nr->kind, nr->id);
 	if (err)
 		return err;
-	struct coach_buf b = COACH_BUF_INIT;
-	coach_record_render(rec, &b);
-	coach_txn_write(t, path, b.ptr, b.len);
-	err = coach_txn_commit(t, message, NULL);
-	coach_buf_free(&b);
-	return err;
+	coach_fm_set(coach_record_fm(nr->rec), "id", coach_fmv_str(nr->id));
+	char *path = nr->path_of(nr->coachee, nr->id);
+	coach_change_save(ch, path, nr->rec);
+	coach_change_message(ch, "%s: %s %s", nr->what, nr->coachee, nr->id);
+	free(path);
+	return NULL;
 }
 
 void

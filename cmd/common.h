@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "cmd.h"
+#include "../lib/change.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
 #include "../lib/load.h"
@@ -209,9 +210,26 @@ void coach_warn_problems(const struct coach_problems *p);
  * what ("staff", "priority", ...) did not parse. */
 struct coach_error *coach_broken_error(size_t n, const char *what);
 
-/* Renders rec and commits it at path in one transaction. */
-struct coach_error *coach_save_record(struct coach_repo *r, const char *path,
-	const struct coach_record *rec, const char *message);
+/*
+ * Runs fn as one change (lib/change.h: lock, load, change, check, commit)
+ * and tells stderr what the user must know besides (hand edits committed
+ * first).  Every command that writes goes through here.
+ */
+struct coach_error *coach_write(struct coach_repo *r, coach_change_fn fn,
+	void *arg);
+
+/* A new goal or cycle, whose id is allocated under the writer's lock. */
+struct new_record {
+	struct coach_record *rec; /* complete but for "id", set here */
+	char kind;                /* 'g' or 'c' */
+	const char *coachee;
+	char *(*path_of)(const char *coachee, const char *id);
+	const char *what;         /* starts the commit message: "goal add" */
+	char *id;                 /* receives the id (COACH_ID_LEN + 1) */
+};
+/* The coach_change_fn for a new_record. */
+struct coach_error *coach_new_record_apply(struct coach_change *ch,
+	void *arg);
 
 /* Writes one of lib/check.h's diagnostics to stderr as a warning,
  * "coach: warning: path:line: message". */

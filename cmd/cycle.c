@@ -71,6 +71,39 @@ check_goal_for_cycle(struct coach_repo *r, const char *gid,
 	return err;
 }
 
+/* A new cycle on a goal, both read under the writer's lock. */
+struct start_change {
+	const char *goal_prefix;
+	int force;
+	const char *started; /* the day it started, and as a day */
+	coach_day sday;
+	struct coach_loaded *goal;
+	struct new_record nr;
+};
+
+static struct coach_error *
+start_apply(struct coach_change *ch, void *arg)
+{
+	struct start_change *sc = arg;
+	struct coach_repo *r = coach_change_repo(ch);
+	struct coach_error *err;
+	if ((err = coach_load_by_id(r, sc->goal_prefix, COACH_KIND_GOAL,
+	    sc->goal)) ||
+	    (err = check_goal_for_cycle(r, sc->goal->id, sc->goal->coachee,
+	    sc->goal->rec, sc->force)))
+		return err;
+	coach_day opened;
+	if (coach_date_parse(coach_record_str(sc->goal->rec, "opened"),
+	    &opened) == 0 && sc->sday < opened)
+		return coach_error_new(COACH_FAIL, "--date: %s is before goal "
+		    "%s was opened (%s)", sc->started, sc->goal->id,
+		    coach_record_str(sc->goal->rec, "opened"));
+	coach_fm_set(coach_record_fm(sc->nr.rec), "goal",
+	    coach_fmv_str(sc->goal->id));
+	sc->nr.coachee = sc->goal->coachee;
+	return coach_new_record_apply(ch, &sc->nr);
+}
+
 static struct coach_error *
 cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -84,7 +117,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_error *err = NULL;
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
-	char *path = NULL, *msg = NULL;
 	const char *step = NULL, *review_arg = NULL, *date_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
 	coach_day rday, sday;
@@ -131,44 +163,29 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &goal)))
-		goto done;
-	const char *gid = goal.id, *coachee = goal.coachee;
-	if ((err = check_goal_for_cycle(ctx->repo, gid, coachee, goal.rec,
-	    force)))
-		goto done;
-	coach_day opened;
-	if (coach_date_parse(coach_record_str(goal.rec, "opened"), &opened) ==
-	    0 && sday < opened) {
-		err = coach_error_new(COACH_FAIL, "--date: %s is before goal "
-		    "%s was opened (%s)", today, gid,
-		    coach_record_str(goal.rec, "opened"));
-		goto done;
-	}
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (phases == NULL || phases->n == 0) {
 		err = coach_error_new(COACH_FAIL, "%s lists no cycle_phases; "
 		    "add them or set cycle_model", COACH_CONFIG_FILE);
 		goto done;
 	}
-	if ((err = coach_repo_new_id(ctx->repo, 'c', id)))
-		goto done;
 
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
-	coach_fm_set(fm, "id", coach_fmv_str(id));
-	coach_fm_set(fm, "goal", coach_fmv_str(gid));
+	/* The id is allocated under the writer's lock; first in the file. */
+	coach_fm_set(fm, "id", coach_fmv_str(""));
+	coach_fm_set(fm, "goal", coach_fmv_str(""));
 	coach_fm_set(fm, "step", coach_fmv_str(step));
 	coach_fm_set(fm, "phase", coach_fmv_str(phases->v[0]));
 	coach_fm_set(fm, "started", coach_fmv_plain(today));
 	if (review_arg)
 		coach_fm_set(fm, "review", coach_fmv_plain(review));
 
-	path = coach_path_cycle(coachee, id);
-	msg = coach_xasprintf("cycle start: %s %s", coachee, id);
-	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+	struct start_change sc = { argv[optind], force, today, sday, &goal,
+	    { rec, 'c', NULL, coach_path_cycle, "cycle start", id } };
+	if ((err = coach_write(ctx->repo, start_apply, &sc)))
 		goto done;
+	const char *gid = goal.id, *coachee = goal.coachee;
 	if (isatty(STDOUT_FILENO))
 		printf("cycle %s%s%s started on goal %s for %s (phase: %s)\n",
 		    coach_sgr_bold(ctx), id, coach_sgr_reset(ctx), gid,
@@ -178,8 +195,6 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 done:
 	coach_loaded_free(&goal);
 	coach_record_free(rec);
-	free(path);
-	free(msg);
 	return err;
 }
 
@@ -207,13 +222,45 @@ load_open_cycle(struct coach_repo *r, const char *prefix,
 
 /* ---- cycle phase ---- */
 
+/* A cycle's new phase or its close, applied under the writer's lock. */
+struct cycle_change {
+	const char *prefix;
+	const char *phase;                 /* phase: the new phase */
+	const char *outcome, *next;        /* close */
+	char date[11];
+	coach_day day;
+	struct coach_loaded a;             /* the cycle as changed */
+	char *old;                         /* phase: the phase before */
+};
+
+static struct coach_error *
+phase_apply(struct coach_change *ch, void *arg)
+{
+	struct cycle_change *cc = arg;
+	struct coach_error *err;
+	if ((err = load_open_cycle(coach_change_repo(ch), cc->prefix, &cc->a)))
+		return err;
+	/* A copy: setting the key frees the parsed value. */
+	cc->old = coach_record_str(cc->a.rec, "phase") ?
+	    coach_xstrdup(coach_record_str(cc->a.rec, "phase")) : NULL;
+	if (cc->old && strcmp(cc->old, cc->phase) == 0)
+		return coach_error_new(COACH_FAIL, "cycle %s is already in "
+		    "phase %s", cc->a.id, cc->phase);
+	coach_fm_set(coach_record_fm(cc->a.rec), "phase",
+	    coach_fmv_str(cc->phase));
+	coach_change_save(ch, cc->a.path, cc->a.rec);
+	coach_change_message(ch, "cycle phase: %s %s %s", cc->a.coachee,
+	    cc->a.id, cc->phase);
+	return NULL;
+}
+
 static struct coach_error *
 cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct coach_error *err = NULL;
-	struct coach_loaded a = { 0 };
-	char *msg = NULL, *names = NULL, *old = NULL;
+	struct cycle_change cc = { 0 };
+	char *names = NULL;
 	int c;
 
 	optind = 0;
@@ -234,30 +281,44 @@ cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 		    phase, names, COACH_CONFIG_FILE);
 		goto done;
 	}
-	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
+	cc.prefix = argv[optind];
+	cc.phase = phase;
+	if ((err = coach_write(ctx->repo, phase_apply, &cc)))
 		goto done;
-	/* A copy: setting the key frees the parsed value. */
-	old = coach_record_str(a.rec, "phase") ?
-	    coach_xstrdup(coach_record_str(a.rec, "phase")) : NULL;
-	if (old && strcmp(old, phase) == 0) {
-		err = coach_error_new(COACH_FAIL, "cycle %s is already in "
-		    "phase %s", a.id, phase);
-		goto done;
-	}
-	coach_fm_set(coach_record_fm(a.rec), "phase", coach_fmv_str(phase));
-	msg = coach_xasprintf("cycle phase: %s %s %s", a.coachee, a.id, phase);
-	if ((err = coach_save_record(ctx->repo, a.path, a.rec, msg)))
-		goto done;
-	printf("cycle %s: %s → %s\n", a.id, old ? old : "(no phase)", phase);
+	printf("cycle %s: %s → %s\n", cc.a.id, cc.old ? cc.old :
+	    "(no phase)", phase);
 done:
-	coach_loaded_free(&a);
-	free(msg);
+	coach_loaded_free(&cc.a);
 	free(names);
-	free(old);
+	free(cc.old);
 	return err;
 }
 
 /* ---- cycle close ---- */
+
+static struct coach_error *
+close_apply(struct coach_change *ch, void *arg)
+{
+	struct cycle_change *cc = arg;
+	struct coach_error *err;
+	coach_day started;
+	if ((err = load_open_cycle(coach_change_repo(ch), cc->prefix, &cc->a)))
+		return err;
+	if (coach_date_parse(coach_record_str(cc->a.rec, "started"),
+	    &started) == 0 && cc->day < started)
+		return coach_error_new(COACH_FAIL, "--date: %s is before cycle "
+		    "%s started (%s)", cc->date, cc->a.id,
+		    coach_record_str(cc->a.rec, "started"));
+	struct coach_fm *fm = coach_record_fm(cc->a.rec);
+	coach_fm_set(fm, "closed", coach_fmv_plain(cc->date));
+	coach_fm_set(fm, "outcome", coach_fmv_str(cc->outcome));
+	if (cc->next)
+		coach_fm_set(fm, "next", coach_fmv_str(cc->next));
+	coach_change_save(ch, cc->a.path, cc->a.rec);
+	coach_change_message(ch, "cycle close: %s %s %s", cc->a.coachee,
+	    cc->a.id, cc->outcome);
+	return NULL;
+}
 
 static struct coach_error *
 cycle_close(struct coach_ctx *ctx, int argc, char **argv)
@@ -269,10 +330,10 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_loaded a = { 0 };
+	struct cycle_change cc = { 0 };
 	const char *outcome = NULL, *next = NULL, *date_arg = "today";
-	char *msg = NULL, date[11];
-	coach_day day, started;
+	char date[11];
+	coach_day day;
 	int c;
 
 	optind = 0;
@@ -307,28 +368,16 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
-	if ((err = load_open_cycle(ctx->repo, argv[optind], &a)))
+	cc.prefix = argv[optind];
+	cc.outcome = outcome;
+	cc.next = next;
+	memcpy(cc.date, date, sizeof(cc.date));
+	cc.day = day;
+	if ((err = coach_write(ctx->repo, close_apply, &cc)))
 		goto done;
-	if (coach_date_parse(coach_record_str(a.rec, "started"), &started) ==
-	    0 && day < started) {
-		err = coach_error_new(COACH_FAIL, "--date: %s is before cycle "
-		    "%s started (%s)", date, a.id,
-		    coach_record_str(a.rec, "started"));
-		goto done;
-	}
-	struct coach_fm *fm = coach_record_fm(a.rec);
-	coach_fm_set(fm, "closed", coach_fmv_plain(date));
-	coach_fm_set(fm, "outcome", coach_fmv_str(outcome));
-	if (next)
-		coach_fm_set(fm, "next", coach_fmv_str(next));
-	msg = coach_xasprintf("cycle close: %s %s %s", a.coachee, a.id,
-	    outcome);
-	if ((err = coach_save_record(ctx->repo, a.path, a.rec, msg)))
-		goto done;
-	printf("cycle %s closed on %s: %s\n", a.id, date, outcome);
+	printf("cycle %s closed on %s: %s\n", cc.a.id, date, outcome);
 done:
-	coach_loaded_free(&a);
-	free(msg);
+	coach_loaded_free(&cc.a);
 	return err;
 }
 

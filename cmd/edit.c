@@ -19,7 +19,9 @@
 
 #include "cmd.h"
 #include "common.h"
+#include "../lib/change.h"
 #include "../lib/check.h"
+#include "../lib/date.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
@@ -100,22 +102,6 @@ print_warnings(const struct coach_diags *d)
 			coach_warn_diag(&d->v[i]);
 }
 
-static struct coach_error *
-commit_edit(struct coach_repo *repo, const char *relpath,
-	const struct coach_buf *text)
-{
-	struct coach_txn *txn = NULL;
-	struct coach_error *err = coach_store_begin(&txn,
-	    coach_repo_store(repo));
-	if (err)
-		return err;
-	coach_txn_write(txn, relpath, text->ptr ? text->ptr : "", text->len);
-	char *msg = coach_xasprintf("edit: %s", relpath);
-	err = coach_txn_commit(txn, msg, NULL);
-	free(msg);
-	return err;
-}
-
 struct edit {
 	struct coach_repo *repo;
 	const char *relpath;
@@ -187,24 +173,94 @@ give_up(struct edit *ed)
 	    ed->relpath);
 }
 
-/* Whether the record is still as it was when the edit began: a sync or
- * another editor may have changed it meanwhile, and committing over that
- * would lose it. */
-static struct coach_error *
-unchanged_on_disk(struct edit *ed)
+/*
+ * Where the edited record goes: its path, or for an entry whose date was
+ * changed, the path its new date gives (the file is renamed in the same
+ * commit).  The caller frees it.
+ */
+static char *
+target_path(const struct edit *ed)
 {
+	char *coachee = NULL, *id = NULL, *target = NULL;
+	struct coach_record *rec = NULL;
+	struct coach_error *err = NULL;
+	/* A record that does not parse is check's to report. */
+	if (coach_path_kind(ed->relpath, &coachee, &id) == COACH_KIND_ENTRY &&
+	    id != NULL && (err = coach_record_parse(&rec, ed->relpath,
+	    ed->saved.ptr, ed->saved.len)) == NULL) {
+		const char *date = coach_record_str(rec, "date");
+		coach_day day;
+		char norm[11];
+		if (date && coach_date_parse(date, &day) == 0) {
+			coach_date_format(day, norm);
+			target = coach_path_entry(coachee, norm, id);
+		}
+	}
+	coach_error_free(err);
+	coach_record_free(rec);
+	free(coachee);
+	free(id);
+	return target ? target : coach_xstrdup(ed->relpath);
+}
+
+/* The edit, committed under the writer's lock. */
+struct edit_change {
+	struct edit *ed;
+	const char *target;
+};
+
+static struct coach_error *
+edit_apply(struct coach_change *ch, void *arg)
+{
+	struct edit_change *ec = arg;
+	struct edit *ed = ec->ed;
 	struct coach_buf now = COACH_BUF_INIT;
-	char *abs = coach_repo_abspath(ed->repo, ed->relpath);
-	struct coach_error *err = coach_read_file(&now, abs,
-	    COACH_RECORD_MAX_BYTES);
-	if (err == NULL && !same(&now, &ed->orig))
-		err = coach_error_new(COACH_FAIL, "%s changed on disk while "
-		    "you were editing it, so nothing was committed; your "
-		    "version is kept in %s (compare the two; 'coach edit %s' "
-		    "goes on from it)", ed->relpath, ed->draft, ed->relpath);
+	struct coach_error *err;
+	int exists, taken;
+
+	/* A sync or another editor may have changed the record while the
+	 * editor was open: committing over that would lose it. */
+	if ((err = coach_change_read(ch, ed->relpath, &now, &exists)))
+		return err;
+	int moved = !exists || !same(&now, &ed->orig);
 	coach_buf_free(&now);
-	free(abs);
-	return err;
+	if (moved)
+		return coach_error_coded(COACH_E_CONFLICT, "%s changed on disk "
+		    "while you were editing it, so nothing was committed; "
+		    "your version is kept in %s (compare the two; 'coach "
+		    "edit %s' goes on from it)", ed->relpath, ed->draft,
+		    ed->relpath);
+	if (strcmp(ec->target, ed->relpath) != 0) {
+		if ((err = coach_change_read(ch, ec->target, &now, &taken)))
+			return err;
+		coach_buf_free(&now);
+		if (taken)
+			return coach_error_coded(COACH_E_CONFLICT, "cannot "
+			    "move %s to %s for its new date: that file exists; "
+			    "your version is kept in %s", ed->relpath,
+			    ec->target, ed->draft);
+		coach_change_remove(ch, ed->relpath);
+		coach_change_message(ch, "edit: %s (now %s)", ed->relpath,
+		    ec->target);
+	} else {
+		coach_change_message(ch, "edit: %s", ed->relpath);
+	}
+	coach_change_write(ch, ec->target, ed->saved.ptr ? ed->saved.ptr : "",
+	    ed->saved.len);
+	return NULL;
+}
+
+/* Stops an editor that hands the draft back at once (VS Code without
+ * --wait, EDITOR=true) from going round for ever. */
+static struct coach_error *
+untouched_error(const struct edit *ed, size_t errors)
+{
+	return coach_error_coded(COACH_E_INVALID, "the editor gave the draft "
+	    "back unchanged and %s still has %zu error%s, so nothing was "
+	    "committed; the draft, with the errors at its top, is kept in %s "
+	    "('coach edit %s' goes on from it).  If your editor returns at "
+	    "once, make it wait (e.g. EDITOR='code --wait')", ed->relpath,
+	    errors, errors == 1 ? "" : "s", ed->draft, ed->relpath);
 }
 
 /*
@@ -226,6 +282,7 @@ edit_round(struct edit *ed, int *done)
 		    ed->relpath, ed->draft, ed->relpath);
 	if ((err = coach_read_file(&ed->saved, ed->draft, DRAFT_MAX_BYTES)))
 		return coach_error_prefix(err, "%s is unchanged", ed->relpath);
+	int untouched = same(&ed->saved, &ed->shown);
 	strip_comments(&ed->saved);
 	if (coach_is_blank(coach_buf_str(&ed->saved), ed->saved.len))
 		return give_up(ed);
@@ -240,30 +297,44 @@ edit_round(struct edit *ed, int *done)
 	if (is_same)
 		goto unchanged;
 
-	coach_check_file(ed->repo, ed->relpath, ed->saved.ptr, ed->saved.len,
-	    &d);
+	char *target = target_path(ed);
+	coach_check_file(ed->repo, target, ed->saved.ptr, ed->saved.len, &d);
 	if (d.errors > 0) {
 		coach_diags_sort(&d);
+		free(target);
 		draft_with_errors(&d, ed->relpath, &ed->saved, &ed->shown);
+		if (untouched) {
+			size_t n = d.errors;
+			coach_diags_free(&d);
+			if ((err = coach_write_file(ed->draft, ed->shown.ptr,
+			    ed->shown.len)))
+				return err;
+			return untouched_error(ed, n);
+		}
 		fprintf(stderr, "coach: %s has %zu error%s; back to the "
 		    "editor\n", ed->relpath, d.errors, d.errors == 1 ? "" : "s");
 		coach_diags_free(&d);
 		return NULL;
 	}
-	if ((err = unchanged_on_disk(ed))) {
-		coach_diags_free(&d);
-		return err;
-	}
-	err = commit_edit(ed->repo, ed->relpath, &ed->saved);
+	struct edit_change ec = { ed, target };
+	err = coach_write(ed->repo, edit_apply, &ec);
 	if (err) {
 		coach_diags_free(&d);
+		free(target);
+		if (coach_error_code(err) == COACH_E_CONFLICT)
+			return err;
 		return coach_error_prefix(err, "%s is unchanged; your edit is "
 		    "kept in %s", ed->relpath, ed->draft);
 	}
 	unlink(ed->draft);
 	print_warnings(&d);
 	coach_diags_free(&d);
-	printf("edited %s\n", ed->relpath);
+	if (strcmp(target, ed->relpath) != 0)
+		printf("edited %s (renamed to %s for its new date)\n",
+		    ed->relpath, target);
+	else
+		printf("edited %s\n", ed->relpath);
+	free(target);
 	*done = 1;
 	return NULL;
 unchanged:

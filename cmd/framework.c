@@ -21,6 +21,26 @@
  * framework add
  */
 
+/* A new strategy, checked and written under the writer's lock. */
+struct add_change {
+	const char *id;
+	const char *path;
+	const struct coach_record *rec;
+};
+
+static struct coach_error *
+add_apply(struct coach_change *ch, void *arg)
+{
+	struct add_change *ac = arg;
+	if (coach_repo_exists(coach_change_repo(ch), ac->path))
+		return coach_error_new(COACH_FAIL, "framework strategy '%s' "
+		    "already exists; edit %s or use coach edit %s", ac->id,
+		    ac->path, ac->path);
+	coach_change_save(ch, ac->path, ac->rec);
+	coach_change_message(ch, "framework add: %s", ac->id);
+	return NULL;
+}
+
 static struct coach_error *
 framework_add(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -31,10 +51,8 @@ framework_add(struct coach_ctx *ctx, int argc, char **argv)
 	};
 	struct coach_strlist criteria = COACH_STRLIST_INIT;
 	struct coach_record *rec = NULL;
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
 	const char *area = NULL;
-	char *path = NULL, *msg = NULL;
+	char *path = NULL;
 	struct coach_error *err = NULL;
 	int c;
 
@@ -67,14 +85,6 @@ framework_add(struct coach_ctx *ctx, int argc, char **argv)
 			goto done;
 
 	path = coach_path_framework(id);
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	if (coach_repo_exists(ctx->repo, path)) {
-		err = coach_error_new(COACH_FAIL, "framework strategy '%s' "
-		    "already exists; edit %s or use coach edit %s", id, path,
-		    path);
-		goto done;
-	}
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "title", coach_fmv_str(title));
@@ -86,21 +96,14 @@ framework_add(struct coach_ctx *ctx, int argc, char **argv)
 			coach_fmv_push(seq, coach_fmv_str(criteria.v[i]));
 		coach_fm_set(fm, "criteria", seq);
 	}
-	coach_record_render(rec, &text);
-	coach_txn_write(txn, path, text.ptr, text.len);
-	msg = coach_xasprintf("framework add: %s", id);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
+	struct add_change ac = { id, path, rec };
+	err = coach_write(ctx->repo, add_apply, &ac);
 	if (err == NULL)
 		printf("Added framework strategy %s in %s\n", id, path);
 done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_strlist_free(&criteria);
 	coach_record_free(rec);
-	coach_buf_free(&text);
 	free(path);
-	free(msg);
 	return err;
 }
 
@@ -524,8 +527,8 @@ update_from(struct coach_record *rec, const struct coach_record *src,
  * the same); *detail the changed keys.
  */
 static struct coach_error *
-import_one(struct coach_repo *repo, struct coach_txn *txn,
-    const struct source *s, char *what, struct coach_buf *detail)
+import_one(struct coach_change *ch, const struct source *s, char *what,
+    struct coach_buf *detail)
 {
 	struct coach_buf before = COACH_BUF_INIT, after = COACH_BUF_INIT;
 	struct coach_record *rec = NULL;
@@ -534,13 +537,12 @@ import_one(struct coach_repo *repo, struct coach_txn *txn,
 
 	*what = 0;
 	coach_buf_clear(detail);
-	if (!coach_repo_exists(repo, path)) {
-		coach_record_render(s->rec, &after);
-		coach_txn_write(txn, path, after.ptr, after.len);
+	if (!coach_repo_exists(coach_change_repo(ch), path)) {
+		coach_change_save(ch, path, s->rec);
 		*what = 'A';
 		goto done;
 	}
-	if ((err = coach_repo_load(repo, path, &rec))) {
+	if ((err = coach_change_load(ch, path, &rec))) {
 		err = coach_error_prefix(err, "cannot update it from %s; fix "
 		    "it first", s->name);
 		goto done;
@@ -551,7 +553,7 @@ import_one(struct coach_repo *repo, struct coach_txn *txn,
 	/* A value written differently but read the same is no change. */
 	if (before.len != after.len || memcmp(before.ptr, after.ptr,
 	    before.len) != 0) {
-		coach_txn_write(txn, path, after.ptr, after.len);
+		coach_change_write(ch, path, after.ptr, after.len);
 		*what = 'M';
 	}
 done:
@@ -562,12 +564,49 @@ done:
 	return err;
 }
 
+/* Every source staged under the writer's lock. */
+struct import_change {
+	const struct source *src;
+	size_t n;
+	size_t added, updated;
+	struct coach_buf *report, *detail;
+	char *msg;
+};
+
+static struct coach_error *
+import_apply(struct coach_change *ch, void *arg)
+{
+	struct import_change *ic = arg;
+	struct coach_error *err;
+	for (size_t i = 0; i < ic->n; i++) {
+		char what;
+		if ((err = import_one(ch, &ic->src[i], &what, ic->detail)))
+			return err;
+		if (what == 0) {
+			coach_buf_printf(ic->report, "unchanged framework/%s.md\n",
+			    ic->src[i].id);
+			continue;
+		}
+		if (what == 'A')
+			ic->added++;
+		else
+			ic->updated++;
+		coach_buf_printf(ic->report, "%s framework/%s.md%s%s%s\n",
+		    what == 'A' ? "added    " : "updated  ", ic->src[i].id,
+		    ic->detail->len ? " (" : "", coach_buf_str(ic->detail),
+		    ic->detail->len ? ")" : "");
+	}
+	ic->msg = coach_xasprintf("framework import: %zu added, %zu updated",
+	    ic->added, ic->updated);
+	coach_change_message(ch, "%s", ic->msg);
+	return NULL;
+}
+
 static struct coach_error *
 framework_import(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct source *src = NULL;
-	size_t n = 0, added = 0, updated = 0;
-	struct coach_txn *txn = NULL;
+	size_t n = 0;
 	struct coach_buf report = COACH_BUF_INIT, detail = COACH_BUF_INIT;
 	char *msg = NULL, *path;
 	struct coach_error *err;
@@ -589,46 +628,19 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 	free(path);
 	if (err)
 		return err;
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
+	struct import_change ic = { src, n, 0, 0, &report, &detail, NULL };
+	if ((err = coach_write(ctx->repo, import_apply, &ic)))
 		goto done;
-	for (size_t i = 0; i < n; i++) {
-		char what;
-		if ((err = import_one(ctx->repo, txn, &src[i], &what,
-		    &detail)))
-			goto done;
-		if (what == 0) {
-			coach_buf_printf(&report, "unchanged framework/%s.md\n",
-			    src[i].id);
-			continue;
-		}
-		if (what == 'A')
-			added++;
-		else
-			updated++;
-		coach_buf_printf(&report, "%s framework/%s.md%s%s%s\n",
-		    what == 'A' ? "added    " : "updated  ", src[i].id,
-		    detail.len ? " (" : "", coach_buf_str(&detail),
-		    detail.len ? ")" : "");
-	}
-	if (added + updated == 0) {
-		coach_txn_abort(txn);
-		txn = NULL;
+	msg = ic.msg;
+	if (ic.added + ic.updated == 0) {
 		printf("framework import: nothing to change; %zu "
 		    "strateg%s already up to date\n", n, n == 1 ? "y is" :
 		    "ies are");
 		goto done;
 	}
-	msg = coach_xasprintf("framework import: %zu added, %zu updated",
-	    added, updated);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
-	if (err == NULL) {
-		fputs(coach_buf_str(&report), stdout);
-		printf("%s\n", msg);
-	}
+	fputs(coach_buf_str(&report), stdout);
+	printf("%s\n", msg);
 done:
-	if (txn)
-		coach_txn_abort(txn);
 	sources_free(src, n);
 	coach_buf_free(&report);
 	coach_buf_free(&detail);

@@ -120,8 +120,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
 	const char *priority = NULL, *due_arg = NULL, *date_arg = NULL, *title;
-	char *coachee = NULL, *base = NULL, *target = NULL, *path = NULL;
-	char *msg = NULL;
+	char *coachee = NULL, *base = NULL, *target = NULL;
 	char due[11], today[11], id[COACH_ID_LEN + 1];
 	struct coach_record *rec = NULL;
 	coach_day day;
@@ -206,12 +205,11 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
 	    "today", today, &day)))
 		goto done;
-	if ((err = coach_repo_new_id(ctx->repo, 'g', id)))
-		goto done;
 
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
-	coach_fm_set(fm, "id", coach_fmv_str(id));
+	/* The id is allocated under the writer's lock; first in the file. */
+	coach_fm_set(fm, "id", coach_fmv_str(""));
 	coach_fm_set(fm, "title", coach_fmv_str(title));
 	coach_fm_set(fm, "status", coach_fmv_plain("active"));
 	coach_fm_set(fm, "opened", coach_fmv_plain(today));
@@ -228,9 +226,9 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	if (m.name)
 		coach_fm_set(fm, "measure", measure_value(&m, base, target));
 
-	path = coach_path_goal(coachee, id);
-	msg = coach_xasprintf("goal add: %s %s", coachee, id);
-	if ((err = coach_save_record(ctx->repo, path, rec, msg)))
+	struct new_record nr = { rec, 'g', coachee, coach_path_goal, "goal add",
+	    id };
+	if ((err = coach_write(ctx->repo, coach_new_record_apply, &nr)))
 		goto done;
 	/* Like git: scripts get just the id. */
 	if (isatty(STDOUT_FILENO))
@@ -244,8 +242,6 @@ done:
 	free(coachee);
 	free(base);
 	free(target);
-	free(path);
-	free(msg);
 	return err;
 }
 
@@ -801,6 +797,48 @@ is_closing(const char *status)
 	    strcmp(status, "dropped") == 0;
 }
 
+/* A goal's new status, applied under the writer's lock. */
+struct status_change {
+	const char *prefix, *status;
+	char date[11];
+	coach_day day;
+	struct coach_loaded g; /* the goal as changed */
+	char *old;             /* its status before */
+};
+
+static struct coach_error *
+status_apply(struct coach_change *ch, void *arg)
+{
+	struct status_change *a = arg;
+	struct coach_error *err;
+	coach_day opened;
+
+	if ((err = coach_load_by_id(coach_change_repo(ch), a->prefix,
+	    COACH_KIND_GOAL, &a->g)))
+		return err;
+	/* A copy: setting the key frees the parsed value. */
+	a->old = coach_record_str(a->g.rec, "status") ?
+	    coach_xstrdup(coach_record_str(a->g.rec, "status")) : NULL;
+	if (a->old && strcmp(a->old, a->status) == 0)
+		return coach_error_new(COACH_FAIL, "goal %s is already %s",
+		    a->g.id, a->status);
+	if (is_closing(a->status) && coach_date_parse(coach_record_str(
+	    a->g.rec, "opened"), &opened) == 0 && a->day < opened)
+		return coach_error_new(COACH_FAIL, "--date: %s is before the "
+		    "goal was opened (%s)", a->date,
+		    coach_record_str(a->g.rec, "opened"));
+	struct coach_fm *fm = coach_record_fm(a->g.rec);
+	coach_fm_set(fm, "status", coach_fmv_plain(a->status));
+	if (is_closing(a->status))
+		coach_fm_set(fm, "closed", coach_fmv_plain(a->date));
+	else
+		coach_fm_remove(fm, "closed");
+	coach_change_save(ch, a->g.path, a->g.rec);
+	coach_change_message(ch, "goal status: %s %s %s", a->g.coachee,
+	    a->g.id, a->status);
+	return NULL;
+}
+
 static struct coach_error *
 goal_status(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -809,12 +847,8 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_loaded g = { 0 };
-	char *msg = NULL;
-	char *old = NULL;
+	struct status_change a = { 0 };
 	const char *date_arg = NULL, *status;
-	char date[11];
-	coach_day day, opened;
 	int c;
 
 	optind = 0;
@@ -839,48 +873,72 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
-	    "today", date, &day)))
+	    "today", a.date, &a.day)))
 		goto done;
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &g)))
+	a.prefix = argv[optind];
+	a.status = status;
+	if ((err = coach_write(ctx->repo, status_apply, &a)))
 		goto done;
-	/* A copy: setting the key frees the parsed value. */
-	old = coach_record_str(g.rec, "status") ?
-	    coach_xstrdup(coach_record_str(g.rec, "status")) : NULL;
-	if (old && strcmp(old, status) == 0) {
-		err = coach_error_new(COACH_FAIL, "goal %s is already %s",
-		    g.id, status);
-		goto done;
-	}
-	if (is_closing(status) && coach_date_parse(coach_record_str(g.rec,
-	    "opened"), &opened) == 0 && day < opened) {
-		err = coach_error_new(COACH_FAIL, "--date: %s is before the "
-		    "goal was opened (%s)", date,
-		    coach_record_str(g.rec, "opened"));
-		goto done;
-	}
-	struct coach_fm *fm = coach_record_fm(g.rec);
-	coach_fm_set(fm, "status", coach_fmv_plain(status));
-	if (is_closing(status))
-		coach_fm_set(fm, "closed", coach_fmv_plain(date));
-	else
-		coach_fm_remove(fm, "closed");
-	msg = coach_xasprintf("goal status: %s %s %s", g.coachee, g.id, status);
-	if ((err = coach_save_record(ctx->repo, g.path, g.rec, msg)))
-		goto done;
-	printf("goal %s: %s → %s%s%s\n", g.id, old ? old : "(no status)",
-	    status, is_closing(status) ? " on " : "",
-	    is_closing(status) ? date : "");
+	printf("goal %s: %s → %s%s%s\n", a.g.id, a.old ? a.old :
+	    "(no status)", status, is_closing(status) ? " on " : "",
+	    is_closing(status) ? a.date : "");
 	if (strcmp(status, "active") != 0)
-		note_open_cycles(ctx->repo, g.coachee, g.id);
+		note_open_cycles(ctx->repo, a.g.coachee, a.g.id);
 done:
-	coach_loaded_free(&g);
-	free(old);
-	free(msg);
+	coach_loaded_free(&a.g);
+	free(a.old);
 	return err;
 }
 
 /* ---- goal measure ---- */
+
+/* A measurement, added under the writer's lock. */
+struct measure_change {
+	const char *prefix, *value;
+	char date[11];
+	struct coach_loaded g;
+	double base, target;
+	const char *base_text, *target_text; /* owned by g */
+};
+
+static struct coach_error *
+measure_apply(struct coach_change *ch, void *arg)
+{
+	struct measure_change *a = arg;
+	struct coach_error *err;
+
+	if ((err = coach_load_by_id(coach_change_repo(ch), a->prefix,
+	    COACH_KIND_GOAL, &a->g)))
+		return err;
+	const struct coach_fm *cfm = coach_record_fm_const(a->g.rec);
+	const struct coach_fm_node *m = coach_fm_get(cfm, "measure");
+	const struct coach_fm_node *b = m ? coach_fm_node_lookup(m,
+	    "baseline") : NULL;
+	const struct coach_fm_node *t = m ? coach_fm_node_lookup(m,
+	    "target") : NULL;
+	if (b == NULL || t == NULL || coach_fm_node_number(b, &a->base) ||
+	    coach_fm_node_number(t, &a->target))
+		return coach_error_new(COACH_FAIL, "goal %s has no measure "
+		    "with a numeric baseline and target (%s); add one with "
+		    "'coach edit %s', e.g.\n"
+		    "  measure:\n"
+		    "    name: pupils answering in full sentences\n"
+		    "    unit: '%%'\n"
+		    "    baseline: 20\n"
+		    "    target: 80", a->g.id, a->g.path, a->g.id);
+	a->base_text = coach_fm_node_str(b);
+	a->target_text = coach_fm_node_str(t);
+	struct coach_fmv *item = coach_fmv_map();
+	coach_fmv_put(item, "date", coach_fmv_plain(a->date));
+	coach_fmv_put(item, "value", coach_fmv_plain(a->value));
+	if ((err = coach_fm_append(coach_record_fm(a->g.rec), "measurements",
+	    item)))
+		return coach_error_prefix(err, "%s", a->g.path);
+	coach_change_save(ch, a->g.path, a->g.rec);
+	coach_change_message(ch, "goal measure: %s %s %s", a->g.coachee,
+	    a->g.id, a->value);
+	return NULL;
+}
 
 static struct coach_error *
 goal_measure(struct coach_ctx *ctx, int argc, char **argv)
@@ -890,13 +948,11 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_error *err = NULL;
-	struct coach_loaded g = { 0 };
-	char *msg = NULL;
+	struct measure_change a = { 0 };
 	char *value = NULL;
 	const char *date_arg = "today";
-	char date[11];
 	coach_day day;
-	double v, base, target;
+	double v;
 	int c;
 
 	optind = 0;
@@ -913,49 +969,20 @@ goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = coach_number_arg("VALUE", argv[optind + 1], &value, &v)))
 		goto done;
-	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
+	if ((err = coach_date_past_arg("--date", date_arg, a.date, &day)))
 		goto done;
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
-	    &g)))
+	a.prefix = argv[optind];
+	a.value = value;
+	if ((err = coach_write(ctx->repo, measure_apply, &a)))
 		goto done;
-	const struct coach_fm *cfm = coach_record_fm_const(g.rec);
-	const struct coach_fm_node *m = coach_fm_get(cfm, "measure");
-	const struct coach_fm_node *b = m ? coach_fm_node_lookup(m,
-	    "baseline") : NULL;
-	const struct coach_fm_node *t = m ? coach_fm_node_lookup(m,
-	    "target") : NULL;
-	if (b == NULL || t == NULL || coach_fm_node_number(b, &base) ||
-	    coach_fm_node_number(t, &target)) {
-		err = coach_error_new(COACH_FAIL, "goal %s has no measure "
-		    "with a numeric baseline and target (%s); add one with "
-		    "'coach edit %s', e.g.\n"
-		    "  measure:\n"
-		    "    name: pupils answering in full sentences\n"
-		    "    unit: '%%'\n"
-		    "    baseline: 20\n"
-		    "    target: 80", g.id, g.path, g.id);
-		goto done;
-	}
-	struct coach_fmv *item = coach_fmv_map();
-	coach_fmv_put(item, "date", coach_fmv_plain(date));
-	coach_fmv_put(item, "value", coach_fmv_plain(value));
-	if ((err = coach_fm_append(coach_record_fm(g.rec), "measurements",
-	    item))) {
-		err = coach_error_prefix(err, "%s", g.path);
-		goto done;
-	}
-	msg = coach_xasprintf("goal measure: %s %s %s", g.coachee, g.id, value);
-	if ((err = coach_save_record(ctx->repo, g.path, g.rec, msg)))
-		goto done;
-	printf("goal %s: %s on %s", g.id, value, date);
-	if (base != target)
+	printf("goal %s: %s on %s", a.g.id, value, a.date);
+	if (a.base != a.target)
 		printf(" (%ld%% of the way from %s to %s)",
-		    lround((v - base) / (target - base) * 100),
-		    coach_fm_node_str(b), coach_fm_node_str(t));
+		    lround((v - a.base) / (a.target - a.base) * 100),
+		    a.base_text, a.target_text);
 	putchar('\n');
 done:
-	coach_loaded_free(&g);
-	free(msg);
+	coach_loaded_free(&a.g);
 	free(value);
 	return err;
 }

@@ -121,18 +121,16 @@ history_target(struct coach_repo *r, const char *arg, char **prefix,
 	char *who = NULL, *rel = NULL;
 	struct coach_error *err;
 	*prefix = *follow = NULL;
-	if (arg == NULL || is_coachee(r, arg)) {
-		if ((err = coach_repo_coachee(r, arg, &who)) && arg &&
-		    coach_error_code(err) != COACH_E_NOTFOUND) {
-			/* A coaching folder without a staff record. */
-			coach_error_free(err);
-			err = NULL;
-			who = coach_xstrdup(arg);
-		}
-		if (err)
+	if (arg == NULL) {
+		if ((err = coach_repo_coachee(r, NULL, &who)))
 			return err;
 		*prefix = coach_xasprintf("coaching/%s/", who);
 		free(who);
+		return NULL;
+	}
+	/* Also a coaching folder whose staff record is gone. */
+	if (is_coachee(r, arg)) {
+		*prefix = coach_xasprintf("coaching/%s/", arg);
 		return NULL;
 	}
 	if ((err = coach_repo_find(r, arg, &rel)) == NULL) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "../lib/change.h"
 #include "../lib/frontmatter.h"
 #include "../lib/store.h"
 
@@ -91,6 +92,33 @@ check_identity(const char *dir)
 	return err;
 }
 
+/* coach.yml, written under the writer's lock unless another init got
+ * there first. */
+struct init_change {
+	const char *school;
+	const struct coach_buf *text;
+};
+
+static struct coach_error *
+init_apply(struct coach_change *ch, void *arg)
+{
+	struct init_change *ic = arg;
+	struct coach_buf have = COACH_BUF_INIT;
+	int exists;
+	struct coach_error *err = coach_change_read(ch, COACH_CONFIG_FILE,
+	    &have, &exists);
+	coach_buf_free(&have);
+	if (err == NULL && exists)
+		err = coach_error_new(COACH_FAIL, "this is already a coach "
+		    "repository (it has %s)", COACH_CONFIG_FILE);
+	if (err)
+		return err;
+	coach_change_write(ch, COACH_CONFIG_FILE, ic->text->ptr,
+	    ic->text->len);
+	coach_change_message(ch, "init: %s", ic->school);
+	return NULL;
+}
+
 static struct coach_error *
 init_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -125,7 +153,6 @@ init_exec(struct coach_ctx *ctx, int argc, char **argv)
 
 	struct coach_error *err = NULL;
 	struct coach_store *store = NULL;
-	struct coach_txn *txn = NULL;
 	struct coach_buf text = COACH_BUF_INIT;
 	char *cfg = coach_path_join(dir, "coach.yml");
 	if (access(cfg, F_OK) == 0) {
@@ -137,21 +164,13 @@ init_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	if ((err = coach_store_init(&store, dir)))
 		goto done;
-	if ((err = coach_store_begin(&txn, store)))
-		goto done;
 	config_text(&text, school, trust, model);
-	coach_txn_write(txn, "coach.yml", text.ptr, text.len);
-	char *msg = coach_xasprintf("init: %s", school);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
-	free(msg);
-	if (err)
+	struct init_change ic = { school, &text };
+	if ((err = coach_change_run_new(store, init_apply, &ic)))
 		goto done;
 	printf("Initialised a coach repository for %s in %s\n", school,
 	    coach_store_root(store));
 done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_store_close(store);
 	coach_buf_free(&text);
 	free(cfg);

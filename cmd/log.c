@@ -53,6 +53,11 @@ struct log_args {
 struct copy {
 	char *path;
 	struct coach_buf data;
+	/* A file from outside the repository: its name, from which the
+	 * path is chosen again under the writer's lock, and its place in
+	 * the evidence list.  NULL for a file of the work tree. */
+	char *name;
+	size_t evidence_index;
 };
 
 /* The entry being written, checked. */
@@ -82,6 +87,7 @@ log_entry_free(struct log_entry *e)
 	coach_strlist_free(&e->evidence);
 	for (size_t i = 0; i < e->ncopies; i++) {
 		free(e->copies[i].path);
+		free(e->copies[i].name);
 		coach_buf_free(&e->copies[i].data);
 	}
 	free(e->copies);
@@ -282,8 +288,8 @@ add_copy(struct log_entry *e, char *path)
 	e->copies = coach_xrealloc(e->copies,
 	    (e->ncopies + 1) * sizeof(*e->copies));
 	struct copy *c = &e->copies[e->ncopies++];
+	memset(c, 0, sizeof(*c));
 	c->path = path;
-	memset(&c->data, 0, sizeof(c->data));
 	return c;
 }
 
@@ -522,6 +528,8 @@ add_evidence(struct coach_repo *repo, struct log_entry *e, const char *ref)
 	}
 	struct copy *c = add_copy(e, evidence_dest(repo, e, name));
 	c->data = data;
+	c->name = coach_xstrdup(name);
+	c->evidence_index = e->evidence.n;
 	coach_strlist_add(&e->evidence, c->path);
 done:
 	free(abs);
@@ -754,29 +762,57 @@ render_entry(const struct log_entry *e, const char *id, struct coach_buf *out)
 	coach_record_free(rec);
 }
 
-/* One commit: the entry and the evidence it brings. */
-static struct coach_error *
-commit_entry(struct coach_repo *repo, const struct log_entry *e,
-	const char *id, const char *path)
+/* The entry and the evidence it brings, under the writer's lock. */
+struct log_change {
+	struct log_entry *e;
+	char id[COACH_ID_LEN + 1];
+	char *path;
+};
+
+/* Chooses again, under the lock, the names of copies from outside the
+ * repository: another writer may have taken one since. */
+static void
+rename_copies(struct coach_repo *repo, struct log_entry *e)
 {
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
-	render_entry(e, id, &text);
-	struct coach_error *err = coach_store_begin(&txn,
-	    coach_repo_store(repo));
-	if (err == NULL) {
-		for (size_t i = 0; i < e->ncopies; i++)
-			coach_txn_write(txn, e->copies[i].path,
-			    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
-			    e->copies[i].data.len);
-		coach_txn_write(txn, path, text.ptr, text.len);
-		char *msg = coach_xasprintf("log: %s %s %s", e->coachee,
-		    e->kind, id);
-		err = coach_txn_commit(txn, msg, NULL);
-		free(msg);
+	for (size_t i = 0; i < e->ncopies; i++)
+		if (e->copies[i].name) {
+			free(e->copies[i].path);
+			e->copies[i].path = coach_xstrdup("");
+		}
+	for (size_t i = 0; i < e->ncopies; i++) {
+		struct copy *c = &e->copies[i];
+		if (c->name == NULL)
+			continue;
+		char *dest = evidence_dest(repo, e, c->name);
+		free(c->path);
+		c->path = dest;
+		free(e->evidence.v[c->evidence_index]);
+		e->evidence.v[c->evidence_index] = coach_xstrdup(dest);
 	}
+}
+
+static struct coach_error *
+log_apply(struct coach_change *ch, void *arg)
+{
+	struct log_change *lc = arg;
+	struct log_entry *e = lc->e;
+	struct coach_error *err;
+	struct coach_buf text = COACH_BUF_INIT;
+
+	rename_copies(coach_change_repo(ch), e);
+	if ((err = coach_change_new_id(ch, 'e', lc->id)))
+		return err;
+	lc->path = coach_path_entry(e->coachee, e->date, lc->id);
+	for (size_t i = 0; i < e->ncopies; i++)
+		coach_change_write(ch, e->copies[i].path,
+		    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
+		    e->copies[i].data.len);
+	render_entry(e, lc->id, &text);
+	coach_change_write(ch, lc->path, text.ptr, text.len);
+	coach_change_message(ch, "log: %s %s %s", e->coachee, e->kind,
+	    lc->id);
 	coach_buf_free(&text);
-	return err;
+	return NULL;
 }
 
 /* After the commit: what check says about the new entry (grading
@@ -853,10 +889,10 @@ log_exec(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if (err)
 		goto done;
-	if ((err = coach_repo_new_id(repo, 'e', id)))
-		goto done;
-	path = coach_path_entry(e.coachee, e.date, id);
-	err = commit_entry(repo, &e, id, path);
+	struct log_change lc = { &e, { 0 }, NULL };
+	err = coach_write(repo, log_apply, &lc);
+	path = lc.path;
+	memcpy(id, lc.id, sizeof(id));
 	if (err) {
 		if (from_editor)
 			err = coach_error_prefix(err, "nothing was logged; "

@@ -50,6 +50,54 @@ year_check(const char *s)
 	    "year; write it as YYYY-YY, e.g. 2026-27", s);
 }
 
+/* A priority added or retired, under the writer's lock. */
+struct priority_change {
+	const char *id;
+	const char *path;
+	struct coach_record *rec; /* add: the new record */
+};
+
+static struct coach_error *
+add_apply(struct coach_change *ch, void *arg)
+{
+	struct priority_change *pc = arg;
+	if (coach_repo_exists(coach_change_repo(ch), pc->path))
+		return coach_error_new(COACH_FAIL, "priority '%s' already "
+		    "exists; edit %s or use coach edit %s", pc->id, pc->path,
+		    pc->path);
+	coach_change_save(ch, pc->path, pc->rec);
+	coach_change_message(ch, "priority add: %s", pc->id);
+	return NULL;
+}
+
+static int is_retired(const struct coach_record *rec);
+
+static struct coach_error *
+retire_apply(struct coach_change *ch, void *arg)
+{
+	struct priority_change *pc = arg;
+	struct coach_record *rec = NULL;
+	struct coach_error *err = NULL;
+	if (!coach_repo_exists(coach_change_repo(ch), pc->path)) {
+		err = coach_error_new(COACH_FAIL, "no priority '%s' (no %s); "
+		    "see coach priority list --all", pc->id, pc->path);
+		goto done;
+	}
+	if ((err = coach_change_load(ch, pc->path, &rec)))
+		goto done;
+	if (is_retired(rec)) {
+		err = coach_error_new(COACH_FAIL, "priority '%s' is already "
+		    "retired", pc->id);
+		goto done;
+	}
+	coach_fm_set(coach_record_fm(rec), "status", coach_fmv_str("retired"));
+	coach_change_save(ch, pc->path, rec);
+	coach_change_message(ch, "priority retire: %s", pc->id);
+done:
+	coach_record_free(rec);
+	return err;
+}
+
 static struct coach_error *
 priority_add(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -58,10 +106,8 @@ priority_add(struct coach_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct coach_record *rec = NULL;
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
 	const char *year = NULL;
-	char *path = NULL, *msg = NULL, yearbuf[32];
+	char *path = NULL, yearbuf[32];
 	struct coach_error *err = NULL;
 	int c;
 
@@ -88,33 +134,18 @@ priority_add(struct coach_ctx *ctx, int argc, char **argv)
 		return err;
 
 	path = coach_path_priority(id);
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	if (coach_repo_exists(ctx->repo, path)) {
-		err = coach_error_new(COACH_FAIL, "priority '%s' already "
-		    "exists; edit %s or use coach edit %s", id, path, path);
-		goto done;
-	}
 	rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
 	coach_fm_set(fm, "title", coach_fmv_str(title));
 	coach_fm_set(fm, "year", coach_fmv_str(year ? year : yearbuf));
 	coach_fm_set(fm, "status", coach_fmv_str("active"));
-	coach_record_render(rec, &text);
-	coach_txn_write(txn, path, text.ptr, text.len);
-	msg = coach_xasprintf("priority add: %s", id);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
+	struct priority_change pc = { id, path, rec };
+	err = coach_write(ctx->repo, add_apply, &pc);
 	if (err == NULL)
 		printf("Added priority %s (%s) in %s\n", id,
 		    year ? year : yearbuf, path);
-done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_record_free(rec);
-	coach_buf_free(&text);
 	free(path);
-	free(msg);
 	return err;
 }
 
@@ -128,10 +159,7 @@ is_retired(const struct coach_record *rec)
 static struct coach_error *
 priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 {
-	struct coach_record *rec = NULL;
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
-	char *path = NULL, *msg = NULL;
+	char *path = NULL;
 	struct coach_error *err;
 	int c;
 
@@ -145,35 +173,11 @@ priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_handle_check("priority id", id)))
 		return err;
 	path = coach_path_priority(id);
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	if (!coach_repo_exists(ctx->repo, path)) {
-		err = coach_error_new(COACH_FAIL, "no priority '%s' (no %s); "
-		    "see coach priority list --all", id, path);
-		goto done;
-	}
-	if ((err = coach_repo_load(ctx->repo, path, &rec)))
-		goto done;
-	if (is_retired(rec)) {
-		err = coach_error_new(COACH_FAIL, "priority '%s' is already "
-		    "retired", id);
-		goto done;
-	}
-	coach_fm_set(coach_record_fm(rec), "status", coach_fmv_str("retired"));
-	coach_record_render(rec, &text);
-	coach_txn_write(txn, path, text.ptr, text.len);
-	msg = coach_xasprintf("priority retire: %s", id);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
+	struct priority_change pc = { id, path, NULL };
+	err = coach_write(ctx->repo, retire_apply, &pc);
 	if (err == NULL)
 		printf("Retired priority %s (%s)\n", id, path);
-done:
-	if (txn)
-		coach_txn_abort(txn);
-	coach_record_free(rec);
-	coach_buf_free(&text);
 	free(path);
-	free(msg);
 	return err;
 }
 

@@ -147,54 +147,69 @@ staff_render(const struct staff_args *a, struct coach_buf *out)
 	coach_record_free(rec);
 }
 
+/* A member of staff added, checked under the writer's lock so that two
+ * adds cannot race. */
+struct staff_change {
+	const struct staff_args *a;
+	const char *path;
+};
+
+static struct coach_error *
+add_apply(struct coach_change *ch, void *arg)
+{
+	struct staff_change *sc = arg;
+	const struct staff_args *a = sc->a;
+	struct coach_repo *r = coach_change_repo(ch);
+	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_error *err = NULL;
+	char *owner = NULL;
+
+	if (coach_repo_exists(r, sc->path)) {
+		err = coach_error_new(COACH_FAIL, "staff '%s' already exists; "
+		    "edit %s or use coach edit %s", a->handle, sc->path,
+		    sc->path);
+		goto done;
+	}
+	if (a->email && (err = email_owner(r, a->email, &owner)))
+		goto done;
+	if (owner) {
+		err = coach_error_new(COACH_FAIL, "--email: %s is already the "
+		    "email of staff '%s' (staff/%s.md); each member of staff "
+		    "needs their own, as it says who is using coach", a->email,
+		    owner, owner);
+		goto done;
+	}
+	staff_render(a, &text);
+	coach_change_write(ch, sc->path, text.ptr, text.len);
+	coach_change_message(ch, "staff add: %s", a->handle);
+done:
+	coach_buf_free(&text);
+	free(owner);
+	return err;
+}
+
 static struct coach_error *
 staff_add(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct staff_args a = { .subjects = COACH_STRLIST_INIT };
 	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_txn *txn = NULL;
-	char *path = NULL, *owner = NULL, *msg = NULL;
+	char *path = NULL;
 	struct coach_error *err;
 
 	if ((err = staff_add_parse(ctx, argc, argv, &a)))
 		goto done;
 	path = coach_path_staff(a.handle);
-	/* Checked under the writer's lock, so two adds cannot race. */
-	if ((err = coach_store_begin(&txn, coach_repo_store(ctx->repo))))
-		goto done;
-	if (coach_repo_exists(ctx->repo, path)) {
-		err = coach_error_new(COACH_FAIL, "staff '%s' already exists; "
-		    "edit %s or use coach edit %s", a.handle, path, path);
-		goto done;
-	}
-	if (a.email && (err = email_owner(ctx->repo, a.email, &owner)))
-		goto done;
-	if (owner) {
-		err = coach_error_new(COACH_FAIL, "--email: %s is already the "
-		    "email of staff '%s' (staff/%s.md); each member of staff "
-		    "needs their own, as it says who is using coach", a.email,
-		    owner, owner);
-		goto done;
-	}
-	staff_render(&a, &text);
-	coach_txn_write(txn, path, text.ptr, text.len);
-	msg = coach_xasprintf("staff add: %s", a.handle);
-	err = coach_txn_commit(txn, msg, NULL);
-	txn = NULL;
+	struct staff_change sc = { &a, path };
+	err = coach_write(ctx->repo, add_apply, &sc);
 	if (err == NULL) {
-		coach_buf_clear(&text);
 		coach_term_line(&text, a.name);
 		printf("Added %s (%s) in %s\n", a.handle, coach_buf_str(&text),
 		    path);
 	}
 done:
-	if (txn)
-		coach_txn_abort(txn);
 	coach_strlist_free(&a.subjects);
 	coach_buf_free(&text);
 	free(path);
-	free(owner);
-	free(msg);
 	return err;
 }
 

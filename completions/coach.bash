@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit status history diff agenda check help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda check help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -49,6 +49,7 @@ _coach_options()
 	log/*) o="--kind --goal --cycle --evidence --hours --private --date -m --message -F --file" ;;
 	entries/*) o="--kind --goal --since --until --grep --format" ;;
 	show/*) o="--raw --html --format" ;;
+	rm/*) o="--force" ;;
 	status/*) o="--format" ;;
 	history/*) o="--since --format" ;;
 	diff/*) o="--since --until --format" ;;
@@ -265,7 +266,7 @@ _coach_positional()
 	goal/status/1) echo status ;;
 	cycle/phase/0 | cycle/close/0) echo cycle ;;
 	cycle/phase/1) echo phase ;;
-	show/*/0 | edit/*/0) echo record ;;
+	show/*/0 | edit/*/0 | rm/*/0) echo record ;;
 	help/*/0) echo command ;;
 	esac
 }

@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit status history diff agenda check help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda check help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -244,6 +244,7 @@ complete -c coach -n __coach_needs_command -a log -d "Write an entry in a coache
 complete -c coach -n __coach_needs_command -a entries -d "List a coachee's entries"
 complete -c coach -n __coach_needs_command -a show -d 'Show a record for reading'
 complete -c coach -n __coach_needs_command -a edit -d 'Edit a record, checked on save'
+complete -c coach -n __coach_needs_command -a rm -d 'Remove a record nothing refers to'
 complete -c coach -n __coach_needs_command -a status -d 'A coaching relationship at a glance'
 complete -c coach -n __coach_needs_command -a history -d 'What changed, when and by whom'
 complete -c coach -n __coach_needs_command -a diff -d 'What changed since the last meeting'
@@ -366,7 +367,8 @@ complete -c coach -n '__coach_arg 0 entries' -a '(__coach_handles)' -d Coachee
 complete -c coach -n '__coach_using show' -l raw -d 'The file exactly'
 complete -c coach -n '__coach_using show' -l html -d 'A self-contained HTML page'
 complete -c coach -n '__coach_using show' -l format -x -a 'text json' -d 'Output format'
-complete -c coach -n '__coach_arg 0 show; or __coach_arg 0 edit' -F -a '(__coach_goals; __coach_cycles; __coach_entries)' -d Record
+complete -c coach -n '__coach_arg 0 show; or __coach_arg 0 edit; or __coach_arg 0 rm' -F -a '(__coach_goals; __coach_cycles; __coach_entries)' -d Record
+complete -c coach -n '__coach_using rm' -s f -l force -d 'Remove it though records refer to it'
 
 # history, diff, agenda
 complete -c coach -n '__coach_using history' -l since -x -a $__coach_dates -d 'Commits on or after'

@@ -112,14 +112,46 @@ coach_history_read(struct coach_store *s, const char *prefix,
 	return err;
 }
 
+/* Whether path (may be NULL) differs between HEAD and the work tree. */
 static int
-listed(const struct coach_strlist *changed, const char *path)
+uncommitted(const struct coach_files *head, const struct coach_files *work,
+	const char *path)
 {
-	/* Entries read "M path", "A path" or "D path". */
-	for (size_t i = 0; path && i < changed->n; i++)
-		if (strcmp(changed->v[i] + 2, path) == 0)
-			return 1;
-	return 0;
+	if (path == NULL)
+		return 0;
+	const struct coach_file *h = coach_files_find(head, path);
+	const struct coach_file *w = coach_files_find(work, path);
+	if (h == NULL || w == NULL)
+		return h != w;
+	return strcmp(h->oid, w->oid) != 0;
+}
+
+/*
+ * Marks the changes that include edits not yet committed: HEAD's files are
+ * compared with the work tree's by content, which costs only the folder
+ * (git's status would read the whole index of a large repository).
+ */
+static struct coach_error *
+mark_uncommitted(struct coach_store *s, const char *prefix,
+	const struct coach_files *work, struct coach_recdiffs *out, size_t first)
+{
+	struct coach_files head = COACH_FILES_INIT;
+	char oid[41];
+	struct coach_error *err = coach_store_rev(s, "HEAD", oid);
+	if (err) {
+		/* No commit yet: everything is uncommitted. */
+		coach_error_free(err);
+		err = NULL;
+	} else if ((err = coach_store_files_at(s, oid, prefix, &head))) {
+		goto done;
+	}
+	for (size_t i = first; i < out->n; i++)
+		out->v[i].uncommitted = uncommitted(&head, work,
+		    out->v[i].path) || uncommitted(&head, work,
+		    out->v[i].old_path);
+done:
+	coach_files_free(&head);
+	return err;
 }
 
 struct coach_error *
@@ -128,7 +160,6 @@ coach_diff_read(struct coach_store *s, const char *prefix, const char *from,
 	struct coach_recdiffs *out)
 {
 	struct coach_files a = COACH_FILES_INIT, b = COACH_FILES_INIT;
-	struct coach_strlist changed = COACH_STRLIST_INIT;
 	struct coach_error *err = NULL;
 	size_t first = out->n;
 
@@ -136,15 +167,9 @@ coach_diff_read(struct coach_store *s, const char *prefix, const char *from,
 	    (err = coach_store_files_at(s, to, prefix, &b)))
 		goto done;
 	coach_recdiffs_between(&a, &b, opts, out);
-	if (to != NULL || out->n == first)
-		goto done;
-	if ((err = coach_store_changes(s, prefix, &changed)))
-		goto done;
-	for (size_t i = first; i < out->n; i++)
-		out->v[i].uncommitted = listed(&changed, out->v[i].path) ||
-		    listed(&changed, out->v[i].old_path);
+	if (to == NULL && out->n > first)
+		err = mark_uncommitted(s, prefix, &b, out, first);
 done:
-	coach_strlist_free(&changed);
 	coach_files_free(&a);
 	coach_files_free(&b);
 	return err;

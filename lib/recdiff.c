@@ -589,6 +589,21 @@ added(enum coach_kind kind, const char *label, const char *path,
 
 	if (kind == COACH_KIND_ENTRY && rec) {
 		added_entry(&b, label, path, rec, opts);
+		coach_strlist_add_owned(lines, coach_buf_detach(&b));
+		/* Where summaries are wanted, the evidence is named too. */
+		const struct coach_fm_node *ev = coach_fm_get(fm, "evidence");
+		if (opts && opts->quote && ev &&
+		    coach_fm_node_type(ev) == COACH_FM_SEQ &&
+		    coach_fm_node_len(ev) > 0) {
+			struct coach_buf e = COACH_BUF_INIT;
+			node_text(&e, ev);
+			/* "[a, b]" without its brackets. */
+			coach_strlist_add_owned(lines, coach_xasprintf(
+			    "%s: evidence %.*s", label, (int)(e.len - 2),
+			    e.ptr + 1));
+			coach_buf_free(&e);
+		}
+		return;
 	} else if (kind == COACH_KIND_GOAL && rec) {
 		coach_buf_printf(&b, "new %s", label);
 		if (title) {

@@ -822,11 +822,12 @@ coach_repo_current_user(struct coach_repo *r, char **handle)
 {
 	char *email = NULL;
 	struct coach_strlist staff = COACH_STRLIST_INIT;
-	struct coach_error *err, *broken = NULL;
+	struct coach_error *err = NULL, *broken = NULL;
 
 	*handle = NULL;
-	err = coach_store_config_get(r->store, "user.email", &email);
-	if (err || email == NULL || *email == '\0')
+	/* Who git would say wrote a commit: GIT_AUTHOR_EMAIL first. */
+	email = coach_store_author_email(r->store);
+	if (email == NULL)
 		goto done;
 	err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff);
 	for (size_t i = 0; err == NULL && i < staff.n; i++) {
@@ -886,10 +887,10 @@ coach_repo_coachee(struct coach_repo *r, const char *arg, char **out)
 	if (*out)
 		return NULL;
 	char *email = NULL;
-	coach_error_free(coach_store_config_get(r->store, "user.email", &email));
+	email = coach_store_author_email(r->store);
 	err = coach_error_new(COACH_FAIL,
-	    "no member of staff has your email (%s, from git config "
-	    "user.email): name the coachee, or add yourself with 'coach staff "
+	    "no member of staff has your email (%s, from git's author "
+	    "identity): name the coachee, or add yourself with 'coach staff "
 	    "add HANDLE --name NAME --email %s'",
 	    email ? email : "unset", email ? email : "EMAIL");
 	free(email);

@@ -89,7 +89,8 @@ const char *const *coach_cycle_model_phases(const char *model);
 
 /*
  * The current user: the handle of the member of staff whose email equals
- * git's user.email.  *handle is NULL (and no error) when no staff record
+ * the author's email as git finds it (GIT_AUTHOR_EMAIL, author.email,
+ * user.email, EMAIL).  *handle is NULL (and no error) when no staff record
  * matches; an error (COACH_E_INVALID) names the file when the only record
  * that holds the email cannot be read.  The caller frees *handle.
  */

@@ -61,12 +61,20 @@ void coach_store_close(struct coach_store *s);
 const char *coach_store_root(const struct coach_store *s);
 
 /*
- * The author from git config (user.name, user.email).  When either is
- * missing the error tells the user the two "git config" commands to run.
- * The caller frees *name and *email.
+ * The author as git finds it: GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else
+ * git config's author.name and author.email, else user.name and
+ * user.email, else (for the email) $EMAIL.  When either is missing the
+ * error tells the user the two "git config" commands to run.  Commits are
+ * authored so, and committed by the committer found the same way
+ * (GIT_COMMITTER_NAME, committer.name, ...).  The caller frees *name and
+ * *email.
  */
 struct coach_error *coach_store_identity(struct coach_store *s, char **name,
 	char **email);
+
+/* The author's email as coach_store_identity() finds it, or NULL; the
+ * caller frees it. */
+char *coach_store_author_email(struct coach_store *s);
 
 /* A string from the repository's config (with global and system config
  * behind it); *out is NULL when unset.  The caller frees *out. */
@@ -80,8 +88,18 @@ struct coach_error *coach_store_config_set(struct coach_store *s,
 struct coach_error *coach_store_global_config_get(const char *key,
 	char **out);
 
-/* Takes the writer's lock and checks the author identity before anything
- * is written. */
+/*
+ * Takes the writer's lock and checks the author identity before anything
+ * is written.  Holding the lock, it undoes what a coach writer killed half
+ * way through a commit left behind (the files it wrote without moving the
+ * branch, the index.lock and branch lock it made, its temporary files):
+ * a journal in .git says which.  A lock that git itself left is not
+ * touched; it fails the commit with COACH_E_LOCKED naming the file.
+ * Fails with COACH_E_CONFLICT during an unfinished merge, rebase,
+ * cherry-pick, revert or git am, saying how to finish or abort it, and
+ * with COACH_E_BUSY when another coach writer holds the lock longer than
+ * COACH_STORE_LOCK_WAIT seconds.
+ */
 struct coach_error *coach_store_begin(struct coach_txn **out,
 	struct coach_store *s);
 /*
@@ -101,12 +119,27 @@ size_t coach_txn_count(const struct coach_txn *t);
  * freed whether or not it succeeds.  A transaction with nothing staged
  * fails.  *oid_out, when not NULL, receives the new commit's hex id (41
  * bytes).  Nothing is written through a symbolic link; removing a file
- * also removes the directories it leaves empty, as git rm does.  A stale
- * index.lock or branch lock (e.g. refs/heads/main.lock) fails with a
- * message naming the file.
+ * also removes the directories it leaves empty, as git rm does.  An
+ * index.lock or branch lock (e.g. refs/heads/main.lock) that git left
+ * fails with COACH_E_LOCKED and a message naming the file (one a killed
+ * coach writer left is cleared by coach_store_begin()); another program
+ * moving the branch meanwhile gives COACH_E_CONFLICT; failures of the
+ * system or of libgit2 give COACH_E_IO.
  */
 struct coach_error *coach_txn_commit(struct coach_txn *t, const char *message,
 	char *oid_out);
+/* Like coach_txn_commit(), but keeps the lock and the transaction (empty
+ * afterwards) for another commit; the caller still commits or aborts t. */
+struct coach_error *coach_txn_commit_step(struct coach_txn *t,
+	const char *message, char *oid_out);
+/*
+ * fn runs in each commit after the staged files are in the work tree and
+ * before the branch moves, e.g. to validate them where they will be; an
+ * error from it undoes the commit.
+ */
+typedef struct coach_error *(*coach_txn_check_fn)(void *arg);
+void coach_txn_set_check(struct coach_txn *t, coach_txn_check_fn fn,
+	void *arg);
 /* Drops the staged changes and releases the lock. */
 void coach_txn_abort(struct coach_txn *t);
 
@@ -125,6 +158,16 @@ struct coach_error *coach_store_changes(struct coach_store *s,
  */
 struct coach_error *coach_store_ahead_behind(struct coach_store *s,
 	size_t *ahead, size_t *behind, int *has_upstream);
+
+/* How the work tree's path compares with HEAD's. */
+enum coach_file_state {
+	COACH_FILE_SAME,	/* the same file, or absent from both */
+	COACH_FILE_MODIFIED,	/* different content (or not a regular file) */
+	COACH_FILE_UNTRACKED,	/* in the work tree only */
+	COACH_FILE_DELETED,	/* in HEAD only */
+};
+struct coach_error *coach_store_file_state(struct coach_store *s,
+	const char *path, enum coach_file_state *out);
 
 /* Whether HEAD's tree has path (a file). */
 int coach_store_head_has(struct coach_store *s, const char *path);

@@ -1,6 +1,12 @@
 /*
  * store_priv.h: what lib/store*.c share, and nobody else: the handle's
- * insides.  Only lib/store*.c include it.
+ * insides and the libgit2 helpers.  The only header that includes
+ * <git2.h>; only lib/store*.c include it.
+ *
+ *   store.c       opening a repository, configuration and identity
+ *   store_txn.c   the writer's lock and the write transaction
+ *   store_read.c  the work tree's state and small reads of HEAD
+ *   store_walk.c  walking history: commits, diffs, files at a commit
  */
 #ifndef COACH_STORE_PRIV_H
 #define COACH_STORE_PRIV_H
@@ -13,5 +19,32 @@ struct coach_store {
 	git_repository *repo;
 	char *root;	/* work tree, no trailing '/' */
 };
+
+/* libgit2's message for its last failure. */
+const char *store_git_msg(void);
+/* An error from the last libgit2 call: "<what>: <libgit2's message>",
+ * code COACH_E_IO. */
+struct coach_error *store_git_fail(const char *what);
+/* p without trailing '/' (but "/" stays); the caller frees it. */
+char *store_strip_slash(const char *p);
+/* A string from cfg; *out is NULL when key is unset. */
+struct coach_error *store_config_string(git_config *cfg, const char *key,
+	char **out);
+/*
+ * Holding the writer's lock: undoes what a writer killed half way through
+ * a commit left (it kept a journal in .git), clears the git locks and
+ * temporary files it made.  Locks made by git itself are left alone.
+ */
+struct coach_error *store_recover(struct coach_store *s);
+/* COACH_E_CONFLICT when a merge, rebase, cherry-pick, revert or git am is
+ * unfinished, saying how to finish or abort it. */
+struct coach_error *store_check_state(struct coach_store *s);
+/* The committer as git finds it (GIT_COMMITTER_NAME/EMAIL, then
+ * committer.name/email, then user.name/email, then EMAIL). */
+struct coach_error *store_committer(struct coach_store *s, char **name,
+	char **email);
+
+/* What to tell a user git does not know. */
+extern const char store_identity_help[];
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "record.h"
+#include "store_cache.h"
 #include "store_priv.h"
 #include "store_walk.h"
 
@@ -218,14 +219,33 @@ done:
 	return err;
 }
 
-struct coach_error *
-coach_store_walk(struct coach_store *s, const char *prefix, long long since,
+/* The walk through the index of history: only the commits that may
+ * have changed the folder are read. */
+static struct coach_error *
+walk_indexed(struct coach_store *s, const char *path, long long since,
+	coach_walk_fn fn, void *arg)
+{
+	struct store_index idx;
+	struct coach_error *err = store_index_get(s->repo, &idx);
+	char *key = store_index_key(path);
+	int stop = 0;
+	for (size_t i = 0; !err && !stop && i < idx.n; i++)
+		if (key == NULL || store_index_touches(&idx, i, key))
+			err = walk_one(s->repo, &idx.oids[i], path, since, fn,
+			    arg, &stop);
+	free(key);
+	store_index_free(&idx);
+	return err;
+}
+
+/* The same walk reading every commit, when the index is turned off. */
+static struct coach_error *
+walk_all(struct coach_store *s, const char *path, long long since,
 	coach_walk_fn fn, void *arg)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
 	struct coach_error *err = NULL;
-	char *path = tree_path(prefix);
 	int stop = 0, rc;
 
 	if (git_revwalk_new(&walk, s->repo) < 0) {
@@ -246,6 +266,18 @@ coach_store_walk(struct coach_store *s, const char *prefix, long long since,
 		err = walk_fail("walking history");
 done:
 	git_revwalk_free(walk);
+	return err;
+}
+
+struct coach_error *
+coach_store_walk(struct coach_store *s, const char *prefix, long long since,
+	coach_walk_fn fn, void *arg)
+{
+	char *path = tree_path(prefix);
+	const char *off = getenv("COACH_HISTORY_CACHE");
+	struct coach_error *err = off && strcmp(off, "0") == 0 ?
+	    walk_all(s, path, since, fn, arg) :
+	    walk_indexed(s, path, since, fn, arg);
 	free(path);
 	return err;
 }

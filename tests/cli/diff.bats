@@ -28,6 +28,7 @@ setup() {
 	has_line "    cycle ${CYCLE:0:7}: review moved 2026-12-01 → 2026-12-08 (uncommitted)"
 	assert_output_has "new observation "
 	assert_output_has ' with 1 evidence link, dated 2026-11-21: "Hands went up."'
+	assert_output_has ": evidence https://video.example/7"
 	# The meeting itself and what came before it are not news.
 	assert_output_lacks "We planned the pause."
 	assert_output_lacks "new goal"

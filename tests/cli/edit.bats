@@ -261,3 +261,52 @@ calls() {
 	[ "$(yaml "$G" title)" = '"Changed elsewhere"' ]
 	grep -q '^status: paused$' .git/COACH_EDIT-coaching_bob_goals_g1a2b3c.md
 }
+
+@test "an editor that hands the draft back at once stops the edit, keeping the draft" {
+	# The first call breaks the record; later calls return at once, as
+	# VS Code without --wait does.
+	editor quick <<-'END'
+	[ "$n" -gt 1 ] && exit 0
+	sed -i 's/^status: active$/status: finished/' "$1"
+	END
+	snapshot
+	EDITOR=quick run timeout 20 "$COACH" edit g1a2
+	assert_status 1
+	[ "$(calls)" -eq 2 ] || fail "the editor ran $(calls) times"
+	assert_output_has "gave the draft back unchanged"
+	local draft=.git/COACH_EDIT-coaching_bob_goals_g1a2b3c.md
+	assert_output_has "$draft"
+	grep -q '^status: finished$' "$draft"
+	grep -q '^# coach: ' "$draft"
+	[ "$(yaml "$G" status)" = '"active"' ]
+	assert_unchanged
+}
+
+@test "EDITOR=true on an invalid draft left by an earlier edit stops at once" {
+	local draft=.git/COACH_EDIT-coaching_bob_goals_g1a2b3c.md
+	sed 's/^status: active$/status: finished/' "$G" >"$draft"
+	snapshot
+	EDITOR=true run timeout 20 "$COACH" edit g1a2
+	assert_status 1
+	assert_output_has "gave the draft back unchanged"
+	[ "$(grep -c 'back to the editor' <<<"$output")" -le 1 ]
+	[ -f "$draft" ]
+	assert_unchanged
+}
+
+@test "edit moves an entry to the file its new date names, in the same commit" {
+	make_entry bob 2026-11-26 e0c0ffe note "Talked about questioning."
+	editor redate <<-'END'
+	sed -i 's/^date: 2026-11-26$/date: 2026-11-20/' "$1"
+	END
+	EDITOR=redate run coach edit e0c0ffe
+	assert_status 0
+	assert_output_has "coaching/bob/log/2026-11-20-e0c0ffe.md"
+	[ ! -e coaching/bob/log/2026-11-26-e0c0ffe.md ]
+	[ "$(yaml coaching/bob/log/2026-11-20-e0c0ffe.md date)" = '"2026-11-20"' ]
+	[ "$(git show --name-status --no-renames --format= HEAD)" = "$(printf 'A\tcoaching/bob/log/2026-11-20-e0c0ffe.md\nD\tcoaching/bob/log/2026-11-26-e0c0ffe.md')" ]
+	[ "$(git log -1 --format=%s)" = "edit: coaching/bob/log/2026-11-26-e0c0ffe.md (now coaching/bob/log/2026-11-20-e0c0ffe.md)" ]
+	run coach check
+	assert_status 0
+	assert_repo_sound
+}

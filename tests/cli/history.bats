@@ -140,3 +140,50 @@ setup() {
 	assert_status 0
 	assert_output_has "goal ${GOAL:0:7} removed: \"More pupils answer\""
 }
+
+# history's commits, one id a line, against git's own path-limited log.
+same_as_git_log() {
+	run coach history bob --format json
+	assert_status 0
+	local mine
+	mine=$(json '"\n".join(c["commit"] for c in j["commits"])')
+	[ "$mine" = "$(git log --format=%H -- coaching/bob/)" ] ||
+		fail "history: $mine" "git log: $(git log --format=%H -- coaching/bob/)"
+	run coach history bob
+	local cached=$output
+	COACH_HISTORY_CACHE=0 run coach history bob
+	[ "$cached" = "$output" ] || fail "with the cache: $cached" "without: $output"
+}
+
+@test "the history cache in .git never serves stale answers, and is rebuilt when damaged" {
+	cache=.git/coach-history.cache
+	same_as_git_log
+	[ -f "$cache" ] || fail "no cache"
+	assert_repo_sound
+	# New commits, by coach and by plain git.
+	"$COACH" goal measure "$GOAL" 12 --date 2026-11-20 >/dev/null
+	by_hand "bob: reached it" 's/^status: active/status: achieved/' "$GOAL_FILE"
+	same_as_git_log
+	# History rewritten under it: reset, amend.
+	git reset -q --hard HEAD~1
+	same_as_git_log
+	sed -i 's/^title: .*/title: Every pupil answers/' "$GOAL_FILE"
+	git commit -q --amend -am "amended"
+	same_as_git_log
+	# Damaged: a byte changed, cut short, emptied, not ours at all.
+	sed -i 's#coaching/bob#coaching/bxb#' "$cache"
+	same_as_git_log
+	head -c 100 "$cache" >"$cache.cut" && mv "$cache.cut" "$cache"
+	same_as_git_log
+	: >"$cache"
+	same_as_git_log
+	printf 'junk\n' >"$cache"
+	same_as_git_log
+	grep -q '^coach-history-cache 1$' "$cache" || fail "not rebuilt"
+	# A cache that cannot be written only costs time.
+	rm -f "$cache"
+	mkdir "$cache"
+	same_as_git_log
+	rmdir "$cache"
+	assert_repo_sound
+}

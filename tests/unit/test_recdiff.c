@@ -148,7 +148,8 @@ test_new_entry(void **state)
 	free(s);
 	s = describe(COACH_KIND_ENTRY, "e5d2c77", NULL, obs, &opts);
 	assert_string_equal(s, "new observation e5d2c77 with 2 evidence "
-	    "links, dated 2026-03-02: \"Questioning\"");
+	    "links, dated 2026-03-02: \"Questioning\"\n"
+	    "observation e5d2c77: evidence a.jpg, https://v.example/1");
 	free(s);
 	s = describe(COACH_KIND_ENTRY, "e5d2c77", NULL,
 	    "---\nid: e5d2c77\ndate: 2026-03-02\nkind: reflection\n"
