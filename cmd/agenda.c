@@ -11,7 +11,6 @@
  * so it never quotes a private entry, whoever reads it.
  */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,30 +609,17 @@ static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv,
 	const char **coachee, enum agenda_format *format)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return coach_opt_error(ctx, c, argv);
-		if (strcmp(optarg, "text") == 0)
-			*format = AGENDA_TEXT;
-		else if (strcmp(optarg, "json") == 0)
-			*format = AGENDA_JSON;
-		else if (strcmp(optarg, "markdown") == 0)
-			*format = AGENDA_MARKDOWN;
-		else
-			return coach_usage(ctx, "--format takes text, json or "
-			    "markdown, not '%s'", optarg);
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments: '%s'",
-		    argv[optind + 1]);
-	*coachee = argc - optind == 1 ? argv[optind] : NULL;
+	const char *value = coach_opt_value(ctx, "format");
+	if (value == NULL || strcmp(value, "text") == 0)
+		*format = AGENDA_TEXT;
+	else if (strcmp(value, "json") == 0)
+		*format = AGENDA_JSON;
+	else if (strcmp(value, "markdown") == 0)
+		*format = AGENDA_MARKDOWN;
+	else
+		return coach_usage(ctx, "--format takes text, json or "
+		    "markdown, not '%s'", value);
+	*coachee = argc > 1 ? argv[1] : NULL;
 	return NULL;
 }
 
@@ -692,10 +678,23 @@ done:
 	return err;
 }
 
+static const struct coach_opt agenda_opts[] = {
+	{ "format", 0, COACH_OPT_VALUE, "text|json|markdown", "text for "
+	    "people (default), JSON, or Markdown for a meeting note" },
+	{ 0 },
+};
+
+static const struct coach_form agenda_forms[] = {
+	{ .usage = "[COACHEE] [--format text|json|markdown]",
+	  .opts = agenda_opts, .max = 1,
+	  .extra = "too many arguments: agenda takes one COACHEE",
+	  .exec = agenda_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_agenda = {
 	.name = "agenda",
-	.usage = "[COACHEE] [--format text|json|markdown]",
 	.summary = "prepare the next meeting: steps, reviews, what changed",
 	.flags = COACH_CMD_REPO,
-	.exec = agenda_exec,
+	.forms = agenda_forms,
 };

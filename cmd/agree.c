@@ -7,7 +7,6 @@
  * history); ending one changes only its status and ended lines.  Any
  * member of staff may coach, and coaches may themselves be coached.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,40 +25,18 @@ static struct coach_error *
 agree_parse(struct coach_ctx *ctx, int argc, char **argv,
     struct agree_args *a)
 {
-	static const struct option opts[] = {
-		{ "coach", required_argument, NULL, 'c' },
-		{ "focus", required_argument, NULL, 'f' },
-		{ "cadence", required_argument, NULL, 'k' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "end", no_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *date = NULL;
+	const struct coach_strlist *coaches = coach_opt_values(ctx, "coach");
+	const char *date = coach_opt_value(ctx, "date");
 	struct coach_error *err;
 	coach_day day;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (!coach_strlist_has(&a->coaches, optarg))
-				coach_strlist_add(&a->coaches, optarg);
-			break;
-		case 'f': a->focus = optarg; break;
-		case 'k': a->cadence = optarg; break;
-		case 'd': date = optarg; break;
-		case 'e': a->end = 1; break;
-		default: return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (optind == argc)
-		return coach_usage(ctx, "give the COACHEE's handle");
-	if (argc - optind > 1)
-		return coach_usage(ctx, "one COACHEE only, not also "
-		    "'%s'", argv[optind + 1]);
-	a->coachee = argv[optind];
+	for (size_t i = 0; i < coaches->n; i++)
+		if (!coach_strlist_has(&a->coaches, coaches->v[i]))
+			coach_strlist_add(&a->coaches, coaches->v[i]);
+	a->focus = coach_opt_value(ctx, "focus");
+	a->cadence = coach_opt_value(ctx, "cadence");
+	a->end = coach_opt_given(ctx, "end") > 0;
+	a->coachee = argv[1];
 	if (a->end && (a->coaches.n || a->focus || a->cadence))
 		return coach_usage(ctx, "--end ends the agreement and takes "
 		    "only --date; start a new one afterwards with --coach");
@@ -322,12 +299,31 @@ done:
 	return err;
 }
 
+static const struct coach_opt agree_opts[] = {
+	{ "coach", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "HANDLE", "a coach "
+	    "of the coachee's" },
+	{ "focus", 0, COACH_OPT_VALUE, "TEXT", "what the coaching is about" },
+	{ "cadence", 0, COACH_OPT_VALUE, "TEXT", "how often you meet, e.g. "
+	    "'fortnightly'" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it starts or ends "
+	    "(default today)" },
+	{ "end", 0, 0, NULL, "end the agreement" },
+	{ 0 },
+};
+
+static const struct coach_form agree_forms[] = {
+	{ .usage = "COACHEE --coach HANDLE [--coach HANDLE]... "
+	    "[--focus TEXT] [--cadence TEXT] [--date DATE]\n"
+	    "COACHEE --end [--date DATE]",
+	  .opts = agree_opts, .min = 1, .max = 1,
+	  .need = "the COACHEE's handle", .extra = "give one COACHEE only",
+	  .exec = agree_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_agree = {
 	.name = "agree",
-	.usage = "COACHEE --coach HANDLE [--coach HANDLE]... [--focus TEXT] "
-	    "[--cadence TEXT] [--date DATE]\n"
-	    "COACHEE --end [--date DATE]",
 	.summary = "start or end a coaching relationship (its agreement)",
 	.flags = COACH_CMD_REPO,
-	.exec = agree_exec,
+	.forms = agree_forms,
 };

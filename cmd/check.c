@@ -1,7 +1,6 @@
 /*
  * check.c: "coach check", validate every record of the work tree.
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "../lib/check.h"
@@ -64,31 +63,11 @@ print_json(const struct coach_diags *d, size_t files)
 static struct coach_error *
 check_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int strict = 0, json = 0, ch;
+	int strict = coach_opt_given(ctx, "strict"), json = 0;
 	struct coach_error *err = NULL;
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			strict = 1;
-			break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				return err;
-			break;
-		default:
-			return coach_opt_error(ctx, ch, argv);
-		}
-	}
-	if (optind < argc)
-		return coach_usage(ctx, "unexpected argument '%s': check "
-		    "takes no arguments", argv[optind]);
+	const char *format = coach_opt_value(ctx, "format");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		return err;
 
 	struct coach_diags d = COACH_DIAGS_INIT;
 	size_t files = 0;
@@ -116,10 +95,22 @@ check_exec(struct coach_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
+static const struct coach_opt check_opts[] = {
+	{ "strict", 0, 0, NULL, "fail on warnings too" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "how to print the "
+	    "problems (default text)" },
+	{ 0 },
+};
+
+static const struct coach_form check_forms[] = {
+	{ .usage = "[--strict] [--format text|json]", .opts = check_opts,
+	  .max = 0, .exec = check_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_check = {
 	.name = "check",
-	.usage = "[--strict] [--format text|json]",
 	.summary = "validate every record: file:line: problem",
 	.flags = COACH_CMD_REPO,
-	.exec = check_exec,
+	.forms = check_forms,
 };

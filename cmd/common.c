@@ -4,8 +4,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,48 +18,6 @@
 #include "../lib/width.h"
 
 /* ================ options and arguments ================ */
-
-static int
-looks_negative_number(const char *s)
-{
-	return s[0] == '-' && (isdigit((unsigned char)s[1]) ||
-	    (s[1] == '.' && isdigit((unsigned char)s[2])));
-}
-
-/*
- * The word getopt stopped at.  It has moved past it, except after an
- * unknown short option that is not the last of its word ("-xy", "-2.5"):
- * then the word is still the next one.
- */
-static const char *
-opt_word(int c, char **argv)
-{
-	if (optind <= 0)
-		return "?";
-	const char *w = argv[optind - 1];
-	size_t n = strlen(w);
-	if (c == '?' && optopt != 0 && argv[optind] != NULL &&
-	    !(w[0] == '-' && n > 1 && w[n - 1] == optopt))
-		return argv[optind];
-	return w;
-}
-
-struct coach_error *
-coach_opt_error(const struct coach_ctx *ctx, int c, char **argv)
-{
-	const char *arg = opt_word(c, argv);
-	if (c == ':')
-		return coach_usage(ctx, "option '%s' needs a value", arg);
-	if (looks_negative_number(arg))
-		return coach_usage(ctx, "'%s' was read as an option: put '--' "
-		    "before a negative VALUE (e.g. 'coach %s%s%s ... -- %s')",
-		    arg, ctx->cmd->name, strcmp(argv[0], ctx->cmd->name) ?
-		    " " : "", strcmp(argv[0], ctx->cmd->name) ? argv[0] : "",
-		    arg);
-	if (optopt != 0)
-		return coach_usage(ctx, "unknown option '-%c'", optopt);
-	return coach_usage(ctx, "unknown option '%s'", arg);
-}
 
 struct coach_error *
 coach_text_arg_check(const struct coach_ctx *ctx, const char *what,
@@ -166,37 +124,11 @@ coach_entry_kind_check(const char *what, const char *kind)
 {
 	if (coach_str_in(coach_entry_kinds, kind))
 		return NULL;
+	const char *guess = coach_suggest(kind, coach_entry_kinds, SIZE_MAX);
 	return coach_error_new(COACH_FAIL, "%s: '%s' is not a kind of entry; "
-	    "use meeting, observation, practice, reflection, evidence, cpd "
-	    "or note", what, kind);
-}
-
-/* ================ subcommands ================ */
-
-struct coach_error *
-coach_subcmd_exec(struct coach_ctx *ctx, const struct coach_subcmd *subs,
-	const char *dflt, const char *noun, int argc, char **argv)
-{
-	const char *name = argc < 2 || argv[1][0] == '-' ? dflt : argv[1];
-	for (size_t i = 0; subs[i].name; i++) {
-		if (strcmp(subs[i].name, name) != 0)
-			continue;
-		if (name == dflt)
-			return subs[i].exec(ctx, argc, argv);
-		return subs[i].exec(ctx, argc - 1, argv + 1);
-	}
-	/* "add, list or show" */
-	struct coach_buf names = COACH_BUF_INIT;
-	for (size_t i = 0; subs[i].name; i++)
-		coach_buf_printf(&names, "%s%s", i == 0 ? "" :
-		    subs[i + 1].name ? ", " : " or ", subs[i].name);
-	struct coach_error *err = noun ?
-	    coach_usage(ctx, "'%s' is not a %s subcommand; use %s", name, noun,
-	    coach_buf_str(&names)) :
-	    coach_usage(ctx, "unknown subcommand '%s'; use %s", name,
-	    coach_buf_str(&names));
-	coach_buf_free(&names);
-	return err;
+	    "%s%s%suse meeting, observation, practice, reflection, evidence, "
+	    "cpd or note", what, kind, guess ? "did you mean '" : "",
+	    guess ? guess : "", guess ? "'? Or " : "");
 }
 
 /* ================ text for the terminal ================ */

@@ -1,9 +1,9 @@
 /*
  * common.h: what the commands share beyond cmd.h.
  *
- * Options and arguments, text for the terminal, aligned tables,
- * front-matter as JSON, loading and saving records, files in .git, and
- * subcommand dispatch.  What a record means (a goal's progress, an
+ * Checks of arguments, text for the terminal, aligned tables,
+ * front-matter as JSON, loading and saving records and files in .git
+ * (options and subcommands are parsed from the table: cmd.h).  What a record means (a goal's progress, an
  * agreement's coaches, the values coach(5) allows) is lib/model.h's.
  *
  * Ownership: a returned char * is the caller's to free(); a returned
@@ -27,15 +27,6 @@ struct coach_diag;
 /*
  * Options and arguments
  */
-
-/*
- * Turns getopt_long's '?' (unknown option) and ':' (missing value) into a
- * usage error naming the option (optstring starts with ':').  argv is the
- * vector handed to getopt.  A negative number read as an option says to
- * put "--" before it.
- */
-struct coach_error *coach_opt_error(const struct coach_ctx *ctx, int c,
-	char **argv);
 
 /*
  * Text given on the command line for YAML and terminals: valid UTF-8 with
@@ -73,28 +64,6 @@ struct coach_error *coach_entry_kind_check(const char *what,
 	const char *kind);
 
 /*
- * Subcommands ("coach goal add ...")
- */
-
-struct coach_subcmd {
-	const char *name;
-	struct coach_error *(*exec)(struct coach_ctx *ctx, int argc,
-	    char **argv);
-};
-
-/*
- * Runs the subcommand argv[1] names among subs (ending with a NULL name),
- * its argv starting at that name.  No subcommand, or an option in its
- * place ("coach goal --all"), runs the one named dflt with the whole argv.
- * An unknown name is a usage error listing subs' names: worded
- * "'NAME' is not a NOUN subcommand" when noun is not NULL, else
- * "unknown subcommand 'NAME'".
- */
-struct coach_error *coach_subcmd_exec(struct coach_ctx *ctx,
-	const struct coach_subcmd *subs, const char *dflt, const char *noun,
-	int argc, char **argv);
-
-/*
  * Text for the terminal
  */
 
@@ -119,11 +88,12 @@ char *coach_text_cut(const char *s, size_t max);
 void coach_put_padded(const char *s, size_t width);
 
 /*
- * Append s to out with control characters (C0, DEL, C1) replaced, so that
- * a record's values cannot move the cursor or recolour the terminal:
- * coach_term_safe shows each as '?' (where text is shown as it is),
- * coach_term_line as a space (one line of a table, where a newline or tab
- * was only spacing).
+ * Append s to out with control characters (C0, DEL, C1) replaced, for
+ * layout: a value shown on one line stays on one line.  coach_term_safe
+ * shows each as '?' (where text is shown as it is), coach_term_line as a
+ * space (one line of a table, where a newline or tab was only spacing).
+ * Keeping the terminal safe is not their job but the output sink's
+ * (cmd.h, coach_sink_install), which every byte passes.
  */
 void coach_term_safe(struct coach_buf *out, const char *s);
 void coach_term_line(struct coach_buf *out, const char *s);

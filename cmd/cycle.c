@@ -3,7 +3,6 @@
  * each with one action step in the coachee's words, in
  * coaching/<coachee>/cycles/<id>.md.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,37 +106,17 @@ start_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "step", required_argument, NULL, 's' },
-		{ "review", required_argument, NULL, 'r' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded goal = { 0 };
 	struct coach_record *rec = NULL;
 	const char *step = NULL, *review_arg = NULL, *date_arg = NULL;
 	char today[11], review[11], id[COACH_ID_LEN + 1];
 	coach_day rday, sday;
-	int force = 0, c;
+	int force = coach_opt_given(ctx, "force") > 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': step = optarg; break;
-		case 'r': review_arg = optarg; break;
-		case 'f': force = 1; break;
-		case 'd': date_arg = optarg; break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind != 1) {
-		err = coach_usage(ctx, "start takes one GOAL-ID");
-		goto done;
-	}
+	step = coach_opt_value(ctx, "step");
+	review_arg = coach_opt_value(ctx, "review");
+	date_arg = coach_opt_value(ctx, "date");
 	if (step == NULL) {
 		err = coach_usage(ctx, "start needs --step TEXT: the action "
 		    "step, in the coachee's words");
@@ -181,7 +160,7 @@ cycle_start(struct coach_ctx *ctx, int argc, char **argv)
 	if (review_arg)
 		coach_fm_set(fm, "review", coach_fmv_plain(review));
 
-	struct start_change sc = { argv[optind], force, today, sday, &goal,
+	struct start_change sc = { argv[1], force, today, sday, &goal,
 	    { rec, 'c', NULL, coach_path_cycle, "cycle start", id } };
 	if ((err = coach_write(ctx->repo, start_apply, &sc)))
 		goto done;
@@ -257,31 +236,23 @@ phase_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 cycle_phase(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct coach_error *err = NULL;
 	struct cycle_change cc = { 0 };
 	char *names = NULL;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		err = coach_opt_error(ctx, c, argv);
-		goto done;
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, "phase takes a cycle ID and a PHASE");
-		goto done;
-	}
-	const char *phase = argv[optind + 1];
+	const char *phase = argv[2];
 	const struct coach_strlist *phases = coach_repo_phases(ctx->repo);
 	if (!coach_strlist_has(phases, phase)) {
 		names = phase_names(phases);
+		const char *guess = coach_suggest(phase,
+		    (const char *const *)phases->v, phases->n);
 		err = coach_error_new(COACH_FAIL, "PHASE: '%s' is not a phase "
-		    "of this school's cycle; use %s (%s: cycle_phases)",
-		    phase, names, COACH_CONFIG_FILE);
+		    "of this school's cycle; %s%s%suse %s (%s: cycle_phases)",
+		    phase, guess ? "did you mean '" : "", guess ? guess : "",
+		    guess ? "'? Or " : "", names, COACH_CONFIG_FILE);
 		goto done;
 	}
-	cc.prefix = argv[optind];
+	cc.prefix = argv[1];
 	cc.phase = phase;
 	if ((err = coach_write(ctx->repo, phase_apply, &cc)))
 		goto done;
@@ -323,34 +294,16 @@ close_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "outcome", required_argument, NULL, 'o' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct cycle_change cc = { 0 };
 	const char *outcome = NULL, *next = NULL, *date_arg = "today";
 	char date[11];
 	coach_day day;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":m:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': outcome = optarg; break;
-		case 'm': next = optarg; break;
-		case 'd': date_arg = optarg; break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind != 1) {
-		err = coach_usage(ctx, "close takes one cycle ID");
-		goto done;
-	}
+	outcome = coach_opt_value(ctx, "outcome");
+	next = coach_opt_value(ctx, "message");
+	if (coach_opt_value(ctx, "date"))
+		date_arg = coach_opt_value(ctx, "date");
 	if (outcome == NULL) {
 		err = coach_usage(ctx, "close needs --outcome met, partly or "
 		    "not-yet");
@@ -368,7 +321,7 @@ cycle_close(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if ((err = coach_date_past_arg("--date", date_arg, date, &day)))
 		goto done;
-	cc.prefix = argv[optind];
+	cc.prefix = argv[1];
 	cc.outcome = outcome;
 	cc.next = next;
 	memcpy(cc.date, date, sizeof(cc.date));
@@ -473,39 +426,23 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 static struct coach_error *
 cycle_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "open", no_argument, NULL, 'o' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded_list cycles = { 0 };
 	struct coach_loaded **rows = NULL;
 	char *coachee = NULL;
-	int only_open = 0, all = 0, json = 0, c;
+	int only_open = coach_opt_given(ctx, "open") > 0;
+	int all = coach_opt_given(ctx, "all") > 0, json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': only_open = 1; break;
-		case 'a': all = 1; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				goto done;
-			break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind > 1 || (all && argc - optind == 1)) {
-		err = coach_usage(ctx, all ? "--all lists every coachee's "
-		    "cycles: leave out COACHEE" : "list takes one COACHEE");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		goto done;
+	if (all && argc > 1) {
+		err = coach_usage(ctx, "--all lists every coachee's cycles: "
+		    "leave out COACHEE");
 		goto done;
 	}
 	if (!all && (err = coach_repo_coachee(ctx->repo,
-	    argc > optind ? argv[optind] : NULL, &coachee)))
+	    argc > 1 ? argv[1] : NULL, &coachee)))
 		goto done;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_CYCLE, coachee,
 	    "started", &cycles)))
@@ -534,32 +471,62 @@ done:
 	return err;
 }
 
-/* ---- dispatch ---- */
+/* ---- the table ---- */
 
-static const struct coach_subcmd cycle_subs[] = {
-	{ "start", cycle_start },
-	{ "phase", cycle_phase },
-	{ "close", cycle_close },
-	{ "list", cycle_list },
-	{ NULL, NULL },
+static const struct coach_opt cycle_start_opts[] = {
+	{ "step", 0, COACH_OPT_VALUE, "TEXT", "the action step, in the "
+	    "coachee's words (required)" },
+	{ "review", 0, COACH_OPT_VALUE, "DATE", "the meeting that will "
+	    "review the step" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it started (default "
+	    "today)" },
+	{ "force", 0, 0, NULL, "start one though the goal has an open "
+	    "cycle" },
+	{ 0 },
 };
 
-static struct coach_error *
-cycle_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach cycle" and "coach cycle --open" list. */
-	return coach_subcmd_exec(ctx, cycle_subs, "list", "cycle", argc, argv);
-}
+static const struct coach_opt cycle_close_opts[] = {
+	{ "outcome", 0, COACH_OPT_VALUE, "met|partly|not-yet", "how the step "
+	    "went (required)" },
+	{ "message", 'm', COACH_OPT_VALUE, "NEXT", "what will be tried next" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it closed (default "
+	    "today)" },
+	{ 0 },
+};
 
+static const struct coach_opt cycle_list_opts[] = {
+	{ "all", 0, 0, NULL, "every coachee's cycles" },
+	{ "open", 0, 0, NULL, "only cycles not yet closed" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form cycle_forms[] = {
+	{ .name = "start", .usage = "GOAL-ID --step TEXT [--review DATE] "
+	    "[--date DATE] [--force]",
+	  .opts = cycle_start_opts, .min = 1, .max = 1, .need = "one GOAL-ID",
+	  .extra = "start takes one GOAL-ID", .exec = cycle_start },
+	{ .name = "phase", .usage = "ID PHASE", .min = 2, .max = 2,
+	  .need = "a cycle ID and a PHASE", .exec = cycle_phase },
+	{ .name = "close", .usage = "ID --outcome met|partly|not-yet "
+	    "[-m NEXT] [--date DATE]",
+	  .opts = cycle_close_opts, .min = 1, .max = 1,
+	  .need = "one cycle ID", .extra = "close takes one cycle ID",
+	  .exec = cycle_close },
+	{ .name = "list", .usage = "[COACHEE | --all] [--open] "
+	    "[--format text|json]",
+	  .opts = cycle_list_opts, .max = 1,
+	  .extra = "list takes one COACHEE", .exec = cycle_list },
+	{ 0 },
+};
+
+/* "coach cycle" and "coach cycle --open" list. */
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
-	.usage =
-	    "start GOAL-ID --step TEXT [--review DATE] [--date DATE] "
-	    "[--force]\n"
-	    "phase ID PHASE\n"
-	    "close ID --outcome met|partly|not-yet [-m NEXT] [--date DATE]\n"
-	    "list [COACHEE | --all] [--open] [--format text|json]",
 	.summary = "coaching cycles: an action step on a goal, phase by phase",
 	.flags = COACH_CMD_REPO,
-	.exec = cycle_exec,
+	.forms = cycle_forms,
+	.dflt = "list",
+	.noun = "cycle",
 };

@@ -10,7 +10,6 @@
  * lost: the draft outlives every failure, and the next "coach edit" of
  * the record starts from it.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,21 +346,11 @@ unchanged:
 static struct coach_error *
 edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct edit ed = { .repo = ctx->repo };
 	char *relpath = NULL, *abs = NULL;
 	int done = 0;
 
-	optind = 0;
-	opterr = 0;
-	int c = getopt_long(argc, argv, ":", opts, NULL);
-	if (c != -1)
-		return coach_opt_error(ctx, c, argv);
-	if (argc - optind != 1)
-		return coach_usage(ctx, argc == optind ? "which record? give "
-		    "an id or a path" : "give one record");
-
-	struct coach_error *err = coach_repo_find(ctx->repo, argv[optind],
+	struct coach_error *err = coach_repo_find(ctx->repo, argv[1],
 	    &relpath);
 	if (err)
 		goto out;
@@ -384,10 +373,16 @@ out:
 	return err;
 }
 
+static const struct coach_form edit_forms[] = {
+	{ .usage = "ID|PATH", .min = 1, .max = 1,
+	  .need = "a record: give an id or a path",
+	  .extra = "give one record", .exec = edit_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_edit = {
 	.name = "edit",
-	.usage = "ID|PATH",
 	.summary = "edit a record in $VISUAL/$EDITOR, validated on save",
 	.flags = COACH_CMD_REPO,
-	.exec = edit_exec,
+	.forms = edit_forms,
 };

@@ -4,7 +4,6 @@
  *     coach entries [COACHEE] [--kind K] [--goal ID] [--since DATE]
  *                   [--until DATE] [--grep TEXT] [--format json]
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,39 +59,17 @@ static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv,
 	struct entries_args *a)
 {
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "goal", required_argument, NULL, 'g' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "grep", required_argument, NULL, 'G' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	const char *format = coach_opt_value(ctx, "format");
 	struct coach_error *err;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': a->kind = optarg; break;
-		case 'g': a->goal = optarg; break;
-		case 's': a->since = optarg; break;
-		case 'u': a->until = optarg; break;
-		case 'G': a->grep = optarg; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &a->json)))
-				return err;
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments: '%s'",
-		    argv[optind + 1]);
-	if (argc - optind == 1)
-		a->coachee = argv[optind];
+	a->kind = coach_opt_value(ctx, "kind");
+	a->goal = coach_opt_value(ctx, "goal");
+	a->since = coach_opt_value(ctx, "since");
+	a->until = coach_opt_value(ctx, "until");
+	a->grep = coach_opt_value(ctx, "grep");
+	if (format && (err = coach_format_arg(ctx, format, &a->json)))
+		return err;
+	if (argc > 1)
+		a->coachee = argv[1];
 	return NULL;
 }
 
@@ -391,11 +368,32 @@ done:
 	return err;
 }
 
+static const struct coach_opt entries_opts[] = {
+	{ "kind", 0, COACH_OPT_VALUE, "K", "only entries of this kind" },
+	{ "goal", 0, COACH_OPT_VALUE, "ID", "only entries about this goal" },
+	{ "since", 0, COACH_OPT_VALUE, "DATE", "only entries on or after "
+	    "DATE" },
+	{ "until", 0, COACH_OPT_VALUE, "DATE", "only entries on or before "
+	    "DATE" },
+	{ "grep", 0, COACH_OPT_VALUE, "TEXT", "only entries whose text "
+	    "contains TEXT (any case)" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form entries_forms[] = {
+	{ .usage = "[COACHEE] [--kind K] [--goal ID] [--since DATE] "
+	    "[--until DATE] [--grep TEXT] [--format json]",
+	  .opts = entries_opts, .max = 1,
+	  .extra = "too many arguments: entries takes one COACHEE",
+	  .exec = entries_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_entries = {
 	.name = "entries",
-	.usage = "[COACHEE] [--kind K] [--goal ID] [--since DATE] "
-	    "[--until DATE] [--grep TEXT] [--format json]",
 	.summary = "list a coachee's entries, newest first",
 	.flags = COACH_CMD_REPO,
-	.exec = entries_exec,
+	.forms = entries_forms,
 };

@@ -8,7 +8,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,36 +43,19 @@ add_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 framework_add(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "area", required_argument, NULL, 'a' },
-		{ "criterion", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_strlist criteria = COACH_STRLIST_INIT;
 	struct coach_record *rec = NULL;
 	const char *area = NULL;
 	char *path = NULL;
 	struct coach_error *err = NULL;
-	int c;
+	const struct coach_strlist *given = coach_opt_values(ctx,
+	    "criterion");
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'a')
-			area = optarg;
-		else if (c != 'c') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		} else if (!coach_strlist_has(&criteria, optarg))
-			coach_strlist_add(&criteria, optarg);
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, argc - optind < 2 ? "add "
-		    "needs an ID and a TITLE" : "add takes one ID "
-		    "and one TITLE; quote a title with spaces");
-		goto done;
-	}
-	const char *id = argv[optind], *title = argv[optind + 1];
+	area = coach_opt_value(ctx, "area");
+	for (size_t i = 0; i < given->n; i++)
+		if (!coach_strlist_has(&criteria, given->v[i]))
+			coach_strlist_add(&criteria, given->v[i]);
+	const char *id = argv[1], *title = argv[2];
 	if ((err = coach_handle_check("framework id", id)) ||
 	    (err = coach_text_arg_check(ctx, "TITLE", title, 1)) ||
 	    (area && (err = coach_text_arg_check(ctx, "--area", area,
@@ -142,28 +124,16 @@ framework_json(struct coach_json *j, const char *id,
 static struct coach_error *
 framework_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_loaded_list l = { 0 };
 	struct coach_table t = COACH_TABLE_INIT(4);
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_json j;
-	int json = 0, c;
+	int json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 	struct coach_error *err;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return coach_opt_error(ctx, c, argv);
-		if ((err = coach_format_arg(ctx, optarg, &json)))
-			return err;
-	}
-	if (optind < argc)
-		return coach_usage(ctx, "list takes no arguments, "
-		    "not '%s'", argv[optind]);
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		return err;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_FRAMEWORK, NULL, NULL,
 	    &l)))
 		return err;
@@ -610,20 +580,12 @@ framework_import(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_buf report = COACH_BUF_INIT, detail = COACH_BUF_INIT;
 	char *msg = NULL, *path;
 	struct coach_error *err;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
-		return coach_opt_error(ctx, c, argv);
-	if (argc - optind != 1)
-		return coach_usage(ctx, "import needs one PATH: a "
-		    "folder of <id>.md files or one .md file");
 	/* Like git -C: a relative PATH is taken from that directory. */
-	if (ctx->dir && argv[optind][0] != '/')
-		path = coach_path_join(ctx->dir, argv[optind]);
+	if (ctx->dir && argv[1][0] != '/')
+		path = coach_path_join(ctx->dir, argv[1]);
 	else
-		path = coach_xstrdup(argv[optind]);
+		path = coach_xstrdup(argv[1]);
 	err = sources_load(path, &src, &n);
 	free(path);
 	if (err)
@@ -648,28 +610,40 @@ done:
 	return err;
 }
 
-static const struct coach_subcmd framework_subs[] = {
-	{ "add", framework_add },
-	{ "list", framework_list },
-	{ "import", framework_import },
-	{ NULL, NULL },
+static const struct coach_opt framework_add_opts[] = {
+	{ "area", 0, COACH_OPT_VALUE, "A", "the area of the framework it "
+	    "belongs to" },
+	{ "criterion", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "TEXT", "one "
+	    "success criterion, in order" },
+	{ 0 },
 };
 
-static struct coach_error *
-framework_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach framework [--format json]" lists. */
-	return coach_subcmd_exec(ctx, framework_subs, "list", NULL, argc,
-	    argv);
-}
+static const struct coach_opt framework_list_opts[] = {
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
 
+static const struct coach_form framework_forms[] = {
+	{ .name = "add", .usage = "ID TITLE [--area A] [--criterion TEXT]...",
+	  .opts = framework_add_opts, .min = 2, .max = 2,
+	  .need = "an ID and a TITLE",
+	  .extra = "add takes one ID and one TITLE; quote a title with spaces",
+	  .exec = framework_add },
+	{ .name = "list", .usage = "[--format json]",
+	  .opts = framework_list_opts, .exec = framework_list },
+	{ .name = "import", .usage = "PATH", .min = 1, .max = 1,
+	  .need = "one PATH: a folder of <id>.md files or one .md file",
+	  .exec = framework_import },
+	{ 0 },
+};
+
+/* "coach framework [--format json]" lists. */
 const struct coach_cmd coach_cmd_framework = {
 	.name = "framework",
-	.usage = "add ID TITLE [--area A] [--criterion TEXT]...\n"
-	    "list [--format json]\n"
-	    "import PATH",
 	.summary = "the shared teaching framework: add, list and import "
 	    "strategies",
 	.flags = COACH_CMD_REPO,
-	.exec = framework_exec,
+	.forms = framework_forms,
+	.dflt = "list",
 };

@@ -2,7 +2,6 @@
  * goal.c: coach goal add|list|show|status|measure: the goals a coachee
  * owns, in coaching/<coachee>/goals/<id>.md.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,17 +104,6 @@ measure_value(const struct measure_args *m, const char *base,
 static struct coach_error *
 goal_add(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "priority", required_argument, NULL, 'p' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "measure", required_argument, NULL, 'M' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "target", required_argument, NULL, 't' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "due", required_argument, NULL, 'd' },
-		{ "date", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_strlist strategies = COACH_STRLIST_INIT;
 	struct measure_args m = { 0 };
@@ -124,34 +112,20 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 	char due[11], today[11], id[COACH_ID_LEN + 1];
 	struct coach_record *rec = NULL;
 	coach_day day;
-	int c;
+	const struct coach_strlist *given = coach_opt_values(ctx,
+	    "strategy");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': priority = optarg; break;
-		case 's':
-			if (!coach_strlist_has(&strategies, optarg))
-				coach_strlist_add(&strategies, optarg);
-			break;
-		case 'M': m.name = optarg; break;
-		case 'b': m.baseline = optarg; break;
-		case 't': m.target = optarg; break;
-		case 'u': m.unit = optarg; break;
-		case 'd': due_arg = optarg; break;
-		case 'D': date_arg = optarg; break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	int npos = argc - optind;
-	if (npos < 1 || npos > 2) {
-		err = coach_usage(ctx, npos < 1 ? "add needs a TITLE" :
-		    "add takes COACHEE and TITLE (quote a title of several "
-		    "words)");
-		goto done;
-	}
+	priority = coach_opt_value(ctx, "priority");
+	for (size_t i = 0; i < given->n; i++)
+		if (!coach_strlist_has(&strategies, given->v[i]))
+			coach_strlist_add(&strategies, given->v[i]);
+	m.name = coach_opt_value(ctx, "measure");
+	m.baseline = coach_opt_value(ctx, "baseline");
+	m.target = coach_opt_value(ctx, "target");
+	m.unit = coach_opt_value(ctx, "unit");
+	due_arg = coach_opt_value(ctx, "due");
+	date_arg = coach_opt_value(ctx, "date");
+	int npos = argc - 1;
 	if (m.name == NULL && (m.baseline || m.target || m.unit)) {
 		err = coach_usage(ctx, "--baseline, --target and --unit "
 		    "describe a --measure NAME: add one");
@@ -172,7 +146,7 @@ goal_add(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 
-	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[optind] : NULL,
+	err = coach_repo_coachee(ctx->repo, npos == 2 ? argv[1] : NULL,
 	    &coachee);
 	if (err)
 		goto done;
@@ -382,36 +356,20 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 static struct coach_error *
 goal_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded_list goals = { 0 };
 	struct coach_loaded **rows = NULL;
 	const char *status = NULL;
 	char *coachee = NULL;
-	int all = 0, json = 0, c;
+	int all = coach_opt_given(ctx, "all") > 0, json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': status = optarg; break;
-		case 'a': all = 1; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				goto done;
-			break;
-		default:
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-	}
-	if (argc - optind > 1 || (all && argc - optind == 1)) {
-		err = coach_usage(ctx, all ? "--all lists every coachee's "
-		    "goals: leave out COACHEE" : "list takes one COACHEE");
+	status = coach_opt_value(ctx, "status");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		goto done;
+	if (all && argc > 1) {
+		err = coach_usage(ctx, "--all lists every coachee's goals: "
+		    "leave out COACHEE");
 		goto done;
 	}
 	if (status && strcmp(status, "any") != 0 &&
@@ -422,7 +380,7 @@ goal_list(struct coach_ctx *ctx, int argc, char **argv)
 	if (status == NULL)
 		status = all ? "any" : "active";
 	if (!all && (err = coach_repo_coachee(ctx->repo,
-	    argc > optind ? argv[optind] : NULL, &coachee)))
+	    argc > 1 ? argv[1] : NULL, &coachee)))
 		goto done;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_GOAL, coachee,
 	    "opened", &goals)))
@@ -606,6 +564,7 @@ show_body(const struct coach_ctx *ctx, const char *body)
 		coach_error_free(err);
 		fputs(body, stdout);
 	} else {
+		coach_sgr_own(&b, 0);
 		coach_out(b.ptr, b.len);
 	}
 	coach_buf_free(&b);
@@ -718,30 +677,16 @@ goal_show_json(const struct coach_loaded *g, struct coach_loaded **cy,
 static struct coach_error *
 goal_show(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct coach_loaded g = { 0 };
 	struct coach_loaded_list cycles = { 0 };
 	struct coach_loaded **mine = NULL;
-	int json = 0, c;
+	int json = 0;
+	const char *format = coach_opt_value(ctx, "format");
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-		if ((err = coach_format_arg(ctx, optarg, &json)))
-			goto done;
-	}
-	if (argc - optind != 1) {
-		err = coach_usage(ctx, "show takes one goal ID");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
 		goto done;
-	}
-	if ((err = coach_load_by_id(ctx->repo, argv[optind], COACH_KIND_GOAL,
+	if ((err = coach_load_by_id(ctx->repo, argv[1], COACH_KIND_GOAL,
 	    &g)))
 		goto done;
 	/* Cycles on this goal, wherever they are filed. */
@@ -842,29 +787,12 @@ status_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 goal_status(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct status_change a = { 0 };
 	const char *date_arg = NULL, *status;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'd') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-		date_arg = optarg;
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, "status takes a goal ID and a STATUS "
-		    "(active, achieved, paused or dropped)");
-		goto done;
-	}
-	status = argv[optind + 1];
+	date_arg = coach_opt_value(ctx, "date");
+	status = argv[2];
 	if ((err = check_goal_status("STATUS", status)))
 		goto done;
 	if (date_arg && !is_closing(status)) {
@@ -875,7 +803,7 @@ goal_status(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_date_past_arg("--date", date_arg ? date_arg :
 	    "today", a.date, &a.day)))
 		goto done;
-	a.prefix = argv[optind];
+	a.prefix = argv[1];
 	a.status = status;
 	if ((err = coach_write(ctx->repo, status_apply, &a)))
 		goto done;
@@ -943,35 +871,20 @@ measure_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 goal_measure(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_error *err = NULL;
 	struct measure_change a = { 0 };
 	char *value = NULL;
 	const char *date_arg = "today";
 	coach_day day;
 	double v;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'd') {
-			err = coach_opt_error(ctx, c, argv);
-			goto done;
-		}
-		date_arg = optarg;
-	}
-	if (argc - optind != 2) {
-		err = coach_usage(ctx, "measure takes a goal ID and a VALUE");
-		goto done;
-	}
-	if ((err = coach_number_arg("VALUE", argv[optind + 1], &value, &v)))
+	if (coach_opt_value(ctx, "date"))
+		date_arg = coach_opt_value(ctx, "date");
+	if ((err = coach_number_arg("VALUE", argv[2], &value, &v)))
 		goto done;
 	if ((err = coach_date_past_arg("--date", date_arg, a.date, &day)))
 		goto done;
-	a.prefix = argv[optind];
+	a.prefix = argv[1];
 	a.value = value;
 	if ((err = coach_write(ctx->repo, measure_apply, &a)))
 		goto done;
@@ -987,36 +900,82 @@ done:
 	return err;
 }
 
-/* ---- dispatch ---- */
+/* ---- the table ---- */
 
-static const struct coach_subcmd goal_subs[] = {
-	{ "add", goal_add },
-	{ "list", goal_list },
-	{ "show", goal_show },
-	{ "status", goal_status },
-	{ "measure", goal_measure },
-	{ NULL, NULL },
+static const struct coach_opt goal_add_opts[] = {
+	{ "priority", 0, COACH_OPT_VALUE, "ID", "the school priority it "
+	    "serves" },
+	{ "strategy", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "ID", "a "
+	    "framework strategy it uses" },
+	{ "measure", 0, COACH_OPT_VALUE, "NAME", "what is measured to see "
+	    "progress" },
+	{ "baseline", 0, COACH_OPT_VALUE, "N", "where the measure is now" },
+	{ "target", 0, COACH_OPT_VALUE, "N", "where it should get to" },
+	{ "unit", 0, COACH_OPT_VALUE, "U", "the measure's unit, e.g. %" },
+	{ "due", 0, COACH_OPT_VALUE, "DATE", "when it should be reached" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it was opened "
+	    "(default today)" },
+	{ 0 },
 };
 
-static struct coach_error *
-goal_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach goal" and "coach goal --all" list, like "git branch". */
-	return coach_subcmd_exec(ctx, goal_subs, "list", "goal", argc, argv);
-}
+static const struct coach_opt goal_list_opts[] = {
+	{ "status", 0, COACH_OPT_VALUE, "STATUS|any", "goals of this status "
+	    "(default active; with --all, any)" },
+	{ "all", 0, 0, NULL, "every coachee's goals" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
 
+static const struct coach_opt goal_show_opts[] = {
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_opt goal_status_opts[] = {
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it was achieved or "
+	    "dropped (default today)" },
+	{ 0 },
+};
+
+static const struct coach_opt goal_measure_opts[] = {
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it was measured "
+	    "(default today)" },
+	{ 0 },
+};
+
+static const struct coach_form goal_forms[] = {
+	{ .name = "add", .usage = "[COACHEE] TITLE [--priority ID] "
+	    "[--strategy ID]... [--measure NAME --baseline N --target N "
+	    "[--unit U]] [--due DATE] [--date DATE]",
+	  .opts = goal_add_opts, .min = 1, .max = 2, .need = "a TITLE",
+	  .extra = "add takes COACHEE and TITLE (quote a title of several "
+	    "words)", .exec = goal_add },
+	{ .name = "list", .usage = "[COACHEE | --all] [--status STATUS|any] "
+	    "[--format text|json]",
+	  .opts = goal_list_opts, .max = 1,
+	  .extra = "list takes one COACHEE", .exec = goal_list },
+	{ .name = "show", .usage = "ID [--format text|json]",
+	  .opts = goal_show_opts, .min = 1, .max = 1, .need = "one goal ID",
+	  .extra = "show takes one goal ID", .exec = goal_show },
+	{ .name = "status", .usage = "ID active|achieved|paused|dropped "
+	    "[--date DATE]",
+	  .opts = goal_status_opts, .min = 2, .max = 2,
+	  .need = "a goal ID and a STATUS (active, achieved, paused or "
+	    "dropped)", .exec = goal_status },
+	{ .name = "measure", .usage = "ID VALUE [--date DATE]",
+	  .opts = goal_measure_opts, .min = 2, .max = 2,
+	  .need = "a goal ID and a VALUE", .exec = goal_measure },
+	{ 0 },
+};
+
+/* "coach goal" and "coach goal --all" list, like "git branch". */
 const struct coach_cmd coach_cmd_goal = {
 	.name = "goal",
-	.usage =
-	    "add [COACHEE] TITLE [--priority ID] [--strategy ID]... "
-	    "[--measure NAME --baseline N --target N [--unit U]] "
-	    "[--due DATE] [--date DATE]\n"
-	    "list [COACHEE | --all] [--status STATUS|any] "
-	    "[--format text|json]\n"
-	    "show ID [--format text|json]\n"
-	    "status ID active|achieved|paused|dropped [--date DATE]\n"
-	    "measure ID VALUE [--date DATE]",
 	.summary = "set goals a coachee owns, review them, record progress",
 	.flags = COACH_CMD_REPO,
-	.exec = goal_exec,
+	.forms = goal_forms,
+	.dflt = "list",
+	.noun = "goal",
 };

@@ -6,7 +6,6 @@
  *     coach diff [COACHEE] [--since DATE|REV|last-meeting] [--until REV]
  *                [--format text|json]
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,37 +30,15 @@ static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv,
 	struct history_args *a, int with_until)
 {
-	static const struct option opts[] = {
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	const char *format = coach_opt_value(ctx, "format");
 	struct coach_error *err;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': a->since = optarg; break;
-		case 'u':
-			if (!with_until)
-				return coach_opt_error(ctx, '?', argv);
-			a->until = optarg;
-			break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &a->json)))
-				return err;
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments: '%s'",
-		    argv[optind + 1]);
-	if (argc - optind == 1)
-		a->target = argv[optind];
+	a->since = coach_opt_value(ctx, "since");
+	if (with_until)
+		a->until = coach_opt_value(ctx, "until");
+	if (format && (err = coach_format_arg(ctx, format, &a->json)))
+		return err;
+	if (argc > 1)
+		a->target = argv[1];
 	return NULL;
 }
 
@@ -293,12 +270,27 @@ done:
 	return err;
 }
 
+static const struct coach_opt history_opts[] = {
+	{ "since", 0, COACH_OPT_VALUE, "DATE", "only commits made on or after "
+	    "DATE" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form history_forms[] = {
+	{ .usage = "[COACHEE|ID|PATH] [--since DATE] [--format text|json]",
+	  .opts = history_opts, .max = 1,
+	  .extra = "too many arguments: history takes one COACHEE, ID or PATH",
+	  .exec = history_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_history = {
 	.name = "history",
-	.usage = "[COACHEE|ID|PATH] [--since DATE] [--format text|json]",
 	.summary = "what changed, when and by whom, from git history",
 	.flags = COACH_CMD_REPO,
-	.exec = history_exec,
+	.forms = history_forms,
 };
 
 /*
@@ -440,11 +432,28 @@ done:
 	return err;
 }
 
+static const struct coach_opt diff_opts[] = {
+	{ "since", 0, COACH_OPT_VALUE, "DATE|REV|last-meeting", "where to "
+	    "start (default: the latest meeting)" },
+	{ "until", 0, COACH_OPT_VALUE, "REV", "where to end, instead of the "
+	    "work tree" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form diff_forms[] = {
+	{ .usage = "[COACHEE] [--since DATE|REV|last-meeting] [--until REV] "
+	    "[--format text|json]",
+	  .opts = diff_opts, .max = 1,
+	  .extra = "too many arguments: diff takes one COACHEE",
+	  .exec = diff_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_diff = {
 	.name = "diff",
-	.usage = "[COACHEE] [--since DATE|REV|last-meeting] [--until REV] "
-	    "[--format text|json]",
 	.summary = "what changed since the last meeting, in words",
 	.flags = COACH_CMD_REPO,
-	.exec = diff_exec,
+	.forms = diff_forms,
 };

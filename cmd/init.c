@@ -1,7 +1,6 @@
 /*
  * init.c: coach init, a new coach repository.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,32 +121,18 @@ init_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 init_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "school", required_argument, NULL, 's' },
-		{ "trust", required_argument, NULL, 't' },
-		{ "cycle", required_argument, NULL, 'c' },
-		{ 0 },
-	};
-	const char *school = NULL, *trust = NULL, *model = "steplab";
-	int o;
-	optind = 0;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 's': school = optarg; break;
-		case 't': trust = optarg; break;
-		case 'c': model = optarg; break;
-		default: return coach_usage(ctx, "unknown option");
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments");
+	const char *school = coach_opt_value(ctx, "school");
+	const char *trust = coach_opt_value(ctx, "trust");
+	const char *model = coach_opt_value(ctx, "cycle");
+	if (model == NULL)
+		model = "steplab";
 	if (school == NULL || *school == '\0')
 		return coach_usage(ctx, "--school NAME is required");
 	if (coach_cycle_model_phases(model) == NULL)
 		return coach_usage(ctx, "--cycle takes steplab, impact or gbf, "
 		    "not '%s' (a school's own phases go in coach.yml's "
 		    "cycle_phases)", model);
-	const char *arg = optind < argc ? argv[optind] : ".";
+	const char *arg = argc > 1 ? argv[1] : ".";
 	char *dir = ctx->dir && arg[0] != '/' ? coach_path_join(ctx->dir, arg)
 	    : coach_xstrdup(arg);
 
@@ -178,9 +163,26 @@ done:
 	return err;
 }
 
+static const struct coach_opt init_opts[] = {
+	{ "school", 0, COACH_OPT_VALUE, "NAME", "the school's name "
+	    "(required)" },
+	{ "trust", 0, COACH_OPT_VALUE, "NAME", "the trust the school belongs "
+	    "to" },
+	{ "cycle", 0, COACH_OPT_VALUE, "steplab|impact|gbf", "the phases of "
+	    "a coaching cycle (default steplab)" },
+	{ 0 },
+};
+
+static const struct coach_form init_forms[] = {
+	{ .usage = "[DIR] --school NAME [--trust NAME] "
+	    "[--cycle steplab|impact|gbf]",
+	  .opts = init_opts, .max = 1,
+	  .extra = "too many arguments: init takes one DIR", .exec = init_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_init = {
 	.name = "init",
-	.usage = "[DIR] --school NAME [--trust NAME] [--cycle steplab|impact|gbf]",
 	.summary = "create a coach repository for a school",
-	.exec = init_exec,
+	.forms = init_forms,
 };

@@ -11,7 +11,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,49 +93,24 @@ log_entry_free(struct log_entry *e)
 	coach_buf_free(&e->body);
 }
 
-static const struct option log_options[] = {
-	{ "kind", required_argument, NULL, 'k' },
-	{ "goal", required_argument, NULL, 'g' },
-	{ "cycle", required_argument, NULL, 'c' },
-	{ "evidence", required_argument, NULL, 'e' },
-	{ "hours", required_argument, NULL, 'H' },
-	{ "private", no_argument, NULL, 'p' },
-	{ "date", required_argument, NULL, 'd' },
-	{ "message", required_argument, NULL, 'm' },
-	{ "file", required_argument, NULL, 'F' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static struct coach_error *
 parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
 {
-	int c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:F:", log_options, NULL)) != -1) {
-		switch (c) {
-		case 'k': a->kind = optarg; break;
-		case 'g': a->goal = optarg; break;
-		case 'c': a->cycle = optarg; break;
-		case 'e': coach_strlist_add(&a->evidence, optarg); break;
-		case 'H': a->hours = optarg; break;
-		case 'p': a->private = 1; break;
-		case 'd': a->date = optarg; break;
-		case 'm': coach_strlist_add(&a->messages, optarg); break;
-		case 'F':
-			if (a->file)
-				return coach_usage(ctx, "-F is given twice");
-			a->file = optarg;
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments: '%s'",
-		    argv[optind + 1]);
-	if (argc - optind == 1)
-		a->coachee = argv[optind];
+	const struct coach_strlist *ev = coach_opt_values(ctx, "evidence");
+	const struct coach_strlist *ms = coach_opt_values(ctx, "message");
+	a->kind = coach_opt_value(ctx, "kind");
+	a->goal = coach_opt_value(ctx, "goal");
+	a->cycle = coach_opt_value(ctx, "cycle");
+	a->hours = coach_opt_value(ctx, "hours");
+	a->private = coach_opt_given(ctx, "private") > 0;
+	a->date = coach_opt_value(ctx, "date");
+	a->file = coach_opt_value(ctx, "file");
+	for (size_t i = 0; i < ev->n; i++)
+		coach_strlist_add(&a->evidence, ev->v[i]);
+	for (size_t i = 0; i < ms->n; i++)
+		coach_strlist_add(&a->messages, ms->v[i]);
+	if (argc > 1)
+		a->coachee = argv[1];
 	if (a->file && a->messages.n)
 		return coach_usage(ctx, "give the text with -m or -F, not both");
 	return NULL;
@@ -915,12 +889,40 @@ done:
 	return err;
 }
 
-const struct coach_cmd coach_cmd_log = {
-	.name = "log",
-	.usage = "[COACHEE] [--kind K] [--goal ID] [--cycle ID] "
+static const struct coach_opt log_opts[] = {
+	{ "kind", 0, COACH_OPT_VALUE, "K", "what it is: meeting, "
+	    "observation, practice, reflection, evidence, cpd or note "
+	    "(default note)" },
+	{ "goal", 0, COACH_OPT_VALUE, "ID", "the goal the entry is about" },
+	{ "cycle", 0, COACH_OPT_VALUE, "ID", "the cycle the entry is about" },
+	{ "evidence", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "REF", "a URL, "
+	    "a path in the repository or a file to copy" },
+	{ "hours", 0, COACH_OPT_VALUE, "N", "hours of CPD, such as 1.5 (with "
+	    "--kind cpd)" },
+	{ "private", 0, 0, NULL, "mark the entry private (see coach(5))" },
+	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it happened (default "
+	    "today)" },
+	{ "message", 'm', COACH_OPT_VALUE | COACH_OPT_REPEAT, "TEXT", "the "
+	    "text; several -m are separate paragraphs" },
+	{ "file", 'F', COACH_OPT_VALUE, "FILE", "the text from FILE, or from "
+	    "standard input for -" },
+	{ 0 },
+};
+
+static const struct coach_form log_forms[] = {
+	{ .usage = "[COACHEE] [--kind K] [--goal ID] [--cycle ID] "
 	    "[--evidence REF]... [--hours N] [--private] [--date DATE] "
 	    "[-m TEXT | -F FILE | -F -]",
+	  .opts = log_opts, .max = 1,
+	  .extra = "too many arguments: log takes one COACHEE; quote a "
+	    "message of several words",
+	  .exec = log_exec },
+	{ 0 },
+};
+
+const struct coach_cmd coach_cmd_log = {
+	.name = "log",
 	.summary = "write an entry in a coachee's log",
 	.flags = COACH_CMD_REPO,
-	.exec = log_exec,
+	.forms = log_forms,
 };

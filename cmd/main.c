@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,24 +55,6 @@ coach_cmd_find(const char *name)
 }
 
 static void
-print_usage(FILE *f, const struct coach_cmd *cmd)
-{
-	const char *u = cmd->usage;
-	const char *lead = "usage:";
-	while (*u) {
-		const char *nl = strchr(u, '\n');
-		size_t n = nl ? (size_t)(nl - u) : strlen(u);
-		fprintf(f, "%s coach %s %.*s\n", lead, cmd->name, (int)n, u);
-		lead = "      ";
-		u += n;
-		if (*u == '\n')
-			u++;
-	}
-	if (*cmd->usage == '\0')
-		fprintf(f, "usage: coach %s\n", cmd->name);
-}
-
-static void
 print_main_usage(FILE *f)
 {
 	fputs("usage: coach [-C DIR] [--no-pager] [--color=auto|always|never] "
@@ -85,63 +68,68 @@ print_main_usage(FILE *f)
 	    "coach(5) for the file format.\n", f);
 }
 
-/* The command's manual page through man(1); its usage text when man or
- * the page is missing. */
-static int
-show_help(const struct coach_cmd *cmd)
+/* coach(1) through man(1), else the list of commands. */
+static void
+show_main_manual(void)
 {
-	char page[64];
-	if (cmd)
-		snprintf(page, sizeof(page), "coach-%s", cmd->name);
-	else
-		snprintf(page, sizeof(page), "coach");
 	if (getenv("COACH_NO_MAN") == NULL) {
 		fflush(stdout);
 		pid_t pid = fork();
 		if (pid == 0) {
-			/* Keep man's own "No manual entry" quiet: we fall
-			 * back below. */
-			if (freopen("/dev/null", "w", stderr) == NULL)
+			FILE *null = fopen("/dev/null", "w");
+			if (null == NULL || dup2(fileno(null), 2) == -1)
 				_exit(127);
-			execlp("man", "man", page, (char *)NULL);
+			execlp("man", "man", "coach", (char *)NULL);
 			_exit(127);
 		}
 		int status;
 		if (pid > 0 && waitpid(pid, &status, 0) == pid &&
 		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			return 0;
+			return;
 	}
-	if (cmd) {
-		printf("coach %s: %s\n\n", cmd->name, cmd->summary);
-		print_usage(stdout, cmd);
-	} else {
-		print_main_usage(stdout);
-	}
-	return 0;
+	print_main_usage(stdout);
+}
+
+/* The command name is closest to, for "did you mean"; NULL if none is
+ * close. */
+static const char *
+command_guess(const char *name)
+{
+	const char *names[64];
+	size_t n = 0;
+	for (; coach_commands[n] && n < 64; n++)
+		names[n] = coach_commands[n]->name;
+	return coach_suggest(name, names, n);
 }
 
 static struct coach_error *
 help_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	if (argc > 2)
-		return coach_usage(ctx, "too many arguments");
 	if (argc == 1) {
 		print_main_usage(stdout);
 		return NULL;
 	}
 	const struct coach_cmd *cmd = coach_cmd_find(argv[1]);
-	if (cmd == NULL)
-		return coach_error_new(COACH_USAGE,
-		    "'%s' is not a coach command; see 'coach help'", argv[1]);
-	show_help(cmd);
+	if (cmd == NULL) {
+		const char *guess = command_guess(argv[1]);
+		return coach_error_new(COACH_USAGE, "'%s' is not a coach "
+		    "command; %s%s%see 'coach help'", argv[1],
+		    guess ? "did you mean '" : "", guess ? guess : "",
+		    guess ? "'? S" : "s");
+	}
+	coach_cmd_manual(cmd);
 	return NULL;
 }
 
+static const struct coach_form help_forms[] = {
+	{ .usage = "[COMMAND]", .max = 1, .exec = help_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_help = {
 	.name = "help",
-	.usage = "[COMMAND]",
 	.summary = "show the manual of coach or of a command",
-	.exec = help_exec,
+	.forms = help_forms,
 };
 
 struct coach_error *
@@ -171,6 +159,40 @@ finish(int status)
 	return status;
 }
 
+static const char *const global_options[] = { "-C", "--no-pager",
+	"--color", "--version", "--help", NULL };
+
+/* Whether colour goes to stdout: --color=always and never as asked; auto
+ * on a terminal unless NO_COLOR is set to something (no-color.org). */
+static int
+color_wanted(const char *color, int *on)
+{
+	const char *no = getenv("NO_COLOR");
+	if (strcmp(color, "always") == 0)
+		*on = 1;
+	else if (strcmp(color, "never") == 0)
+		*on = 0;
+	else if (strcmp(color, "auto") == 0)
+		*on = isatty(STDOUT_FILENO) && !(no && *no);
+	else
+		return -1;
+	return 0;
+}
+
+static int
+unknown_global(const char *a)
+{
+	char word[64];
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(a, "="), a);
+	const char *guess = coach_suggest(word, global_options, SIZE_MAX);
+	fprintf(stderr, "coach: unknown option '%s'", word);
+	if (guess)
+		fprintf(stderr, "; did you mean '%s'?", guess);
+	fputc('\n', stderr);
+	print_main_usage(stderr);
+	return COACH_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,11 +200,14 @@ main(int argc, char **argv)
 	const char *color = "auto";
 	int i = 1;
 
+	coach_sink_install();
+
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-C") == 0) {
 			if (++i == argc) {
-				fputs("coach: -C needs a directory\n", stderr);
+				fputs("coach: option '-C' needs a directory\n",
+				    stderr);
 				return COACH_USAGE;
 			}
 			ctx.dir = argv[i];
@@ -197,28 +222,21 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--version") == 0) {
 			printf("coach %s\n", COACH_VERSION);
 			return finish(0);
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		} else if (strcmp(a, "--help") == 0) {
+			show_main_manual();
+			return finish(0);
+		} else if (strcmp(a, "-h") == 0) {
 			print_main_usage(stdout);
 			return finish(0);
 		} else {
-			fprintf(stderr, "coach: unknown option '%s'\n", a);
-			print_main_usage(stderr);
-			return COACH_USAGE;
+			return unknown_global(a);
 		}
 	}
-	if (strcmp(color, "always") == 0)
-		ctx.color = 1;
-	else if (strcmp(color, "never") == 0)
-		ctx.color = 0;
-	else if (strcmp(color, "auto") == 0)
-		ctx.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-	else {
+	if (color_wanted(color, &ctx.color) != 0) {
 		fprintf(stderr, "coach: --color takes auto, always or never, "
 		    "not '%s'\n", color);
 		return COACH_USAGE;
 	}
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		ctx.color = 0;
 
 	if (i == argc) {
 		print_main_usage(stderr);
@@ -226,32 +244,28 @@ main(int argc, char **argv)
 	}
 	const struct coach_cmd *cmd = coach_cmd_find(argv[i]);
 	if (cmd == NULL) {
-		fprintf(stderr, "coach: '%s' is not a coach command; see "
-		    "'coach help'\n", argv[i]);
+		const char *guess = command_guess(argv[i]);
+		fprintf(stderr, "coach: '%s' is not a coach command; ", argv[i]);
+		if (guess)
+			fprintf(stderr, "did you mean '%s'? S", guess);
+		else
+			fputc('s', stderr);
+		fputs("ee 'coach help'\n", stderr);
 		return COACH_USAGE;
 	}
 	ctx.cmd = cmd;
-	int cargc = argc - i;
-	char **cargv = argv + i;
-	for (int k = 1; k < cargc && strcmp(cargv[k], "--") != 0; k++) {
-		if (strcmp(cargv[k], "--help") == 0)
-			return finish(show_help(cmd));
-	}
 
-	struct coach_error *err = NULL;
-	if (cmd->flags & COACH_CMD_REPO)
-		err = coach_repo_open(&ctx.repo, ctx.dir);
-	if (err == NULL)
-		err = cmd->exec(&ctx, cargc, cargv);
+	struct coach_error *err = coach_cmd_run(&ctx, argc - i, argv + i);
 	int status = 0;
 	if (err) {
 		status = coach_error_status(err);
 		fflush(stdout);
 		fprintf(stderr, "coach: %s\n", coach_error_msg(err));
 		if (status == COACH_USAGE)
-			print_usage(stderr, cmd);
+			coach_print_usage(stderr, cmd, ctx.form);
 		coach_error_free(err);
 	}
+	coach_args_free(&ctx.args);
 	coach_repo_free(ctx.repo);
 	return finish(status);
 }

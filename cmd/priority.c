@@ -2,7 +2,6 @@
  * priority.c: coach priority add | list | retire, the school development
  * priorities that goals link to (priorities/<id>.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,28 +100,13 @@ done:
 static struct coach_error *
 priority_add(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "year", required_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_record *rec = NULL;
 	const char *year = NULL;
 	char *path = NULL, yearbuf[32];
 	struct coach_error *err = NULL;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'y')
-			return coach_opt_error(ctx, c, argv);
-		year = optarg;
-	}
-	if (argc - optind != 2)
-		return coach_usage(ctx, argc - optind < 2 ? "add needs "
-		    "an ID and a TITLE" : "add takes one ID and one "
-		    "TITLE; quote a title with spaces");
-	const char *id = argv[optind], *title = argv[optind + 1];
+	year = coach_opt_value(ctx, "year");
+	const char *id = argv[1], *title = argv[2];
 	if ((err = coach_handle_check("priority id", id)) ||
 	    (err = coach_text_arg_check(ctx, "TITLE", title, 1)))
 		return err;
@@ -161,15 +145,8 @@ priority_retire(struct coach_ctx *ctx, int argc, char **argv)
 {
 	char *path = NULL;
 	struct coach_error *err;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", NULL, NULL)) != -1)
-		return coach_opt_error(ctx, c, argv);
-	if (argc - optind != 1)
-		return coach_usage(ctx, "retire needs one ID");
-	const char *id = argv[optind];
+	const char *id = argv[1];
 	if ((err = coach_handle_check("priority id", id)))
 		return err;
 	path = coach_path_priority(id);
@@ -211,32 +188,17 @@ priority_json(struct coach_json *j, const char *id,
 static struct coach_error *
 priority_list(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "all", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct coach_loaded_list l = { 0 };
 	struct coach_table t = COACH_TABLE_INIT(4);
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_json j;
 	size_t hidden = 0, rows = 0;
-	int json = 0, all = 0, c;
+	int json = 0, all = coach_opt_given(ctx, "all") > 0;
+	const char *format = coach_opt_value(ctx, "format");
 	struct coach_error *err;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'a')
-			all = 1;
-		else if (c != 'f')
-			return coach_opt_error(ctx, c, argv);
-		else if ((err = coach_format_arg(ctx, optarg, &json)))
-			return err;
-	}
-	if (optind < argc)
-		return coach_usage(ctx, "list takes no arguments, "
-		    "not '%s'", argv[optind]);
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		return err;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_PRIORITY, NULL, NULL,
 	    &l)))
 		return err;
@@ -284,26 +246,37 @@ priority_list(struct coach_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
-static const struct coach_subcmd priority_subs[] = {
-	{ "add", priority_add },
-	{ "list", priority_list },
-	{ "retire", priority_retire },
-	{ NULL, NULL },
+static const struct coach_opt priority_add_opts[] = {
+	{ "year", 0, COACH_OPT_VALUE, "YYYY-YY", "the school year it is for "
+	    "(default this one)" },
+	{ 0 },
 };
 
-static struct coach_error *
-priority_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach priority [--all] [--format json]" lists. */
-	return coach_subcmd_exec(ctx, priority_subs, "list", NULL, argc, argv);
-}
+static const struct coach_opt priority_list_opts[] = {
+	{ "all", 0, 0, NULL, "retired priorities too" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
 
+static const struct coach_form priority_forms[] = {
+	{ .name = "add", .usage = "ID TITLE [--year YYYY-YY]",
+	  .opts = priority_add_opts, .min = 2, .max = 2,
+	  .need = "an ID and a TITLE",
+	  .extra = "add takes one ID and one TITLE; quote a title with spaces",
+	  .exec = priority_add },
+	{ .name = "list", .usage = "[--all] [--format json]",
+	  .opts = priority_list_opts, .exec = priority_list },
+	{ .name = "retire", .usage = "ID", .min = 1, .max = 1,
+	  .need = "one ID", .exec = priority_retire },
+	{ 0 },
+};
+
+/* "coach priority [--all] [--format json]" lists. */
 const struct coach_cmd coach_cmd_priority = {
 	.name = "priority",
-	.usage = "add ID TITLE [--year YYYY-YY]\n"
-	    "list [--all] [--format json]\n"
-	    "retire ID",
 	.summary = "school development priorities: add, list, retire",
 	.flags = COACH_CMD_REPO,
-	.exec = priority_exec,
+	.forms = priority_forms,
+	.dflt = "list",
 };

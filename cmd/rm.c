@@ -7,7 +7,6 @@
  * that a slip of the keyboard cannot leave references to nothing.  The
  * referrers are looked for under the writer's lock.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,35 +159,33 @@ done:
 static struct coach_error *
 rm_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rm_change rc = { 0 };
 	struct coach_error *err;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f", opts, NULL)) != -1) {
-		if (c != 'f')
-			return coach_opt_error(ctx, c, argv);
-		rc.force = 1;
-	}
-	if (argc - optind != 1)
-		return coach_usage(ctx, argc == optind ? "which record? give "
-		    "an id or a path" : "give one record");
-	rc.arg = argv[optind];
+	rc.force = coach_opt_given(ctx, "force") > 0;
+	rc.arg = argv[1];
 	if ((err = coach_write(ctx->repo, rm_apply, &rc)) == NULL)
 		printf("removed %s\n", rc.path);
 	free(rc.path);
 	return err;
 }
 
+static const struct coach_opt rm_opts[] = {
+	{ "force", 'f', 0, NULL, "remove it though other records refer to "
+	    "it" },
+	{ 0 },
+};
+
+static const struct coach_form rm_forms[] = {
+	{ .usage = "ID|PATH [--force]", .opts = rm_opts, .min = 1, .max = 1,
+	  .need = "a record: give an id or a path",
+	  .extra = "give one record", .exec = rm_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_rm = {
 	.name = "rm",
-	.usage = "ID|PATH [--force]",
 	.summary = "remove a record that nothing refers to",
 	.flags = COACH_CMD_REPO,
-	.exec = rm_exec,
+	.forms = rm_forms,
 };

@@ -7,10 +7,10 @@
  *     --html  one self-contained HTML page
  *     --format json   {path, kind, front_matter, body}
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "common.h"
@@ -166,8 +166,10 @@ show_text(struct coach_ctx *ctx, const struct shown *sh)
 	struct coach_error *err = NULL;
 	if (*body) {
 		coach_buf_putc(&out, '\n');
+		size_t from = out.len;
 		err = coach_md_terminal(&out, body, strlen(body), cols,
 		    ctx->color);
+		coach_sgr_own(&out, from);
 		if (err)
 			err = coach_error_prefix(err, "%s (see it as written "
 			    "with 'coach show --raw %s')", relpath, relpath);
@@ -328,7 +330,11 @@ show_raw(struct coach_repo *repo, const char *relpath)
 		coach_buf_puts(&b, COACH_PRIVATE_TEXT "\n");
 	}
 	coach_error_free(perr);
+	/* Byte for byte to a pipe; a terminal gets it made safe. */
+	if (!isatty(STDOUT_FILENO))
+		coach_sink_raw(1);
 	coach_out(b.ptr ? b.ptr : "", b.len);
+	coach_sink_raw(0);
 done:
 	coach_record_free(rec);
 	coach_buf_free(&b);
@@ -339,40 +345,28 @@ done:
 enum show_mode { SHOW_TEXT, SHOW_RAW, SHOW_HTML, SHOW_JSON };
 
 static struct coach_error *
-parse_args(struct coach_ctx *ctx, int argc, char **argv, enum show_mode *mode)
+parse_args(struct coach_ctx *ctx, enum show_mode *mode)
 {
-	static const struct option opts[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "html", no_argument, NULL, 'h' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, json = 0, modes = 0;
+	int json = 0, modes = 0;
 	struct coach_error *err;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': *mode = SHOW_RAW; modes++; break;
-		case 'h': *mode = SHOW_HTML; modes++; break;
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				return err;
-			if (json) {
-				*mode = SHOW_JSON;
-				modes++;
-			}
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
+	const char *format = coach_opt_value(ctx, "format");
+	if (coach_opt_given(ctx, "raw")) {
+		*mode = SHOW_RAW;
+		modes++;
+	}
+	if (coach_opt_given(ctx, "html")) {
+		*mode = SHOW_HTML;
+		modes++;
+	}
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		return err;
+	if (json) {
+		*mode = SHOW_JSON;
+		modes++;
 	}
 	if (modes > 1)
 		return coach_usage(ctx, "give one of --raw, --html and "
 		    "--format json");
-	if (argc - optind != 1)
-		return coach_usage(ctx, argc == optind ? "which record? give "
-		    "an id or a path" : "give one record");
 	return NULL;
 }
 
@@ -401,10 +395,10 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct shown sh = { .body = "" };
 	char *relpath = NULL;
 
-	struct coach_error *err = parse_args(ctx, argc, argv, &mode);
+	struct coach_error *err = parse_args(ctx, &mode);
 	if (err)
 		return err;
-	err = coach_repo_find(ctx->repo, argv[optind], &relpath);
+	err = coach_repo_find(ctx->repo, argv[1], &relpath);
 	if (err)
 		goto done;
 	sh.relpath = relpath;
@@ -445,10 +439,26 @@ done:
 	return err;
 }
 
+static const struct coach_opt show_opts[] = {
+	{ "raw", 0, 0, NULL, "the file as it is, byte for byte" },
+	{ "html", 0, 0, NULL, "one self-contained HTML page, to save or "
+	    "print" },
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form show_forms[] = {
+	{ .usage = "ID|PATH [--raw | --html | --format json]",
+	  .opts = show_opts, .min = 1, .max = 1,
+	  .need = "a record: give an id or a path",
+	  .extra = "give one record", .exec = show_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_show = {
 	.name = "show",
-	.usage = "ID|PATH [--raw | --html | --format json]",
 	.summary = "show a record for reading",
 	.flags = COACH_CMD_REPO,
-	.exec = show_exec,
+	.forms = show_forms,
 };

@@ -5,7 +5,6 @@
  * who the current user is (git's user.email), so no two members of staff
  * may share one.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,41 +64,19 @@ static struct coach_error *
 staff_add_parse(struct coach_ctx *ctx, int argc, char **argv,
     struct staff_args *a)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "subject", required_argument, NULL, 's' },
-		{ "phase", required_argument, NULL, 'p' },
-		{ "coach", no_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct coach_strlist *subjects = coach_opt_values(ctx,
+	    "subject");
 	struct coach_error *err = NULL;
-	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n': a->name = optarg; break;
-		case 'e': a->email = optarg; break;
-		case 'r': a->role = optarg; break;
-		case 'p': a->phase = optarg; break;
-		case 'c': a->coach = 1; break;
-		case 's':
-			if (!coach_strlist_has(&a->subjects, optarg))
-				coach_strlist_add(&a->subjects, optarg);
-			break;
-		default:
-			return coach_opt_error(ctx, c, argv);
-		}
-	}
-	if (optind == argc)
-		return coach_usage(ctx, "add needs a HANDLE");
-	if (argc - optind > 1)
-		return coach_usage(ctx, "add takes one HANDLE, not also "
-		    "'%s'; quote a name with spaces", argv[optind + 1]);
-	a->handle = argv[optind];
+	a->name = coach_opt_value(ctx, "name");
+	a->email = coach_opt_value(ctx, "email");
+	a->role = coach_opt_value(ctx, "role");
+	a->phase = coach_opt_value(ctx, "phase");
+	a->coach = coach_opt_given(ctx, "coach") > 0;
+	for (size_t i = 0; i < subjects->n; i++)
+		if (!coach_strlist_has(&a->subjects, subjects->v[i]))
+			coach_strlist_add(&a->subjects, subjects->v[i]);
+	a->handle = argv[1];
 	if (a->name == NULL)
 		return coach_usage(ctx, "add needs --name NAME (the "
 		    "person's full name)");
@@ -283,30 +260,10 @@ staff_json_members(struct coach_json *j, const char *handle,
 }
 
 static struct coach_error *
-list_parse(struct coach_ctx *ctx, int argc, char **argv, const char *form,
-    int *json)
+list_parse(struct coach_ctx *ctx, int *json)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct coach_error *err;
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return coach_opt_error(ctx, c, argv);
-		if ((err = coach_format_arg(ctx, optarg, json)))
-			return err;
-	}
-	if (form == NULL && optind < argc)
-		return coach_usage(ctx, "list takes no arguments, not "
-		    "'%s'", argv[optind]);
-	if (form && argc - optind != 1)
-		return coach_usage(ctx, "%s", form);
-	return NULL;
+	const char *format = coach_opt_value(ctx, "format");
+	return format ? coach_format_arg(ctx, format, json) : NULL;
 }
 
 static void
@@ -353,7 +310,7 @@ staff_list(struct coach_ctx *ctx, int argc, char **argv)
 	int json = 0;
 	struct coach_error *err;
 
-	if ((err = list_parse(ctx, argc, argv, NULL, &json)))
+	if ((err = list_parse(ctx, &json)))
 		return err;
 	if ((err = coach_load_all(ctx->repo, COACH_KIND_STAFF, NULL, NULL,
 	    &l)))
@@ -569,10 +526,9 @@ staff_show(struct coach_ctx *ctx, int argc, char **argv)
 	int json = 0;
 	struct coach_error *err;
 
-	if ((err = list_parse(ctx, argc, argv, "show needs one HANDLE",
-	    &json)))
+	if ((err = list_parse(ctx, &json)))
 		return err;
-	const char *handle = argv[optind];
+	const char *handle = argv[1];
 	if ((err = coach_handle_check("handle", handle)))
 		return err;
 	path = coach_path_staff(handle);
@@ -599,27 +555,45 @@ done:
 	return err;
 }
 
-static const struct coach_subcmd staff_subs[] = {
-	{ "add", staff_add },
-	{ "list", staff_list },
-	{ "show", staff_show },
-	{ NULL, NULL },
+static const struct coach_opt staff_add_opts[] = {
+	{ "name", 0, COACH_OPT_VALUE, "NAME", "the person's full name "
+	    "(required)" },
+	{ "email", 0, COACH_OPT_VALUE, "E", "their email address" },
+	{ "role", 0, COACH_OPT_VALUE, "R", "their role, e.g. 'Head of "
+	    "science'" },
+	{ "subject", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "S", "a subject "
+	    "they teach" },
+	{ "phase", 0, COACH_OPT_VALUE, "P", "the phase they teach, e.g. "
+	    "primary" },
+	{ "coach", 0, 0, NULL, "they coach others" },
+	{ 0 },
 };
 
-static struct coach_error *
-staff_exec(struct coach_ctx *ctx, int argc, char **argv)
-{
-	/* "coach staff [--format json]" lists, like "git remote". */
-	return coach_subcmd_exec(ctx, staff_subs, "list", NULL, argc, argv);
-}
+static const struct coach_opt staff_list_opts[] = {
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
 
+static const struct coach_form staff_forms[] = {
+	{ .name = "add", .usage = "HANDLE --name NAME [--email E] [--role R] "
+	    "[--subject S]... [--phase P] [--coach]",
+	  .opts = staff_add_opts, .min = 1, .max = 1, .need = "a HANDLE",
+	  .extra = "add takes one HANDLE; quote a name with spaces",
+	  .exec = staff_add },
+	{ .name = "list", .usage = "[--format json]", .opts = staff_list_opts,
+	  .exec = staff_list },
+	{ .name = "show", .usage = "HANDLE [--format json]",
+	  .opts = staff_list_opts, .min = 1, .max = 1, .need = "one HANDLE",
+	  .extra = "show takes one HANDLE", .exec = staff_show },
+	{ 0 },
+};
+
+/* "coach staff [--format json]" lists, like "git remote". */
 const struct coach_cmd coach_cmd_staff = {
 	.name = "staff",
-	.usage = "add HANDLE --name NAME [--email E] [--role R] "
-	    "[--subject S]... [--phase P] [--coach]\n"
-	    "list [--format json]\n"
-	    "show HANDLE [--format json]",
 	.summary = "add, list and show the school's members of staff",
 	.flags = COACH_CMD_REPO,
-	.exec = staff_exec,
+	.forms = staff_forms,
+	.dflt = "list",
 };

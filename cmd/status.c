@@ -4,7 +4,6 @@
  * meeting and entry, hand edits not yet committed and commits not yet
  * synced; then one line per coachee the person coaches.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -844,26 +843,11 @@ hand_edits(struct coach_repo *r, const char *coachee,
 static struct coach_error *
 status_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int json = 0, ch;
+	int json = 0;
 	struct coach_error *err = NULL;
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			if ((err = coach_format_arg(ctx, optarg, &json)))
-				return err;
-			break;
-		default:
-			return coach_opt_error(ctx, ch, argv);
-		}
-	}
-	if (argc - optind > 1)
-		return coach_usage(ctx, "too many arguments");
+	const char *format = coach_opt_value(ctx, "format");
+	if (format && (err = coach_format_arg(ctx, format, &json)))
+		return err;
 
 	struct coach_repo *r = ctx->repo;
 	char *coachee = NULL;
@@ -876,7 +860,7 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	coach_day today = coach_date_today();
 	struct coach_reader reader = { 0 };
 
-	err = coach_repo_coachee(r, optind < argc ? argv[optind] : NULL,
+	err = coach_repo_coachee(r, argc > 1 ? argv[1] : NULL,
 	    &coachee);
 	if (err)
 		goto done;
@@ -931,10 +915,22 @@ done:
 	return err;
 }
 
+static const struct coach_opt status_opts[] = {
+	{ "format", 0, COACH_OPT_VALUE, "text|json", "text for people "
+	    "(default) or JSON for programs" },
+	{ 0 },
+};
+
+static const struct coach_form status_forms[] = {
+	{ .usage = "[COACHEE] [--format text|json]", .opts = status_opts,
+	  .max = 1, .extra = "status takes one COACHEE",
+	  .exec = status_exec },
+	{ 0 },
+};
+
 const struct coach_cmd coach_cmd_status = {
 	.name = "status",
-	.usage = "[COACHEE] [--format text|json]",
 	.summary = "the relationship at a glance: goals, cycles, meetings",
 	.flags = COACH_CMD_REPO,
-	.exec = status_exec,
+	.forms = status_forms,
 };

@@ -77,6 +77,28 @@ coach_json_key(struct coach_json *j, const char *key)
 	j->after_key = 1;
 }
 
+/*
+ * One UTF-8 character at p, as it is, or escaped when it is a C1 control
+ * (U+0080..U+009F), so that JSON holds no control characters even where
+ * terminals would act on them; a byte that starts no valid character is
+ * U+FFFD, as JSON must be UTF-8.  Returns the bytes used.
+ */
+static size_t
+quote_utf8(struct coach_buf *out, const unsigned char *p)
+{
+	size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+	if (strnlen((const char *)p, len) < len ||
+	    coach_utf8_check((const char *)p, len) < len) {
+		coach_buf_puts(out, "\\ufffd");
+		return 1;
+	}
+	if (p[0] == 0xC2 && p[1] <= 0x9F)
+		coach_buf_printf(out, "\\u%04x", p[1]);
+	else
+		coach_buf_add(out, p, len);
+	return len;
+}
+
 void
 coach_json_quote(struct coach_buf *out, const char *s)
 {
@@ -89,10 +111,13 @@ coach_json_quote(struct coach_buf *out, const char *s)
 		case '\r': coach_buf_puts(out, "\\r"); break;
 		case '\t': coach_buf_puts(out, "\\t"); break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p == 0x7f) {
 				coach_buf_printf(out, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				coach_buf_putc(out, (char)*p);
+			} else {
+				p += quote_utf8(out, p) - 1;
+			}
 		}
 	}
 	coach_buf_putc(out, '"');

@@ -211,7 +211,10 @@ coach_repo_open(struct coach_repo **out, const char *dir)
 	char *cfg = NULL;
 	err = coach_store_global_config_get("coach.dir", &cfg);
 	if (err == NULL && cfg && *cfg) {
-		err = coach_store_open(&s, cfg, COACH_CONFIG_FILE);
+		/* A path setting: "~/school" as git reads it. */
+		char *path = coach_path_expand_user(cfg);
+		err = coach_store_open(&s, path, COACH_CONFIG_FILE);
+		free(path);
 		if (err)
 			err = coach_error_prefix(err, "git config coach.dir (%s)",
 			    cfg);
@@ -863,22 +866,68 @@ done:
 	return err;
 }
 
+static int
+handle_ok(const char *s)
+{
+	struct coach_error *err = coach_handle_check("handle", s);
+	int ok = err == NULL;
+	coach_error_free(err);
+	return ok;
+}
+
+/* The handles of staff/, sorted. */
+static void
+staff_handles(struct coach_repo *r, struct coach_strlist *out)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_repo_list(r, COACH_KIND_STAFF, NULL,
+	    &paths);
+	coach_error_free(err);
+	for (size_t i = 0; i < paths.n; i++) {
+		const char *base = strrchr(paths.v[i], '/');
+		base = base ? base + 1 : paths.v[i];
+		size_t n = strlen(base);
+		if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+			coach_strlist_add_owned(out, coach_xstrndup(base,
+			    n - 3));
+	}
+	coach_strlist_free(&paths);
+}
+
+/* "no member of staff 'Siobhan'; did you mean 'siobhan'? ..." */
+static struct coach_error *
+unknown_staff(struct coach_repo *r, const char *arg)
+{
+	struct coach_strlist handles = COACH_STRLIST_INIT;
+	staff_handles(r, &handles);
+	const char *guess = coach_suggest(arg, (const char *const *)handles.v,
+	    handles.n);
+	struct coach_error *err;
+	if (guess)
+		err = coach_error_coded(COACH_E_NOTFOUND, "no member of staff "
+		    "'%s'; did you mean '%s'? (see 'coach staff list')", arg,
+		    guess);
+	else if (handle_ok(arg))
+		err = coach_error_coded(COACH_E_NOTFOUND, "no member of staff "
+		    "'%s'; see 'coach staff list', or add them with 'coach "
+		    "staff add %s --name NAME'", arg, arg);
+	else
+		err = coach_handle_check("handle", arg);
+	coach_strlist_free(&handles);
+	return err;
+}
+
 struct coach_error *
 coach_repo_coachee(struct coach_repo *r, const char *arg, char **out)
 {
 	struct coach_error *err;
 	*out = NULL;
 	if (arg) {
-		if ((err = coach_handle_check("handle", arg)))
-			return err;
 		char *p = coach_path_staff(arg);
-		int ok = coach_repo_exists(r, p);
+		int ok = handle_ok(arg) && coach_repo_exists(r, p);
 		free(p);
 		if (!ok)
-			return coach_error_new(COACH_FAIL,
-			    "no member of staff '%s'; see 'coach staff list', "
-			    "or add them with 'coach staff add %s --name NAME'",
-			    arg, arg);
+			return unknown_staff(r, arg);
 		*out = coach_xstrdup(arg);
 		return NULL;
 	}

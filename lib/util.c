@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,4 +340,99 @@ coach_path_join(const char *a, const char *b)
 	if (la == 0)
 		return coach_xstrdup(b);
 	return coach_xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+static unsigned char
+fold(char c)
+{
+	return (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
+/*
+ * Damerau–Levenshtein distance (optimal string alignment) of a and b,
+ * ASCII letters folded to lower case; stops early at limit + 1.
+ */
+static size_t
+edit_distance(const char *a, const char *b, size_t limit)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if ((la > lb ? la - lb : lb - la) > limit)
+		return limit + 1;
+	/* Three rows: two back (for transpositions), one back, this one. */
+	size_t *row = coach_xcalloc(3 * (lb + 1), sizeof(*row));
+	size_t *pp = row, *p = row + lb + 1, *c = row + 2 * (lb + 1);
+	for (size_t j = 0; j <= lb; j++)
+		p[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		c[0] = i;
+		size_t best = c[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = fold(a[i - 1]) != fold(b[j - 1]);
+			size_t d = p[j - 1] + cost;
+			if (p[j] + 1 < d)
+				d = p[j] + 1;
+			if (c[j - 1] + 1 < d)
+				d = c[j - 1] + 1;
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) && pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			c[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > limit) {
+			free(row);
+			return limit + 1;
+		}
+		size_t *t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	size_t d = p[lb];
+	free(row);
+	return d;
+}
+
+const char *
+coach_suggest(const char *typed, const char *const *words, size_t n)
+{
+	size_t len = strlen(typed);
+	/* One slip in a short word, two in a longer one: further than that
+	 * a guess is more often wrong than helpful. */
+	size_t limit = len < 6 ? 1 : 2;
+	const char *best = NULL;
+	size_t best_d = limit + 1;
+	if (len == 0)
+		return NULL;
+	for (size_t i = 0; i < n && words[i]; i++) {
+		if (strcmp(words[i], typed) == 0)
+			continue;
+		size_t d = edit_distance(typed, words[i], limit);
+		if (d < best_d) {
+			best_d = d;
+			best = words[i];
+		}
+	}
+	return best;
+}
+
+char *
+coach_path_expand_user(const char *path)
+{
+	if (path[0] != '~')
+		return coach_xstrdup(path);
+	size_t n = strcspn(path + 1, "/");
+	const char *home = NULL;
+	if (n == 0) {
+		home = getenv("HOME");
+	} else {
+		char *user = coach_xstrndup(path + 1, n);
+		struct passwd *pw = getpwnam(user);
+		free(user);
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (home == NULL || *home == '\0')
+		return coach_xstrdup(path);
+	return coach_xasprintf("%s%s", home, path + 1 + n);
 }

@@ -79,6 +79,26 @@ int coach_line_of(const char *s, size_t off);
 /* Creates dir and its missing parents (mode 0777 & ~umask). */
 struct coach_error *coach_mkdirs(const char *dir);
 
+/*
+ * The word of words[0..n) closest to typed, for "did you mean ...?": the
+ * fewest insertions, deletions, substitutions or swaps of neighbours,
+ * upper and lower case counting as the same (so "Siobhan" finds
+ * "siobhan").  One slip is allowed in a word under 6 characters, two in a
+ * longer one; NULL when no word is that close (words equal to typed
+ * do not count).
+ * words may end with NULL before n: pass SIZE_MAX for a NULL-terminated
+ * list.  The result points into words.
+ */
+const char *coach_suggest(const char *typed, const char *const *words,
+	size_t n);
+
+/*
+ * path with a leading "~" or "~user" replaced by that home directory, as
+ * git reads path settings ("~/school"); path itself when it has none or
+ * the home is unknown.  The caller frees the result.
+ */
+char *coach_path_expand_user(const char *path);
+
 /* Joins a and b with one '/'; the caller frees the result. */
 char *coach_path_join(const char *a, const char *b);
 

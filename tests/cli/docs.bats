@@ -19,9 +19,10 @@ commands() {
 	"$COACH" help | awk '/^commands:/ { f = 1; next } f && /^$/ { exit } f { print $1 }'
 }
 
-# The usage lines of a command, without "usage:" and "coach NAME".
+# The usage lines of a command, without "usage:" and "coach NAME" (they
+# end at the blank line before the options).
 usage_of() {
-	COACH_NO_MAN=1 "$COACH" help "$1" | sed -n '/^usage:/,$p' |
+	COACH_NO_MAN=1 "$COACH" help "$1" | sed -n '/^usage:/,/^$/p' | sed '/^$/d' |
 		sed -E "s/^(usage:)? *coach $1( |$)//"
 }
 
@@ -135,6 +136,36 @@ scratch_repo() {
 					fail "$page: OPTIONS does not describe *$opt*"
 			done
 		done < <(usage_of "$c")
+	done
+}
+
+# Every option of a (sub)command's usage lines has a line of help in
+# "coach COMMAND [SUB] -h", and -h lists no option the usage lacks.
+@test "each form's options in its -h are those of its usage lines" {
+	local c verb verbs line uopts help hl short long o
+	for c in $(commands); do
+		verbs=$(usage_of "$c" | while IFS= read -r line; do
+			echo "$(verb_of "$line")"; done | sort -u)
+		while IFS= read -r verb; do
+			uopts=$(usage_of "$c" | while IFS= read -r line; do
+				[ "$(verb_of "$line")" = "$verb" ] && options_in <<<"$line"
+			done | sort -u)
+			help=$(COACH_NO_MAN=1 "$COACH" "$c" ${verb:+"$verb"} -h) ||
+				fail "coach $c $verb -h failed"
+			help=$(sed '1,/^$/d' <<<"$help" | grep -E '^ +-' | grep -v -- '--help' || true)
+			while IFS= read -r hl; do
+				[ -n "$hl" ] || continue
+				short=$(grep -oE '^ *-[a-zA-Z],' <<<"$hl" | tr -d ' ,')
+				long=$(grep -oE -- '--[a-z][a-z-]*' <<<"$hl" | head -1)
+				grep -qx -- "$long" <<<"$uopts" ||
+					{ [ -n "$short" ] && grep -qx -- "$short" <<<"$uopts"; } ||
+					fail "coach $c $verb -h: $long is not in the usage line"
+			done <<<"$help"
+			for o in $uopts; do
+				grep -qE -- "(^| )$o[ ,]" <<<"$help" ||
+					fail "coach $c $verb -h does not explain $o"
+			done
+		done <<<"$verbs"
 	done
 }
 

@@ -474,12 +474,16 @@ assert g["body"] == "The body.\n", g
 	assert_repo_sound
 }
 
-@test "goal measure takes a negative value after --" {
+@test "goal measure takes a negative value, with or without --" {
 	id=$(coach goal add bob "Fewer errors" --measure "errors per page" --baseline 6 --target 1)
-	refused 2 "put '--' before a negative VALUE" -- goal measure "$id" -2
-	run coach goal measure "$id" -- -2
+	run coach goal measure "$id" -2
 	assert_status 0
 	[ "$(yaml "$(goal_file "$id")" measurements 0 value)" = -2 ]
+	run coach goal measure --date 2026-11-25 "$id" -- -2.5
+	assert_status 0
+	[ "$(yaml "$(goal_file "$id")" measurements 1 value)" = -2.5 ]
+	# After "--" everything is an operand, even what looks like an option.
+	refused 2 "unexpected argument '--date'" -- goal measure "$id" -- -2.5 --date 2026-11-25
 }
 
 @test "goal measure refuses a goal without a measure and says how to add one" {

@@ -131,7 +131,8 @@ assert len(names) == '"$i"', names
 	refused 2 "unknown subcommand 'remove'" staff remove bob
 	run coach staff add bob
 	assert_output_has "usage: coach staff add HANDLE --name NAME"
-	assert_output_has "coach staff show HANDLE [--format json]"
+	# Only the usage of the subcommand that was given.
+	assert_output_lacks "coach staff show"
 }
 
 @test "staff add refuses control characters and invalid UTF-8" {
