@@ -550,12 +550,12 @@ coach_write_file(const char *path, const char *data, size_t len)
 }
 
 void
-coach_text_normalise(struct coach_buf *b)
+coach_text_normalise(struct coach_buf *b, int drop_bom)
 {
 	if (b->len == 0)
 		return;
 	size_t i = 0, o = 0;
-	if (b->len >= 3 && memcmp(b->ptr, "\xef\xbb\xbf", 3) == 0)
+	if (drop_bom && b->len >= 3 && memcmp(b->ptr, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	for (; i < b->len; i++) {
 		if (b->ptr[i] == '\r' && i + 1 < b->len && b->ptr[i + 1] == '\n')

@@ -218,8 +218,8 @@ char *coach_git_path(const struct coach_repo *r, const char *name);
 /* Writes data to path, replacing it. */
 struct coach_error *coach_write_file(const char *path, const char *data,
 	size_t len);
-/* Turns CRLF line endings into LF and drops a leading UTF-8 BOM, in
- * place. */
-void coach_text_normalise(struct coach_buf *b);
+/* Turns CRLF line endings into LF and, when drop_bom (text read from a
+ * file), drops a leading UTF-8 BOM, in place. */
+void coach_text_normalise(struct coach_buf *b, int drop_bom);
 
 #endif

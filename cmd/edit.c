@@ -287,10 +287,10 @@ edit_round(struct edit *ed, int *done)
 		return give_up(ed);
 	if (same(&ed->saved, &ed->orig))
 		goto unchanged;
-	coach_text_normalise(&ed->saved);
+	coach_text_normalise(&ed->saved, 1);
 	struct coach_buf norm = COACH_BUF_INIT;
 	coach_buf_add(&norm, ed->orig.ptr ? ed->orig.ptr : "", ed->orig.len);
-	coach_text_normalise(&norm);
+	coach_text_normalise(&norm, 1);
 	int is_same = same(&ed->saved, &norm);
 	coach_buf_free(&norm);
 	if (is_same)

@@ -535,16 +535,17 @@ read_stdin(struct coach_buf *out)
 	}
 }
 
-/* Text for a body: valid UTF-8 without NUL, LF line endings. */
+/* Text for a body: valid UTF-8 without NUL, LF line endings; a BOM goes
+ * only from a file (in -m it is text). */
 static struct coach_error *
-check_text(const char *what, struct coach_buf *b)
+check_text(const char *what, struct coach_buf *b, int from_file)
 {
 	size_t off = coach_utf8_check(b->ptr ? b->ptr : "", b->len);
 	if (off != b->len)
 		return coach_error_new(COACH_FAIL, "%s: line %d: not UTF-8 "
 		    "text (invalid bytes or a NUL); save it as UTF-8", what,
 		    coach_line_of(b->ptr, off));
-	coach_text_normalise(b);
+	coach_text_normalise(b, from_file);
 	return NULL;
 }
 
@@ -571,7 +572,7 @@ message_from_args(const struct log_args *a, struct coach_buf *body)
 		}
 	}
 	if (err == NULL)
-		err = check_text(what, body);
+		err = check_text(what, body, a->file != NULL);
 	if (err == NULL && coach_is_blank(coach_buf_str(body), body->len))
 		err = coach_error_new(COACH_FAIL, "%s: the text is empty; "
 		    "write what happened (nothing was logged)", what);
@@ -691,7 +692,7 @@ message_from_editor(struct coach_repo *repo, const struct log_entry *e,
 	if (err == NULL)
 		err = coach_read_file(body, draft, MESSAGE_MAX_BYTES);
 	if (err == NULL) {
-		err = check_text(draft, body);
+		err = check_text(draft, body, 1);
 		if (err)
 			err = coach_error_prefix(err, "nothing was logged");
 	}

@@ -29,6 +29,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ struct coach_fm {
 	size_t head_end;        /* [0, head_end) comes before the first key */
 	size_t tail_start;      /* [tail_start, len) comes after the last key */
 	int editable;           /* line-based rewriting is possible */
+	int bom;                /* the text started with a BOM */
 	int dirty;
 	struct fm_entry *e;
 	size_t n, cap;
@@ -930,6 +932,87 @@ coach_fm_node_number(const struct coach_fm_node *n, double *out)
 	return parse_number(n->str, out);
 }
 
+/*
+ * The plain scalars that YAML 1.1 or the 1.2 core schema read as something
+ * other than a string (beyond null and the bools): the patterns of their
+ * int, float and timestamp types.  Unlike plain_is_special(), this is exact,
+ * so that quoting a string that only looked like a number counts as no
+ * change.
+ */
+static const char typed_re[] =
+    "^([-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*)|"
+    "[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+|"
+    "[-+]?[0-9]+|0o[0-7]+|"
+    "[-+]?[0-9][0-9_]*\\.[0-9_]*([eE][-+][0-9]+)?|"
+    "\\.[0-9_]+([eE][-+][0-9]+)?|"
+    "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|"
+    "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|"
+    "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}|"
+    "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+    "(\\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)$";
+
+static int
+plain_is_typed(const char *s)
+{
+	static const char *const words[] = { "y", "Y", "yes", "Yes", "YES",
+		"n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+		"False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "<<",
+		"=", NULL };
+	static regex_t re;
+	static int compiled;
+	if (is_null_word(s) || word_in(s, words))
+		return 1;
+	if (!compiled) {
+		if (regcomp(&re, typed_re, REG_EXTENDED | REG_NOSUB) != 0)
+			return plain_is_special(s);
+		compiled = 1;
+	}
+	return regexec(&re, s, 0, NULL, 0) == 0;
+}
+
+/* Whether a scalar reads as a string, whatever the parser's schema. */
+static int
+is_text(const struct coach_fm_node *n)
+{
+	return n->quoted || !plain_is_typed(n->str);
+}
+
+int
+coach_fm_node_equal(const struct coach_fm_node *a,
+    const struct coach_fm_node *b)
+{
+	if (a->type != b->type || a->n != b->n)
+		return 0;
+	if (a->type == COACH_FM_SCALAR && (strcmp(a->str, b->str) != 0 ||
+	    is_text(a) != is_text(b)))
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->type == COACH_FM_MAP && strcmp(a->keys[i], b->keys[i]))
+			return 0;
+		if (!coach_fm_node_equal(a->items[i], b->items[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int
+coach_fm_equal(const struct coach_fm *a, const struct coach_fm *b,
+    const char **differs)
+{
+	size_t n = a->n < b->n ? a->n : b->n;
+	const char *key = NULL;
+	for (size_t i = 0; i < n && key == NULL; i++)
+		if (strcmp(a->e[i].key, b->e[i].key) != 0 ||
+		    !coach_fm_node_equal(a->e[i].value, b->e[i].value))
+			key = a->e[i].key;
+	if (key == NULL && a->n != b->n)
+		key = a->n > n ? a->e[n].key : b->e[n].key;
+	if (differs)
+		*differs = key;
+	return key == NULL;
+}
+
 /* ---- changes ---------------------------------------------------------- */
 
 void
@@ -1005,39 +1088,166 @@ coach_fm_remove(struct coach_fm *fm, const char *key)
 	fm->dirty = 1;
 }
 
-void
-coach_fm_render(const struct coach_fm *fm, struct coach_buf *out)
+enum kept {
+	KEPT_AS_IS,
+	KEPT_AFTER_CHANGE,      /* follows lines that were changed or added */
+	KEPT_AFTER_REMOVAL,     /* follows the place of a removed last key */
+};
+
+/*
+ * Appends text[0..len), original lines that are kept.  Lines of only
+ * spaces and tabs at its start are written empty after a change or the
+ * removal of the last key, since a new block scalar or list above them
+ * would read them as part of itself (or fail on the tab), and are dropped
+ * when a block scalar above would take in even empty lines.  They hold no
+ * value.  Returns how the text after this must be kept: as is once a line
+ * with something on it was written, since that ends any block above.
+ */
+static enum kept
+put_kept(struct coach_buf *out, const char *text, size_t len, enum kept how)
 {
-	coach_buf_add(out, "", 0);
-	if (!fm->editable) {
-		if (!fm->dirty) {
-			coach_buf_add(out, fm->text, fm->len);
-			return;
-		}
-		/* Flow or indented root mapping: write it out afresh. */
-		for (size_t i = 0; i < fm->n; i++) {
-			char *t = emit_entry(fm->e[i].key, fm->e[i].value);
-			coach_buf_puts(out, t);
-			free(t);
-		}
-		return;
+	size_t off = 0;
+	while (off < len) {
+		size_t i = off;
+		while (i < len && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (i == len || text[i] != '\n')
+			break;
+		if (how == KEPT_AFTER_CHANGE)
+			coach_buf_putc(out, '\n');
+		else if (how == KEPT_AS_IS)
+			coach_buf_add(out, text + off, i + 1 - off);
+		off = i + 1;
 	}
+	coach_buf_add(out, text + off, len - off);
+	return off < len ? KEPT_AS_IS : how;
+}
+
+/*
+ * Whether text has a block scalar header ("|", ">-", "|2+" at the end of a
+ * line, perhaps before a comment): such a value takes in the blank lines
+ * and the lines of spaces that follow it.  Errs towards yes.
+ */
+static int
+has_block_scalar(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '|' && text[i] != '>')
+			continue;
+		size_t j = i + 1;
+		while (j < len && strchr("+-123456789", text[j]) && text[j])
+			j++;
+		while (j < len && text[j] == ' ')
+			j++;
+		if (j == len || text[j] == '\n' || text[j] == '#')
+			return 1;
+	}
+	return 0;
+}
+
+/* The text line by line: the original with changes applied. */
+static void
+render_lines(const struct coach_fm *fm, struct coach_buf *out)
+{
 	coach_buf_add(out, fm->text, fm->head_end);
+	enum kept how = KEPT_AS_IS;
+	int last_kept = 0, block = 0;
 	for (size_t i = 0; i < fm->n; i++) {
 		const struct fm_entry *e = &fm->e[i];
 		if (!e->orig) {
 			coach_buf_puts(out, e->text);
+			how = KEPT_AFTER_CHANGE;
 			continue;
 		}
-		coach_buf_add(out, fm->text + e->lead, e->start - e->lead);
+		how = put_kept(out, fm->text + e->lead, e->start - e->lead, how);
 		if (e->text)
 			coach_buf_puts(out, e->text);
 		else
 			coach_buf_add(out, fm->text + e->start, e->end - e->start);
 		coach_buf_add(out, e->added.ptr, e->added.len);
-		coach_buf_add(out, fm->text + e->end, e->trail_end - e->end);
+		how = e->text || e->added.len ? KEPT_AFTER_CHANGE : KEPT_AS_IS;
+		how = put_kept(out, fm->text + e->end, e->trail_end - e->end, how);
+		last_kept = e->end == fm->tail_start;
+		block = e->text == NULL && has_block_scalar(fm->text + e->start,
+		    e->end - e->start);
 	}
-	coach_buf_add(out, fm->text + fm->tail_start, fm->len - fm->tail_start);
+	if (!last_kept)
+		how = block ? KEPT_AFTER_REMOVAL : KEPT_AFTER_CHANGE;
+	put_kept(out, fm->text + fm->tail_start, fm->len - fm->tail_start, how);
+}
+
+/* Every key written out afresh, without comments. */
+static void
+render_fresh(const struct coach_fm *fm, struct coach_buf *out)
+{
+	for (size_t i = 0; i < fm->n; i++) {
+		char *t = emit_entry(fm->e[i].key, fm->e[i].value);
+		coach_buf_puts(out, t);
+		free(t);
+	}
+}
+
+#ifndef COACH_FM_FUZZ_STRICT
+/* Whether text[0..len) reads back as fm. */
+static int
+reads_back(const struct coach_fm *fm, const char *text, size_t len)
+{
+	struct coach_fm *again = NULL;
+	struct coach_error *err = coach_fm_parse(&again, fm->name, text, len,
+	    2);
+	int same = err == NULL && coach_fm_equal(fm, again, NULL);
+	coach_error_free(err);
+	coach_fm_free(again);
+	return same;
+}
+#endif
+
+/*
+ * The BOM read at the start stays before a first line "---": without it, a
+ * head line "<BOM>---" would become a record's closing "---".  It stays
+ * before a second BOM too, which would otherwise be read as the first.
+ * Elsewhere it goes, as it does from records.
+ */
+static void
+put_bom(const struct coach_fm *fm, struct coach_buf *out, const char *text,
+    size_t len)
+{
+	if (fm->bom && len >= 3 && (memcmp(text, "---", 3) == 0 ||
+	    memcmp(text, "\xef\xbb\xbf", 3) == 0))
+		coach_buf_puts(out, "\xef\xbb\xbf");
+	coach_buf_add(out, text, len);
+}
+
+void
+coach_fm_render(const struct coach_fm *fm, struct coach_buf *out)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_add(out, "", 0);
+	if (!fm->dirty) {
+		put_bom(fm, out, fm->text, fm->len);
+		return;
+	}
+	if (!fm->editable) {
+		/* A flow, indented or null root: write it out afresh. */
+		render_fresh(fm, out);
+		return;
+	}
+	render_lines(fm, &b);
+#ifndef COACH_FM_FUZZ_STRICT
+	/*
+	 * Kept lines can still change what new lines next to them mean in
+	 * ways no rule here foresaw; rather than write a value that reads
+	 * back differently, write the document afresh.  (The fuzzer builds
+	 * without this, to find such cases.)
+	 */
+	if (!reads_back(fm, b.ptr, b.len)) {
+		render_fresh(fm, out);
+		coach_buf_free(&b);
+		return;
+	}
+#endif
+	put_bom(fm, out, b.ptr, b.len);
+	coach_buf_free(&b);
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -1218,8 +1428,12 @@ on_scalar(struct parse *p, const yaml_event_t *ev)
 		    p->fm->name, line, v, v, v[0] == '<' ?
 		    " or write the merged keys out in full" : "");
 	if (p->sp == 0) {
-		if (plain && is_null_word(v))
-			return NULL; /* an empty document */
+		/* An empty document; keys can't go after a written "null". */
+		if (plain && is_null_word(v)) {
+			if (len > 0)
+				p->fm->editable = 0;
+			return NULL;
+		}
 		return perr(p, line, "the front-matter is a single value, not "
 		    "a mapping; write 'key: value' lines");
 	}
@@ -1383,6 +1597,7 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;
 		len -= 3;
+		fm->bom = 1;
 	}
 	struct coach_buf b = COACH_BUF_INIT;
 	coach_buf_add(&b, "", 0);
@@ -1477,6 +1692,26 @@ skip_indented_comments(const char *t, size_t len, size_t off)
 	return end;
 }
 
+/*
+ * The end of the value of the key at key_off, given that the next key's
+ * line (or the end of text) starts at limit: the end of its last line that
+ * is neither blank nor a comment.  libyaml's marks miss empty items ("-"
+ * alone) and empty values at the end of a value, but their lines belong to
+ * it: new lines must go after them.
+ */
+static size_t
+last_content(const char *t, size_t len, size_t key_off, size_t limit)
+{
+	size_t first = line_after(t, len, key_off + 1);
+	while (limit > first) {
+		size_t s = line_start(t, limit - 1);
+		if (s < first || (t[s] != '#' && !blank_or_comment(t, len, s)))
+			break;
+		limit = s;
+	}
+	return limit > first ? limit - 1 : key_off;
+}
+
 /* Works out each top-level key's lines (see the top of this file). */
 static void
 compute_spans(struct parse *p)
@@ -1489,6 +1724,11 @@ compute_spans(struct parse *p)
 	size_t prev_end = 0;
 	for (size_t i = 0; i < fm->n; i++) {
 		struct fm_entry *e = &fm->e[i];
+		size_t limit = i + 1 < fm->n ?
+		    line_start(t, p->key_off[i + 1]) : fm->len;
+		size_t last = last_content(t, fm->len, p->key_off[i], limit);
+		if (last > p->value_end[i])
+			p->value_end[i] = last;
 		e->start = line_start(t, p->key_off[i]);
 		if (e->start < prev_end || p->key_off[i] != e->start) {
 			fm->editable = 0;

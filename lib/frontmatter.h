@@ -22,8 +22,17 @@
  * goes when the key is removed and stays when it is set); indented comment
  * lines after a value belong to the value; other comments stay where they
  * are, and trailing ones stay at the end.  A document whose root mapping is
- * a flow mapping, is indented, or has an explicit "? key" is written out
- * afresh (without its comments) once it is changed.
+ * a flow mapping, is indented, or has an explicit "? key" (or that is a
+ * written null, such as "~") is written out afresh (without its comments)
+ * once it is changed.
+ *
+ * A rewrite changes only the values it means to change: a value's lines
+ * run to its last line that is neither blank nor a comment (so an empty
+ * last item "-" stays with its list), lines of only spaces after new lines
+ * are written empty, and a BOM before a first line "---" stays.  Before
+ * coach_fm_render() gives a changed document, it parses what it wrote; if
+ * that would not read back as the document (coach_fm_equal()), it writes
+ * the document out afresh instead.
  *
  * Nodes belong to their document: coach_fm_set(), coach_fm_append() and
  * coach_fm_remove() of a key free (or may move) the nodes under it.
@@ -103,6 +112,23 @@ const struct coach_fm_node *coach_fm_node_lookup(const struct coach_fm_node *n,
  */
 int coach_fm_node_bool(const struct coach_fm_node *n, int *out);
 int coach_fm_node_number(const struct coach_fm_node *n, double *out);
+
+/*
+ * Whether a and b mean the same to a YAML reader: the same type, the same
+ * text, the same keys in the same order, and scalars typed alike (a quoted
+ * "true" is text, a plain true is not; quoting that changes nothing, such
+ * as "abc" against abc, does not count).
+ */
+int coach_fm_node_equal(const struct coach_fm_node *a,
+	const struct coach_fm_node *b);
+/*
+ * Whether a and b hold the same top-level keys in the same order with equal
+ * values.  When they differ and differs is not NULL, *differs is the first
+ * key (of a, or of b when a has no more keys) that does not match; it
+ * points into a or b.
+ */
+int coach_fm_equal(const struct coach_fm *a, const struct coach_fm *b,
+	const char **differs);
 
 /*
  * Values to set.  Every constructor returns a new value; coach_fm_set(),

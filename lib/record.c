@@ -40,7 +40,36 @@ coach_record_free(struct coach_record *r)
 	free(r);
 }
 
-/* Checks the encoding, drops a BOM and turns CRLF into LF. */
+/*
+ * Appends text[0..len) to out with line endings as a record keeps them: CRs
+ * before a LF dropped (CRLF, and the CR CR LF some tools write, are one line
+ * break), and CRs at the end of the text made one LF.  The result maps to
+ * itself, so that what is written reads back the same.
+ */
+static void
+put_line_endings(struct coach_buf *out, const char *text, size_t len)
+{
+	size_t from = 0, i = 0;
+	coach_buf_add(out, "", 0);
+	while (i < len) {
+		if (text[i] != '\r') {
+			i++;
+			continue;
+		}
+		size_t run = i;
+		while (i < len && text[i] == '\r')
+			i++;
+		if (i < len && text[i] != '\n')
+			continue; /* a CR inside a line */
+		coach_buf_add(out, text + from, run - from);
+		if (i == len)
+			coach_buf_putc(out, '\n');
+		from = i;
+	}
+	coach_buf_add(out, text + from, len - from);
+}
+
+/* Checks the encoding, drops a BOM and normalises line endings. */
 static struct coach_error *
 normalise(struct coach_buf *out, const char *path, const char *data,
     size_t len)
@@ -54,16 +83,31 @@ normalise(struct coach_buf *out, const char *path, const char *data,
 		data += 3;
 		len -= 3;
 	}
-	coach_buf_add(out, "", 0);
-	size_t from = 0;
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (data[i] == '\r' && data[i + 1] == '\n') {
-			coach_buf_add(out, data + from, i - from);
-			from = i + 1;
-		}
-	}
-	coach_buf_add(out, data + from, len - from);
+	put_line_endings(out, data, len);
 	return NULL;
+}
+
+/* A body as it reads back once written: see put_line_endings(). */
+static char *
+body_as_written(const char *body, size_t len)
+{
+	struct coach_buf b = COACH_BUF_INIT, clean = COACH_BUF_INIT;
+	/* Invalid UTF-8 would make the file unreadable: U+FFFD instead. */
+	coach_buf_add(&clean, "", 0);
+	while (len > 0) {
+		size_t ok = coach_utf8_check(body, len);
+		coach_buf_add(&clean, body, ok);
+		if (ok == len)
+			break;
+		coach_buf_puts(&clean, "\xef\xbf\xbd");
+		body += ok + 1;
+		len -= ok + 1;
+	}
+	put_line_endings(&b, clean.ptr, clean.len);
+	coach_buf_free(&clean);
+	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
+		coach_buf_putc(&b, '\n');
+	return coach_buf_detach(&b);
 }
 
 /* The end of the line starting at off (its '\n', or the end of text). */
@@ -125,7 +169,7 @@ coach_record_parse(struct coach_record **out, const char *path,
 		goto done;
 	size_t body = line_end(t, b.len, off);
 	body = body < b.len ? body + 1 : b.len;
-	r->body = coach_xstrndup(t + body, b.len - body);
+	r->body = body_as_written(t + body, b.len - body);
 	r->body_line = line + 1;
 done:
 	coach_buf_free(&b);
@@ -185,7 +229,8 @@ coach_record_body_line(const struct coach_record *r)
 void
 coach_record_set_body(struct coach_record *r, const char *body)
 {
-	char *copy = coach_xstrdup(body ? body : "");
+	char *copy = body ? body_as_written(body, strlen(body)) :
+	    coach_xstrdup("");
 	free(r->body);
 	r->body = copy;
 }
@@ -203,7 +248,28 @@ coach_record_render(const struct coach_record *r, struct coach_buf *out)
 	coach_fm_render(r->fm, out);
 	coach_buf_puts(out, "---\n");
 	coach_buf_puts(out, r->body);
-	size_t n = strlen(r->body);
-	if (n > 0 && r->body[n - 1] != '\n')
-		coach_buf_putc(out, '\n');
+}
+
+struct coach_error *
+coach_record_verify(const struct coach_record *r, const char *text,
+    size_t len)
+{
+	const char *path = r->path ? r->path : "record";
+	struct coach_record *again = NULL;
+	struct coach_error *err = coach_record_parse(&again, path, text, len);
+	if (err) {
+		err = coach_error_prefix(err, "%s: the text written for it "
+		    "does not read back; nothing was written", path);
+		return coach_error_set_code(err, COACH_E_INVALID);
+	}
+	const char *key = NULL;
+	if (!coach_fm_equal(r->fm, again->fm, &key))
+		err = coach_error_coded(COACH_E_INVALID, "%s: the key '%s' "
+		    "would not read back as it was set; nothing was written",
+		    path, key);
+	else if (strcmp(r->body, again->body) != 0)
+		err = coach_error_coded(COACH_E_INVALID, "%s: the text would "
+		    "not read back as it was set; nothing was written", path);
+	coach_record_free(again);
+	return err;
 }

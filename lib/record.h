@@ -7,7 +7,10 @@
  *     CommonMark body (may be empty)
  *
  * Reading accepts a UTF-8 BOM and CRLF line endings; writing always gives LF
- * and no BOM.  Refused, with an error naming the file and line: invalid
+ * and no BOM.  Line endings are read the way they are written: a CR (or a
+ * run of CRs) before a LF is part of the line ending, a CR at the very end
+ * of the file ends the last line, and a non-empty body ends in '\n'.  So a
+ * record reads back exactly as it was before it was written.  Refused, with an error naming the file and line: invalid
  * UTF-8, NUL bytes, a missing opening or closing "---", front-matter that
  * is not a YAML mapping (or breaks the rules of frontmatter.h), and a file
  * over COACH_RECORD_MAX_BYTES.
@@ -46,6 +49,9 @@ const char *coach_record_str(const struct coach_record *r, const char *key);
 const char *coach_record_body(const struct coach_record *r);
 /* Line number in the file of the body's first line. */
 int coach_record_body_line(const struct coach_record *r);
+/* Sets the body, with line endings and the final '\n' as they will read
+ * back (see above); a CR inside a line is kept, invalid UTF-8 becomes
+ * U+FFFD. */
 void coach_record_set_body(struct coach_record *r, const char *body);
 
 /* The file's path as given to parse/load, or NULL for new records. */
@@ -57,5 +63,15 @@ const char *coach_record_path(const struct coach_record *r);
  * normalisation).  A non-empty body always ends in '\n'.
  */
 void coach_record_render(const struct coach_record *r, struct coach_buf *out);
+
+/*
+ * Checks that text[0..len), about to be written for r, reads back as r: it
+ * parses, has the same keys in the same order with the same values (see
+ * coach_fm_equal()) and the same body.  A writer calls this on what it
+ * rendered before committing it; an error (code COACH_E_INVALID) names
+ * r's path and the first key that would not read back as set.
+ */
+struct coach_error *coach_record_verify(const struct coach_record *r,
+	const char *text, size_t len);
 
 #endif

@@ -1448,6 +1448,295 @@ test_pyyaml_reads_edits(void **state)
 	coach_fm_free(fm);
 }
 
+/* ---- rewrites next to unusual lines ----------------------------------- */
+
+/* Checks out with PyYAML: each of checks is "path\tWANT" as pyyaml_check
+ * takes it, with paths written plainly ("a/#0/b") and s: values as text. */
+static void
+assert_pyyaml(const char *doc, const char *const *checks)
+{
+	struct coach_buf e = COACH_BUF_INIT;
+	for (; *checks; checks++) {
+		const char *tab = strchr(*checks, '\t');
+		char *path = coach_xstrndup(*checks, (size_t)(tab - *checks));
+		char *save = NULL;
+		int first = 1;
+		for (char *part = strtok_r(path, "/", &save); part;
+		    part = strtok_r(NULL, "/", &save), first = 0) {
+			if (!first)
+				coach_buf_putc(&e, '/');
+			if (part[0] == '#')
+				coach_buf_puts(&e, part);
+			else
+				put_hex(&e, part);
+		}
+		free(path);
+		if (strncmp(tab + 1, "s:", 2) == 0) {
+			coach_buf_puts(&e, "\ts:");
+			put_hex(&e, tab + 3);
+			coach_buf_putc(&e, '\n');
+		} else {
+			coach_buf_printf(&e, "%s\n", tab);
+		}
+	}
+	char *complaint = pyyaml_check(doc, coach_buf_str(&e));
+	if (complaint) {
+		print_error("PyYAML:\n%s\ndocument:\n%s\n", complaint, doc);
+		free(complaint);
+		fail();
+	}
+	coach_buf_free(&e);
+}
+
+/* Renders fm, checks the text, and that it reads back as fm. */
+static void
+assert_renders(const struct coach_fm *fm, const char *want)
+{
+	char *out = render(fm);
+	if (strcmp(out, want) != 0) {
+		print_error("want:\n%s\ngot:\n%s\n", want, out);
+		fail();
+	}
+	struct coach_fm *again = parse_ok(out);
+	const char *differs = NULL;
+	if (!coach_fm_equal(fm, again, &differs)) {
+		print_error("key %s reads back differently from:\n%s\n",
+		    differs, out);
+		fail();
+	}
+	coach_fm_free(again);
+	free(out);
+}
+
+static void
+test_empty_items(void **state)
+{
+	(void)state;
+	/* Lists whose last item is empty, at the top and nested. */
+	const char *doc =
+	    "id: g1\n"
+	    "measurements:\n"
+	    "- date: 2026-01-10\n"
+	    "  value: 30\n"
+	    "  notes:\n"
+	    "  -\n"
+	    "-\n"
+	    "closed:\n"
+	    "-\n"
+	    "status: active\n";
+	struct coach_fm *fm = parse_ok(doc);
+	struct coach_fmv *m = coach_fmv_map();
+	coach_fmv_put(m, "date", coach_fmv_plain("2026-03-01"));
+	coach_fmv_put(m, "value", coach_fmv_number(61));
+	assert_null(coach_fm_append(fm, "measurements", m));
+	coach_fm_set(fm, "closed", coach_fmv_plain("2026-03-02"));
+	const char *want =
+	    "id: g1\n"
+	    "measurements:\n"
+	    "- date: 2026-01-10\n"
+	    "  value: 30\n"
+	    "  notes:\n"
+	    "  -\n"
+	    "-\n"
+	    "- date: 2026-03-01\n"
+	    "  value: 61\n"
+	    "closed: 2026-03-02\n"
+	    "status: active\n";
+	assert_renders(fm, want);
+	const char *const checks[] = {
+		"measurements\tl:3", "measurements/#0/notes\tl:1",
+		"measurements/#0/notes/#0\tz", "measurements/#1\tz",
+		"measurements/#2/value\tf:61", "closed\td:2026-03-02",
+		"status\ts:active", NULL,
+	};
+	assert_pyyaml(want, checks);
+	coach_fm_free(fm);
+
+	/* The same with the list indented, a comment and a blank line. */
+	fm = parse_ok("a:\n  - x\n  -\n  # c\n\nb: 1\n");
+	assert_null(coach_fm_append(fm, "a", coach_fmv_str("y")));
+	assert_renders(fm, "a:\n  - x\n  -\n  # c\n  - \"y\"\n\nb: 1\n");
+	coach_fm_free(fm);
+}
+
+static void
+test_blank_lines_after_change(void **state)
+{
+	(void)state;
+	/* Lines of only spaces are not taken into new values. */
+	const char *doc =
+	    "notes: short\n"
+	    "    \n"
+	    "status: active\n"
+	    "  \n"
+	    "list:\n"
+	    "  - a\n"
+	    "     \n";
+	struct coach_fm *fm = parse_ok(doc);
+	coach_fm_set(fm, "notes", coach_fmv_str("two\nlines\n"));
+	assert_null(coach_fm_append(fm, "list", coach_fmv_str("p\nq")));
+	coach_fm_set(fm, "extra", coach_fmv_str("x\ny"));
+	const char *want =
+	    "notes: |\n"
+	    "  two\n"
+	    "  lines\n"
+	    "\n"
+	    "status: active\n"
+	    "  \n"
+	    "list:\n"
+	    "  - a\n"
+	    "  - |-\n"
+	    "    p\n"
+	    "    q\n"
+	    "extra: |-\n"
+	    "  x\n"
+	    "  y\n"
+	    "\n";
+	assert_renders(fm, want);
+	assert_string_equal(coach_fm_str(fm, "notes"), "two\nlines\n");
+	const char *const checks[] = {
+		"notes\ts:two\nlines\n", "status\ts:active", "list/#1\ts:p\nq",
+		"extra\ts:x\ny", NULL,
+	};
+	assert_pyyaml(want, checks);
+	coach_fm_free(fm);
+
+	/* Blank lines do not end a block: spaces after them count too. */
+	fm = parse_ok("a: 1\n   \nb: 2\n   \n");
+	coach_fm_set(fm, "a", coach_fmv_str("x\ny\n"));
+	coach_fm_remove(fm, "b");
+	assert_renders(fm, "a: |\n  x\n  y\n\n\n");
+	coach_fm_free(fm);
+
+	/* A line of spaces after a new block list. */
+	fm = parse_ok("a: 1\n   \nb: 2\n");
+	struct coach_fmv *seq = coach_fmv_seq();
+	coach_fmv_push(seq, coach_fmv_str("l1\nl2"));
+	coach_fm_set(fm, "a", seq);
+	assert_renders(fm, "a:\n  - |-\n    l1\n    l2\n\nb: 2\n");
+	coach_fm_free(fm);
+}
+
+static void
+test_doc_start_and_null(void **state)
+{
+	(void)state;
+	/* A BOM before "---" stays, so that "---" is never a line alone. */
+	struct coach_fm *fm = parse_ok("\xef\xbb\xbf---\nid: g1\n");
+	coach_fm_set(fm, "status", coach_fmv_str("active"));
+	assert_renders(fm, "\xef\xbb\xbf---\nid: g1\nstatus: active\n");
+	coach_fm_remove(fm, "id");
+	coach_fm_remove(fm, "status");
+	assert_renders(fm, "\xef\xbb\xbf---\n");
+	coach_fm_free(fm);
+	/* Nor does a BOM before a second one go: that one would be read as
+	 * the first, and go at the next rewrite. */
+	fm = parse_ok("\xef\xbb\xbf\xef\xbb\xbf\nid: g1\n");
+	char *once = render(fm);
+	assert_string_equal(once, "\xef\xbb\xbf\xef\xbb\xbf\nid: g1\n");
+	free(once);
+	coach_fm_free(fm);
+	/* Elsewhere a BOM is not written. */
+	fm = parse_ok("\xef\xbb\xbfid: g1\n");
+	coach_fm_set(fm, "status", coach_fmv_str("active"));
+	assert_renders(fm, "id: g1\nstatus: active\n");
+	coach_fm_free(fm);
+	/* "--- " variants keep their line. */
+	fm = parse_ok("--- # doc\nid: g1\n");
+	coach_fm_set(fm, "id", coach_fmv_str("g2"));
+	assert_renders(fm, "--- # doc\nid: g2\n");
+	coach_fm_free(fm);
+	/* A document that is a written null takes keys. */
+	const char *nulls[] = { "null\n", "~\n", "--- ~\n", "Null # c\n" };
+	for (size_t i = 0; i < sizeof(nulls) / sizeof(*nulls); i++) {
+		fm = parse_ok(nulls[i]);
+		assert_int_equal(coach_fm_count(fm), 0);
+		coach_fm_set(fm, "id", coach_fmv_str("g1"));
+		assert_renders(fm, "id: g1\n");
+		coach_fm_free(fm);
+	}
+}
+
+static void
+test_remove_next_to_keep_block(void **state)
+{
+	(void)state;
+	/* A "|+" block takes in the blank lines after it. */
+	struct coach_fm *fm = parse_ok("a: |+\n  x\n\nb: 1\n\n\n# end\n");
+	assert_string_equal(coach_fm_str(fm, "a"), "x\n\n");
+	coach_fm_remove(fm, "b");
+	assert_renders(fm, "a: |+\n  x\n\n# end\n");
+	const char *const checks[] = { "a\ts:x\n\n", NULL };
+	char *out = render(fm);
+	assert_pyyaml(out, checks);
+	free(out);
+	coach_fm_free(fm);
+	/* Any block scalar takes in a line of more spaces than its indent. */
+	fm = parse_ok("a: |\n  x\nb: 1\n   \n");
+	coach_fm_remove(fm, "b");
+	assert_renders(fm, "a: |\n  x\n");
+	coach_fm_free(fm);
+	/* A line of spaces and a tab is no line to start a document with. */
+	fm = parse_ok("# lead\nid: s\n \t \n");
+	coach_fm_remove(fm, "id");
+	assert_renders(fm, "\n");
+	coach_fm_free(fm);
+	/* Without one, blank lines stay. */
+	fm = parse_ok("a: x\nb: 1\n\n# end\n");
+	coach_fm_remove(fm, "b");
+	assert_renders(fm, "a: x\n\n# end\n");
+	coach_fm_free(fm);
+}
+
+static void
+test_equal(void **state)
+{
+	(void)state;
+	struct coach_fm *a = parse_ok("a: abc\nb: 1\nc: [x, {y: 2026-1-2x}]\n");
+	struct {
+		const char *doc, *differs;
+	} cases[] = {
+		{ "a: 'abc'\nb: 1\nc:\n  - \"x\"\n  - y: '2026-1-2x'\n", NULL },
+		{ "a: abc\nb: '1'\nc: [x, {y: 2026-1-2x}]\n", "b" },
+		{ "a: abc\nb: 1.0\nc: [x, {y: 2026-1-2x}]\n", "b" },
+		{ "b: 1\na: abc\nc: [x, {y: 2026-1-2x}]\n", "a" },
+		{ "a: abc\nb: 1\nc: [x, {y: 2026-1-2}]\n", "c" },
+		{ "a: abc\nb: 1\nc: [x, {y: 2026-1-2x}, z]\n", "c" },
+		{ "a: abc\nb: 1\nc: [x, {y: 2026-1-2x}]\nd: 1\n", "d" },
+		{ "a: abc\nb: 1\n", "c" },
+		{ "a: abc\nb: 1\nc: [x, {\"y\": \"2026-1-2x\", z: }]\n", "c" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct coach_fm *b = parse_ok(cases[i].doc);
+		const char *differs = "unset";
+		int same = coach_fm_equal(a, b, &differs);
+		assert_int_equal(same, cases[i].differs == NULL);
+		if (cases[i].differs)
+			assert_string_equal(differs, cases[i].differs);
+		else
+			assert_null(differs);
+		coach_fm_free(b);
+	}
+	/* Typed plain scalars against quoted ones. */
+	const char *typed[] = { "yes", "~", "0o17", "0b101", "1_000", "1:30",
+		"-.inf", ".NaN", "2026-01-02", "2026-1-2 10:00:00Z", "<<" };
+	for (size_t i = 0; i < sizeof(typed) / sizeof(*typed); i++) {
+		char *plain = coach_xasprintf("k: %s\n", typed[i]);
+		char *quoted = coach_xasprintf("k: '%s'\n", typed[i]);
+		struct coach_fm *x = NULL, *y = parse_ok(quoted);
+		struct coach_error *err = coach_fm_parse(&x, "t.md", plain,
+		    strlen(plain), 2);
+		if (err == NULL)
+			assert_int_equal(coach_fm_equal(x, y, NULL), 0);
+		coach_error_free(err);
+		coach_fm_free(x);
+		coach_fm_free(y);
+		free(plain);
+		free(quoted);
+	}
+	coach_fm_free(a);
+}
+
 int
 main(void)
 {
@@ -1476,6 +1765,11 @@ main(void)
 		cmocka_unit_test(test_emit_reads_back),
 		cmocka_unit_test(test_emit_keys),
 		cmocka_unit_test(test_pyyaml_reads_edits),
+		cmocka_unit_test(test_empty_items),
+		cmocka_unit_test(test_blank_lines_after_change),
+		cmocka_unit_test(test_doc_start_and_null),
+		cmocka_unit_test(test_remove_next_to_keep_block),
+		cmocka_unit_test(test_equal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

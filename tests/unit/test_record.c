@@ -146,7 +146,8 @@ test_body_edges(void **state)
 	} cases[] = {
 		{ "---\n---\n", "", "---\n---\n", 3 },
 		{ "---\n---", "", "---\n---\n", 3 },
-		{ "---\na: 1\n---\nno newline", "no newline",
+		/* The body is read as it will be written. */
+		{ "---\na: 1\n---\nno newline", "no newline\n",
 		  "---\na: 1\n---\nno newline\n", 4 },
 		{ "---\n\n# c\n---\n\n\n", "\n\n", "---\n\n# c\n---\n\n\n", 5 },
 		{ "---\na: 1\n---\n---\n", "---\n", "---\na: 1\n---\n---\n", 4 },
@@ -283,7 +284,7 @@ test_refusals(void **state)
 	expect_error(big, n, "goals/g1.md: ", "more than the 1048576 allowed");
 	/* Just under the limit is fine. */
 	struct coach_record *r = parse_ok(big, n - 1);
-	assert_int_equal(strlen(coach_record_body(r)), n - 14);
+	assert_int_equal(strlen(coach_record_body(r)), n - 13);
 	coach_record_free(r);
 	free(big);
 }
@@ -350,6 +351,163 @@ test_load(void **state)
 	free(path);
 }
 
+/* r rendered, parsed again, renders to the same text and reads back as r. */
+static char *
+assert_stable(const struct coach_record *r)
+{
+	char *out = render(r);
+	struct coach_error *err = coach_record_verify(r, out, strlen(out));
+	if (err) {
+		print_error("%s\n%s\n", coach_error_msg(err), out);
+		coach_error_free(err);
+		fail();
+	}
+	struct coach_record *again = parse_ok(out, strlen(out));
+	assert_string_equal(coach_record_body(again), coach_record_body(r));
+	char *out2 = render(again);
+	assert_string_equal(out2, out);
+	free(out2);
+	coach_record_free(again);
+	return out;
+}
+
+/*
+ * The front-matter of record text as PyYAML reads it (split as
+ * tests/tools/fm.py does), printed as JSON with sorted keys.
+ */
+static char *
+pyyaml_front_matter(const char *text)
+{
+	char path[] = "/tmp/coach-record-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	char *cmd = coach_xasprintf("python3 -c '"
+	    "import sys, json, yaml\n"
+	    "t = open(sys.argv[1], encoding=\"utf-8\").read()\n"
+	    "t = t[1:] if t.startswith(\"\\ufeff\") else t\n"
+	    "lines = t.replace(\"\\r\\n\", \"\\n\").split(\"\\n\")\n"
+	    "end = lines.index(\"---\", 1)\n"
+	    "fm = yaml.safe_load(\"\\n\".join(lines[1:end]))\n"
+	    "print(json.dumps(fm, sort_keys=True, default=str))\n"
+	    "' %s 2>&1", path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	struct coach_buf out = COACH_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		coach_buf_add(&out, chunk, n);
+	pclose(p);
+	unlink(path);
+	free(cmd);
+	return coach_buf_detach(&out);
+}
+
+static void
+test_bom_before_closing_fence(void **state)
+{
+	(void)state;
+	/* "<BOM>---" is not a fence but a YAML document start. */
+	const char *doc = "---\n\xef\xbb\xbf---\nid: g1\nstatus: active\n"
+	    "---\nbody\n";
+	struct coach_record *r = parse_ok(doc, strlen(doc));
+	assert_string_equal(coach_record_str(r, "status"), "active");
+	coach_fm_set(coach_record_fm(r), "status", coach_fmv_str("achieved"));
+	coach_fm_set(coach_record_fm(r), "closed",
+	    coach_fmv_plain("2026-03-01"));
+	char *out = assert_stable(r);
+	assert_string_equal(out, "---\n\xef\xbb\xbf---\nid: g1\n"
+	    "status: achieved\nclosed: 2026-03-01\n---\nbody\n");
+	struct coach_record *again = parse_ok(out, strlen(out));
+	assert_string_equal(coach_record_str(again, "id"), "g1");
+	assert_string_equal(coach_record_str(again, "status"), "achieved");
+	assert_string_equal(coach_record_body(again), "body\n");
+	coach_record_free(again);
+	char *py = pyyaml_front_matter(out);
+	assert_string_equal(py, "{\"closed\": \"2026-03-01\", \"id\": \"g1\", "
+	    "\"status\": \"achieved\"}\n");
+	free(py);
+	free(out);
+	coach_record_free(r);
+}
+
+static void
+test_line_endings_read_back(void **state)
+{
+	(void)state;
+	/* Bodies as read: each is what a rewrite writes and reads back. */
+	struct {
+		const char *body, *want;
+	} cases[] = {
+		{ "a\rb\n", "a\rb\n" },
+		{ "a\r\r\nb\r\n", "a\nb\n" },
+		{ "a\r\r\r\nb", "a\nb\n" },
+		{ "end\r", "end\n" },
+		{ "x\r\r", "x\n" },
+		{ "\r", "\n" },
+		{ "no newline", "no newline\n" },
+		{ "\xef\xbb\xbfstarts with a BOM\n", "\xef\xbb\xbfstarts with a "
+		  "BOM\n" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *doc = coach_xasprintf("---\r\na: 1\r\r\n---\r\n%s",
+		    cases[i].body);
+		struct coach_record *r = parse_ok(doc, strlen(doc));
+		assert_string_equal(coach_record_body(r), cases[i].want);
+		assert_string_equal(coach_record_str(r, "a"), "1");
+		coach_fm_set(coach_record_fm(r), "b", coach_fmv_str("2"));
+		free(assert_stable(r));
+		coach_record_free(r);
+		/* And the same text set as a body. */
+		r = coach_record_new();
+		coach_record_set_body(r, cases[i].body);
+		assert_string_equal(coach_record_body(r), cases[i].want);
+		free(assert_stable(r));
+		coach_record_free(r);
+		free(doc);
+	}
+	/* Invalid UTF-8 set as a body would make the file unreadable. */
+	struct coach_record *r = coach_record_new();
+	coach_record_set_body(r, "bad \xff byte");
+	assert_string_equal(coach_record_body(r), "bad \xef\xbf\xbd byte\n");
+	free(assert_stable(r));
+	coach_record_free(r);
+}
+
+static void
+test_verify(void **state)
+{
+	(void)state;
+	struct coach_record *r = parse_ok(entry, strlen(entry));
+	coach_fm_set(coach_record_fm(r), "kind", coach_fmv_str("observation"));
+	char *out = render(r);
+	assert_null(coach_record_verify(r, out, strlen(out)));
+	/* Text that says something else is refused, naming the key. */
+	char *at = strstr(out, "author: alice");
+	at[8] = 'e';
+	struct coach_error *err = coach_record_verify(r, out, strlen(out));
+	assert_non_null(err);
+	assert_int_equal(coach_error_code(err), COACH_E_INVALID);
+	assert_non_null(strstr(coach_error_msg(err), "coaching/bob/log/x.md"));
+	assert_non_null(strstr(coach_error_msg(err), "'author'"));
+	coach_error_free(err);
+	at[8] = 'a';
+	/* And so are a changed body and text that does not parse. */
+	err = coach_record_verify(r, out, strlen(out) - 2);
+	assert_non_null(err);
+	assert_non_null(strstr(coach_error_msg(err), "text would not read "
+	    "back"));
+	coach_error_free(err);
+	err = coach_record_verify(r, "---\na: [\n---\n", 13);
+	assert_non_null(err);
+	assert_int_equal(coach_error_code(err), COACH_E_INVALID);
+	coach_error_free(err);
+	free(out);
+	coach_record_free(r);
+}
+
 int
 main(void)
 {
@@ -361,6 +519,9 @@ main(void)
 		cmocka_unit_test(test_set_body_keeps_front_matter),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_bom_before_closing_fence),
+		cmocka_unit_test(test_line_endings_read_back),
+		cmocka_unit_test(test_verify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
