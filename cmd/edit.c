@@ -10,9 +10,11 @@
  * lost: the draft outlives every failure, and the next "coach edit" of
  * the record starts from it.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -343,12 +345,33 @@ unchanged:
 	return NULL;
 }
 
+/*
+ * One "coach edit" of a record at a time: a second one would share the
+ * draft and remove it under the first.  The lock is the kernel's, so it
+ * goes with a process that is killed; the editor does not inherit it.
+ */
+static struct coach_error *
+lock_draft(const struct edit *ed, int *fd)
+{
+	char *path = coach_xasprintf("%s.lock", ed->draft);
+	struct coach_error *err = NULL;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd == -1)
+		err = coach_error_errno("open", path);
+	else if (flock(*fd, LOCK_EX | LOCK_NB) == -1)
+		err = coach_error_coded(COACH_E_LOCKED, "%s is open in another "
+		    "'coach edit' (its draft is %s); finish that edit first",
+		    ed->relpath, ed->draft);
+	free(path);
+	return err;
+}
+
 static struct coach_error *
 edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct edit ed = { .repo = ctx->repo };
 	char *relpath = NULL, *abs = NULL;
-	int done = 0;
+	int done = 0, lockfd = -1;
 
 	struct coach_error *err = coach_repo_find(ctx->repo, argv[1],
 	    &relpath);
@@ -359,11 +382,15 @@ edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = coach_read_file(&ed.orig, abs, COACH_RECORD_MAX_BYTES)))
 		goto out;
 	ed.draft = draft_path(ctx->repo, relpath);
+	if ((err = lock_draft(&ed, &lockfd)))
+		goto out;
 	if ((err = first_draft(&ed)))
 		goto out;
 	while (!done && err == NULL)
 		err = edit_round(&ed, &done);
 out:
+	if (lockfd != -1)
+		close(lockfd);
 	coach_buf_free(&ed.orig);
 	coach_buf_free(&ed.shown);
 	coach_buf_free(&ed.saved);
