@@ -10,9 +10,11 @@
  * lost: the draft outlives every failure, and the next "coach edit" of
  * the record starts from it.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include "../lib/change.h"
 #include "../lib/check.h"
 #include "../lib/date.h"
+#include "../lib/privacy.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
@@ -29,11 +32,13 @@
 #define DRAFT_MAX_BYTES (COACH_RECORD_MAX_BYTES + 256 * 1024)
 #define ERROR_PREFIX "# coach: "
 
-/* The draft's name in .git: the record's path with '/' as '_'. */
+/* A file in .git named prefix and the record's path with '/' as '_':
+ * the draft (COACH_EDIT-) and the lock of the edit (COACH_EDITING-). */
 static char *
-draft_path(const struct coach_repo *r, const char *relpath)
+draft_path(const struct coach_repo *r, const char *prefix,
+	const char *relpath)
 {
-	char *name = coach_xasprintf("COACH_EDIT-%s", relpath);
+	char *name = coach_xasprintf("%s%s", prefix, relpath);
 	for (char *p = name; *p; p++)
 		if (*p == '/')
 			*p = '_';
@@ -343,12 +348,53 @@ unchanged:
 	return NULL;
 }
 
+/*
+ * One "coach edit" of a record at a time: a second one would share the
+ * draft and remove it under the first.  The lock is the kernel's, so it
+ * goes with a process that is killed; the editor does not inherit it.
+ */
+static struct coach_error *
+lock_draft(const struct edit *ed, int *fd)
+{
+	char *path = draft_path(ed->repo, "COACH_EDITING-", ed->relpath);
+	struct coach_error *err = NULL;
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd == -1)
+		err = coach_error_errno("open", path);
+	else if (flock(*fd, LOCK_EX | LOCK_NB) == -1)
+		err = coach_error_coded(COACH_E_LOCKED, "%s is open in another "
+		    "'coach edit' (its draft is %s); finish that edit first",
+		    ed->relpath, ed->draft);
+	free(path);
+	return err;
+}
+
+/* A private entry opens only for those who may read it: the editor would
+ * show everyone else its text. */
+static struct coach_error *
+check_readable(struct coach_repo *r, const char *relpath,
+	const struct coach_buf *text)
+{
+	struct coach_record *rec = NULL;
+	struct coach_error *err = NULL;
+	/* A record that does not parse is opened as it is, to be mended. */
+	struct coach_error *perr = coach_record_parse(&rec, relpath,
+	    text->ptr ? text->ptr : "", text->len);
+	if (perr == NULL && coach_record_hidden_from_user(r, relpath, rec))
+		err = coach_error_new(COACH_FAIL, "%s is a private entry: only "
+		    "its author and its coachee can read or edit its text",
+		    relpath);
+	coach_error_free(perr);
+	coach_record_free(rec);
+	return err;
+}
+
 static struct coach_error *
 edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct edit ed = { .repo = ctx->repo };
 	char *relpath = NULL, *abs = NULL;
-	int done = 0;
+	int done = 0, lockfd = -1;
 
 	struct coach_error *err = coach_repo_find(ctx->repo, argv[1],
 	    &relpath);
@@ -358,12 +404,18 @@ edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 	abs = coach_repo_abspath(ctx->repo, relpath);
 	if ((err = coach_read_file(&ed.orig, abs, COACH_RECORD_MAX_BYTES)))
 		goto out;
-	ed.draft = draft_path(ctx->repo, relpath);
+	if ((err = check_readable(ctx->repo, relpath, &ed.orig)))
+		goto out;
+	ed.draft = draft_path(ctx->repo, "COACH_EDIT-", relpath);
+	if ((err = lock_draft(&ed, &lockfd)))
+		goto out;
 	if ((err = first_draft(&ed)))
 		goto out;
 	while (!done && err == NULL)
 		err = edit_round(&ed, &done);
 out:
+	if (lockfd != -1)
+		close(lockfd);
 	coach_buf_free(&ed.orig);
 	coach_buf_free(&ed.shown);
 	coach_buf_free(&ed.saved);

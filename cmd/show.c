@@ -280,24 +280,6 @@ show_json(const struct shown *sh)
 	coach_buf_free(&out);
 }
 
-/* Whether relpath is an entry whose text the current user may not see. */
-static int
-hidden_entry(struct coach_repo *repo, const char *relpath,
-	const struct coach_record *rec)
-{
-	char *coachee = NULL;
-	int hidden = 0;
-	if (coach_path_kind(relpath, &coachee, NULL) == COACH_KIND_ENTRY &&
-	    coach_entry_private(rec)) {
-		struct coach_reader reader;
-		coach_reader_current(repo, &reader);
-		hidden = !coach_entry_readable(rec, coachee, &reader);
-		coach_reader_free(&reader);
-	}
-	free(coachee);
-	return hidden;
-}
-
 /* Drops what follows the front-matter's closing line (body_line is the
  * line the body starts on). */
 static void
@@ -325,7 +307,7 @@ show_raw(struct coach_repo *repo, const char *relpath)
 	/* A file that does not parse has no private key coach can read. */
 	struct coach_error *perr = coach_record_parse(&rec, relpath,
 	    coach_buf_str(&b), b.len);
-	if (perr == NULL && hidden_entry(repo, relpath, rec)) {
+	if (perr == NULL && coach_record_hidden_from_user(repo, relpath, rec)) {
 		cut_body(&b, coach_record_body_line(rec));
 		coach_buf_puts(&b, COACH_PRIVATE_TEXT "\n");
 	}
@@ -423,7 +405,7 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 		if ((err = coach_repo_load(ctx->repo, relpath, &rec)))
 			goto done;
 		sh.fm = coach_record_fm_const(rec);
-		sh.body = hidden_entry(ctx->repo, relpath, rec) ?
+		sh.body = coach_record_hidden_from_user(ctx->repo, relpath, rec) ?
 		    COACH_PRIVATE_TEXT : coach_record_body(rec);
 	}
 	if (mode == SHOW_JSON)

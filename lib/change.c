@@ -19,6 +19,9 @@ struct staged_file {
 	int remove;
 	struct coach_buf old;	/* what the file held before */
 	int had_old;
+	/* The rendered record does not read back as the record it was
+	 * rendered from (coach_record_verify); reported before writing. */
+	struct coach_error *unfaithful;
 };
 
 struct coach_change {
@@ -69,6 +72,8 @@ stage(struct coach_change *ch, const char *path)
 	for (size_t i = 0; i < ch->n; i++)
 		if (strcmp(ch->v[i].path, path) == 0) {
 			coach_buf_free(&ch->v[i].text);
+			coach_error_free(ch->v[i].unfaithful);
+			ch->v[i].unfaithful = NULL;
 			ch->v[i].remove = 0;
 			return &ch->v[i];
 		}
@@ -88,6 +93,8 @@ coach_change_save(struct coach_change *ch, const char *relpath,
 {
 	struct staged_file *f = stage(ch, relpath);
 	coach_record_render(rec, &f->text);
+	f->unfaithful = coach_record_verify(rec, coach_buf_str(&f->text),
+		f->text.len);
 }
 
 void
@@ -170,7 +177,8 @@ error_lines(const struct coach_diags *d, const struct coach_diags *old)
 	return b.len > 0 ? coach_buf_detach(&b) : NULL;
 }
 
-/* What coach writes must read back: a render that does not parse is a
+/* What coach writes must read back, as the very values it meant to
+ * write: a render that does not parse, or parses to other values, is a
  * bug, caught before anything is written. */
 static struct coach_error *
 reparse(struct coach_change *ch)
@@ -178,6 +186,13 @@ reparse(struct coach_change *ch)
 	for (size_t i = 0; i < ch->n; i++) {
 		struct staged_file *f = &ch->v[i];
 		struct coach_record *rec = NULL;
+		if (f->unfaithful != NULL) {
+			struct coach_error *err = f->unfaithful;
+			f->unfaithful = NULL;
+			return coach_error_prefix(err, "coach would write a "
+				"record that does not read back as it should "
+				"(nothing was written; please report this)");
+		}
 		if (f->remove || !is_checked(f->path) ||
 		    strcmp(f->path, COACH_CONFIG_FILE) == 0)
 			continue;
@@ -363,6 +378,7 @@ done:
 		free(ch.v[i].path);
 		coach_buf_free(&ch.v[i].text);
 		coach_buf_free(&ch.v[i].old);
+		coach_error_free(ch.v[i].unfaithful);
 	}
 	free(ch.v);
 	coach_strlist_free(&ch.ids);

@@ -66,3 +66,20 @@ coach_entry_body_for(const struct coach_record *entry, const char *coachee,
 	return coach_entry_readable(entry, coachee, reader) ?
 	    coach_record_body(entry) : COACH_PRIVATE_TEXT;
 }
+
+int
+coach_record_hidden_from_user(struct coach_repo *r, const char *relpath,
+	const struct coach_record *rec)
+{
+	char *coachee = NULL;
+	int hidden = 0;
+	if (coach_path_kind(relpath, &coachee, NULL) == COACH_KIND_ENTRY &&
+	    coach_entry_private(rec)) {
+		struct coach_reader reader;
+		coach_reader_current(r, &reader);
+		hidden = !coach_entry_readable(rec, coachee, &reader);
+		coach_reader_free(&reader);
+	}
+	free(coachee);
+	return hidden;
+}

@@ -50,4 +50,12 @@ int coach_entry_readable(const struct coach_record *entry,
 const char *coach_entry_body_for(const struct coach_record *entry,
 	const char *coachee, const struct coach_reader *reader);
 
+/*
+ * Whether rec, the record at relpath, is a private entry whose text the
+ * current user (coach_reader_current) may not see.  Records that are not
+ * entries are never hidden.
+ */
+int coach_record_hidden_from_user(struct coach_repo *r, const char *relpath,
+	const struct coach_record *rec);
+
 #endif

@@ -169,7 +169,8 @@ one_won() {
 	[ "$v1" != "$v2" ] || fail "both entries point at $v1"
 	[ "$(cat "$v1")" = first ] && [ "$(cat "$v2")" = second ]
 
-	# Two editors of one goal: one commits, the other keeps its draft.
+	# Two editors of one goal: one commits, the other is refused before
+	# its editor opens, since they would share one draft.
 	mkdir -p "$HOME/bin"
 	printf '#!/bin/sh\nsleep 1\nsed -i "s/^title: .*/title: $TITLE/" "$1"\n' >"$HOME/bin/slow"
 	chmod +x "$HOME/bin/slow"
@@ -180,7 +181,8 @@ one_won() {
 	wait $p1 && n=$((n + 1))
 	wait $p2 && n=$((n + 1))
 	[ "$n" -eq 1 ] || fail "$n edits succeeded" "$(cat "$OUT/e1" "$OUT/e2")"
-	grep -q "changed on disk while you were editing" "$OUT/e1" "$OUT/e2"
+	cat "$OUT/e1" "$OUT/e2" | grep -q "is open in another 'coach edit'" ||
+		fail "no refusal" "$(cat "$OUT/e1" "$OUT/e2")"
 	grep -Eq '^title: (First|Second)$' "coaching/bob/goals/$g1.md"
 	assert_repo_sound
 

@@ -119,3 +119,24 @@ assert_shown() {
 	run grep -c "anyone who can read the repository" "$TOP/man/coach.5.scd"
 	assert_status 0
 }
+
+@test "edit opens a private entry only for its author and its coachee" {
+	mkdir -p "$HOME/bin"
+	printf '#!/bin/sh\ncp "$1" "$HOME/seen"\n' >"$HOME/bin/peek"
+	chmod +x "$HOME/bin/peek"
+	export EDITOR="$HOME/bin/peek"
+	for who in ada cy; do
+		as $who
+		rm -f "$HOME/seen"
+		run coach edit e00000b
+		assert_status 1
+		assert_output_has "is a private entry"
+		[ ! -e "$HOME/seen" ] || fail "the editor was opened for $who"
+		assert_output_lacks "secretword"
+	done
+	[ -z "$(git status --porcelain)" ] || fail "edit left changes"
+	as bob
+	run coach edit e00000b
+	assert_status 0
+	grep -q secretword "$HOME/seen" || fail "bob's editor did not get the text"
+}
