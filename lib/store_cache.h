@@ -21,9 +21,8 @@
 #ifndef COACH_STORE_CACHE_H
 #define COACH_STORE_CACHE_H
 
-#include <git2.h>
-
 #include "error.h"
+#include "store_priv.h"
 
 #define COACH_HISTORY_CACHE_FILE "coach-history.cache"
 
