@@ -20,13 +20,28 @@ rounds() {
 	if [ -n "${COACH_TEST_SANITIZED:-}" ]; then echo "$2"; else echo "$1"; fi
 }
 
+# Milliseconds within which a kill may come: 100, or twice what one write
+# takes here (calibrate sets it), so that on a slow or loaded machine, or
+# under the sanitizers, kills still fall before, during and after writes.
+SPAN=100
+
+# calibrate: times one write and sets SPAN from it.
+calibrate() {
+	local t0 t1 ms
+	t0=$(date +%s%N)
+	"$COACH" goal measure "$goal" 0 >/dev/null 2>&1 || fail "a write failed"
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	[ $((2 * ms)) -le "$SPAN" ] || SPAN=$((2 * ms))
+}
+
 # killed CMD...: runs coach CMD in the background and kills it with -9
-# after 0 to 99 ms; succeeds when coach finished first and succeeded,
+# after 0 to SPAN ms; succeeds when coach finished first and succeeded,
 # with its stdout in $OUT/stdout.
 killed() {
 	"$COACH" "$@" >"$OUT/stdout" 2>>"$OUT/errors" &
-	local pid=$!
-	sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+	local pid=$! d=$((RANDOM % SPAN))
+	sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
@@ -42,6 +57,7 @@ assert_no_leftovers() {
 @test "200 writers killed at random: fsck is clean, every success is kept, the next write works" {
 	local n i phases=(plan model practise apply review)
 	n=$(rounds 200 40)
+	calibrate
 	for ((i = 0; i < n; i++)); do
 		case $((i % 4)) in
 		0)	killed log bob -m "write $i" && echo "log $(cat "$OUT/stdout") write $i" ;;
@@ -80,6 +96,7 @@ assert_no_leftovers() {
 @test "every write path survives kill -9: sound repository, next write works" {
 	local tries i
 	tries=$(rounds 5 2)
+	calibrate
 	printf -- '---\ntitle: Wait time\n---\n' >"$OUT/wait-time.md"
 	mkdir -p "$HOME/bin"
 	printf '#!/bin/sh\nsed -i "s/^title: .*/title: Edited/" "$1"\n' >"$HOME/bin/ed-title"
