@@ -43,12 +43,15 @@ agree_parse(struct coach_ctx *ctx, int argc, char **argv,
 	if (!a->end && a->coaches.n == 0)
 		return coach_usage(ctx, "give --coach HANDLE to start "
 		    "an agreement, or --end to end one");
-	if ((err = coach_handle_check("coachee handle", a->coachee)))
-		return err;
+	/* Ending an agreement of someone whose staff record is gone works;
+	 * a handle mistyped is said with what was meant. */
+	if ((err = coach_handle_check("coachee handle", a->coachee))) {
+		coach_error_free(err);
+		return coach_repo_staff_check(ctx->repo, a->coachee);
+	}
 	for (size_t i = 0; i < a->coaches.n; i++) {
-		if ((err = coach_handle_check("--coach handle",
-		    a->coaches.v[i])))
-			return err;
+		if ((err = coach_repo_staff_check(ctx->repo, a->coaches.v[i])))
+			return coach_error_prefix(err, "--coach");
 		if (strcmp(a->coaches.v[i], a->coachee) == 0)
 			return coach_error_new(COACH_FAIL, "--coach %s: %s "
 			    "cannot coach themself; name another member of "
@@ -62,18 +65,6 @@ agree_parse(struct coach_ctx *ctx, int argc, char **argv,
 	    &day);
 }
 
-static struct coach_error *
-staff_exists(struct coach_repo *repo, const char *what, const char *handle)
-{
-	char *path = coach_path_staff(handle);
-	struct coach_error *err = NULL;
-	if (!coach_repo_exists(repo, path))
-		err = coach_error_new(COACH_FAIL, "%s%s: no staff '%s' (no %s); "
-		    "add them first with coach staff add %s --name NAME", what,
-		    handle, handle, path, handle);
-	free(path);
-	return err;
-}
 
 /* The agreement's coaches as text, "ada" or "ada, cy". */
 static void
@@ -166,9 +157,11 @@ agree_start(struct coach_ctx *ctx, struct coach_change *ch,
 	struct coach_error *err = NULL;
 
 	for (size_t i = 0; i < a->coaches.n; i++)
-		if ((err = staff_exists(ctx->repo, "--coach ",
-		    a->coaches.v[i])))
+		if ((err = coach_repo_staff_check(ctx->repo,
+		    a->coaches.v[i]))) {
+			err = coach_error_prefix(err, "--coach");
 			goto done;
+		}
 	if (coach_repo_exists(ctx->repo, path)) {
 		if ((err = coach_repo_load(ctx->repo, path, &rec)))
 			goto done;
@@ -250,7 +243,8 @@ agree_apply(struct coach_change *ch, void *arg)
 	struct coach_error *err;
 
 	/* Ending needs only the agreement: the coachee may have left. */
-	if (!a->end && (err = staff_exists(ac->ctx->repo, "", a->coachee)))
+	if (!a->end && (err = coach_repo_staff_check(ac->ctx->repo,
+	    a->coachee)))
 		return err;
 	if (a->end)
 		err = agree_end(ac->ctx, ch, a, ac->path);

@@ -918,16 +918,22 @@ unknown_staff(struct coach_repo *r, const char *arg)
 }
 
 struct coach_error *
+coach_repo_staff_check(struct coach_repo *r, const char *handle)
+{
+	char *p = coach_path_staff(handle);
+	int ok = handle_ok(handle) && coach_repo_exists(r, p);
+	free(p);
+	return ok ? NULL : unknown_staff(r, handle);
+}
+
+struct coach_error *
 coach_repo_coachee(struct coach_repo *r, const char *arg, char **out)
 {
 	struct coach_error *err;
 	*out = NULL;
 	if (arg) {
-		char *p = coach_path_staff(arg);
-		int ok = handle_ok(arg) && coach_repo_exists(r, p);
-		free(p);
-		if (!ok)
-			return unknown_staff(r, arg);
+		if ((err = coach_repo_staff_check(r, arg)))
+			return err;
 		*out = coach_xstrdup(arg);
 		return NULL;
 	}

@@ -103,6 +103,13 @@ struct coach_error *coach_repo_current_user(struct coach_repo *r,
  */
 struct coach_error *coach_repo_coachee(struct coach_repo *r, const char *arg,
 	char **out);
+/*
+ * NULL when handle names a member of staff (a valid handle with a staff
+ * record); else an error that says so, with "did you mean" for a near
+ * handle ("Siobhan" for "siobhan").
+ */
+struct coach_error *coach_repo_staff_check(struct coach_repo *r,
+	const char *handle);
 
 /*
  * The coachee a command works on when it names a goal or cycle: arg when

@@ -65,15 +65,16 @@ refused() {
 
 @test "agree refuses unknown staff, self-coaching and bad input" {
 	school_with_staff
-	refused 1 "no staff 'zed'" agree zed --coach ada
+	refused 1 "no member of staff 'zed'" agree zed --coach ada
 	assert_output_has "coach staff add zed"
-	refused 1 "--coach zed: no staff 'zed'" agree bob --coach zed
-	refused 1 "--coach zed" agree bob --coach ada --coach zed
+	refused 1 "--coach: no member of staff 'zed'" agree bob --coach zed
+	refused 1 "--coach: no member of staff 'zed'" agree bob --coach ada --coach zed
 	refused 1 "bob cannot coach themself" agree bob --coach bob
 	refused 1 "bob cannot coach themself" agree bob --coach ada --coach bob
-	refused 1 "invalid coachee handle" agree Bob --coach ada
-	refused 1 "invalid coachee handle" agree ../bob --coach ada
-	refused 1 "invalid --coach handle" agree bob --coach ../ada
+	refused 1 "no member of staff 'Bob'; did you mean 'bob'?" agree Bob --coach ada
+	refused 1 "--coach: no member of staff 'Ada'; did you mean 'ada'?" agree bob --coach Ada
+	refused 1 "invalid handle '../bob'" agree ../bob --coach ada
+	refused 1 "--coach: invalid handle '../ada'" agree bob --coach ../ada
 	refused 1 "--date: '2026-02-30' is not a date" agree bob --coach ada --date 2026-02-30
 	refused 1 "control character" agree bob --coach ada --focus $'x\001y'
 	[ ! -e coaching ]
