@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "fmcache.h"
 #include "ids.h"
 #include "model.h"
 #include "phrase.h"
@@ -177,6 +178,8 @@ where_free(struct where *w)
 /* ------------------------------------------------------------------ */
 /* One record                                                           */
 
+struct walk;
+
 struct rc {
 	struct coach_repo *r;
 	const char *path;
@@ -184,7 +187,10 @@ struct rc {
 	struct coach_diags *out;
 	struct where where;
 	int missing_line; /* line for "missing key": 1 for files read */
+	struct walk *w;   /* the walk of check_all, or NULL */
 };
+
+static void dep_note(struct walk *w, const char *relpath, int exists);
 
 static void rc_diag(struct rc *c, enum coach_severity sev, int line,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -538,6 +544,8 @@ static int
 exists(struct rc *c, char *relpath)
 {
 	int ok = c->r == NULL || coach_repo_exists(c->r, relpath);
+	if (c->w)
+		dep_note(c->w, relpath, ok);
 	free(relpath);
 	return ok;
 }
@@ -1346,12 +1354,12 @@ check_schema(struct rc *c)
 	check_conflicts(c);
 }
 
-void
-coach_check_record(struct coach_repo *r, const char *relpath,
-    const struct coach_record *rec, struct coach_diags *out)
+static void
+check_record(struct coach_repo *r, const char *relpath,
+    const struct coach_record *rec, struct coach_diags *out, struct walk *w)
 {
 	struct rc c = { r, relpath, coach_record_fm_const(rec), out,
-		{ 0 }, coach_record_path(rec) ? 1 : 0 };
+		{ 0 }, coach_record_path(rec) ? 1 : 0, w };
 	classify(relpath, &c.where);
 	if (c.where.kind == COACH_KIND_NONE ||
 	    c.where.kind == COACH_KIND_EVIDENCE) {
@@ -1365,6 +1373,13 @@ coach_check_record(struct coach_repo *r, const char *relpath,
 	check_grading(&c, coach_record_body(rec),
 	    coach_record_body_line(rec));
 	where_free(&c.where);
+}
+
+void
+coach_check_record(struct coach_repo *r, const char *relpath,
+    const struct coach_record *rec, struct coach_diags *out)
+{
+	check_record(r, relpath, rec, out, NULL);
 }
 
 /* Turns a parse error into a diagnostic, taking the line from the message
@@ -1497,7 +1512,7 @@ check_config_text(struct coach_repo *r, const char *relpath,
 		coach_error_free(e);
 		return;
 	}
-	struct rc c = { r, relpath, fm, out, { 0 }, 1 };
+	struct rc c = { r, relpath, fm, out, { 0 }, 1, NULL };
 	classify(relpath, &c.where);
 	check_schema(&c);
 	check_grading(&c, NULL, 0);
@@ -1523,7 +1538,20 @@ struct walk {
 	size_t files;
 	struct seenlist ids;
 	struct seenlist emails;
+	struct coach_fmcache *cache; /* NULL: every file is read */
+	struct coach_buf deps;       /* the file's references, as found */
 };
+
+/* Keeps what a reference of the file being checked was found to be: its
+ * findings hold only while every reference still is. */
+static void
+dep_note(struct walk *w, const char *relpath, int exists)
+{
+	if (w->cache == NULL)
+		return;
+	coach_buf_putc(&w->deps, exists ? 'Y' : 'N');
+	coach_buf_add(&w->deps, relpath, strlen(relpath) + 1);
+}
 
 static void
 seen_add(struct seenlist *l, const char *key, const char *path, int line)
@@ -1589,7 +1617,7 @@ check_text(struct coach_repo *r, const char *relpath, const char *text,
 		coach_error_free(e);
 		/* A bad file name is worth knowing even when the content
 		 * cannot be read. */
-		struct rc c = { r, relpath, NULL, out, { 0 }, 1 };
+		struct rc c = { r, relpath, NULL, out, { 0 }, 1, w };
 		classify(relpath, &c.where);
 		check_names(&c);
 		where_free(&c.where);
@@ -1597,7 +1625,7 @@ check_text(struct coach_repo *r, const char *relpath, const char *text,
 			remember(w, relpath, NULL);
 		return;
 	}
-	coach_check_record(r, relpath, rec, out);
+	check_record(r, relpath, rec, out, w);
 	if (w)
 		remember(w, relpath, rec);
 	coach_record_free(rec);
@@ -1633,9 +1661,37 @@ enum etype { E_NONE, E_FILE, E_DIR, E_OTHER };
 
 /* What relpath is, without following links; links and special files
  * are reported here. */
+/* entry_type() from the cache's listings; -1 when they cannot say. */
+static int
+entry_type_cached(struct walk *w, const char *relpath, off_t *size,
+    enum etype *t)
+{
+	struct stat st;
+	switch (coach_fmcache_type(w->cache, relpath)) {
+	case COACH_FMT_NONE:
+		*t = E_NONE;
+		return 0;
+	case COACH_FMT_FILE:
+		if (size && coach_fmcache_stat(w->cache, relpath, &st) != 0)
+			return -1;
+		if (size)
+			*size = st.st_size;
+		*t = E_FILE;
+		return 0;
+	case COACH_FMT_DIR:
+		*t = E_DIR;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 static enum etype
 entry_type(struct walk *w, const char *relpath, off_t *size)
 {
+	enum etype cached;
+	if (w->cache && entry_type_cached(w, relpath, size, &cached) == 0)
+		return cached;
 	char *abs = coach_repo_abspath(w->r, relpath);
 	struct stat st;
 	enum etype t = E_OTHER;
@@ -1669,6 +1725,20 @@ entry_type(struct walk *w, const char *relpath, off_t *size)
 static int
 list_dir(struct walk *w, const char *relpath, struct coach_strlist *names)
 {
+	if (w->cache) {
+		int e = 0;
+		const struct coach_fmdir *d = coach_fmcache_dir(w->cache,
+		    relpath, &e);
+		if (d == NULL) {
+			coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR,
+			    "cannot read the folder: %s", strerror(e));
+			return -1;
+		}
+		/* Sorted already, as coach_strlist_sort() sorts. */
+		for (size_t i = 0; i < coach_fmdir_count(d); i++)
+			coach_strlist_add(names, coach_fmdir_name(d, i));
+		return 0;
+	}
 	char *abs = coach_repo_abspath(w->r, relpath);
 	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd == -1 ? NULL : fdopendir(fd);
@@ -1692,11 +1762,90 @@ list_dir(struct walk *w, const char *relpath, struct coach_strlist *names)
 	return 0;
 }
 
+/*
+ * What check found in a file, kept in the cache's slot 1 and valid while
+ * the file and its references are as they were: a sequence of
+ * NUL-terminated items
+ *     Y<path> / N<path>      a reference that exists / does not
+ *     E<line> <message>      an error (W: a warning)
+ *     M<line> <email>        the email of a staff record, for duplicates
+ * after a first item "v1".
+ */
+#define CHECK_SLOT 1
+
+static void
+keep_findings(struct walk *w, const char *relpath, size_t d0, size_t e0)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_add(&b, "v1", 3); /* never empty */
+	coach_buf_add(&b, w->deps.ptr ? w->deps.ptr : "", w->deps.len);
+	for (size_t i = d0; i < w->out->n; i++) {
+		const struct coach_diag *g = &w->out->v[i];
+		coach_buf_printf(&b, "%c%d %s", g->severity ==
+		    COACH_SEV_ERROR ? 'E' : 'W', g->line, g->msg);
+		coach_buf_add(&b, "", 1);
+	}
+	for (size_t i = e0; i < w->emails.n; i++) {
+		coach_buf_printf(&b, "M%d %s", w->emails.v[i].line,
+		    w->emails.v[i].key);
+		coach_buf_add(&b, "", 1);
+	}
+	coach_fmcache_put(w->cache, relpath, CHECK_SLOT, b.ptr ? b.ptr : "",
+	    b.len);
+	coach_buf_free(&b);
+}
+
+/* Whether every reference in the findings p is as it was. */
+static int
+findings_hold(struct walk *w, const char *p, const char *end)
+{
+	for (; p < end; p += strlen(p) + 1)
+		if ((*p == 'Y' || *p == 'N') &&
+		    coach_repo_exists(w->r, p + 1) != (*p == 'Y'))
+			return 0;
+	return 1;
+}
+
+/* Adds the kept findings of relpath; 0 when there are none to use. */
+static int
+replay_findings(struct walk *w, const char *relpath)
+{
+	const void *data;
+	size_t len;
+	if (coach_fmcache_get(w->cache, relpath, CHECK_SLOT, &data,
+	    &len) != 1)
+		return 0;
+	const char *p = data, *end = p + len;
+	/* Every item ends in a NUL; the cache adds one after the last. */
+	if (!findings_hold(w, p, end))
+		return 0;
+	for (; p < end; p += strlen(p) + 1) {
+		char *rest;
+		long line = strtol(p + 1, &rest, 10);
+		if (*p != 'E' && *p != 'W' && *p != 'M')
+			continue;
+		rest += *rest == ' ';
+		if (*p == 'M')
+			seen_add(&w->emails, rest, relpath, (int)line);
+		else
+			coach_diags_add(w->out, relpath, (int)line, *p == 'E' ?
+			    COACH_SEV_ERROR : COACH_SEV_WARNING, "%s", rest);
+	}
+	remember(w, relpath, NULL);
+	return 1;
+}
+
 static void
 walk_file(struct walk *w, const char *relpath)
 {
 	w->files++;
+	if (w->cache && replay_findings(w, relpath))
+		return;
+	size_t d0 = w->out->n, e0 = w->emails.n;
+	coach_buf_clear(&w->deps);
 	check_path(w->r, relpath, NULL, 0, w->out, w);
+	if (w->cache)
+		keep_findings(w, relpath, d0, e0);
 }
 
 /* A folder of records (staff/, goals/, log/...): NAME.md files only. */
@@ -1887,7 +2036,10 @@ void
 coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
     size_t *files)
 {
-	struct walk w = { r, out, 0, { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct walk w = { r, out, 0, { NULL, 0, 0 }, { NULL, 0, 0 }, NULL,
+		COACH_BUF_INIT };
+	coach_repo_cache_begin(r);
+	w.cache = coach_repo_cache(r);
 	walk_file(&w, COACH_CONFIG_FILE);
 	static const char *const flat[] = { "staff", "priorities",
 		"framework" };
@@ -1902,6 +2054,8 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 	    "user by email, so each member of staff needs their own");
 	seen_free(&w.ids);
 	seen_free(&w.emails);
+	coach_buf_free(&w.deps);
+	coach_repo_cache_end(r);
 	coach_diags_sort(out);
 	if (files)
 		*files = w.files;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmcache.h"
+
 static const char link_advice[] = "is a symbolic link: coach does not "
 	"follow links (they can point outside the repository), so it was "
 	"skipped; replace it with the folder or file itself";
@@ -187,4 +189,125 @@ coach_load_by_id(struct coach_repo *r, const char *prefix,
 		return coach_error_new(COACH_FAIL, "%s is not a %s record",
 		    out->path, coach_kind_name(kind));
 	return coach_repo_load(r, out->path, &out->rec);
+}
+
+/*
+ * Packed front-matter
+ */
+
+const char *const coach_load_keys[] = {
+	"id", "subjects", "phase", "coach", "cadence", "status", "ended",
+	"opened", "closed", "priority", "strategies", "measure",
+	"measurements", "goal", "started", "review", "outcome", "date",
+	"kind", "hours", NULL,
+};
+
+/* What the cache keeps for a record: 'P' and the packed front-matter,
+ * or 'E' and the message of why it cannot be loaded. */
+static void
+pack_record(struct coach_repo *r, const char *path, struct coach_buf *b)
+{
+	struct coach_record *rec = NULL;
+	struct coach_error *err = coach_repo_load(r, path, &rec);
+	if (err) {
+		coach_buf_putc(b, 'E');
+		coach_buf_puts(b, coach_error_msg(err));
+		coach_error_free(err);
+		return;
+	}
+	coach_buf_putc(b, 'P');
+	coach_fmp_pack(coach_record_fm_const(rec), coach_load_keys, b);
+	coach_record_free(rec);
+}
+
+/* Fills l from the packed string p (owned by the cache, or own); -1 and
+ * a problem when it says the record cannot be loaded. */
+static int
+unpack(struct coach_packed *l, const char *path, const char *p, size_t len,
+    struct coach_problems *problems)
+{
+	if (len > 0 && p[0] == 'P' &&
+	    coach_fmp_root(&l->fm, p + 1, len - 1) == 0)
+		return 0;
+	if (len > 0 && p[0] == 'E')
+		coach_problems_add(problems, path, "%.*s", (int)(len - 1),
+		    p + 1);
+	else
+		coach_problems_add(problems, path, "%s: cannot be read",
+		    path);
+	return -1;
+}
+
+/* Loads path into l, through the cache when it is on. */
+static int
+load_packed(struct coach_repo *r, const char *path, struct coach_packed *l,
+    struct coach_problems *problems)
+{
+	struct coach_fmcache *c = coach_repo_cache(r);
+	const void *p = NULL;
+	size_t len = 0;
+	if (c && coach_fmcache_get(c, path, 0, &p, &len) == 1)
+		return unpack(l, path, p, len, problems);
+	struct coach_buf b = COACH_BUF_INIT;
+	pack_record(r, path, &b);
+	if (c)
+		coach_fmcache_put(c, path, 0, b.ptr, b.len);
+	l->own = b.ptr;
+	return unpack(l, path, b.ptr, b.len, problems);
+}
+
+static void
+packed_free(struct coach_packed *l)
+{
+	free(l->path);
+	free(l->coachee);
+	free(l->id);
+	free(l->own);
+	memset(l, 0, sizeof(*l));
+}
+
+struct coach_error *
+coach_load_packed(struct coach_repo *r, enum coach_kind kind,
+    struct coach_packed_list *out)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_strlist links = COACH_STRLIST_INIT;
+	memset(out, 0, sizeof(*out));
+	struct coach_error *err = coach_repo_list_checked(r, kind, NULL,
+	    &paths, &links);
+	for (size_t i = 0; i < links.n; i++)
+		coach_problems_add(&out->problems, links.v[i], "%s: %s",
+		    links.v[i], link_advice);
+	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
+	for (size_t i = 0; err == NULL && i < paths.n; i++) {
+		struct coach_packed *l = &out->v[out->n];
+		struct coach_loaded names_of = { 0 };
+		if (names(&names_of, paths.v[i]) != kind) {
+			coach_loaded_free(&names_of);
+			continue;
+		}
+		l->coachee = names_of.coachee;
+		l->id = names_of.id;
+		if (load_packed(r, paths.v[i], l, &out->problems) != 0) {
+			packed_free(l);
+			continue;
+		}
+		/* The path moves into the list. */
+		l->path = paths.v[i];
+		paths.v[i] = NULL;
+		out->n++;
+	}
+	coach_strlist_free(&paths);
+	coach_strlist_free(&links);
+	return err;
+}
+
+void
+coach_packed_list_free(struct coach_packed_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		packed_free(&l->v[i]);
+	free(l->v);
+	coach_problems_free(&l->problems);
+	memset(l, 0, sizeof(*l));
 }

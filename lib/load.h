@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "fmpack.h"
 #include "record.h"
 #include "repo.h"
 
@@ -69,6 +70,36 @@ struct coach_error *coach_load_records(struct coach_repo *r,
 	enum coach_kind kind, const char *coachee, const char *sort_key,
 	struct coach_loaded_list *out);
 void coach_loaded_list_free(struct coach_loaded_list *l);
+
+/* A record's front-matter as reports read it: the keys of
+ * coach_load_keys, packed (fmpack.h); never its body. */
+struct coach_packed {
+	char *path;
+	char *coachee; /* as struct coach_loaded */
+	char *id;
+	struct coach_fmp fm; /* into the cache or into own */
+	void *own;
+};
+
+struct coach_packed_list {
+	struct coach_packed *v;
+	size_t n;
+	struct coach_problems problems;
+};
+
+/* The keys packed: those reports read, of every kind. */
+extern const char *const coach_load_keys[];
+
+/*
+ * Like coach_load_records() with sort_key NULL, for readers of the whole
+ * school: when the repository's cache is on (coach_repo_cache_begin()),
+ * a record that has not changed since it was packed is not read again.
+ * The caller frees out with coach_packed_list_free(), also after an
+ * error, and before ending the cache.
+ */
+struct coach_error *coach_load_packed(struct coach_repo *r,
+	enum coach_kind kind, struct coach_packed_list *out);
+void coach_packed_list_free(struct coach_packed_list *l);
 
 /*
  * Loads the one record at path (an agreement, a staff record) into *out

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "fmcache.h"
 #include "ids.h"
 
 struct coach_repo {
@@ -19,6 +20,8 @@ struct coach_repo {
 	struct coach_fm *config;
 	struct coach_strlist phases;
 	struct coach_strlist judgement;
+	uint64_t config_hash;  /* of coach.yml's bytes */
+	struct coach_fmcache *cache; /* while a reader uses it */
 };
 
 static const char *const steplab[] = { "plan", "model", "practise", "apply",
@@ -120,6 +123,9 @@ load_config(struct coach_repo *r)
 	char *path = coach_repo_abspath(r, COACH_CONFIG_FILE);
 	struct coach_error *err = coach_read_file(&buf, path,
 	    COACH_FM_MAX_BYTES);
+	if (err == NULL)
+		r->config_hash = coach_fmcache_hash(buf.ptr ? buf.ptr : "",
+		    buf.len, 1);
 	if (err == NULL)
 		err = coach_fm_parse(&r->config, COACH_CONFIG_FILE,
 		    coach_buf_str(&buf), buf.len, 1);
@@ -234,6 +240,7 @@ coach_repo_free(struct coach_repo *r)
 {
 	if (r == NULL)
 		return;
+	coach_fmcache_free(r->cache);
 	coach_store_close(r->store);
 	coach_fm_free(r->config);
 	coach_strlist_free(&r->phases);
@@ -275,6 +282,43 @@ const struct coach_strlist *
 coach_repo_judgement_words(const struct coach_repo *r)
 {
 	return &r->judgement;
+}
+
+/* ---- the front-matter cache ---- */
+
+#ifndef COACH_VERSION
+#define COACH_VERSION "unknown"
+#endif
+
+void
+coach_repo_cache_begin(struct coach_repo *r)
+{
+	if (r->cache || coach_fmcache_disabled())
+		return;
+	char *file = coach_store_git_path(r->store, COACH_FMCACHE_FILE);
+	/* What cached strings depend on besides the files: coach.yml (check
+	 * reads its phases and words) and this version of coach. */
+	uint64_t salt = coach_fmcache_hash(COACH_VERSION,
+	    strlen(COACH_VERSION), r->config_hash);
+	r->cache = coach_fmcache_open(coach_repo_root(r), file, salt);
+	free(file);
+}
+
+void
+coach_repo_cache_end(struct coach_repo *r)
+{
+	if (r->cache == NULL)
+		return;
+	/* A cache that cannot be written is only a slower next time. */
+	coach_error_free(coach_fmcache_save(r->cache));
+	coach_fmcache_free(r->cache);
+	r->cache = NULL;
+}
+
+struct coach_fmcache *
+coach_repo_cache(struct coach_repo *r)
+{
+	return r->cache;
 }
 
 /* ---- paths ---- */
@@ -378,6 +422,10 @@ coach_path_kind(const char *p, char **coachee, char **id)
 int
 coach_repo_exists(const struct coach_repo *r, const char *relpath)
 {
+	enum coach_fmtype t = r->cache ? coach_fmcache_type(r->cache,
+	    relpath) : COACH_FMT_UNKNOWN;
+	if (t != COACH_FMT_UNKNOWN)
+		return t == COACH_FMT_FILE;
 	char *p = coach_repo_abspath(r, relpath);
 	struct stat st;
 	int ok = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
@@ -393,12 +441,20 @@ coach_repo_link_in(const struct coach_repo *r, const char *relpath)
 		slash = strchr(slash, '/');
 		if (slash)
 			*slash = '\0';
-		char *abs = coach_repo_abspath(r, part);
+		enum coach_fmtype t = r->cache ? coach_fmcache_type(r->cache,
+		    part) : COACH_FMT_UNKNOWN;
 		struct stat st;
-		int rc = lstat(abs, &st);
-		free(abs);
-		if (rc == 0 && S_ISLNK(st.st_mode))
+		int rc = 0;
+		if (t == COACH_FMT_UNKNOWN) {
+			char *abs = coach_repo_abspath(r, part);
+			rc = lstat(abs, &st);
+			free(abs);
+			t = rc == 0 ? (S_ISLNK(st.st_mode) ? COACH_FMT_LINK :
+			    COACH_FMT_OTHER) : COACH_FMT_NONE;
+		}
+		if (t == COACH_FMT_LINK)
 			return part;
+		rc = t == COACH_FMT_NONE ? -1 : 0;
 		/* Nothing there: nothing further down to follow either. */
 		if (rc != 0 || slash == NULL)
 			break;
@@ -438,6 +494,41 @@ skip(struct coach_strlist *skipped, const char *path)
 		coach_strlist_add(skipped, path);
 }
 
+/* list_dir() from the cache's listing of dir. */
+static struct coach_error *
+list_cached(struct coach_repo *r, const char *dir, int want_dirs,
+    struct coach_strlist *out, struct coach_strlist *skipped)
+{
+	int e = 0;
+	const struct coach_fmdir *d = coach_fmcache_dir(r->cache, dir, &e);
+	if (d == NULL) {
+		errno = e;
+		return e == ENOENT || e == ENOTDIR ? NULL :
+		    coach_error_errno("open directory", dir);
+	}
+	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
+		const char *n = coach_fmdir_name(d, i);
+		enum coach_fmtype t = coach_fmdir_type(d, i);
+		size_t len = strlen(n);
+		int md = len > 3 && strcmp(n + len - 3, ".md") == 0;
+		if (n[0] == '.' || (!want_dirs && !md))
+			continue;
+		if (t == COACH_FMT_LINK) {
+			char *rel = coach_xasprintf("%s/%s", dir, n);
+			skip(skipped, rel);
+			free(rel);
+		}
+		if (t != (want_dirs ? COACH_FMT_DIR : COACH_FMT_FILE))
+			continue;
+		if (want_dirs)
+			coach_strlist_add(out, n);
+		else
+			coach_strlist_add_owned(out, coach_xasprintf("%s/%s",
+			    dir, n));
+	}
+	return NULL;
+}
+
 /*
  * Adds "<dir>/<name>" for each regular file ending in .md in the
  * repository directory dir (want_dirs: the name of each folder).  A
@@ -455,6 +546,8 @@ list_dir(struct coach_repo *r, const char *dir, int want_dirs,
 		free(link);
 		return NULL;
 	}
+	if (r->cache)
+		return list_cached(r, dir, want_dirs, out, skipped);
 	char *abs = coach_repo_abspath(r, dir);
 	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd == -1 ? NULL : fdopendir(fd);
@@ -559,8 +652,13 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 		const char *base = strrchr(l->v[i], '/');
 		keys[i].path = l->v[i];
 		keys[i].date = base ? base + 1 : l->v[i];
-		char *abs = coach_repo_abspath(r, l->v[i]);
 		struct stat st;
+		if (r->cache) {
+			if (coach_fmcache_stat(r->cache, l->v[i], &st) == 0)
+				keys[i].written = st.st_mtim;
+			continue;
+		}
+		char *abs = coach_repo_abspath(r, l->v[i]);
 		if (stat(abs, &st) == 0)
 			keys[i].written = st.st_mtim;
 		free(abs);

@@ -19,6 +19,7 @@
 #define COACH_REPO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "frontmatter.h"
@@ -120,6 +121,21 @@ struct coach_error *coach_repo_staff_check(struct coach_repo *r,
 struct coach_error *coach_repo_coachee_of(struct coach_repo *r,
 	const char *arg, const char *option, const char *prefix,
 	enum coach_kind kind, char **out);
+
+/*
+ * The front-matter cache (fmcache.h) of this work tree, for a reader of
+ * many records (report, check): between begin and end, listings, links,
+ * the existence of files and the order of entries are answered from the
+ * cache (checked against the file system as fmcache.h says), and
+ * coach_repo_cache() gives the cache for strings kept per file (slot 0:
+ * the loader's packed front-matter, slot 1: check's findings).  end
+ * writes it.  Without
+ * begin, or with COACH_NO_CACHE set, every answer comes from the file
+ * system as before.
+ */
+void coach_repo_cache_begin(struct coach_repo *r);
+void coach_repo_cache_end(struct coach_repo *r);
+struct coach_fmcache *coach_repo_cache(struct coach_repo *r);
 
 /* Paths of records; the caller frees them. */
 char *coach_path_staff(const char *handle);

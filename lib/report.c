@@ -10,8 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fmcache.h"
+#include "fmpack.h"
 #include "model.h"
-#include "record.h"
 #include "util.h"
 
 const char *const coach_report_bys[] = {
@@ -23,13 +24,87 @@ const char *const coach_report_outcomes[] = {
 	"met", "partly", "not-yet", "none",
 };
 
+/* Strings to indexes: lists and groups are looked up by key. */
+struct smap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+
+static size_t
+smap_slot(const struct smap *m, const char *key)
+{
+	size_t h = (size_t)coach_fmcache_hash(key, strlen(key), 0);
+	size_t i = h & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* The value of key, or NULL. */
+static const size_t *
+smap_get(const struct smap *m, const char *key)
+{
+	if (m->cap == 0)
+		return NULL;
+	size_t i = smap_slot(m, key);
+	return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+/* Adds key with val unless key is there (the first one counts). */
+static void
+smap_add(struct smap *m, const char *key, size_t val)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct smap old = *m;
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->keys = coach_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = coach_xcalloc(m->cap, sizeof(*m->vals));
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.keys[i] == NULL)
+				continue;
+			size_t j = smap_slot(m, old.keys[i]);
+			m->keys[j] = old.keys[i];
+			m->vals[j] = old.vals[i];
+		}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = smap_slot(m, key);
+	if (m->keys[i])
+		return;
+	m->keys[i] = coach_xstrdup(key);
+	m->vals[i] = val;
+	m->n++;
+}
+
+static void
+smap_free(struct smap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* When a coachee last met (entries of kind meeting up to as-of). */
+struct met {
+	int has_met;
+	coach_day last;
+};
+
 /* Every record of the school, and where the figures go. */
 struct build {
 	struct coach_repo *repo;
 	const struct coach_report_opts *o;
 	struct coach_report *rep;
 	coach_day asof;
-	struct coach_loaded_list staff, agreements, goals, cycles, entries;
+	struct coach_packed_list staff, agreements, goals, cycles, entries;
+	struct smap staff_by, agreement_by, goal_by, cycle_by, group_by;
+	struct smap met_by;
+	struct met *met;
+	size_t nmet;
 };
 
 double
@@ -96,9 +171,9 @@ coach_report_individual_allowed(struct coach_repo *r)
 }
 
 static int
-day_of(const struct coach_record *rec, const char *key, coach_day *out)
+day_of(const struct coach_fmp *rec, const char *key, coach_day *out)
 {
-	const char *s = coach_record_str(rec, key);
+	const char *s = coach_fmp_keystr(rec, key);
 	return s && coach_date_parse(s, out) == 0 ? 0 : -1;
 }
 
@@ -126,11 +201,15 @@ static struct coach_report_group *
 group_get(struct build *b, const char *key)
 {
 	struct coach_report *rep = b->rep;
-	for (size_t i = 0; i < rep->ngroups; i++)
-		if (strcmp(rep->groups[i].key, key) == 0)
-			return &rep->groups[i];
-	rep->groups = coach_xrealloc(rep->groups,
-	    (rep->ngroups + 1) * sizeof(*rep->groups));
+	const size_t *i = smap_get(&b->group_by, key);
+	if (i)
+		return &rep->groups[*i];
+	/* Doubling: --by person makes a group per teacher. */
+	if ((rep->ngroups & (rep->ngroups - 1)) == 0)
+		rep->groups = coach_xrealloc(rep->groups,
+		    (rep->ngroups ? 2 * rep->ngroups : 1) *
+		    sizeof(*rep->groups));
+	smap_add(&b->group_by, key, rep->ngroups);
 	struct coach_report_group *g = &rep->groups[rep->ngroups++];
 	memset(g, 0, sizeof(*g));
 	g->key = coach_xstrdup(key);
@@ -140,57 +219,107 @@ group_get(struct build *b, const char *key)
 
 /* Adds the scalar texts of n (a scalar or a list) to out. */
 static void
-add_texts(const struct coach_fm_node *n, struct coach_strlist *out)
+add_texts(const struct coach_fmp *n, struct coach_strlist *out)
 {
-	if (n == NULL)
-		return;
-	if (coach_fm_node_type(n) == COACH_FM_SCALAR) {
-		if (*coach_fm_node_str(n))
-			coach_strlist_add(out, coach_fm_node_str(n));
+	if (coach_fmp_type(n) == COACH_FM_SCALAR) {
+		if (*coach_fmp_str(n))
+			coach_strlist_add(out, coach_fmp_str(n));
 		return;
 	}
-	if (coach_fm_node_type(n) != COACH_FM_SEQ)
+	if (coach_fmp_type(n) != COACH_FM_SEQ)
 		return;
-	for (size_t i = 0; i < coach_fm_node_len(n); i++) {
-		const struct coach_fm_node *it = coach_fm_node_item(n, i);
-		if (coach_fm_node_type(it) == COACH_FM_SCALAR &&
-		    *coach_fm_node_str(it))
-			coach_strlist_add(out, coach_fm_node_str(it));
+	for (size_t i = 0; i < coach_fmp_len(n); i++) {
+		struct coach_fmp it = coach_fmp_item(n, i);
+		if (coach_fmp_type(&it) == COACH_FM_SCALAR &&
+		    *coach_fmp_str(&it))
+			coach_strlist_add(out, coach_fmp_str(&it));
 	}
 }
 
-static const struct coach_record *
-find_in(const struct coach_loaded_list *l, const char *coachee,
-	const char *id)
+/* "coachee/id", the key of a goal or cycle of one coachee. */
+static char *
+owned_key(const char *coachee, const char *id)
+{
+	return coach_xasprintf("%s/%s", coachee, id);
+}
+
+/* Indexes the records of l by coachee and id (the first of equal ones,
+ * as a search from the start would find). */
+static void
+index_ids(const struct coach_packed_list *l, struct smap *m)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *rid = coach_fmp_keystr(&l->v[i].fm, "id");
+		if (l->v[i].coachee == NULL || rid == NULL)
+			continue;
+		char *k = owned_key(l->v[i].coachee, rid);
+		smap_add(m, k, i);
+		free(k);
+	}
+}
+
+static const struct coach_fmp *
+find_in(const struct coach_packed_list *l, const struct smap *m,
+	const char *coachee, const char *id)
 {
 	if (id == NULL || coachee == NULL)
 		return NULL;
-	for (size_t i = 0; i < l->n; i++) {
-		const char *rid = coach_record_str(l->v[i].rec, "id");
-		if (l->v[i].coachee && strcmp(l->v[i].coachee, coachee) == 0 &&
-		    rid && strcmp(rid, id) == 0)
-			return l->v[i].rec;
-	}
-	return NULL;
+	char *k = owned_key(coachee, id);
+	const size_t *i = smap_get(m, k);
+	free(k);
+	return i ? &l->v[*i].fm : NULL;
 }
 
-static const struct coach_record *
+static const struct coach_fmp *
 staff_of(const struct build *b, const char *handle)
 {
-	for (size_t i = 0; handle && i < b->staff.n; i++)
-		if (b->staff.v[i].id && strcmp(b->staff.v[i].id, handle) == 0)
-			return b->staff.v[i].rec;
-	return NULL;
+	const size_t *i = handle ? smap_get(&b->staff_by, handle) : NULL;
+	return i ? &b->staff.v[*i].fm : NULL;
 }
 
-static const struct coach_record *
+static const struct coach_fmp *
 agreement_of(const struct build *b, const char *coachee)
 {
-	for (size_t i = 0; coachee && i < b->agreements.n; i++)
-		if (b->agreements.v[i].coachee &&
-		    strcmp(b->agreements.v[i].coachee, coachee) == 0)
-			return b->agreements.v[i].rec;
-	return NULL;
+	const size_t *i = coachee ? smap_get(&b->agreement_by, coachee) :
+	    NULL;
+	return i ? &b->agreements.v[*i].fm : NULL;
+}
+
+/* The handles an agreement names as coaches (coach_agreement_coaches()
+ * of a packed record). */
+static void
+coaches_of(const struct coach_fmp *ag, struct coach_strlist *out)
+{
+	struct coach_fmp n = coach_fmp_get(ag, "coach");
+	if (coach_fmp_type(&n) == COACH_FM_SCALAR) {
+		coach_strlist_add(out, coach_fmp_str(&n));
+		return;
+	}
+	for (size_t i = 0; i < coach_fmp_len(&n) &&
+	    coach_fmp_type(&n) == COACH_FM_SEQ; i++) {
+		struct coach_fmp it = coach_fmp_item(&n, i);
+		if (coach_fmp_type(&it) == COACH_FM_SCALAR)
+			coach_strlist_add(out, coach_fmp_str(&it));
+	}
+}
+
+/* coach_agreement_ended() of a packed record. */
+static int
+agreement_ended(const struct coach_fmp *ag)
+{
+	const char *status = coach_fmp_keystr(ag, "status");
+	const char *ended = coach_fmp_keystr(ag, "ended");
+	if (status)
+		return strcmp(status, "ended") == 0;
+	return ended != NULL && *ended != '\0';
+}
+
+/* coach_cycle_open() of a packed record. */
+static int
+cycle_open(const struct coach_fmp *c)
+{
+	const char *closed = coach_fmp_keystr(c, "closed");
+	return closed == NULL || *closed == '\0';
 }
 
 static const char *
@@ -207,11 +336,12 @@ school_key(const struct build *b)
  */
 static void
 keys_of(const struct build *b, const char *coachee,
-	const struct coach_record *goal, struct coach_strlist *out)
+	const struct coach_fmp *goal, struct coach_strlist *out)
 {
 	struct coach_strlist k = COACH_STRLIST_INIT;
-	const struct coach_record *st = staff_of(b, coachee);
-	const struct coach_record *ag = agreement_of(b, coachee);
+	const struct coach_fmp *st = staff_of(b, coachee);
+	const struct coach_fmp *ag = agreement_of(b, coachee);
+	struct coach_fmp v;
 	switch (b->o->by) {
 	case COACH_BY_SCHOOL:
 		coach_strlist_add(&k, school_key(b));
@@ -222,27 +352,25 @@ keys_of(const struct build *b, const char *coachee,
 		break;
 	case COACH_BY_COACH:
 		if (ag)
-			coach_agreement_coaches(ag, &k);
+			coaches_of(ag, &k);
 		break;
 	case COACH_BY_SUBJECT:
 		if (st)
-			add_texts(coach_fm_get(coach_record_fm_const(st),
-			    "subjects"), &k);
+			v = coach_fmp_get(st, "subjects"), add_texts(&v, &k);
 		break;
 	case COACH_BY_PHASE:
 		if (st)
-			add_texts(coach_fm_get(coach_record_fm_const(st),
-			    "phase"), &k);
+			v = coach_fmp_get(st, "phase"), add_texts(&v, &k);
 		break;
 	case COACH_BY_PRIORITY:
 		if (goal)
-			add_texts(coach_fm_get(coach_record_fm_const(goal),
-			    "priority"), &k);
+			v = coach_fmp_get(goal, "priority"), add_texts(&v, &k);
 		break;
 	case COACH_BY_STRATEGY:
-		if (goal)
-			add_texts(coach_fm_get(coach_record_fm_const(goal),
-			    "strategies"), &k);
+		if (goal) {
+			v = coach_fmp_get(goal, "strategies");
+			add_texts(&v, &k);
+		}
 		break;
 	}
 	for (size_t i = 0; i < k.n; i++)
@@ -258,39 +386,40 @@ keys_of(const struct build *b, const char *coachee,
  */
 
 static int
-num(const struct coach_fm_node *n, double *out)
+num(const struct coach_fmp *n, double *out)
 {
-	return n && coach_fm_node_number(n, out) == 0 && isfinite(*out) ? 0 :
-	    -1;
+	return coach_fmp_number(n, out) == 0 && isfinite(*out) ? 0 : -1;
+}
+
+static int
+num_at(const struct coach_fmp *map, const char *key, double *out)
+{
+	struct coach_fmp v = coach_fmp_get(map, key);
+	return num(&v, out);
 }
 
 /* The goal's progress from its latest measurement in the window; -1 when
  * it has no usable measure or no measurement there. */
 static int
-goal_progress(const struct build *b, const struct coach_record *goal,
+goal_progress(const struct build *b, const struct coach_fmp *goal,
 	double *out)
 {
-	const struct coach_fm *fm = coach_record_fm_const(goal);
-	const struct coach_fm_node *m = coach_fm_get(fm, "measure");
-	const struct coach_fm_node *ms = coach_fm_get(fm, "measurements");
+	struct coach_fmp m = coach_fmp_get(goal, "measure");
+	struct coach_fmp ms = coach_fmp_get(goal, "measurements");
 	double base, target, value = 0, v;
 	coach_day best = 0, d;
 	int found = 0;
-	if (m == NULL || coach_fm_node_type(m) != COACH_FM_MAP ||
-	    num(coach_fm_node_lookup(m, "baseline"), &base) ||
-	    num(coach_fm_node_lookup(m, "target"), &target) ||
-	    base == target || ms == NULL ||
-	    coach_fm_node_type(ms) != COACH_FM_SEQ)
+	if (coach_fmp_type(&m) != COACH_FM_MAP ||
+	    num_at(&m, "baseline", &base) || num_at(&m, "target", &target) ||
+	    base == target || coach_fmp_type(&ms) != COACH_FM_SEQ)
 		return -1;
-	for (size_t i = 0; i < coach_fm_node_len(ms); i++) {
-		const struct coach_fm_node *it = coach_fm_node_item(ms, i);
-		const struct coach_fm_node *dn = coach_fm_node_lookup(it,
-		    "date");
-		if (coach_fm_node_type(it) != COACH_FM_MAP || dn == NULL ||
-		    coach_fm_node_type(dn) != COACH_FM_SCALAR ||
-		    coach_date_parse(coach_fm_node_str(dn), &d) != 0 ||
-		    num(coach_fm_node_lookup(it, "value"), &v) ||
-		    !in_window(b, d))
+	for (size_t i = 0; i < coach_fmp_len(&ms); i++) {
+		struct coach_fmp it = coach_fmp_item(&ms, i);
+		struct coach_fmp dn = coach_fmp_get(&it, "date");
+		if (coach_fmp_type(&it) != COACH_FM_MAP ||
+		    coach_fmp_type(&dn) != COACH_FM_SCALAR ||
+		    coach_date_parse(coach_fmp_str(&dn), &d) != 0 ||
+		    num_at(&it, "value", &v) || !in_window(b, d))
 			continue;
 		/* The latest date; the later item when two share it. */
 		if (!found || d >= best) {
@@ -308,28 +437,28 @@ goal_progress(const struct build *b, const struct coach_record *goal,
 /* The goal's status on the day of the report: active when it closed
  * after until. */
 static size_t
-goal_status(const struct build *b, const struct coach_record *goal)
+goal_status(const struct build *b, const struct coach_fmp *goal)
 {
 	coach_day closed;
 	if (b->o->has_until && day_of(goal, "closed", &closed) == 0 &&
 	    closed > b->o->until)
 		return 0;
-	return index_in(coach_goal_statuses, coach_record_str(goal, "status"),
+	return index_in(coach_goal_statuses, coach_fmp_keystr(goal, "status"),
 	    COACH_REPORT_NSTATUS - 1);
 }
 
 static void
-count_goal(struct build *b, const struct coach_loaded *l)
+count_goal(struct build *b, const struct coach_packed *l)
 {
 	coach_day opened;
-	if (b->o->has_until && day_of(l->rec, "opened", &opened) == 0 &&
+	if (b->o->has_until && day_of(&l->fm, "opened", &opened) == 0 &&
 	    opened > b->o->until)
 		return;
-	size_t st = goal_status(b, l->rec);
+	size_t st = goal_status(b, &l->fm);
 	double p;
-	int measured = goal_progress(b, l->rec, &p) == 0;
+	int measured = goal_progress(b, &l->fm, &p) == 0;
 	struct coach_strlist keys = COACH_STRLIST_INIT;
-	keys_of(b, l->coachee, l->rec, &keys);
+	keys_of(b, l->coachee, &l->fm, &keys);
 	for (size_t i = 0; i < keys.n; i++) {
 		struct coach_report_group *g = group_get(b, keys.v[i]);
 		g->goals[st]++;
@@ -354,7 +483,7 @@ struct cycle_fig {
 
 /* What the cycle adds; -1 when it did not run during the window. */
 static int
-cycle_figures(const struct build *b, const struct coach_record *c,
+cycle_figures(const struct build *b, const struct coach_fmp *c,
 	const struct coach_report *rep, struct cycle_fig *f)
 {
 	coach_day started, closed, review;
@@ -365,12 +494,12 @@ cycle_figures(const struct build *b, const struct coach_record *c,
 		return -1;
 	if (b->o->has_since && has_closed && closed < b->o->since)
 		return -1;
-	f->open = coach_cycle_open(c) ||
+	f->open = cycle_open(c) ||
 	    (b->o->has_until && has_closed && closed > b->o->until);
 	if (f->open) {
 		f->phase = rep->nphases - 1;
 		for (size_t i = 0; i + 1 < rep->nphases; i++) {
-			const char *ph = coach_record_str(c, "phase");
+			const char *ph = coach_fmp_keystr(c, "phase");
 			if (ph && strcmp(ph, rep->phases[i]) == 0)
 				f->phase = i;
 		}
@@ -382,7 +511,7 @@ cycle_figures(const struct build *b, const struct coach_record *c,
 		return 0;
 	f->completed = 1;
 	f->outcome = index_in(coach_cycle_outcomes,
-	    coach_record_str(c, "outcome"), COACH_REPORT_NOUTCOME - 1);
+	    coach_fmp_keystr(c, "outcome"), COACH_REPORT_NOUTCOME - 1);
 	if (has_started && closed >= started) {
 		f->has_days = 1;
 		f->days = (double)(closed - started);
@@ -402,13 +531,13 @@ add_day(struct coach_report_group *g, double d)
 }
 
 static void
-count_cycle(struct build *b, const struct coach_loaded *l)
+count_cycle(struct build *b, const struct coach_packed *l)
 {
 	struct cycle_fig f;
-	if (cycle_figures(b, l->rec, b->rep, &f) != 0)
+	if (cycle_figures(b, &l->fm, b->rep, &f) != 0)
 		return;
-	const struct coach_record *goal = find_in(&b->goals, l->coachee,
-	    coach_record_str(l->rec, "goal"));
+	const struct coach_fmp *goal = find_in(&b->goals, &b->goal_by,
+	    l->coachee, coach_fmp_keystr(&l->fm, "goal"));
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, goal, &keys);
 	for (size_t i = 0; i < keys.n; i++) {
@@ -432,35 +561,61 @@ count_cycle(struct build *b, const struct coach_loaded *l)
  * Entries
  */
 
-static const struct coach_record *
-goal_of_entry(const struct build *b, const struct coach_loaded *l)
+static const struct coach_fmp *
+goal_of_entry(const struct build *b, const struct coach_packed *l)
 {
-	const char *gid = coach_record_str(l->rec, "goal");
+	const char *gid = coach_fmp_keystr(&l->fm, "goal");
 	if (gid == NULL) {
-		const struct coach_record *c = find_in(&b->cycles, l->coachee,
-		    coach_record_str(l->rec, "cycle"));
-		gid = c ? coach_record_str(c, "goal") : NULL;
+		const struct coach_fmp *c = find_in(&b->cycles, &b->cycle_by,
+		    l->coachee, coach_fmp_keystr(&l->fm, "cycle"));
+		gid = c ? coach_fmp_keystr(c, "goal") : NULL;
 	}
-	return find_in(&b->goals, l->coachee, gid);
+	return find_in(&b->goals, &b->goal_by, l->coachee, gid);
+}
+
+/* Remembers when the coachee of a meeting entry last met. */
+static void
+note_meeting(struct build *b, const struct coach_packed *l)
+{
+	const char *kind = coach_fmp_keystr(&l->fm, "kind");
+	coach_day d;
+	if (l->coachee == NULL || kind == NULL || strcmp(kind, "meeting") ||
+	    day_of(&l->fm, "date", &d) || d > b->asof)
+		return;
+	const size_t *i = smap_get(&b->met_by, l->coachee);
+	if (i == NULL) {
+		if ((b->nmet & (b->nmet - 1)) == 0)
+			b->met = coach_xrealloc(b->met, (b->nmet ?
+			    2 * b->nmet : 1) * sizeof(*b->met));
+		smap_add(&b->met_by, l->coachee, b->nmet);
+		b->met[b->nmet].has_met = 0;
+		i = &b->nmet;
+		b->nmet++;
+		i = smap_get(&b->met_by, l->coachee);
+	}
+	struct met *m = &b->met[*i];
+	if (!m->has_met || d > m->last)
+		m->last = d;
+	m->has_met = 1;
 }
 
 static void
-count_entry(struct build *b, const struct coach_loaded *l)
+count_entry(struct build *b, const struct coach_packed *l)
 {
 	coach_day d;
 	double hours = 0;
-	if (day_of(l->rec, "date", &d) != 0) {
+	note_meeting(b, l);
+	if (day_of(&l->fm, "date", &d) != 0) {
 		if (b->o->has_since || b->o->has_until)
 			return;
 	} else if (!in_window(b, d)) {
 		return;
 	}
 	size_t kind = index_in(coach_entry_kinds,
-	    coach_record_str(l->rec, "kind"), COACH_REPORT_NKIND - 1);
+	    coach_fmp_keystr(&l->fm, "kind"), COACH_REPORT_NKIND - 1);
 	int cpd = kind < COACH_REPORT_NKIND - 1 &&
 	    strcmp(coach_entry_kinds[kind], "cpd") == 0;
-	if (cpd && (num(coach_fm_get(coach_record_fm_const(l->rec), "hours"),
-	    &hours) || hours < 0))
+	if (cpd && (num_at(&l->fm, "hours", &hours) || hours < 0))
 		hours = 0;
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, goal_of_entry(b, l), &keys);
@@ -480,31 +635,24 @@ count_entry(struct build *b, const struct coach_loaded *l)
  */
 
 static void
-fill_rel(const struct build *b, const struct coach_loaded *ag,
+fill_rel(const struct build *b, const struct coach_packed *ag,
 	struct coach_report_rel *rel)
 {
 	struct coach_strlist coaches = COACH_STRLIST_INIT;
 	struct coach_buf buf = COACH_BUF_INIT;
-	coach_agreement_coaches(ag->rec, &coaches);
+	coaches_of(&ag->fm, &coaches);
 	for (size_t i = 0; i < coaches.n; i++)
 		coach_buf_printf(&buf, "%s%s", i ? ", " : "", coaches.v[i]);
 	coach_strlist_free(&coaches);
 	rel->coachee = coach_xstrdup(ag->coachee);
 	rel->coaches = coach_buf_detach(&buf);
-	const char *cad = coach_record_str(ag->rec, "cadence");
+	const char *cad = coach_fmp_keystr(&ag->fm, "cadence");
 	rel->cadence = cad ? coach_xstrdup(cad) : NULL;
 	rel->cadence_days = coach_report_cadence_days(cad);
-	for (size_t i = 0; i < b->entries.n; i++) {
-		const struct coach_loaded *e = &b->entries.v[i];
-		const char *kind = coach_record_str(e->rec, "kind");
-		coach_day d;
-		if (e->coachee == NULL || strcmp(e->coachee, ag->coachee) ||
-		    kind == NULL || strcmp(kind, "meeting") ||
-		    day_of(e->rec, "date", &d) || d > b->asof)
-			continue;
-		if (!rel->has_met || d > rel->last_met)
-			rel->last_met = d;
-		rel->has_met = 1;
+	const size_t *i = smap_get(&b->met_by, ag->coachee);
+	if (i) {
+		rel->has_met = b->met[*i].has_met;
+		rel->last_met = b->met[*i].last;
 	}
 	rel->days = rel->has_met ? (long)(b->asof - rel->last_met) : -1;
 	rel->late = rel->cadence_days >= 0 &&
@@ -515,8 +663,8 @@ static void
 add_rels(struct build *b)
 {
 	for (size_t i = 0; i < b->agreements.n; i++) {
-		const struct coach_loaded *ag = &b->agreements.v[i];
-		if (ag->coachee == NULL || coach_agreement_ended(ag->rec))
+		const struct coach_packed *ag = &b->agreements.v[i];
+		if (ag->coachee == NULL || agreement_ended(&ag->fm))
 			continue;
 		struct coach_strlist keys = COACH_STRLIST_INIT;
 		keys_of(b, ag->coachee, NULL, &keys);
@@ -576,28 +724,25 @@ set_phases(struct coach_repo *r, struct coach_report *rep)
 /* Moves the problems of from to rep, each path once: a linked coachee
  * folder is left out by every kind's listing. */
 static void
-move_problems(struct coach_problems *to, struct coach_problems *from)
+move_problems(struct coach_problems *to, struct coach_problems *from,
+	struct smap *seen)
 {
-	struct coach_problems keep = COACH_PROBLEMS_INIT;
 	for (size_t i = 0; i < from->n; i++) {
-		int seen = 0;
-		for (size_t k = 0; k < to->n && !seen; k++)
-			seen = strcmp(to->v[k].path, from->v[i].path) == 0;
-		for (size_t k = 0; k < keep.n && !seen; k++)
-			seen = strcmp(keep.v[k].path, from->v[i].path) == 0;
-		if (!seen)
-			coach_problems_add(&keep, from->v[i].path, "%s",
-			    from->v[i].message);
+		if (smap_get(seen, from->v[i].path))
+			continue;
+		smap_add(seen, from->v[i].path, 0);
+		coach_problems_add(to, from->v[i].path, "%s",
+		    from->v[i].message);
 	}
 	coach_problems_free(from);
-	coach_problems_move(to, &keep);
 }
 
 static struct coach_error *
 load_all(struct build *b)
 {
-	struct coach_error *err;
-	struct { enum coach_kind kind; struct coach_loaded_list *l; } k[] = {
+	struct coach_error *err = NULL;
+	struct smap seen = { 0 };
+	struct { enum coach_kind kind; struct coach_packed_list *l; } k[] = {
 		{ COACH_KIND_STAFF, &b->staff },
 		{ COACH_KIND_AGREEMENT, &b->agreements },
 		{ COACH_KIND_GOAL, &b->goals },
@@ -605,11 +750,22 @@ load_all(struct build *b)
 		{ COACH_KIND_ENTRY, &b->entries },
 	};
 	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++) {
-		if ((err = coach_load_records(b->repo, k[i].kind, NULL, NULL,
-		    k[i].l)))
-			return err;
-		move_problems(&b->rep->problems, &k[i].l->problems);
+		if ((err = coach_load_packed(b->repo, k[i].kind, k[i].l)))
+			break;
+		move_problems(&b->rep->problems, &k[i].l->problems, &seen);
 	}
+	smap_free(&seen);
+	if (err)
+		return err;
+	for (size_t i = 0; i < b->staff.n; i++)
+		if (b->staff.v[i].id)
+			smap_add(&b->staff_by, b->staff.v[i].id, i);
+	for (size_t i = 0; i < b->agreements.n; i++)
+		if (b->agreements.v[i].coachee)
+			smap_add(&b->agreement_by, b->agreements.v[i].coachee,
+			    i);
+	index_ids(&b->goals, &b->goal_by);
+	index_ids(&b->cycles, &b->cycle_by);
 	return NULL;
 }
 
@@ -627,6 +783,7 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	b.asof = o->has_until ? o->until : o->today;
 	out->by = o->by;
 	set_phases(r, out);
+	coach_repo_cache_begin(r);
 	if ((err = load_all(&b)))
 		goto done;
 	if (o->by == COACH_BY_SCHOOL)
@@ -641,11 +798,17 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 		add_rels(&b);
 	finish_groups(out);
 done:
-	coach_loaded_list_free(&b.staff);
-	coach_loaded_list_free(&b.agreements);
-	coach_loaded_list_free(&b.goals);
-	coach_loaded_list_free(&b.cycles);
-	coach_loaded_list_free(&b.entries);
+	coach_packed_list_free(&b.staff);
+	coach_packed_list_free(&b.agreements);
+	coach_packed_list_free(&b.goals);
+	coach_packed_list_free(&b.cycles);
+	coach_packed_list_free(&b.entries);
+	coach_repo_cache_end(r);
+	struct smap *maps[] = { &b.staff_by, &b.agreement_by, &b.goal_by,
+		&b.cycle_by, &b.group_by, &b.met_by };
+	for (size_t i = 0; i < sizeof(maps) / sizeof(*maps); i++)
+		smap_free(maps[i]);
+	free(b.met);
 	return err;
 }
 

@@ -325,6 +325,12 @@ coach_store_root(const struct coach_store *s)
 	return s->root;
 }
 
+char *
+coach_store_git_path(const struct coach_store *s, const char *name)
+{
+	return coach_xasprintf("%s%s", git_repository_path(s->repo), name);
+}
+
 /* ------------------------------------------------------------------ */
 /* Config */
 

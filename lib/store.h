@@ -59,6 +59,9 @@ void coach_store_close(struct coach_store *s);
 
 /* Absolute path of the work tree's root, without a trailing '/'. */
 const char *coach_store_root(const struct coach_store *s);
+/* The absolute path of name in the git directory (.git/NAME: the
+ * worktree's own one for a linked worktree); the caller frees it. */
+char *coach_store_git_path(const struct coach_store *s, const char *name);
 
 /*
  * The author as git finds it: GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else

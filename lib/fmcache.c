@@ -1,0 +1,946 @@
+/*
+ * fmcache.c: the cache of what was read from record files (see fmcache.h).
+ *
+ * The file, in the host's byte order (a marker says which):
+ *
+ *     header  "COACHFM\0", u32 version, u32 0x01020304, u64 salt,
+ *             u64 number of folders, u64 body length, u64 checksum of body
+ *     body    per folder, parents before children:
+ *               u32 path length, path, NUL, u8 trusted, stat, u32 names
+ *               per name, sorted:
+ *                 u32 name length, name, NUL, u8 type, u8 flags, stat,
+ *                 per slot: u32 length, bytes, NUL
+ *
+ * where stat is seven 64-bit numbers: mtime s/ns, ctime s/ns, inode, size,
+ * mode.  flags: 1 the stat is the file's as its strings were made, 2 they
+ * can be trusted (the read was stable and not racy).  Strings and names
+ * point into the mapped file; what a run adds is malloc'd.
+ */
+#include "fmcache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define MAGIC "COACHFM"
+#define VERSION 1
+#define ENDIAN 0x01020304u
+#define HEADER_LEN (8 + 4 + 4 + 8 + 8 + 8 + 8)
+/* A cache this large is not one coach wrote. */
+#define CACHE_MAX_BYTES ((size_t)1 << 30)
+
+enum { F_HAS_STAT = 1, F_TRUSTED = 2 };
+
+struct fst {
+	int64_t mt_s, mt_ns, ct_s, ct_ns;
+	uint64_t ino, size, mode;
+};
+#define FST_LEN (7 * 8)
+
+struct child {
+	const char *name;
+	uint8_t type;
+	uint8_t flags;
+	uint8_t checked;  /* st was compared with the file in this run */
+	uint8_t owned;    /* bit per slot: slot[i] is malloc'd */
+	uint8_t name_owned;
+	struct fst st;
+	const void *slot[COACH_FMCACHE_SLOTS];
+	uint32_t len[COACH_FMCACHE_SLOTS];
+};
+
+enum { D_UNSEEN, D_VALID, D_GONE };
+
+struct coach_fmdir {
+	char *path;
+	uint8_t state;
+	uint8_t trusted;
+	uint8_t reach;    /* while saving */
+	int err_no;       /* D_GONE: why */
+	struct fst st;
+	struct child *v;
+	size_t n;
+	size_t hash_next; /* chain in the table, index + 1 */
+};
+
+struct coach_fmcache {
+	char *root;
+	char *file;
+	uint64_t salt;
+	int rootfd;
+	struct timespec start; /* racy: not older than this */
+	void *map;
+	size_t map_len;
+	struct coach_fmdir **dirs;
+	size_t ndirs, capdirs;
+	size_t *table;         /* heads of chains, index + 1 */
+	size_t nbuckets;
+	int dirty;
+	const struct coach_fmdir *fd_dir; /* the folder fd is open on */
+	int fd;
+	struct coach_fmcache_stats stats;
+};
+
+int
+coach_fmcache_disabled(void)
+{
+	const char *e = getenv("COACH_NO_CACHE");
+	return e && *e && strcmp(e, "0") != 0;
+}
+
+uint64_t
+coach_fmcache_hash(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	h ^= len;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
+/* ---- stat data ---- */
+
+static void
+fst_of(struct fst *f, const struct stat *st)
+{
+	f->mt_s = st->st_mtim.tv_sec;
+	f->mt_ns = st->st_mtim.tv_nsec;
+	f->ct_s = st->st_ctim.tv_sec;
+	f->ct_ns = st->st_ctim.tv_nsec;
+	f->ino = (uint64_t)st->st_ino;
+	f->size = (uint64_t)st->st_size;
+	f->mode = (uint64_t)st->st_mode;
+}
+
+static int
+fst_eq(const struct fst *a, const struct fst *b)
+{
+	return a->mt_s == b->mt_s && a->mt_ns == b->mt_ns &&
+	    a->ct_s == b->ct_s && a->ct_ns == b->ct_ns && a->ino == b->ino &&
+	    a->size == b->size && a->mode == b->mode;
+}
+
+static int
+not_before(int64_t s, int64_t ns, const struct timespec *t)
+{
+	return s > t->tv_sec || (s == t->tv_sec && ns >= t->tv_nsec);
+}
+
+/* Changed in the same clock tick as this run began, or later: what was
+ * read may not be what the stat data describe. */
+static int
+racy(const struct coach_fmcache *c, const struct fst *f)
+{
+	return not_before(f->mt_s, f->mt_ns, &c->start) ||
+	    not_before(f->ct_s, f->ct_ns, &c->start);
+}
+
+static enum coach_fmtype
+type_of_mode(mode_t m)
+{
+	return S_ISREG(m) ? COACH_FMT_FILE : S_ISDIR(m) ? COACH_FMT_DIR :
+	    S_ISLNK(m) ? COACH_FMT_LINK : COACH_FMT_OTHER;
+}
+
+/* ---- the table of folders ---- */
+
+static size_t
+path_hash(const char *s)
+{
+	return (size_t)coach_fmcache_hash(s, strlen(s), 0);
+}
+
+static void
+table_grow(struct coach_fmcache *c)
+{
+	free(c->table);
+	c->nbuckets = c->nbuckets ? c->nbuckets * 2 : 1024;
+	c->table = coach_xcalloc(c->nbuckets, sizeof(*c->table));
+	for (size_t i = 0; i < c->ndirs; i++) {
+		size_t b = path_hash(c->dirs[i]->path) & (c->nbuckets - 1);
+		c->dirs[i]->hash_next = c->table[b];
+		c->table[b] = i + 1;
+	}
+}
+
+static struct coach_fmdir *
+dir_find(const struct coach_fmcache *c, const char *path)
+{
+	if (c->nbuckets == 0)
+		return NULL;
+	size_t b = path_hash(path) & (c->nbuckets - 1);
+	for (size_t i = c->table[b]; i; i = c->dirs[i - 1]->hash_next)
+		if (strcmp(c->dirs[i - 1]->path, path) == 0)
+			return c->dirs[i - 1];
+	return NULL;
+}
+
+static struct coach_fmdir *
+dir_add(struct coach_fmcache *c, const char *path)
+{
+	struct coach_fmdir *d = coach_xcalloc(1, sizeof(*d));
+	d->path = coach_xstrdup(path);
+	if (c->ndirs == c->capdirs) {
+		c->capdirs = c->capdirs ? c->capdirs * 2 : 256;
+		c->dirs = coach_xrealloc(c->dirs, c->capdirs * sizeof(*c->dirs));
+	}
+	c->dirs[c->ndirs++] = d;
+	if (c->ndirs * 2 > c->nbuckets) {
+		table_grow(c);
+	} else {
+		size_t b = path_hash(path) & (c->nbuckets - 1);
+		d->hash_next = c->table[b];
+		c->table[b] = c->ndirs;
+	}
+	return d;
+}
+
+static void
+child_clear(struct child *ch)
+{
+	for (int s = 0; s < COACH_FMCACHE_SLOTS; s++) {
+		if (ch->owned & (1u << s))
+			free((void *)ch->slot[s]);
+		ch->slot[s] = NULL;
+		ch->len[s] = 0;
+	}
+	ch->owned = 0;
+}
+
+static void
+children_free(struct child *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		child_clear(&v[i]);
+		if (v[i].name_owned)
+			free((char *)v[i].name);
+	}
+	free(v);
+}
+
+/* ---- reading the file ---- */
+
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static const void *
+rd_take(struct rd *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const void *q = r->p;
+	r->p += n;
+	return q;
+}
+
+static uint64_t
+rd_num(struct rd *r, size_t n)
+{
+	const void *q = rd_take(r, n);
+	uint64_t v = 0;
+	uint32_t v32 = 0;
+	uint8_t v8 = 0;
+	if (q == NULL)
+		return 0;
+	if (n == 8)
+		memcpy(&v, q, 8);
+	else if (n == 4)
+		memcpy(&v32, q, 4), v = v32;
+	else
+		memcpy(&v8, q, 1), v = v8;
+	return v;
+}
+
+/* A string of n bytes and its NUL. */
+static const char *
+rd_str(struct rd *r, size_t n)
+{
+	const char *s = rd_take(r, n + 1);
+	if (s && s[n] != '\0')
+		r->bad = 1;
+	return r->bad ? NULL : s;
+}
+
+static void
+rd_fst(struct rd *r, struct fst *f)
+{
+	f->mt_s = (int64_t)rd_num(r, 8);
+	f->mt_ns = (int64_t)rd_num(r, 8);
+	f->ct_s = (int64_t)rd_num(r, 8);
+	f->ct_ns = (int64_t)rd_num(r, 8);
+	f->ino = rd_num(r, 8);
+	f->size = rd_num(r, 8);
+	f->mode = rd_num(r, 8);
+}
+
+static int
+rd_child(struct rd *r, struct child *ch)
+{
+	size_t n = (size_t)rd_num(r, 4);
+	ch->name = rd_str(r, n);
+	ch->type = (uint8_t)rd_num(r, 1);
+	ch->flags = (uint8_t)rd_num(r, 1);
+	rd_fst(r, &ch->st);
+	for (int s = 0; s < COACH_FMCACHE_SLOTS; s++) {
+		size_t len = (size_t)rd_num(r, 4);
+		const char *p = rd_str(r, len);
+		ch->slot[s] = len ? p : NULL;
+		ch->len[s] = (uint32_t)len;
+	}
+	if (ch->type > COACH_FMT_OTHER || ch->type == COACH_FMT_NONE || ch->name == NULL || *ch->name == '\0')
+		r->bad = 1;
+	return r->bad ? -1 : 0;
+}
+
+static int
+rd_dir(struct coach_fmcache *c, struct rd *r)
+{
+	size_t n = (size_t)rd_num(r, 4);
+	const char *path = rd_str(r, n);
+	uint8_t trusted = (uint8_t)rd_num(r, 1);
+	struct fst st;
+	rd_fst(r, &st);
+	size_t names = (size_t)rd_num(r, 4);
+	/* Each name takes at least this much of what is left. */
+	if (r->bad || names > (size_t)(r->end - r->p) / (FST_LEN + 16) ||
+	    dir_find(c, path))
+		return -1;
+	struct coach_fmdir *d = dir_add(c, path);
+	d->trusted = trusted;
+	d->st = st;
+	d->v = coach_xcalloc(names + 1, sizeof(*d->v));
+	for (; d->n < names; d->n++) {
+		if (rd_child(r, &d->v[d->n]) != 0 || (d->n > 0 &&
+		    strcmp(d->v[d->n - 1].name, d->v[d->n].name) >= 0))
+			return -1;
+	}
+	return 0;
+}
+
+static void
+drop_all(struct coach_fmcache *c)
+{
+	for (size_t i = 0; i < c->ndirs; i++) {
+		children_free(c->dirs[i]->v, c->dirs[i]->n);
+		free(c->dirs[i]->path);
+		free(c->dirs[i]);
+	}
+	c->ndirs = 0;
+	memset(c->table, 0, c->nbuckets * sizeof(*c->table));
+	if (c->map)
+		munmap(c->map, c->map_len);
+	c->map = NULL;
+	c->map_len = 0;
+}
+
+/* Maps the file and reads what it knows; an unusable file knows
+ * nothing. */
+static void
+load(struct coach_fmcache *c)
+{
+	int fd = open(c->file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd == -1)
+		return;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < HEADER_LEN || (size_t)st.st_size > CACHE_MAX_BYTES) {
+		close(fd);
+		return;
+	}
+	c->map_len = (size_t)st.st_size;
+	c->map = mmap(NULL, c->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (c->map == MAP_FAILED) {
+		c->map = NULL;
+		return;
+	}
+	struct rd r = { c->map, (const unsigned char *)c->map + c->map_len, 0 };
+	const char *magic = rd_take(&r, 8);
+	uint32_t version = (uint32_t)rd_num(&r, 4);
+	uint32_t endian = (uint32_t)rd_num(&r, 4);
+	uint64_t salt = rd_num(&r, 8);
+	uint64_t ndirs = rd_num(&r, 8);
+	uint64_t body = rd_num(&r, 8);
+	uint64_t sum = rd_num(&r, 8);
+	if (memcmp(magic, MAGIC, 8) != 0 || version != VERSION ||
+	    endian != ENDIAN || salt != c->salt ||
+	    body != c->map_len - HEADER_LEN ||
+	    coach_fmcache_hash(r.p, (size_t)body, 0) != sum) {
+		drop_all(c);
+		return;
+	}
+	for (uint64_t i = 0; i < ndirs; i++) {
+		if (rd_dir(c, &r) != 0) {
+			drop_all(c);
+			return;
+		}
+	}
+	if (r.p != r.end)
+		drop_all(c);
+}
+
+struct coach_fmcache *
+coach_fmcache_open(const char *root, const char *cachefile, uint64_t salt)
+{
+	struct coach_fmcache *c = coach_xcalloc(1, sizeof(*c));
+	c->root = coach_xstrdup(root);
+	c->file = coach_xstrdup(cachefile);
+	c->salt = salt;
+	c->fd = -1;
+	c->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* The clock file times are taken from. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &c->start);
+	table_grow(c);
+	load(c);
+	return c;
+}
+
+void
+coach_fmcache_free(struct coach_fmcache *c)
+{
+	if (c == NULL)
+		return;
+	drop_all(c);
+	if (c->fd != -1)
+		close(c->fd);
+	if (c->rootfd != -1)
+		close(c->rootfd);
+	free(c->dirs);
+	free(c->table);
+	free(c->root);
+	free(c->file);
+	free(c);
+}
+
+/* Whether relpath is one the listings can answer for: names joined by
+ * single '/', none of them "." or "..". */
+static int
+path_ok(const char *relpath)
+{
+	for (const char *s = relpath; *s;) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n;
+		if (*s == '/' && *++s == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- folders ---- */
+
+static int
+child_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct child *)a)->name,
+	    ((const struct child *)b)->name);
+}
+
+static struct child *
+child_find(const struct coach_fmdir *d, const char *name)
+{
+	struct child key = { 0 };
+	key.name = name;
+	return d->n ? bsearch(&key, d->v, d->n, sizeof(*d->v), child_cmp) :
+	    NULL;
+}
+
+/* The parent folder's path and the last name of relpath. */
+static char *
+split(const char *relpath, const char **name)
+{
+	const char *slash = strrchr(relpath, '/');
+	*name = slash ? slash + 1 : relpath;
+	return coach_xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
+}
+
+/* Reads the names of the folder open on fd into d, keeping what was
+ * known of names that are still there. */
+static int
+read_names(struct coach_fmcache *c, struct coach_fmdir *d, int fd)
+{
+	DIR *dh = fdopendir(fd);
+	struct dirent *e;
+	size_t n = 0, cap = 16;
+	struct child *v = coach_xcalloc(cap, sizeof(*v));
+	if (dh == NULL) {
+		close(fd);
+		free(v);
+		return -1;
+	}
+	while ((e = readdir(dh)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			v = coach_xrealloc(v, cap * sizeof(*v));
+		}
+		struct child *ch = &v[n++];
+		memset(ch, 0, sizeof(*ch));
+		ch->name = coach_xstrdup(e->d_name);
+		ch->name_owned = 1;
+		struct stat st;
+		switch (e->d_type) {
+		case DT_REG: ch->type = COACH_FMT_FILE; break;
+		case DT_DIR: ch->type = COACH_FMT_DIR; break;
+		case DT_LNK: ch->type = COACH_FMT_LINK; break;
+		case DT_UNKNOWN:
+			if (fstatat(dirfd(dh), e->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0) {
+				ch->type = type_of_mode(st.st_mode);
+				break;
+			}
+			free((char *)ch->name); /* gone since */
+			n--;
+			continue;
+		default: ch->type = COACH_FMT_OTHER; break;
+		}
+	}
+	closedir(dh);
+	qsort(v, n, sizeof(*v), child_cmp);
+	/* What the old listing knew of a file that is still one. */
+	for (size_t i = 0; i < n; i++) {
+		struct child *old = child_find(d, v[i].name);
+		if (old == NULL || old->type != v[i].type)
+			continue;
+		free((char *)v[i].name);
+		v[i] = *old;
+		/* Moved: the old entry keeps its name for the search. */
+		old->owned = 0;
+		old->name_owned = 0;
+	}
+	children_free(d->v, d->n);
+	d->v = v;
+	d->n = n;
+	c->dirty = 1;
+	c->stats.dirs_read++;
+	return 0;
+}
+
+/* Brings d's listing up to date; the folder is open on fd (closed here). */
+static void
+refresh(struct coach_fmcache *c, struct coach_fmdir *d, int fd,
+    const struct fst *before)
+{
+	struct stat st;
+	if (d->trusted && fst_eq(&d->st, before)) {
+		close(fd);
+		d->state = D_VALID;
+		return;
+	}
+	int fd2 = dup(fd);
+	if (read_names(c, d, fd) != 0) {
+		if (fd2 != -1)
+			close(fd2);
+		d->state = D_GONE;
+		d->err_no = errno;
+		return;
+	}
+	d->state = D_VALID;
+	d->st = *before;
+	/* Listed while it changed, or changed in this tick: read it again
+	 * next time. */
+	d->trusted = fd2 != -1 && fstat(fd2, &st) == 0;
+	if (d->trusted) {
+		struct fst after;
+		fst_of(&after, &st);
+		d->trusted = fst_eq(&after, before) && !racy(c, before);
+	}
+	if (fd2 != -1)
+		close(fd2);
+}
+
+static struct coach_fmdir *
+dir_get(struct coach_fmcache *c, const char *reldir)
+{
+	struct coach_fmdir *d = dir_find(c, reldir);
+	if (d && d->state != D_UNSEEN)
+		return d;
+	if (d == NULL)
+		d = dir_add(c, reldir);
+	c->stats.dirs++;
+	d->state = D_GONE;
+	d->err_no = ENOENT;
+	if (*reldir) {
+		/* Only through folders, never through a link. */
+		const char *name;
+		char *parent = split(reldir, &name);
+		struct coach_fmdir *p = dir_get(c, parent);
+		free(parent);
+		d = dir_find(c, reldir); /* dir_get may have grown the table */
+		struct child *ch = p->state == D_VALID ? child_find(p, name) :
+		    NULL;
+		if (ch == NULL || ch->type != COACH_FMT_DIR) {
+			d->err_no = ch == NULL ? (p->state == D_VALID ? ENOENT :
+			    p->err_no) : ch->type == COACH_FMT_LINK ? ELOOP :
+			    ENOTDIR;
+			return d;
+		}
+	}
+	int fd = openat(c->rootfd, *reldir ? reldir : ".",
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		d->err_no = errno;
+		if (fd != -1)
+			close(fd);
+		return d;
+	}
+	struct fst before;
+	fst_of(&before, &st);
+	refresh(c, d, fd, &before);
+	return d;
+}
+
+const struct coach_fmdir *
+coach_fmcache_dir(struct coach_fmcache *c, const char *reldir, int *err_no)
+{
+	if (*reldir && !path_ok(reldir)) {
+		if (err_no)
+			*err_no = EINVAL;
+		return NULL;
+	}
+	struct coach_fmdir *d = dir_get(c, reldir);
+	if (d->state == D_VALID)
+		return d;
+	if (err_no)
+		*err_no = d->err_no;
+	return NULL;
+}
+
+size_t
+coach_fmdir_count(const struct coach_fmdir *d)
+{
+	return d->n;
+}
+
+const char *
+coach_fmdir_name(const struct coach_fmdir *d, size_t i)
+{
+	return d->v[i].name;
+}
+
+enum coach_fmtype
+coach_fmdir_type(const struct coach_fmdir *d, size_t i)
+{
+	return (enum coach_fmtype)d->v[i].type;
+}
+
+/* The child relpath names in its listed folder, and the folder. */
+static struct child *
+child_get(struct coach_fmcache *c, const char *relpath,
+    struct coach_fmdir **dir)
+{
+	const char *name;
+	*dir = NULL;
+	if (!path_ok(relpath))
+		return NULL;
+	char *parent = split(relpath, &name);
+	struct coach_fmdir *d = *name ? dir_get(c, parent) : NULL;
+	free(parent);
+	*dir = d;
+	return d && d->state == D_VALID ? child_find(d, name) : NULL;
+}
+
+enum coach_fmtype
+coach_fmcache_type(struct coach_fmcache *c, const char *relpath)
+{
+	struct coach_fmdir *d;
+	if (*relpath == '\0')
+		return COACH_FMT_DIR;
+	if (!path_ok(relpath))
+		return COACH_FMT_UNKNOWN;
+	struct child *ch = child_get(c, relpath, &d);
+	if (ch)
+		return (enum coach_fmtype)ch->type;
+	if (d == NULL || d->state == D_VALID || d->err_no == ENOENT ||
+	    d->err_no == ENOTDIR)
+		return COACH_FMT_NONE;
+	return COACH_FMT_UNKNOWN;
+}
+
+/* ---- files ---- */
+
+/* lstat of d/name, through an open descriptor on d. */
+static int
+stat_in(struct coach_fmcache *c, const struct coach_fmdir *d,
+    const char *name, struct stat *st)
+{
+	if (c->fd_dir != d) {
+		if (c->fd != -1)
+			close(c->fd);
+		c->fd = openat(c->rootfd, *d->path ? d->path : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		c->fd_dir = c->fd == -1 ? NULL : d;
+		if (c->fd == -1)
+			return -1;
+	}
+	return fstatat(c->fd, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+/* Compares ch with the file once per run; a changed file loses its
+ * strings.  -1 (errno set) when it cannot be looked at. */
+static int
+check_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch)
+{
+	struct stat st;
+	if (ch->checked)
+		return 0;
+	c->stats.files++;
+	if (stat_in(c, d, ch->name, &st) == -1)
+		return -1;
+	struct fst now;
+	fst_of(&now, &st);
+	ch->checked = 1;
+	if ((ch->flags & F_HAS_STAT) && fst_eq(&ch->st, &now))
+		return 0;
+	child_clear(ch);
+	ch->st = now;
+	ch->flags = F_HAS_STAT;
+	c->dirty = 1;
+	return 0;
+}
+
+int
+coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
+    struct stat *out)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	if (ch == NULL) {
+		errno = d && d->state == D_VALID ? ENOENT : d ? d->err_no :
+		    ENOENT;
+		return -1;
+	}
+	if (check_child(c, d, ch) != 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->st_mtim.tv_sec = ch->st.mt_s;
+	out->st_mtim.tv_nsec = ch->st.mt_ns;
+	out->st_ctim.tv_sec = ch->st.ct_s;
+	out->st_ctim.tv_nsec = ch->st.ct_ns;
+	out->st_ino = (ino_t)ch->st.ino;
+	out->st_size = (off_t)ch->st.size;
+	out->st_mode = (mode_t)ch->st.mode;
+	return 0;
+}
+
+int
+coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	*p = NULL;
+	*len = 0;
+	if (ch == NULL || ch->type != COACH_FMT_FILE ||
+	    check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
+		return -1;
+	if ((ch->flags & F_TRUSTED) && ch->slot[slot]) {
+		*p = ch->slot[slot];
+		*len = ch->len[slot];
+		return 1;
+	}
+	c->stats.misses++;
+	return 0;
+}
+
+void
+coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
+    const void *p, size_t len)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	struct stat st;
+	struct fst now;
+	if (ch == NULL || !ch->checked || len >= UINT32_MAX ||
+	    stat_in(c, d, ch->name, &st) == -1)
+		return;
+	fst_of(&now, &st);
+	if (!fst_eq(&now, &ch->st))
+		return; /* it changed while it was read */
+	if (!(ch->flags & F_TRUSTED))
+		child_clear(ch); /* other slots were made from older reads */
+	else if (ch->owned & (1u << slot))
+		free((void *)ch->slot[slot]);
+	char *copy = coach_xmalloc(len + 1);
+	memcpy(copy, p, len);
+	copy[len] = '\0';
+	ch->slot[slot] = copy;
+	ch->len[slot] = (uint32_t)len;
+	ch->owned |= (uint8_t)(1u << slot);
+	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
+	c->dirty = 1;
+}
+
+void
+coach_fmcache_get_stats(const struct coach_fmcache *c,
+    struct coach_fmcache_stats *out)
+{
+	*out = c->stats;
+}
+
+/* ---- writing the file ---- */
+
+static void
+put_num(struct coach_buf *b, uint64_t v, size_t n)
+{
+	uint32_t v32 = (uint32_t)v;
+	uint8_t v8 = (uint8_t)v;
+	if (n == 8)
+		coach_buf_add(b, &v, 8);
+	else if (n == 4)
+		coach_buf_add(b, &v32, 4);
+	else
+		coach_buf_add(b, &v8, 1);
+}
+
+static void
+put_str(struct coach_buf *b, const void *s, size_t n)
+{
+	put_num(b, n, 4);
+	coach_buf_add(b, s, n);
+	coach_buf_add(b, "", 1);
+}
+
+static void
+put_fst(struct coach_buf *b, const struct fst *f)
+{
+	put_num(b, (uint64_t)f->mt_s, 8);
+	put_num(b, (uint64_t)f->mt_ns, 8);
+	put_num(b, (uint64_t)f->ct_s, 8);
+	put_num(b, (uint64_t)f->ct_ns, 8);
+	put_num(b, f->ino, 8);
+	put_num(b, f->size, 8);
+	put_num(b, f->mode, 8);
+}
+
+static void
+put_dir(struct coach_buf *b, const struct coach_fmdir *d)
+{
+	put_str(b, d->path, strlen(d->path));
+	put_num(b, d->trusted, 1);
+	put_fst(b, &d->st);
+	put_num(b, d->n, 4);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct child *ch = &d->v[i];
+		put_str(b, ch->name, strlen(ch->name));
+		put_num(b, ch->type, 1);
+		put_num(b, ch->flags, 1);
+		put_fst(b, &ch->st);
+		for (int s = 0; s < COACH_FMCACHE_SLOTS; s++)
+			put_str(b, ch->slot[s] ? ch->slot[s] : "", ch->len[s]);
+	}
+}
+
+static int
+dir_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct coach_fmdir *const *)a)->path,
+	    (*(struct coach_fmdir *const *)b)->path);
+}
+
+/* Whether d is still a folder reached from the root through folders. */
+static int
+reachable(struct coach_fmcache *c, struct coach_fmdir *d)
+{
+	if (d->state == D_GONE)
+		return 0;
+	if (*d->path == '\0')
+		return 1;
+	const char *name;
+	char *parent = split(d->path, &name);
+	struct coach_fmdir *p = dir_find(c, parent);
+	free(parent);
+	struct child *ch = p && p->reach ? child_find(p, name) : NULL;
+	return ch && ch->type == COACH_FMT_DIR;
+}
+
+static struct coach_error *
+write_file(struct coach_fmcache *c, const struct coach_buf *b)
+{
+	char *tmp = coach_xasprintf("%s.%ld.tmp", c->file, (long)getpid());
+	struct coach_error *err = NULL;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		err = coach_error_errno("create", tmp);
+		goto done;
+	}
+	size_t off = 0;
+	while (off < b->len) {
+		ssize_t n = write(fd, b->ptr + off, b->len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = coach_error_errno("write", tmp);
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) != 0 && err == NULL)
+		err = coach_error_errno("write", tmp);
+	if (err == NULL && rename(tmp, c->file) != 0)
+		err = coach_error_errno("rename", tmp);
+	if (err)
+		unlink(tmp);
+done:
+	free(tmp);
+	return err;
+}
+
+struct coach_error *
+coach_fmcache_save(struct coach_fmcache *c)
+{
+	if (!c->dirty)
+		return NULL;
+	qsort(c->dirs, c->ndirs, sizeof(*c->dirs), dir_ptr_cmp);
+	table_grow(c); /* the indexes moved */
+	struct coach_buf body = COACH_BUF_INIT, out = COACH_BUF_INIT;
+	uint64_t n = 0;
+	for (size_t i = 0; i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		d->reach = (uint8_t)reachable(c, d);
+		if (!d->reach)
+			continue;
+		put_dir(&body, d);
+		n++;
+	}
+	coach_buf_add(&out, MAGIC, 8);
+	put_num(&out, VERSION, 4);
+	put_num(&out, ENDIAN, 4);
+	put_num(&out, c->salt, 8);
+	put_num(&out, n, 8);
+	put_num(&out, body.len, 8);
+	put_num(&out, coach_fmcache_hash(body.ptr ? body.ptr : "", body.len,
+	    0), 8);
+	coach_buf_add(&out, body.ptr ? body.ptr : "", body.len);
+	coach_buf_free(&body);
+	struct coach_error *err = write_file(c, &out);
+	coach_buf_free(&out);
+	if (err == NULL)
+		c->dirty = 0;
+	return err;
+}

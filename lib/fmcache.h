@@ -1,0 +1,125 @@
+/*
+ * fmcache.h: what was read from the work tree's record files, kept in the
+ * git directory so that the next reader need not read them again.
+ *
+ * The cache knows folders and files by their repository paths.  For a
+ * folder it keeps its listing (names and what each is: file, folder,
+ * link); for a file, up to COACH_FMCACHE_SLOTS byte strings that callers
+ * made from its content (the loader keeps the front-matter reports need,
+ * check keeps what it found).  Nothing is kept of a file's body unless a
+ * caller puts it there.
+ *
+ * Like git's index, every answer is checked against the file system
+ * before it is used: a folder's listing only while the folder's stat data
+ * (mtime and ctime to the nanosecond, inode, mode) are as they were when
+ * it was read, a file's strings only while its stat data (the same, and
+ * its size) are.  A file or folder whose mtime was not older than the
+ * time its reader started is "racy": it may have changed within the same
+ * clock tick, so it is read again next time, as git re-reads entries not
+ * older than its index.  A listing or string is only stored when the stat
+ * data were the same before and after reading.
+ *
+ * The file (COACH_FMCACHE_FILE in the git directory, never committed) is
+ * written whole to a temporary file and renamed over the old one, so a
+ * reader sees a whole cache or the previous one, and of two processes
+ * writing at once one simply wins.  A cache that is missing, truncated,
+ * damaged (a checksum covers it), of another version or made for another
+ * coach.yml (salt) is ignored and rebuilt; failing to write one only costs
+ * time.  Deleting it is always safe.  COACH_NO_CACHE=1 in the environment
+ * turns it off (every answer then comes from the file system).
+ *
+ * No git and no YAML here: paths are '/'-separated and relative to root.
+ */
+#ifndef COACH_FMCACHE_H
+#define COACH_FMCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "error.h"
+
+#define COACH_FMCACHE_FILE "coach-fm.cache"
+#define COACH_FMCACHE_SLOTS 2
+
+struct coach_fmcache;
+struct coach_fmdir;
+
+/* What a name is, as lstat() says: links are never followed. */
+enum coach_fmtype {
+	COACH_FMT_NONE,  /* not there */
+	COACH_FMT_FILE,
+	COACH_FMT_DIR,
+	COACH_FMT_LINK,
+	COACH_FMT_OTHER, /* a device, fifo or socket */
+	COACH_FMT_UNKNOWN, /* a folder above cannot be listed: ask lstat() */
+};
+
+/*
+ * Opens the cache of the work tree at root, stored at cachefile (an
+ * absolute path), for salt (a hash of what the cached strings depend on
+ * besides the files themselves).  Never fails: an unusable cache file is
+ * an empty cache.  The caller frees it with coach_fmcache_free().
+ */
+struct coach_fmcache *coach_fmcache_open(const char *root,
+	const char *cachefile, uint64_t salt);
+/* Writes the cache when anything changed since it was opened. */
+struct coach_error *coach_fmcache_save(struct coach_fmcache *c);
+void coach_fmcache_free(struct coach_fmcache *c);
+
+/* Whether COACH_NO_CACHE asks for no cache. */
+int coach_fmcache_disabled(void);
+
+/*
+ * The folder reldir ("" for root), listed: NULL when it is not a folder
+ * that can be opened (*err_no is then the errno: ENOENT, ENOTDIR, ELOOP
+ * for a link, ...).  Owned by the cache.
+ */
+const struct coach_fmdir *coach_fmcache_dir(struct coach_fmcache *c,
+	const char *reldir, int *err_no);
+/* Names of a folder, sorted bytewise, without "." and "..". */
+size_t coach_fmdir_count(const struct coach_fmdir *d);
+const char *coach_fmdir_name(const struct coach_fmdir *d, size_t i);
+enum coach_fmtype coach_fmdir_type(const struct coach_fmdir *d, size_t i);
+
+/* What relpath is, from its folder's listing: COACH_FMT_NONE when a
+ * folder above is missing or not a folder, COACH_FMT_UNKNOWN when one is
+ * a link or cannot be read (lstat() would follow or fail). */
+enum coach_fmtype coach_fmcache_type(struct coach_fmcache *c,
+	const char *relpath);
+
+/*
+ * The stat data of the file relpath, as lstat gives them now (taken once
+ * per cache and file).  Returns 0, or -1 with errno set.
+ */
+int coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
+	struct stat *out);
+
+/*
+ * The string of slot for the regular file relpath: 1 and *p, *len (owned
+ * by the cache, valid until it is freed) when the file has not changed
+ * since it was put; 0 when the caller must read the file and put the
+ * string; -1 when relpath is not a regular file in its listing.
+ */
+int coach_fmcache_get(struct coach_fmcache *c, const char *relpath,
+	int slot, const void **p, size_t *len);
+/*
+ * Stores the string for slot, made from the file relpath as it was when
+ * coach_fmcache_get() said 0.  Nothing is stored when the file's stat
+ * data differ from then (it changed while it was read).
+ */
+void coach_fmcache_put(struct coach_fmcache *c, const char *relpath,
+	int slot, const void *p, size_t len);
+
+/* Counts of this cache's use, for tests: folders and files looked at,
+ * folders read and strings that had to be made. */
+struct coach_fmcache_stats {
+	size_t dirs, dirs_read, files, misses;
+};
+void coach_fmcache_get_stats(const struct coach_fmcache *c,
+	struct coach_fmcache_stats *out);
+
+/* A 64-bit hash of data (FNV-1a over 8-byte words), for salts. */
+uint64_t coach_fmcache_hash(const void *data, size_t len, uint64_t seed);
+
+#endif
