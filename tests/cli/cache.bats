@@ -1,0 +1,244 @@
+#!/usr/bin/env bats
+# The front-matter cache in .git/coach-fm.cache never serves what the
+# files no longer say: after each way the work tree can change, report and
+# check print exactly what they print with the cache turned off
+# (COACH_NO_CACHE=1), which reads every file.
+load helper
+bats_require_minimum_version 1.5.0
+
+TOOLS="$TOP/tests/tools"
+
+# A generated school with hostile records and links, committed.
+school() {
+	new_school "Cache School"
+	python3 "$TOOLS/report_school.py" . 3
+	git add -A && git commit -qm "the school"
+}
+
+cache_file() {
+	echo "$(git rev-parse --absolute-git-dir)/coach-fm.cache"
+}
+
+# What the commands print, cached (1) or not (0): every report grouping
+# that reads staff, agreements, goals, cycles and entries, and check.
+outputs() {
+	local env=()
+	[ "$1" = 1 ] || env=(COACH_NO_CACHE=1)
+	for by in school person subject priority; do
+		env "${env[@]}" "$COACH" report --by "$by" --format json 2>&1 |
+			sed -E 's/"generated": "[^"]*"/"generated": ""/'
+		echo "status ${PIPESTATUS[0]}"
+	done
+	local st=0
+	env "${env[@]}" "$COACH" report --by coach --format csv 2>&1 || st=$?
+	echo "csv status $st"
+	st=0
+	env "${env[@]}" "$COACH" check 2>&1 || st=$?
+	echo "check status $st"
+}
+
+# The cached outputs equal the uncached ones; the cache was there to be
+# used (warm) before, and is there after.
+agree() {
+	outputs 0 >"$BATS_TEST_TMPDIR/want"
+	outputs 1 >"$BATS_TEST_TMPDIR/got"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got" ||
+		fail "cached output differs from uncached ($*)"
+	[ -s "$(cache_file)" ] || fail "no cache written"
+}
+
+# Warms the cache: it exists and holds what the files say now.
+warm() {
+	outputs 1 >/dev/null
+	[ -s "$(cache_file)" ] || fail "no cache written"
+}
+
+# replace FILE OLD NEW: the same number of bytes, written in place (same
+# inode), with the mtime put back as it was: only ctime can tell.
+replace() {
+	python3 - "$@" <<'PY'
+import os, sys
+path, old, new = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
+assert len(old) == len(new)
+st = os.stat(path)
+data = open(path, "rb").read()
+assert old in data, (path, old)
+fd = os.open(path, os.O_WRONLY)
+os.pwrite(fd, new, data.index(old))
+os.close(fd)
+os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+}
+
+@test "cache: written in .git, never committed, and the same figures warm as cold" {
+	school
+	rm -f "$(cache_file)"
+	outputs 0 >"$BATS_TEST_TMPDIR/want"
+	outputs 1 >"$BATS_TEST_TMPDIR/cold"
+	outputs 1 >"$BATS_TEST_TMPDIR/warm"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/cold"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/warm"
+	[ -s "$(cache_file)" ]
+	[ -z "$(git status --porcelain)" ] || fail "cache shows in git status"
+	# The figures are not empty: the school is there to count.
+	grep -q '"total": [1-9]' "$BATS_TEST_TMPDIR/want"
+}
+
+@test "cache: a hand edit of the same size in the same second is seen" {
+	school
+	warm
+	# In place, same length, mtime restored: a goal's status, an
+	# entry's kind, an agreement's cadence.
+	g=$(grep -l "^status: active" coaching/bob/goals/*.md | head -1)
+	replace "$g" "status: active" "status: paused"
+	e=$(grep -l "^kind: meeting" coaching/*/log/*.md | head -1)
+	replace "$e" "kind: meeting" "kind: MEETING"
+	a=$(grep -l "^coach: \[ada" coaching/*/agreement.md | head -1)
+	replace "$a" "coach: [ada" "coach: [cyy"
+	agree "hand edit, same size, mtime restored"
+	# And once more after the edit is older than the cache.
+	sleep 1
+	warm
+	replace "$g" "status: paused" "status: active"
+	agree "second hand edit"
+}
+
+@test "cache: an edit that breaks a record, and one that mends it" {
+	school
+	warm
+	g=$(ls coaching/cy/goals/*.md | head -1)
+	cp "$g" "$BATS_TEST_TMPDIR/good"
+	printf -- '---\nid: [unclosed\n---\n' >"$g"
+	agree "broken record"
+	cp "$BATS_TEST_TMPDIR/good" "$g"
+	agree "mended record"
+	# A new file, a removed one, a new coachee folder.
+	cp "$g" coaching/bob/goals/g0c0ffe.md
+	rm "$(ls coaching/eve/log/*.md | head -1)"
+	mkdir -p coaching/dee/log
+	cp "$(ls coaching/cy/log/*.md | tail -1)" coaching/dee/log/
+	agree "files added and removed"
+}
+
+@test "cache: git checkout of another commit, and back" {
+	school
+	first=$(git rev-parse HEAD)
+	sed -i 's/^status: active/status: achieved/' coaching/*/goals/*.md
+	sed -i 's/^kind: note/kind: meeting/' coaching/*/log/*.md
+	rm -r coaching/eve
+	git add -A && git commit -qm "a term later"
+	warm
+	git checkout -q "$first"
+	agree "checkout of the first commit"
+	git checkout -q main
+	agree "checkout back"
+}
+
+@test "cache: a git merge" {
+	school
+	git checkout -qb side
+	sed -i 's/^status: active/status: paused/' coaching/bob/goals/*.md
+	git commit -qam "bob pauses"
+	git checkout -q main
+	sed -i 's/^cadence: .*/cadence: weekly/' coaching/*/agreement.md
+	git commit -qam "weekly everywhere"
+	warm
+	git merge -q --no-edit side
+	agree "after git merge"
+}
+
+@test "cache: git stash and git stash pop" {
+	school
+	sed -i 's/^status: active/status: dropped/' coaching/cy/goals/*.md
+	printf -- '---\nid: e0dd001\ndate: 2026-10-09\nkind: cpd\nhours: 2\n---\n' \
+		>coaching/cy/log/2026-10-09-e0dd001.md
+	git add coaching/cy/log/2026-10-09-e0dd001.md
+	warm
+	git stash -q
+	agree "after git stash"
+	git stash pop -q
+	agree "after git stash pop"
+}
+
+@test "cache: deleted, truncated, garbage, another version or unwritable" {
+	school
+	warm
+	rm "$(cache_file)"
+	agree "deleted cache"
+	size=$(stat -c %s "$(cache_file)")
+	for cut in 0 1 17 64 $((size / 2)) $((size - 1)); do
+		truncate -s "$cut" "$(cache_file)"
+		agree "cache truncated to $cut bytes"
+	done
+	head -c 20000 /dev/urandom >"$(cache_file)"
+	agree "garbage cache"
+	# The right header and garbage after it.
+	{ head -c 64 "$(cache_file)"; head -c 5000 /dev/zero | tr '\0' 'x'; } \
+		>"$BATS_TEST_TMPDIR/c" && mv "$BATS_TEST_TMPDIR/c" "$(cache_file)"
+	agree "cache with a damaged body"
+	# Another version of the format.
+	printf '\x09' | dd of="$(cache_file)" bs=1 seek=8 conv=notrunc 2>/dev/null
+	agree "cache of another version"
+	# A cache that cannot be written only costs time.
+	rm "$(cache_file)"
+	mkdir "$(cache_file)"
+	agree "unwritable cache"
+	rmdir "$(cache_file)"
+}
+
+@test "cache: COACH_NO_CACHE=1 neither reads nor writes it" {
+	school
+	rm -f "$(cache_file)"
+	COACH_NO_CACHE=1 "$COACH" report >/dev/null
+	COACH_NO_CACHE=1 "$COACH" check >/dev/null || true
+	[ ! -e "$(cache_file)" ]
+	# A cache that lies is not read either: with the cache, a
+	# hand-made wrong one is dropped (its checksum), without it never
+	# opened.
+	warm
+	printf 'COACHFM\0' >"$(cache_file)"
+	COACH_NO_CACHE=1 "$COACH" report >/dev/null
+	[ "$(stat -c %s "$(cache_file)")" -eq 8 ]
+}
+
+@test "cache: two processes at once, writers and readers, while a file changes" {
+	school
+	rounds=8
+	[ -z "${COACH_TEST_SANITIZED:-}" ] || rounds=3
+	g=$(grep -l "^status: active" coaching/cy/goals/*.md | head -1)
+	COACH_NO_CACHE=1 "$COACH" report --by person --format json |
+		sed -E 's/"generated": "[^"]*"/"generated": ""/' >"$BATS_TEST_TMPDIR/a"
+	replace "$g" "status: active" "status: paused"
+	COACH_NO_CACHE=1 "$COACH" report --by person --format json |
+		sed -E 's/"generated": "[^"]*"/"generated": ""/' >"$BATS_TEST_TMPDIR/b"
+	if cmp -s "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"; then
+		fail "the edit changes nothing the report shows"
+	fi
+	rm -f "$(cache_file)"
+	# Readers and writers of the cache, while the goal flips between
+	# the two states in place.
+	for p in 1 2 3 4; do
+		(
+			for i in $(seq $rounds); do
+				"$COACH" report --by person --format json |
+					sed -E 's/"generated": "[^"]*"/"generated": ""/' \
+					>"$BATS_TEST_TMPDIR/r.$p.$i"
+				"$COACH" check >/dev/null 2>&1 || true
+			done
+		) &
+	done
+	for i in $(seq $((rounds * 2))); do
+		replace "$g" "status: paused" "status: active"
+		replace "$g" "status: active" "status: paused"
+	done
+	wait
+	# Each report saw one state or the other, never a mixture.
+	for f in "$BATS_TEST_TMPDIR"/r.*; do
+		cmp -s "$f" "$BATS_TEST_TMPDIR/a" || cmp -s "$f" "$BATS_TEST_TMPDIR/b" ||
+			fail "a report during the writes matches neither state: $f"
+	done
+	# And afterwards, whichever writer won, nothing stale is served.
+	agree "after concurrent writers"
+	replace "$g" "status: paused" "status: active"
+	agree "after concurrent writers, and one more edit"
+}

@@ -1,0 +1,343 @@
+/* The front-matter cache: what it keeps, and that it never serves a
+ * string for a file that changed, whatever happened to the cache file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fmcache.h"
+#include "util.h"
+
+struct fx {
+	char top[64];
+	char root[80];  /* the work tree */
+	char file[96];  /* the cache, outside it as in .git/ */
+};
+
+static void
+write_at(const struct fx *f, const char *rel, const char *text)
+{
+	char *p = coach_path_join(f->root, rel);
+	FILE *fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+/* Past the clock tick files were written in: they are no longer racy. */
+static void
+tick(void)
+{
+	struct timespec ts = { 0, 30 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	strcpy(f->top, "/tmp/fmcache-test-XXXXXX");
+	assert_non_null(mkdtemp(f->top));
+	snprintf(f->root, sizeof(f->root), "%s/wt", f->top);
+	snprintf(f->file, sizeof(f->file), "%s/cache", f->top);
+	mkdir(f->root, 0755);
+	char *d = coach_path_join(f->root, "staff");
+	mkdir(d, 0755);
+	free(d);
+	write_at(f, "staff/ada.md", "---\nname: Ada\n---\n");
+	write_at(f, "staff/bob.md", "---\nname: Bob\n---\n");
+	tick();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char *cmd = coach_xasprintf("rm -rf '%s'", f->top);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f);
+	return 0;
+}
+
+/* Opens the cache, gets ada's string (putting want when it is missing);
+ * returns 1 when it came from the cache. */
+static int
+round_trip(const struct fx *f, uint64_t salt, const char *want)
+{
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, salt);
+	const void *p;
+	size_t len;
+	int rc = coach_fmcache_get(c, "staff/ada.md", 0, &p, &len);
+	assert_int_not_equal(rc, -1);
+	if (rc == 1) {
+		assert_int_equal(len, strlen(want));
+		assert_memory_equal(p, want, len);
+	} else {
+		coach_fmcache_put(c, "staff/ada.md", 0, want, strlen(want));
+	}
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	return rc;
+}
+
+static void
+test_kept_and_served(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(round_trip(f, 1, "Ada"), 0);
+	assert_int_equal(round_trip(f, 1, "Ada"), 1);
+	/* Another salt: another meaning, nothing served. */
+	assert_int_equal(round_trip(f, 2, "Ada2"), 0);
+	assert_int_equal(round_trip(f, 2, "Ada2"), 1);
+}
+
+static void
+test_listing(void **state)
+{
+	struct fx *f = *state;
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	int e = 0;
+	const struct coach_fmdir *d = coach_fmcache_dir(c, "staff", &e);
+	assert_non_null(d);
+	assert_int_equal(coach_fmdir_count(d), 2);
+	assert_string_equal(coach_fmdir_name(d, 0), "ada.md");
+	assert_int_equal(coach_fmdir_type(d, 1), COACH_FMT_FILE);
+	assert_int_equal(coach_fmcache_type(c, "staff"), COACH_FMT_DIR);
+	assert_int_equal(coach_fmcache_type(c, "staff/nobody.md"),
+	    COACH_FMT_NONE);
+	assert_int_equal(coach_fmcache_type(c, "nothere/x.md"),
+	    COACH_FMT_NONE);
+	assert_int_equal(coach_fmcache_type(c, "staff/../staff/ada.md"),
+	    COACH_FMT_UNKNOWN);
+	assert_null(coach_fmcache_dir(c, "staff/ada.md", &e));
+	assert_int_equal(e, ENOTDIR);
+	coach_fmcache_put(c, "staff/ada.md", 0, "x", 1);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+
+	/* Unchanged: the listing is not read again. */
+	tick();
+	c = coach_fmcache_open(f->root, f->file, 1);
+	struct coach_fmcache_stats st;
+	assert_non_null(coach_fmcache_dir(c, "staff", &e));
+	coach_fmcache_get_stats(c, &st);
+	assert_int_equal(st.dirs_read, 0);
+	coach_fmcache_free(c);
+
+	/* A new file: read again, and seen. */
+	write_at(f, "staff/cy.md", "---\nname: Cy\n---\n");
+	c = coach_fmcache_open(f->root, f->file, 1);
+	d = coach_fmcache_dir(c, "staff", &e);
+	assert_int_equal(coach_fmdir_count(d), 3);
+	coach_fmcache_get_stats(c, &st);
+	assert_int_equal(st.dirs_read, 1);
+	/* A link is a link, never followed. */
+	char *ln = coach_path_join(f->root, "staff/link.md");
+	assert_int_equal(symlink("ada.md", ln), 0);
+	free(ln);
+	coach_fmcache_free(c);
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_type(c, "staff/link.md"),
+	    COACH_FMT_LINK);
+	const void *p;
+	size_t len;
+	assert_int_equal(coach_fmcache_get(c, "staff/link.md", 0, &p, &len),
+	    -1);
+	coach_fmcache_free(c);
+}
+
+/* The same size and the same mtime, restored by hand: ctime tells. */
+static void
+test_edit_same_size_same_mtime(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(round_trip(f, 1, "Ada"), 0);
+	char *p = coach_path_join(f->root, "staff/ada.md");
+	struct stat st;
+	assert_int_equal(stat(p, &st), 0);
+	write_at(f, "staff/ada.md", "---\nname: Eve\n---\n");
+	struct timespec times[2] = { st.st_atim, st.st_mtim };
+	assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
+	free(p);
+	tick();
+	assert_int_equal(round_trip(f, 1, "Eve"), 0);
+	assert_int_equal(round_trip(f, 1, "Eve"), 1);
+}
+
+/* Written in the tick the reader started in: never trusted, so a second
+ * write in that tick (same size, same mtime) cannot go unseen. */
+static void
+test_racy(void **state)
+{
+	struct fx *f = *state;
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	write_at(f, "staff/ada.md", "---\nname: Zed\n---\n");
+	const void *p;
+	size_t len;
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p, &len),
+	    0);
+	coach_fmcache_put(c, "staff/ada.md", 0, "Zed", 3);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	/* Untrusted: read again, then trusted once older than a reader. */
+	tick();
+	assert_int_equal(round_trip(f, 1, "Zed"), 0);
+	assert_int_equal(round_trip(f, 1, "Zed"), 1);
+}
+
+/* A change between get and put: nothing stored. */
+static void
+test_changed_while_read(void **state)
+{
+	struct fx *f = *state;
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	const void *p;
+	size_t len;
+	assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p, &len),
+	    0);
+	write_at(f, "staff/bob.md", "---\nname: Bobby\n---\n");
+	coach_fmcache_put(c, "staff/bob.md", 0, "Bob", 3);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	tick();
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p, &len),
+	    0);
+	coach_fmcache_free(c);
+}
+
+static void
+damage(const struct fx *f, size_t len, int flip)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	assert_null(coach_read_file(&b, f->file, 1 << 20));
+	if (flip >= 0 && (size_t)flip < b.len)
+		b.ptr[flip] ^= 0x20;
+	FILE *fp = fopen(f->file, "w");
+	fwrite(b.ptr, 1, len < b.len ? len : b.len, fp);
+	fclose(fp);
+	coach_buf_free(&b);
+}
+
+/* Truncated at every length, each byte changed, garbage: an empty
+ * cache, never a wrong string, never a crash. */
+static void
+test_damaged(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(round_trip(f, 1, "Ada"), 0);
+	struct coach_buf good = COACH_BUF_INIT;
+	assert_null(coach_read_file(&good, f->file, 1 << 20));
+	for (size_t n = 0; n < good.len; n++) {
+		for (int flip = -1; flip < 1; flip++) {
+			FILE *fp = fopen(f->file, "w");
+			fwrite(good.ptr, 1, good.len, fp);
+			fclose(fp);
+			if (flip < 0)
+				damage(f, n, -1);
+			else
+				damage(f, good.len, (int)n);
+			struct coach_fmcache *c = coach_fmcache_open(f->root,
+			    f->file, 1);
+			const void *p;
+			size_t len;
+			assert_int_equal(coach_fmcache_get(c, "staff/ada.md",
+			    0, &p, &len), 0);
+			coach_fmcache_free(c);
+		}
+	}
+	FILE *fp = fopen(f->file, "w");
+	for (int i = 0; i < 4096; i++)
+		fputc((i * 7919) & 0xff, fp);
+	fclose(fp);
+	assert_int_equal(round_trip(f, 1, "Ada"), 0);
+	assert_int_equal(round_trip(f, 1, "Ada"), 1);
+	coach_buf_free(&good);
+}
+
+/* What one run did not look at stays, and stays checked. */
+static void
+test_slots_and_unvisited(void **state)
+{
+	struct fx *f = *state;
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	const void *p;
+	size_t len;
+	coach_fmcache_get(c, "staff/ada.md", 0, &p, &len);
+	coach_fmcache_put(c, "staff/ada.md", 0, "zero", 4);
+	coach_fmcache_get(c, "staff/ada.md", 1, &p, &len);
+	coach_fmcache_put(c, "staff/ada.md", 1, "one", 3);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	tick();
+	/* A run that looks at nothing keeps everything. */
+	c = coach_fmcache_open(f->root, f->file, 1);
+	coach_fmcache_put(c, "staff/nothere.md", 0, "x", 1);
+	coach_fmcache_get(c, "staff/bob.md", 0, &p, &len);
+	coach_fmcache_put(c, "staff/bob.md", 0, "bob", 3);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 1, &p, &len),
+	    1);
+	assert_memory_equal(p, "one", 3);
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p, &len),
+	    1);
+	assert_memory_equal(p, "zero", 4);
+	coach_fmcache_free(c);
+	/* The file goes: so does what was kept of it. */
+	char *path = coach_path_join(f->root, "staff/ada.md");
+	unlink(path);
+	free(path);
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p, &len),
+	    -1);
+	assert_int_equal(coach_fmcache_type(c, "staff/ada.md"),
+	    COACH_FMT_NONE);
+	coach_fmcache_free(c);
+}
+
+static void
+test_hash(void **state)
+{
+	(void)state;
+	assert_true(coach_fmcache_hash("abc", 3, 0) !=
+	    coach_fmcache_hash("abd", 3, 0));
+	assert_true(coach_fmcache_hash("abcdefghi", 9, 0) !=
+	    coach_fmcache_hash("abcdefghi", 9, 1));
+	assert_true(coach_fmcache_hash("", 0, 0) ==
+	    coach_fmcache_hash("", 0, 0));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_kept_and_served, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_same_size_same_mtime,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_racy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_while_read, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slots_and_unvisited, setup,
+		    teardown),
+		cmocka_unit_test(test_hash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
