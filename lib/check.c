@@ -1763,7 +1763,7 @@ list_dir(struct walk *w, const char *relpath, struct coach_strlist *names)
 }
 
 /*
- * What check found in a file, kept in the cache's slot 1 and valid while
+ * What check found in a file, kept in its cache and valid while
  * the file and its references are as they were: a sequence of
  * NUL-terminated items
  *     Y<path> / N<path>      a reference that exists / does not
@@ -1771,7 +1771,7 @@ list_dir(struct walk *w, const char *relpath, struct coach_strlist *names)
  *     M<line> <email>        the email of a staff record, for duplicates
  * after a first item "v1".
  */
-#define CHECK_SLOT 1
+#define CHECK_SLOT 0
 
 static void
 keep_findings(struct walk *w, const char *relpath, size_t d0, size_t e0)
@@ -2038,7 +2038,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 {
 	struct walk w = { r, out, 0, { NULL, 0, 0 }, { NULL, 0, 0 }, NULL,
 		COACH_BUF_INIT };
-	coach_repo_cache_begin(r);
+	coach_repo_cache_begin(r, COACH_CHECK_CACHE_FILE);
 	w.cache = coach_repo_cache(r);
 	walk_file(&w, COACH_CONFIG_FILE);
 	static const char *const flat[] = { "staff", "priorities",

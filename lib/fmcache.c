@@ -31,7 +31,7 @@
 #include "util.h"
 
 #define MAGIC "COACHFM"
-#define VERSION 1
+#define VERSION 2
 #define ENDIAN 0x01020304u
 #define HEADER_LEN (8 + 4 + 4 + 8 + 8 + 8 + 8)
 /* A cache this large is not one coach wrote. */
@@ -50,8 +50,6 @@ struct child {
 	uint8_t type;
 	uint8_t flags;
 	uint8_t checked;  /* st was compared with the file in this run */
-	uint8_t owned;    /* bit per slot: slot[i] is malloc'd */
-	uint8_t name_owned;
 	struct fst st;
 	const void *slot[COACH_FMCACHE_SLOTS];
 	uint32_t len[COACH_FMCACHE_SLOTS];
@@ -68,7 +66,16 @@ struct coach_fmdir {
 	struct fst st;
 	struct child *v;
 	size_t n;
+	size_t hint;      /* the child found last */
 	size_t hash_next; /* chain in the table, index + 1 */
+};
+
+/* Strings made in a run: kept until the cache is freed, in chunks, so
+ * that 100,000 small strings cost no more than their bytes. */
+struct arena {
+	char **chunks;
+	size_t n;
+	size_t used, cap; /* of the last chunk */
 };
 
 struct coach_fmcache {
@@ -77,6 +84,7 @@ struct coach_fmcache {
 	uint64_t salt;
 	int rootfd;
 	struct timespec start; /* racy: not older than this */
+	struct coach_fmdir *last; /* the folder child_get() found last */
 	void *map;
 	size_t map_len;
 	struct coach_fmdir **dirs;
@@ -87,7 +95,38 @@ struct coach_fmcache {
 	const struct coach_fmdir *fd_dir; /* the folder fd is open on */
 	int fd;
 	struct coach_fmcache_stats stats;
+	struct arena arena;
 };
+
+#define CHUNK_BYTES ((size_t)1 << 20)
+
+/* A copy of p[0..len) and a NUL, owned by the arena. */
+static char *
+arena_copy(struct arena *a, const void *p, size_t len)
+{
+	if (a->n == 0 || a->cap - a->used < len + 1) {
+		size_t cap = len + 1 > CHUNK_BYTES ? len + 1 : CHUNK_BYTES;
+		a->chunks = coach_xrealloc(a->chunks,
+		    (a->n + 1) * sizeof(*a->chunks));
+		a->chunks[a->n++] = coach_xmalloc(cap);
+		a->used = 0;
+		a->cap = cap;
+	}
+	char *s = a->chunks[a->n - 1] + a->used;
+	memcpy(s, p, len);
+	s[len] = '\0';
+	a->used += len + 1;
+	return s;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	memset(a, 0, sizeof(*a));
+}
 
 int
 coach_fmcache_disabled(void)
@@ -216,22 +255,16 @@ static void
 child_clear(struct child *ch)
 {
 	for (int s = 0; s < COACH_FMCACHE_SLOTS; s++) {
-		if (ch->owned & (1u << s))
-			free((void *)ch->slot[s]);
 		ch->slot[s] = NULL;
 		ch->len[s] = 0;
 	}
-	ch->owned = 0;
 }
 
+/* Names and strings belong to the map or the arena. */
 static void
 children_free(struct child *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		child_clear(&v[i]);
-		if (v[i].name_owned)
-			free((char *)v[i].name);
-	}
+	(void)n;
 	free(v);
 }
 
@@ -295,17 +328,19 @@ rd_fst(struct rd *r, struct fst *f)
 }
 
 static int
-rd_child(struct rd *r, struct child *ch)
+rd_child(struct coach_fmcache *c, struct rd *r, struct child *ch)
 {
 	size_t n = (size_t)rd_num(r, 4);
 	ch->name = rd_str(r, n);
+	if (ch->name)
+		ch->name = arena_copy(&c->arena, ch->name, n);
 	ch->type = (uint8_t)rd_num(r, 1);
 	ch->flags = (uint8_t)rd_num(r, 1);
 	rd_fst(r, &ch->st);
 	for (int s = 0; s < COACH_FMCACHE_SLOTS; s++) {
 		size_t len = (size_t)rd_num(r, 4);
 		const char *p = rd_str(r, len);
-		ch->slot[s] = len ? p : NULL;
+		ch->slot[s] = len && p ? arena_copy(&c->arena, p, len) : NULL;
 		ch->len[s] = (uint32_t)len;
 	}
 	if (ch->type > COACH_FMT_OTHER || ch->type == COACH_FMT_NONE || ch->name == NULL || *ch->name == '\0')
@@ -331,7 +366,7 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 	d->st = st;
 	d->v = coach_xcalloc(names + 1, sizeof(*d->v));
 	for (; d->n < names; d->n++) {
-		if (rd_child(r, &d->v[d->n]) != 0 || (d->n > 0 &&
+		if (rd_child(c, r, &d->v[d->n]) != 0 || (d->n > 0 &&
 		    strcmp(d->v[d->n - 1].name, d->v[d->n].name) >= 0))
 			return -1;
 	}
@@ -341,6 +376,7 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 static void
 drop_all(struct coach_fmcache *c)
 {
+	c->last = NULL;
 	for (size_t i = 0; i < c->ndirs; i++) {
 		children_free(c->dirs[i]->v, c->dirs[i]->n);
 		free(c->dirs[i]->path);
@@ -382,22 +418,36 @@ load(struct coach_fmcache *c)
 	uint64_t salt = rd_num(&r, 8);
 	uint64_t ndirs = rd_num(&r, 8);
 	uint64_t body = rd_num(&r, 8);
-	uint64_t sum = rd_num(&r, 8);
+	uint64_t sum = rd_num(&r, 8), h = 0;
 	if (memcmp(magic, MAGIC, 8) != 0 || version != VERSION ||
 	    endian != ENDIAN || salt != c->salt ||
-	    body != c->map_len - HEADER_LEN ||
-	    coach_fmcache_hash(r.p, (size_t)body, 0) != sum) {
+	    body != c->map_len - HEADER_LEN) {
 		drop_all(c);
 		return;
 	}
+	/* The checksum chains the folders' bytes, as they were written.
+	 * What is kept is copied out, and the pages read are given back
+	 * as the reading goes: the cache never costs its size twice. */
+	const unsigned char *done = c->map;
 	for (uint64_t i = 0; i < ndirs; i++) {
+		const unsigned char *start = r.p;
 		if (rd_dir(c, &r) != 0) {
 			drop_all(c);
 			return;
 		}
+		h = coach_fmcache_hash(start, (size_t)(r.p - start), h);
+		if (r.p - done >= (ptrdiff_t)CHUNK_BYTES) {
+			size_t n = (size_t)(r.p - done) & ~((size_t)4095);
+			madvise((void *)done, n, MADV_DONTNEED);
+			done += n;
+		}
 	}
-	if (r.p != r.end)
+	if (r.p != r.end || h != sum) {
 		drop_all(c);
+		return;
+	}
+	munmap(c->map, c->map_len);
+	c->map = NULL;
 }
 
 struct coach_fmcache *
@@ -422,6 +472,7 @@ coach_fmcache_free(struct coach_fmcache *c)
 	if (c == NULL)
 		return;
 	drop_all(c);
+	arena_free(&c->arena);
 	if (c->fd != -1)
 		close(c->fd);
 	if (c->rootfd != -1)
@@ -460,12 +511,22 @@ child_cmp(const void *a, const void *b)
 }
 
 static struct child *
-child_find(const struct coach_fmdir *d, const char *name)
+child_find(struct coach_fmdir *d, const char *name)
 {
+	/* Readers go through a folder in order: try the name after the
+	 * last one found first. */
+	size_t next = d->hint + 1;
+	if (next < d->n && strcmp(d->v[next].name, name) == 0) {
+		d->hint = next;
+		return &d->v[next];
+	}
 	struct child key = { 0 };
 	key.name = name;
-	return d->n ? bsearch(&key, d->v, d->n, sizeof(*d->v), child_cmp) :
-	    NULL;
+	struct child *ch = d->n ? bsearch(&key, d->v, d->n, sizeof(*d->v),
+	    child_cmp) : NULL;
+	if (ch)
+		d->hint = (size_t)(ch - d->v);
+	return ch;
 }
 
 /* The parent folder's path and the last name of relpath. */
@@ -500,8 +561,8 @@ read_names(struct coach_fmcache *c, struct coach_fmdir *d, int fd)
 		}
 		struct child *ch = &v[n++];
 		memset(ch, 0, sizeof(*ch));
-		ch->name = coach_xstrdup(e->d_name);
-		ch->name_owned = 1;
+		ch->name = arena_copy(&c->arena, e->d_name,
+		    strlen(e->d_name));
 		struct stat st;
 		switch (e->d_type) {
 		case DT_REG: ch->type = COACH_FMT_FILE; break;
@@ -513,24 +574,20 @@ read_names(struct coach_fmcache *c, struct coach_fmdir *d, int fd)
 				ch->type = type_of_mode(st.st_mode);
 				break;
 			}
-			free((char *)ch->name); /* gone since */
-			n--;
+			n--; /* gone since */
 			continue;
 		default: ch->type = COACH_FMT_OTHER; break;
 		}
 	}
 	closedir(dh);
+	v = coach_xrealloc(v, (n ? n : 1) * sizeof(*v));
 	qsort(v, n, sizeof(*v), child_cmp);
 	/* What the old listing knew of a file that is still one. */
 	for (size_t i = 0; i < n; i++) {
 		struct child *old = child_find(d, v[i].name);
 		if (old == NULL || old->type != v[i].type)
 			continue;
-		free((char *)v[i].name);
 		v[i] = *old;
-		/* Moved: the old entry keeps its name for the search. */
-		old->owned = 0;
-		old->name_owned = 0;
 	}
 	children_free(d->v, d->n);
 	d->v = v;
@@ -611,7 +668,15 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 	}
 	struct fst before;
 	fst_of(&before, &st);
+	/* Kept open for the stat data of the folder's files. */
+	int keep = dup(fd);
 	refresh(c, d, fd, &before);
+	if (keep != -1) {
+		if (c->fd != -1)
+			close(c->fd);
+		c->fd = keep;
+		c->fd_dir = d;
+	}
 	return d;
 }
 
@@ -654,13 +719,21 @@ static struct child *
 child_get(struct coach_fmcache *c, const char *relpath,
     struct coach_fmdir **dir)
 {
-	const char *name;
 	*dir = NULL;
 	if (!path_ok(relpath))
 		return NULL;
-	char *parent = split(relpath, &name);
-	struct coach_fmdir *d = *name ? dir_get(c, parent) : NULL;
-	free(parent);
+	const char *slash = strrchr(relpath, '/');
+	const char *name = slash ? slash + 1 : relpath;
+	size_t plen = slash ? (size_t)(slash - relpath) : 0;
+	struct coach_fmdir *d = c->last;
+	/* Mostly the folder of the last call. */
+	if (d == NULL || strncmp(d->path, relpath, plen) != 0 ||
+	    d->path[plen] != '\0') {
+		char *parent = coach_xstrndup(relpath, plen);
+		d = dir_get(c, parent);
+		free(parent);
+		c->last = d;
+	}
 	*dir = d;
 	return d && d->state == D_VALID ? child_find(d, name) : NULL;
 }
@@ -768,7 +841,7 @@ coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
 	return 0;
 }
 
-void
+const void *
 coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
     const void *p, size_t len)
 {
@@ -778,22 +851,17 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 	struct fst now;
 	if (ch == NULL || !ch->checked || len >= UINT32_MAX ||
 	    stat_in(c, d, ch->name, &st) == -1)
-		return;
+		return NULL;
 	fst_of(&now, &st);
 	if (!fst_eq(&now, &ch->st))
-		return; /* it changed while it was read */
+		return NULL; /* it changed while it was read */
 	if (!(ch->flags & F_TRUSTED))
 		child_clear(ch); /* other slots were made from older reads */
-	else if (ch->owned & (1u << slot))
-		free((void *)ch->slot[slot]);
-	char *copy = coach_xmalloc(len + 1);
-	memcpy(copy, p, len);
-	copy[len] = '\0';
-	ch->slot[slot] = copy;
+	ch->slot[slot] = arena_copy(&c->arena, p, len);
 	ch->len[slot] = (uint32_t)len;
-	ch->owned |= (uint8_t)(1u << slot);
 	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
 	c->dirty = 1;
+	return ch->slot[slot];
 }
 
 void
@@ -879,36 +947,61 @@ reachable(struct coach_fmcache *c, struct coach_fmdir *d)
 	return ch && ch->type == COACH_FMT_DIR;
 }
 
-static struct coach_error *
-write_file(struct coach_fmcache *c, const struct coach_buf *b)
+static int
+write_all(int fd, const void *p, size_t len, off_t at)
 {
-	char *tmp = coach_xasprintf("%s.%ld.tmp", c->file, (long)getpid());
-	struct coach_error *err = NULL;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1) {
-		err = coach_error_errno("create", tmp);
-		goto done;
-	}
 	size_t off = 0;
-	while (off < b->len) {
-		ssize_t n = write(fd, b->ptr + off, b->len - off);
+	while (off < len) {
+		ssize_t n = at < 0 ? write(fd, (const char *)p + off,
+		    len - off) : pwrite(fd, (const char *)p + off, len - off,
+		    at + (off_t)off);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			err = coach_error_errno("write", tmp);
-			break;
-		}
+		if (n <= 0)
+			return -1;
 		off += (size_t)n;
 	}
-	if (close(fd) != 0 && err == NULL)
-		err = coach_error_errno("write", tmp);
-	if (err == NULL && rename(tmp, c->file) != 0)
-		err = coach_error_errno("rename", tmp);
-	if (err)
-		unlink(tmp);
-done:
-	free(tmp);
-	return err;
+	return 0;
+}
+
+/* Writes the folders to fd after room for the header, then the header;
+ * one folder at a time, so that the file is never all in memory. */
+static int
+write_body(struct coach_fmcache *c, int fd)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	uint64_t n = 0, len = 0, h = 0;
+	int rc = 0;
+	coach_buf_add(&b, "", HEADER_LEN);
+	for (size_t i = 0; rc == 0 && i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		d->reach = (uint8_t)reachable(c, d);
+		if (!d->reach)
+			continue;
+		size_t start = b.len;
+		put_dir(&b, d);
+		h = coach_fmcache_hash(b.ptr + start, b.len - start, h);
+		len += b.len - start;
+		n++;
+		if (b.len > 65536) {
+			rc = write_all(fd, b.ptr, b.len, -1);
+			coach_buf_clear(&b);
+		}
+	}
+	if (rc == 0)
+		rc = write_all(fd, b.ptr ? b.ptr : "", b.len, -1);
+	coach_buf_clear(&b);
+	coach_buf_add(&b, MAGIC, 8);
+	put_num(&b, VERSION, 4);
+	put_num(&b, ENDIAN, 4);
+	put_num(&b, c->salt, 8);
+	put_num(&b, n, 8);
+	put_num(&b, len, 8);
+	put_num(&b, h, 8);
+	if (rc == 0)
+		rc = write_all(fd, b.ptr, b.len, 0);
+	coach_buf_free(&b);
+	return rc;
 }
 
 struct coach_error *
@@ -918,29 +1011,26 @@ coach_fmcache_save(struct coach_fmcache *c)
 		return NULL;
 	qsort(c->dirs, c->ndirs, sizeof(*c->dirs), dir_ptr_cmp);
 	table_grow(c); /* the indexes moved */
-	struct coach_buf body = COACH_BUF_INIT, out = COACH_BUF_INIT;
-	uint64_t n = 0;
-	for (size_t i = 0; i < c->ndirs; i++) {
-		struct coach_fmdir *d = c->dirs[i];
-		d->reach = (uint8_t)reachable(c, d);
-		if (!d->reach)
-			continue;
-		put_dir(&body, d);
-		n++;
+	/* Written whole to a file of its own, then renamed over the old:
+	 * readers see the old cache or the new one, never a part. */
+	char *tmp = coach_xasprintf("%s.%ld.tmp", c->file, (long)getpid());
+	struct coach_error *err = NULL;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		err = coach_error_errno("create", tmp);
+		goto done;
 	}
-	coach_buf_add(&out, MAGIC, 8);
-	put_num(&out, VERSION, 4);
-	put_num(&out, ENDIAN, 4);
-	put_num(&out, c->salt, 8);
-	put_num(&out, n, 8);
-	put_num(&out, body.len, 8);
-	put_num(&out, coach_fmcache_hash(body.ptr ? body.ptr : "", body.len,
-	    0), 8);
-	coach_buf_add(&out, body.ptr ? body.ptr : "", body.len);
-	coach_buf_free(&body);
-	struct coach_error *err = write_file(c, &out);
-	coach_buf_free(&out);
-	if (err == NULL)
+	if (write_body(c, fd) != 0)
+		err = coach_error_errno("write", tmp);
+	if (close(fd) != 0 && err == NULL)
+		err = coach_error_errno("write", tmp);
+	if (err == NULL && rename(tmp, c->file) != 0)
+		err = coach_error_errno("rename", tmp);
+	if (err)
+		unlink(tmp);
+	else
 		c->dirty = 0;
+done:
+	free(tmp);
 	return err;
 }

@@ -105,10 +105,11 @@ int coach_fmcache_get(struct coach_fmcache *c, const char *relpath,
 	int slot, const void **p, size_t *len);
 /*
  * Stores the string for slot, made from the file relpath as it was when
- * coach_fmcache_get() said 0.  Nothing is stored when the file's stat
- * data differ from then (it changed while it was read).
+ * coach_fmcache_get() said 0, and returns the cache's copy (valid until
+ * the cache is freed).  Nothing is stored, and NULL returned, when the
+ * file's stat data differ from then (it changed while it was read).
  */
-void coach_fmcache_put(struct coach_fmcache *c, const char *relpath,
+const void *coach_fmcache_put(struct coach_fmcache *c, const char *relpath,
 	int slot, const void *p, size_t len);
 
 /* Counts of this cache's use, for tests: folders and files looked at,

@@ -1,10 +1,9 @@
 /*
  * fmpack.c: packed front-matter values (see fmpack.h).
  *
- * A value is a header of 12 bytes, u8 type, u8 flags, u16 unused, u32
- * size of the whole value, u32 count, then:
- *     scalar, null  count bytes of text and a NUL, then a double when
- *                   flags has NUM
+ * A value is a header of 8 bytes, u8 type, u8 flags, u16 count of items,
+ * u32 size of the whole value, then:
+ *     scalar, null  its text and a NUL, then a double when flags has NUM
  *     sequence      count values
  *     mapping       count pairs: u32 key length, key, NUL, value
  * in the host's byte order.
@@ -15,12 +14,21 @@
 #include <string.h>
 
 enum { QUOTED = 1, NUM = 2, BOOL = 4, BOOL_TRUE = 8 };
-#define HDR 12
+#define HDR 8
+/* Front-matter is at most COACH_FM_MAX_BYTES, so no collection has
+ * more items than a u16 counts. */
+#define MAX_ITEMS 65535
 
 static void
 put_u32(struct coach_buf *b, size_t at, uint32_t v)
 {
 	memcpy(b->ptr + at, &v, 4);
+}
+
+static void
+put_u16(struct coach_buf *b, size_t at, uint16_t v)
+{
+	memcpy(b->ptr + at, &v, 2);
 }
 
 static void pack_node(const struct coach_fm_node *n, struct coach_buf *out);
@@ -33,7 +41,7 @@ begin(struct coach_buf *out, enum coach_fm_type type, int flags,
 	size_t at = out->len;
 	unsigned char h[HDR] = { (unsigned char)type, (unsigned char)flags };
 	coach_buf_add(out, h, HDR);
-	put_u32(out, at + 8, (uint32_t)count);
+	put_u16(out, at + 2, (uint16_t)(count > MAX_ITEMS ? MAX_ITEMS : count));
 	return at;
 }
 
@@ -58,6 +66,8 @@ pack_node(const struct coach_fm_node *n, struct coach_buf *out)
 	size_t at;
 	if (t == COACH_FM_SEQ || t == COACH_FM_MAP) {
 		size_t cnt = coach_fm_node_len(n);
+		if (cnt > MAX_ITEMS)
+			cnt = MAX_ITEMS;
 		at = begin(out, t, 0, cnt);
 		for (size_t i = 0; i < cnt; i++) {
 			if (t == COACH_FM_MAP)
@@ -75,7 +85,7 @@ pack_node(const struct coach_fm_node *n, struct coach_buf *out)
 		flags |= NUM;
 	if (coach_fm_node_bool(n, &b) == 0)
 		flags |= BOOL | (b ? BOOL_TRUE : 0);
-	at = begin(out, t, flags, strlen(s));
+	at = begin(out, t, flags, 0);
 	coach_buf_add(out, s, strlen(s) + 1);
 	if (num)
 		coach_buf_add(out, &d, sizeof(d));
@@ -121,6 +131,22 @@ u32_at(const unsigned char *p)
 	return v;
 }
 
+static uint16_t
+u16_at(const unsigned char *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* The length of a scalar's text: what the header and NUL (and number)
+ * leave of its size. */
+static size_t
+text_len(const unsigned char *p, size_t size)
+{
+	return size - HDR - 1 - ((p[1] & NUM) ? 8 : 0);
+}
+
 /* The value at p within len bytes, checked; p NULL when it is not one. */
 static struct coach_fmp
 at(const unsigned char *p, size_t len)
@@ -134,9 +160,8 @@ at(const unsigned char *p, size_t len)
 	n.p = p;
 	n.len = size;
 	if (p[0] <= COACH_FM_SCALAR) {
-		uint32_t cnt = u32_at(p + 8);
-		size_t need = HDR + (size_t)cnt + 1 + ((p[1] & NUM) ? 8 : 0);
-		if (need > size || p[HDR + cnt] != '\0')
+		size_t need = HDR + 1 + ((p[1] & NUM) ? 8 : 0);
+		if (need > size || p[HDR + text_len(p, size)] != '\0')
 			n.p = NULL;
 	}
 	return n;
@@ -174,7 +199,7 @@ coach_fmp_len(const struct coach_fmp *n)
 {
 	if (n->p == NULL || n->p[0] < COACH_FM_SEQ)
 		return 0;
-	return u32_at(n->p + 8);
+	return u16_at(n->p + 2);
 }
 
 /* Walks to the i-th item of a collection; *key gets a mapping's key. */
@@ -232,7 +257,7 @@ coach_fmp_number(const struct coach_fmp *n, double *out)
 {
 	if (n->p == NULL || n->p[0] != COACH_FM_SCALAR || !(n->p[1] & NUM))
 		return -1;
-	memcpy(out, n->p + HDR + u32_at(n->p + 8) + 1, sizeof(*out));
+	memcpy(out, n->p + HDR + text_len(n->p, n->len) + 1, sizeof(*out));
 	return 0;
 }
 

@@ -195,17 +195,36 @@ coach_load_by_id(struct coach_repo *r, const char *prefix,
  * Packed front-matter
  */
 
-const char *const coach_load_keys[] = {
-	"id", "subjects", "phase", "coach", "cadence", "status", "ended",
-	"opened", "closed", "priority", "strategies", "measure",
-	"measurements", "goal", "started", "review", "outcome", "date",
-	"kind", "hours", NULL,
-};
+/* The keys reports read, by kind (see lib/report.c). */
+static const char *const *
+packed_keys(enum coach_kind kind)
+{
+	static const char *const staff[] = { "subjects", "phase", NULL };
+	static const char *const agreement[] = { "coach", "cadence",
+		"status", "ended", NULL };
+	static const char *const goal[] = { "id", "status", "opened",
+		"closed", "priority", "strategies", "measure", "measurements",
+		NULL };
+	static const char *const cycle[] = { "id", "goal", "started",
+		"closed", "review", "phase", "outcome", NULL };
+	static const char *const entry[] = { "goal", "cycle", "date", "kind",
+		"hours", NULL };
+	static const char *const none[] = { NULL };
+	switch (kind) {
+	case COACH_KIND_STAFF: return staff;
+	case COACH_KIND_AGREEMENT: return agreement;
+	case COACH_KIND_GOAL: return goal;
+	case COACH_KIND_CYCLE: return cycle;
+	case COACH_KIND_ENTRY: return entry;
+	default: return none;
+	}
+}
 
 /* What the cache keeps for a record: 'P' and the packed front-matter,
  * or 'E' and the message of why it cannot be loaded. */
 static void
-pack_record(struct coach_repo *r, const char *path, struct coach_buf *b)
+pack_record(struct coach_repo *r, const char *path, enum coach_kind kind,
+    struct coach_buf *b)
 {
 	struct coach_record *rec = NULL;
 	struct coach_error *err = coach_repo_load(r, path, &rec);
@@ -216,7 +235,7 @@ pack_record(struct coach_repo *r, const char *path, struct coach_buf *b)
 		return;
 	}
 	coach_buf_putc(b, 'P');
-	coach_fmp_pack(coach_record_fm_const(rec), coach_load_keys, b);
+	coach_fmp_pack(coach_record_fm_const(rec), packed_keys(kind), b);
 	coach_record_free(rec);
 }
 
@@ -240,8 +259,8 @@ unpack(struct coach_packed *l, const char *path, const char *p, size_t len,
 
 /* Loads path into l, through the cache when it is on. */
 static int
-load_packed(struct coach_repo *r, const char *path, struct coach_packed *l,
-    struct coach_problems *problems)
+load_packed(struct coach_repo *r, const char *path, enum coach_kind kind,
+    struct coach_packed *l, struct coach_problems *problems)
 {
 	struct coach_fmcache *c = coach_repo_cache(r);
 	const void *p = NULL;
@@ -249,21 +268,36 @@ load_packed(struct coach_repo *r, const char *path, struct coach_packed *l,
 	if (c && coach_fmcache_get(c, path, 0, &p, &len) == 1)
 		return unpack(l, path, p, len, problems);
 	struct coach_buf b = COACH_BUF_INIT;
-	pack_record(r, path, &b);
-	if (c)
-		coach_fmcache_put(c, path, 0, b.ptr, b.len);
-	l->own = b.ptr;
-	return unpack(l, path, b.ptr, b.len, problems);
+	pack_record(r, path, kind, &b);
+	len = b.len;
+	p = c ? coach_fmcache_put(c, path, 0, b.ptr, b.len) : NULL;
+	if (p)
+		coach_buf_free(&b); /* the cache's copy serves */
+	else
+		p = l->own = coach_buf_detach(&b);
+	return unpack(l, path, p, len, problems);
 }
 
 static void
 packed_free(struct coach_packed *l)
 {
-	free(l->path);
-	free(l->coachee);
 	free(l->id);
 	free(l->own);
 	memset(l, 0, sizeof(*l));
+}
+
+/* The list's copy of coachee: records come a coachee at a time, so one
+ * copy serves them all. */
+static const char *
+intern(struct coach_packed_list *out, char *coachee)
+{
+	if (coachee == NULL)
+		return NULL;
+	struct coach_strlist *c = &out->coachees;
+	if (c->n == 0 || strcmp(c->v[c->n - 1], coachee) != 0)
+		coach_strlist_add(c, coachee);
+	free(coachee);
+	return c->v[c->n - 1];
 }
 
 struct coach_error *
@@ -286,15 +320,16 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 			coach_loaded_free(&names_of);
 			continue;
 		}
-		l->coachee = names_of.coachee;
-		l->id = names_of.id;
-		if (load_packed(r, paths.v[i], l, &out->problems) != 0) {
+		l->coachee = intern(out, names_of.coachee);
+		/* Reports know entries by coachee, never by id. */
+		if (kind == COACH_KIND_ENTRY)
+			free(names_of.id);
+		else
+			l->id = names_of.id;
+		if (load_packed(r, paths.v[i], kind, l, &out->problems) != 0) {
 			packed_free(l);
 			continue;
 		}
-		/* The path moves into the list. */
-		l->path = paths.v[i];
-		paths.v[i] = NULL;
 		out->n++;
 	}
 	coach_strlist_free(&paths);
@@ -308,6 +343,7 @@ coach_packed_list_free(struct coach_packed_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		packed_free(&l->v[i]);
 	free(l->v);
+	coach_strlist_free(&l->coachees);
 	coach_problems_free(&l->problems);
 	memset(l, 0, sizeof(*l));
 }

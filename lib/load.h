@@ -71,12 +71,11 @@ struct coach_error *coach_load_records(struct coach_repo *r,
 	struct coach_loaded_list *out);
 void coach_loaded_list_free(struct coach_loaded_list *l);
 
-/* A record's front-matter as reports read it: the keys of
- * coach_load_keys, packed (fmpack.h); never its body. */
+/* A record's front-matter as reports read it: the keys reports use,
+ * packed (fmpack.h); never its body. */
 struct coach_packed {
-	char *path;
-	char *coachee; /* as struct coach_loaded */
-	char *id;
+	const char *coachee; /* as struct coach_loaded; owned by the list */
+	char *id;            /* as struct coach_loaded; NULL for entries */
 	struct coach_fmp fm; /* into the cache or into own */
 	void *own;
 };
@@ -85,10 +84,8 @@ struct coach_packed_list {
 	struct coach_packed *v;
 	size_t n;
 	struct coach_problems problems;
+	struct coach_strlist coachees;
 };
-
-/* The keys packed: those reports read, of every kind. */
-extern const char *const coach_load_keys[];
 
 /*
  * Like coach_load_records() with sort_key NULL, for readers of the whole

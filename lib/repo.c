@@ -291,11 +291,11 @@ coach_repo_judgement_words(const struct coach_repo *r)
 #endif
 
 void
-coach_repo_cache_begin(struct coach_repo *r)
+coach_repo_cache_begin(struct coach_repo *r, const char *name)
 {
 	if (r->cache || coach_fmcache_disabled())
 		return;
-	char *file = coach_store_git_path(r->store, COACH_FMCACHE_FILE);
+	char *file = coach_store_git_path(r->store, name);
 	/* What cached strings depend on besides the files: coach.yml (check
 	 * reads its phases and words) and this version of coach. */
 	uint64_t salt = coach_fmcache_hash(COACH_VERSION,
@@ -520,11 +520,17 @@ list_cached(struct coach_repo *r, const char *dir, int want_dirs,
 		}
 		if (t != (want_dirs ? COACH_FMT_DIR : COACH_FMT_FILE))
 			continue;
-		if (want_dirs)
+		if (want_dirs) {
 			coach_strlist_add(out, n);
-		else
-			coach_strlist_add_owned(out, coach_xasprintf("%s/%s",
-			    dir, n));
+			continue;
+		}
+		/* Not printf: this runs once per record of the school. */
+		size_t dl = strlen(dir);
+		char *p = coach_xmalloc(dl + 1 + len + 1);
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		memcpy(p + dl + 1, n, len + 1);
+		coach_strlist_add_owned(out, p);
 	}
 	return NULL;
 }
@@ -620,6 +626,7 @@ coaching_sub(enum coach_kind k)
 struct entry_key {
 	const char *path;
 	const char *date; /* the file name's leading YYYY-MM-DD */
+	uint64_t day;     /* its first 8 bytes, to compare at once */
 	struct timespec written;
 };
 
@@ -627,6 +634,8 @@ static int
 entry_key_cmp(const void *pa, const void *pb)
 {
 	const struct entry_key *a = pa, *b = pb;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
 	int c = strncmp(a->date, b->date, 10);
 	if (c)
 		return c;
@@ -652,6 +661,10 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 		const char *base = strrchr(l->v[i], '/');
 		keys[i].path = l->v[i];
 		keys[i].date = base ? base + 1 : l->v[i];
+		/* Big-endian, so that numbers order as the bytes do. */
+		for (size_t k = 0; k < 8 && keys[i].date[k]; k++)
+			keys[i].day |= (uint64_t)(unsigned char)keys[i].date[k]
+			    << (56 - 8 * k);
 		struct stat st;
 		if (r->cache) {
 			if (coach_fmcache_stat(r->cache, l->v[i], &st) == 0)

@@ -123,18 +123,21 @@ struct coach_error *coach_repo_coachee_of(struct coach_repo *r,
 	enum coach_kind kind, char **out);
 
 /*
- * The front-matter cache (fmcache.h) of this work tree, for a reader of
- * many records (report, check): between begin and end, listings, links,
+ * A front-matter cache (fmcache.h) of this work tree, for a reader of
+ * many records (report, check), in the git directory's file name (each
+ * reader its own, so that each maps only what it needs: report keeps the
+ * loader's packed front-matter in COACH_FMCACHE_FILE, check its findings
+ * in COACH_CHECK_CACHE_FILE).  Between begin and end, listings, links,
  * the existence of files and the order of entries are answered from the
  * cache (checked against the file system as fmcache.h says), and
- * coach_repo_cache() gives the cache for strings kept per file (slot 0:
- * the loader's packed front-matter, slot 1: check's findings).  end
+ * coach_repo_cache() gives the cache for strings kept per file.  end
  * writes it.  Without
  * begin, or with COACH_NO_CACHE set, every answer comes from the file
  * system as before.
  */
-void coach_repo_cache_begin(struct coach_repo *r);
+void coach_repo_cache_begin(struct coach_repo *r, const char *name);
 void coach_repo_cache_end(struct coach_repo *r);
+#define COACH_CHECK_CACHE_FILE "coach-check.cache"
 struct coach_fmcache *coach_repo_cache(struct coach_repo *r);
 
 /* Paths of records; the caller frees them. */

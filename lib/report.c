@@ -236,11 +236,17 @@ add_texts(const struct coach_fmp *n, struct coach_strlist *out)
 	}
 }
 
-/* "coachee/id", the key of a goal or cycle of one coachee. */
+/* "coachee/id", the key of a goal or cycle of one coachee, in buf when
+ * it fits (freed by the caller when it is not buf). */
 static char *
-owned_key(const char *coachee, const char *id)
+owned_key(char *buf, size_t size, const char *coachee, const char *id)
 {
-	return coach_xasprintf("%s/%s", coachee, id);
+	size_t c = strlen(coachee), i = strlen(id);
+	char *k = c + i + 2 <= size ? buf : coach_xmalloc(c + i + 2);
+	memcpy(k, coachee, c);
+	k[c] = '/';
+	memcpy(k + c + 1, id, i + 1);
+	return k;
 }
 
 /* Indexes the records of l by coachee and id (the first of equal ones,
@@ -252,9 +258,11 @@ index_ids(const struct coach_packed_list *l, struct smap *m)
 		const char *rid = coach_fmp_keystr(&l->v[i].fm, "id");
 		if (l->v[i].coachee == NULL || rid == NULL)
 			continue;
-		char *k = owned_key(l->v[i].coachee, rid);
+		char buf[128];
+		char *k = owned_key(buf, sizeof(buf), l->v[i].coachee, rid);
 		smap_add(m, k, i);
-		free(k);
+		if (k != buf)
+			free(k);
 	}
 }
 
@@ -264,9 +272,11 @@ find_in(const struct coach_packed_list *l, const struct smap *m,
 {
 	if (id == NULL || coachee == NULL)
 		return NULL;
-	char *k = owned_key(coachee, id);
+	char buf[128];
+	char *k = owned_key(buf, sizeof(buf), coachee, id);
 	const size_t *i = smap_get(m, k);
-	free(k);
+	if (k != buf)
+		free(k);
 	return i ? &l->v[*i].fm : NULL;
 }
 
@@ -783,7 +793,7 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	b.asof = o->has_until ? o->until : o->today;
 	out->by = o->by;
 	set_phases(r, out);
-	coach_repo_cache_begin(r);
+	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
 	if ((err = load_all(&b)))
 		goto done;
 	if (o->by == COACH_BY_SCHOOL)

@@ -189,7 +189,11 @@ cmp_str(const void *a, const void *b)
 void
 coach_strlist_sort(struct coach_strlist *l)
 {
-	if (l->n > 1)
+	/* Lists made from sorted listings are mostly sorted already. */
+	size_t i = 1;
+	while (i < l->n && strcmp(l->v[i - 1], l->v[i]) <= 0)
+		i++;
+	if (i < l->n)
 		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
 }
 
