@@ -19,6 +19,11 @@ cache_file() {
 	echo "$(git rev-parse --absolute-git-dir)/coach-fm.cache"
 }
 
+# check's own cache.
+check_cache() {
+	echo "$(git rev-parse --absolute-git-dir)/coach-check.cache"
+}
+
 # What the commands print, cached (1) or not (0): every report grouping
 # that reads staff, agreements, goals, cycles and entries, and check.
 outputs() {
@@ -45,6 +50,7 @@ agree() {
 	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got" ||
 		fail "cached output differs from uncached ($*)"
 	[ -s "$(cache_file)" ] || fail "no cache written"
+	[ -s "$(check_cache)" ] || fail "no check cache written"
 }
 
 # Warms the cache: it exists and holds what the files say now.
@@ -163,35 +169,40 @@ PY
 @test "cache: deleted, truncated, garbage, another version or unwritable" {
 	school
 	warm
-	rm "$(cache_file)"
-	agree "deleted cache"
-	size=$(stat -c %s "$(cache_file)")
-	for cut in 0 1 17 64 $((size / 2)) $((size - 1)); do
-		truncate -s "$cut" "$(cache_file)"
-		agree "cache truncated to $cut bytes"
+	rm "$(cache_file)" "$(check_cache)"
+	agree "deleted caches"
+	for f in "$(cache_file)" "$(check_cache)"; do
+		size=$(stat -c %s "$f")
+		for cut in 0 1 17 64 $((size / 2)) $((size - 1)); do
+			truncate -s "$cut" "$f"
+			agree "$f truncated to $cut bytes"
+		done
+		head -c 20000 /dev/urandom >"$f"
+		agree "garbage in $f"
+		# The right header and garbage after it.
+		{ head -c 64 "$f"; head -c 5000 /dev/zero | tr '\0' 'x'; } \
+			>"$BATS_TEST_TMPDIR/c" && mv "$BATS_TEST_TMPDIR/c" "$f"
+		agree "$f with a damaged body"
+		# Another version of the format.
+		printf '\x09' | dd of="$f" bs=1 seek=8 conv=notrunc 2>/dev/null
+		agree "$f of another version"
+		# A cache that cannot be written only costs time.
+		rm "$f"
+		mkdir "$f"
+		outputs 0 >"$BATS_TEST_TMPDIR/want"
+		outputs 1 >"$BATS_TEST_TMPDIR/got"
+		diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		rmdir "$f"
 	done
-	head -c 20000 /dev/urandom >"$(cache_file)"
-	agree "garbage cache"
-	# The right header and garbage after it.
-	{ head -c 64 "$(cache_file)"; head -c 5000 /dev/zero | tr '\0' 'x'; } \
-		>"$BATS_TEST_TMPDIR/c" && mv "$BATS_TEST_TMPDIR/c" "$(cache_file)"
-	agree "cache with a damaged body"
-	# Another version of the format.
-	printf '\x09' | dd of="$(cache_file)" bs=1 seek=8 conv=notrunc 2>/dev/null
-	agree "cache of another version"
-	# A cache that cannot be written only costs time.
-	rm "$(cache_file)"
-	mkdir "$(cache_file)"
-	agree "unwritable cache"
-	rmdir "$(cache_file)"
 }
 
 @test "cache: COACH_NO_CACHE=1 neither reads nor writes it" {
 	school
-	rm -f "$(cache_file)"
+	rm -f "$(cache_file)" "$(check_cache)"
 	COACH_NO_CACHE=1 "$COACH" report >/dev/null
 	COACH_NO_CACHE=1 "$COACH" check >/dev/null || true
 	[ ! -e "$(cache_file)" ]
+	[ ! -e "$(check_cache)" ]
 	# A cache that lies is not read either: with the cache, a
 	# hand-made wrong one is dropped (its checksum), without it never
 	# opened.
@@ -214,7 +225,7 @@ PY
 	if cmp -s "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"; then
 		fail "the edit changes nothing the report shows"
 	fi
-	rm -f "$(cache_file)"
+	rm -f "$(cache_file)" "$(check_cache)"
 	# Readers and writers of the cache, while the goal flips between
 	# the two states in place.
 	for p in 1 2 3 4; do
