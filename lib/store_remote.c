@@ -750,6 +750,132 @@ done:
 	return err;
 }
 
+/* ------------------------------------------------------------------ */
+/* Pushing to a path.  libgit2's local transport moves the remote's ref
+ * without checking that it still points where it did (two pushes racing
+ * would drop one's commits): the objects go under a temporary ref, then
+ * the branch moves with a compare-and-swap, as git's receive-pack does. */
+
+/* The repository path of a local URL, or NULL. */
+static char *
+local_path(const char *url)
+{
+	if (strncmp(url, "file://", 7) == 0)
+		return coach_xstrdup(url + 7);
+	if (strstr(url, "://") != NULL)
+		return NULL;
+	const char *colon = strchr(url, ':');
+	const char *slash = strchr(url, '/');
+	if (colon != NULL && (slash == NULL || colon < slash))
+		return NULL;	/* user@host:path */
+	return coach_xstrdup(url);
+}
+
+/* The remote-tracking ref a fetch of dst from r updates, or NULL. */
+static char *
+tracking_of(git_remote *r, const char *dst)
+{
+	for (size_t i = 0; i < git_remote_refspec_count(r); i++) {
+		const git_refspec *rs = git_remote_get_refspec(r, i);
+		git_buf out = GIT_BUF_INIT;
+		char *name = NULL;
+		if (git_refspec_direction(rs) == GIT_DIRECTION_FETCH &&
+		    git_refspec_src_matches(rs, dst) &&
+		    git_refspec_transform(&out, rs, dst) == 0)
+			name = coach_xstrdup(out.ptr);
+		git_buf_dispose(&out);
+		if (name != NULL)
+			return name;
+	}
+	return NULL;
+}
+
+/* Moves dst in the repository at path from a commit that new contains
+ * to new; COACH_E_CONFLICT when it holds commits we do not have. */
+static struct coach_error *
+swap_ref(struct coach_store *s, git_repository *rr, const char *dst,
+	const git_oid *new, const char *shown)
+{
+	git_reference *ref = NULL;
+	git_oid old;
+	int rc = git_reference_name_to_id(&old, rr, dst);
+
+	if (rc == GIT_ENOTFOUND)
+		rc = git_reference_create(&ref, rr, dst, new, 0, "coach sync");
+	else if (rc == 0 && git_oid_equal(&old, new))
+		rc = 0;
+	else if (rc == 0 && git_graph_descendant_of(s->repo, new, &old) != 1)
+		rc = GIT_EMODIFIED;
+	else if (rc == 0)
+		rc = git_reference_create_matching(&ref, rr, dst, new, 1, &old,
+			"coach sync");
+	git_reference_free(ref);
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+		return coach_error_coded(COACH_E_CONFLICT, "%s refused the "
+			"push (%s: fetch first): someone pushed meanwhile; "
+			"fetch and merge, then push again", shown, dst);
+	if (rc < 0)
+		return coach_error_coded(COACH_E_IO, "pushing to %s: %s: %s",
+			shown, dst, store_git_msg());
+	return NULL;
+}
+
+static struct coach_error *
+push_local(struct coach_store *s, git_remote *r, const char *path,
+	const char *refspec, git_push_options *po, struct net *n)
+{
+	git_repository *rr = NULL;
+	git_reference *tmp = NULL, *tr = NULL;
+	git_oid new;
+	struct coach_error *err = NULL;
+	const char *colon = strchr(refspec, ':');
+	char *src = coach_xstrndup(refspec, (size_t)(colon - refspec));
+	char *dst = coach_xstrdup(colon + 1);
+	char *tmpname = coach_xasprintf("refs/coach-push/%ld-%ld",
+		(long)getpid(), (long)now_ms());
+	char *spec = coach_xasprintf("+%s:%s", src, tmpname);
+	char *shown = coach_url_mask(n->url);
+	char *tracking = NULL;
+
+	if (git_reference_name_to_id(&new, s->repo, src) < 0) {
+		err = store_git_fail(src);
+		goto done;
+	}
+	git_strarray specs = { &spec, 1 };
+	watchdog_start(n);
+	int rc = git_remote_push(r, &specs, po);
+	watchdog_stop(n);
+	if (rc < 0) {
+		err = net_fail(n, "pushing to", rc);
+		goto done;
+	}
+	if (git_repository_open_ext(&rr, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) < 0) {
+		err = coach_error_coded(COACH_E_IO, "pushing to %s: %s", shown,
+			store_git_msg());
+		goto done;
+	}
+	err = swap_ref(s, rr, dst, &new, shown);
+	if (git_reference_lookup(&tmp, rr, tmpname) == 0)
+		git_reference_delete(tmp);
+	if (err == NULL && git_remote_name(r) != NULL &&
+	    (tracking = tracking_of(r, dst)) != NULL &&
+	    git_reference_create(&tr, s->repo, tracking, &new, 1,
+	    "coach sync: push") < 0)
+		err = store_git_fail(tracking);
+done:
+	git_reference_free(tr);
+	git_reference_free(tmp);
+	git_repository_free(rr);
+	free(tracking);
+	free(shown);
+	free(spec);
+	free(tmpname);
+	free(dst);
+	free(src);
+	return err;
+}
+
 struct coach_error *
 coach_store_push(struct coach_store *s, const char *remote,
 	const char *refspec, const struct coach_net_opts *opts)
@@ -758,6 +884,7 @@ coach_store_push(struct coach_store *s, const char *remote,
 	git_push_options po;
 	struct coach_error *err;
 	struct net n;
+	char *path = NULL;
 	int rc;
 
 	if ((err = net_open(&n, &r, s, remote, opts)) != NULL)
@@ -765,6 +892,11 @@ coach_store_push(struct coach_store *s, const char *remote,
 	n.pushing = 1;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	net_callbacks(&n, &po.callbacks);
+	path = local_path(n.url);
+	if (path != NULL && refspec[0] != '+' && strchr(refspec, ':')) {
+		err = push_local(s, r, path, refspec, &po, &n);
+		goto done;
+	}
 	char *spec = (char *)refspec;
 	git_strarray specs = { &spec, 1 };
 	watchdog_start(&n);
@@ -788,6 +920,7 @@ coach_store_push(struct coach_store *s, const char *remote,
 		free(shown);
 	}
 done:
+	free(path);
 	git_remote_free(r);
 	net_free(&n);
 	return err;
