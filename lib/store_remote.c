@@ -114,7 +114,14 @@ scrub(char *s, const char *secret)
 }
 
 /* ------------------------------------------------------------------ */
-/* Remotes in the config */
+/* Remotes in the config.
+ *
+ * Read and written with plain config calls rather than git_remote_lookup,
+ * git_remote_create, git_remote_list and git_remote_delete: in libgit2
+ * 1.5.1 those walk the config with a regular expression whose match data
+ * leaks (some 20 KiB) for every entry that does not match.  For the same
+ * reason remotes are made anonymous and without url.*.insteadOf rewriting
+ * (GIT_REMOTE_CREATE_SKIP_INSTEADOF). */
 
 static int
 name_ok(const char *name)
@@ -123,78 +130,219 @@ name_ok(const char *name)
 	return git_remote_name_is_valid(&valid, name) == 0 && valid;
 }
 
+/* The repository's own config (.git/config), for writing. */
+static struct coach_error *
+local_config(git_config **out, struct coach_store *s)
+{
+	git_config *all = NULL;
+	int rc = git_repository_config(&all, s->repo);
+	if (rc == 0)
+		rc = git_config_open_level(out, all, GIT_CONFIG_LEVEL_LOCAL);
+	git_config_free(all);
+	return rc < 0 ? store_git_fail("opening .git/config") : NULL;
+}
+
+/* remote.NAME.url, or NULL. */
+static struct coach_error *
+remote_url(struct coach_store *s, const char *name, char **out)
+{
+	git_config *cfg = NULL;
+	struct coach_error *err;
+	char *key = coach_xasprintf("remote.%s.url", name);
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0)
+		err = store_git_fail("reading git config");
+	else
+		err = store_config_string(cfg, key, out);
+	git_config_free(cfg);
+	free(key);
+	return err;
+}
+
+/* Every value of remote.NAME.fetch. */
+static struct coach_error *
+remote_fetchspecs(struct coach_store *s, const char *name,
+	struct coach_strlist *out)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	struct coach_error *err = NULL;
+	char *key = coach_xasprintf("remote.%s.fetch", name);
+
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0 ||
+	    git_config_multivar_iterator_new(&it, cfg, key, NULL) < 0) {
+		err = store_git_fail("reading git config");
+		goto done;
+	}
+	while (git_config_next(&e, it) == 0)
+		coach_strlist_add(out, e->value);
+done:
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	free(key);
+	return err;
+}
+
 struct coach_error *
 coach_store_remote_add(struct coach_store *s, const char *name,
 	const char *url)
 {
-	git_remote *r = NULL;
+	git_config *cfg = NULL;
 	struct coach_error *err = NULL;
-	char *shown = coach_url_mask(url);
+	char *old = NULL, *key = NULL, *spec = NULL;
 
-	if (!name_ok(name)) {
-		err = coach_error_coded(COACH_E_INVALID, "'%s' is not a "
+	if (!name_ok(name))
+		return coach_error_coded(COACH_E_INVALID, "'%s' is not a "
 			"valid remote name: use letters, digits and '-'",
 			name);
+	if (*url == '\0')
+		return coach_error_coded(COACH_E_INVALID, "the URL of remote "
+			"'%s' is empty", name);
+	if ((err = remote_url(s, name, &old)) != NULL)
 		goto done;
-	}
-	if (git_remote_lookup(&r, s->repo, name) == 0) {
-		char *old = coach_url_mask(git_remote_url(r));
+	if (old != NULL) {
+		char *shown = coach_url_mask(old);
 		err = coach_error_coded(COACH_E_CONFLICT, "remote '%s' "
 			"exists already (%s): remove it first with coach "
-			"remote remove %s", name, old, name);
-		free(old);
+			"remote remove %s", name, shown, name);
+		free(shown);
 		goto done;
 	}
-	git_remote_free(r);
-	r = NULL;
-	if (git_remote_create(&r, s->repo, name, url) < 0)
-		err = coach_error_coded(COACH_E_INVALID, "cannot add remote "
-			"'%s' (%s): %s", name, shown,
-			scrub(coach_xstrdup(store_git_msg()), url));
+	if ((err = local_config(&cfg, s)) != NULL)
+		goto done;
+	key = coach_xasprintf("remote.%s.url", name);
+	spec = coach_xasprintf("+refs/heads/*:refs/remotes/%s/*", name);
+	if (git_config_set_string(cfg, key, url) < 0) {
+		err = store_git_fail("writing .git/config");
+		goto done;
+	}
+	free(key);
+	key = coach_xasprintf("remote.%s.fetch", name);
+	if (git_config_set_multivar(cfg, key, "^$", spec) < 0)
+		err = store_git_fail("writing .git/config");
 done:
-	git_remote_free(r);
-	free(shown);
+	free(spec);
+	free(key);
+	free(old);
+	git_config_free(cfg);
+	return err;
+}
+
+/* Removes every key of section prefix ("remote.origin."). */
+static struct coach_error *
+delete_section(git_config *cfg, const char *prefix)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	struct coach_strlist keys = COACH_STRLIST_INIT;
+	struct coach_error *err = NULL;
+	size_t n = strlen(prefix);
+
+	if (git_config_iterator_new(&it, cfg) < 0)
+		return store_git_fail("reading .git/config");
+	while (git_config_next(&e, it) == 0)
+		if (strncasecmp(e->name, prefix, n) == 0 &&
+		    !coach_strlist_has(&keys, e->name))
+			coach_strlist_add(&keys, e->name);
+	git_config_iterator_free(it);
+	for (size_t i = 0; i < keys.n && err == NULL; i++)
+		/* ".*" matches every value: no entry fails the match. */
+		if (git_config_delete_multivar(cfg, keys.v[i], ".*") < 0)
+			err = store_git_fail("writing .git/config");
+	coach_strlist_free(&keys);
+	return err;
+}
+
+/* Deletes refs/remotes/NAME/... */
+static struct coach_error *
+delete_tracking(struct coach_store *s, const char *name)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	struct coach_error *err = NULL;
+	char *glob = coach_xasprintf("refs/remotes/%s/*", name);
+
+	if (git_reference_iterator_glob_new(&it, s->repo, glob) < 0) {
+		err = store_git_fail("reading refs");
+		goto done;
+	}
+	while (err == NULL && git_reference_next(&ref, it) == 0) {
+		if (git_reference_delete(ref) < 0)
+			err = store_git_fail(git_reference_name(ref));
+		git_reference_free(ref);
+	}
+done:
+	git_reference_iterator_free(it);
+	free(glob);
 	return err;
 }
 
 struct coach_error *
 coach_store_remote_remove(struct coach_store *s, const char *name)
 {
-	int rc = git_remote_delete(s->repo, name);
-	if (rc == GIT_ENOTFOUND || (rc < 0 && !name_ok(name)))
+	git_config *cfg = NULL;
+	struct coach_error *err = NULL;
+	char *url = NULL, *prefix = NULL;
+
+	if (name_ok(name) && (err = remote_url(s, name, &url)) != NULL)
+		return err;
+	if (url == NULL)
 		return coach_error_coded(COACH_E_NOTFOUND, "no remote '%s' "
 			"(coach remote list shows them)", name);
-	if (rc < 0)
-		return store_git_fail("removing the remote");
-	return NULL;
+	prefix = coach_xasprintf("remote.%s.", name);
+	if ((err = local_config(&cfg, s)) == NULL &&
+	    (err = delete_section(cfg, prefix)) == NULL)
+		err = delete_tracking(s, name);
+	git_config_free(cfg);
+	free(prefix);
+	free(url);
+	return err;
 }
 
 struct coach_error *
 coach_store_remote_list(struct coach_store *s, struct coach_strlist *names,
 	struct coach_strlist *urls)
 {
-	git_strarray list = { NULL, 0 };
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	struct coach_strlist found = COACH_STRLIST_INIT;
 	struct coach_error *err = NULL;
 
-	if (git_remote_list(&list, s->repo) < 0)
-		return store_git_fail("listing the remotes");
-	struct coach_strlist sorted = COACH_STRLIST_INIT;
-	for (size_t i = 0; i < list.count; i++)
-		coach_strlist_add(&sorted, list.strings[i]);
-	coach_strlist_sort(&sorted);
-	for (size_t i = 0; i < sorted.n && err == NULL; i++) {
-		git_remote *r = NULL;
-		if (git_remote_lookup(&r, s->repo, sorted.v[i]) < 0) {
-			err = store_git_fail(sorted.v[i]);
-			break;
-		}
-		coach_strlist_add(names, sorted.v[i]);
-		coach_strlist_add(urls, git_remote_url(r) ?
-			git_remote_url(r) : "");
-		git_remote_free(r);
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0 ||
+	    git_config_iterator_new(&it, cfg) < 0) {
+		err = store_git_fail("reading git config");
+		goto done;
 	}
-	coach_strlist_free(&sorted);
-	git_strarray_dispose(&list);
+	while (git_config_next(&e, it) == 0) {
+		size_t n = strlen(e->name);
+		if (strncmp(e->name, "remote.", 7) != 0 || n < 12 ||
+		    strcmp(e->name + n - 4, ".url") != 0)
+			continue;
+		/* "name\turl", sorted by name below; the last one wins. */
+		char *nm = coach_xstrndup(e->name + 7, n - 11);
+		for (size_t i = 0; i < found.n; i++)
+			if (strncmp(found.v[i], nm, strlen(nm)) == 0 &&
+			    found.v[i][strlen(nm)] == '\t')
+				found.v[i][0] = '\0';
+		coach_strlist_add_owned(&found, coach_xasprintf("%s\t%s", nm,
+			e->value ? e->value : ""));
+		free(nm);
+	}
+	coach_strlist_sort(&found);
+	for (size_t i = 0; i < found.n; i++) {
+		char *tab = strchr(found.v[i], '\t');
+		if (tab == NULL)
+			continue;
+		coach_strlist_add_owned(names, coach_xstrndup(found.v[i],
+			(size_t)(tab - found.v[i])));
+		coach_strlist_add(urls, tab + 1);
+	}
+done:
+	coach_strlist_free(&found);
+	git_config_iterator_free(it);
+	git_config_free(cfg);
 	return err;
 }
 
@@ -220,6 +368,8 @@ coach_store_ref_get(struct coach_store *s, const char *refname,
 
 struct net {
 	const struct coach_net_opts *o;
+	char *name;		/* the remote's name; NULL for a URL */
+	struct coach_strlist fetchspecs;	/* the remote's, from config */
 	char *url;		/* as configured (may hold a password) */
 	char *secret;		/* the URL's password, to scrub */
 	char *host;		/* for messages */
@@ -609,7 +759,8 @@ update_reference(const char *refname, const char *status, void *payload)
 	if (strstr(status, "fetch first") != NULL ||
 	    strstr(status, "non-fast-forward") != NULL ||
 	    strstr(status, "failed to update ref") != NULL ||
-	    strstr(status, "stale info") != NULL)
+	    strstr(status, "stale info") != NULL ||
+	    strstr(status, "lock") != NULL)
 		n->behind = 1;
 	if (n->refused.len > 0)
 		coach_buf_puts(&n->refused, "; ");
@@ -624,36 +775,43 @@ static struct coach_error *
 net_open(struct net *n, git_remote **out, struct coach_store *s,
 	const char *remote, const struct coach_net_opts *o)
 {
+	git_remote_create_options co;
+	struct coach_error *err;
 	size_t off, len;
-	int rc;
 
 	memset(n, 0, sizeof(*n));
 	n->o = o;
 	n->timeout = timeout_seconds(o);
 	n->start = (double)now_ms();
 	if (name_ok(remote)) {
-		rc = git_remote_lookup(out, s->repo, remote);
-		if (rc == GIT_ENOTFOUND)
+		if ((err = remote_url(s, remote, &n->url)) != NULL)
+			return err;
+		if (n->url == NULL)
 			return coach_error_coded(COACH_E_NOTFOUND, "no remote "
 				"'%s': add it with coach remote add %s URL "
 				"(coach remote list shows the remotes)",
 				remote, remote);
+		n->name = coach_xstrdup(remote);
+		if ((err = remote_fetchspecs(s, remote, &n->fetchspecs)))
+			return err;
 	} else {
-		rc = git_remote_create_anonymous(out, s->repo, remote);
+		n->url = coach_xstrdup(remote);
 	}
-	if (rc < 0) {
-		char *shown = coach_url_mask(remote);
-		struct coach_error *err = coach_error_coded(COACH_E_INVALID,
-			"cannot use remote %s: %s", shown,
-			scrub(coach_xstrdup(store_git_msg()), remote));
-		free(shown);
-		return err;
-	}
-	n->url = coach_xstrdup(git_remote_url(*out) ? git_remote_url(*out) :
-		"");
 	if (url_password(n->url, &off, &len))
 		n->secret = coach_xstrndup(n->url + off, len);
 	n->host = url_host(n->url);
+	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	co.repository = s->repo;
+	co.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
+		GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(out, n->url, &co) < 0) {
+		char *shown = coach_url_mask(n->url);
+		err = coach_error_coded(COACH_E_INVALID, "cannot use remote "
+			"%s: %s", shown, scrub(coach_xstrdup(store_git_msg()),
+			n->secret));
+		free(shown);
+		return err;
+	}
 	return NULL;
 }
 
@@ -666,6 +824,8 @@ net_free(struct net *n)
 	free(n->url);
 	free(n->host);
 	free(n->why);
+	free(n->name);
+	coach_strlist_free(&n->fetchspecs);
 	coach_buf_free(&n->refused);
 }
 
@@ -738,9 +898,17 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 	net_callbacks(&n, &fo.callbacks);
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	git_strarray specs = { (char **)refspecs, nrefspecs };
+	if (nrefspecs == 0) {
+		specs.strings = n.fetchspecs.v;
+		specs.count = n.fetchspecs.n;
+	}
+	if (specs.count == 0) {
+		err = coach_error_coded(COACH_E_USAGE, "fetching from %s: "
+			"no refspec to fetch with", n.host);
+		goto done;
+	}
 	watchdog_start(&n);
-	rc = git_remote_fetch(r, nrefspecs > 0 ? &specs : NULL, &fo,
-		"coach sync: fetch");
+	rc = git_remote_fetch(r, &specs, &fo, "coach sync: fetch");
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired))
 		err = net_fail(&n, "fetching from", rc);
@@ -771,23 +939,41 @@ local_path(const char *url)
 	return coach_xstrdup(url);
 }
 
-/* The remote-tracking ref a fetch of dst from r updates, or NULL. */
+/* The remote-tracking ref a fetch of dst from n's remote updates, or
+ * NULL. */
 static char *
-tracking_of(git_remote *r, const char *dst)
+tracking_of(const struct net *n, const char *dst)
 {
-	for (size_t i = 0; i < git_remote_refspec_count(r); i++) {
-		const git_refspec *rs = git_remote_get_refspec(r, i);
+	for (size_t i = 0; i < n->fetchspecs.n; i++) {
+		git_refspec *rs = NULL;
 		git_buf out = GIT_BUF_INIT;
 		char *name = NULL;
-		if (git_refspec_direction(rs) == GIT_DIRECTION_FETCH &&
+		if (git_refspec_parse(&rs, n->fetchspecs.v[i], 1) == 0 &&
 		    git_refspec_src_matches(rs, dst) &&
 		    git_refspec_transform(&out, rs, dst) == 0)
 			name = coach_xstrdup(out.ptr);
 		git_buf_dispose(&out);
+		git_refspec_free(rs);
 		if (name != NULL)
 			return name;
 	}
 	return NULL;
+}
+
+/* After a push: the remote-tracking ref of dst, for a named remote. */
+static struct coach_error *
+track(struct coach_store *s, const struct net *n, const char *dst,
+	const git_oid *new)
+{
+	git_reference *ref = NULL;
+	struct coach_error *err = NULL;
+	char *tracking = tracking_of(n, dst);
+	if (tracking != NULL && git_reference_create(&ref, s->repo, tracking,
+	    new, 1, "coach sync: push") < 0)
+		err = store_git_fail(tracking);
+	git_reference_free(ref);
+	free(tracking);
+	return err;
 }
 
 /* Moves dst in the repository at path from a commit that new contains
@@ -810,7 +996,8 @@ swap_ref(struct coach_store *s, git_repository *rr, const char *dst,
 		rc = git_reference_create_matching(&ref, rr, dst, new, 1, &old,
 			"coach sync");
 	git_reference_free(ref);
-	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+	/* Locked: another push is moving it right now. */
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED)
 		return coach_error_coded(COACH_E_CONFLICT, "%s refused the "
 			"push (%s: fetch first): someone pushed meanwhile; "
 			"fetch and merge, then push again", shown, dst);
@@ -825,7 +1012,7 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 	const char *refspec, git_push_options *po, struct net *n)
 {
 	git_repository *rr = NULL;
-	git_reference *tmp = NULL, *tr = NULL;
+	git_reference *tmp = NULL;
 	git_oid new;
 	struct coach_error *err = NULL;
 	const char *colon = strchr(refspec, ':');
@@ -835,7 +1022,6 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 		(long)getpid(), (long)now_ms());
 	char *spec = coach_xasprintf("+%s:%s", src, tmpname);
 	char *shown = coach_url_mask(n->url);
-	char *tracking = NULL;
 
 	if (git_reference_name_to_id(&new, s->repo, src) < 0) {
 		err = store_git_fail(src);
@@ -858,21 +1044,34 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 	err = swap_ref(s, rr, dst, &new, shown);
 	if (git_reference_lookup(&tmp, rr, tmpname) == 0)
 		git_reference_delete(tmp);
-	if (err == NULL && git_remote_name(r) != NULL &&
-	    (tracking = tracking_of(r, dst)) != NULL &&
-	    git_reference_create(&tr, s->repo, tracking, &new, 1,
-	    "coach sync: push") < 0)
-		err = store_git_fail(tracking);
+	if (err == NULL)
+		err = track(s, n, dst, &new);
 done:
-	git_reference_free(tr);
 	git_reference_free(tmp);
 	git_repository_free(rr);
-	free(tracking);
 	free(shown);
 	free(spec);
 	free(tmpname);
 	free(dst);
 	free(src);
+	return err;
+}
+
+/* After a push of refspec "[+]src:dst": the remote-tracking ref. */
+static struct coach_error *
+track_pushed(struct coach_store *s, const struct net *n,
+	const char *refspec)
+{
+	const char *colon = strchr(refspec, ':');
+	const char *src = refspec + (refspec[0] == '+');
+	struct coach_error *err = NULL;
+	git_oid oid;
+	if (n->name == NULL || colon == NULL || colon == src)
+		return NULL;
+	char *srcname = coach_xstrndup(src, (size_t)(colon - src));
+	if (git_reference_name_to_id(&oid, s->repo, srcname) == 0)
+		err = track(s, n, colon + 1, &oid);
+	free(srcname);
 	return err;
 }
 
@@ -918,6 +1117,8 @@ coach_store_push(struct coach_store *s, const char *remote,
 				"branch, a hook), then try again", shown, why);
 		free(why);
 		free(shown);
+	} else {
+		err = track_pushed(s, &n, refspec);
 	}
 done:
 	free(path);
