@@ -972,7 +972,8 @@ write_body(struct coach_fmcache *c, int fd)
 	struct coach_buf b = COACH_BUF_INIT;
 	uint64_t n = 0, len = 0, h = 0;
 	int rc = 0;
-	coach_buf_add(&b, "", HEADER_LEN);
+	static const char room[HEADER_LEN];
+	coach_buf_add(&b, room, sizeof(room));
 	for (size_t i = 0; rc == 0 && i < c->ndirs; i++) {
 		struct coach_fmdir *d = c->dirs[i];
 		d->reach = (uint8_t)reachable(c, d);
