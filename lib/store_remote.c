@@ -381,6 +381,7 @@ struct net {
 	/* push: refs the server refused */
 	struct coach_buf refused;
 	int behind;		/* a ref was refused as not a fast-forward */
+	int sys_errno;		/* errno right after the transfer */
 	/* watchdog */
 	unsigned timeout;
 	_Atomic long long last_ms;
@@ -843,6 +844,25 @@ net_callbacks(struct net *n, git_remote_callbacks *cb)
 	cb->payload = n;
 }
 
+/* Whether the transfer failed for want of room to write: errno says so,
+ * or libgit2's last error is the system's message for it (libgit2 keeps
+ * no errno: later calls may have changed it). */
+static int
+disk_full(int e)
+{
+	static const int full[] = { ENOSPC, EDQUOT, EFBIG };
+	const git_error *ge = git_error_last();
+	for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+		if (e == full[i])
+			return 1;
+		if (ge != NULL && ge->klass == GIT_ERROR_OS &&
+		    ge->message != NULL &&
+		    strstr(ge->message, strerror(full[i])) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* The failure of a transfer, in words the user can act on. */
 static struct coach_error *
 net_fail(struct net *n, const char *what, int rc)
@@ -855,6 +875,10 @@ net_fail(struct net *n, const char *what, int rc)
 		err = coach_error_coded(COACH_E_BUSY, "%s %s: no answer for "
 			"%u seconds; check the network and that %s is up, then "
 			"try again", what, shown, n->timeout, n->host);
+	else if (disk_full(n->sys_errno))
+		err = coach_error_coded(COACH_E_IO, "%s %s: the disk is full "
+			"(%s): free some space, then run coach sync again; "
+			"nothing was lost", what, shown, msg);
 	else if (n->why != NULL)
 		err = coach_error_coded(COACH_E_FAIL, "%s %s: %s", what,
 			shown, n->why);
@@ -874,8 +898,8 @@ net_fail(struct net *n, const char *what, int rc)
 			what, shown, n->host, msg);
 	else
 		err = coach_error_coded(COACH_E_IO, "%s %s: %s; check the URL "
-			"(coach remote list) and the network, then try again",
-			what, shown, msg);
+			"(coach remote list), the network and that %s is up, "
+			"then try again", what, shown, msg, n->host);
 	free(msg);
 	free(shown);
 	return err;
@@ -909,6 +933,7 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 	}
 	watchdog_start(&n);
 	rc = git_remote_fetch(r, &specs, &fo, "coach sync: fetch");
+	n.sys_errno = errno;
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired))
 		err = net_fail(&n, "fetching from", rc);
@@ -1030,6 +1055,7 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 	git_strarray specs = { &spec, 1 };
 	watchdog_start(n);
 	int rc = git_remote_push(r, &specs, po);
+	n->sys_errno = errno;
 	watchdog_stop(n);
 	if (rc < 0) {
 		err = net_fail(n, "pushing to", rc);
@@ -1100,6 +1126,7 @@ coach_store_push(struct coach_store *s, const char *remote,
 	git_strarray specs = { &spec, 1 };
 	watchdog_start(&n);
 	rc = git_remote_push(r, &specs, &po);
+	n.sys_errno = errno;
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired)) {
 		err = net_fail(&n, "pushing to", rc);
@@ -1112,8 +1139,8 @@ coach_store_push(struct coach_store *s, const char *remote,
 				"fetch and merge, then push again", shown, why);
 		else
 			err = coach_error_coded(COACH_E_FAIL, "%s refused the "
-				"push (%s): nothing was sent; ask whoever runs "
-				"the server why (permissions, a protected "
+				"push (%s): the remote branch did not change; ask "
+				"whoever runs the server why (permissions, a protected "
 				"branch, a hook), then try again", shown, why);
 		free(why);
 		free(shown);
