@@ -772,6 +772,35 @@ update_reference(const char *refname, const char *status, void *payload)
 /* ------------------------------------------------------------------ */
 /* Fetch and push */
 
+/*
+ * The certificate authorities https trusts: the system's, unless
+ * GIT_SSL_CAINFO or git config http.sslCAInfo names a file of them, as
+ * for git (a school's own authority, or a test's).
+ */
+static struct coach_error *
+ssl_setup(struct coach_store *s)
+{
+	const char *env = getenv("GIT_SSL_CAINFO");
+	char *file = NULL, *expanded = NULL;
+	struct coach_error *err = NULL;
+
+	if (env != NULL && *env != '\0')
+		file = coach_xstrdup(env);
+	else if ((err = coach_store_config_get(s, "http.sslCAInfo", &file)))
+		return err;
+	if (file == NULL)
+		return NULL;
+	expanded = coach_path_expand_user(file);
+	if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, expanded,
+	    NULL) < 0)
+		err = coach_error_coded(COACH_E_IO, "cannot use the "
+			"certificate authorities in %s (GIT_SSL_CAINFO or "
+			"http.sslCAInfo): %s", expanded, store_git_msg());
+	free(expanded);
+	free(file);
+	return err;
+}
+
 static struct coach_error *
 net_open(struct net *n, git_remote **out, struct coach_store *s,
 	const char *remote, const struct coach_net_opts *o)
@@ -801,6 +830,9 @@ net_open(struct net *n, git_remote **out, struct coach_store *s,
 	if (url_password(n->url, &off, &len))
 		n->secret = coach_xstrndup(n->url + off, len);
 	n->host = url_host(n->url);
+	if (strncmp(n->url, "https://", 8) == 0 &&
+	    (err = ssl_setup(s)) != NULL)
+		return err;
 	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	co.repository = s->repo;
 	co.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
@@ -890,8 +922,10 @@ net_fail(struct net *n, const char *what, int rc)
 		err = coach_error_coded(COACH_E_FAIL, "%s %s: the server's "
 			"identity could not be checked (%s); for ssh, add its "
 			"host key to ~/.ssh/known_hosts (connect once with ssh, "
-			"or ssh-keyscan), for https, its certificate authority "
-			"to the system's", what, shown, msg);
+			"or ssh-keyscan); for https, its certificate authority "
+			"to the system's, or name a file of them in "
+			"GIT_SSL_CAINFO or git config http.sslCAInfo", what,
+			shown, msg);
 	else if (rc == GIT_EAUTH)
 		err = coach_error_coded(COACH_E_FAIL, "%s %s: %s refused the "
 			"credentials (%s): check the password or key",

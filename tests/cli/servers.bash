@@ -60,13 +60,25 @@ start_git_daemon() {
 }
 
 # lighttpd running git http-backend as a CGI under /git/, every request
-# behind basic auth: user ada, password $HTTP_PASSWORD.
+# behind basic auth: user ada, password $HTTP_PASSWORD.  With "tls", over
+# https with a self-signed certificate for 127.0.0.1 in $SRV/ca.pem.
 HTTP_PASSWORD=correct-horse-9
 start_lighttpd() {
+	local tls=
 	new_hub
 	PORT=$(free_port)
 	mkdir -p "$SRV/www"
 	printf 'ada:%s\n' "$HTTP_PASSWORD" >"$SRV/users"
+	if [ "${1:-}" = tls ]; then
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+			-addext "subjectAltName=DNS:127.0.0.1,IP:127.0.0.1" \
+			-keyout "$SRV/key.pem" -out "$SRV/ca.pem" 2>/dev/null ||
+			fail "openssl could not make a certificate"
+		cat "$SRV/ca.pem" "$SRV/key.pem" >"$SRV/server.pem"
+		tls="server.modules += (\"mod_openssl\")
+ssl.engine = \"enable\"
+ssl.pemfile = \"$SRV/server.pem\""
+	fi
 	cat >"$SRV/lighttpd.conf" <<-CONF
 	server.document-root = "$SRV/www"
 	server.bind = "127.0.0.1"
@@ -85,6 +97,7 @@ start_lighttpd() {
 		auth.require = ("" => ("method" => "basic", "realm" => "school",
 			"require" => "valid-user"))
 	}
+	$tls
 	CONF
 	lighttpd -D -f "$SRV/lighttpd.conf" >"$SRV/lighttpd.out" 2>&1 &
 	remember $!

@@ -58,6 +58,10 @@ hub_has() {
 	run coach sync nowhere
 	assert_status 1
 	assert_output_has "no remote 'nowhere'"
+	run coach sync "https://ada:pw-in-url@example.invalid/x.git"
+	assert_status 1
+	assert_output_has "takes a remote's name"
+	assert_output_lacks "pw-in-url"
 }
 
 @test "the first push of a new repository, then nothing to do" {

@@ -170,6 +170,24 @@ round_trip() {
 	assert_output_lacks "$HTTP_PASSWORD"
 }
 
+@test "https (self-signed certificate): refused until trusted, then a round trip" {
+	command -v lighttpd >/dev/null && [ -f /usr/lib/lighttpd/mod_openssl.so ] ||
+		skip "lighttpd-mod-openssl is not installed (tests/deps)"
+	start_lighttpd tls
+	cd "$SCHOOL"
+	coach remote add origin "https://ada:$HTTP_PASSWORD@127.0.0.1:$PORT/git/hub.git" >/dev/null
+	run coach sync
+	assert_status 1
+	assert_output_has "GIT_SSL_CAINFO"
+	assert_output_lacks "$HTTP_PASSWORD"
+	! git -C "$SRV/hub.git" rev-parse -q --verify main >/dev/null || fail "pushed to an untrusted server"
+	coach remote remove origin >/dev/null
+	export GIT_SSL_CAINFO=$SRV/ca.pem
+	round_trip "https://ada:$HTTP_PASSWORD@127.0.0.1:$PORT/git/hub.git" 2>&1 | tee "$BATS_TEST_TMPDIR/all.out"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "round trip failed"
+	! grep -q "$HTTP_PASSWORD" "$BATS_TEST_TMPDIR/all.out" || fail "the password was printed"
+}
+
 @test "ssh with the key in ~/.ssh: round trip" {
 	command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || skip "openssh-server is not installed"
 	start_sshd
