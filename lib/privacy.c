@@ -21,6 +21,7 @@ coach_reader_current(struct coach_repo *r, struct coach_reader *out)
 {
 	out->handle = NULL;
 	out->trust = 0;
+	out->unseal = NULL;
 	/* A broken staff record or git config is said by the commands that
 	 * need a user; here it only means nobody in particular reads. */
 	struct coach_error *err = coach_repo_current_user(r, &out->handle);
