@@ -65,6 +65,10 @@ coach_entry_private(const struct coach_record *entry)
 	const struct coach_fm_node *n = coach_fm_get(
 	    coach_record_fm_const(entry), "private");
 	int b = 0;
+	/* A sealed body is private whatever the front-matter says: only
+	 * its readers could make sense of it. */
+	if (coach_entry_sealed(entry))
+		return 1;
 	/* Anything but a clear false keeps the text private: a hand edit
 	 * such as "private: yes please" must not publish it. */
 	if (n == NULL || coach_fm_node_type(n) == COACH_FM_NULL)
