@@ -502,3 +502,39 @@ EOF
 	[[ $(search "$control" "$BATS_TEST_TMPDIR/clone") == *".git"* ]] || fail "grep of .git finds nothing"
 	assert_repo_sound
 }
+
+# What the git host gets: a sync to a bare hub, and (once coach sync has
+# it) the trust's published summary branch.
+@test "canary: nowhere on the git host after sync, nor on the trust's published branch" {
+	keys ada bob
+	canary="canary-$RANDOM-$RANDOM-hub"
+	control="control-$RANDOM-$RANDOM-hub"
+	"$COACH" log bob --private --unsealed -m "Said aloud: $control" >/dev/null
+	"$COACH" log bob --private -m "Said in confidence: $canary" >/dev/null
+	git init -q --bare "$BATS_TEST_TMPDIR/hub.git"
+	"$COACH" remote add origin "$BATS_TEST_TMPDIR/hub.git" >/dev/null
+	run coach sync
+	assert_status 0
+	hub_search() {
+		local hub=$1 what=$2
+		git -C "$hub" grep -F -- "$what" $(git -C "$hub" for-each-ref --format='%(refname)') >/dev/null && echo "git grep"
+		git -C "$hub" log -p --all | grep -qF -- "$what" && echo "git log -p --all"
+		git -C "$hub" cat-file --batch-all-objects --batch | grep -aqF -- "$what" && echo "an object"
+	}
+	[ -z "$(hub_search "$BATS_TEST_TMPDIR/hub.git" "$canary")" ] || fail "the canary is on the hub"
+	[ "$(hub_search "$BATS_TEST_TMPDIR/hub.git" "$control" | wc -l)" -eq 3 ] || fail "the control is not on the hub"
+	if ! "$COACH" sync -h 2>&1 | grep -q -- --publish; then
+		skip "coach sync has no --publish yet"
+	fi
+	git init -q --bare "$BATS_TEST_TMPDIR/trust.git"
+	"$COACH" remote add trust "$BATS_TEST_TMPDIR/trust.git" >/dev/null
+	run coach sync trust --publish
+	[ "$status" -eq 0 ] || run coach sync --publish trust
+	assert_status 0
+	[ -n "$(git -C "$BATS_TEST_TMPDIR/trust.git" for-each-ref)" ] || fail "nothing was published"
+	# Private entries are left out entirely: sealed or not.
+	[ -z "$(hub_search "$BATS_TEST_TMPDIR/trust.git" "$canary")" ] || fail "the canary was published"
+	[ -z "$(hub_search "$BATS_TEST_TMPDIR/trust.git" "$control")" ] || fail "a private entry was published"
+	! git -C "$BATS_TEST_TMPDIR/trust.git" cat-file --batch-all-objects --batch | grep -aq "BEGIN COACH SEALED" ||
+		fail "a sealed body was published"
+}
