@@ -514,11 +514,13 @@ parse_payload(struct coach_sealed *s, const char *text, size_t len,
 		goto done;
 	}
 	size_t max = b64.len / 4 * 3 + 3;
+	/* No base64 lines at all leave the buffer without memory. */
+	const char *src = b64.ptr ? b64.ptr : "";
 	s->payload = coach_xmalloc(max);
 	const char *end = NULL;
-	if (sodium_base642bin(s->payload, max, b64.ptr ? b64.ptr : "",
-	    b64.len, NULL, &s->payload_len, &end,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 || end != b64.ptr + b64.len)
+	if (sodium_base642bin(s->payload, max, src, b64.len, NULL,
+	    &s->payload_len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    end != src + b64.len)
 		err = invalid("its base64 does not decode");
 	else if (s->payload_len < s->n * SEALED_KEY_BYTES + NONCE_BYTES +
 	    TAG_BYTES)
