@@ -391,7 +391,6 @@ struct net {
 	int running;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct sigaction old_alrm;
 };
 
 static long long
@@ -461,15 +460,25 @@ watchdog(void *arg)
 	return NULL;
 }
 
+/* Installed once for the process and never taken back: transfers may run
+ * in several threads at once (one watchdog each), and SIGALRM's default
+ * would end the process. */
 static void
-watchdog_start(struct net *n)
+install_alarm(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;
-	sigaction(SIGALRM, &sa, &n->old_alrm);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static void
+watchdog_start(struct net *n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, install_alarm);
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	n->target = pthread_self();
@@ -490,7 +499,6 @@ watchdog_stop(struct net *n)
 	}
 	pthread_cond_destroy(&n->cv);
 	pthread_mutex_destroy(&n->mu);
-	sigaction(SIGALRM, &n->old_alrm, NULL);
 }
 
 /* Called by every callback: progress was made; non-zero when the work
