@@ -11,6 +11,7 @@
 #include "privacy.h"
 #include "record.h"
 #include "store_publish.h"
+#include "store_remote.h"
 
 /* The kinds whose records travel; evidence and unknown files never do. */
 static int
@@ -174,4 +175,47 @@ coach_publish_build(struct coach_repo *r, struct coach_publish *out)
 	out->kept = res.kept;
 	out->left_out = res.left_out;
 	return NULL;
+}
+
+static struct coach_error *
+publish_once(struct coach_repo *r, const char *remote,
+    const struct coach_net_opts *net, struct coach_publish *out)
+{
+	struct coach_store *s = coach_repo_store(r);
+	struct coach_error *err;
+	char *id = NULL, *fetch = NULL, *push = NULL;
+	if ((err = coach_publish_school_id(r, &id)))
+		return err;
+	fetch = coach_xasprintf("+%s%s:%s", COACH_SUMMARY_PREFIX, id,
+	    COACH_SUMMARY_REF);
+	push = coach_xasprintf("%s:%s%s", COACH_SUMMARY_REF,
+	    COACH_SUMMARY_PREFIX, id);
+	const char *specs[1] = { fetch };
+	/* Nothing published yet leaves the local branch as it is. */
+	if ((err = coach_store_fetch(s, remote, specs, 1, net)) ||
+	    (err = coach_publish_build(r, out)))
+		goto done;
+	err = coach_store_push(s, remote, push, net);
+done:
+	free(id);
+	free(fetch);
+	free(push);
+	return err;
+}
+
+struct coach_error *
+coach_publish_push(struct coach_repo *r, const char *remote,
+    const struct coach_net_opts *net, struct coach_publish *out)
+{
+	struct coach_error *err = NULL;
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < COACH_PUBLISH_TRIES; i++) {
+		coach_error_free(err);
+		free(out->school_id);
+		memset(out, 0, sizeof(*out));
+		err = publish_once(r, remote, net, out);
+		if (err == NULL || coach_error_code(err) != COACH_E_CONFLICT)
+			break;
+	}
+	return err;
 }

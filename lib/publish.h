@@ -66,4 +66,19 @@ struct coach_error *coach_publish_school_id(const struct coach_repo *r,
 struct coach_error *coach_publish_build(struct coach_repo *r,
 	struct coach_publish *out);
 
+struct coach_net_opts;
+
+/*
+ * Publishes to remote (a remote's name or a URL): fetches the trust's
+ * branch COACH_SUMMARY_PREFIX + school id onto COACH_SUMMARY_REF (so that
+ * the new summary follows the last one published, from any clone),
+ * builds the summary on it and pushes it there, as a fast-forward.  When
+ * someone publishes in between, it starts again, COACH_PUBLISH_TRIES
+ * times in all.  The caller frees out->school_id.
+ */
+#define COACH_PUBLISH_TRIES 3
+struct coach_error *coach_publish_push(struct coach_repo *r,
+	const char *remote, const struct coach_net_opts *net,
+	struct coach_publish *out);
+
 #endif

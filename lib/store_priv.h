@@ -20,6 +20,10 @@ struct coach_store {
 	char *root;	/* work tree, no trailing '/' */
 };
 
+/* git_libgit2_init() and coach's settings (fsync, where git's config
+ * files are); every open handle calls it once, git_libgit2_shutdown()
+ * on close. */
+void store_lib_init(void);
 /* libgit2's message for its last failure. */
 const char *store_git_msg(void);
 /* An error from the last libgit2 call: "<what>: <libgit2's message>",
