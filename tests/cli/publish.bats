@@ -139,7 +139,8 @@ PY
 
 @test "publish: privacy {trust: full} sends the records whole, private entries included" {
 	school_with_staff
-	printf 'privacy: {trust: full}\n' >>coach.yml
+	sed -i 's/^  trust: summary$/  trust: full/' coach.yml
+	grep -q "^  trust: full$" coach.yml
 	git commit -qam "full"
 	coach log bob --kind reflection --private -m "$CANARY private words" >/dev/null
 	coach remote add trust "$BATS_TEST_TMPDIR/trust.git" >/dev/null
