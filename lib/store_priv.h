@@ -7,6 +7,8 @@
  *   store_txn.c   the writer's lock and the write transaction
  *   store_read.c  the work tree's state and small reads of HEAD
  *   store_walk.c  walking history: commits, diffs, files at a commit
+ *   store_publish.c  HEAD's tree rewritten onto a branch of its own
+ *   store_trust.c    a trust's bare repositories, files read from a tree
  */
 #ifndef COACH_STORE_PRIV_H
 #define COACH_STORE_PRIV_H
