@@ -92,9 +92,9 @@ publish(struct coach_ctx *ctx, const char *remote,
 	struct coach_error *err = coach_publish_push(ctx->repo,
 	    remote ? remote : "trust", o, &p);
 	if (err == NULL)
-		printf("published %s%s to %s as summary/%s: %zu records%s\n",
+		printf("published %s to %s as summary/%s: %zu records%s\n",
 		    p.committed ? "a new summary" : "the summary (unchanged)",
-		    "", remote ? remote : "trust", p.school_id, p.kept,
+		    remote ? remote : "trust", p.school_id, p.kept,
 		    p.full ? " in full (privacy: {trust: full})" :
 		    ", front-matter only, private entries left out");
 	free(p.school_id);

@@ -191,8 +191,11 @@ publish_once(struct coach_repo *r, const char *remote,
 	push = coach_xasprintf("%s:%s%s", COACH_SUMMARY_REF,
 	    COACH_SUMMARY_PREFIX, id);
 	const char *specs[1] = { fetch };
-	/* Nothing published yet leaves the local branch as it is. */
-	if ((err = coach_store_fetch(s, remote, specs, 1, net)) ||
+	/* The summary follows the trust's last one, or starts a history:
+	 * never whatever the local branch was made to point at (one of the
+	 * school's commits would carry its history along). */
+	if ((err = coach_store_ref_delete(s, COACH_SUMMARY_REF)) ||
+	    (err = coach_store_fetch(s, remote, specs, 1, net)) ||
 	    (err = coach_publish_build(r, out)))
 		goto done;
 	err = coach_store_push(s, remote, push, net);

@@ -70,8 +70,9 @@ struct coach_net_opts;
 
 /*
  * Publishes to remote (a remote's name or a URL): fetches the trust's
- * branch COACH_SUMMARY_PREFIX + school id onto COACH_SUMMARY_REF (so that
- * the new summary follows the last one published, from any clone),
+ * branch COACH_SUMMARY_PREFIX + school id onto COACH_SUMMARY_REF in place
+ * of what it held (so that the new summary follows the last one published,
+ * from any clone, and never a local commit),
  * builds the summary on it and pushes it there, as a fast-forward.  When
  * someone publishes in between, it starts again, COACH_PUBLISH_TRIES
  * times in all.  The caller frees out->school_id.

@@ -120,19 +120,17 @@ done:
 }
 
 struct coach_error *
-coach_store_ref_oid(struct coach_store *s, const char *ref, char oid[41],
-    int *found)
+coach_store_ref_delete(struct coach_store *s, const char *ref)
 {
-	git_oid id;
-	int rc = git_reference_name_to_id(&id, s->repo, ref);
-	*found = 0;
-	oid[0] = '\0';
+	git_reference *r = NULL;
+	int rc = git_reference_lookup(&r, s->repo, ref);
 	if (rc == GIT_ENOTFOUND)
 		return NULL;
-	if (rc < 0)
+	if (rc < 0 || git_reference_delete(r) < 0) {
+		git_reference_free(r);
 		return store_git_fail(ref);
-	git_oid_tostr(oid, 41, &id);
-	*found = 1;
+	}
+	git_reference_free(r);
 	return NULL;
 }
 

@@ -47,8 +47,8 @@ struct coach_error *coach_store_rewrite_head(struct coach_store *s,
 	const char *ref, const char *message, const struct coach_rewrite *rw,
 	struct coach_rewrite_result *out);
 
-/* The commit ref points at, as hex; *found 0 when ref does not exist. */
-struct coach_error *coach_store_ref_oid(struct coach_store *s,
-	const char *ref, char oid[41], int *found);
+/* Deletes ref; nothing happens when it does not exist. */
+struct coach_error *coach_store_ref_delete(struct coach_store *s,
+	const char *ref);
 
 #endif
