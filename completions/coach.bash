@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -25,6 +25,7 @@ _coach_verbs()
 	cycle) echo "start phase close list" ;;
 	remote) echo "add list remove" ;;
 	trust) echo "init add list pull" ;;
+	key) echo "init export import list seal" ;;
 	esac
 }
 
@@ -48,7 +49,7 @@ _coach_options()
 	cycle/start) o="--step --review --force --date" ;;
 	cycle/close) o="--outcome -m --message --date" ;;
 	cycle/list) o="--all --open --format" ;;
-	log/*) o="--kind --goal --cycle --evidence --hours --private --date -m --message -F --file" ;;
+	log/*) o="--kind --goal --cycle --evidence --hours --private --to --unsealed --date -m --message -F --file" ;;
 	entries/*) o="--kind --goal --since --until --grep --format" ;;
 	show/*) o="--raw --html --format" ;;
 	rm/*) o="--force" ;;
@@ -62,6 +63,7 @@ _coach_options()
 	trust/list) o="--format" ;;
 	trust/pull) o="-j --jobs --timeout" ;;
 	check/*) o="--strict --format" ;;
+	key/export) o="-o --output" ;;
 	esac
 	echo "$o --help"
 }
@@ -76,7 +78,7 @@ _coach_takes_value()
 	--target | --unit | --due | --status | --format | --step | \
 	--review | --outcome | -m | --message | --kind | --goal | \
 	--evidence | --hours | -F | --file | --since | --until | --grep | \
-	-j | --jobs | --timeout)
+	-j | --jobs | --timeout | --to)
 		return 0 ;;
 	--coach) [[ $1 == agree ]] ;;
 	--trust) [[ $1 != report ]] ;;
@@ -252,7 +254,7 @@ _coach_value_type()
 	-C) echo dir ;;
 	--color) echo color ;;
 	--cycle) [[ $1 == init ]] && echo model || echo cycle ;;
-	--coach) echo handle ;;
+	--coach | --to) echo handle ;;
 	--priority) echo priority ;;
 	--strategy) echo strategy ;;
 	--goal) echo goal ;;
@@ -282,7 +284,7 @@ _coach_positional()
 	staff/show/0 | agree/*/0 | goal/add/0 | goal/list/0 | cycle/list/0 | \
 	log/*/0 | entries/*/0 | status/*/0 | diff/*/0 | agenda/*/0) echo handle ;;
 	history/*/0) echo handle-record ;;
-	framework/import/0) echo file ;;
+	framework/import/0 | key/import/0) echo file ;;
 	goal/show/0 | goal/status/0 | goal/measure/0 | cycle/start/0) echo goal ;;
 	goal/status/1) echo status ;;
 	cycle/phase/0 | cycle/close/0) echo cycle ;;
