@@ -217,7 +217,7 @@ coach_trust_add(struct coach_trust *t, const char *school, const char *url)
 	struct coach_buf text = COACH_BUF_INIT;
 	struct coach_error *err;
 	if ((err = coach_handle_check("school", school)))
-		return err;
+		return coach_error_set_code(err, COACH_E_INVALID);
 	if (*url == '\0' || url_has_password(url))
 		return coach_error_coded(COACH_E_INVALID, "%s: a URL with a "
 		    "password would be committed in %s; give the URL "
@@ -375,6 +375,23 @@ done:
 	return err;
 }
 
+/* When the URL has no summary named after the school, every summary
+ * there (pick_summary() then takes the only one).  A trust repository that
+ * all schools publish to is so fetched one school's branch at a time. */
+static struct coach_error *
+fetch_others(struct coach_store *s, const struct coach_trust_school *sc,
+    const char **all, const struct coach_net_opts *net)
+{
+	char oid[41];
+	int found = 0;
+	char *mine = coach_xasprintf("%s%s", summary_refs, sc->name);
+	struct coach_error *err = coach_store_ref_get(s, mine, oid, &found);
+	free(mine);
+	if (err || found)
+		return err;
+	return coach_store_fetch(s, sc->url, all, 1, net);
+}
+
 /* Fetches one school into its bare repository and moves its pulled ref;
  * st says how it went. */
 static void
@@ -384,7 +401,9 @@ pull_school(const struct coach_trust *t, const struct coach_trust_school *sc,
 	struct coach_store *s = NULL;
 	struct coach_error *err;
 	struct coach_net_opts net = { 0 };
-	const char *specs[1] = { fetch_spec };
+	char *mine = coach_xasprintf("+refs/heads/summary/%s:%s%s", sc->name,
+	    summary_refs, sc->name);
+	const char *specs[1] = { mine }, *all[1] = { fetch_spec };
 	char *path = school_path(t, sc->name, ".git"), *ref = NULL;
 	char old[41] = "";
 	int had = 0;
@@ -396,6 +415,7 @@ pull_school(const struct coach_trust *t, const struct coach_trust_school *sc,
 	if ((err = coach_store_open_bare(&s, path, 1)) ||
 	    (err = coach_store_ref_get(s, pulled_ref, old, &had)) ||
 	    (err = coach_store_fetch(s, sc->url, specs, 1, &net)) ||
+	    (err = fetch_others(s, sc, all, &net)) ||
 	    (err = pick_summary(s, sc->name, &ref)) ||
 	    (err = coach_store_ref_get(s, ref, st->oid, &had)) ||
 	    (err = coach_store_ref_set(s, pulled_ref, st->oid, "trust pull")))
@@ -417,6 +437,7 @@ done:
 	coach_store_close(s);
 	free(ref);
 	free(path);
+	free(mine);
 }
 
 struct child {
@@ -425,6 +446,11 @@ struct child {
 	double start;
 	int killed;
 };
+
+/* The running children, reachable from here: a child _exits from inside
+ * run_pool, where the compiler may keep the list only in a register it
+ * reused, and a leak checker (valgrind) would call the list lost. */
+static struct child *volatile pool;
 
 /* Runs in the child: pulls and leaves the status file for the parent. */
 static void __attribute__((noreturn))
@@ -525,6 +551,7 @@ run_pool(struct coach_trust *t, unsigned jobs, unsigned timeout,
 {
 	struct child *run = coach_xcalloc(jobs, sizeof(*run));
 	size_t next = 0, nrun = 0;
+	pool = run;
 	struct coach_error *err = NULL;
 	while (next < t->n || nrun > 0) {
 		while (nrun < jobs && next < t->n && err == NULL) {
@@ -556,6 +583,7 @@ run_pool(struct coach_trust *t, unsigned jobs, unsigned timeout,
 		}
 	}
 	free(run);
+	pool = NULL;
 	return err;
 }
 
@@ -584,13 +612,14 @@ coach_trust_pull(struct coach_trust *t,
 	char *dir = coach_path_join(coach_trust_root(t), "schools");
 	*out = coach_xcalloc(t->n + 1, sizeof(**out));
 	*failed = 0;
-	if ((err = coach_mkdirs(dir)) || (err = lock_pulls(t, &fd)))
+	err = coach_mkdirs(dir);
+	free(dir); /* before any child is forked, which would not free it */
+	if (err || (err = lock_pulls(t, &fd)))
 		goto done;
 	err = run_pool(t, jobs, timeout, *out, failed);
 done:
 	if (fd != -1)
 		close(fd);
-	free(dir);
 	return err;
 }
 

@@ -16,10 +16,10 @@
  *       - name: stmarys
  *         url: https://git.oak.example/stmarys-summary.git
  *
- * A pull fetches every refs/heads/summary/NAME of each school's URL.  The
- * summary reports read is the one whose NAME is the school's name in
- * trust.yml (several schools may publish to one repository), else the only
- * one.  A failed pull keeps the school's last good summary.
+ * A pull fetches refs/heads/summary/S of the school's URL, S its name in
+ * trust.yml (several schools may publish to one repository), and when
+ * there is none there every refs/heads/summary/NAME, of which it reads the
+ * only one.  A failed pull keeps the school's last good summary.
  */
 #ifndef COACH_TRUST_H
 #define COACH_TRUST_H

@@ -221,6 +221,9 @@ while True:
 	  "$(git -C ../gen/s000.git rev-parse summary/s001)" ]
 	[ "$(git -C schools/s000.git rev-parse refs/coach/pulled)" = \
 	  "$(git -C ../gen/s000.git rev-parse summary/s000)" ]
+	# Each fetched its own branch only.
+	[ "$(git -C schools/s000.git for-each-ref --format='%(refname)' refs/summary/)" = refs/summary/s000 ]
+	[ "$(git -C schools/s001.git for-each-ref --format='%(refname)' refs/summary/)" = refs/summary/s001 ]
 	coach trust add other "$BATS_TEST_TMPDIR/gen/s000.git" >/dev/null
 	run coach trust pull
 	assert_status 1
