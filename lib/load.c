@@ -338,6 +338,34 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 }
 
 void
+coach_packed_from_loaded(const struct coach_loaded_list *in,
+    enum coach_kind kind, struct coach_packed_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->v = coach_xcalloc(in->n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < in->n; i++) {
+		const struct coach_loaded *from = &in->v[i];
+		struct coach_packed *l = &out->v[out->n];
+		struct coach_buf b = COACH_BUF_INIT;
+		if (from->rec == NULL)
+			continue;
+		coach_fmp_pack(coach_record_fm_const(from->rec),
+		    packed_keys(kind), &b);
+		size_t len = b.len;
+		l->own = coach_buf_detach(&b);
+		if (coach_fmp_root(&l->fm, l->own, len) != 0) {
+			packed_free(l);
+			continue;
+		}
+		l->coachee = intern(out, from->coachee ?
+		    coach_xstrdup(from->coachee) : NULL);
+		if (kind != COACH_KIND_ENTRY && from->id)
+			l->id = coach_xstrdup(from->id);
+		out->n++;
+	}
+}
+
+void
 coach_packed_list_free(struct coach_packed_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)

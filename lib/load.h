@@ -97,6 +97,11 @@ struct coach_packed_list {
 struct coach_error *coach_load_packed(struct coach_repo *r,
 	enum coach_kind kind, struct coach_packed_list *out);
 void coach_packed_list_free(struct coach_packed_list *l);
+/* The records of in (of kind kind, read some other way: from a tree a
+ * trust fetched) packed into out as coach_load_packed() packs them; in's
+ * problems are not copied. */
+void coach_packed_from_loaded(const struct coach_loaded_list *in,
+	enum coach_kind kind, struct coach_packed_list *out);
 
 /*
  * Loads the one record at path (an agreement, a staff record) into *out

@@ -94,17 +94,28 @@ struct met {
 	coach_day last;
 };
 
-/* Every record of the school, and where the figures go. */
-struct build {
-	struct coach_repo *repo;
-	const struct coach_report_opts *o;
-	struct coach_report *rep;
-	coach_day asof;
+/* One school's records as reports read them (packed, whether they came
+ * from the work tree through the cache or from a tree a trust fetched),
+ * looked up by key. */
+struct school {
+	const char *name;  /* a trust's name for it; NULL: coach.yml's */
+	const struct coach_fm *config;
+	const struct coach_strlist *phases;
 	struct coach_packed_list staff, agreements, goals, cycles, entries;
-	struct smap staff_by, agreement_by, goal_by, cycle_by, group_by;
+	struct smap staff_by, agreement_by, goal_by, cycle_by;
 	struct smap met_by;
 	struct met *met;
 	size_t nmet;
+};
+
+/* The school being counted, and where the figures go. */
+struct build {
+	const struct coach_report_opts *o;
+	struct coach_report *rep;
+	coach_day asof;
+	struct school *sc;
+	int trust; /* a trust's report: keys of people name their school */
+	struct smap group_by;
 };
 
 double
@@ -161,8 +172,13 @@ coach_report_cadence_days(const char *c)
 int
 coach_report_individual_allowed(struct coach_repo *r)
 {
-	const struct coach_fm_node *p = coach_fm_get(coach_repo_config(r),
-	    "privacy");
+	return coach_report_config_individual(coach_repo_config(r));
+}
+
+int
+coach_report_config_individual(const struct coach_fm *cfg)
+{
+	const struct coach_fm_node *p = coach_fm_get(cfg, "privacy");
 	int b;
 	if (p == NULL || coach_fm_node_type(p) != COACH_FM_MAP)
 		return 1;
@@ -283,16 +299,16 @@ find_in(const struct coach_packed_list *l, const struct smap *m,
 static const struct coach_fmp *
 staff_of(const struct build *b, const char *handle)
 {
-	const size_t *i = handle ? smap_get(&b->staff_by, handle) : NULL;
-	return i ? &b->staff.v[*i].fm : NULL;
+	const size_t *i = handle ? smap_get(&b->sc->staff_by, handle) : NULL;
+	return i ? &b->sc->staff.v[*i].fm : NULL;
 }
 
 static const struct coach_fmp *
 agreement_of(const struct build *b, const char *coachee)
 {
-	const size_t *i = coachee ? smap_get(&b->agreement_by, coachee) :
+	const size_t *i = coachee ? smap_get(&b->sc->agreement_by, coachee) :
 	    NULL;
-	return i ? &b->agreements.v[*i].fm : NULL;
+	return i ? &b->sc->agreements.v[*i].fm : NULL;
 }
 
 /* The handles an agreement names as coaches (coach_agreement_coaches()
@@ -332,11 +348,26 @@ cycle_open(const struct coach_fmp *c)
 	return closed == NULL || *closed == '\0';
 }
 
+/* The school's key: the trust's name for it, else coach.yml's. */
 static const char *
 school_key(const struct build *b)
 {
-	const char *s = coach_fm_str(coach_repo_config(b->repo), "school");
+	if (b->sc->name)
+		return b->sc->name;
+	const char *s = coach_fm_str(b->sc->config, "school");
 	return s && *s ? s : "school";
+}
+
+/* A trust's keys of people say whose school they are in: "school/bob". */
+static void
+add_person(const struct build *b, const char *handle,
+	struct coach_strlist *out)
+{
+	if (b->trust)
+		coach_strlist_add_owned(out, coach_xasprintf("%s/%s",
+		    school_key(b), handle));
+	else
+		coach_strlist_add(out, handle);
 }
 
 /*
@@ -358,11 +389,16 @@ keys_of(const struct build *b, const char *coachee,
 		break;
 	case COACH_BY_PERSON:
 		if (coachee)
-			coach_strlist_add(&k, coachee);
+			add_person(b, coachee, &k);
 		break;
 	case COACH_BY_COACH:
-		if (ag)
-			coaches_of(ag, &k);
+		if (ag) {
+			struct coach_strlist c = COACH_STRLIST_INIT;
+			coaches_of(ag, &c);
+			for (size_t i = 0; i < c.n; i++)
+				add_person(b, c.v[i], &k);
+			coach_strlist_free(&c);
+		}
 		break;
 	case COACH_BY_SUBJECT:
 		if (st)
@@ -507,12 +543,14 @@ cycle_figures(const struct build *b, const struct coach_fmp *c,
 	f->open = cycle_open(c) ||
 	    (b->o->has_until && has_closed && closed > b->o->until);
 	if (f->open) {
+		/* A phase of this school's cycle, at its place in the
+		 * report's (a trust's schools may have different cycles). */
+		const char *ph = coach_fmp_keystr(c, "phase");
 		f->phase = rep->nphases - 1;
-		for (size_t i = 0; i + 1 < rep->nphases; i++) {
-			const char *ph = coach_fmp_keystr(c, "phase");
-			if (ph && strcmp(ph, rep->phases[i]) == 0)
+		for (size_t i = 0; ph && i + 1 < rep->nphases; i++)
+			if (strcmp(ph, rep->phases[i]) == 0 && b->sc->phases &&
+			    coach_strlist_has(b->sc->phases, ph))
 				f->phase = i;
-		}
 		f->overdue = day_of(c, "review", &review) == 0 &&
 		    review < b->asof;
 		return 0;
@@ -546,7 +584,7 @@ count_cycle(struct build *b, const struct coach_packed *l)
 	struct cycle_fig f;
 	if (cycle_figures(b, &l->fm, b->rep, &f) != 0)
 		return;
-	const struct coach_fmp *goal = find_in(&b->goals, &b->goal_by,
+	const struct coach_fmp *goal = find_in(&b->sc->goals, &b->sc->goal_by,
 	    l->coachee, coach_fmp_keystr(&l->fm, "goal"));
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, goal, &keys);
@@ -576,11 +614,11 @@ goal_of_entry(const struct build *b, const struct coach_packed *l)
 {
 	const char *gid = coach_fmp_keystr(&l->fm, "goal");
 	if (gid == NULL) {
-		const struct coach_fmp *c = find_in(&b->cycles, &b->cycle_by,
+		const struct coach_fmp *c = find_in(&b->sc->cycles, &b->sc->cycle_by,
 		    l->coachee, coach_fmp_keystr(&l->fm, "cycle"));
 		gid = c ? coach_fmp_keystr(c, "goal") : NULL;
 	}
-	return find_in(&b->goals, &b->goal_by, l->coachee, gid);
+	return find_in(&b->sc->goals, &b->sc->goal_by, l->coachee, gid);
 }
 
 /* Remembers when the coachee of a meeting entry last met. */
@@ -592,18 +630,18 @@ note_meeting(struct build *b, const struct coach_packed *l)
 	if (l->coachee == NULL || kind == NULL || strcmp(kind, "meeting") ||
 	    day_of(&l->fm, "date", &d) || d > b->asof)
 		return;
-	const size_t *i = smap_get(&b->met_by, l->coachee);
+	const size_t *i = smap_get(&b->sc->met_by, l->coachee);
 	if (i == NULL) {
-		if ((b->nmet & (b->nmet - 1)) == 0)
-			b->met = coach_xrealloc(b->met, (b->nmet ?
-			    2 * b->nmet : 1) * sizeof(*b->met));
-		smap_add(&b->met_by, l->coachee, b->nmet);
-		b->met[b->nmet].has_met = 0;
-		i = &b->nmet;
-		b->nmet++;
-		i = smap_get(&b->met_by, l->coachee);
+		if ((b->sc->nmet & (b->sc->nmet - 1)) == 0)
+			b->sc->met = coach_xrealloc(b->sc->met, (b->sc->nmet ?
+			    2 * b->sc->nmet : 1) * sizeof(*b->sc->met));
+		smap_add(&b->sc->met_by, l->coachee, b->sc->nmet);
+		b->sc->met[b->sc->nmet].has_met = 0;
+		i = &b->sc->nmet;
+		b->sc->nmet++;
+		i = smap_get(&b->sc->met_by, l->coachee);
 	}
-	struct met *m = &b->met[*i];
+	struct met *m = &b->sc->met[*i];
 	if (!m->has_met || d > m->last)
 		m->last = d;
 	m->has_met = 1;
@@ -654,15 +692,16 @@ fill_rel(const struct build *b, const struct coach_packed *ag,
 	for (size_t i = 0; i < coaches.n; i++)
 		coach_buf_printf(&buf, "%s%s", i ? ", " : "", coaches.v[i]);
 	coach_strlist_free(&coaches);
-	rel->coachee = coach_xstrdup(ag->coachee);
+	rel->coachee = b->trust ? coach_xasprintf("%s/%s", school_key(b),
+	    ag->coachee) : coach_xstrdup(ag->coachee);
 	rel->coaches = coach_buf_detach(&buf);
 	const char *cad = coach_fmp_keystr(&ag->fm, "cadence");
 	rel->cadence = cad ? coach_xstrdup(cad) : NULL;
 	rel->cadence_days = coach_report_cadence_days(cad);
-	const size_t *i = smap_get(&b->met_by, ag->coachee);
+	const size_t *i = smap_get(&b->sc->met_by, ag->coachee);
 	if (i) {
-		rel->has_met = b->met[*i].has_met;
-		rel->last_met = b->met[*i].last;
+		rel->has_met = b->sc->met[*i].has_met;
+		rel->last_met = b->sc->met[*i].last;
 	}
 	rel->days = rel->has_met ? (long)(b->asof - rel->last_met) : -1;
 	rel->late = rel->cadence_days >= 0 &&
@@ -672,8 +711,8 @@ fill_rel(const struct build *b, const struct coach_packed *ag,
 static void
 add_rels(struct build *b)
 {
-	for (size_t i = 0; i < b->agreements.n; i++) {
-		const struct coach_packed *ag = &b->agreements.v[i];
+	for (size_t i = 0; i < b->sc->agreements.n; i++) {
+		const struct coach_packed *ag = &b->sc->agreements.v[i];
 		if (ag->coachee == NULL || agreement_ended(&ag->fm))
 			continue;
 		struct coach_strlist keys = COACH_STRLIST_INIT;
@@ -719,16 +758,22 @@ finish_groups(struct coach_report *rep)
 		    cmp_group);
 }
 
+/* The phases of every school, each once, in the order first met; then
+ * "other". */
 static void
-set_phases(struct coach_repo *r, struct coach_report *rep)
+set_phases(const struct school *sc, size_t n, struct coach_report *rep)
 {
-	const struct coach_strlist *ph = coach_repo_phases(r);
-	size_t n = ph ? ph->n : 0;
-	rep->phases = coach_xcalloc(n + 1, sizeof(*rep->phases));
+	struct coach_strlist all = COACH_STRLIST_INIT;
 	for (size_t i = 0; i < n; i++)
-		rep->phases[i] = coach_xstrdup(ph->v[i]);
-	rep->phases[n] = coach_xstrdup("other");
-	rep->nphases = n + 1;
+		for (size_t k = 0; sc[i].phases && k < sc[i].phases->n; k++)
+			if (!coach_strlist_has(&all, sc[i].phases->v[k]))
+				coach_strlist_add(&all, sc[i].phases->v[k]);
+	rep->phases = coach_xcalloc(all.n + 1, sizeof(*rep->phases));
+	for (size_t i = 0; i < all.n; i++)
+		rep->phases[i] = coach_xstrdup(all.v[i]);
+	rep->phases[all.n] = coach_xstrdup("other");
+	rep->nphases = all.n + 1;
+	coach_strlist_free(&all);
 }
 
 /* Moves the problems of from to rep, each path once: a linked coachee
@@ -747,36 +792,120 @@ move_problems(struct coach_problems *to, struct coach_problems *from,
 	coach_problems_free(from);
 }
 
+/* The lists of sc by kind, in the order they are counted. */
+#define SCHOOL_LISTS(sc) { \
+		{ COACH_KIND_STAFF, &(sc)->staff }, \
+		{ COACH_KIND_AGREEMENT, &(sc)->agreements }, \
+		{ COACH_KIND_GOAL, &(sc)->goals }, \
+		{ COACH_KIND_CYCLE, &(sc)->cycles }, \
+		{ COACH_KIND_ENTRY, &(sc)->entries }, \
+	}
+
+/* Indexes the records of sc by the keys reports look them up by. */
+static void
+index_school(struct school *sc)
+{
+	for (size_t i = 0; i < sc->staff.n; i++)
+		if (sc->staff.v[i].id)
+			smap_add(&sc->staff_by, sc->staff.v[i].id, i);
+	for (size_t i = 0; i < sc->agreements.n; i++)
+		if (sc->agreements.v[i].coachee)
+			smap_add(&sc->agreement_by,
+			    sc->agreements.v[i].coachee, i);
+	index_ids(&sc->goals, &sc->goal_by);
+	index_ids(&sc->cycles, &sc->cycle_by);
+}
+
+static void
+school_free(struct school *sc)
+{
+	coach_packed_list_free(&sc->staff);
+	coach_packed_list_free(&sc->agreements);
+	coach_packed_list_free(&sc->goals);
+	coach_packed_list_free(&sc->cycles);
+	coach_packed_list_free(&sc->entries);
+	struct smap *maps[] = { &sc->staff_by, &sc->agreement_by,
+		&sc->goal_by, &sc->cycle_by, &sc->met_by };
+	for (size_t i = 0; i < sizeof(maps) / sizeof(*maps); i++)
+		smap_free(maps[i]);
+	free(sc->met);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* The work tree's records, through the front-matter cache when it is
+ * on; their problems go to problems. */
 static struct coach_error *
-load_all(struct build *b)
+load_all(struct coach_repo *r, struct school *sc,
+	struct coach_problems *problems)
 {
 	struct coach_error *err = NULL;
 	struct smap seen = { 0 };
-	struct { enum coach_kind kind; struct coach_packed_list *l; } k[] = {
-		{ COACH_KIND_STAFF, &b->staff },
-		{ COACH_KIND_AGREEMENT, &b->agreements },
-		{ COACH_KIND_GOAL, &b->goals },
-		{ COACH_KIND_CYCLE, &b->cycles },
-		{ COACH_KIND_ENTRY, &b->entries },
-	};
+	struct { enum coach_kind kind; struct coach_packed_list *l; } k[] =
+	    SCHOOL_LISTS(sc);
 	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++) {
-		if ((err = coach_load_packed(b->repo, k[i].kind, k[i].l)))
+		if ((err = coach_load_packed(r, k[i].kind, k[i].l)))
 			break;
-		move_problems(&b->rep->problems, &k[i].l->problems, &seen);
+		move_problems(problems, &k[i].l->problems, &seen);
 	}
 	smap_free(&seen);
-	if (err)
-		return err;
-	for (size_t i = 0; i < b->staff.n; i++)
-		if (b->staff.v[i].id)
-			smap_add(&b->staff_by, b->staff.v[i].id, i);
-	for (size_t i = 0; i < b->agreements.n; i++)
-		if (b->agreements.v[i].coachee)
-			smap_add(&b->agreement_by, b->agreements.v[i].coachee,
-			    i);
-	index_ids(&b->goals, &b->goal_by);
-	index_ids(&b->cycles, &b->cycle_by);
-	return NULL;
+	if (err == NULL)
+		index_school(sc);
+	return err;
+}
+
+/* A school a trust read from a tree, packed as the work tree's are. */
+static void
+pack_school(const struct coach_report_school *in, struct school *sc)
+{
+	struct { enum coach_kind kind; struct coach_packed_list *l; } k[] =
+	    SCHOOL_LISTS(sc);
+	const struct coach_loaded_list *from[] = { &in->staff,
+		&in->agreements, &in->goals, &in->cycles, &in->entries };
+	memset(sc, 0, sizeof(*sc));
+	sc->name = in->name;
+	sc->config = in->config;
+	sc->phases = &in->phases;
+	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++)
+		coach_packed_from_loaded(from[i], k[i].kind, k[i].l);
+	index_school(sc);
+}
+
+/* Counts every record of b->sc. */
+static void
+count_school(struct build *b)
+{
+	const struct school *sc = b->sc;
+	if (b->o->by == COACH_BY_SCHOOL)
+		group_get(b, school_key(b));
+	for (size_t i = 0; i < sc->goals.n; i++)
+		count_goal(b, &sc->goals.v[i]);
+	for (size_t i = 0; i < sc->cycles.n; i++)
+		count_cycle(b, &sc->cycles.v[i]);
+	for (size_t i = 0; i < sc->entries.n; i++)
+		count_entry(b, &sc->entries.v[i]);
+	if (b->o->by == COACH_BY_PERSON || b->o->by == COACH_BY_COACH)
+		add_rels(b);
+}
+
+/* Counts schools sc[0..n) into out (whose problems are already set). */
+static void
+build_schools(struct school *sc, size_t n, int trust,
+	const struct coach_report_opts *o, struct coach_report *out)
+{
+	struct build b;
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	b.rep = out;
+	b.trust = trust;
+	b.asof = o->has_until ? o->until : o->today;
+	out->by = o->by;
+	set_phases(sc, n, out);
+	for (size_t i = 0; i < n; i++) {
+		b.sc = &sc[i];
+		count_school(&b);
+	}
+	finish_groups(out);
+	smap_free(&b.group_by);
 }
 
 struct coach_error *
@@ -784,42 +913,51 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	struct coach_report *out)
 {
 	struct coach_error *err;
-	struct build b;
-	memset(&b, 0, sizeof(b));
+	struct school sc;
+	memset(&sc, 0, sizeof(sc));
 	memset(out, 0, sizeof(*out));
-	b.repo = r;
-	b.o = o;
-	b.rep = out;
-	b.asof = o->has_until ? o->until : o->today;
-	out->by = o->by;
-	set_phases(r, out);
+	sc.config = coach_repo_config(r);
+	sc.phases = coach_repo_phases(r);
 	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
-	if ((err = load_all(&b)))
-		goto done;
-	if (o->by == COACH_BY_SCHOOL)
-		group_get(&b, school_key(&b));
-	for (size_t i = 0; i < b.goals.n; i++)
-		count_goal(&b, &b.goals.v[i]);
-	for (size_t i = 0; i < b.cycles.n; i++)
-		count_cycle(&b, &b.cycles.v[i]);
-	for (size_t i = 0; i < b.entries.n; i++)
-		count_entry(&b, &b.entries.v[i]);
-	if (o->by == COACH_BY_PERSON || o->by == COACH_BY_COACH)
-		add_rels(&b);
-	finish_groups(out);
-done:
-	coach_packed_list_free(&b.staff);
-	coach_packed_list_free(&b.agreements);
-	coach_packed_list_free(&b.goals);
-	coach_packed_list_free(&b.cycles);
-	coach_packed_list_free(&b.entries);
+	if ((err = load_all(r, &sc, &out->problems)) == NULL)
+		build_schools(&sc, 1, 0, o, out);
+	school_free(&sc);
 	coach_repo_cache_end(r);
-	struct smap *maps[] = { &b.staff_by, &b.agreement_by, &b.goal_by,
-		&b.cycle_by, &b.group_by, &b.met_by };
-	for (size_t i = 0; i < sizeof(maps) / sizeof(*maps); i++)
-		smap_free(maps[i]);
-	free(b.met);
 	return err;
+}
+
+void
+coach_report_build_trust(const struct coach_report_school *schools,
+	size_t n, const struct coach_report_opts *o, struct coach_report *out)
+{
+	struct school *sc = coach_xcalloc(n + 1, sizeof(*sc));
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		pack_school(&schools[i], &sc[i]);
+	build_schools(sc, n, 1, o, out);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < schools[i].problems.n; k++)
+			coach_problems_add(&out->problems,
+			    schools[i].problems.v[k].path, "%s",
+			    schools[i].problems.v[k].message);
+		school_free(&sc[i]);
+	}
+	free(sc);
+}
+
+void
+coach_report_school_free(struct coach_report_school *sc)
+{
+	free(sc->name);
+	coach_fm_free(sc->own_config);
+	coach_strlist_free(&sc->phases);
+	coach_loaded_list_free(&sc->staff);
+	coach_loaded_list_free(&sc->agreements);
+	coach_loaded_list_free(&sc->goals);
+	coach_loaded_list_free(&sc->cycles);
+	coach_loaded_list_free(&sc->entries);
+	coach_problems_free(&sc->problems);
+	memset(sc, 0, sizeof(*sc));
 }
 
 void
