@@ -18,6 +18,7 @@
 
 enum {
 	COACH_CMD_REPO = 1 << 0, /* main opens the repository before exec */
+	COACH_CMD_HIDDEN = 1 << 1, /* run by git, not listed in help */
 };
 
 enum {

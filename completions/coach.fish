@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check resolve help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -251,6 +251,7 @@ complete -c coach -n __coach_needs_command -a diff -d 'What changed since the la
 complete -c coach -n __coach_needs_command -a agenda -d 'Prepare the next meeting'
 complete -c coach -n __coach_needs_command -a report -d 'Goals, cycles and impact per group'
 complete -c coach -n __coach_needs_command -a check -d 'Check every record'
+complete -c coach -n __coach_needs_command -a resolve -d 'Settle a conflict a merge left in a record'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
 complete -c coach -n "not __coach_needs_command" -l help -d 'Show the manual'
@@ -387,6 +388,11 @@ complete -c coach -n '__coach_arg 0 status' -a '(__coach_handles)' -d Coachee
 complete -c coach -n '__coach_using check' -l strict -d 'Fail on warnings too'
 complete -c coach -n '__coach_using check' -l format -x -a 'text json' -d 'Output format'
 complete -c coach -n '__coach_arg 0 help' -a "$__coach_commands" -d Command
+
+# resolve
+complete -c coach -n '__coach_arg 0 resolve' -a '(__coach_goals; __coach_cycles; __coach_entries)' -d Record
+complete -c coach -n '__coach_using resolve' -l keep -d 'Keep the value the record has'
+complete -c coach -n '__coach_using resolve' -l other -d 'Take the value kept under conflicts:'
 
 # report
 complete -c coach -n '__coach_using report' -l by -x -a 'school person coach subject phase priority strategy' -d 'Group by'

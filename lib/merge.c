@@ -557,7 +557,9 @@ merge_three(struct merger *m, struct coach_merge_result *out,
 	}
 	merge_sides(m, &res, have_base ? &b : NULL, &o, &t);
 	if (result_render(m, out, &res) != 0) {
+		/* What was said of keys no longer holds. */
 		m->conflicts = 0;
+		coach_strlist_free(&m->notes);
 		merge_as_text(m, out, base, base_len, ours, ours_len, theirs,
 		    theirs_len, "the merged record would not read back");
 	}
@@ -701,6 +703,21 @@ coach_merge_record(const char *path, const char *base, size_t base_len,
 	return NULL;
 }
 
+int
+coach_merge_readable(const char *path, const char *text, size_t len)
+{
+	struct merger m = { path, file_kind(path) == FILE_RECORD, NULL, 0,
+		COACH_STRLIST_INIT };
+	struct side s;
+	if (text == NULL || file_kind(path) == FILE_TEXT)
+		return 0;
+	struct coach_error *err = side_parse(&s, &m, text, len);
+	if (err == NULL)
+		side_free(&s);
+	coach_error_free(err);
+	return err == NULL;
+}
+
 void
 coach_merge_result_free(struct coach_merge_result *r)
 {
@@ -711,4 +728,185 @@ coach_merge_result_free(struct coach_merge_result *r)
 		free(r->notes[i]);
 	free(r->notes);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- settling conflicts ------------------------------------------------ */
+
+static int
+item_is(const struct coach_fm_node *item, const char *key)
+{
+	const struct coach_fm_node *k = coach_fm_node_type(item) ==
+	    COACH_FM_MAP ? coach_fm_node_lookup(item, "key") : NULL;
+	return k && coach_fm_node_type(k) == COACH_FM_SCALAR &&
+	    strcmp(coach_fm_node_str(k), key) == 0;
+}
+
+static int
+item_flag(const struct coach_fm_node *item, const char *flag)
+{
+	const struct coach_fm_node *f = coach_fm_node_lookup(item, flag);
+	int b = 0;
+	return f && coach_fm_node_bool(f, &b) == 0 && b;
+}
+
+/* Removes the conflicts items of key (only those with markers: true when
+ * markers_only); the conflicts key goes once it is empty. */
+static void
+drop_items(struct coach_fm *fm, const char *key, int markers_only)
+{
+	const struct coach_fm_node *c = coach_fm_get(fm, CONFLICTS);
+	struct coach_fmv *seq = coach_fmv_seq();
+	size_t left = 0;
+	for (size_t i = 0; i < coach_fm_node_len(c); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(c, i);
+		if (item_is(it, key) && (!markers_only ||
+		    item_flag(it, "markers")))
+			continue;
+		coach_fmv_push(seq, coach_fmv_from_node(it));
+		left++;
+	}
+	if (left == 0) {
+		coach_fmv_free(seq);
+		coach_fm_remove(fm, CONFLICTS);
+	} else {
+		coach_fm_set(fm, CONFLICTS, seq);
+	}
+}
+
+/* value read as YAML after "key: ", else as a string. */
+static struct coach_fmv *
+yaml_value(const char *value)
+{
+	char *doc = coach_xasprintf("v: %s\n", value);
+	struct coach_fm *fm = NULL;
+	struct coach_fmv *v = NULL;
+	struct coach_error *err = strchr(value, '\n') ? NULL :
+	    coach_fm_parse(&fm, "value", doc, strlen(doc), 1);
+	if (err == NULL && fm && coach_fm_count(fm) == 1 &&
+	    coach_fm_get(fm, "v"))
+		v = coach_fmv_from_node(coach_fm_get(fm, "v"));
+	coach_error_free(err);
+	coach_fm_free(fm);
+	free(doc);
+	return v ? v : coach_fmv_str(value);
+}
+
+/* The one version under conflicts: for key (value, or removed: *gone). */
+static struct coach_error *
+other_value(const char *path, const struct coach_fm_node *c, const char *key,
+    const struct coach_fm_node **value, int *gone)
+{
+	size_t n = 0;
+	*value = NULL;
+	*gone = 0;
+	for (size_t i = 0; i < coach_fm_node_len(c); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(c, i);
+		if (!item_is(it, key))
+			continue;
+		n++;
+		*value = coach_fm_node_lookup(it, "value");
+		*gone = *value == NULL && item_flag(it, "removed");
+	}
+	if (n != 1 || (*value == NULL && !*gone))
+		return coach_error_coded(COACH_E_CONFLICT, "%s: %s has %s "
+		    "under conflicts:, not one value; give the value to keep",
+		    path, key, n > 1 ? "several versions" : "no value");
+	return NULL;
+}
+
+struct coach_error *
+coach_merge_resolve(struct coach_record *rec, const char *key,
+    enum coach_resolve_how how, const char *value)
+{
+	struct coach_fm *fm = coach_record_fm(rec);
+	const char *path = coach_record_path(rec) ? coach_record_path(rec) :
+	    "record";
+	const struct coach_fm_node *c = coach_fm_get(fm, CONFLICTS), *other;
+	struct coach_buf keys = COACH_BUF_INIT;
+	int found = 0, gone, line = 0;
+	struct coach_error *err = NULL;
+
+	for (size_t i = 0; is_seq(c) && i < coach_fm_node_len(c); i++) {
+		const struct coach_fm_node *it = coach_fm_node_item(c, i);
+		const struct coach_fm_node *k = coach_fm_node_type(it) ==
+		    COACH_FM_MAP ? coach_fm_node_lookup(it, "key") : NULL;
+		found |= item_is(it, key);
+		if (k && coach_fm_node_type(k) == COACH_FM_SCALAR)
+			coach_buf_printf(&keys, "%s%s", keys.len ? ", " : "",
+			    coach_fm_node_str(k));
+	}
+	if (!found) {
+		err = coach_error_coded(COACH_E_NOTFOUND, "%s has no conflict "
+		    "for %s%s%s", path, key, keys.len ? "; it has conflicts "
+		    "for: " : "", coach_buf_str(&keys));
+		goto done;
+	}
+	int whole = strcmp(key, "body") == 0 || strcmp(key, "record") == 0;
+	if (whole && how == COACH_RESOLVE_SET) {
+		err = coach_error_coded(COACH_E_USAGE, "%s: the %s is not set "
+		    "with a value: keep it with --keep, or change it with "
+		    "coach edit", path, key);
+		goto done;
+	}
+	if (how == COACH_RESOLVE_OTHER && strcmp(key, "record") == 0) {
+		err = coach_error_coded(COACH_E_USAGE, "%s: the other record "
+		    "under conflicts: is a record of its own: create it anew, "
+		    "then resolve with --keep", path);
+		goto done;
+	}
+	if (how == COACH_RESOLVE_OTHER &&
+	    (err = other_value(path, c, key, &other, &gone)))
+		goto done;
+	const char *body = coach_record_body(rec);
+	if (strcmp(key, "body") == 0 && how == COACH_RESOLVE_KEEP &&
+	    coach_diff3_has_markers(body, strlen(body), &line)) {
+		err = coach_error_coded(COACH_E_CONFLICT, "%s:%d: the text still "
+		    "has both versions between <<<<<<< and >>>>>>> lines; edit "
+		    "them into one with coach edit first", path,
+		    coach_record_body_line(rec) + line - 1);
+		goto done;
+	}
+	if (how == COACH_RESOLVE_OTHER && strcmp(key, "body") == 0)
+		coach_record_set_body(rec, coach_fm_node_str(other) ?
+		    coach_fm_node_str(other) : "");
+	else if (how == COACH_RESOLVE_OTHER && gone)
+		coach_fm_remove(fm, key);
+	else if (how == COACH_RESOLVE_OTHER)
+		coach_fm_set(fm, key, coach_fmv_from_node(other));
+	else if (how == COACH_RESOLVE_SET)
+		coach_fm_set(fm, key, yaml_value(value ? value : ""));
+	drop_items(fm, key, 0);
+done:
+	coach_buf_free(&keys);
+	return err;
+}
+
+int
+coach_merge_clear_body(const char *path, const char *text, size_t len,
+    struct coach_buf *out)
+{
+	struct coach_record *rec = NULL;
+	struct coach_error *err = coach_record_parse(&rec, path, text, len);
+	int changed = 0;
+	if (err == NULL) {
+		const char *body = coach_record_body(rec);
+		const struct coach_fm_node *c = coach_fm_get(
+		    coach_record_fm(rec), CONFLICTS);
+		for (size_t i = 0; is_seq(c) && i < coach_fm_node_len(c); i++) {
+			const struct coach_fm_node *it = coach_fm_node_item(c,
+			    i);
+			changed |= item_is(it, "body") &&
+			    item_flag(it, "markers");
+		}
+		changed = changed && !coach_diff3_has_markers(body,
+		    strlen(body), NULL);
+	}
+	if (changed) {
+		drop_items(coach_record_fm(rec), "body", 1);
+		coach_buf_clear(out);
+		coach_record_render(rec, out);
+	}
+	coach_error_free(err);
+	coach_record_free(rec);
+	return changed;
 }

@@ -52,6 +52,8 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "record.h"
+#include "util.h"
 
 #define COACH_MERGE_SEALED_BEGIN "-----BEGIN COACH SEALED ENTRY-----"
 
@@ -78,5 +80,43 @@ struct coach_error *coach_merge_record(const char *path,
 	const char *theirs, size_t theirs_len, struct coach_merge_result *out);
 
 void coach_merge_result_free(struct coach_merge_result *r);
+
+/*
+ * Whether text[0..len) reads as what path is: a record for ".md", a YAML
+ * mapping for ".yml"; 0 for other paths.  A merge whose conflicts all went
+ * under conflicts: gives such a text; one left with markers outside a
+ * record's body does not.
+ */
+int coach_merge_readable(const char *path, const char *text, size_t len);
+
+/* How coach_merge_resolve() settles a key's conflicts. */
+enum coach_resolve_how {
+	COACH_RESOLVE_KEEP,  /* the record's value (or text) as it is */
+	COACH_RESOLVE_SET,   /* the value given */
+	COACH_RESOLVE_OTHER, /* the one value under conflicts: */
+};
+
+/*
+ * Settles the conflicts of key in rec (a front-matter key, "body" or
+ * "record"): sets the key as how says and removes its conflicts items (and
+ * the conflicts key once it is empty).  value (for COACH_RESOLVE_SET) is
+ * read as YAML, as if written after "key: " in the file ("achieved", "8",
+ * "[a, b]"); text that does not read as YAML is a string.  Fails, changing
+ * nothing, with COACH_E_NOTFOUND when key has no conflicts item,
+ * COACH_E_CONFLICT when the body still has conflict markers (keep) or the
+ * other side has several values (other), and COACH_E_USAGE when a value is
+ * given for the body or the record (edit the text with coach edit).
+ */
+struct coach_error *coach_merge_resolve(struct coach_record *rec,
+	const char *key, enum coach_resolve_how how, const char *value);
+
+/*
+ * For coach edit: when the record text[0..len) has conflicts items for its
+ * body with markers: true and its body has no conflict markers left,
+ * *out receives the text without those items (and without the conflicts
+ * key once it is empty) and 1 is returned; otherwise 0 (out untouched).
+ */
+int coach_merge_clear_body(const char *path, const char *text, size_t len,
+	struct coach_buf *out);
 
 #endif

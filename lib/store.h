@@ -83,6 +83,21 @@ struct coach_error *coach_store_config_get(struct coach_store *s,
 /* Sets key in the repository's own config (.git/config). */
 struct coach_error *coach_store_config_set(struct coach_store *s,
 	const char *key, const char *value);
+/*
+ * Makes git merge records with coach: sets merge.coach.name and
+ * merge.coach.driver ("PROGRAM merge-driver %O %A %B %P", program NULL
+ * for "coach" from the PATH) in the repository's own config, which the
+ * attributes of COACH_STORE_GITATTRIBUTES (committed as .gitattributes)
+ * name.  init calls it, and the first sync in a clone; running it again
+ * changes nothing.
+ */
+struct coach_error *coach_store_merge_driver_setup(struct coach_store *s,
+	const char *program);
+#define COACH_STORE_GITATTRIBUTES \
+	"# git merges coach records key by key with coach: see coach(5)\n" \
+	"*.md merge=coach\n" \
+	"/coach.yml merge=coach\n"
+
 /* A string from the global/system git config, with no repository;
  * *out is NULL when unset. */
 struct coach_error *coach_store_global_config_get(const char *key,

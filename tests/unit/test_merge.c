@@ -508,6 +508,19 @@ test_coach_yml(void **state)
 }
 
 static void
+test_readable(void **state)
+{
+	(void)state;
+	assert_true(coach_merge_readable(GOAL, HEAD "---\n", strlen(HEAD) + 4));
+	assert_false(coach_merge_readable(GOAL, "a: [\n", 5));
+	assert_true(coach_merge_readable("coach.yml", "a: 1\n", 5));
+	assert_false(coach_merge_readable("coach.yml", "<<<<<<< ours\n"
+	    "a: 1\n=======\na: 2\n>>>>>>> theirs\n", 43));
+	assert_false(coach_merge_readable("notes.txt", "a", 1));
+	assert_false(coach_merge_readable(GOAL, NULL, 0));
+}
+
+static void
 test_usage(void **state)
 {
 	(void)state;
@@ -562,6 +575,321 @@ test_diff3(void **state)
 	assert_false(coach_diff3_has_markers("a\n=======\n", 10, NULL));
 }
 
+
+/* ---- resolving ------------------------------------------------------ */
+
+static struct coach_record *
+parsed(const char *text)
+{
+	struct coach_record *r = NULL;
+	struct coach_error *err = coach_record_parse(&r, GOAL, text,
+	    strlen(text));
+	assert_null(err);
+	return r;
+}
+
+static char *
+rendered(struct coach_record *r)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_record_render(r, &b);
+	return coach_buf_detach(&b);
+}
+
+#define CONFLICTED HEAD "status: active\nconflicts:\n" \
+	"  - {key: status, from: theirs, value: paused}\n" \
+	"  - {key: due, from: ours, removed: true}\n" \
+	"  - {key: body, from: theirs, markers: true}\n---\nline\n"
+
+static void
+test_resolve(void **state)
+{
+	(void)state;
+	struct coach_record *r = parsed(CONFLICTED);
+	assert_null(coach_merge_resolve(r, "status", COACH_RESOLVE_SET,
+	    "achieved"));
+	char *s = rendered(r);
+	assert_string_equal(s, HEAD "status: achieved\nconflicts:\n"
+	    "  - key: due\n    from: ours\n    removed: true\n"
+	    "  - key: body\n    from: theirs\n    markers: true\n---\nline\n");
+	free(s);
+	/* --other of a removal removes the key. */
+	coach_fm_set(coach_record_fm(r), "due", coach_fmv_plain("2026-07-01"));
+	assert_null(coach_merge_resolve(r, "due", COACH_RESOLVE_OTHER, NULL));
+	assert_null(coach_record_str(r, "due"));
+	/* The body has no markers: keep settles it, and the key goes. */
+	assert_null(coach_merge_resolve(r, "body", COACH_RESOLVE_KEEP, NULL));
+	assert_null(coach_fm_get(coach_record_fm(r), "conflicts"));
+	/* No conflict left for status. */
+	struct coach_error *err = coach_merge_resolve(r, "status",
+	    COACH_RESOLVE_KEEP, NULL);
+	assert_int_equal(coach_error_code(err), COACH_E_NOTFOUND);
+	coach_error_free(err);
+	coach_record_free(r);
+}
+
+static void
+test_resolve_refusals(void **state)
+{
+	(void)state;
+	struct coach_record *r = parsed(HEAD "conflicts:\n"
+	    "- {key: body, from: theirs, markers: true}\n"
+	    "- {key: t, from: theirs, value: a}\n- {key: t, from: theirs, "
+	    "value: b}\n---\n<<<<<<< ours\na\n=======\nb\n>>>>>>> theirs\n");
+	char *before = rendered(r);
+	struct coach_error *err = coach_merge_resolve(r, "body",
+	    COACH_RESOLVE_KEEP, NULL);
+	assert_int_equal(coach_error_code(err), COACH_E_CONFLICT);
+	assert_non_null(strstr(coach_error_msg(err), GOAL ":9:"));
+	coach_error_free(err);
+	err = coach_merge_resolve(r, "body", COACH_RESOLVE_SET, "x");
+	assert_int_equal(coach_error_code(err), COACH_E_USAGE);
+	coach_error_free(err);
+	err = coach_merge_resolve(r, "t", COACH_RESOLVE_OTHER, NULL);
+	assert_int_equal(coach_error_code(err), COACH_E_CONFLICT);
+	coach_error_free(err);
+	char *after = rendered(r);
+	assert_string_equal(before, after); /* nothing changed */
+	free(before);
+	free(after);
+	/* Values are YAML: a list, a number, text that is not YAML. */
+	assert_null(coach_merge_resolve(r, "t", COACH_RESOLVE_SET, "[a, b]"));
+	assert_int_equal(coach_fm_node_type(coach_fm_get(coach_record_fm(r),
+	    "t")), COACH_FM_SEQ);
+	coach_record_free(r);
+	r = parsed(HEAD "conflicts: [{key: t, from: theirs, value: 1}]\n---\n");
+	assert_null(coach_merge_resolve(r, "t", COACH_RESOLVE_SET, "a: b: c"));
+	assert_string_equal(coach_record_str(r, "t"), "a: b: c");
+	coach_record_free(r);
+}
+
+static void
+test_clear_body(void **state)
+{
+	(void)state;
+	struct coach_buf out = COACH_BUF_INIT;
+	const char *with = HEAD "conflicts:\n- {key: body, from: theirs, "
+	    "markers: true}\n- {key: s, from: theirs, value: x}\n---\n";
+	char *t = coach_xasprintf("%s<<<<<<< ours\na\n=======\nb\n"
+	    ">>>>>>> theirs\n", with);
+	assert_int_equal(coach_merge_clear_body(GOAL, t, strlen(t), &out), 0);
+	free(t);
+	t = coach_xasprintf("%sa and b\n", with);
+	assert_int_equal(coach_merge_clear_body(GOAL, t, strlen(t), &out), 1);
+	assert_string_equal(out.ptr, HEAD "conflicts:\n  - key: s\n"
+	    "    from: theirs\n    value: x\n---\na and b\n");
+	free(t);
+	coach_buf_free(&out);
+}
+
+/* ---- the property: nothing written on either side is lost ------------ */
+
+#define PKEYS 5
+#define PMAX 64
+
+/* One side of the property test: a goal as a few scalar keys, a list of
+ * measurements, a list of strategies and the body's lines. */
+struct pside {
+	int present;
+	char keys[PKEYS][16]; /* "" when the key is absent */
+	char ms[PMAX][40];
+	size_t nms;
+	char strat[PMAX][16];
+	size_t nstrat;
+	char body[PMAX][24];
+	size_t nbody;
+	int crlf;
+};
+
+static uint64_t prng;
+
+static unsigned
+rnd(unsigned n)
+{
+	prng ^= prng << 13;
+	prng ^= prng >> 7;
+	prng ^= prng << 17;
+	return (unsigned)(prng % n);
+}
+
+static unsigned token_n;
+
+/* A value nobody else writes: the side's letter and a counter. */
+static void
+token(char *out, size_t size, char side)
+{
+	snprintf(out, size, "%c%05u", side, ++token_n);
+}
+
+static void
+pside_random_base(struct pside *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->present = 1;
+	for (int k = 0; k < PKEYS; k++)
+		if (rnd(4))
+			token(s->keys[k], sizeof(s->keys[k]), 'b');
+	for (unsigned i = rnd(4); i > 0; i--)
+		snprintf(s->ms[s->nms++], 40, "{date: 2026-%02u-%02u, value: %u}",
+		    1 + rnd(12), 1 + rnd(28), 10000 + ++token_n);
+	for (unsigned i = rnd(3); i > 0; i--)
+		token(s->strat[s->nstrat++], 16, 'b');
+	for (unsigned i = rnd(8); i > 0; i--)
+		token(s->body[s->nbody++], 24, 'b');
+}
+
+static void
+remove_at(char *v, size_t width, size_t *n, size_t i)
+{
+	memmove(v + i * width, v + (i + 1) * width, (*n - i - 1) * width);
+	(*n)--;
+}
+
+/* One random edit by side c ('o' or 't'). */
+static void
+pside_edit(struct pside *s, char c)
+{
+	unsigned k = rnd(PKEYS);
+	switch (rnd(8)) {
+	case 0:
+	case 1:
+		token(s->keys[k], sizeof(s->keys[k]), c);
+		break;
+	case 2:
+		s->keys[k][0] = '\0';
+		break;
+	case 3:
+		if (s->nms < PMAX)
+			snprintf(s->ms[s->nms++], 40, "{date: 2026-%02u-%02u, "
+			    "value: %c%u}", 1 + rnd(12), 1 + rnd(28), c,
+			    ++token_n);
+		break;
+	case 4:
+		if (s->nstrat < PMAX)
+			token(s->strat[s->nstrat++], 16, c);
+		break;
+	case 5:
+		if (s->nbody > 0)
+			token(s->body[rnd((unsigned)s->nbody)], 24, c);
+		break;
+	case 6:
+		if (s->nbody < PMAX) {
+			size_t at = rnd((unsigned)s->nbody + 1);
+			memmove(s->body[at + 1], s->body[at],
+			    (s->nbody - at) * sizeof(s->body[0]));
+			s->nbody++;
+			token(s->body[at], 24, c);
+		}
+		break;
+	default:
+		if (s->nbody > 0)
+			remove_at(&s->body[0][0], sizeof(s->body[0]),
+			    &s->nbody, rnd((unsigned)s->nbody));
+		break;
+	}
+}
+
+static char *
+pside_text(const struct pside *s)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	const char *nl = s->crlf ? "\r\n" : "\n";
+	if (!s->present)
+		return NULL;
+	coach_buf_printf(&b, "---%sid: g3f9a1c0d2e4b%s", nl, nl);
+	for (int k = 0; k < PKEYS; k++)
+		if (s->keys[k][0])
+			coach_buf_printf(&b, "k%d: %s%s", k, s->keys[k], nl);
+	if (s->nms)
+		coach_buf_printf(&b, "measurements:%s", nl);
+	for (size_t i = 0; i < s->nms; i++)
+		coach_buf_printf(&b, "  - %s%s", s->ms[i], nl);
+	if (s->nstrat)
+		coach_buf_printf(&b, "strategies:%s", nl);
+	for (size_t i = 0; i < s->nstrat; i++)
+		coach_buf_printf(&b, "  - %s%s", s->strat[i], nl);
+	coach_buf_printf(&b, "---%s", nl);
+	for (size_t i = 0; i < s->nbody; i++)
+		coach_buf_printf(&b, "%s%s", s->body[i], nl);
+	return coach_buf_detach(&b);
+}
+
+/* Every token side c wrote that its version still has is in the result. */
+static void
+assert_kept(const char *result, const char *side_text, char c,
+    unsigned round)
+{
+	for (const char *p = side_text; p && (p = strchr(p, c)); p++) {
+		if (p[1] < '0' || p[1] > '9' || (p > side_text &&
+		    ((p[-1] >= 'a' && p[-1] <= 'z') || p[-1] == '-')))
+			continue;
+		char tok[16];
+		size_t n = strspn(p + 1, "0123456789");
+		snprintf(tok, sizeof(tok), "%.*s", (int)(n + 1), p);
+		if (result == NULL || strstr(result, tok) == NULL) {
+			print_error("round %u: %s written by %c is lost\n"
+			    "side:\n%s\nresult:\n%s\n", round, tok, c,
+			    side_text, result ? result : "(deleted)");
+			fail();
+		}
+	}
+}
+
+static void
+property_round(unsigned round)
+{
+	struct pside b, o, t;
+	pside_random_base(&b);
+	o = b;
+	t = b;
+	int no_base = rnd(10) == 0;
+	for (unsigned i = rnd(6); i > 0; i--)
+		pside_edit(&o, 'o');
+	for (unsigned i = rnd(6); i > 0; i--)
+		pside_edit(&t, 't');
+	if (rnd(12) == 0)
+		o.present = 0;
+	else if (rnd(12) == 0)
+		t.present = 0;
+	o.crlf = rnd(8) == 0;
+	char *bt = no_base ? NULL : pside_text(&b), *ot = pside_text(&o),
+	    *tt = pside_text(&t);
+	struct coach_merge_result r;
+	assert_null(coach_merge_record(GOAL, bt, bt ? strlen(bt) : 0, ot,
+	    ot ? strlen(ot) : 0, tt, tt ? strlen(tt) : 0, &r));
+	assert_kept(r.text, ot, 'o', round);
+	assert_kept(r.text, tt, 't', round);
+	if (r.text) {
+		/* Both sides parse, so the result is a record. */
+		struct coach_record *rec = NULL;
+		struct coach_error *err = coach_record_parse(&rec, GOAL,
+		    r.text, r.len);
+		if (err)
+			print_error("round %u: %s\n%s\n", round,
+			    coach_error_msg(err), r.text);
+		assert_null(err);
+		assert_int_equal(r.conflicts > 0, coach_fm_get(
+		    coach_record_fm(rec), "conflicts") != NULL);
+		coach_record_free(rec);
+	}
+	coach_merge_result_free(&r);
+	free(bt);
+	free(ot);
+	free(tt);
+}
+
+static void
+test_property_nothing_lost(void **state)
+{
+	(void)state;
+	const char *env = getenv("COACH_MERGE_ROUNDS");
+	unsigned rounds = env ? (unsigned)atoi(env) :
+	    getenv("COACH_TEST_SANITIZED") ? 300 : 2000;
+	prng = 0x9e3779b97f4a7c15ull;
+	for (unsigned i = 0; i < rounds; i++)
+		property_round(i);
+}
+
 int
 main(void)
 {
@@ -587,8 +915,13 @@ main(void)
 		cmocka_unit_test(test_unparseable_side),
 		cmocka_unit_test(test_key_order_theirs_added),
 		cmocka_unit_test(test_coach_yml),
+		cmocka_unit_test(test_readable),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_diff3),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_resolve_refusals),
+		cmocka_unit_test(test_clear_body),
+		cmocka_unit_test(test_property_nothing_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
