@@ -91,6 +91,16 @@ side_parse(struct side *s, const struct merger *m, const char *text,
 	return coach_fm_parse(&s->fm, m->path, text, len, 1);
 }
 
+/* side_parse() for callers that only need to know whether it parses. */
+static int
+side_parses(struct side *s, const struct merger *m, const char *text,
+    size_t len)
+{
+	struct coach_error *err = side_parse(s, m, text, len);
+	coach_error_free(err);
+	return err == NULL;
+}
+
 static void
 side_render(const struct side *s, struct coach_buf *out)
 {
@@ -586,7 +596,7 @@ merge_deleted(struct merger *m, struct coach_merge_result *out,
 	struct side res;
 	result_set(out, kept, kept_len);
 	if (file_kind(m->path) != FILE_TEXT &&
-	    side_parse(&res, m, kept, kept_len) == NULL) {
+	    side_parses(&res, m, kept, kept_len)) {
 		add_conflict(m, "record", gone_side, NULL, "removed");
 		merge_conflicts(m, res.fm, &res, &res, &res);
 		if (result_render(m, out, &res) != 0)
@@ -623,7 +633,7 @@ merge_added(struct merger *m, struct coach_merge_result *out,
 	}
 	if (memchr(theirs, '\0', theirs_len) == NULL &&
 	    coach_utf8_check(theirs, theirs_len) == theirs_len &&
-	    side_parse(&res, m, ours, ours_len) == NULL) {
+	    side_parses(&res, m, ours, ours_len)) {
 		char *copy = coach_xstrndup(theirs, theirs_len);
 		add_conflict(m, "record", "theirs", coach_fmv_str(copy), NULL);
 		free(copy);

@@ -854,12 +854,22 @@ property_round(unsigned round)
 	o.crlf = rnd(8) == 0;
 	char *bt = no_base ? NULL : pside_text(&b), *ot = pside_text(&o),
 	    *tt = pside_text(&t);
+	/* Now and then a side that a hand edit broke: merged as text, and
+	 * still nothing is lost. */
+	int broken = 0;
+	char *victim = rnd(2) ? ot : tt;
+	if (rnd(8) == 0 && victim && *victim) {
+		static const char junk[] = "[{:\xff\r'\"\t";
+		victim[rnd((unsigned)strlen(victim))] =
+		    junk[rnd(sizeof(junk) - 1)];
+		broken = 1;
+	}
 	struct coach_merge_result r;
 	assert_null(coach_merge_record(GOAL, bt, bt ? strlen(bt) : 0, ot,
 	    ot ? strlen(ot) : 0, tt, tt ? strlen(tt) : 0, &r));
 	assert_kept(r.text, ot, 'o', round);
 	assert_kept(r.text, tt, 't', round);
-	if (r.text) {
+	if (r.text && !broken) {
 		/* Both sides parse, so the result is a record. */
 		struct coach_record *rec = NULL;
 		struct coach_error *err = coach_record_parse(&rec, GOAL,
@@ -884,7 +894,7 @@ test_property_nothing_lost(void **state)
 	(void)state;
 	const char *env = getenv("COACH_MERGE_ROUNDS");
 	unsigned rounds = env ? (unsigned)atoi(env) :
-	    getenv("COACH_TEST_SANITIZED") ? 300 : 2000;
+	    getenv("COACH_TEST_SANITIZED") ? 300 : 1000;
 	prng = 0x9e3779b97f4a7c15ull;
 	for (unsigned i = 0; i < rounds; i++)
 		property_round(i);

@@ -1091,6 +1091,31 @@ test_changes(void **state)
 }
 
 static void
+test_merge_driver_setup(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	check_ok(coach_store_merge_driver_setup(s, NULL));
+	char *cli = sh_ok("git -C %s config --local merge.coach.driver", dir);
+	assert_string_equal(cli, "coach merge-driver %O %A %B %P\n");
+	free(cli);
+	/* A path with a space and a quote is quoted for git's shell; a
+	 * second setup replaces the first. */
+	check_ok(coach_store_merge_driver_setup(s, "/opt/my coach/it's"));
+	cli = sh_ok("git -C %s config --local merge.coach.driver", dir);
+	assert_string_equal(cli, "'/opt/my coach/it'\\''s' merge-driver %O "
+	    "%A %B %P\n");
+	free(cli);
+	cli = sh_ok("git -C %s config --local --get-all merge.coach.name | "
+	    "wc -l", dir);
+	assert_string_equal(cli, "1\n");
+	free(cli);
+	coach_store_close(s);
+	free(dir);
+}
+
+static void
 test_config(void **state)
 {
 	(void)state;
@@ -1253,6 +1278,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_driver_setup, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_behind, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_keeps_other_entries, setup,
