@@ -1196,17 +1196,25 @@ conflict_item(struct rc *c, const struct coach_fm_node *item)
 	const char *other = strcmp(from, "ours") == 0 ? "this side" :
 	    "the other side";
 	int line = coach_fm_node_line(item);
-	if (strcmp(key, "record") == 0 && val == NULL)
+	const char *markers = item_str(item, "markers");
+	if (strcmp(key, "record") == 0 && markers &&
+	    strcmp(markers, "true") == 0 && c->body &&
+	    coach_diff3_has_markers(c->body, strlen(c->body), NULL))
+		ERR(c, line, "unresolved conflict: another record was created "
+		    "with this id; it is in the text between <<<<<<< and "
+		    ">>>>>>> lines: create it again under a new id, then take "
+		    "it out with 'coach edit %s'", id);
+	else if (strcmp(key, "record") == 0 && markers &&
+	    strcmp(markers, "true") == 0)
+		ERR(c, line, "unresolved conflict: another record was created "
+		    "with this id; once it is created again under a new id, "
+		    "'coach resolve %s record --keep' settles it", id);
+	else if (strcmp(key, "record") == 0)
 		ERR(c, line, "unresolved conflict: %s deleted this record and "
 		    "it was changed here; keep it with 'coach resolve %s "
 		    "record --keep', or remove it with 'coach rm %s'",
 		    strcmp(from, "ours") == 0 ? "one side" : "the other side",
 		    id, id);
-	else if (strcmp(key, "record") == 0)
-		ERR(c, line, "unresolved conflict: another record was created "
-		    "with this id (kept under conflicts: as its value); "
-		    "re-create it under a new id, then 'coach resolve %s "
-		    "record --keep'", id);
 	else if (strcmp(key, "body") == 0 && val == NULL &&
 	    c->body && coach_diff3_has_markers(c->body, strlen(c->body), NULL))
 		; /* check_markers() reports it at the markers */

@@ -618,9 +618,28 @@ is_id_record(const char *path)
 	    k == COACH_KIND_ENTRY;
 }
 
+/* Both texts whole between markers: ours' body, theirs' whole file. */
+static char *
+both_whole(const char *ours_body, const char *theirs, size_t theirs_len)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_puts(&b, COACH_DIFF3_OURS_START "\n");
+	coach_buf_puts(&b, ours_body);
+	if (b.ptr[b.len - 1] != '\n')
+		coach_buf_putc(&b, '\n');
+	coach_buf_puts(&b, COACH_DIFF3_SEPARATOR "\n");
+	coach_buf_add(&b, theirs, theirs_len);
+	if (b.ptr[b.len - 1] != '\n')
+		coach_buf_putc(&b, '\n');
+	coach_buf_puts(&b, COACH_DIFF3_THEIRS_END "\n");
+	return coach_buf_detach(&b);
+}
+
 /*
  * Added on both sides with different texts.  A goal, cycle or entry is two
- * records with one id: ours stays and theirs goes whole under conflicts.
+ * records with one id: ours stays, and theirs goes whole into the body
+ * between markers (not under conflicts:, so that its text stays in the
+ * body, which summaries for the trust leave out).
  */
 static void
 merge_added(struct merger *m, struct coach_merge_result *out,
@@ -634,17 +653,18 @@ merge_added(struct merger *m, struct coach_merge_result *out,
 	if (memchr(theirs, '\0', theirs_len) == NULL &&
 	    coach_utf8_check(theirs, theirs_len) == theirs_len &&
 	    side_parses(&res, m, ours, ours_len)) {
-		char *copy = coach_xstrndup(theirs, theirs_len);
-		add_conflict(m, "record", "theirs", coach_fmv_str(copy), NULL);
-		free(copy);
+		char *body = both_whole(res.body, theirs, theirs_len);
+		coach_record_set_body(res.rec, body);
+		free(body);
+		add_conflict(m, "record", "theirs", NULL, "markers");
 		merge_conflicts(m, res.fm, NULL, &res, &res);
 		int bad = result_render(m, out, &res);
 		side_free(&res);
 		if (bad == 0) {
 			note(m, "two different records were created with this "
-			    "id (an id collision); ours is kept and theirs is "
-			    "under conflicts: as record: re-create it with a "
-			    "new id");
+			    "id (an id collision); ours is kept, and theirs is "
+			    "in its text between <<<<<<< and >>>>>>> lines: "
+			    "create it again under a new id");
 			return;
 		}
 		m->conflicts = 0;
@@ -765,8 +785,11 @@ static void
 drop_items(struct coach_fm *fm, const char *key, int markers_only)
 {
 	const struct coach_fm_node *c = coach_fm_get(fm, CONFLICTS);
-	struct coach_fmv *seq = coach_fmv_seq();
+	struct coach_fmv *seq;
 	size_t left = 0;
+	if (c == NULL)
+		return;
+	seq = coach_fmv_seq();
 	for (size_t i = 0; i < coach_fm_node_len(c); i++) {
 		const struct coach_fm_node *it = coach_fm_node_item(c, i);
 		if (item_is(it, key) && (!markers_only ||
@@ -868,7 +891,7 @@ coach_merge_resolve(struct coach_record *rec, const char *key,
 	    (err = other_value(path, c, key, &other, &gone)))
 		goto done;
 	const char *body = coach_record_body(rec);
-	if (strcmp(key, "body") == 0 && how == COACH_RESOLVE_KEEP &&
+	if (whole && how == COACH_RESOLVE_KEEP &&
 	    coach_diff3_has_markers(body, strlen(body), &line)) {
 		err = coach_error_coded(COACH_E_CONFLICT, "%s:%d: the text still "
 		    "has both versions between <<<<<<< and >>>>>>> lines; edit "
@@ -905,14 +928,15 @@ coach_merge_clear_body(const char *path, const char *text, size_t len,
 		for (size_t i = 0; is_seq(c) && i < coach_fm_node_len(c); i++) {
 			const struct coach_fm_node *it = coach_fm_node_item(c,
 			    i);
-			changed |= item_is(it, "body") &&
-			    item_flag(it, "markers");
+			changed |= (item_is(it, "body") ||
+			    item_is(it, "record")) && item_flag(it, "markers");
 		}
 		changed = changed && !coach_diff3_has_markers(body,
 		    strlen(body), NULL);
 	}
 	if (changed) {
 		drop_items(coach_record_fm(rec), "body", 1);
+		drop_items(coach_record_fm(rec), "record", 1);
 		coach_buf_clear(out);
 		coach_record_render(rec, out);
 	}

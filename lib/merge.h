@@ -9,8 +9,10 @@
  * - A record present on one side only is kept.  Added on both sides with
  *   the same text is one record.  Added on both sides with different texts:
  *   a goal, cycle or entry is an id collision (two different records with
- *   one id): ours is kept and theirs goes whole under conflicts, with a
- *   note; other records merge key by key as if the base were empty.
+ *   one id): ours is kept, theirs' whole file goes into the body between
+ *   markers after ours' body (in the body, so that it never reaches a
+ *   summary without bodies), with a conflicts item and a note; other
+ *   records merge key by key as if the base were empty.
  * - Deleted on one side and changed on the other: the changed record is
  *   kept, with a conflicts item saying the other side removed it.  Deleted
  *   on one side and unchanged on the other: deleted (text NULL).
@@ -37,8 +39,8 @@
  * Each conflicts item is a mapping: key (a front-matter key, "body" or
  * "record"), from ("ours" or "theirs": whose version is kept there rather
  * than in the record), and value (that version), removed: true (that side
- * removed the key or deleted the record) or markers: true (both texts are
- * in the body between markers).
+ * removed the key or deleted the record) or markers: true (both texts, or
+ * both records, are in the body between markers).
  *
  * Paths ending in ".md" are records; other paths ending in ".yml" (coach.yml)
  * are YAML mappings without a body; any other path is merged as text.
@@ -112,7 +114,8 @@ struct coach_error *coach_merge_resolve(struct coach_record *rec,
 
 /*
  * For coach edit: when the record text[0..len) has conflicts items for its
- * body with markers: true and its body has no conflict markers left,
+ * body (or record) with markers: true and its body has no conflict markers
+ * left,
  * *out receives the text without those items (and without the conflicts
  * key once it is empty) and 1 is returned; otherwise 0 (out untouched).
  */

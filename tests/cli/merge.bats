@@ -265,3 +265,51 @@ EOF
 	[ "$(git log --format=%s | grep -c '^resolve: ')" -eq 3 ]
 	assert_repo_sound
 }
+
+@test "two records created with one id: reported, theirs kept whole in the text, never merged" {
+	local f=coaching/bob/goals/g0a1b2c.md
+	printf -- '---\nid: g0a1b2c\ntitle: Ours\nstatus: active\nopened: 2026-11-20\n---\nOur words.\n' >"$B/$f.tmp"
+	mv "$B/$f.tmp" "$BATS_TEST_TMPDIR/theirs.md"
+	mkdir -p "$B/coaching/bob/goals"
+	sed -e 's/title: Ours/title: Theirs/' -e 's/Our words/Their words/' \
+		"$BATS_TEST_TMPDIR/theirs.md" >"$B/$f"
+	git -C "$B" add "$f"
+	push_b "their goal"
+	cp "$BATS_TEST_TMPDIR/theirs.md" "$f"
+	git add "$f"
+	git commit -qm "our goal"
+	run pull
+	assert_status 0
+	assert_output_has "id collision"
+	[ "$(yaml "$f" title)" = '"Ours"' ]
+	[ "$(yaml "$f" conflicts)" = '[{"key": "record", "from": "theirs", "markers": true}]' ]
+	python3 "$FM" --body "$f" >"$BATS_TEST_TMPDIR/body"
+	grep -qx 'Our words.' "$BATS_TEST_TMPDIR/body"
+	grep -qx 'title: Theirs' "$BATS_TEST_TMPDIR/body"
+	grep -qx 'Their words.' "$BATS_TEST_TMPDIR/body"
+	assert_repo_sound
+	run coach check
+	assert_status 1
+	assert_output_has "another record was created with this id"
+	# Taken out of the text by an edit, the conflict is settled.
+	mkdir -p "$HOME/bin"
+	cat >"$HOME/bin/fix" <<'SH'
+#!/bin/sh
+python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+a = s.index("<<<<<<< ours\n")
+b = s.index("=======\n")
+e = s.index(">>>>>>> theirs\n") + len(">>>>>>> theirs\n")
+open(p, "w").write(s[:a] + s[a + len("<<<<<<< ours\n"):b] + s[e:])
+PY
+SH
+	chmod +x "$HOME/bin/fix"
+	EDITOR="$HOME/bin/fix" run coach edit g0a1b2c
+	assert_status 0
+	lacks_key "$f" conflicts
+	[ "$(python3 "$FM" --body "$f")" = "Our words." ]
+	run coach check
+	assert_status 0
+}

@@ -360,10 +360,21 @@ test_id_collision(void **state)
 	merge(&m, GOAL, NULL, HEAD "status: active\n---\nOur goal\n", theirs);
 	assert_int_equal(m.r.conflicts, 1);
 	assert_string_equal(str(&m, "status"), "active");
-	assert_string_equal(coach_record_body(m.rec), "Our goal\n");
+	char *body = coach_xasprintf("<<<<<<< ours\nOur goal\n=======\n%s"
+	    ">>>>>>> theirs\n", theirs);
+	assert_string_equal(coach_record_body(m.rec), body);
+	free(body);
 	assert_string_equal(conflict(&m, 0, "key"), "record");
-	assert_string_equal(conflict(&m, 0, "value"), theirs);
+	assert_string_equal(conflict(&m, 0, "markers"), "true");
+	assert_null(conflict(&m, 0, "value"));
 	assert_non_null(strstr(m.r.notes[0], "collision"));
+	/* Once the text is one record again, edit's clearing drops it. */
+	struct coach_buf out = COACH_BUF_INIT;
+	const char *t = HEAD "status: active\nconflicts:\n- {key: record, "
+	    "from: theirs, markers: true}\n---\nOur goal\n";
+	assert_int_equal(coach_merge_clear_body(GOAL, t, strlen(t), &out), 1);
+	assert_string_equal(out.ptr, HEAD "status: active\n---\nOur goal\n");
+	coach_buf_free(&out);
 	merged_free(&m);
 	/* Staff added on both sides: merged key by key. */
 	merge(&m, "staff/ada.md", NULL, "---\nname: Ada\nrole: teacher\n---\n",
