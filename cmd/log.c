@@ -765,6 +765,13 @@ rename_copies(struct coach_repo *repo, struct log_entry *e)
 	}
 }
 
+static char *
+entry_path(const void *arg, const char *id)
+{
+	const struct log_entry *e = arg;
+	return coach_path_entry(e->coachee, e->date, id);
+}
+
 static struct coach_error *
 log_apply(struct coach_change *ch, void *arg)
 {
@@ -774,9 +781,9 @@ log_apply(struct coach_change *ch, void *arg)
 	struct coach_buf text = COACH_BUF_INIT;
 
 	rename_copies(coach_change_repo(ch), e);
-	if ((err = coach_change_new_id(ch, 'e', lc->id)))
+	if ((err = coach_change_new_path(ch, 'e', entry_path, e, lc->id,
+	    &lc->path)))
 		return err;
-	lc->path = coach_path_entry(e->coachee, e->date, lc->id);
 	for (size_t i = 0; i < e->ncopies; i++)
 		coach_change_write(ch, e->copies[i].path,
 		    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",

@@ -22,6 +22,7 @@
 
 #include "error.h"
 #include "frontmatter.h"
+#include "ids.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
@@ -203,9 +204,12 @@ struct coach_error *coach_repo_resolve(struct coach_repo *r,
 struct coach_error *coach_repo_find(struct coach_repo *r, const char *arg,
 	char **relpath);
 
-/* A new id of kind ('g', 'c', 'e') not used by any record in the work tree
- * or HEAD. */
+/* A new random id of kind ('g', 'c', 'e'), COACH_ID_LEN characters (see
+ * ids.h); nothing is scanned: the caller checks its path with
+ * coach_repo_taken(). */
 struct coach_error *coach_repo_new_id(struct coach_repo *r, char kind,
-	char out[8]);
+	char out[COACH_ID_LEN + 1]);
+/* Whether relpath exists in the work tree (as anything) or in HEAD. */
+int coach_repo_taken(struct coach_repo *r, const char *relpath);
 
 #endif

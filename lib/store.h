@@ -172,4 +172,19 @@ struct coach_error *coach_store_file_state(struct coach_store *s,
 /* Whether HEAD's tree has path (a file). */
 int coach_store_head_has(struct coach_store *s, const char *path);
 
+/*
+ * The files directly in HEAD's folder dir (e.g. "staff"), one "BLOB NAME"
+ * string each (BLOB: the blob's hex id) in tree order, and the folder's
+ * own tree id (41 bytes; "" when HEAD has no such folder).  Reads one tree
+ * object: the way to learn what changed in a folder without reading it.
+ */
+struct coach_error *coach_store_head_dir(struct coach_store *s,
+	const char *dir, char tree_id[41], struct coach_strlist *out);
+/* Appends the content of the blob with hex id hex (at most max bytes). */
+struct coach_error *coach_store_blob(struct coach_store *s, const char *hex,
+	size_t max, struct coach_buf *out);
+/* The path of name in the git directory (never committed: caches); the
+ * caller frees it. */
+char *coach_store_git_path(struct coach_store *s, const char *name);
+
 #endif
