@@ -19,6 +19,10 @@ struct coach_repo {
 	struct coach_fm *config;
 	struct coach_strlist phases;
 	struct coach_strlist judgement;
+	/* Goal, cycle and entry ids, sorted, read when first abbreviated. */
+	struct coach_strlist ids[3];
+	int ids_loaded[3];
+	struct coach_strlist abbrevs;	/* what coach_repo_abbrev returned */
 };
 
 static const char *const steplab[] = { "plan", "model", "practise", "apply",
@@ -238,6 +242,9 @@ coach_repo_free(struct coach_repo *r)
 	coach_fm_free(r->config);
 	coach_strlist_free(&r->phases);
 	coach_strlist_free(&r->judgement);
+	for (int i = 0; i < 3; i++)
+		coach_strlist_free(&r->ids[i]);
+	coach_strlist_free(&r->abbrevs);
 	free(r);
 }
 
@@ -665,23 +672,125 @@ id_of_path(const char *path, enum coach_kind k, char **stem_out)
 	return k == COACH_KIND_ENTRY ? entry_id_of_stem(stem) : stem;
 }
 
+/* Whether the directory entry may be a directory (d_type, when the file
+ * system gives it). */
+static int
+maybe_dir(const struct dirent *de)
+{
+	return de->d_type == DT_DIR || de->d_type == DT_UNKNOWN;
+}
+
+/* The names in dir (absolute) that do not start with '.', or none. */
+static void
+read_names(const char *dir, int dirs, struct coach_strlist *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || (dirs && !maybe_dir(de)))
+			continue;
+		coach_strlist_add(out, de->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
+/*
+ * The paths of kind k's files under coaching/, from the directories alone:
+ * no record is opened or stat'ed, so finding an id costs a read of each
+ * coachee's folder and not a look at every record.  The caller checks
+ * the few paths it keeps (coach_repo_exists, coach_repo_link_in).
+ */
+static void
+scan_kind(struct coach_repo *r, enum coach_kind k, struct coach_strlist *out)
+{
+	struct coach_strlist who = COACH_STRLIST_INIT;
+	char *top = coach_repo_abspath(r, "coaching");
+	read_names(top, 1, &who);
+	for (size_t i = 0; i < who.n; i++) {
+		struct coach_strlist names = COACH_STRLIST_INIT;
+		char *rel = coach_xasprintf("coaching/%s/%s", who.v[i],
+		    coaching_sub(k));
+		char *abs = coach_repo_abspath(r, rel);
+		read_names(abs, 0, &names);
+		for (size_t j = 0; j < names.n; j++)
+			coach_strlist_add_owned(out, coach_xasprintf("%s/%s",
+			    rel, names.v[j]));
+		coach_strlist_free(&names);
+		free(abs);
+		free(rel);
+	}
+	coach_strlist_free(&who);
+	free(top);
+}
+
+/* Whether relpath is a record list_dir() would list: a regular file
+ * reached without a symbolic link. */
+static int
+listable(struct coach_repo *r, const char *relpath)
+{
+	char *link = coach_repo_link_in(r, relpath);
+	int ok = link == NULL && coach_repo_exists(r, relpath);
+	free(link);
+	return ok;
+}
+
 /* Paths whose id starts with prefix, for one kind. */
 static struct coach_error *
 matches(struct coach_repo *r, const char *prefix, enum coach_kind k,
     struct coach_strlist *out)
 {
 	struct coach_strlist all = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_list(r, k, NULL, &all);
 	size_t n = strlen(prefix);
-	for (size_t i = 0; err == NULL && i < all.n; i++) {
+	scan_kind(r, k, &all);
+	for (size_t i = 0; i < all.n; i++) {
 		char *stem;
 		const char *id = id_of_path(all.v[i], k, &stem);
-		if (id && strncmp(id, prefix, n) == 0)
+		if (id && strncmp(id, prefix, n) == 0 && listable(r, all.v[i]))
 			coach_strlist_add(out, all.v[i]);
 		free(stem);
 	}
+	coach_strlist_sort(out);
 	coach_strlist_free(&all);
-	return err;
+	return NULL;
+}
+
+const char *
+coach_repo_abbrev(struct coach_repo *r, const char *id)
+{
+	enum coach_kind k = id ? kind_of_letter(id[0]) : COACH_KIND_NONE;
+	if (k == COACH_KIND_NONE || strlen(id) <= COACH_ID_ABBREV)
+		return id;
+	struct coach_strlist *ids = &r->ids[k - COACH_KIND_GOAL];
+	if (!r->ids_loaded[k - COACH_KIND_GOAL]) {
+		struct coach_strlist paths = COACH_STRLIST_INIT;
+		scan_kind(r, k, &paths);
+		for (size_t i = 0; i < paths.n; i++) {
+			char *stem;
+			const char *pid = id_of_path(paths.v[i], k, &stem);
+			if (pid != NULL)
+				coach_strlist_add(ids, pid);
+			free(stem);
+		}
+		coach_strlist_free(&paths);
+		coach_strlist_sort(ids);
+		r->ids_loaded[k - COACH_KIND_GOAL] = 1;
+	}
+	/* Its neighbours in sorted order, itself left out. */
+	size_t lo = 0, hi = ids->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ids->v[mid], id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const char *prev = lo > 0 ? ids->v[lo - 1] : NULL;
+	size_t after = lo < ids->n && strcmp(ids->v[lo], id) == 0 ? lo + 1 : lo;
+	const char *next = after < ids->n ? ids->v[after] : NULL;
+	size_t len = coach_id_abbrev_len(id, prev, next);
+	coach_strlist_add_owned(&r->abbrevs, coach_xstrndup(id, len));
+	return r->abbrevs.v[r->abbrevs.n - 1];
 }
 
 struct coach_error *

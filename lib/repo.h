@@ -204,6 +204,15 @@ struct coach_error *coach_repo_resolve(struct coach_repo *r,
 struct coach_error *coach_repo_find(struct coach_repo *r, const char *arg,
 	char **relpath);
 
+/*
+ * id as output shows it: the shortest prefix of at least COACH_ID_ABBREV
+ * characters that no other goal, cycle or entry id (of its kind, in the
+ * work tree) starts with, as git abbreviates object names.  Ids of 7
+ * characters or fewer, and anything that is not an id, come back as they
+ * are.  The result is owned by the repository.
+ */
+const char *coach_repo_abbrev(struct coach_repo *r, const char *id);
+
 /* A new random id of kind ('g', 'c', 'e'), COACH_ID_LEN characters (see
  * ids.h); nothing is scanned: the caller checks its path with
  * coach_repo_taken(). */

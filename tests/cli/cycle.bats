@@ -63,7 +63,7 @@ start() {
 	step='Use "cold call" — then: wait 3 seconds #pause, it'"'"'s 100% mine'
 	run coach cycle start "${goal:0:5}" --step "$step" --review 2026-12-03
 	assert_status 0
-	[[ "$output" =~ ^c[0-9a-f]{6}$ ]] || fail "stdout is not just an id: $output"
+	[[ "$output" =~ ^c[0-9a-f]{12}$ ]] || fail "stdout is not just an id: $output"
 	id=$output
 	f=$(cycle_file "$id")
 	[ "$(yaml "$f" id)" = "\"$id\"" ]
@@ -102,7 +102,7 @@ start() {
 @test "cycle start on a terminal says what it did" {
 	run script -qec "'$COACH' cycle start $goal --step 'Wait'" /dev/null
 	assert_status 0
-	[[ "$output" =~ cycle\ c[0-9a-f]{6}\ started\ on\ goal\ $goal\ for\ bob ]] || fail "$output"
+	[[ "$output" =~ cycle\ c[0-9a-f]{12}\ started\ on\ goal\ $goal\ for\ bob ]] || fail "$output"
 }
 
 @test "cycle start: one open cycle per goal unless --force" {

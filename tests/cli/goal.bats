@@ -72,7 +72,7 @@ new_goal() {
 		--strategy cold-call --strategy wait-time --measure "pupils answering" \
 		--unit % --baseline 20 --target 80 --due 2027-03-01
 	assert_status 0
-	[[ "$output" =~ ^g[0-9a-f]{6}$ ]] || fail "stdout is not just an id: $output"
+	[[ "$output" =~ ^g[0-9a-f]{12}$ ]] || fail "stdout is not just an id: $output"
 	id=$output
 	f=$(goal_file "$id")
 	[ -f "$f" ] || fail "no $f"
@@ -130,7 +130,7 @@ new_goal() {
 @test "goal add on a terminal says what it did" {
 	run script -qec "'$COACH' goal add bob 'Ask better questions'" /dev/null
 	assert_status 0
-	[[ "$output" =~ goal\ g[0-9a-f]{6}\ added\ for\ bob ]] || fail "$output"
+	[[ "$output" =~ goal\ g[0-9a-f]{12}\ added\ for\ bob ]] || fail "$output"
 }
 
 @test "goal add refuses an unknown coachee" {
