@@ -412,7 +412,12 @@ struct coach_error *
 coach_change_run(struct coach_repo *r, coach_change_fn fn, void *arg,
 	struct coach_strlist *notes, char *oid_out)
 {
-	return run(coach_repo_store(r), r, fn, arg, notes, oid_out);
+	struct coach_error *err = run(coach_repo_store(r), r, fn, arg, notes,
+		oid_out);
+	/* The lock is released: packing never holds up another writer. */
+	if (err == NULL)
+		coach_store_autopack(coach_repo_store(r));
+	return err;
 }
 
 struct coach_error *

@@ -169,6 +169,17 @@ enum coach_file_state {
 struct coach_error *coach_store_file_state(struct coach_store *s,
 	const char *path, enum coach_file_state *out);
 
+/*
+ * After a write, with the writer's lock released: when the loose objects
+ * pass the threshold (coach.autopack or COACH_AUTOPACK, default 6700; 0
+ * is never), packs them in a detached process (COACH_AUTOPACK_DETACH=0:
+ * here and now), as git gc --auto does.  Never fails: packing is only an
+ * optimisation (see store_pack.c).
+ */
+void coach_store_autopack(struct coach_store *s);
+/* Packs every loose object now, unless another process is packing. */
+struct coach_error *coach_store_pack(struct coach_store *s);
+
 /* Whether HEAD's tree has path (a file). */
 int coach_store_head_has(struct coach_store *s, const char *path);
 
