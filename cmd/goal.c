@@ -501,7 +501,7 @@ show_measure(const struct coach_ctx *ctx, const struct coach_fm *fm)
 }
 
 static void
-show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
+show_cycles_text(struct coach_ctx *ctx, struct coach_loaded **cy,
 	size_t n)
 {
 	if (n == 0)
@@ -511,7 +511,7 @@ show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = cy[i]->rec;
 		printf("  %s%s%s  %-10s  started %s", coach_sgr_yellow(ctx),
-		    cy[i]->id, coach_sgr_reset(ctx),
+		    coach_repo_abbrev(ctx->repo, cy[i]->id), coach_sgr_reset(ctx),
 		    coach_dash(coach_record_str(c, "phase")),
 		    coach_dash(coach_record_str(c, "started")));
 		if (!coach_cycle_open(c))

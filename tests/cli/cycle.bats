@@ -206,14 +206,14 @@ start() {
 # ---- cycle list ----
 
 @test "cycle list shows the coachee's cycles, marks overdue reviews, --open" {
-	a=$(start "Wait three seconds" --review 2026-12-01)
-	b=$(start "Cold call by name" --force)
+	a=$(abbrev start "Wait three seconds" --review 2026-12-01)
+	b=$(abbrev start "Cold call by name" --force)
 	coach cycle close "$b" --outcome met >/dev/null
 	COACH_TODAY=2026-12-05 run coach cycle list bob
 	assert_status 0
 	[ "${#lines[@]}" -eq 3 ] || fail "$output"
-	[[ "$output" =~ $a\ +${goal}\ +plan\ +2026-11-26\ +2026-12-01\ overdue\ +open\ +Wait\ three\ seconds ]] || fail "$output"
-	[[ "$output" =~ $b\ +${goal}\ +plan\ +2026-11-26\ +-\ +met\ +Cold\ call\ by\ name ]] || fail "$output"
+	[[ "$output" =~ $a\ +${goal:0:7}\ +plan\ +2026-11-26\ +2026-12-01\ overdue\ +open\ +Wait\ three\ seconds ]] || fail "$output"
+	[[ "$output" =~ $b\ +${goal:0:7}\ +plan\ +2026-11-26\ +-\ +met\ +Cold\ call\ by\ name ]] || fail "$output"
 	run coach cycle list bob --open
 	[ "${#lines[@]}" -eq 2 ] || fail "$output"
 	assert_output_has "$a"
@@ -223,8 +223,8 @@ start() {
 
 @test "cycle list defaults to the current user; --all covers everyone" {
 	mine=$(coach goal add "My goal")
-	c1=$(coach cycle start "$mine" --step "Model it")
-	c2=$(start)
+	c1=$(abbrev coach cycle start "$mine" --step "Model it")
+	c2=$(abbrev start)
 	run coach cycle
 	assert_status 0
 	assert_output_has "$c1"

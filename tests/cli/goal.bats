@@ -213,10 +213,10 @@ new_goal() {
 # ---- goal list ----
 
 @test "goal list shows the current user's active goals by default" {
-	mine=$(coach goal add "Model worked examples")
-	done_=$(coach goal add "Old goal")
+	mine=$(abbrev coach goal add "Model worked examples")
+	done_=$(abbrev coach goal add "Old goal")
 	coach goal status "$done_" achieved >/dev/null
-	bobs=$(coach goal add bob "Bob's goal")
+	bobs=$(abbrev coach goal add bob "Bob's goal")
 	run coach goal list
 	assert_status 0
 	assert_output_has "$mine"
@@ -234,10 +234,10 @@ new_goal() {
 }
 
 @test "goal list COACHEE, --status and --all" {
-	a=$(coach goal add bob "First" --due 2027-01-31)
-	b=$(coach goal add bob "Second")
+	a=$(abbrev coach goal add bob "First" --due 2027-01-31)
+	b=$(abbrev coach goal add bob "Second")
 	coach goal status "$b" paused >/dev/null
-	c=$(coach goal add cy "Cy's goal")
+	c=$(abbrev coach goal add cy "Cy's goal")
 	run coach goal list bob
 	assert_status 0
 	assert_output_has "$a"
@@ -260,7 +260,7 @@ new_goal() {
 }
 
 @test "goal list shows progress from baseline to target" {
-	id=$(new_goal)
+	id=$(abbrev new_goal)
 	coach goal measure "$id" 50 >/dev/null
 	run coach goal list bob
 	assert_status 0
