@@ -421,6 +421,6 @@ static const struct coach_form entries_forms[] = {
 const struct coach_cmd coach_cmd_entries = {
 	.name = "entries",
 	.summary = "list a coachee's entries, newest first",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = entries_forms,
 };

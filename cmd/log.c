@@ -930,6 +930,6 @@ static const struct coach_form log_forms[] = {
 const struct coach_cmd coach_cmd_log = {
 	.name = "log",
 	.summary = "write an entry in a coachee's log",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = log_forms,
 };

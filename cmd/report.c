@@ -602,6 +602,6 @@ static const struct coach_form report_forms[] = {
 const struct coach_cmd coach_cmd_report = {
 	.name = "report",
 	.summary = "goals, cycles and impact per group, without anyone's words",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = report_forms,
 };

@@ -37,6 +37,13 @@ struct coach_error *coach_store_init(struct coach_store **out,
 	const char *dir);
 
 /*
+ * For a command that never uses the network, before it opens a
+ * repository: libgit2's start-up then skips loading the system's CA
+ * certificates, which only a connection needs (see store.c).
+ */
+void coach_store_tls_lazy(void);
+
+/*
  * Opens the repository whose work tree contains start_dir, searching
  * upwards like git.  marker, when not NULL, is a file (e.g. "coach.yml")
  * that must exist at the work tree's root: the search goes on upwards past

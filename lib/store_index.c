@@ -31,8 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -116,7 +116,8 @@ struct old_index {
 static void
 old_free(struct old_index *o)
 {
-	free(o->data);
+	if (o->data != NULL)
+		munmap(o->data, o->size);
 	free(o->off);
 }
 
@@ -133,21 +134,25 @@ entry_path(const struct old_index *o, uint32_t i, size_t *len)
 	return p;
 }
 
-/* Reads the whole index; 0 when it is not one this file handles. */
+/* Reads the whole index; 0 when it is not one this file handles.  The
+ * checksum is verified unless verify is 0 (see stamp_matches). */
 static int
-old_parse(struct old_index *o)
+old_parse(struct old_index *o, int verify)
 {
 	unsigned char sum[20];
 	struct sha1 h;
-	if (o->size < HEADER + TRAILER || memcmp(o->data, "DIRC", 4) != 0 ||
+	if (o->size < HEADER + TRAILER || o->data == NULL ||
+	    memcmp(o->data, "DIRC", 4) != 0 ||
 	    get32(o->data + 4) != 2)
 		return 0;
-	if (!sha1_init(&h))
-		return 0;
-	sha1_add(&h, o->data, o->size - TRAILER);
-	sha1_end(&h, sum);
-	if (memcmp(sum, o->data + o->size - TRAILER, 20) != 0)
-		return 0;	/* damaged: libgit2 says so */
+	if (verify) {
+		if (!sha1_init(&h))
+			return 0;
+		sha1_add(&h, o->data, o->size - TRAILER);
+		sha1_end(&h, sum);
+		if (memcmp(sum, o->data + o->size - TRAILER, 20) != 0)
+			return 0;	/* damaged: libgit2 says so */
+	}
 	o->count = get32(o->data + 8);
 	size_t end = o->size - TRAILER, pos = HEADER;
 	if (o->count > end / FIXED)
@@ -457,22 +462,83 @@ tree_rewrite(struct coach_buf *out, const unsigned char *p, size_t len,
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * The stamp: what the index coach last wrote looked like (inode, size,
+ * modification time, checksum), kept beside it.  An index that still
+ * matches it in every point is the file coach wrote and checked, so its
+ * checksum is not computed again: the same trust git puts in stat data.
+ * Anything else that writes the index (git, libgit2) renames a new file
+ * over it, which changes the inode and the time.
+ */
 
+static char *
+stamp_path(git_repository *repo)
+{
+	return coach_path_join(git_repository_path(repo), "coach-index.stamp");
+}
+
+static void
+stamp_text(char *buf, size_t n, const struct stat *st, const unsigned char *sum)
+{
+	int k = snprintf(buf, n, "%llu %llu %lld.%09ld ",
+		(unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+		(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	for (int i = 0; i < 20 && k > 0 && (size_t)k + 3 < n; i++)
+		k += snprintf(buf + k, n - (size_t)k, "%02x", sum[i]);
+}
+
+static int
+stamp_matches(git_repository *repo, const struct old_index *o)
+{
+	char want[160], have[160];
+	char *path = stamp_path(repo);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd == -1 ? -1 : read(fd, have, sizeof(have) - 1);
+	if (fd != -1)
+		close(fd);
+	free(path);
+	if (n <= 0 || o->data == NULL || o->size < TRAILER)
+		return 0;
+	have[n] = '\0';
+	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
+	return strcmp(want, have) == 0;
+}
+
+static void
+stamp_write(git_repository *repo, const char *index)
+{
+	struct stat st;
+	unsigned char sum[20];
+	char text[160];
+	int fd = open(index, O_RDONLY | O_CLOEXEC);
+	int ok = fd != -1 && fstat(fd, &st) == 0 && st.st_size >= TRAILER &&
+		pread(fd, sum, 20, st.st_size - TRAILER) == 20;
+	if (fd != -1)
+		close(fd);
+	char *path = stamp_path(repo);
+	if (ok) {
+		stamp_text(text, sizeof(text), &st, sum);
+		coach_error_free(coach_write_atomic(path, text, strlen(text)));
+	} else {
+		unlink(path);
+	}
+	free(path);
+}
+
+/* Maps the whole index (read only: nothing is changed in place). */
 static struct coach_error *
 read_all(struct old_index *o, int fd, const char *path)
 {
 	if (fstat(fd, &o->st) == -1)
 		return coach_error_errno("cannot read", path);
 	o->size = (size_t)o->st.st_size;
-	o->data = coach_xmalloc(o->size ? o->size : 1);
-	for (size_t off = 0; off < o->size;) {
-		ssize_t r = read(fd, o->data + off, o->size - off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return coach_error_errno("cannot read", path);
-		off += (size_t)r;
-	}
+	if (o->size == 0)
+		return NULL;
+	void *p = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+		fd, 0);
+	if (p == MAP_FAILED)
+		return coach_error_errno("cannot read", path);
+	o->data = p;
 	return NULL;
 }
 
@@ -590,7 +656,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 		goto done;	/* no index yet: libgit2 makes one */
 	if ((err = read_all(&o, fd, path)) != NULL)
 		goto done;
-	if (!old_parse(&o) || !edits_fit(&o, v, nv))
+	if (!old_parse(&o, !stamp_matches(repo, &o)) || !edits_fit(&o, v, nv))
 		goto done;
 	if ((err = write_new(lockfd, lock, &o, v, nv)) != NULL)
 		goto done;
@@ -606,6 +672,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	}
 	locked = 0;
 	*done = 1;
+	stamp_write(repo, path);
 	/* The rename itself, durable as libgit2 makes it. */
 	int dfd = open(git_repository_path(repo), O_RDONLY | O_DIRECTORY |
 		O_CLOEXEC);
