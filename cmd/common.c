@@ -404,8 +404,8 @@ coach_resolve_owned(struct coach_repo *r, const char *coachee,
 	char **id, char **path)
 {
 	char *owner = NULL;
-	struct coach_error *err = coach_repo_resolve(r, prefix, kind, path,
-	    NULL);
+	struct coach_error *err = coach_repo_resolve_near(r, prefix, kind,
+	    coachee, path);
 	if (err)
 		return coach_error_prefix(err, "%s", option);
 	coach_path_kind(*path, &owner, id);

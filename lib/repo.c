@@ -672,6 +672,15 @@ id_of_path(const char *path, enum coach_kind k, char **stem_out)
 	return k == COACH_KIND_ENTRY ? entry_id_of_stem(stem) : stem;
 }
 
+static int
+coach_handle_check_ok(const char *s)
+{
+	struct coach_error *err = coach_handle_check("handle", s);
+	int ok = err == NULL;
+	coach_error_free(err);
+	return ok;
+}
+
 /* Whether the directory entry may be a directory (d_type, when the file
  * system gives it). */
 static int
@@ -845,6 +854,39 @@ coach_repo_resolve(struct coach_repo *r, const char *prefix,
 	}
 	coach_strlist_free(&found);
 	return err;
+}
+
+struct coach_error *
+coach_repo_resolve_near(struct coach_repo *r, const char *prefix,
+    enum coach_kind kind, const char *coachee, char **relpath)
+{
+	*relpath = NULL;
+	if (coachee != NULL && strlen(prefix) == COACH_ID_LEN &&
+	    coaching_sub(kind) != NULL && kind_of_letter(prefix[0]) == kind &&
+	    coach_handle_check_ok(coachee)) {
+		struct coach_strlist names = COACH_STRLIST_INIT;
+		char *rel = coach_xasprintf("coaching/%s/%s", coachee,
+		    coaching_sub(kind));
+		char *abs = coach_repo_abspath(r, rel);
+		read_names(abs, 0, &names);
+		for (size_t i = 0; i < names.n && *relpath == NULL; i++) {
+			char *path = coach_xasprintf("%s/%s", rel, names.v[i]);
+			char *stem;
+			const char *id = id_of_path(path, kind, &stem);
+			if (id != NULL && strcmp(id, prefix) == 0 &&
+			    listable(r, path))
+				*relpath = path;
+			else
+				free(path);
+			free(stem);
+		}
+		coach_strlist_free(&names);
+		free(abs);
+		free(rel);
+		if (*relpath != NULL)
+			return NULL;
+	}
+	return coach_repo_resolve(r, prefix, kind, relpath, NULL);
 }
 
 struct coach_error *

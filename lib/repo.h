@@ -197,6 +197,17 @@ struct coach_error *coach_repo_resolve(struct coach_repo *r,
 	enum coach_kind *kind_out);
 
 /*
+ * As coach_repo_resolve() for one kind, looking first in coachee's own
+ * folder (coachee may be NULL): a whole id (COACH_ID_LEN characters, unique
+ * by its 48 random bits) found there is taken without reading every other
+ * coachee's folder, which keeps a write that names one (log --goal)
+ * independent of the school's size.
+ */
+struct coach_error *coach_repo_resolve_near(struct coach_repo *r,
+	const char *prefix, enum coach_kind kind, const char *coachee,
+	char **relpath);
+
+/*
  * A record argument as commands take it (show, edit): an id prefix, or a
  * path to a record (relative to the current directory or to the root).
  * *relpath is malloc'd.
