@@ -265,9 +265,9 @@ assert c["open"] is True and c["overdue"] is True and c["outcome"] is None, c
 }
 
 @test "goal show lists the goal's cycles with phase and outcome" {
-	a=$(start "First step")
+	a=$(abbrev start "First step")
 	coach cycle close "$a" --outcome partly -m "Smaller step" >/dev/null
-	b=$(start "Second step")
+	b=$(abbrev start "Second step")
 	coach cycle phase "$b" apply >/dev/null
 	run coach goal show "$goal"
 	assert_status 0
