@@ -594,9 +594,7 @@ text_sync(struct coach_buf *b, size_t ahead, size_t behind, int upstream)
 	if (behind)
 		coach_buf_printf(b, "%s %zu commit%s to pull", ahead ? "," : "",
 		    behind, behind == 1 ? "" : "s");
-	coach_buf_printf(b, "; run %s\n", ahead && behind ?
-	    "'git pull', then 'git push'" : ahead ? "'git push'" :
-	    "'git pull'");
+	coach_buf_puts(b, " (as of the last fetch); run 'coach sync'\n");
 }
 
 static void

@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -23,6 +23,7 @@ _coach_verbs()
 	framework) echo "add list import" ;;
 	goal) echo "add list show status measure" ;;
 	cycle) echo "start phase close list" ;;
+	remote) echo "add list remove" ;;
 	esac
 }
 
@@ -154,6 +155,9 @@ _coach_values()
 	date) echo "today yesterday tomorrow monday tuesday wednesday thursday friday" ;;
 	color) echo "auto always never" ;;
 	command) echo "$_coach_commands" ;;
+	remote)
+		[[ -n $t && -f $t/.git/config ]] &&
+			sed -n 's/^\[remote "\(.*\)"\]$/\1/p' "$t/.git/config" ;;
 	esac
 }
 
@@ -278,6 +282,7 @@ _coach_positional()
 	cycle/phase/1) echo phase ;;
 	show/*/0 | edit/*/0 | rm/*/0) echo record ;;
 	help/*/0) echo command ;;
+	remote/remove/0 | sync/*/0) echo remote ;;
 	esac
 }
 

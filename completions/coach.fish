@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -251,6 +251,8 @@ complete -c coach -n __coach_needs_command -a diff -d 'What changed since the la
 complete -c coach -n __coach_needs_command -a agenda -d 'Prepare the next meeting'
 complete -c coach -n __coach_needs_command -a report -d 'Goals, cycles and impact per group'
 complete -c coach -n __coach_needs_command -a check -d 'Check every record'
+complete -c coach -n __coach_needs_command -a remote -d 'The repositories sync talks to'
+complete -c coach -n __coach_needs_command -a sync -d 'Commit hand edits, fetch, merge and push'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
 complete -c coach -n "not __coach_needs_command" -l help -d 'Show the manual'
@@ -387,6 +389,18 @@ complete -c coach -n '__coach_arg 0 status' -a '(__coach_handles)' -d Coachee
 complete -c coach -n '__coach_using check' -l strict -d 'Fail on warnings too'
 complete -c coach -n '__coach_using check' -l format -x -a 'text json' -d 'Output format'
 complete -c coach -n '__coach_arg 0 help' -a "$__coach_commands" -d Command
+
+# remote, sync
+function __coach_remotes
+    set -l root (__coach_root); or return
+    test -f $root/.git/config; or return
+    sed -n 's/^\[remote "\(.*\)"\]$/\1/p' $root/.git/config
+end
+complete -c coach -n '__coach_needs_verb remote' -a add -d 'Add a remote'
+complete -c coach -n '__coach_needs_verb remote' -a list -d 'List the remotes'
+complete -c coach -n '__coach_needs_verb remote' -a remove -d 'Remove a remote'
+complete -c coach -n '__coach_arg 0 remote remove' -a '(__coach_remotes)' -d Remote
+complete -c coach -n '__coach_arg 0 sync' -a '(__coach_remotes)' -d Remote
 
 # report
 complete -c coach -n '__coach_using report' -l by -x -a 'school person coach subject phase priority strategy' -d 'Group by'

@@ -379,9 +379,12 @@ commit(struct coach_change *ch, struct coach_strlist *notes, char *oid_out)
 	return coach_txn_commit_step(ch->t, ch->message, oid_out);
 }
 
+/* With t NULL, takes the lock and releases it; else runs in the caller's
+ * transaction t, which stays the caller's. */
 static struct coach_error *
-run(struct coach_store *s, struct coach_repo *r, coach_change_fn fn,
-	void *arg, struct coach_strlist *notes, char *oid_out)
+run(struct coach_store *s, struct coach_repo *r, struct coach_txn *t,
+	coach_change_fn fn, void *arg, struct coach_strlist *notes,
+	char *oid_out)
 {
 	struct coach_change ch;
 	struct coach_error *err;
@@ -389,13 +392,17 @@ run(struct coach_store *s, struct coach_repo *r, coach_change_fn fn,
 	memset(&ch, 0, sizeof(ch));
 	ch.r = r;
 	ch.s = s;
-	if ((err = coach_store_begin(&ch.t, s)) != NULL)
+	ch.t = t;
+	if (t == NULL && (err = coach_store_begin(&ch.t, s)) != NULL)
 		goto done;
 	if ((err = fn(&ch, arg)) != NULL)
 		goto done;
 	err = commit(&ch, notes, oid_out);
 done:
-	coach_txn_abort(ch.t);
+	if (t == NULL)
+		coach_txn_abort(ch.t);
+	else
+		coach_txn_set_check(t, NULL, NULL);	/* ch is going */
 	for (size_t i = 0; i < ch.n; i++) {
 		free(ch.v[i].path);
 		coach_buf_free(&ch.v[i].text);
@@ -412,8 +419,8 @@ struct coach_error *
 coach_change_run(struct coach_repo *r, coach_change_fn fn, void *arg,
 	struct coach_strlist *notes, char *oid_out)
 {
-	struct coach_error *err = run(coach_repo_store(r), r, fn, arg, notes,
-		oid_out);
+	struct coach_error *err = run(coach_repo_store(r), r, NULL, fn, arg,
+		notes, oid_out);
 	/* The lock is released: packing never holds up another writer. */
 	if (err == NULL)
 		coach_store_autopack(coach_repo_store(r));
@@ -421,7 +428,15 @@ coach_change_run(struct coach_repo *r, coach_change_fn fn, void *arg,
 }
 
 struct coach_error *
+coach_change_run_locked(struct coach_repo *r, struct coach_txn *t,
+	coach_change_fn fn, void *arg, struct coach_strlist *notes,
+	char *oid_out)
+{
+	return run(coach_repo_store(r), r, t, fn, arg, notes, oid_out);
+}
+
+struct coach_error *
 coach_change_run_new(struct coach_store *s, coach_change_fn fn, void *arg)
 {
-	return run(s, NULL, fn, arg, NULL, NULL);
+	return run(s, NULL, NULL, fn, arg, NULL, NULL);
 }

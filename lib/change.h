@@ -49,6 +49,15 @@ struct coach_error *coach_change_run(struct coach_repo *r,
 	char *oid_out);
 
 /*
+ * The same in a transaction the caller began (coach_store_begin()) and
+ * still holds afterwards, for a command that does more under one lock
+ * (sync).  What fn staged is committed with coach_txn_commit_step().
+ */
+struct coach_error *coach_change_run_locked(struct coach_repo *r,
+	struct coach_txn *t, coach_change_fn fn, void *arg,
+	struct coach_strlist *notes, char *oid_out);
+
+/*
  * The same for coach init, in a store that is not a coach repository yet:
  * coach_change_repo() is NULL and nothing is checked, as there is no
  * coach.yml to check against.

@@ -55,6 +55,5 @@ PY
 	coach priority add reading "Reading" >/dev/null
 	run coach status bob
 	assert_status 0
-	assert_output_has "Not synced: 1 commit to push; run 'git push'"
-	assert_output_lacks "coach sync"
+	assert_output_has "Not synced: 1 commit to push (as of the last fetch); run 'coach sync'"
 }

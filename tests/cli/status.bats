@@ -179,7 +179,7 @@ assert p["message"].startswith("coaching/bob/goals/g111111.md:"), p
 	git fetch -q
 	run coach status bob
 	assert_status 0
-	assert_line "Not synced: 1 commit to push, 2 commits to pull; run 'git pull', then 'git push'"
+	assert_line "Not synced: 1 commit to push, 2 commits to pull (as of the last fetch); run 'coach sync'"
 }
 
 @test "--format json: every part, parsed by python" {

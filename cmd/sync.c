@@ -1,0 +1,119 @@
+/*
+ * sync.c: "coach sync [REMOTE]": commits hand edits, fetches, merges
+ * record by record and pushes (lib/sync.h), then says in one line what
+ * happened.  Progress goes to stderr when it is a terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "../lib/sync.h"
+
+/* "1.2 MiB" */
+static void
+human_bytes(char *out, size_t n, double bytes)
+{
+	const char *units[] = { "B", "KiB", "MiB", "GiB" };
+	int u = 0;
+	while (bytes >= 1024 && u < 3) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(out, n, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+}
+
+struct progress {
+	int shown;	/* a line is on the terminal */
+	double last;	/* seconds at the last line drawn */
+};
+
+static void
+show_progress(const struct coach_net_progress *p, void *arg)
+{
+	struct progress *pr = arg;
+	int last = p->total > 0 && p->objects >= p->total;
+	char size[32], rate[32];
+
+	if (!last && pr->shown && p->seconds - pr->last < 0.1)
+		return;	/* at most ten lines a second */
+	pr->last = p->seconds;
+	pr->shown = 1;
+	human_bytes(size, sizeof(size), (double)p->bytes);
+	human_bytes(rate, sizeof(rate), p->seconds > 0 ?
+	    (double)p->bytes / p->seconds : 0);
+	fprintf(stderr, "\r%s objects: %3u%% (%zu/%zu), %s | %s/s\033[K",
+	    p->pushing ? "Sending" : "Receiving",
+	    p->total ? (unsigned)(p->objects * 100 / p->total) : 0,
+	    p->objects, p->total, size, rate);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* "pulled 3 commits (5 files) from origin, merged, pushed 2 commits to
+ * origin". */
+static void
+say_what_happened(const struct coach_sync_result *res)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+
+	if (res->hand_edits != NULL)
+		coach_buf_printf(&b, "committed %s; ", res->hand_edits);
+	if (res->pulled > 0)
+		coach_buf_printf(&b, "pulled %zu commit%s (%zu file%s "
+		    "changed) from %s%s", res->pulled,
+		    res->pulled == 1 ? "" : "s", res->files,
+		    res->files == 1 ? "" : "s", res->remote,
+		    res->merged ? ", merged" : "");
+	if (res->pushed > 0)
+		coach_buf_printf(&b, "%spushed %zu commit%s to %s%s",
+		    res->pulled > 0 ? ", " : "", res->pushed,
+		    res->pushed == 1 ? "" : "s", res->remote,
+		    res->first_push ? " (its first)" : "");
+	if (res->pulled == 0 && res->pushed == 0)
+		coach_buf_printf(&b, "up to date with %s", res->remote);
+	if (res->conflicts > 0)
+		coach_buf_printf(&b, "; %zu conflicting value%s kept in the "
+		    "records: see coach check", res->conflicts,
+		    res->conflicts == 1 ? "" : "s");
+	printf("%s\n", coach_buf_str(&b));
+	coach_buf_free(&b);
+}
+
+static struct coach_error *
+sync_exec(struct coach_ctx *ctx, int argc, char **argv)
+{
+	struct coach_sync_result res;
+	struct progress pr = { 0, 0 };
+	struct coach_net_opts o = { 0, NULL, NULL };
+	struct coach_error *err;
+
+	if (isatty(STDERR_FILENO)) {
+		o.progress = show_progress;
+		o.progress_arg = &pr;
+	}
+	err = coach_sync_run(ctx->repo, argc > 1 ? argv[1] : NULL, &o, &res);
+	if (pr.shown)
+		fputs("\r\033[K", stderr);
+	for (size_t i = 0; i < res.notes.n; i++)
+		fprintf(stderr, "note: %s\n", res.notes.v[i]);
+	if (err == NULL)
+		say_what_happened(&res);
+	coach_sync_result_free(&res);
+	return err;
+}
+
+static const struct coach_form sync_forms[] = {
+	{ .usage = "[REMOTE]", .min = 0, .max = 1, .need = "a REMOTE",
+	  .extra = "sync takes at most one REMOTE", .exec = sync_exec },
+	{ 0 },
+};
+
+const struct coach_cmd coach_cmd_sync = {
+	.name = "sync",
+	.summary = "commit hand edits, fetch, merge and push",
+	.flags = COACH_CMD_REPO,
+	.forms = sync_forms,
+};
