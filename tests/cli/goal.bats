@@ -397,6 +397,30 @@ assert g["body"] == "The body.\n", g
 	[ "$(last_subject)" = "goal status: bob g1234bb paused" ]
 }
 
+@test "ids of 12 hex digits: lists show a unique prefix of 7+, old ids stay valid" {
+	hand_record coaching/bob/goals/g3f9a1c0d2e4b.md 'id: g3f9a1c0d2e4b' 'title: Long one' 'status: active' 'opened: 2026-11-01'
+	hand_record coaching/bob/goals/g3f9a1c9e8d7c.md 'id: g3f9a1c9e8d7c' 'title: Long two' 'status: active' 'opened: 2026-11-02'
+	hand_record coaching/bob/goals/gaa11bb.md 'id: gaa11bb' 'title: Old short' 'status: active' 'opened: 2026-11-03'
+	new=$(coach goal add bob "Made now")
+	[[ "$new" =~ ^g[0-9a-f]{12}$ ]] || fail "$new"
+	run coach goal list bob
+	assert_status 0
+	# The two that share 7 characters need 8; the rest show 7.
+	got=$(printf '%s\n' "${lines[@]:1}" | awk '{print $1}' | sort | tr '\n' ' ')
+	want=$(printf '%s\n' g3f9a1c0 g3f9a1c9 gaa11bb "${new:0:7}" | sort | tr '\n' ' ')
+	[ "$got" = "$want" ] || fail "ids shown: $got" "$output"
+	# What a list shows is what commands take.
+	run coach goal show g3f9a1c9
+	assert_status 0
+	assert_output_has "Long two"
+	refused 1 "g3f9a1c0d2e4b" -- goal show g3f9a1c
+	assert_output_has "g3f9a1c9e8d7c"
+	run coach goal status gaa11bb paused
+	assert_status 0
+	run coach check
+	assert_status 0
+}
+
 @test "goal show usage errors" {
 	refused 2 "one goal ID" -- goal show
 	refused 2 "--format" -- goal show g1234 --format xml
