@@ -24,6 +24,18 @@ readable(void *arg, const char *path, const struct coach_record *entry)
 	return ok;
 }
 
+/* The text quoted: a sealed body opened with the reader's key. */
+static const char *
+body_for(void *arg, const char *path, const struct coach_record *entry)
+{
+	const struct coach_people *p = arg;
+	char *coachee = NULL;
+	coach_path_kind(path, &coachee, NULL);
+	const char *body = coach_entry_body_for(entry, coachee, &p->reader);
+	free(coachee);
+	return body;
+}
+
 void
 coach_people_load(struct coach_repo *r, struct coach_people *p)
 {
@@ -31,6 +43,7 @@ coach_people_load(struct coach_repo *r, struct coach_people *p)
 	struct coach_error *err;
 	memset(p, 0, sizeof(*p));
 	p->opts.quote = readable;
+	p->opts.body = body_for;
 	p->opts.arg = p;
 	coach_reader_current(r, &p->reader);
 	if ((err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff))) {

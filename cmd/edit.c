@@ -9,6 +9,11 @@
  * it is valid, empty, or the editor fails.  Nothing the user wrote is
  * lost: the draft outlives every failure, and the next "coach edit" of
  * the record starts from it.
+ *
+ * A sealed entry is different: its words must not reach the disk in the
+ * clear.  It is opened with the user's key, drafted in a private file
+ * outside the repository (secret.h), sealed again with a fresh key on
+ * save, and the draft is removed whatever happens.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +32,8 @@
 #include "../lib/record.h"
 #include "../lib/repo.h"
 #include "../lib/store.h"
+#include "../lib/seal.h"
+#include "secret.h"
 
 /* Room for the error lines above a record of the largest size. */
 #define DRAFT_MAX_BYTES (COACH_RECORD_MAX_BYTES + 256 * 1024)
@@ -110,7 +117,9 @@ struct edit {
 	struct coach_repo *repo;
 	const char *relpath;
 	char *draft;
-	struct coach_buf orig;  /* the record as it is */
+	int sealed;             /* a sealed entry, opened */
+	struct coach_buf disk;  /* the file as it is on disk */
+	struct coach_buf orig;  /* the record as it is (opened) */
 	struct coach_buf shown; /* what the editor was given */
 	struct coach_buf saved; /* what it gave back */
 };
@@ -159,7 +168,7 @@ give_up(struct edit *ed)
 	strip_comments(&last);
 	int changed = !same(&last, &ed->orig);
 	coach_buf_free(&last);
-	if (!changed) {
+	if (!changed || ed->sealed) {
 		unlink(ed->draft);
 		return coach_error_new(COACH_FAIL, "aborting: the file was "
 		    "saved empty; %s is unchanged", ed->relpath);
@@ -213,6 +222,61 @@ struct edit_change {
 	const char *target;
 };
 
+/* What became of the draft after a failure, for its message. */
+static char *
+draft_fate(const struct edit *ed)
+{
+	if (ed->sealed)
+		return coach_xstrdup("the draft of its sealed text was "
+		    "removed, as it always is");
+	return coach_xasprintf("your version is kept in %s ('coach edit %s' "
+	    "goes on from it)", ed->draft, ed->relpath);
+}
+
+/*
+ * The saved text of a sealed entry, sealed again: with a fresh key, to
+ * the readers it names now.  Made private: false, it is written as it is
+ * (the user chose to publish it).
+ */
+static struct coach_error *
+seal_again(struct coach_change *ch, struct edit_change *ec)
+{
+	struct edit *ed = ec->ed;
+	struct coach_record *rec = NULL;
+	struct coach_strlist readers = COACH_STRLIST_INIT;
+	struct coach_buf armour = COACH_BUF_INIT, text = COACH_BUF_INIT;
+	char *coachee = NULL;
+	struct coach_error *err = coach_record_parse(&rec, ec->target,
+	    coach_buf_str(&ed->saved), ed->saved.len);
+	if (err)
+		goto done;
+	if (!coach_entry_private(rec)) {
+		coach_change_write(ch, ec->target, ed->saved.ptr,
+		    ed->saved.len);
+		goto done;
+	}
+	coach_path_kind(ec->target, &coachee, NULL);
+	coach_entry_readers(rec, coachee, &readers);
+	if ((err = coach_entry_seal(coach_change_repo(ch),
+	    coach_record_str(rec, "id"), &readers, coach_record_body(rec),
+	    &armour)))
+		goto done;
+	struct coach_fmv *list = coach_fmv_seq();
+	for (size_t i = 0; i < readers.n; i++)
+		coach_fmv_push(list, coach_fmv_str(readers.v[i]));
+	coach_fm_set(coach_record_fm(rec), COACH_READERS_KEY, list);
+	coach_record_set_body(rec, coach_buf_str(&armour));
+	coach_record_render(rec, &text);
+	coach_change_write(ch, ec->target, text.ptr, text.len);
+done:
+	coach_strlist_free(&readers);
+	coach_buf_free(&armour);
+	coach_buf_free(&text);
+	coach_record_free(rec);
+	free(coachee);
+	return err;
+}
+
 static struct coach_error *
 edit_apply(struct coach_change *ch, void *arg)
 {
@@ -226,29 +290,36 @@ edit_apply(struct coach_change *ch, void *arg)
 	 * editor was open: committing over that would lose it. */
 	if ((err = coach_change_read(ch, ed->relpath, &now, &exists)))
 		return err;
-	int moved = !exists || !same(&now, &ed->orig);
+	int moved = !exists || !same(&now, &ed->disk);
 	coach_buf_free(&now);
-	if (moved)
-		return coach_error_coded(COACH_E_CONFLICT, "%s changed on disk "
+	if (moved) {
+		char *fate = draft_fate(ed);
+		err = coach_error_coded(COACH_E_CONFLICT, "%s changed on disk "
 		    "while you were editing it, so nothing was committed; "
-		    "your version is kept in %s (compare the two; 'coach "
-		    "edit %s' goes on from it)", ed->relpath, ed->draft,
-		    ed->relpath);
+		    "%s", ed->relpath, fate);
+		free(fate);
+		return err;
+	}
 	if (strcmp(ec->target, ed->relpath) != 0) {
 		if ((err = coach_change_read(ch, ec->target, &now, &taken)))
 			return err;
 		coach_buf_free(&now);
-		if (taken)
-			return coach_error_coded(COACH_E_CONFLICT, "cannot "
+		if (taken) {
+			char *fate = draft_fate(ed);
+			err = coach_error_coded(COACH_E_CONFLICT, "cannot "
 			    "move %s to %s for its new date: that file exists; "
-			    "your version is kept in %s", ed->relpath,
-			    ec->target, ed->draft);
+			    "%s", ed->relpath, ec->target, fate);
+			free(fate);
+			return err;
+		}
 		coach_change_remove(ch, ed->relpath);
 		coach_change_message(ch, "edit: %s (now %s)", ed->relpath,
 		    ec->target);
 	} else {
 		coach_change_message(ch, "edit: %s", ed->relpath);
 	}
+	if (ed->sealed)
+		return seal_again(ch, ec);
 	coach_change_write(ch, ec->target, ed->saved.ptr ? ed->saved.ptr : "",
 	    ed->saved.len);
 	return NULL;
@@ -259,6 +330,13 @@ edit_apply(struct coach_change *ch, void *arg)
 static struct coach_error *
 untouched_error(const struct edit *ed, size_t errors)
 {
+	if (ed->sealed)
+		return coach_error_coded(COACH_E_INVALID, "the editor gave "
+		    "the draft back unchanged and %s still has %zu error%s, "
+		    "so nothing was committed (%s).  If your editor returns "
+		    "at once, make it wait (e.g. EDITOR='code --wait')",
+		    ed->relpath, errors, errors == 1 ? "" : "s",
+		    "the draft of its sealed text was removed");
 	return coach_error_coded(COACH_E_INVALID, "the editor gave the draft "
 	    "back unchanged and %s still has %zu error%s, so nothing was "
 	    "committed; the draft, with the errors at its top, is kept in %s "
@@ -280,10 +358,13 @@ edit_round(struct edit *ed, int *done)
 	    ed->shown.len);
 	if (err)
 		return err;
-	if ((err = coach_run_editor(ed->draft)))
-		return coach_error_prefix(err, "%s is unchanged; your draft is "
-		    "kept in %s ('coach edit %s' goes on from it)",
-		    ed->relpath, ed->draft, ed->relpath);
+	if ((err = coach_run_editor(ed->draft))) {
+		char *fate = draft_fate(ed);
+		err = coach_error_prefix(err, "%s is unchanged; %s",
+		    ed->relpath, fate);
+		free(fate);
+		return err;
+	}
 	if ((err = coach_read_file(&ed->saved, ed->draft, DRAFT_MAX_BYTES)))
 		return coach_error_prefix(err, "%s is unchanged", ed->relpath);
 	int untouched = same(&ed->saved, &ed->shown);
@@ -327,8 +408,11 @@ edit_round(struct edit *ed, int *done)
 		free(target);
 		if (coach_error_code(err) == COACH_E_CONFLICT)
 			return err;
-		return coach_error_prefix(err, "%s is unchanged; your edit is "
-		    "kept in %s", ed->relpath, ed->draft);
+		char *fate = draft_fate(ed);
+		err = coach_error_prefix(err, "%s is unchanged; %s",
+		    ed->relpath, fate);
+		free(fate);
+		return err;
 	}
 	unlink(ed->draft);
 	print_warnings(&d);
@@ -389,6 +473,37 @@ check_readable(struct coach_repo *r, const char *relpath,
 	return err;
 }
 
+/* A sealed entry is edited as its text: ed->orig becomes the record
+ * with its body opened with the user's key. */
+static struct coach_error *
+open_sealed(struct edit *ed)
+{
+	struct coach_record *rec = NULL;
+	struct coach_reader reader = { 0 };
+	char *coachee = NULL, *plain = NULL;
+	struct coach_error *err = NULL;
+	if (coach_path_kind(ed->relpath, &coachee, NULL) != COACH_KIND_ENTRY ||
+	    coach_record_parse(&rec, ed->relpath, coach_buf_str(&ed->orig),
+	    ed->orig.len) != NULL || !coach_entry_sealed(rec))
+		goto done;
+	coach_reader_current(ed->repo, &reader);
+	if ((err = coach_entry_unseal(rec, coachee, &reader, &plain))) {
+		err = coach_error_prefix(err, "cannot open the sealed entry "
+		    "%s", ed->relpath);
+		goto done;
+	}
+	coach_record_set_body(rec, plain);
+	coach_buf_clear(&ed->orig);
+	coach_record_render(rec, &ed->orig);
+	ed->sealed = 1;
+done:
+	coach_privacy_wipe(plain);
+	coach_reader_free(&reader);
+	coach_record_free(rec);
+	free(coachee);
+	return err;
+}
+
 static struct coach_error *
 edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -406,16 +521,31 @@ edit_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto out;
 	if ((err = check_readable(ctx->repo, relpath, &ed.orig)))
 		goto out;
-	ed.draft = draft_path(ctx->repo, "COACH_EDIT-", relpath);
-	if ((err = lock_draft(&ed, &lockfd)))
+	coach_buf_add(&ed.disk, ed.orig.ptr ? ed.orig.ptr : "", ed.orig.len);
+	if ((err = open_sealed(&ed)))
+		goto out;
+	if (ed.sealed)
+		err = coach_secret_draft_new("COACH_EDIT.md", &ed.draft);
+	else
+		ed.draft = draft_path(ctx->repo, "COACH_EDIT-", relpath);
+	if (err || (err = lock_draft(&ed, &lockfd)))
 		goto out;
 	if ((err = first_draft(&ed)))
 		goto out;
 	while (!done && err == NULL)
 		err = edit_round(&ed, &done);
 out:
+	if (ed.sealed)
+		coach_secret_draft_remove();
 	if (lockfd != -1)
 		close(lockfd);
+	coach_buf_free(&ed.disk);
+	if (ed.orig.ptr)
+		coach_seal_wipe(ed.orig.ptr, ed.orig.len);
+	if (ed.shown.ptr)
+		coach_seal_wipe(ed.shown.ptr, ed.shown.len);
+	if (ed.saved.ptr)
+		coach_seal_wipe(ed.saved.ptr, ed.saved.len);
 	coach_buf_free(&ed.orig);
 	coach_buf_free(&ed.shown);
 	coach_buf_free(&ed.saved);

@@ -8,6 +8,16 @@
  * Everything on the command line is checked before the editor opens, so
  * that nobody writes an entry only to have it refused.  The entry and any
  * evidence copied into the repository go into one commit.
+ *
+ * A private entry whose readers (author, coachee, --to) all have keys is
+ * sealed (lib/privacy.h): its body is encrypted to them, and its text,
+ * when it comes from the editor, is drafted outside the repository
+ * (secret.h).  When some readers have keys and others not, the entry is
+ * refused unless --unsealed says to write it readable by anyone with the
+ * repository: a user who set up keys must never find, later, that their
+ * words were written in the clear without being asked.  When none of
+ * them has a key, sealing is not in use for these people and the entry
+ * is written private as it always was (coach(5)).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,10 +34,13 @@
 #include "../lib/date.h"
 #include "../lib/ids.h"
 #include "../lib/markdown.h"
+#include "../lib/privacy.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
 #include "../lib/schema.h"
+#include "../lib/seal.h"
 #include "../lib/store.h"
+#include "secret.h"
 
 #define DRAFT_NAME "COACH_ENTRY_EDITMSG"
 #define SCISSORS "# ------------------------ >8 ------------------------"
@@ -46,6 +59,8 @@ struct log_args {
 	const char *date;
 	struct coach_strlist messages; /* each -m, joined by blank lines */
 	const char *file;              /* -F */
+	struct coach_strlist to;       /* --to: more readers */
+	int unsealed;
 };
 
 /* A file to commit with the entry (evidence). */
@@ -73,6 +88,8 @@ struct log_entry {
 	double hours;
 	int has_hours;
 	int private;
+	struct coach_strlist readers; /* of a private entry */
+	int seal;                     /* write the body sealed */
 	struct coach_buf body;
 };
 
@@ -90,6 +107,9 @@ log_entry_free(struct log_entry *e)
 		coach_buf_free(&e->copies[i].data);
 	}
 	free(e->copies);
+	coach_strlist_free(&e->readers);
+	if (e->body.ptr)
+		coach_seal_wipe(e->body.ptr, e->body.len);
 	coach_buf_free(&e->body);
 }
 
@@ -98,6 +118,7 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
 {
 	const struct coach_strlist *ev = coach_opt_values(ctx, "evidence");
 	const struct coach_strlist *ms = coach_opt_values(ctx, "message");
+	const struct coach_strlist *to = coach_opt_values(ctx, "to");
 	a->kind = coach_opt_value(ctx, "kind");
 	a->goal = coach_opt_value(ctx, "goal");
 	a->cycle = coach_opt_value(ctx, "cycle");
@@ -109,6 +130,12 @@ parse_args(struct coach_ctx *ctx, int argc, char **argv, struct log_args *a)
 		coach_strlist_add(&a->evidence, ev->v[i]);
 	for (size_t i = 0; i < ms->n; i++)
 		coach_strlist_add(&a->messages, ms->v[i]);
+	for (size_t i = 0; i < to->n; i++)
+		coach_strlist_add(&a->to, to->v[i]);
+	a->unsealed = coach_opt_given(ctx, "unsealed") > 0;
+	if ((a->to.n || a->unsealed) && !a->private)
+		return coach_usage(ctx, "--to and --unsealed are for a private "
+		    "entry: add --private");
 	if (argc > 1)
 		a->coachee = argv[1];
 	if (a->file && a->messages.n)
@@ -685,7 +712,10 @@ message_from_editor(struct coach_repo *repo, const struct log_entry *e,
 	struct coach_error *err = coach_write_file(draft, tmpl.ptr, tmpl.len);
 	if (err == NULL) {
 		err = coach_run_editor(draft);
-		if (err)
+		if (err && e->seal)
+			err = coach_error_prefix(err, "nothing was logged (your "
+			    "text was to be sealed, so no copy of it was kept)");
+		else if (err)
 			err = coach_error_prefix(err, "nothing was logged "
 			    "(your text is in %s)", draft);
 	}
@@ -707,9 +737,11 @@ message_from_editor(struct coach_repo *repo, const struct log_entry *e,
 	return err;
 }
 
-/* The record, keys in the order of coach(5)'s table. */
+/* The record, keys in the order of coach(5)'s table; body is the text
+ * as written (sealed or not). */
 static void
-render_entry(const struct log_entry *e, const char *id, struct coach_buf *out)
+render_entry(const struct log_entry *e, const char *id, const char *body,
+	struct coach_buf *out)
 {
 	struct coach_record *rec = coach_record_new();
 	struct coach_fm *fm = coach_record_fm(rec);
@@ -731,7 +763,15 @@ render_entry(const struct log_entry *e, const char *id, struct coach_buf *out)
 		coach_fm_set(fm, "hours", coach_fmv_number(e->hours));
 	if (e->private)
 		coach_fm_set(fm, "private", coach_fmv_bool(1));
-	coach_record_set_body(rec, e->body.ptr ? e->body.ptr : "");
+	/* Who may read it is part of a sealed entry's public face; an
+	 * unsealed one names readers only when --to added some. */
+	if (e->private && (e->seal || e->readers.n > 2)) {
+		struct coach_fmv *seq = coach_fmv_seq();
+		for (size_t i = 0; i < e->readers.n; i++)
+			coach_fmv_push(seq, coach_fmv_str(e->readers.v[i]));
+		coach_fm_set(fm, COACH_READERS_KEY, seq);
+	}
+	coach_record_set_body(rec, body);
 	coach_record_render(rec, out);
 	coach_record_free(rec);
 }
@@ -778,21 +818,31 @@ log_apply(struct coach_change *ch, void *arg)
 	struct log_change *lc = arg;
 	struct log_entry *e = lc->e;
 	struct coach_error *err;
-	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_buf text = COACH_BUF_INIT, armour = COACH_BUF_INIT;
+	const char *body = e->body.ptr ? e->body.ptr : "";
 
 	rename_copies(coach_change_repo(ch), e);
 	if ((err = coach_change_new_path(ch, 'e', entry_path, e, lc->id,
 	    &lc->path)))
 		return err;
+	/* The id is bound into the seal, so it is sealed here, under the
+	 * lock, once the id is known. */
+	if (e->seal) {
+		if ((err = coach_entry_seal(coach_change_repo(ch), lc->id,
+		    &e->readers, body, &armour)))
+			return err;
+		body = coach_buf_str(&armour);
+	}
 	for (size_t i = 0; i < e->ncopies; i++)
 		coach_change_write(ch, e->copies[i].path,
 		    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
 		    e->copies[i].data.len);
-	render_entry(e, lc->id, &text);
+	render_entry(e, lc->id, body, &text);
 	coach_change_write(ch, lc->path, text.ptr, text.len);
 	coach_change_message(ch, "log: %s %s %s", e->coachee, e->kind,
 	    lc->id);
 	coach_buf_free(&text);
+	coach_buf_free(&armour);
 	return NULL;
 }
 
@@ -806,6 +856,54 @@ report_diags(struct coach_repo *repo, const char *path)
 	for (size_t i = 0; i < d.n; i++)
 		coach_warn_diag(&d.v[i]);
 	coach_diags_free(&d);
+}
+
+static char *
+joined(const struct coach_strlist *l)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_puts(&b, "");
+	for (size_t i = 0; i < l->n; i++)
+		coach_buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
+	return coach_buf_detach(&b);
+}
+
+/* The readers of a private entry, and whether it is sealed (see the top
+ * of this file). */
+static struct coach_error *
+choose_readers(struct coach_repo *repo, const struct log_args *a,
+	struct log_entry *e)
+{
+	struct coach_strlist missing = COACH_STRLIST_INIT;
+	struct coach_error *err;
+	coach_strlist_add(&e->readers, e->author);
+	if (!coach_strlist_has(&e->readers, e->coachee))
+		coach_strlist_add(&e->readers, e->coachee);
+	for (size_t i = 0; i < a->to.n; i++) {
+		if ((err = coach_repo_staff_check(repo, a->to.v[i])))
+			return coach_error_prefix(err, "--to");
+		if (!coach_strlist_has(&e->readers, a->to.v[i]))
+			coach_strlist_add(&e->readers, a->to.v[i]);
+	}
+	if ((err = coach_readers_without_key(repo, &e->readers, &missing)))
+		return err;
+	if (a->unsealed || missing.n == e->readers.n) {
+		e->seal = 0;
+	} else if (missing.n == 0) {
+		e->seal = 1;
+	} else {
+		char *who = joined(&missing);
+		err = coach_error_coded(COACH_E_NOTFOUND, "cannot seal this "
+		    "private entry: %s %s no key yet, so %s could not read it.  "
+		    "Ask %s to run 'coach key init' and log it then, or give "
+		    "--unsealed to write it private but readable by anyone "
+		    "with the repository (nothing was logged)", who,
+		    missing.n == 1 ? "has" : "have", missing.n == 1 ? "they" :
+		    "they", who);
+		free(who);
+	}
+	coach_strlist_free(&missing);
+	return err;
 }
 
 /* Everything the command line says, checked, into e. */
@@ -843,7 +941,7 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 	for (size_t i = 0; i < a->evidence.n; i++)
 		if ((err = add_evidence(repo, e, a->evidence.v[i])))
 			return err;
-	return NULL;
+	return e->private ? choose_readers(repo, a, e) : NULL;
 }
 
 static struct coach_error *
@@ -863,6 +961,13 @@ log_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (a.file || a.messages.n) {
 		err = message_from_args(&a, &e.body);
+	} else if (e.seal) {
+		/* Words to be sealed are never written where git could
+		 * take them in. */
+		from_editor = 2;
+		err = coach_secret_draft_new(DRAFT_NAME, &draft);
+		if (err == NULL)
+			err = message_from_editor(repo, &e, draft, &e.body);
 	} else {
 		from_editor = 1;
 		draft = coach_git_path(repo, DRAFT_NAME);
@@ -875,12 +980,15 @@ log_exec(struct coach_ctx *ctx, int argc, char **argv)
 	path = lc.path;
 	memcpy(id, lc.id, sizeof(id));
 	if (err) {
-		if (from_editor)
+		if (from_editor == 1)
 			err = coach_error_prefix(err, "nothing was logged; "
 			    "your text is kept in %s", draft);
+		else if (from_editor == 2)
+			err = coach_error_prefix(err, "nothing was logged (your "
+			    "text was to be sealed, so no copy of it was kept)");
 		goto done;
 	}
-	if (from_editor)
+	if (from_editor == 1)
 		unlink(draft);
 	if (isatty(STDOUT_FILENO))
 		printf("logged %s %s for %s\n", e.kind, id, e.coachee);
@@ -888,8 +996,11 @@ log_exec(struct coach_ctx *ctx, int argc, char **argv)
 		printf("%s\n", id);
 	report_diags(repo, path);
 done:
+	if (from_editor == 2)
+		coach_secret_draft_remove();
 	coach_strlist_free(&a.evidence);
 	coach_strlist_free(&a.messages);
+	coach_strlist_free(&a.to);
 	log_entry_free(&e);
 	free(draft);
 	free(path);
@@ -906,7 +1017,12 @@ static const struct coach_opt log_opts[] = {
 	    "a path in the repository or a file to copy" },
 	{ "hours", 0, COACH_OPT_VALUE, "N", "hours of CPD, such as 1.5 (with "
 	    "--kind cpd)" },
-	{ "private", 0, 0, NULL, "mark the entry private (see coach(5))" },
+	{ "private", 0, 0, NULL, "mark the entry private; sealed when its "
+	    "readers have keys (see coach-key(1))" },
+	{ "to", 0, COACH_OPT_VALUE | COACH_OPT_REPEAT, "HANDLE", "with "
+	    "--private: one more reader besides the author and the coachee" },
+	{ "unsealed", 0, 0, NULL, "with --private: write it unsealed even "
+	    "though some of its readers have keys" },
 	{ "date", 0, COACH_OPT_VALUE, "DATE", "the day it happened (default "
 	    "today)" },
 	{ "message", 'm', COACH_OPT_VALUE | COACH_OPT_REPEAT, "TEXT", "the "
@@ -918,8 +1034,8 @@ static const struct coach_opt log_opts[] = {
 
 static const struct coach_form log_forms[] = {
 	{ .usage = "[COACHEE] [--kind K] [--goal ID] [--cycle ID] "
-	    "[--evidence REF]... [--hours N] [--private] [--date DATE] "
-	    "[-m TEXT | -F FILE | -F -]",
+	    "[--evidence REF]... [--hours N] [--private [--to HANDLE]... "
+	    "[--unsealed]] [--date DATE] [-m TEXT | -F FILE | -F -]",
 	  .opts = log_opts, .max = 1,
 	  .extra = "too many arguments: log takes one COACHEE; quote a "
 	    "message of several words",

@@ -375,7 +375,8 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_record *rec = NULL;
 	struct coach_fm *config = NULL;
 	struct shown sh = { .body = "" };
-	char *relpath = NULL;
+	struct coach_reader reader = { 0 };
+	char *relpath = NULL, *coachee = NULL;
 
 	struct coach_error *err = parse_args(ctx, &mode);
 	if (err)
@@ -405,8 +406,14 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 		if ((err = coach_repo_load(ctx->repo, relpath, &rec)))
 			goto done;
 		sh.fm = coach_record_fm_const(rec);
-		sh.body = coach_record_hidden_from_user(ctx->repo, relpath, rec) ?
-		    COACH_PRIVATE_TEXT : coach_record_body(rec);
+		sh.body = coach_record_body(rec);
+		/* An entry's text as the privacy rule lets the user see it,
+		 * opened with their key when it is sealed. */
+		if (kind == COACH_KIND_ENTRY) {
+			coach_reader_current(ctx->repo, &reader);
+			coach_path_kind(relpath, &coachee, NULL);
+			sh.body = coach_entry_body_for(rec, coachee, &reader);
+		}
 	}
 	if (mode == SHOW_JSON)
 		show_json(&sh);
@@ -417,6 +424,8 @@ show_exec(struct coach_ctx *ctx, int argc, char **argv)
 done:
 	coach_record_free(rec);
 	coach_fm_free(config);
+	coach_reader_free(&reader);
+	free(coachee);
 	free(relpath);
 	return err;
 }

@@ -226,7 +226,7 @@ read_entry(struct st_entry *e, const struct coach_record *rec,
 	e->private = coach_entry_private(rec);
 	/* Private words stay with their author and coachee, here too. */
 	const char *body = coach_entry_readable(rec, coachee, reader) ?
-	    coach_record_body(rec) : NULL;
+	    coach_entry_body_for(rec, coachee, reader) : NULL;
 	e->summary = body ? coach_md_first_line(body, strlen(body), SIZE_MAX) :
 	    NULL;
 	return 0;

@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync key help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -24,6 +24,7 @@ _coach_verbs()
 	goal) echo "add list show status measure" ;;
 	cycle) echo "start phase close list" ;;
 	remote) echo "add list remove" ;;
+	key) echo "init export import list seal" ;;
 	esac
 }
 
@@ -47,7 +48,7 @@ _coach_options()
 	cycle/start) o="--step --review --force --date" ;;
 	cycle/close) o="--outcome -m --message --date" ;;
 	cycle/list) o="--all --open --format" ;;
-	log/*) o="--kind --goal --cycle --evidence --hours --private --date -m --message -F --file" ;;
+	log/*) o="--kind --goal --cycle --evidence --hours --private --to --unsealed --date -m --message -F --file" ;;
 	entries/*) o="--kind --goal --since --until --grep --format" ;;
 	show/*) o="--raw --html --format" ;;
 	rm/*) o="--force" ;;
@@ -57,6 +58,7 @@ _coach_options()
 	agenda/*) o="--format" ;;
 	report/*) o="--by --since --until --format -o --output" ;;
 	check/*) o="--strict --format" ;;
+	key/export) o="-o --output" ;;
 	esac
 	echo "$o --help"
 }
@@ -70,7 +72,8 @@ _coach_takes_value()
 	--date | --priority | --strategy | --measure | --baseline | \
 	--target | --unit | --due | --status | --format | --step | \
 	--review | --outcome | -m | --message | --kind | --goal | \
-	--evidence | --hours | -F | --file | --since | --until | --grep)
+	--evidence | --hours | -F | --file | --since | --until | --grep | \
+	--to)
 		return 0 ;;
 	--coach) [[ $1 == agree ]] ;;
 	*) return 1 ;;
@@ -245,7 +248,7 @@ _coach_value_type()
 	-C) echo dir ;;
 	--color) echo color ;;
 	--cycle) [[ $1 == init ]] && echo model || echo cycle ;;
-	--coach) echo handle ;;
+	--coach | --to) echo handle ;;
 	--priority) echo priority ;;
 	--strategy) echo strategy ;;
 	--goal) echo goal ;;
@@ -275,7 +278,7 @@ _coach_positional()
 	staff/show/0 | agree/*/0 | goal/add/0 | goal/list/0 | cycle/list/0 | \
 	log/*/0 | entries/*/0 | status/*/0 | diff/*/0 | agenda/*/0) echo handle ;;
 	history/*/0) echo handle-record ;;
-	framework/import/0) echo file ;;
+	framework/import/0 | key/import/0) echo file ;;
 	goal/show/0 | goal/status/0 | goal/measure/0 | cycle/start/0) echo goal ;;
 	goal/status/1) echo status ;;
 	cycle/phase/0 | cycle/close/0) echo cycle ;;

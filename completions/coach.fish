@@ -64,7 +64,7 @@ function __coach_takes_value -a cmd opt
             --priority --strategy --measure --baseline --target --unit \
             --due --status --format --step --review --outcome -m \
             --message --kind --goal --evidence --hours -F --file --since \
-            --until --grep
+            --until --grep --to
             return 0
         case --coach
             test $cmd = agree
@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync key help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -253,6 +253,7 @@ complete -c coach -n __coach_needs_command -a report -d 'Goals, cycles and impac
 complete -c coach -n __coach_needs_command -a check -d 'Check every record'
 complete -c coach -n __coach_needs_command -a remote -d 'The repositories sync talks to'
 complete -c coach -n __coach_needs_command -a sync -d 'Commit hand edits, fetch, merge and push'
+complete -c coach -n __coach_needs_command -a key -d 'Keys for sealed private entries'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
 complete -c coach -n "not __coach_needs_command" -l help -d 'Show the manual'
@@ -351,7 +352,9 @@ complete -c coach -n '__coach_using log' -l goal -x -a '(__coach_goals)' -d 'The
 complete -c coach -n '__coach_using log' -l cycle -x -a '(__coach_cycles)' -d 'The cycle it is about'
 complete -c coach -n '__coach_using log' -l evidence -r -F -d 'A URL, a path in the repository or a file to copy'
 complete -c coach -n '__coach_using log' -l hours -x -d 'Hours of CPD'
-complete -c coach -n '__coach_using log' -l private -d 'Never leaves the school'
+complete -c coach -n '__coach_using log' -l private -d 'Never leaves the school; sealed when its readers have keys'
+complete -c coach -n '__coach_using log' -l to -x -a '(__coach_handles)' -d 'One more reader of a private entry'
+complete -c coach -n '__coach_using log' -l unsealed -d 'Write a private entry unsealed'
 complete -c coach -n '__coach_using log' -l date -x -a $__coach_dates -d 'The day it happened'
 complete -c coach -n '__coach_using log' -s m -l message -x -d 'The text'
 complete -c coach -n '__coach_using log' -s F -l file -r -F -d 'Read the text from a file, - for standard input'
@@ -401,6 +404,14 @@ complete -c coach -n '__coach_needs_verb remote' -a list -d 'List the remotes'
 complete -c coach -n '__coach_needs_verb remote' -a remove -d 'Remove a remote'
 complete -c coach -n '__coach_arg 0 remote remove' -a '(__coach_remotes)' -d Remote
 complete -c coach -n '__coach_arg 0 sync' -a '(__coach_remotes)' -d Remote
+# key
+complete -c coach -n '__coach_needs_verb key' -a init -d 'Make your key pair'
+complete -c coach -n '__coach_needs_verb key' -a export -d 'Write your recovery key'
+complete -c coach -n '__coach_needs_verb key' -a import -d 'Restore a key from a recovery key'
+complete -c coach -n '__coach_needs_verb key' -a list -d 'Who has a key'
+complete -c coach -n '__coach_needs_verb key' -a seal -d 'Seal private entries written before keys'
+complete -c coach -n '__coach_using key export' -s o -l output -r -F -d 'Write to a file'
+complete -c coach -n '__coach_arg 0 key import' -F
 
 # report
 complete -c coach -n '__coach_using report' -l by -x -a 'school person coach subject phase priority strategy' -d 'Group by'

@@ -23,8 +23,11 @@
 #include "date.h"
 #include "ids.h"
 #include "model.h"
+#include "keys.h"
 #include "phrase.h"
+#include "privacy.h"
 #include "schema.h"
+#include "seal.h"
 #include "util.h"
 
 /* Evidence folders deeper than this are not walked. */
@@ -688,8 +691,18 @@ check_staff(struct rc *c)
 		{ "phase", F_TEXT, 0, NULL, 0 },
 		{ "coach", F_BOOL, 0, NULL, 0 },
 		{ "joined", F_DATE, 0, NULL, 0 },
+		{ COACH_KEY_FIELD, F_TEXT, 0, NULL, 0 },
 	};
 	check_fields(c, f, NFIELDS(f));
+	const char *pk = valid_str(c, COACH_KEY_FIELD, F_TEXT, 0);
+	unsigned char key[COACH_SEAL_KEY_BYTES];
+	struct coach_error *kerr = pk && *pk ? coach_seal_pk_decode(key, pk) :
+	    NULL;
+	if (kerr)
+		ERR(c, key_line(c, COACH_KEY_FIELD), "%s: %s; put back the "
+		    "value 'coach key init' wrote (git log -p shows it)",
+		    COACH_KEY_FIELD, coach_error_msg(kerr));
+	coach_error_free(kerr);
 	const char *email = valid_str(c, "email", F_TEXT, 0);
 	char b[SHOWN_MAX + 4];
 	if (email && *email && !coach_schema_email_ok(email))
@@ -1009,9 +1022,18 @@ check_entry(struct rc *c)
 		{ "evidence", F_LIST, 0, NULL, 0 },
 		{ "hours", F_NUMBER, 0, NULL, 0 },
 		{ "private", F_BOOL, 0, NULL, 0 },
+		{ COACH_READERS_KEY, F_LIST, 0, NULL, 0 },
 	};
 	check_fields(c, f, NFIELDS(f));
 	check_id_matches(c, 'e');
+	const struct coach_fm_node *rd = coach_fm_get(c->fm,
+	    COACH_READERS_KEY);
+	for (size_t i = 0; rd && i < coach_fm_node_len(rd); i++) {
+		const char *h = coach_fm_node_str(coach_fm_node_item(rd, i));
+		if (h && *h)
+			check_staff_ref(c, COACH_READERS_KEY, h, node_line(c,
+			    coach_fm_node_item(rd, i), COACH_READERS_KEY));
+	}
 
 	const char *date = valid_str(c, "date", F_DATE, 0);
 	if (date && c->where.date && strcmp(date, c->where.date) != 0)
@@ -1346,6 +1368,66 @@ check_schema(struct rc *c)
 	check_conflicts(c);
 }
 
+/* The readers, one line: "ada, bob". */
+static char *
+names_of(const struct coach_strlist *l)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	coach_buf_puts(&b, "");
+	for (size_t i = 0; i < l->n; i++)
+		coach_buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
+	return coach_buf_detach(&b);
+}
+
+/*
+ * A sealed body: well-formed armour, sealed for this entry and to the
+ * readers its front-matter names.  Whether it opens only a reader's key
+ * can tell, so that is not check's to say.
+ */
+static void
+check_sealed(struct rc *c, const struct coach_record *rec)
+{
+	const char *body = coach_record_body(rec);
+	int line = coach_record_body_line(rec);
+	struct coach_sealed *s = NULL;
+	struct coach_strlist want = COACH_STRLIST_INIT, have = COACH_STRLIST_INIT;
+	if (!coach_seal_is_armour(body))
+		return;
+	struct coach_error *err = coach_sealed_parse(&s, body, strlen(body));
+	if (err) {
+		ERR(c, line, "%s; put back the text as it was sealed (git log "
+		    "-p shows it)", coach_error_msg(err));
+		coach_error_free(err);
+		return;
+	}
+	const char *id = coach_fm_str(c->fm, "id");
+	if (id && strcmp(id, coach_sealed_entry(s)) != 0)
+		ERR(c, line, "the sealed body belongs to entry %s, not to %s: "
+		    "it was copied or moved by hand, and will not open here; "
+		    "put back this entry's own text", coach_sealed_entry(s), id);
+	coach_entry_readers(rec, c->where.coachee, &want);
+	for (size_t i = 0; i < coach_sealed_nreaders(s); i++)
+		coach_strlist_add(&have, coach_sealed_reader(s, i));
+	coach_strlist_sort(&want);
+	coach_strlist_sort(&have);
+	char *w = names_of(&want), *h = names_of(&have);
+	if (strcmp(w, h) != 0)
+		ERR(c, key_line(c, COACH_READERS_KEY) ? key_line(c,
+		    COACH_READERS_KEY) : line, "the body is sealed to %s, but "
+		    "the entry's readers are %s: a reader named in %s is "
+		    "changed only by sealing it again, with 'coach edit %s' "
+		    "(by a reader)", h, w, COACH_READERS_KEY, id ? id : c->path);
+	if (!coach_entry_private(rec))
+		WARN(c, key_line(c, "private"), "the body is sealed but the "
+		    "entry is not marked 'private: true'; coach treats it as "
+		    "private: add the key");
+	free(w);
+	free(h);
+	coach_strlist_free(&want);
+	coach_strlist_free(&have);
+	coach_sealed_free(s);
+}
+
 void
 coach_check_record(struct coach_repo *r, const char *relpath,
     const struct coach_record *rec, struct coach_diags *out)
@@ -1362,6 +1444,8 @@ coach_check_record(struct coach_repo *r, const char *relpath,
 		check_names(&c);
 		check_schema(&c);
 	}
+	if (c.where.kind == COACH_KIND_ENTRY)
+		check_sealed(&c, rec);
 	check_grading(&c, coach_record_body(rec),
 	    coach_record_body_line(rec));
 	where_free(&c.where);

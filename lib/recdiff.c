@@ -570,7 +570,8 @@ added_entry(struct coach_buf *b, const char *label, const char *path,
 		coach_buf_puts(b, ": " COACH_CHANGE_PRIVATE);
 		return;
 	}
-	char *line = first_line(coach_record_body(rec));
+	char *line = first_line(opts->body ? opts->body(opts->arg, path, rec) :
+	    coach_record_body(rec));
 	if (line) {
 		coach_buf_puts(b, ": ");
 		quote(b, line);

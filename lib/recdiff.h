@@ -95,12 +95,16 @@ void coach_recdiffs_free(struct coach_recdiffs *c);
  * How a new entry is summarised: the callback returns 1 to quote its first
  * line, 0 to show COACH_CHANGE_PRIVATE in its place, for the entry at path
  * (whose coachee the path names).  NULL quote: no text at all, only the
- * entry's kind, id, date and evidence.
+ * entry's kind, id, date and evidence.  body, when not NULL, gives the
+ * text quoted (a sealed body opened for the reader); else the body is
+ * quoted as it is.
  */
 struct coach_recdiff_opts {
 	int (*quote)(void *arg, const char *path,
 		const struct coach_record *entry);
 	void *arg;
+	const char *(*body)(void *arg, const char *path,
+		const struct coach_record *entry);
 };
 #define COACH_CHANGE_PRIVATE "(private)"
 

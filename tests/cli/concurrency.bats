@@ -201,3 +201,48 @@ one_won() {
 	run coach check
 	assert_status 0
 }
+
+# as_keyed HANDLE: act as HANDLE, with their own key folder.
+as_keyed() {
+	export GIT_AUTHOR_EMAIL="$1@school.example"
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-$1"
+}
+
+@test "sealed write paths at once: key init, log --private and key seal lose nothing" {
+	local i n pids=() before
+	n=$(rounds 4 2)
+	# Two "key init" of one user at once: one key, one commit, both fine.
+	as_keyed ada
+	before=$(commit_count)
+	for i in 1 2 3; do
+		"$COACH" key init >"$OUT/init.$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || fail "a key init failed: $(cat "$OUT"/init.*)"; done
+	[ "$(commit_count)" -eq $((before + 1)) ] || fail "$(($(commit_count) - before)) commits"
+	[ "$(git log --format=%s | grep -cx 'key init: ada')" -eq 1 ]
+	run coach key list
+	assert_output_has "(on this computer)"
+	as_keyed bob
+	"$COACH" key init >/dev/null
+	as_keyed ada
+	# A private entry from before keys, for key seal to seal.
+	old=$(GIT_AUTHOR_EMAIL=ada@school.example "$COACH" log bob --private --unsealed -m "old words")
+	args=()
+	for ((i = 0; i < n; i++)); do
+		args+=(log bob --private -m "sealed words $i" --)
+	done
+	race "${args[@]}" key seal
+	[ "$ok" -eq $((n + 1)) ] || fail "$ok of $((n + 1)) succeeded: $errs"
+	for ((i = 0; i < n; i++)); do
+		id=$(cat "$OUT"/race.out.$i)
+		f=$(ls coaching/bob/log/*-"$id".md)
+		! grep -q "sealed words" "$f" || fail "$f is not sealed"
+		[ "$("$COACH" show "$id" | tail -1)" = "sealed words $i" ] || fail "$id does not open"
+	done
+	! grep -q "old words" coaching/bob/log/*-"$old".md || fail "key seal lost"
+	run coach entries bob
+	assert_output_lacks "(sealed:"
+	run coach check
+	assert_status 0
+}

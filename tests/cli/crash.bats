@@ -132,3 +132,43 @@ assert_no_leftovers() {
 	assert_status 0
 	assert_repo_sound
 }
+
+@test "sealed write paths survive kill -9: key init, log --private, key seal" {
+	local tries i
+	tries=$(rounds 5 2)
+	calibrate
+	export GIT_AUTHOR_EMAIL=bob@school.example XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-bob"
+	"$COACH" key init >/dev/null
+	export GIT_AUTHOR_EMAIL=ada@school.example XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-ada"
+	"$COACH" key init >/dev/null
+	for ((i = 0; i < tries; i++)); do
+		# A new member of staff each round, whose key init is killed.
+		"$COACH" staff add "k$i" --name "Key $i" --email "k$i@school.example" >/dev/null
+		GIT_AUTHOR_EMAIL="k$i@school.example" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-k$i" \
+			killed key init || true
+		killed log bob --private -m "sealed $i" || true
+		"$COACH" log bob --private --unsealed -m "plain $i" >/dev/null
+		killed key seal || true
+		# The next writes work, and key init finishes what was killed.
+		GIT_AUTHOR_EMAIL="k$i@school.example" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-k$i" \
+			run coach key init
+		assert_status 0
+		GIT_AUTHOR_EMAIL="k$i@school.example" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-k$i" \
+			run coach key list
+		assert_output_has "(on this computer)"
+		run coach goal measure "$goal" "$((200 + i))"
+		assert_status 0
+		assert_no_leftovers
+		assert_repo_sound
+	done
+	run coach key seal
+	assert_status 0
+	# Every private entry is sealed and opens for its reader.
+	for f in coaching/bob/log/*.md; do
+		! grep -qE "^(sealed|plain) [0-9]" "$f" || fail "$f is not sealed"
+	done
+	run coach entries bob
+	assert_output_lacks "(sealed:"
+	run coach check
+	assert_status 0
+}
