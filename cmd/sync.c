@@ -26,30 +26,57 @@ human_bytes(char *out, size_t n, double bytes)
 
 struct progress {
 	int shown;	/* a line is on the terminal */
+	int pushing;	/* of the line shown */
 	double last;	/* seconds at the last line drawn */
 };
+
+/* Straight to the terminal: the output sink (cmd/ui.c) would show the
+ * carriage return and the erase-line sequence as '?'.  The text is
+ * coach's own, digits and words only. */
+static void
+term_write(const char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0) {
+		ssize_t w = write(STDERR_FILENO, s, n);
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+progress_end(struct progress *pr)
+{
+	if (pr->shown)
+		term_write("\n");
+	pr->shown = 0;
+}
 
 static void
 show_progress(const struct coach_net_progress *p, void *arg)
 {
 	struct progress *pr = arg;
-	int last = p->total > 0 && p->objects >= p->total;
-	char size[32], rate[32];
+	char size[32], rate[32], line[160];
 
-	if (!last && pr->shown && p->seconds - pr->last < 0.1)
-		return;	/* at most ten lines a second */
+	if (pr->shown && pr->pushing != p->pushing)
+		progress_end(pr);	/* the fetch's line stays */
+	if (pr->shown && p->seconds - pr->last < 0.1 &&
+	    !(p->total > 0 && p->objects >= p->total))
+		return;	/* at most ten lines a second, and the last */
 	pr->last = p->seconds;
 	pr->shown = 1;
+	pr->pushing = p->pushing;
 	human_bytes(size, sizeof(size), (double)p->bytes);
 	human_bytes(rate, sizeof(rate), p->seconds > 0 ?
 	    (double)p->bytes / p->seconds : 0);
-	fprintf(stderr, "\r%s objects: %3u%% (%zu/%zu), %s | %s/s\033[K",
-	    p->pushing ? "Sending" : "Receiving",
+	snprintf(line, sizeof(line), "\r%s objects: %3u%% (%zu/%zu), %s | "
+	    "%s/s\033[K", p->pushing ? "Sending" : "Receiving",
 	    p->total ? (unsigned)(p->objects * 100 / p->total) : 0,
 	    p->objects, p->total, size, rate);
-	if (last)
-		fputc('\n', stderr);
 	fflush(stderr);
+	term_write(line);
 }
 
 /* "pulled 3 commits (5 files) from origin, merged, pushed 2 commits to
@@ -86,7 +113,7 @@ static struct coach_error *
 sync_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct coach_sync_result res;
-	struct progress pr = { 0, 0 };
+	struct progress pr = { 0, 0, 0 };
 	struct coach_net_opts o = { 0, NULL, NULL };
 	struct coach_error *err;
 
@@ -95,8 +122,7 @@ sync_exec(struct coach_ctx *ctx, int argc, char **argv)
 		o.progress_arg = &pr;
 	}
 	err = coach_sync_run(ctx->repo, argc > 1 ? argv[1] : NULL, &o, &res);
-	if (pr.shown)
-		fputs("\r\033[K", stderr);
+	progress_end(&pr);
 	for (size_t i = 0; i < res.notes.n; i++)
 		fprintf(stderr, "note: %s\n", res.notes.v[i]);
 	if (err == NULL)

@@ -157,6 +157,44 @@ key_text(const struct coach_seal_keypair *kp)
 	return text;
 }
 
+/*
+ * A file for the key with no name yet (O_TMPFILE), so that a crash never
+ * leaves a secret behind under a name; *tmp is NULL then.  Where the file
+ * system cannot, a named file beside the key, removed after.
+ */
+static int
+open_unnamed(const char *path, char **tmp)
+{
+	char *dir = coach_xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	*tmp = NULL;
+#ifdef O_TMPFILE
+	/* Naming it later goes through /proc/self/fd. */
+	int fd = access("/proc/self/fd", X_OK) == 0 ?
+	    open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600) : -1;
+	free(dir);
+	if (fd != -1)
+		return fd;
+#else
+	free(dir);
+#endif
+	*tmp = coach_xasprintf("%s.new-%ld", path, (long)getpid());
+	unlink(*tmp);
+	return open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+}
+
+/* Gives the written file its name; never over an existing one. */
+static int
+link_into_place(int fd, const char *tmp, const char *path)
+{
+	if (tmp)
+		return link(tmp, path);
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
 struct coach_error *
 coach_key_save(const struct coach_seal_keypair *kp)
 {
@@ -165,21 +203,18 @@ coach_key_save(const struct coach_seal_keypair *kp)
 	struct coach_error *err = coach_key_file(&path);
 	if (err || (err = make_dir(path)))
 		goto done;
-	/* Written whole under another name, then linked into place: link()
+	/* Written whole without a name, then linked into place: a link
 	 * never replaces a file, so two at once cannot both win, and a
-	 * crash leaves no half key. */
-	tmp = coach_xasprintf("%s.new-%ld", path, (long)getpid());
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	 * crash leaves neither a half key nor a stray copy. */
+	fd = open_unnamed(path, &tmp);
 	if (fd == -1) {
-		err = coach_error_errno("open", tmp);
+		err = coach_error_errno("open", tmp ? tmp : path);
 		goto done;
 	}
 	text = key_text(kp);
-	if ((err = write_all(fd, text, strlen(text), tmp)))
+	if ((err = write_all(fd, text, strlen(text), tmp ? tmp : path)))
 		goto done;
-	if (link(tmp, path) == -1) {
+	if (link_into_place(fd, tmp, path) == -1) {
 		err = errno == EEXIST ? coach_error_coded(COACH_E_CONFLICT,
 		    "%s exists already: coach never replaces a secret key "
 		    "(entries sealed to it would be lost); move it away "

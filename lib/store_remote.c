@@ -381,6 +381,7 @@ struct net {
 	/* push: refs the server refused */
 	struct coach_buf refused;
 	int behind;		/* a ref was refused as not a fast-forward */
+	int sys_errno;		/* errno right after the transfer */
 	/* watchdog */
 	unsigned timeout;
 	_Atomic long long last_ms;
@@ -390,7 +391,6 @@ struct net {
 	int running;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct sigaction old_alrm;
 };
 
 static long long
@@ -460,15 +460,25 @@ watchdog(void *arg)
 	return NULL;
 }
 
+/* Installed once for the process and never taken back: transfers may run
+ * in several threads at once (one watchdog each), and SIGALRM's default
+ * would end the process. */
 static void
-watchdog_start(struct net *n)
+install_alarm(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;
-	sigaction(SIGALRM, &sa, &n->old_alrm);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static void
+watchdog_start(struct net *n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, install_alarm);
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	n->target = pthread_self();
@@ -489,7 +499,6 @@ watchdog_stop(struct net *n)
 	}
 	pthread_cond_destroy(&n->cv);
 	pthread_mutex_destroy(&n->mu);
-	sigaction(SIGALRM, &n->old_alrm, NULL);
 }
 
 /* Called by every callback: progress was made; non-zero when the work
@@ -771,6 +780,35 @@ update_reference(const char *refname, const char *status, void *payload)
 /* ------------------------------------------------------------------ */
 /* Fetch and push */
 
+/*
+ * The certificate authorities https trusts: the system's, unless
+ * GIT_SSL_CAINFO or git config http.sslCAInfo names a file of them, as
+ * for git (a school's own authority, or a test's).
+ */
+static struct coach_error *
+ssl_setup(struct coach_store *s)
+{
+	const char *env = getenv("GIT_SSL_CAINFO");
+	char *file = NULL, *expanded = NULL;
+	struct coach_error *err = NULL;
+
+	if (env != NULL && *env != '\0')
+		file = coach_xstrdup(env);
+	else if ((err = coach_store_config_get(s, "http.sslCAInfo", &file)))
+		return err;
+	if (file == NULL)
+		return NULL;
+	expanded = coach_path_expand_user(file);
+	if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, expanded,
+	    NULL) < 0)
+		err = coach_error_coded(COACH_E_IO, "cannot use the "
+			"certificate authorities in %s (GIT_SSL_CAINFO or "
+			"http.sslCAInfo): %s", expanded, store_git_msg());
+	free(expanded);
+	free(file);
+	return err;
+}
+
 static struct coach_error *
 net_open(struct net *n, git_remote **out, struct coach_store *s,
 	const char *remote, const struct coach_net_opts *o)
@@ -800,6 +838,9 @@ net_open(struct net *n, git_remote **out, struct coach_store *s,
 	if (url_password(n->url, &off, &len))
 		n->secret = coach_xstrndup(n->url + off, len);
 	n->host = url_host(n->url);
+	if (strncmp(n->url, "https://", 8) == 0 &&
+	    (err = ssl_setup(s)) != NULL)
+		return err;
 	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	co.repository = s->repo;
 	co.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
@@ -843,6 +884,25 @@ net_callbacks(struct net *n, git_remote_callbacks *cb)
 	cb->payload = n;
 }
 
+/* Whether the transfer failed for want of room to write: errno says so,
+ * or libgit2's last error is the system's message for it (libgit2 keeps
+ * no errno: later calls may have changed it). */
+static int
+disk_full(int e)
+{
+	static const int full[] = { ENOSPC, EDQUOT, EFBIG };
+	const git_error *ge = git_error_last();
+	for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+		if (e == full[i])
+			return 1;
+		if (ge != NULL && ge->klass == GIT_ERROR_OS &&
+		    ge->message != NULL &&
+		    strstr(ge->message, strerror(full[i])) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* The failure of a transfer, in words the user can act on. */
 static struct coach_error *
 net_fail(struct net *n, const char *what, int rc)
@@ -855,6 +915,10 @@ net_fail(struct net *n, const char *what, int rc)
 		err = coach_error_coded(COACH_E_BUSY, "%s %s: no answer for "
 			"%u seconds; check the network and that %s is up, then "
 			"try again", what, shown, n->timeout, n->host);
+	else if (disk_full(n->sys_errno))
+		err = coach_error_coded(COACH_E_IO, "%s %s: the disk is full "
+			"(%s): free some space, then run coach sync again; "
+			"nothing was lost", what, shown, msg);
 	else if (n->why != NULL)
 		err = coach_error_coded(COACH_E_FAIL, "%s %s: %s", what,
 			shown, n->why);
@@ -866,16 +930,18 @@ net_fail(struct net *n, const char *what, int rc)
 		err = coach_error_coded(COACH_E_FAIL, "%s %s: the server's "
 			"identity could not be checked (%s); for ssh, add its "
 			"host key to ~/.ssh/known_hosts (connect once with ssh, "
-			"or ssh-keyscan), for https, its certificate authority "
-			"to the system's", what, shown, msg);
+			"or ssh-keyscan); for https, its certificate authority "
+			"to the system's, or name a file of them in "
+			"GIT_SSL_CAINFO or git config http.sslCAInfo", what,
+			shown, msg);
 	else if (rc == GIT_EAUTH)
 		err = coach_error_coded(COACH_E_FAIL, "%s %s: %s refused the "
 			"credentials (%s): check the password or key",
 			what, shown, n->host, msg);
 	else
 		err = coach_error_coded(COACH_E_IO, "%s %s: %s; check the URL "
-			"(coach remote list) and the network, then try again",
-			what, shown, msg);
+			"(coach remote list), the network and that %s is up, "
+			"then try again", what, shown, msg, n->host);
 	free(msg);
 	free(shown);
 	return err;
@@ -909,6 +975,7 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 	}
 	watchdog_start(&n);
 	rc = git_remote_fetch(r, &specs, &fo, "coach sync: fetch");
+	n.sys_errno = errno;
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired))
 		err = net_fail(&n, "fetching from", rc);
@@ -1030,6 +1097,7 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 	git_strarray specs = { &spec, 1 };
 	watchdog_start(n);
 	int rc = git_remote_push(r, &specs, po);
+	n->sys_errno = errno;
 	watchdog_stop(n);
 	if (rc < 0) {
 		err = net_fail(n, "pushing to", rc);
@@ -1100,6 +1168,7 @@ coach_store_push(struct coach_store *s, const char *remote,
 	git_strarray specs = { &spec, 1 };
 	watchdog_start(&n);
 	rc = git_remote_push(r, &specs, &po);
+	n.sys_errno = errno;
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired)) {
 		err = net_fail(&n, "pushing to", rc);
@@ -1112,8 +1181,8 @@ coach_store_push(struct coach_store *s, const char *remote,
 				"fetch and merge, then push again", shown, why);
 		else
 			err = coach_error_coded(COACH_E_FAIL, "%s refused the "
-				"push (%s): nothing was sent; ask whoever runs "
-				"the server why (permissions, a protected "
+				"push (%s): the remote branch did not change; ask "
+				"whoever runs the server why (permissions, a protected "
 				"branch, a hook), then try again", shown, why);
 		free(why);
 		free(shown);

@@ -15,6 +15,9 @@
  * No message ever holds a URL's password: URLs are shown through
  * coach_url_mask(), and libgit2's messages are scrubbed of it.
  *
+ * Threads: transfers may run in several threads at once, each with its
+ * own store (libgit2's objects are not to be shared between threads).
+ *
  * Timeouts: an operation that makes no progress (no bytes, no objects, no
  * answer) for opts->timeout seconds is interrupted (a watchdog thread
  * sends SIGALRM to the thread doing the transfer, which makes the blocked

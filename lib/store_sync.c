@@ -13,6 +13,7 @@
 #include "store_priv.h"
 #include "store_remote.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +84,10 @@ resolve_one(git_repository *repo, git_index *idx, const git_index_entry *anc,
 	struct coach_integrate *out)
 {
 	const git_index_entry *any = ours ? ours : theirs ? theirs : anc;
+	/* The entries go with git_index_conflict_remove(): keep what is
+	 * needed after it. */
 	char *path = coach_xstrdup(any->path);
+	uint32_t mode = any->mode;
 	git_blob *b[3] = { NULL, NULL, NULL };
 	struct coach_merge_result res;
 	struct coach_error *err = NULL;
@@ -110,7 +114,7 @@ resolve_one(git_repository *repo, git_index *idx, const git_index_entry *anc,
 	if (res.text == NULL)
 		goto done;	/* the merge removes the file */
 	memset(&ie, 0, sizeof(ie));
-	ie.mode = (ours ? ours : any)->mode;
+	ie.mode = mode;
 	ie.path = path;
 	if (git_blob_create_from_buffer(&ie.id, repo, res.text, res.len) < 0 ||
 	    git_index_add(idx, &ie) < 0)

@@ -49,6 +49,27 @@ done:
 	return err;
 }
 
+/* sync works with a remote's name: its remote-tracking refs and the
+ * branch's upstream name it. */
+static struct coach_error *
+check_remote(struct coach_store *s, const char *remote)
+{
+	struct coach_strlist names = COACH_STRLIST_INIT;
+	struct coach_strlist urls = COACH_STRLIST_INIT;
+	struct coach_error *err = coach_store_remote_list(s, &names, &urls);
+	if (err == NULL && !coach_strlist_has(&names, remote)) {
+		char *shown = coach_url_mask(remote);
+		err = coach_error_coded(COACH_E_NOTFOUND, "no remote '%s': "
+			"coach sync takes a remote's name; add one with coach "
+			"remote add NAME URL (coach remote list shows them)",
+			shown);
+		free(shown);
+	}
+	coach_strlist_free(&names);
+	coach_strlist_free(&urls);
+	return err;
+}
+
 /* ------------------------------------------------------------------ */
 /* Hand edits: every uncommitted change in the work tree, in one commit */
 
@@ -225,9 +246,11 @@ coach_sync_run(struct coach_repo *r, const char *remote,
 	char *tracking = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (remote != NULL)
+	if (remote != NULL) {
+		if ((err = check_remote(s, remote)) != NULL)
+			goto done;
 		out->remote = coach_xstrdup(remote);
-	else if ((err = coach_sync_default_remote(s, &out->remote)) != NULL)
+	} else if ((err = coach_sync_default_remote(s, &out->remote)) != NULL)
 		goto done;
 	if ((err = coach_store_begin(&t, s)) != NULL ||
 	    (err = coach_store_head_branch(s, &out->branch)) != NULL ||

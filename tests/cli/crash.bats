@@ -156,6 +156,9 @@ assert_no_leftovers() {
 		GIT_AUTHOR_EMAIL="k$i@school.example" XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/cfg-k$i" \
 			run coach key list
 		assert_output_has "(on this computer)"
+		# No copy of a secret key under another name.
+		[ "$(ls -A "$BATS_TEST_TMPDIR/cfg-k$i/coach")" = secret-key ] ||
+			fail "key folder: $(ls -A "$BATS_TEST_TMPDIR/cfg-k$i/coach")"
 		run coach goal measure "$goal" "$((200 + i))"
 		assert_status 0
 		assert_no_leftovers

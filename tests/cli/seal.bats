@@ -399,9 +399,10 @@ EOF
 	[ -z "$(ls -A "$XDG_RUNTIME_DIR")" ] || fail "runtime dir: $(ls -A "$XDG_RUNTIME_DIR")"
 	nowhere failcanary
 	# Killed with SIGTERM while the editor is open: the draft goes too.
-	printf '#!/bin/sh\necho termcanary >>"$1"\nsleep 30\n' >"$BATS_TEST_TMPDIR/ed-slow"
+	printf '#!/bin/sh\necho $$ >"%s/ed-pid"\necho termcanary >>"$1"\nexec sleep 30\n' \
+		"$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/ed-slow"
 	chmod +x "$BATS_TEST_TMPDIR/ed-slow"
-	EDITOR="$BATS_TEST_TMPDIR/ed-slow" "$COACH" edit "$id" 2>/dev/null &
+	EDITOR="$BATS_TEST_TMPDIR/ed-slow" "$COACH" edit "$id" >/dev/null 2>&1 &
 	pid=$!
 	for _ in $(seq 50); do
 		grep -rqs termcanary "$XDG_RUNTIME_DIR" && break
@@ -410,7 +411,7 @@ EOF
 	grep -rqs termcanary "$XDG_RUNTIME_DIR" || fail "the editor never started"
 	kill -TERM "$pid"
 	wait "$pid" || true
-	pkill -P "$pid" 2>/dev/null || true
+	kill "$(cat "$BATS_TEST_TMPDIR/ed-pid")" 2>/dev/null || true
 	[ -z "$(ls -A "$XDG_RUNTIME_DIR")" ] || fail "runtime dir after SIGTERM: $(ls -A "$XDG_RUNTIME_DIR")"
 	assert_repo_sound
 }

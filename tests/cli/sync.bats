@@ -58,6 +58,10 @@ hub_has() {
 	run coach sync nowhere
 	assert_status 1
 	assert_output_has "no remote 'nowhere'"
+	run coach sync "https://ada:pw-in-url@example.invalid/x.git"
+	assert_status 1
+	assert_output_has "takes a remote's name"
+	assert_output_lacks "pw-in-url"
 }
 
 @test "the first push of a new repository, then nothing to do" {
@@ -237,4 +241,24 @@ hub_has() {
 	assert_status 1
 	assert_output_has "another coach command is writing"
 	[ -z "$(git -C "$HUB" for-each-ref)" ] || fail "pushed without the lock"
+}
+
+@test "progress on a terminal (objects, bytes, rate), nothing when not one" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	coach remote add origin "$HUB" >/dev/null
+	coach sync >/dev/null
+	clone laptop
+	(cd ../laptop && python3 -c 'import base64, os; print(base64.b64encode(os.urandom(90000)).decode())' >big.txt &&
+		git add big.txt && git commit -qm big && git push -q origin main)
+	git clone -q "$HUB" ../second
+	run script -qfec "$COACH sync" /dev/null
+	assert_status 0
+	assert_output_has "Receiving objects: 100% (3/3)"
+	assert_output_has "KiB/s"
+	assert_output_has "pulled 1 commit"
+	cd ../second
+	(cd ../laptop && echo more >>big.txt && git commit -qam more && git push -q origin main)
+	coach sync >../out.txt 2>../err.txt
+	[ ! -s ../err.txt ] || fail "stderr not empty: $(cat ../err.txt)"
+	! grep -q "objects" ../out.txt || fail "progress on a pipe: $(cat ../out.txt)"
 }
