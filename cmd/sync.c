@@ -101,6 +101,9 @@ say_what_happened(const struct coach_sync_result *res)
 		    res->first_push ? " (its first)" : "");
 	if (res->pulled == 0 && res->pushed == 0)
 		coach_buf_printf(&b, "up to date with %s", res->remote);
+	if (res->retries > 0)
+		coach_buf_printf(&b, " (tried %zu more time%s: others pushed "
+		    "meanwhile)", res->retries, res->retries == 1 ? "" : "s");
 	if (res->conflicts > 0)
 		coach_buf_printf(&b, "; %zu conflicting value%s kept in the "
 		    "records: see coach check", res->conflicts,

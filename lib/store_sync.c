@@ -289,6 +289,14 @@ coach_store_integrate(struct coach_store *s, const char *refname,
 		}
 		git_oid_cpy(&merged, &theirs_id);
 		log = coach_xasprintf("coach sync: fast-forward to %s", label);
+	} else if (git_merge_base(&merged, repo, &ours_id, &theirs_id) ==
+	    GIT_ENOTFOUND) {
+		err = coach_error_coded(COACH_E_CONFLICT, "%s has a history of "
+			"its own, with nothing in common with this repository's "
+			"(two repositories made with coach init?): nothing was "
+			"merged; to work on the remote's records, clone it (git "
+			"clone URL) and add yours again there", label);
+		goto done;
 	} else {
 		out->how = COACH_SYNC_MERGED;
 		if ((err = merge_commit(&merged, &new_tree, s, ours, theirs,

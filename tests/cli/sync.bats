@@ -262,3 +262,19 @@ hub_has() {
 	[ ! -s ../err.txt ] || fail "stderr not empty: $(cat ../err.txt)"
 	! grep -q "objects" ../out.txt || fail "progress on a pipe: $(cat ../out.txt)"
 }
+
+@test "a remote with a history of its own is not merged" {
+	coach remote add origin "$HUB" >/dev/null
+	coach sync >/dev/null
+	cd ..
+	"$COACH" init other --school "Other School" >/dev/null
+	cd other
+	coach remote add origin "$HUB" >/dev/null
+	before=$(git rev-parse HEAD)
+	run coach sync
+	assert_status 1
+	assert_output_has "nothing in common"
+	assert_output_has "git clone"
+	[ "$(git rev-parse HEAD)" = "$before" ] || fail "HEAD moved"
+	assert_repo_sound
+}

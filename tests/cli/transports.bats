@@ -171,6 +171,7 @@ round_trip() {
 }
 
 @test "https (self-signed certificate): refused until trusted, then a round trip" {
+	[ -z "${COACH_TEST_SANITIZED:-}" ] || skip "slow under the sanitizers; http is tested there"
 	command -v lighttpd >/dev/null && [ -f /usr/lib/lighttpd/mod_openssl.so ] ||
 		skip "lighttpd-mod-openssl is not installed (tests/deps)"
 	start_lighttpd tls
@@ -189,6 +190,7 @@ round_trip() {
 }
 
 @test "ssh with the key in ~/.ssh: round trip" {
+	[ -z "${COACH_TEST_SANITIZED:-}" ] || skip "slow under the sanitizers; ssh is tested there through the agent"
 	command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || skip "openssh-server is not installed"
 	start_sshd
 	# ssh finds ~ from the password file, not from $HOME.
