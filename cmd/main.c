@@ -21,6 +21,7 @@ extern const struct coach_cmd coach_cmd_init, coach_cmd_staff,
 	coach_cmd_goal, coach_cmd_cycle, coach_cmd_log, coach_cmd_entries,
 	coach_cmd_show, coach_cmd_edit, coach_cmd_rm, coach_cmd_status, coach_cmd_history, coach_cmd_diff, coach_cmd_agenda,
 	coach_cmd_report, coach_cmd_check, coach_cmd_remote, coach_cmd_sync,
+	coach_cmd_trust,
 	coach_cmd_key,
 	coach_cmd_help;
 
@@ -45,6 +46,7 @@ const struct coach_cmd *const coach_commands[] = {
 	&coach_cmd_check,
 	&coach_cmd_remote,
 	&coach_cmd_sync,
+	&coach_cmd_trust,
 	&coach_cmd_key,
 	&coach_cmd_help,
 	NULL,

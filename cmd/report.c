@@ -14,6 +14,7 @@
 #include "../lib/json.h"
 #include "../lib/model.h"
 #include "../lib/report.h"
+#include "../lib/trust.h"
 #include "common.h"
 #include "report_html.h"
 
@@ -369,9 +370,16 @@ json_day(struct coach_json *j, const char *key, int has, coach_day d)
 	coach_json_str(j, s);
 }
 
+/* A trust's report: its name and the schools counted. */
+struct trust_info {
+	const char *name;
+	struct coach_report_school *schools;
+	size_t n;
+};
+
 static void
 render_json(const struct coach_report *rep, const struct coach_report_opts *o,
-	struct coach_buf *b)
+	const struct trust_info *ti, struct coach_buf *b)
 {
 	struct coach_json j;
 	char now[32];
@@ -387,6 +395,15 @@ render_json(const struct coach_report *rep, const struct coach_report_opts *o,
 	coach_json_str(&j, coach_report_bys[rep->by]);
 	json_day(&j, "since", o->has_since, o->since);
 	json_day(&j, "until", o->has_until, o->until);
+	if (ti) {
+		coach_json_key(&j, "trust");
+		coach_json_str(&j, ti->name);
+		coach_json_key(&j, "schools");
+		coach_json_arr_begin(&j);
+		for (size_t i = 0; i < ti->n; i++)
+			coach_json_str(&j, ti->schools[i].name);
+		coach_json_arr_end(&j);
+	}
 	coach_json_key(&j, "groups");
 	coach_json_arr_begin(&j);
 	for (size_t i = 0; i < rep->ngroups; i++)
@@ -523,6 +540,50 @@ render_text(const struct coach_report *rep, int bars, struct coach_buf *b)
 }
 
 static struct coach_error *
+people_refused(enum coach_report_by by, const char *school)
+{
+	return coach_error_coded(COACH_E_INVALID, "report --by %s lists "
+	    "people by name, and %s%scoach.yml says 'privacy: {individual: "
+	    "false}': report by subject, phase, priority, strategy or school "
+	    "instead", coach_report_bys[by], school ? school : "",
+	    school ? "'s " : "");
+}
+
+/* The report across the schools a trust workspace pulled. */
+static struct coach_error *
+build_trust(struct coach_ctx *ctx, const struct coach_report_opts *o,
+	struct coach_report *rep, struct trust_info *ti,
+	struct coach_trust **t)
+{
+	struct coach_problems missing = COACH_PROBLEMS_INIT;
+	struct coach_report_school *sc = NULL;
+	struct coach_error *err;
+	size_t n = 0;
+	if ((err = coach_trust_open(t, ctx->dir)) ||
+	    (err = coach_trust_load(*t, &sc, &n, &missing)))
+		goto done;
+	for (size_t i = 0; i < n && (o->by == COACH_BY_PERSON ||
+	    o->by == COACH_BY_COACH); i++)
+		if (!coach_report_config_individual(sc[i].config)) {
+			err = people_refused(o->by, sc[i].name);
+			goto done;
+		}
+	coach_report_build_trust(sc, n, o, rep);
+	coach_problems_move(&rep->problems, &missing);
+	ti->name = coach_trust_name(*t);
+	ti->schools = sc;
+	ti->n = n;
+	sc = NULL;
+	n = 0;
+done:
+	for (size_t i = 0; i < n; i++)
+		coach_report_school_free(&sc[i]);
+	free(sc);
+	coach_problems_free(&missing);
+	return err;
+}
+
+static struct coach_error *
 report_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
 	struct report_args a = { 0 };
@@ -530,25 +591,30 @@ report_exec(struct coach_ctx *ctx, int argc, char **argv)
 	struct coach_report rep;
 	struct coach_buf out = COACH_BUF_INIT;
 	struct coach_error *err;
-	int fmt = FMT_TEXT;
+	struct coach_trust *t = NULL;
+	struct trust_info ti = { 0 };
+	int fmt = FMT_TEXT, trust = coach_opt_given(ctx, "trust");
 	memset(&rep, 0, sizeof(rep));
 	(void)argc;
 	(void)argv;
 	read_args(ctx, &a);
 	if ((err = read_opts(ctx, &a, &o, &fmt)))
 		return err;
-	if ((o.by == COACH_BY_PERSON || o.by == COACH_BY_COACH) &&
-	    !coach_report_individual_allowed(ctx->repo))
-		return coach_error_coded(COACH_E_INVALID, "report --by %s "
-		    "lists people by name, and coach.yml says "
-		    "'privacy: {individual: false}': report by subject, "
-		    "phase, priority, strategy or school instead",
-		    coach_report_bys[o.by]);
-	if ((err = coach_report_build(ctx->repo, &o, &rep)))
-		goto done;
+	if (trust) {
+		if ((err = build_trust(ctx, &o, &rep, &ti, &t)))
+			goto done;
+	} else {
+		if ((err = coach_repo_open(&ctx->repo, ctx->dir)))
+			return err;
+		if ((o.by == COACH_BY_PERSON || o.by == COACH_BY_COACH) &&
+		    !coach_report_individual_allowed(ctx->repo))
+			return people_refused(o.by, NULL);
+		if ((err = coach_report_build(ctx->repo, &o, &rep)))
+			goto done;
+	}
 	coach_warn_problems(&rep.problems);
 	switch (fmt) {
-	case FMT_JSON: render_json(&rep, &o, &out); break;
+	case FMT_JSON: render_json(&rep, &o, trust ? &ti : NULL, &out); break;
 	case FMT_CSV: render_csv(&rep, &out); break;
 	case FMT_MARKDOWN: render_markdown(&rep, &out); break;
 	case FMT_HTML: coach_report_html(&rep, &o, &out); break;
@@ -570,6 +636,10 @@ report_exec(struct coach_ctx *ctx, int argc, char **argv)
 			coach_sink_raw(0);
 	}
 done:
+	for (size_t i = 0; i < ti.n; i++)
+		coach_report_school_free(&ti.schools[i]);
+	free(ti.schools);
+	coach_trust_close(t);
 	coach_buf_free(&out);
 	coach_report_free(&rep);
 	return err;
@@ -586,13 +656,15 @@ static const struct coach_opt report_opts[] = {
 	{ "format", 0, COACH_OPT_VALUE, "text|json|csv|markdown|html",
 	  "the format (default text)" },
 	{ "output", 'o', COACH_OPT_VALUE, "FILE", "write to FILE" },
+	{ "trust", 0, 0, NULL, "across every school a trust workspace "
+	  "pulled (coach trust pull)" },
 	{ 0 },
 };
 
 static const struct coach_form report_forms[] = {
 	{ .usage = "[--by person|coach|subject|phase|priority|strategy|school] "
 	    "[--since DATE] [--until DATE] "
-	    "[--format text|json|csv|markdown|html] [-o FILE]",
+	    "[--format text|json|csv|markdown|html] [-o FILE] [--trust]",
 	  .opts = report_opts, .max = 0,
 	  .extra = "report takes options only",
 	  .exec = report_exec },
@@ -602,6 +674,8 @@ static const struct coach_form report_forms[] = {
 const struct coach_cmd coach_cmd_report = {
 	.name = "report",
 	.summary = "goals, cycles and impact per group, without anyone's words",
-	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
+	/* The repository is opened by report itself: --trust reads a
+	 * trust's workspace instead. */
+	.flags = COACH_CMD_LOCAL,
 	.forms = report_forms,
 };

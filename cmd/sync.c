@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "../lib/publish.h"
 #include "../lib/sync.h"
 
 /* "1.2 MiB" */
@@ -112,6 +113,24 @@ say_what_happened(const struct coach_sync_result *res)
 	coach_buf_free(&b);
 }
 
+/* "coach sync --publish [REMOTE]": the summary, to the trust's remote. */
+static struct coach_error *
+publish(struct coach_ctx *ctx, const char *remote,
+	const struct coach_net_opts *o)
+{
+	struct coach_publish p;
+	struct coach_error *err = coach_publish_push(ctx->repo,
+	    remote ? remote : "trust", o, &p);
+	if (err == NULL)
+		printf("published %s to %s as summary/%s: %zu records%s\n",
+		    p.committed ? "a new summary" : "the summary (unchanged)",
+		    remote ? remote : "trust", p.school_id, p.kept,
+		    p.full ? " in full (privacy: {trust: full})" :
+		    ", front-matter only, private entries left out");
+	free(p.school_id);
+	return err;
+}
+
 static struct coach_error *
 sync_exec(struct coach_ctx *ctx, int argc, char **argv)
 {
@@ -124,6 +143,12 @@ sync_exec(struct coach_ctx *ctx, int argc, char **argv)
 		o.progress = show_progress;
 		o.progress_arg = &pr;
 	}
+	if (coach_opt_given(ctx, "publish")) {
+		err = publish(ctx, argc > 1 ? argv[1] : NULL, &o);
+		if (pr.shown)
+			fputs("\r\033[K", stderr);
+		return err;
+	}
 	err = coach_sync_run(ctx->repo, argc > 1 ? argv[1] : NULL, &o, &res);
 	progress_end(&pr);
 	for (size_t i = 0; i < res.notes.n; i++)
@@ -134,8 +159,15 @@ sync_exec(struct coach_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
+static const struct coach_opt sync_opts[] = {
+	{ "publish", 0, 0, NULL, "push only the summary for the trust "
+	  "(REMOTE defaults to trust)" },
+	{ 0 },
+};
+
 static const struct coach_form sync_forms[] = {
-	{ .usage = "[REMOTE]", .min = 0, .max = 1, .need = "a REMOTE",
+	{ .usage = "[REMOTE] [--publish]", .opts = sync_opts,
+	  .min = 0, .max = 1, .need = "a REMOTE",
 	  .extra = "sync takes at most one REMOTE", .exec = sync_exec },
 	{ 0 },
 };

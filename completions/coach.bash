@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync key help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -24,6 +24,7 @@ _coach_verbs()
 	goal) echo "add list show status measure" ;;
 	cycle) echo "start phase close list" ;;
 	remote) echo "add list remove" ;;
+	trust) echo "init add list pull" ;;
 	key) echo "init export import list seal" ;;
 	esac
 }
@@ -56,7 +57,11 @@ _coach_options()
 	history/*) o="--since --format" ;;
 	diff/*) o="--since --until --format" ;;
 	agenda/*) o="--format" ;;
-	report/*) o="--by --since --until --format -o --output" ;;
+	report/*) o="--by --since --until --format -o --output --trust" ;;
+	sync/*) o="--publish" ;;
+	trust/init) o="--trust" ;;
+	trust/list) o="--format" ;;
+	trust/pull) o="-j --jobs --timeout" ;;
 	check/*) o="--strict --format" ;;
 	key/export) o="-o --output" ;;
 	esac
@@ -67,15 +72,16 @@ _coach_options()
 _coach_takes_value()
 {
 	case $2 in
-	--school | --trust | --cycle | --name | --email | --role | --subject | \
+	--school | --cycle | --name | --email | --role | --subject | \
 	--phase | --year | --area | --criterion | --focus | --cadence | \
 	--date | --priority | --strategy | --measure | --baseline | \
 	--target | --unit | --due | --status | --format | --step | \
 	--review | --outcome | -m | --message | --kind | --goal | \
 	--evidence | --hours | -F | --file | --since | --until | --grep | \
-	--to)
+	-j | --jobs | --timeout | --to)
 		return 0 ;;
 	--coach) [[ $1 == agree ]] ;;
+	--trust) [[ $1 != report ]] ;;
 	*) return 1 ;;
 	esac
 }
@@ -274,7 +280,7 @@ _coach_value_type()
 _coach_positional()
 {
 	case $1/$2/$3 in
-	init/*/0) echo dir ;;
+	init/*/0 | trust/init/0) echo dir ;;
 	staff/show/0 | agree/*/0 | goal/add/0 | goal/list/0 | cycle/list/0 | \
 	log/*/0 | entries/*/0 | status/*/0 | diff/*/0 | agenda/*/0) echo handle ;;
 	history/*/0) echo handle-record ;;

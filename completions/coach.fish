@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync key help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -253,6 +253,7 @@ complete -c coach -n __coach_needs_command -a report -d 'Goals, cycles and impac
 complete -c coach -n __coach_needs_command -a check -d 'Check every record'
 complete -c coach -n __coach_needs_command -a remote -d 'The repositories sync talks to'
 complete -c coach -n __coach_needs_command -a sync -d 'Commit hand edits, fetch, merge and push'
+complete -c coach -n __coach_needs_command -a trust -d "A trust's workspace: pull every school's summary"
 complete -c coach -n __coach_needs_command -a key -d 'Keys for sealed private entries'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
@@ -404,6 +405,18 @@ complete -c coach -n '__coach_needs_verb remote' -a list -d 'List the remotes'
 complete -c coach -n '__coach_needs_verb remote' -a remove -d 'Remove a remote'
 complete -c coach -n '__coach_arg 0 remote remove' -a '(__coach_remotes)' -d Remote
 complete -c coach -n '__coach_arg 0 sync' -a '(__coach_remotes)' -d Remote
+complete -c coach -n '__coach_using sync' -l publish -d 'Push only the summary for the trust'
+
+# trust
+complete -c coach -n '__coach_needs_verb trust' -a init -d 'Make a trust workspace'
+complete -c coach -n '__coach_needs_verb trust' -a add -d 'Add a school'
+complete -c coach -n '__coach_needs_verb trust' -a list -d 'List the schools and their last pull'
+complete -c coach -n '__coach_needs_verb trust' -a pull -d 'Pull every school'
+complete -c coach -n '__coach_using trust init' -l trust -x -d "The trust's name"
+complete -c coach -n '__coach_using trust list' -l format -x -a 'text json' -d 'Output format'
+complete -c coach -n '__coach_using trust pull' -s j -l jobs -x -d 'Schools fetched at once'
+complete -c coach -n '__coach_using trust pull' -l timeout -x -d 'Give up on a school after SECONDS'
+
 # key
 complete -c coach -n '__coach_needs_verb key' -a init -d 'Make your key pair'
 complete -c coach -n '__coach_needs_verb key' -a export -d 'Write your recovery key'
@@ -419,3 +432,4 @@ complete -c coach -n '__coach_using report' -l since -x -a $__coach_dates -d 'On
 complete -c coach -n '__coach_using report' -l until -x -a $__coach_dates -d 'On or before'
 complete -c coach -n '__coach_using report' -l format -x -a 'text json csv markdown html' -d 'Output format'
 complete -c coach -n '__coach_using report' -s o -l output -r -F -d 'Write to FILE'
+complete -c coach -n '__coach_using report' -l trust -d 'Across the schools a trust workspace pulled'

@@ -113,6 +113,17 @@ add_all(struct coach_strlist *l, const char *const *v)
 		coach_strlist_add(l, *v);
 }
 
+void
+coach_config_phases(const struct coach_fm *cfg, struct coach_strlist *out)
+{
+	if (!config_list(cfg, "cycle_phases", out)) {
+		const char *model = coach_fm_str(cfg, "cycle_model");
+		const char *const *p = model ? coach_cycle_model_phases(model)
+		    : NULL;
+		add_all(out, p ? p : steplab);
+	}
+}
+
 /*
  * coach.yml is read leniently: a broken one still opens (with defaults),
  * so that "coach check" can report what is wrong with it.
@@ -134,12 +145,7 @@ load_config(struct coach_repo *r)
 	free(path);
 	coach_buf_free(&buf);
 
-	if (!config_list(r->config, "cycle_phases", &r->phases)) {
-		const char *model = coach_fm_str(r->config, "cycle_model");
-		const char *const *p = model ? coach_cycle_model_phases(model)
-		    : NULL;
-		add_all(&r->phases, p ? p : steplab);
-	}
+	coach_config_phases(r->config, &r->phases);
 	if (!config_list(r->config, "judgement_words", &r->judgement))
 		add_all(&r->judgement, judgement_words);
 	/* Past the caps (check reports them), phrases are not looked for:

@@ -74,6 +74,9 @@ char *coach_repo_abspath(const struct coach_repo *r, const char *relpath);
  * its cycle_model, else steplab's.  Owned by the repository.
  */
 const struct coach_strlist *coach_repo_phases(const struct coach_repo *r);
+/* The cycle phases coach.yml's settings cfg give, as above, added to
+ * out. */
+void coach_config_phases(const struct coach_fm *cfg, struct coach_strlist *out);
 /* Longest phrase of judgement_words, and most phrases, that coach looks
  * for; check reports the ones past these. */
 #define COACH_JUDGEMENT_MAX_LEN 200

@@ -23,13 +23,13 @@ const char *const coach_report_outcomes[] = {
 	"met", "partly", "not-yet", "none",
 };
 
-/* Every record of the school, and where the figures go. */
+/* The school being counted, and where the figures go. */
 struct build {
-	struct coach_repo *repo;
 	const struct coach_report_opts *o;
 	struct coach_report *rep;
 	coach_day asof;
-	struct coach_loaded_list staff, agreements, goals, cycles, entries;
+	const struct coach_report_school *sc;
+	int trust; /* a trust's report: keys of people name their school */
 };
 
 double
@@ -86,8 +86,13 @@ coach_report_cadence_days(const char *c)
 int
 coach_report_individual_allowed(struct coach_repo *r)
 {
-	const struct coach_fm_node *p = coach_fm_get(coach_repo_config(r),
-	    "privacy");
+	return coach_report_config_individual(coach_repo_config(r));
+}
+
+int
+coach_report_config_individual(const struct coach_fm *cfg)
+{
+	const struct coach_fm_node *p = coach_fm_get(cfg, "privacy");
 	int b;
 	if (p == NULL || coach_fm_node_type(p) != COACH_FM_MAP)
 		return 1;
@@ -177,27 +182,43 @@ find_in(const struct coach_loaded_list *l, const char *coachee,
 static const struct coach_record *
 staff_of(const struct build *b, const char *handle)
 {
-	for (size_t i = 0; handle && i < b->staff.n; i++)
-		if (b->staff.v[i].id && strcmp(b->staff.v[i].id, handle) == 0)
-			return b->staff.v[i].rec;
+	const struct coach_loaded_list *l = &b->sc->staff;
+	for (size_t i = 0; handle && i < l->n; i++)
+		if (l->v[i].id && strcmp(l->v[i].id, handle) == 0)
+			return l->v[i].rec;
 	return NULL;
 }
 
 static const struct coach_record *
 agreement_of(const struct build *b, const char *coachee)
 {
-	for (size_t i = 0; coachee && i < b->agreements.n; i++)
-		if (b->agreements.v[i].coachee &&
-		    strcmp(b->agreements.v[i].coachee, coachee) == 0)
-			return b->agreements.v[i].rec;
+	const struct coach_loaded_list *l = &b->sc->agreements;
+	for (size_t i = 0; coachee && i < l->n; i++)
+		if (l->v[i].coachee && strcmp(l->v[i].coachee, coachee) == 0)
+			return l->v[i].rec;
 	return NULL;
 }
 
+/* The school's key: the trust's name for it, else coach.yml's. */
 static const char *
 school_key(const struct build *b)
 {
-	const char *s = coach_fm_str(coach_repo_config(b->repo), "school");
+	const char *s = coach_fm_str(b->sc->config, "school");
+	if (b->sc->name)
+		return b->sc->name;
 	return s && *s ? s : "school";
+}
+
+/* A trust's keys of people say whose school they are in: "school/bob". */
+static void
+add_person(const struct build *b, const char *handle,
+	struct coach_strlist *out)
+{
+	if (b->trust)
+		coach_strlist_add_owned(out, coach_xasprintf("%s/%s",
+		    school_key(b), handle));
+	else
+		coach_strlist_add(out, handle);
 }
 
 /*
@@ -218,11 +239,16 @@ keys_of(const struct build *b, const char *coachee,
 		break;
 	case COACH_BY_PERSON:
 		if (coachee)
-			coach_strlist_add(&k, coachee);
+			add_person(b, coachee, &k);
 		break;
 	case COACH_BY_COACH:
-		if (ag)
-			coach_agreement_coaches(ag, &k);
+		if (ag) {
+			struct coach_strlist c = COACH_STRLIST_INIT;
+			coach_agreement_coaches(ag, &c);
+			for (size_t i = 0; i < c.n; i++)
+				add_person(b, c.v[i], &k);
+			coach_strlist_free(&c);
+		}
 		break;
 	case COACH_BY_SUBJECT:
 		if (st)
@@ -368,12 +394,14 @@ cycle_figures(const struct build *b, const struct coach_record *c,
 	f->open = coach_cycle_open(c) ||
 	    (b->o->has_until && has_closed && closed > b->o->until);
 	if (f->open) {
+		/* A phase of this school's cycle, at its place in the
+		 * report's (a trust's schools may have different cycles). */
+		const char *ph = coach_record_str(c, "phase");
 		f->phase = rep->nphases - 1;
-		for (size_t i = 0; i + 1 < rep->nphases; i++) {
-			const char *ph = coach_record_str(c, "phase");
-			if (ph && strcmp(ph, rep->phases[i]) == 0)
+		for (size_t i = 0; ph && i + 1 < rep->nphases; i++)
+			if (strcmp(ph, rep->phases[i]) == 0 &&
+			    coach_strlist_has(&b->sc->phases, ph))
 				f->phase = i;
-		}
 		f->overdue = day_of(c, "review", &review) == 0 &&
 		    review < b->asof;
 		return 0;
@@ -407,7 +435,7 @@ count_cycle(struct build *b, const struct coach_loaded *l)
 	struct cycle_fig f;
 	if (cycle_figures(b, l->rec, b->rep, &f) != 0)
 		return;
-	const struct coach_record *goal = find_in(&b->goals, l->coachee,
+	const struct coach_record *goal = find_in(&b->sc->goals, l->coachee,
 	    coach_record_str(l->rec, "goal"));
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, goal, &keys);
@@ -437,11 +465,11 @@ goal_of_entry(const struct build *b, const struct coach_loaded *l)
 {
 	const char *gid = coach_record_str(l->rec, "goal");
 	if (gid == NULL) {
-		const struct coach_record *c = find_in(&b->cycles, l->coachee,
-		    coach_record_str(l->rec, "cycle"));
+		const struct coach_record *c = find_in(&b->sc->cycles,
+		    l->coachee, coach_record_str(l->rec, "cycle"));
 		gid = c ? coach_record_str(c, "goal") : NULL;
 	}
-	return find_in(&b->goals, l->coachee, gid);
+	return find_in(&b->sc->goals, l->coachee, gid);
 }
 
 static void
@@ -489,13 +517,14 @@ fill_rel(const struct build *b, const struct coach_loaded *ag,
 	for (size_t i = 0; i < coaches.n; i++)
 		coach_buf_printf(&buf, "%s%s", i ? ", " : "", coaches.v[i]);
 	coach_strlist_free(&coaches);
-	rel->coachee = coach_xstrdup(ag->coachee);
+	rel->coachee = b->trust ? coach_xasprintf("%s/%s", school_key(b),
+	    ag->coachee) : coach_xstrdup(ag->coachee);
 	rel->coaches = coach_buf_detach(&buf);
 	const char *cad = coach_record_str(ag->rec, "cadence");
 	rel->cadence = cad ? coach_xstrdup(cad) : NULL;
 	rel->cadence_days = coach_report_cadence_days(cad);
-	for (size_t i = 0; i < b->entries.n; i++) {
-		const struct coach_loaded *e = &b->entries.v[i];
+	for (size_t i = 0; i < b->sc->entries.n; i++) {
+		const struct coach_loaded *e = &b->sc->entries.v[i];
 		const char *kind = coach_record_str(e->rec, "kind");
 		coach_day d;
 		if (e->coachee == NULL || strcmp(e->coachee, ag->coachee) ||
@@ -514,8 +543,8 @@ fill_rel(const struct build *b, const struct coach_loaded *ag,
 static void
 add_rels(struct build *b)
 {
-	for (size_t i = 0; i < b->agreements.n; i++) {
-		const struct coach_loaded *ag = &b->agreements.v[i];
+	for (size_t i = 0; i < b->sc->agreements.n; i++) {
+		const struct coach_loaded *ag = &b->sc->agreements.v[i];
 		if (ag->coachee == NULL || coach_agreement_ended(ag->rec))
 			continue;
 		struct coach_strlist keys = COACH_STRLIST_INIT;
@@ -561,16 +590,23 @@ finish_groups(struct coach_report *rep)
 		    cmp_group);
 }
 
+/* The phases of every school, each once, in the order first met; then
+ * "other". */
 static void
-set_phases(struct coach_repo *r, struct coach_report *rep)
+set_phases(const struct coach_report_school *sc, size_t n,
+	struct coach_report *rep)
 {
-	const struct coach_strlist *ph = coach_repo_phases(r);
-	size_t n = ph ? ph->n : 0;
-	rep->phases = coach_xcalloc(n + 1, sizeof(*rep->phases));
+	struct coach_strlist all = COACH_STRLIST_INIT;
 	for (size_t i = 0; i < n; i++)
-		rep->phases[i] = coach_xstrdup(ph->v[i]);
-	rep->phases[n] = coach_xstrdup("other");
-	rep->nphases = n + 1;
+		for (size_t k = 0; k < sc[i].phases.n; k++)
+			if (!coach_strlist_has(&all, sc[i].phases.v[k]))
+				coach_strlist_add(&all, sc[i].phases.v[k]);
+	rep->phases = coach_xcalloc(all.n + 1, sizeof(*rep->phases));
+	for (size_t i = 0; i < all.n; i++)
+		rep->phases[i] = coach_xstrdup(all.v[i]);
+	rep->phases[all.n] = coach_xstrdup("other");
+	rep->nphases = all.n + 1;
+	coach_strlist_free(&all);
 }
 
 /* Moves the problems of from to rep, each path once: a linked coachee
@@ -594,23 +630,64 @@ move_problems(struct coach_problems *to, struct coach_problems *from)
 }
 
 static struct coach_error *
-load_all(struct build *b)
+load_all(struct coach_repo *r, struct coach_report_school *sc)
 {
 	struct coach_error *err;
 	struct { enum coach_kind kind; struct coach_loaded_list *l; } k[] = {
-		{ COACH_KIND_STAFF, &b->staff },
-		{ COACH_KIND_AGREEMENT, &b->agreements },
-		{ COACH_KIND_GOAL, &b->goals },
-		{ COACH_KIND_CYCLE, &b->cycles },
-		{ COACH_KIND_ENTRY, &b->entries },
+		{ COACH_KIND_STAFF, &sc->staff },
+		{ COACH_KIND_AGREEMENT, &sc->agreements },
+		{ COACH_KIND_GOAL, &sc->goals },
+		{ COACH_KIND_CYCLE, &sc->cycles },
+		{ COACH_KIND_ENTRY, &sc->entries },
 	};
 	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++) {
-		if ((err = coach_load_records(b->repo, k[i].kind, NULL, NULL,
+		if ((err = coach_load_records(r, k[i].kind, NULL, NULL,
 		    k[i].l)))
 			return err;
-		move_problems(&b->rep->problems, &k[i].l->problems);
+		move_problems(&sc->problems, &k[i].l->problems);
 	}
 	return NULL;
+}
+
+/* Counts every record of b->sc. */
+static void
+count_school(struct build *b)
+{
+	const struct coach_report_school *sc = b->sc;
+	if (b->o->by == COACH_BY_SCHOOL)
+		group_get(b, school_key(b));
+	for (size_t i = 0; i < sc->goals.n; i++)
+		count_goal(b, &sc->goals.v[i]);
+	for (size_t i = 0; i < sc->cycles.n; i++)
+		count_cycle(b, &sc->cycles.v[i]);
+	for (size_t i = 0; i < sc->entries.n; i++)
+		count_entry(b, &sc->entries.v[i]);
+	if (b->o->by == COACH_BY_PERSON || b->o->by == COACH_BY_COACH)
+		add_rels(b);
+}
+
+static void
+build_schools(const struct coach_report_school *sc, size_t n, int trust,
+	const struct coach_report_opts *o, struct coach_report *out)
+{
+	struct build b;
+	memset(&b, 0, sizeof(b));
+	memset(out, 0, sizeof(*out));
+	b.o = o;
+	b.rep = out;
+	b.trust = trust;
+	b.asof = o->has_until ? o->until : o->today;
+	out->by = o->by;
+	set_phases(sc, n, out);
+	for (size_t i = 0; i < n; i++) {
+		b.sc = &sc[i];
+		count_school(&b);
+		for (size_t k = 0; k < sc[i].problems.n; k++)
+			coach_problems_add(&out->problems,
+			    sc[i].problems.v[k].path, "%s",
+			    sc[i].problems.v[k].message);
+	}
+	finish_groups(out);
 }
 
 struct coach_error *
@@ -618,35 +695,39 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	struct coach_report *out)
 {
 	struct coach_error *err;
-	struct build b;
-	memset(&b, 0, sizeof(b));
+	struct coach_report_school sc;
+	memset(&sc, 0, sizeof(sc));
 	memset(out, 0, sizeof(*out));
-	b.repo = r;
-	b.o = o;
-	b.rep = out;
-	b.asof = o->has_until ? o->until : o->today;
-	out->by = o->by;
-	set_phases(r, out);
-	if ((err = load_all(&b)))
-		goto done;
-	if (o->by == COACH_BY_SCHOOL)
-		group_get(&b, school_key(&b));
-	for (size_t i = 0; i < b.goals.n; i++)
-		count_goal(&b, &b.goals.v[i]);
-	for (size_t i = 0; i < b.cycles.n; i++)
-		count_cycle(&b, &b.cycles.v[i]);
-	for (size_t i = 0; i < b.entries.n; i++)
-		count_entry(&b, &b.entries.v[i]);
-	if (o->by == COACH_BY_PERSON || o->by == COACH_BY_COACH)
-		add_rels(&b);
-	finish_groups(out);
-done:
-	coach_loaded_list_free(&b.staff);
-	coach_loaded_list_free(&b.agreements);
-	coach_loaded_list_free(&b.goals);
-	coach_loaded_list_free(&b.cycles);
-	coach_loaded_list_free(&b.entries);
+	sc.config = coach_repo_config(r);
+	const struct coach_strlist *ph = coach_repo_phases(r);
+	for (size_t i = 0; ph && i < ph->n; i++)
+		coach_strlist_add(&sc.phases, ph->v[i]);
+	if ((err = load_all(r, &sc)) == NULL)
+		build_schools(&sc, 1, 0, o, out);
+	coach_report_school_free(&sc);
 	return err;
+}
+
+void
+coach_report_build_trust(const struct coach_report_school *schools,
+	size_t n, const struct coach_report_opts *o, struct coach_report *out)
+{
+	build_schools(schools, n, 1, o, out);
+}
+
+void
+coach_report_school_free(struct coach_report_school *sc)
+{
+	free(sc->name);
+	coach_fm_free(sc->own_config);
+	coach_strlist_free(&sc->phases);
+	coach_loaded_list_free(&sc->staff);
+	coach_loaded_list_free(&sc->agreements);
+	coach_loaded_list_free(&sc->goals);
+	coach_loaded_list_free(&sc->cycles);
+	coach_loaded_list_free(&sc->entries);
+	coach_problems_free(&sc->problems);
+	memset(sc, 0, sizeof(*sc));
 }
 
 void

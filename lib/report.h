@@ -104,6 +104,20 @@ struct coach_report {
 /* Whether coach.yml lets reports list people ("privacy: {individual:
  * false}" forbids it). */
 int coach_report_individual_allowed(struct coach_repo *r);
+/* The same, from coach.yml's settings cfg. */
+int coach_report_config_individual(const struct coach_fm *cfg);
+
+/* One school's records, however they were read (the work tree, or a
+ * tree a trust fetched). */
+struct coach_report_school {
+	char *name;  /* a trust's name for it; NULL: coach.yml's school */
+	const struct coach_fm *config;  /* its coach.yml */
+	struct coach_fm *own_config;    /* freed with it, when it owns one */
+	struct coach_strlist phases;    /* its cycle phases */
+	struct coach_loaded_list staff, agreements, goals, cycles, entries;
+	struct coach_problems problems; /* records left out */
+};
+void coach_report_school_free(struct coach_report_school *sc);
 
 /*
  * Loads every record and computes the report.  Records that cannot be
@@ -112,6 +126,16 @@ int coach_report_individual_allowed(struct coach_repo *r);
  */
 struct coach_error *coach_report_build(struct coach_repo *r,
 	const struct coach_report_opts *opts, struct coach_report *out);
+/*
+ * The report of a trust over schools[0..n): as coach_report_build() for
+ * each school, counted together.  Groups by school are keyed by the
+ * schools' names; by person and by coach "SCHOOL/HANDLE"; the phases are
+ * every school's, each once.  The records' problems are copied to
+ * out->problems.
+ */
+void coach_report_build_trust(const struct coach_report_school *schools,
+	size_t n, const struct coach_report_opts *opts,
+	struct coach_report *out);
 void coach_report_free(struct coach_report *rep);
 
 /* A progress clamped to [0, 1] (NaN stays NaN). */

@@ -73,8 +73,8 @@ mbedtls_x509_crt_parse_path(void *chain, const char *path)
  * are re-read from $HOME each time because libgit2 caches them, and
  * GIT_CONFIG_NOSYSTEM is honoured as git does.
  */
-static void
-lib_init(void)
+void
+store_lib_init(void)
 {
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
@@ -175,7 +175,7 @@ coach_store_init(struct coach_store **out, const char *dir)
 	int rc;
 
 	*out = NULL;
-	lib_init();
+	store_lib_init();
 	rc = git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH,
 		NULL);
 	if (rc == 0) {
@@ -303,7 +303,7 @@ coach_store_find(struct coach_store **out, const char *start_dir,
 	char *dir = NULL;
 
 	*out = NULL;
-	lib_init();
+	store_lib_init();
 	dir = realpath(start_dir, NULL);
 	if (dir == NULL) {
 		err = coach_error_errno("cannot open", start_dir);
@@ -560,7 +560,7 @@ coach_store_global_config_get(const char *key, char **out)
 	struct coach_error *err = NULL;
 
 	*out = NULL;
-	lib_init();
+	store_lib_init();
 	if (git_config_open_default(&cfg) < 0 ||
 	    git_config_snapshot(&snap, cfg) < 0) {
 		err = store_git_fail("reading git config");

@@ -7,6 +7,8 @@
  *   store_txn.c   the writer's lock and the write transaction
  *   store_read.c  the work tree's state and small reads of HEAD
  *   store_walk.c  walking history: commits, diffs, files at a commit
+ *   store_publish.c  HEAD's tree rewritten onto a branch of its own
+ *   store_trust.c    a trust's bare repositories, files read from a tree
  */
 #ifndef COACH_STORE_PRIV_H
 #define COACH_STORE_PRIV_H
@@ -22,6 +24,10 @@ struct coach_store {
 	char *root;	/* work tree, no trailing '/' */
 };
 
+/* git_libgit2_init() and coach's settings (fsync, where git's config
+ * files are); every open handle calls it once, git_libgit2_shutdown()
+ * on close. */
+void store_lib_init(void);
 /* libgit2's message for its last failure. */
 const char *store_git_msg(void);
 /* An error from the last libgit2 call: "<what>: <libgit2's message>",

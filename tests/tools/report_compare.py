@@ -21,7 +21,8 @@ def same(path, a, b):
         for k in b:
             same(path + "." + k, a.get(k, "<missing>"), b[k])
     elif isinstance(b, float) or isinstance(a, float):
-        if not isinstance(a, (int, float)) or isinstance(a, bool) or \
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                   for x in (a, b)) or \
                 not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9):
             bad.append("%s: got %r, want %r" % (path, a, b))
     elif a != b:
