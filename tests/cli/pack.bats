@@ -45,11 +45,11 @@ all_readable() {
 @test "packing happens in the background and the command does not wait" {
 	export COACH_AUTOPACK=20
 	for i in $(seq 8); do coach log bob -m "Entry $i" >/dev/null; done
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		[ "$(in_pack)" -gt 0 ] && [ ! -e .git/objects/pack/*.lock ] && break
 		sleep 0.1
 	done
-	[ "$(in_pack)" -gt 0 ] || fail "no pack after 10 s"
+	[ "$(in_pack)" -gt 0 ] || fail "no pack after 60 s"
 	# Wait for the packer to let go of its lock before checking.
 	flock .git/coach-pack.lock true
 	all_readable
