@@ -573,6 +573,6 @@ static const struct coach_form edit_forms[] = {
 const struct coach_cmd coach_cmd_edit = {
 	.name = "edit",
 	.summary = "edit a record in $VISUAL/$EDITOR, validated on save",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = edit_forms,
 };

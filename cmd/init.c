@@ -193,5 +193,6 @@ static const struct coach_form init_forms[] = {
 const struct coach_cmd coach_cmd_init = {
 	.name = "init",
 	.summary = "create a coach repository for a school",
+	.flags = COACH_CMD_LOCAL,
 	.forms = init_forms,
 };

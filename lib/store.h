@@ -37,6 +37,13 @@ struct coach_error *coach_store_init(struct coach_store **out,
 	const char *dir);
 
 /*
+ * For a command that never uses the network, before it opens a
+ * repository: libgit2's start-up then skips loading the system's CA
+ * certificates, which only a connection needs (see store.c).
+ */
+void coach_store_tls_lazy(void);
+
+/*
  * Opens the repository whose work tree contains start_dir, searching
  * upwards like git.  marker, when not NULL, is a file (e.g. "coach.yml")
  * that must exist at the work tree's root: the search goes on upwards past
@@ -184,7 +191,33 @@ enum coach_file_state {
 struct coach_error *coach_store_file_state(struct coach_store *s,
 	const char *path, enum coach_file_state *out);
 
+/*
+ * After a write, with the writer's lock released: when the loose objects
+ * pass the threshold (coach.autopack or COACH_AUTOPACK, default 6700; 0
+ * is never), packs them in a detached process (COACH_AUTOPACK_DETACH=0:
+ * here and now), as git gc --auto does.  Never fails: packing is only an
+ * optimisation (see store_pack.c).
+ */
+void coach_store_autopack(struct coach_store *s);
+/* Packs every loose object now, unless another process is packing. */
+struct coach_error *coach_store_pack(struct coach_store *s);
+
 /* Whether HEAD's tree has path (a file). */
 int coach_store_head_has(struct coach_store *s, const char *path);
+
+/*
+ * The files directly in HEAD's folder dir (e.g. "staff"), one "BLOB NAME"
+ * string each (BLOB: the blob's hex id) in tree order, and the folder's
+ * own tree id (41 bytes; "" when HEAD has no such folder).  Reads one tree
+ * object: the way to learn what changed in a folder without reading it.
+ */
+struct coach_error *coach_store_head_dir(struct coach_store *s,
+	const char *dir, char tree_id[41], struct coach_strlist *out);
+/* Appends the content of the blob with hex id hex (at most max bytes). */
+struct coach_error *coach_store_blob(struct coach_store *s, const char *hex,
+	size_t max, struct coach_buf *out);
+/* The path of name in the git directory (never committed: caches); the
+ * caller frees it. */
+char *coach_store_git_path(struct coach_store *s, const char *name);
 
 #endif
