@@ -695,6 +695,6 @@ static const struct coach_form agenda_forms[] = {
 const struct coach_cmd coach_cmd_agenda = {
 	.name = "agenda",
 	.summary = "prepare the next meeting: steps, reviews, what changed",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = agenda_forms,
 };

@@ -318,6 +318,6 @@ static const struct coach_form agree_forms[] = {
 const struct coach_cmd coach_cmd_agree = {
 	.name = "agree",
 	.summary = "start or end a coaching relationship (its agreement)",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = agree_forms,
 };

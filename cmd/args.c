@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "../lib/store.h"
 
 /* ================ usage and help ================ */
 
@@ -457,6 +458,8 @@ coach_cmd_run(struct coach_ctx *ctx, int argc, char **argv)
 	}
 	if (err || (err = check_operands(ctx, &ops)))
 		goto done;
+	if (ctx->cmd->flags & COACH_CMD_LOCAL)
+		coach_store_tls_lazy();
 	if ((ctx->cmd->flags & COACH_CMD_REPO) && ctx->repo == NULL &&
 	    (err = coach_repo_open(&ctx->repo, ctx->dir)))
 		goto done;

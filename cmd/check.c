@@ -111,6 +111,6 @@ static const struct coach_form check_forms[] = {
 const struct coach_cmd coach_cmd_check = {
 	.name = "check",
 	.summary = "validate every record: file:line: problem",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = check_forms,
 };

@@ -18,6 +18,10 @@
 
 enum {
 	COACH_CMD_REPO = 1 << 0, /* main opens the repository before exec */
+	/* Never uses the network: git's TLS set-up is skipped
+	 * (coach_store_tls_lazy).  Commands without it get it, as before. */
+	COACH_CMD_LOCAL = 1 << 1,
+	COACH_CMD_HIDDEN = 1 << 2, /* run by git, not listed in help */
 };
 
 enum {

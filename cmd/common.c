@@ -404,8 +404,8 @@ coach_resolve_owned(struct coach_repo *r, const char *coachee,
 	char **id, char **path)
 {
 	char *owner = NULL;
-	struct coach_error *err = coach_repo_resolve(r, prefix, kind, path,
-	    NULL);
+	struct coach_error *err = coach_repo_resolve_near(r, prefix, kind,
+	    coachee, path);
 	if (err)
 		return coach_error_prefix(err, "%s", option);
 	coach_path_kind(*path, &owner, id);
@@ -464,15 +464,23 @@ coach_write(struct coach_repo *r, coach_change_fn fn, void *arg)
 	return err;
 }
 
+static char *
+record_path(const void *arg, const char *id)
+{
+	const struct new_record *nr = arg;
+	return nr->path_of(nr->coachee, id);
+}
+
 struct coach_error *
 coach_new_record_apply(struct coach_change *ch, void *arg)
 {
 	struct new_record *nr = arg;
-	struct coach_error *err = coach_change_new_id(ch, nr->kind, nr->id);
+	char *path = NULL;
+	struct coach_error *err = coach_change_new_path(ch, nr->kind,
+	    record_path, nr, nr->id, &path);
 	if (err)
 		return err;
 	coach_fm_set(coach_record_fm(nr->rec), "id", coach_fmv_str(nr->id));
-	char *path = nr->path_of(nr->coachee, nr->id);
 	coach_change_save(ch, path, nr->rec);
 	coach_change_message(ch, "%s: %s %s", nr->what, nr->coachee, nr->id);
 	free(path);

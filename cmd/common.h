@@ -71,6 +71,10 @@ struct coach_error *coach_entry_kind_check(const char *what,
 int coach_is_blank(const char *s, size_t len);
 /* s, or "-" when it is NULL or empty; for columns and fields. */
 const char *coach_dash(const char *s);
+/* How git should run this coach (for its merge driver): "coach" when
+ * that is the first coach on the PATH, else this program's full path.
+ * The caller frees it. */
+char *coach_self_program(void);
 /* The file name of path without ".md": the id, handle or "agreement" the
  * file names.  The caller frees it. */
 char *coach_path_stem(const char *path);

@@ -364,9 +364,16 @@ static void
 cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
-	/* At least as wide as the headers. */
-	size_t wc = 7, wp = 5, wo = 7;
+	/* At least as wide as the headers; ids as short as they stay
+	 * unique. */
+	size_t wc = 7, wp = 5, wo = 7, wi = COACH_ID_ABBREV, wg = 4;
 	for (size_t i = 0; i < n; i++) {
+		const char *gid = coach_repo_abbrev(ctx->repo,
+		    coach_dash(coach_record_str(rows[i]->rec, "goal")));
+		if (strlen(coach_repo_abbrev(ctx->repo, rows[i]->id)) > wi)
+			wi = strlen(coach_repo_abbrev(ctx->repo, rows[i]->id));
+		if (coach_text_width(gid) > wg)
+			wg = coach_text_width(gid);
 		size_t w = coach_text_width(coach_dash(coach_record_str(rows[i]->rec,
 		    "phase")));
 		if (w > wp)
@@ -377,7 +384,7 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	/* id, goal, phase, started, review (+ " overdue"), outcome, then
 	 * the step takes what is left of a terminal line. */
 	int cols = coach_term_width();
-	size_t fixed = (COACH_ID_LEN + 2) * 2 + wp + 2 + 12 + 20 + wo + 2 +
+	size_t fixed = wi + 2 + wg + 2 + wp + 2 + 12 + 20 + wo + 2 +
 	    (all ? wc + 2 : 0);
 	size_t room = cols > 0 ? (size_t)cols > fixed + 12 ?
 	    (size_t)cols - fixed : 12 : 0;
@@ -386,9 +393,9 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded("COACHEE", wc);
 		fputs("  ", stdout);
 	}
-	coach_put_padded("ID", COACH_ID_LEN);
+	coach_put_padded("ID", wi);
 	fputs("  ", stdout);
-	coach_put_padded("GOAL", COACH_ID_LEN);
+	coach_put_padded("GOAL", wg);
 	fputs("  ", stdout);
 	coach_put_padded("PHASE", wp);
 	fputs("  STARTED     ", stdout);
@@ -399,7 +406,8 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = rows[i]->rec;
 		int open = coach_cycle_open(c), late = coach_cycle_overdue(c);
-		const char *goal = coach_dash(coach_record_str(c, "goal"));
+		const char *goal = coach_repo_abbrev(ctx->repo,
+		    coach_dash(coach_record_str(c, "goal")));
 		char review[32];
 		snprintf(review, sizeof(review), "%s%s",
 		    coach_dash(coach_record_str(c, "review")), late ? " overdue" : "");
@@ -409,8 +417,12 @@ cycle_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 			coach_put_padded(rows[i]->coachee, wc);
 			fputs("  ", stdout);
 		}
-		printf("%s%s%s  %.7s  ", coach_sgr_yellow(ctx), rows[i]->id,
-		    coach_sgr_reset(ctx), goal);
+		fputs(coach_sgr_yellow(ctx), stdout);
+		coach_put_padded(coach_repo_abbrev(ctx->repo, rows[i]->id), wi);
+		fputs(coach_sgr_reset(ctx), stdout);
+		fputs("  ", stdout);
+		coach_put_padded(goal, wg);
+		fputs("  ", stdout);
 		coach_put_padded(coach_dash(coach_record_str(c, "phase")), wp);
 		printf("  %-10s  %s", coach_dash(coach_record_str(c, "started")),
 		    late ? coach_sgr_red(ctx) : "");
@@ -525,7 +537,7 @@ static const struct coach_form cycle_forms[] = {
 const struct coach_cmd coach_cmd_cycle = {
 	.name = "cycle",
 	.summary = "coaching cycles: an action step on a goal, phase by phase",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = cycle_forms,
 	.dflt = "list",
 	.noun = "cycle",

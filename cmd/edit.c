@@ -28,6 +28,7 @@
 #include "../lib/change.h"
 #include "../lib/check.h"
 #include "../lib/date.h"
+#include "../lib/merge.h"
 #include "../lib/privacy.h"
 #include "../lib/record.h"
 #include "../lib/repo.h"
@@ -374,6 +375,13 @@ edit_round(struct edit *ed, int *done)
 	if (same(&ed->saved, &ed->orig))
 		goto unchanged;
 	coach_text_normalise(&ed->saved, 1);
+	/* Markers merged into one text settle the body's conflict. */
+	struct coach_buf cleared = COACH_BUF_INIT;
+	if (coach_merge_clear_body(ed->relpath, ed->saved.ptr, ed->saved.len,
+	    &cleared)) {
+		coach_buf_free(&ed->saved);
+		ed->saved = cleared;
+	}
 	struct coach_buf norm = COACH_BUF_INIT;
 	coach_buf_add(&norm, ed->orig.ptr ? ed->orig.ptr : "", ed->orig.len);
 	coach_text_normalise(&norm, 1);
@@ -565,6 +573,6 @@ static const struct coach_form edit_forms[] = {
 const struct coach_cmd coach_cmd_edit = {
 	.name = "edit",
 	.summary = "edit a record in $VISUAL/$EDITOR, validated on save",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = edit_forms,
 };

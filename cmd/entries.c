@@ -227,7 +227,8 @@ print_text(struct coach_ctx *ctx, const struct row *rows, size_t n, int cpd)
 		    klen < KIND_WIDTH ? (int)(KIND_WIDTH - klen) : 0, "",
 		    coach_sgr_yellow(ctx));
 		start = out.len;
-		coach_term_safe(&out, str_or(rec, "id", "?"));
+		coach_term_safe(&out, coach_repo_abbrev(ctx->repo,
+		    str_or(rec, "id", "?")));
 		size_t used = 10 + 2 + (klen > KIND_WIDTH ? klen : KIND_WIDTH) +
 		    2 + coach_text_width(out.ptr + start) + 2;
 		coach_buf_printf(&out, "%s  ", coach_sgr_reset(ctx));
@@ -420,6 +421,6 @@ static const struct coach_form entries_forms[] = {
 const struct coach_cmd coach_cmd_entries = {
 	.name = "entries",
 	.summary = "list a coachee's entries, newest first",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = entries_forms,
 };

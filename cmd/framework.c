@@ -643,7 +643,7 @@ const struct coach_cmd coach_cmd_framework = {
 	.name = "framework",
 	.summary = "the shared teaching framework: add, list and import "
 	    "strategies",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = framework_forms,
 	.dflt = "list",
 };

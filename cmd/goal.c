@@ -299,8 +299,11 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	int all)
 {
 	/* At least as wide as the headers. */
-	size_t wc = 7, wt = 5, ws = 6;
+	size_t wc = 7, wt = 5, ws = 6, wi = COACH_ID_ABBREV;
 	for (size_t i = 0; i < n; i++) {
+		size_t w = strlen(coach_repo_abbrev(ctx->repo, rows[i]->id));
+		if (w > wi)
+			wi = w;
 		const char *t = coach_dash(coach_record_str(rows[i]->rec, "title"));
 		const char *s = coach_dash(coach_record_str(rows[i]->rec, "status"));
 		if (coach_text_width(t) > wt)
@@ -314,7 +317,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 	 * id, status, progress (8) and due (10) take the rest. */
 	int cols = coach_term_width();
 	if (cols > 0) {
-		long room = cols - (long)(COACH_ID_LEN + 2 + ws + 2 + 2 + 8 +
+		long room = cols - (long)(wi + 2 + ws + 2 + 2 + 8 +
 		    2 + 10) - (all ? (long)wc + 2 : 0);
 		if (room < 12)
 			room = 12;
@@ -326,7 +329,7 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 		coach_put_padded("COACHEE", wc);
 		fputs("  ", stdout);
 	}
-	coach_put_padded("ID", COACH_ID_LEN);
+	coach_put_padded("ID", wi);
 	fputs("  ", stdout);
 	coach_put_padded("STATUS", ws);
 	fputs("  ", stdout);
@@ -343,8 +346,9 @@ goal_list_text(struct coach_ctx *ctx, struct coach_loaded **rows, size_t n,
 			coach_put_padded(rows[i]->coachee, wc);
 			fputs("  ", stdout);
 		}
-		printf("%s%s%s  %s", coach_sgr_yellow(ctx), rows[i]->id,
-		    coach_sgr_reset(ctx), status_color(ctx, status));
+		fputs(coach_sgr_yellow(ctx), stdout);
+		coach_put_padded(coach_repo_abbrev(ctx->repo, rows[i]->id), wi);
+		printf("%s  %s", coach_sgr_reset(ctx), status_color(ctx, status));
 		coach_put_padded(status, ws);
 		printf("%s  ", coach_sgr_reset(ctx));
 		coach_put_padded(title, wt);
@@ -497,7 +501,7 @@ show_measure(const struct coach_ctx *ctx, const struct coach_fm *fm)
 }
 
 static void
-show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
+show_cycles_text(struct coach_ctx *ctx, struct coach_loaded **cy,
 	size_t n)
 {
 	if (n == 0)
@@ -507,7 +511,7 @@ show_cycles_text(const struct coach_ctx *ctx, struct coach_loaded **cy,
 	for (size_t i = 0; i < n; i++) {
 		const struct coach_record *c = cy[i]->rec;
 		printf("  %s%s%s  %-10s  started %s", coach_sgr_yellow(ctx),
-		    cy[i]->id, coach_sgr_reset(ctx),
+		    coach_repo_abbrev(ctx->repo, cy[i]->id), coach_sgr_reset(ctx),
 		    coach_dash(coach_record_str(c, "phase")),
 		    coach_dash(coach_record_str(c, "started")));
 		if (!coach_cycle_open(c))
@@ -974,7 +978,7 @@ static const struct coach_form goal_forms[] = {
 const struct coach_cmd coach_cmd_goal = {
 	.name = "goal",
 	.summary = "set goals a coachee owns, review them, record progress",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = goal_forms,
 	.dflt = "list",
 	.noun = "goal",

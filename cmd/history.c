@@ -289,7 +289,7 @@ static const struct coach_form history_forms[] = {
 const struct coach_cmd coach_cmd_history = {
 	.name = "history",
 	.summary = "what changed, when and by whom, from git history",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = history_forms,
 };
 
@@ -454,6 +454,6 @@ static const struct coach_form diff_forms[] = {
 const struct coach_cmd coach_cmd_diff = {
 	.name = "diff",
 	.summary = "what changed since the last meeting, in words",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = diff_forms,
 };

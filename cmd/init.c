@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "common.h"
 #include "../lib/change.h"
 #include "../lib/frontmatter.h"
 #include "../lib/store.h"
@@ -114,6 +115,9 @@ init_apply(struct coach_change *ch, void *arg)
 		return err;
 	coach_change_write(ch, COACH_CONFIG_FILE, ic->text->ptr,
 	    ic->text->len);
+	/* Names coach as git's merge driver for records, in every clone. */
+	coach_change_write(ch, ".gitattributes", COACH_STORE_GITATTRIBUTES,
+	    strlen(COACH_STORE_GITATTRIBUTES));
 	coach_change_message(ch, "init: %s", ic->school);
 	return NULL;
 }
@@ -148,6 +152,11 @@ init_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if ((err = check_identity(dir)))
 		goto done;
 	if ((err = coach_store_init(&store, dir)))
+		goto done;
+	char *program = coach_self_program();
+	err = coach_store_merge_driver_setup(store, program);
+	free(program);
+	if (err)
 		goto done;
 	config_text(&text, school, trust, model);
 	struct init_change ic = { school, &text };
@@ -184,5 +193,6 @@ static const struct coach_form init_forms[] = {
 const struct coach_cmd coach_cmd_init = {
 	.name = "init",
 	.summary = "create a coach repository for a school",
+	.flags = COACH_CMD_LOCAL,
 	.forms = init_forms,
 };

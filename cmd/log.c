@@ -805,6 +805,13 @@ rename_copies(struct coach_repo *repo, struct log_entry *e)
 	}
 }
 
+static char *
+entry_path(const void *arg, const char *id)
+{
+	const struct log_entry *e = arg;
+	return coach_path_entry(e->coachee, e->date, id);
+}
+
 static struct coach_error *
 log_apply(struct coach_change *ch, void *arg)
 {
@@ -815,7 +822,8 @@ log_apply(struct coach_change *ch, void *arg)
 	const char *body = e->body.ptr ? e->body.ptr : "";
 
 	rename_copies(coach_change_repo(ch), e);
-	if ((err = coach_change_new_id(ch, 'e', lc->id)))
+	if ((err = coach_change_new_path(ch, 'e', entry_path, e, lc->id,
+	    &lc->path)))
 		return err;
 	/* The id is bound into the seal, so it is sealed here, under the
 	 * lock, once the id is known. */
@@ -825,7 +833,6 @@ log_apply(struct coach_change *ch, void *arg)
 			return err;
 		body = coach_buf_str(&armour);
 	}
-	lc->path = coach_path_entry(e->coachee, e->date, lc->id);
 	for (size_t i = 0; i < e->ncopies; i++)
 		coach_change_write(ch, e->copies[i].path,
 		    e->copies[i].data.ptr ? e->copies[i].data.ptr : "",
@@ -1039,6 +1046,6 @@ static const struct coach_form log_forms[] = {
 const struct coach_cmd coach_cmd_log = {
 	.name = "log",
 	.summary = "write an entry in a coachee's log",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = log_forms,
 };

@@ -21,8 +21,8 @@ extern const struct coach_cmd coach_cmd_init, coach_cmd_staff,
 	coach_cmd_goal, coach_cmd_cycle, coach_cmd_log, coach_cmd_entries,
 	coach_cmd_show, coach_cmd_edit, coach_cmd_rm, coach_cmd_status, coach_cmd_history, coach_cmd_diff, coach_cmd_agenda,
 	coach_cmd_report, coach_cmd_check, coach_cmd_remote, coach_cmd_sync,
-	coach_cmd_trust,
-	coach_cmd_key,
+	coach_cmd_trust, coach_cmd_key, coach_cmd_resolve,
+	coach_cmd_merge_driver,
 	coach_cmd_help;
 
 const struct coach_cmd *const coach_commands[] = {
@@ -48,6 +48,8 @@ const struct coach_cmd *const coach_commands[] = {
 	&coach_cmd_sync,
 	&coach_cmd_trust,
 	&coach_cmd_key,
+	&coach_cmd_resolve,
+	&coach_cmd_merge_driver,
 	&coach_cmd_help,
 	NULL,
 };
@@ -69,8 +71,9 @@ print_main_usage(FILE *f)
 	    "       coach --version | --help | help [COMMAND]\n\n"
 	    "commands:\n", f);
 	for (size_t i = 0; coach_commands[i]; i++)
-		fprintf(f, "   %-10s %s\n", coach_commands[i]->name,
-		    coach_commands[i]->summary);
+		if (!(coach_commands[i]->flags & COACH_CMD_HIDDEN))
+			fprintf(f, "   %-10s %s\n", coach_commands[i]->name,
+			    coach_commands[i]->summary);
 	fputs("\nSee 'coach help COMMAND' for a command's manual, "
 	    "coach(5) for the file format.\n", f);
 }
@@ -104,8 +107,9 @@ command_guess(const char *name)
 {
 	const char *names[64];
 	size_t n = 0;
-	for (; coach_commands[n] && n < 64; n++)
-		names[n] = coach_commands[n]->name;
+	for (size_t i = 0; coach_commands[i] && n < 64; i++)
+		if (!(coach_commands[i]->flags & COACH_CMD_HIDDEN))
+			names[n++] = coach_commands[i]->name;
 	return coach_suggest(name, names, n);
 }
 

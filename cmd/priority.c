@@ -276,7 +276,7 @@ static const struct coach_form priority_forms[] = {
 const struct coach_cmd coach_cmd_priority = {
 	.name = "priority",
 	.summary = "school development priorities: add, list, retire",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = priority_forms,
 	.dflt = "list",
 };

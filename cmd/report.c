@@ -676,5 +676,6 @@ const struct coach_cmd coach_cmd_report = {
 	.summary = "goals, cycles and impact per group, without anyone's words",
 	/* The repository is opened by report itself: --trust reads a
 	 * trust's workspace instead. */
+	.flags = COACH_CMD_LOCAL,
 	.forms = report_forms,
 };

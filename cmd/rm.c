@@ -186,6 +186,6 @@ static const struct coach_form rm_forms[] = {
 const struct coach_cmd coach_cmd_rm = {
 	.name = "rm",
 	.summary = "remove a record that nothing refers to",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = rm_forms,
 };

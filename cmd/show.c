@@ -450,6 +450,6 @@ static const struct coach_form show_forms[] = {
 const struct coach_cmd coach_cmd_show = {
 	.name = "show",
 	.summary = "show a record for reading",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = show_forms,
 };

@@ -593,7 +593,7 @@ static const struct coach_form staff_forms[] = {
 const struct coach_cmd coach_cmd_staff = {
 	.name = "staff",
 	.summary = "add, list and show the school's members of staff",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = staff_forms,
 	.dflt = "list",
 };

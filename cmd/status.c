@@ -929,6 +929,6 @@ static const struct coach_form status_forms[] = {
 const struct coach_cmd coach_cmd_status = {
 	.name = "status",
 	.summary = "the relationship at a glance: goals, cycles, meetings",
-	.flags = COACH_CMD_REPO,
+	.flags = COACH_CMD_REPO | COACH_CMD_LOCAL,
 	.forms = status_forms,
 };

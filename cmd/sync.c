@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "../lib/publish.h"
+#include "../lib/store.h"
 #include "../lib/sync.h"
 
 /* "1.2 MiB" */
@@ -149,6 +150,14 @@ sync_exec(struct coach_ctx *ctx, int argc, char **argv)
 			fputs("\r\033[K", stderr);
 		return err;
 	}
+	/* A clone gets the merge driver on its first sync, so that a plain
+	 * git pull in it merges records key by key too (see coach(5)). */
+	char *program = coach_self_program();
+	err = coach_store_merge_driver_setup(coach_repo_store(ctx->repo),
+	    program);
+	free(program);
+	if (err != NULL)
+		return err;
 	err = coach_sync_run(ctx->repo, argc > 1 ? argv[1] : NULL, &o, &res);
 	progress_end(&pr);
 	for (size_t i = 0; i < res.notes.n; i++)

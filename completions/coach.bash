@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key resolve help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -64,6 +64,7 @@ _coach_options()
 	trust/pull) o="-j --jobs --timeout" ;;
 	check/*) o="--strict --format" ;;
 	key/export) o="-o --output" ;;
+	resolve/*) o="--keep --other" ;;
 	esac
 	echo "$o --help"
 }
@@ -289,7 +290,7 @@ _coach_positional()
 	goal/status/1) echo status ;;
 	cycle/phase/0 | cycle/close/0) echo cycle ;;
 	cycle/phase/1) echo phase ;;
-	show/*/0 | edit/*/0 | rm/*/0) echo record ;;
+	show/*/0 | edit/*/0 | rm/*/0 | resolve/*/0) echo record ;;
 	help/*/0) echo command ;;
 	remote/remove/0 | sync/*/0) echo remote ;;
 	esac

@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key resolve help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -255,6 +255,7 @@ complete -c coach -n __coach_needs_command -a remote -d 'The repositories sync t
 complete -c coach -n __coach_needs_command -a sync -d 'Commit hand edits, fetch, merge and push'
 complete -c coach -n __coach_needs_command -a trust -d "A trust's workspace: pull every school's summary"
 complete -c coach -n __coach_needs_command -a key -d 'Keys for sealed private entries'
+complete -c coach -n __coach_needs_command -a resolve -d 'Settle a conflict a merge left in a record'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
 complete -c coach -n "not __coach_needs_command" -l help -d 'Show the manual'
@@ -425,6 +426,11 @@ complete -c coach -n '__coach_needs_verb key' -a list -d 'Who has a key'
 complete -c coach -n '__coach_needs_verb key' -a seal -d 'Seal private entries written before keys'
 complete -c coach -n '__coach_using key export' -s o -l output -r -F -d 'Write to a file'
 complete -c coach -n '__coach_arg 0 key import' -F
+
+# resolve
+complete -c coach -n '__coach_arg 0 resolve' -a '(__coach_goals; __coach_cycles; __coach_entries)' -d Record
+complete -c coach -n '__coach_using resolve' -l keep -d 'Keep the value the record has'
+complete -c coach -n '__coach_using resolve' -l other -d 'Take the value kept under conflicts:'
 
 # report
 complete -c coach -n '__coach_using report' -l by -x -a 'school person coach subject phase priority strategy' -d 'Group by'

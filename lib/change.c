@@ -112,7 +112,8 @@ coach_change_remove(struct coach_change *ch, const char *relpath)
 }
 
 struct coach_error *
-coach_change_new_id(struct coach_change *ch, char kind, char out[8])
+coach_change_new_id(struct coach_change *ch, char kind,
+	char out[COACH_ID_LEN + 1])
 {
 	struct coach_error *err;
 	do {
@@ -121,6 +122,27 @@ coach_change_new_id(struct coach_change *ch, char kind, char out[8])
 	} while (coach_strlist_has(&ch->ids, out));
 	coach_strlist_add(&ch->ids, out);
 	return NULL;
+}
+
+struct coach_error *
+coach_change_new_path(struct coach_change *ch, char kind,
+	char *(*path_of)(const void *arg, const char *id), const void *arg,
+	char out[COACH_ID_LEN + 1], char **path)
+{
+	struct coach_error *err;
+	*path = NULL;
+	for (int tries = 0; tries < 16; tries++) {
+		if ((err = coach_change_new_id(ch, kind, out)) != NULL)
+			return err;
+		*path = path_of(arg, out);
+		if (!coach_repo_taken(ch->r, *path))
+			return NULL;
+		free(*path);
+		*path = NULL;
+	}
+	return coach_error_new(COACH_FAIL, "could not find an unused %s id",
+		coach_kind_name(kind == 'g' ? COACH_KIND_GOAL : kind == 'c' ?
+		COACH_KIND_CYCLE : COACH_KIND_ENTRY));
 }
 
 void
@@ -397,7 +419,12 @@ struct coach_error *
 coach_change_run(struct coach_repo *r, coach_change_fn fn, void *arg,
 	struct coach_strlist *notes, char *oid_out)
 {
-	return run(coach_repo_store(r), r, NULL, fn, arg, notes, oid_out);
+	struct coach_error *err = run(coach_repo_store(r), r, NULL, fn, arg,
+		notes, oid_out);
+	/* The lock is released: packing never holds up another writer. */
+	if (err == NULL)
+		coach_store_autopack(coach_repo_store(r));
+	return err;
 }
 
 struct coach_error *

@@ -82,10 +82,15 @@ void coach_change_write(struct coach_change *ch, const char *relpath,
 	const void *data, size_t len);
 /* Stages the removal of relpath. */
 void coach_change_remove(struct coach_change *ch, const char *relpath);
-/* A new id of kind ('g', 'c', 'e') that no record has and that this
- * change has not handed out. */
+/* A new id of kind ('g', 'c', 'e') that this change has not handed out
+ * (see coach_repo_new_id). */
 struct coach_error *coach_change_new_id(struct coach_change *ch, char kind,
-	char out[8]);
+	char out[COACH_ID_LEN + 1]);
+/* A new id as coach_change_new_id() whose record path, path_of(arg, id)
+ * (malloc'd into *path), is free in the work tree and HEAD. */
+struct coach_error *coach_change_new_path(struct coach_change *ch,
+	char kind, char *(*path_of)(const void *arg, const char *id),
+	const void *arg, char out[COACH_ID_LEN + 1], char **path);
 /* The commit message (printf-style); required. */
 void coach_change_message(struct coach_change *ch, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

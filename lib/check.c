@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "diff3.h"
 #include "fmcache.h"
 #include "ids.h"
 #include "model.h"
@@ -191,6 +192,7 @@ struct rc {
 	struct where where;
 	int missing_line; /* line for "missing key": 1 for files read */
 	struct walk *w;   /* the walk of check_all, or NULL */
+	const char *body; /* the record's text */
 };
 
 static void dep_note(struct walk *w, const char *relpath, int exists);
@@ -1159,12 +1161,108 @@ conflict_names(struct coach_buf *b, const struct coach_fm_node *n)
 		coach_buf_puts(b, ", ...");
 }
 
+/* How to name the record in advice: its id, else its path. */
+static const char *
+resolve_name(const struct rc *c)
+{
+	switch (c->where.kind) {
+	case COACH_KIND_GOAL:
+	case COACH_KIND_CYCLE:
+	case COACH_KIND_ENTRY:
+	case COACH_KIND_STAFF:
+	case COACH_KIND_PRIORITY:
+	case COACH_KIND_FRAMEWORK:
+		if (c->where.stem && *c->where.stem)
+			return c->where.stem;
+		break;
+	default:
+		break;
+	}
+	return c->path;
+}
+
+static const char *
+item_str(const struct coach_fm_node *item, const char *key)
+{
+	const struct coach_fm_node *v = coach_fm_node_lookup(item, key);
+	return v && coach_fm_node_type(v) == COACH_FM_SCALAR ?
+	    coach_fm_node_str(v) : NULL;
+}
+
+/* One conflicts item as a merge writes it (coach(5), MERGING): what
+ * happened and the command that settles it.  0 when item is not one. */
+static int
+conflict_item(struct rc *c, const struct coach_fm_node *item)
+{
+	const char *key, *from, *id = resolve_name(c);
+	char k[SHOWN_MAX + 4], v[SHOWN_MAX + 4];
+	if (coach_fm_node_type(item) != COACH_FM_MAP ||
+	    (key = item_str(item, "key")) == NULL ||
+	    (from = item_str(item, "from")) == NULL)
+		return 0;
+	const struct coach_fm_node *val = coach_fm_node_lookup(item, "value");
+	const char *other = strcmp(from, "ours") == 0 ? "this side" :
+	    "the other side";
+	int line = coach_fm_node_line(item);
+	const char *markers = item_str(item, "markers");
+	if (strcmp(key, "record") == 0 && markers &&
+	    strcmp(markers, "true") == 0 && c->body &&
+	    coach_diff3_has_markers(c->body, strlen(c->body), NULL))
+		ERR(c, line, "unresolved conflict: another record was created "
+		    "with this id; it is in the text between <<<<<<< and "
+		    ">>>>>>> lines: create it again under a new id, then take "
+		    "it out with 'coach edit %s'", id);
+	else if (strcmp(key, "record") == 0 && markers &&
+	    strcmp(markers, "true") == 0)
+		ERR(c, line, "unresolved conflict: another record was created "
+		    "with this id; once it is created again under a new id, "
+		    "'coach resolve %s record --keep' settles it", id);
+	else if (strcmp(key, "record") == 0)
+		ERR(c, line, "unresolved conflict: %s deleted this record and "
+		    "it was changed here; keep it with 'coach resolve %s "
+		    "record --keep', or remove it with 'coach rm %s'",
+		    strcmp(from, "ours") == 0 ? "one side" : "the other side",
+		    id, id);
+	else if (strcmp(key, "body") == 0 && val == NULL &&
+	    c->body && coach_diff3_has_markers(c->body, strlen(c->body), NULL))
+		; /* check_markers() reports it at the markers */
+	else if (strcmp(key, "body") == 0 && val == NULL)
+		ERR(c, line, "unresolved conflict in the text, though no "
+		    "<<<<<<< and >>>>>>> lines are left: 'coach resolve %s "
+		    "body --keep' settles it", id);
+	else if (strcmp(key, "body") == 0)
+		ERR(c, line, "unresolved conflict in the text: %s's version is "
+		    "kept under conflicts:; 'coach resolve %s body --keep' "
+		    "keeps this one, or 'coach edit %s'", other, id, id);
+	else if (val == NULL)
+		ERR(c, line, "unresolved conflict: %s removed %s and the other "
+		    "changed it; 'coach resolve %s %s --keep' keeps the value "
+		    "it has, 'coach resolve %s %s VALUE' sets one", other,
+		    shown(key, k), id, k, id, k);
+	else
+		ERR(c, line, "unresolved conflict: both sides changed %s; "
+		    "%s's value%s%s is kept under conflicts:; 'coach resolve "
+		    "%s %s VALUE' sets the one to keep (--keep keeps the "
+		    "record's, --other takes this one)", shown(key, k), other,
+		    coach_fm_node_type(val) == COACH_FM_SCALAR ? " " : "",
+		    coach_fm_node_type(val) == COACH_FM_SCALAR ?
+		    shown(coach_fm_node_str(val), v) : "", id, k);
+	return 1;
+}
+
 static void
 check_conflicts(struct rc *c)
 {
 	const struct coach_fm_node *n = coach_fm_get(c->fm, "conflicts");
+	size_t known = 0;
 	if (n == NULL)
 		return;
+	for (size_t i = 0; coach_fm_node_type(n) == COACH_FM_SEQ &&
+	    i < coach_fm_node_len(n); i++)
+		known += (size_t)conflict_item(c, coach_fm_node_item(n, i));
+	if (known > 0 && known == coach_fm_node_len(n))
+		return;
+	/* Written by hand or by another tool: say what to do in general. */
 	struct coach_buf b = COACH_BUF_INIT;
 	conflict_names(&b, n);
 	ERR(c, key_line(c, "conflicts"), "unresolved conflict: two edits "
@@ -1172,6 +1270,18 @@ check_conflicts(struct rc *c)
 	    "and delete the 'conflicts:' key", b.len ? " of " : "",
 	    coach_buf_str(&b));
 	coach_buf_free(&b);
+}
+
+/* Conflict markers left in the text, by a merge or by hand. */
+static void
+check_markers(struct rc *c, const char *body, int body_line)
+{
+	int line = 0;
+	if (!coach_diff3_has_markers(body, strlen(body), &line))
+		return;
+	ERR(c, body_line + line - 1, "conflict markers in the text: two "
+	    "versions are kept between <<<<<<< and >>>>>>> lines; edit them "
+	    "into one with 'coach edit %s'", resolve_name(c));
 }
 
 static char
@@ -1442,6 +1552,7 @@ check_record(struct coach_repo *r, const char *relpath,
 {
 	struct rc c = { r, relpath, coach_record_fm_const(rec), out,
 		{ 0 }, coach_record_path(rec) ? 1 : 0, w };
+	c.body = coach_record_body(rec);
 	classify(relpath, &c.where);
 	if (c.where.kind == COACH_KIND_NONE ||
 	    c.where.kind == COACH_KIND_EVIDENCE) {
@@ -1452,6 +1563,8 @@ check_record(struct coach_repo *r, const char *relpath,
 		check_names(&c);
 		check_schema(&c);
 	}
+	check_markers(&c, coach_record_body(rec),
+	    coach_record_body_line(rec));
 	if (c.where.kind == COACH_KIND_ENTRY)
 		check_sealed(&c, rec);
 	check_grading(&c, coach_record_body(rec),

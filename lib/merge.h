@@ -9,8 +9,10 @@
  * - A record present on one side only is kept.  Added on both sides with
  *   the same text is one record.  Added on both sides with different texts:
  *   a goal, cycle or entry is an id collision (two different records with
- *   one id): ours is kept and theirs goes whole under conflicts, with a
- *   note; other records merge key by key as if the base were empty.
+ *   one id): ours is kept, theirs' whole file goes into the body between
+ *   markers after ours' body (in the body, so that it never reaches a
+ *   summary without bodies), with a conflicts item and a note; other
+ *   records merge key by key as if the base were empty.
  * - Deleted on one side and changed on the other: the changed record is
  *   kept, with a conflicts item saying the other side removed it.  Deleted
  *   on one side and unchanged on the other: deleted (text NULL).
@@ -37,8 +39,8 @@
  * Each conflicts item is a mapping: key (a front-matter key, "body" or
  * "record"), from ("ours" or "theirs": whose version is kept there rather
  * than in the record), and value (that version), removed: true (that side
- * removed the key or deleted the record) or markers: true (both texts are
- * in the body between markers).
+ * removed the key or deleted the record) or markers: true (both texts, or
+ * both records, are in the body between markers).
  *
  * Paths ending in ".md" are records; other paths ending in ".yml" (coach.yml)
  * are YAML mappings without a body; any other path is merged as text.
@@ -52,6 +54,8 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "record.h"
+#include "util.h"
 
 #define COACH_MERGE_SEALED_BEGIN "-----BEGIN COACH SEALED ENTRY-----"
 
@@ -78,5 +82,44 @@ struct coach_error *coach_merge_record(const char *path,
 	const char *theirs, size_t theirs_len, struct coach_merge_result *out);
 
 void coach_merge_result_free(struct coach_merge_result *r);
+
+/*
+ * Whether text[0..len) reads as what path is: a record for ".md", a YAML
+ * mapping for ".yml"; 0 for other paths.  A merge whose conflicts all went
+ * under conflicts: gives such a text; one left with markers outside a
+ * record's body does not.
+ */
+int coach_merge_readable(const char *path, const char *text, size_t len);
+
+/* How coach_merge_resolve() settles a key's conflicts. */
+enum coach_resolve_how {
+	COACH_RESOLVE_KEEP,  /* the record's value (or text) as it is */
+	COACH_RESOLVE_SET,   /* the value given */
+	COACH_RESOLVE_OTHER, /* the one value under conflicts: */
+};
+
+/*
+ * Settles the conflicts of key in rec (a front-matter key, "body" or
+ * "record"): sets the key as how says and removes its conflicts items (and
+ * the conflicts key once it is empty).  value (for COACH_RESOLVE_SET) is
+ * read as YAML, as if written after "key: " in the file ("achieved", "8",
+ * "[a, b]"); text that does not read as YAML is a string.  Fails, changing
+ * nothing, with COACH_E_NOTFOUND when key has no conflicts item,
+ * COACH_E_CONFLICT when the body still has conflict markers (keep) or the
+ * other side has several values (other), and COACH_E_USAGE when a value is
+ * given for the body or the record (edit the text with coach edit).
+ */
+struct coach_error *coach_merge_resolve(struct coach_record *rec,
+	const char *key, enum coach_resolve_how how, const char *value);
+
+/*
+ * For coach edit: when the record text[0..len) has conflicts items for its
+ * body (or record) with markers: true and its body has no conflict markers
+ * left,
+ * *out receives the text without those items (and without the conflicts
+ * key once it is empty) and 1 is returned; otherwise 0 (out untouched).
+ */
+int coach_merge_clear_body(const char *path, const char *text, size_t len,
+	struct coach_buf *out);
 
 #endif

@@ -22,6 +22,10 @@ struct coach_repo {
 	struct coach_strlist judgement;
 	uint64_t config_hash;  /* of coach.yml's bytes */
 	struct coach_fmcache *cache; /* while a reader uses it */
+	/* Goal, cycle and entry ids, sorted, read when first abbreviated. */
+	struct coach_strlist ids[3];
+	int ids_loaded[3];
+	struct coach_strlist abbrevs;	/* what coach_repo_abbrev returned */
 };
 
 static const char *const steplab[] = { "plan", "model", "practise", "apply",
@@ -251,6 +255,9 @@ coach_repo_free(struct coach_repo *r)
 	coach_fm_free(r->config);
 	coach_strlist_free(&r->phases);
 	coach_strlist_free(&r->judgement);
+	for (int i = 0; i < 3; i++)
+		coach_strlist_free(&r->ids[i]);
+	coach_strlist_free(&r->abbrevs);
 	free(r);
 }
 
@@ -782,23 +789,134 @@ id_of_path(const char *path, enum coach_kind k, char **stem_out)
 	return k == COACH_KIND_ENTRY ? entry_id_of_stem(stem) : stem;
 }
 
+static int
+coach_handle_check_ok(const char *s)
+{
+	struct coach_error *err = coach_handle_check("handle", s);
+	int ok = err == NULL;
+	coach_error_free(err);
+	return ok;
+}
+
+/* Whether the directory entry may be a directory (d_type, when the file
+ * system gives it). */
+static int
+maybe_dir(const struct dirent *de)
+{
+	return de->d_type == DT_DIR || de->d_type == DT_UNKNOWN;
+}
+
+/* The names in dir (absolute) that do not start with '.', or none. */
+static void
+read_names(const char *dir, int dirs, struct coach_strlist *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || (dirs && !maybe_dir(de)))
+			continue;
+		coach_strlist_add(out, de->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
+/*
+ * The paths of kind k's files under coaching/, from the directories alone:
+ * no record is opened or stat'ed, so finding an id costs a read of each
+ * coachee's folder and not a look at every record.  The caller checks
+ * the few paths it keeps (coach_repo_exists, coach_repo_link_in).
+ */
+static void
+scan_kind(struct coach_repo *r, enum coach_kind k, struct coach_strlist *out)
+{
+	struct coach_strlist who = COACH_STRLIST_INIT;
+	char *top = coach_repo_abspath(r, "coaching");
+	read_names(top, 1, &who);
+	for (size_t i = 0; i < who.n; i++) {
+		struct coach_strlist names = COACH_STRLIST_INIT;
+		char *rel = coach_xasprintf("coaching/%s/%s", who.v[i],
+		    coaching_sub(k));
+		char *abs = coach_repo_abspath(r, rel);
+		read_names(abs, 0, &names);
+		for (size_t j = 0; j < names.n; j++)
+			coach_strlist_add_owned(out, coach_xasprintf("%s/%s",
+			    rel, names.v[j]));
+		coach_strlist_free(&names);
+		free(abs);
+		free(rel);
+	}
+	coach_strlist_free(&who);
+	free(top);
+}
+
+/* Whether relpath is a record list_dir() would list: a regular file
+ * reached without a symbolic link. */
+static int
+listable(struct coach_repo *r, const char *relpath)
+{
+	char *link = coach_repo_link_in(r, relpath);
+	int ok = link == NULL && coach_repo_exists(r, relpath);
+	free(link);
+	return ok;
+}
+
 /* Paths whose id starts with prefix, for one kind. */
 static struct coach_error *
 matches(struct coach_repo *r, const char *prefix, enum coach_kind k,
     struct coach_strlist *out)
 {
 	struct coach_strlist all = COACH_STRLIST_INIT;
-	struct coach_error *err = coach_repo_list(r, k, NULL, &all);
 	size_t n = strlen(prefix);
-	for (size_t i = 0; err == NULL && i < all.n; i++) {
+	scan_kind(r, k, &all);
+	for (size_t i = 0; i < all.n; i++) {
 		char *stem;
 		const char *id = id_of_path(all.v[i], k, &stem);
-		if (id && strncmp(id, prefix, n) == 0)
+		if (id && strncmp(id, prefix, n) == 0 && listable(r, all.v[i]))
 			coach_strlist_add(out, all.v[i]);
 		free(stem);
 	}
+	coach_strlist_sort(out);
 	coach_strlist_free(&all);
-	return err;
+	return NULL;
+}
+
+const char *
+coach_repo_abbrev(struct coach_repo *r, const char *id)
+{
+	enum coach_kind k = id ? kind_of_letter(id[0]) : COACH_KIND_NONE;
+	if (k == COACH_KIND_NONE || strlen(id) <= COACH_ID_ABBREV)
+		return id;
+	struct coach_strlist *ids = &r->ids[k - COACH_KIND_GOAL];
+	if (!r->ids_loaded[k - COACH_KIND_GOAL]) {
+		struct coach_strlist paths = COACH_STRLIST_INIT;
+		scan_kind(r, k, &paths);
+		for (size_t i = 0; i < paths.n; i++) {
+			char *stem;
+			const char *pid = id_of_path(paths.v[i], k, &stem);
+			if (pid != NULL)
+				coach_strlist_add(ids, pid);
+			free(stem);
+		}
+		coach_strlist_free(&paths);
+		coach_strlist_sort(ids);
+		r->ids_loaded[k - COACH_KIND_GOAL] = 1;
+	}
+	/* Its neighbours in sorted order, itself left out. */
+	size_t lo = 0, hi = ids->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ids->v[mid], id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const char *prev = lo > 0 ? ids->v[lo - 1] : NULL;
+	size_t after = lo < ids->n && strcmp(ids->v[lo], id) == 0 ? lo + 1 : lo;
+	const char *next = after < ids->n ? ids->v[after] : NULL;
+	size_t len = coach_id_abbrev_len(id, prev, next);
+	coach_strlist_add_owned(&r->abbrevs, coach_xstrndup(id, len));
+	return r->abbrevs.v[r->abbrevs.n - 1];
 }
 
 struct coach_error *
@@ -819,7 +937,7 @@ coach_repo_resolve(struct coach_repo *r, const char *prefix,
 	if (k == COACH_KIND_NONE || !hex || n > COACH_ID_LEN)
 		return coach_error_new(COACH_FAIL,
 		    "'%s' is not a %s: ids are a letter (g goal, c cycle, e "
-		    "entry) and 6 hex digits, e.g. g3f9a1c", prefix, what);
+		    "entry) and hex digits, e.g. g3f9a1c", prefix, what);
 	if (kind != COACH_KIND_NONE && k != kind)
 		return coach_error_new(COACH_FAIL, "'%s' is a %s id, not a %s",
 		    prefix, coach_kind_name(k), what);
@@ -856,22 +974,58 @@ coach_repo_resolve(struct coach_repo *r, const char *prefix,
 }
 
 struct coach_error *
-coach_repo_new_id(struct coach_repo *r, char kind, char out[8])
+coach_repo_resolve_near(struct coach_repo *r, const char *prefix,
+    enum coach_kind kind, const char *coachee, char **relpath)
 {
-	enum coach_kind k = kind_of_letter(kind);
-	for (int tries = 0; tries < 64; tries++) {
-		coach_id_new(kind, out);
-		struct coach_strlist found = COACH_STRLIST_INIT;
-		struct coach_error *err = matches(r, out, k, &found);
-		size_t n = found.n;
-		coach_strlist_free(&found);
-		if (err)
-			return err;
-		if (n == 0)
+	*relpath = NULL;
+	if (coachee != NULL && strlen(prefix) == COACH_ID_LEN &&
+	    coaching_sub(kind) != NULL && kind_of_letter(prefix[0]) == kind &&
+	    coach_handle_check_ok(coachee)) {
+		struct coach_strlist names = COACH_STRLIST_INIT;
+		char *rel = coach_xasprintf("coaching/%s/%s", coachee,
+		    coaching_sub(kind));
+		char *abs = coach_repo_abspath(r, rel);
+		read_names(abs, 0, &names);
+		for (size_t i = 0; i < names.n && *relpath == NULL; i++) {
+			char *path = coach_xasprintf("%s/%s", rel, names.v[i]);
+			char *stem;
+			const char *id = id_of_path(path, kind, &stem);
+			if (id != NULL && strcmp(id, prefix) == 0 &&
+			    listable(r, path))
+				*relpath = path;
+			else
+				free(path);
+			free(stem);
+		}
+		coach_strlist_free(&names);
+		free(abs);
+		free(rel);
+		if (*relpath != NULL)
 			return NULL;
 	}
-	return coach_error_new(COACH_FAIL, "could not find an unused %s id",
-	    coach_kind_name(k));
+	return coach_repo_resolve(r, prefix, kind, relpath, NULL);
+}
+
+struct coach_error *
+coach_repo_new_id(struct coach_repo *r, char kind, char out[COACH_ID_LEN + 1])
+{
+	/* 48 random bits: among a million ids the odds that a new one
+	 * repeats any of them are below 1 in 10^8, so nothing is scanned;
+	 * the writer refuses a path that is taken (coach_repo_taken). */
+	(void)r;
+	coach_id_new(kind, out);
+	return NULL;
+}
+
+int
+coach_repo_taken(struct coach_repo *r, const char *relpath)
+{
+	struct stat st;
+	char *abs = coach_repo_abspath(r, relpath);
+	int taken = lstat(abs, &st) == 0 ||
+	    coach_store_head_has(r->store, relpath);
+	free(abs);
+	return taken;
 }
 
 /* Whether arg has the shape of an id prefix (g/c/e then hex). */
@@ -937,6 +1091,203 @@ mentions(struct coach_repo *r, const char *relpath, const char *email)
 	return found;
 }
 
+/*
+ * Who has which email, from HEAD's staff/ folder, kept in the git
+ * directory so that finding the current user reads one tree object
+ * instead of every staff record.  Lines, in the tree's order:
+ *
+ *     coach-staff-emails 1 <staff tree id>
+ *     <blob id> <file name> <email, or nothing>
+ *
+ * When staff/ changed, only the files whose blob changed are read again.
+ * It is a hint: the record it names is read from the work tree and must
+ * still hold the email (see coach_repo_current_user).
+ */
+#define STAFF_CACHE "coach-staff-emails"
+#define STAFF_CACHE_HEAD "coach-staff-emails 1 "
+
+/* The email of a staff record's text; "" when it has none (or one that
+ * cannot be a line of the cache). */
+static char *
+email_of_text(const char *name, const char *text, size_t len)
+{
+	struct coach_record *rec = NULL;
+	char *path = coach_xasprintf("staff/%s", name);
+	struct coach_error *err = coach_record_parse(&rec, path, text, len);
+	const char *e = err == NULL ? coach_record_str(rec, "email") : NULL;
+	char *out = coach_xstrdup(e != NULL && strpbrk(e, "\n\r\t ") == NULL ?
+	    e : "");
+	coach_error_free(err);
+	coach_record_free(rec);
+	free(path);
+	return out;
+}
+
+/* The cache's lines after its header, when it is for tree. */
+static void
+staff_cache_read(struct coach_repo *r, const char *tree, struct coach_buf *b,
+    int *fresh)
+{
+	char *path = coach_store_git_path(r->store, STAFF_CACHE);
+	struct coach_error *err = coach_read_file(b, path, 64u << 20);
+	const char *p = coach_buf_str(b);
+	size_t hl = strlen(STAFF_CACHE_HEAD);
+	*fresh = err == NULL && strncmp(p, STAFF_CACHE_HEAD, hl) == 0 &&
+	    strncmp(p + hl, tree, 40) == 0 && p[hl + 40] == '\n';
+	if (err != NULL)
+		coach_buf_free(b);
+	coach_error_free(err);
+	free(path);
+}
+
+/* Splits "blob name email" in place; 0 when the line is not that. */
+static int
+staff_line(char *line, char **blob, char **name, char **email)
+{
+	char *sp1 = strchr(line, ' ');
+	char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+	if (sp1 == NULL || sp2 == NULL || sp1 - line != 40)
+		return 0;
+	*sp1 = *sp2 = '\0';
+	*blob = line;
+	*name = sp1 + 1;
+	*email = sp2 + 1;
+	return 1;
+}
+
+/* Rebuilds the cache's lines for HEAD's staff/ (files: "BLOB NAME"),
+ * reusing the emails of unchanged blobs from old (a cache of another
+ * tree, or empty), and writes it for the next command. */
+static void
+staff_cache_build(struct coach_repo *r, const char *tree,
+    const struct coach_strlist *files, struct coach_buf *old,
+    struct coach_strlist *out)
+{
+	struct coach_strlist prev = COACH_STRLIST_INIT;
+	struct coach_buf b = COACH_BUF_INIT;
+	char *line = old->ptr ? strchr(old->ptr, '\n') : NULL;
+	while (line != NULL && *++line != '\0') {
+		char *nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		coach_strlist_add(&prev, line);
+		line = nl;
+	}
+	size_t j = 0;
+	for (size_t i = 0; i < files->n; i++) {
+		const char *f = files->v[i], *name = f + 41;
+		char *email = NULL;
+		/* Both lists are in the tree's order: walk them together. */
+		for (; j < prev.n; j++) {
+			char *copy = coach_xstrdup(prev.v[j]), *pb, *pn, *pe;
+			int ok = staff_line(copy, &pb, &pn, &pe);
+			int c = ok ? strcmp(pn, name) : -1;
+			if (ok && c == 0 && strncmp(pb, f, 40) == 0)
+				email = coach_xstrdup(pe);
+			free(copy);
+			if (c >= 0)
+				break;
+		}
+		if (email == NULL) {
+			struct coach_buf blob = COACH_BUF_INIT;
+			char hex[41];
+			memcpy(hex, f, 40);
+			hex[40] = '\0';
+			struct coach_error *err = coach_store_blob(r->store,
+			    hex, COACH_RECORD_MAX_BYTES, &blob);
+			email = err ? coach_xstrdup("") : email_of_text(name,
+			    coach_buf_str(&blob), blob.len);
+			coach_error_free(err);
+			coach_buf_free(&blob);
+		}
+		coach_strlist_add_owned(out, coach_xasprintf("%.40s %s %s", f,
+		    name, email));
+		free(email);
+	}
+	coach_buf_printf(&b, "%s%s\n", STAFF_CACHE_HEAD, tree);
+	for (size_t i = 0; i < out->n; i++)
+		coach_buf_printf(&b, "%s\n", out->v[i]);
+	char *path = coach_store_git_path(r->store, STAFF_CACHE);
+	/* Best effort: without it the next command builds it again. */
+	coach_error_free(coach_write_atomic(path, b.ptr, b.len));
+	free(path);
+	coach_buf_free(&b);
+	coach_strlist_free(&prev);
+}
+
+/* The lines of the cache for HEAD's staff/ ("blob name email"). */
+static struct coach_error *
+staff_emails(struct coach_repo *r, struct coach_strlist *out)
+{
+	struct coach_strlist files = COACH_STRLIST_INIT;
+	struct coach_buf b = COACH_BUF_INIT;
+	char tree[41];
+	int fresh = 0;
+	struct coach_error *err = coach_store_head_dir(r->store, "staff", tree,
+	    &files);
+	if (err != NULL || tree[0] == '\0')
+		goto done;
+	staff_cache_read(r, tree, &b, &fresh);
+	if (!fresh) {
+		staff_cache_build(r, tree, &files, &b, out);
+		goto done;
+	}
+	char *line = strchr(b.ptr, '\n');
+	while (line != NULL && *++line != '\0') {
+		char *nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		coach_strlist_add(out, line);
+		line = nl;
+	}
+done:
+	coach_buf_free(&b);
+	coach_strlist_free(&files);
+	return err;
+}
+
+/*
+ * The handle the cache gives for email, checked against the work tree:
+ * the record must be there and still hold the email.  NULL when the
+ * cache cannot tell (the caller then reads every staff record).
+ */
+static char *
+user_from_cache(struct coach_repo *r, const char *email)
+{
+	struct coach_strlist lines = COACH_STRLIST_INIT;
+	char *handle = NULL;
+	struct coach_error *err = staff_emails(r, &lines);
+	for (size_t i = 0; err == NULL && handle == NULL && i < lines.n; i++) {
+		char *blob, *name, *e;
+		if (!staff_line(lines.v[i], &blob, &name, &e) ||
+		    strcasecmp(e, email) != 0)
+			continue;
+		size_t n = strlen(name);
+		if (n <= 3 || strcmp(name + n - 3, ".md") != 0)
+			continue;
+		char *path = coach_xasprintf("staff/%s", name);
+		struct coach_record *rec = NULL;
+		char *link = coach_repo_link_in(r, path);
+		struct coach_error *lerr = link ? NULL :
+		    coach_repo_load(r, path, &rec);
+		free(link);
+		const char *now = rec ? coach_record_str(rec, "email") : NULL;
+		if (lerr == NULL && now != NULL && strcasecmp(now, email) == 0)
+			handle = coach_xstrndup(name, n - 3);
+		coach_error_free(lerr);
+		coach_record_free(rec);
+		free(path);
+		/* The first record with the email decides, as a full scan
+		 * would: when it no longer holds it, let the scan say. */
+		break;
+	}
+	coach_error_free(err);
+	coach_strlist_free(&lines);
+	return handle;
+}
+
 struct coach_error *
 coach_repo_current_user(struct coach_repo *r, char **handle)
 {
@@ -948,6 +1299,8 @@ coach_repo_current_user(struct coach_repo *r, char **handle)
 	/* Who git would say wrote a commit: GIT_AUTHOR_EMAIL first. */
 	email = coach_store_author_email(r->store);
 	if (email == NULL)
+		goto done;
+	if (*email != '\0' && (*handle = user_from_cache(r, email)) != NULL)
 		goto done;
 	err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff);
 	for (size_t i = 0; err == NULL && i < staff.n; i++) {

@@ -23,6 +23,7 @@
 
 #include "error.h"
 #include "frontmatter.h"
+#include "ids.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
@@ -218,6 +219,17 @@ struct coach_error *coach_repo_resolve(struct coach_repo *r,
 	enum coach_kind *kind_out);
 
 /*
+ * As coach_repo_resolve() for one kind, looking first in coachee's own
+ * folder (coachee may be NULL): a whole id (COACH_ID_LEN characters, unique
+ * by its 48 random bits) found there is taken without reading every other
+ * coachee's folder, which keeps a write that names one (log --goal)
+ * independent of the school's size.
+ */
+struct coach_error *coach_repo_resolve_near(struct coach_repo *r,
+	const char *prefix, enum coach_kind kind, const char *coachee,
+	char **relpath);
+
+/*
  * A record argument as commands take it (show, edit): an id prefix, or a
  * path to a record (relative to the current directory or to the root).
  * *relpath is malloc'd.
@@ -225,9 +237,21 @@ struct coach_error *coach_repo_resolve(struct coach_repo *r,
 struct coach_error *coach_repo_find(struct coach_repo *r, const char *arg,
 	char **relpath);
 
-/* A new id of kind ('g', 'c', 'e') not used by any record in the work tree
- * or HEAD. */
+/*
+ * id as output shows it: the shortest prefix of at least COACH_ID_ABBREV
+ * characters that no other goal, cycle or entry id (of its kind, in the
+ * work tree) starts with, as git abbreviates object names.  Ids of 7
+ * characters or fewer, and anything that is not an id, come back as they
+ * are.  The result is owned by the repository.
+ */
+const char *coach_repo_abbrev(struct coach_repo *r, const char *id);
+
+/* A new random id of kind ('g', 'c', 'e'), COACH_ID_LEN characters (see
+ * ids.h); nothing is scanned: the caller checks its path with
+ * coach_repo_taken(). */
 struct coach_error *coach_repo_new_id(struct coach_repo *r, char kind,
-	char out[8]);
+	char out[COACH_ID_LEN + 1]);
+/* Whether relpath exists in the work tree (as anything) or in HEAD. */
+int coach_repo_taken(struct coach_repo *r, const char *relpath);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "store_priv.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -17,6 +18,54 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * TLS only when a connection needs it.  libgit2 1.5 built with mbedTLS
+ * (Debian's) parses the system's whole CA bundle in git_libgit2_init()
+ * (streams/mbedtls.c), some 3 ms of every command, although only a fetch
+ * or a push over https uses it, and it has no option to skip that.  coach
+ * therefore defines the mbedTLS function that does the parsing: libgit2's
+ * call finds the executable's definition first.  Once a command said it
+ * needs no network (coach_store_tls_lazy) the call loads nothing;
+ * otherwise, and always for commands that did not say so, it hands over
+ * to mbedTLS's own (dlsym RTLD_NEXT), so behaviour is unchanged.  A
+ * libgit2 built with OpenSSL never calls it.
+ */
+static int tls_lazy;
+
+void
+coach_store_tls_lazy(void)
+{
+	tls_lazy = 1;
+}
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_path(void *chain, const char *path);
+
+typedef int (*parse_fn)(void *, const char *);
+
+static int
+parse_real(const char *name, void *chain, const char *path)
+{
+	parse_fn real = (parse_fn)(uintptr_t)dlsym(RTLD_NEXT, name);
+	return real != NULL ? real(chain, path) : -1;
+}
+
+int
+mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	if (tls_lazy)
+		return 0;
+	return parse_real("mbedtls_x509_crt_parse_file", chain, path);
+}
+
+int
+mbedtls_x509_crt_parse_path(void *chain, const char *path)
+{
+	if (tls_lazy)
+		return 0;
+	return parse_real("mbedtls_x509_crt_parse_path", chain, path);
+}
 
 /*
  * libgit2 is initialised once per open handle (it counts references) and

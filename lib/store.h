@@ -37,6 +37,13 @@ struct coach_error *coach_store_init(struct coach_store **out,
 	const char *dir);
 
 /*
+ * For a command that never uses the network, before it opens a
+ * repository: libgit2's start-up then skips loading the system's CA
+ * certificates, which only a connection needs (see store.c).
+ */
+void coach_store_tls_lazy(void);
+
+/*
  * Opens the repository whose work tree contains start_dir, searching
  * upwards like git.  marker, when not NULL, is a file (e.g. "coach.yml")
  * that must exist at the work tree's root: the search goes on upwards past
@@ -86,6 +93,21 @@ struct coach_error *coach_store_config_get(struct coach_store *s,
 /* Sets key in the repository's own config (.git/config). */
 struct coach_error *coach_store_config_set(struct coach_store *s,
 	const char *key, const char *value);
+/*
+ * Makes git merge records with coach: sets merge.coach.name and
+ * merge.coach.driver ("PROGRAM merge-driver %O %A %B %P", program NULL
+ * for "coach" from the PATH) in the repository's own config, which the
+ * attributes of COACH_STORE_GITATTRIBUTES (committed as .gitattributes)
+ * name.  init calls it, and the first sync in a clone; running it again
+ * changes nothing.
+ */
+struct coach_error *coach_store_merge_driver_setup(struct coach_store *s,
+	const char *program);
+#define COACH_STORE_GITATTRIBUTES \
+	"# git merges coach records key by key with coach: see coach(5)\n" \
+	"*.md merge=coach\n" \
+	"/coach.yml merge=coach\n"
+
 /* A string from the global/system git config, with no repository;
  * *out is NULL when unset. */
 struct coach_error *coach_store_global_config_get(const char *key,
@@ -172,7 +194,30 @@ enum coach_file_state {
 struct coach_error *coach_store_file_state(struct coach_store *s,
 	const char *path, enum coach_file_state *out);
 
+/*
+ * After a write, with the writer's lock released: when the loose objects
+ * pass the threshold (coach.autopack or COACH_AUTOPACK, default 6700; 0
+ * is never), packs them in a detached process (COACH_AUTOPACK_DETACH=0:
+ * here and now), as git gc --auto does.  Never fails: packing is only an
+ * optimisation (see store_pack.c).
+ */
+void coach_store_autopack(struct coach_store *s);
+/* Packs every loose object now, unless another process is packing. */
+struct coach_error *coach_store_pack(struct coach_store *s);
+
 /* Whether HEAD's tree has path (a file). */
 int coach_store_head_has(struct coach_store *s, const char *path);
+
+/*
+ * The files directly in HEAD's folder dir (e.g. "staff"), one "BLOB NAME"
+ * string each (BLOB: the blob's hex id) in tree order, and the folder's
+ * own tree id (41 bytes; "" when HEAD has no such folder).  Reads one tree
+ * object: the way to learn what changed in a folder without reading it.
+ */
+struct coach_error *coach_store_head_dir(struct coach_store *s,
+	const char *dir, char tree_id[41], struct coach_strlist *out);
+/* Appends the content of the blob with hex id hex (at most max bytes). */
+struct coach_error *coach_store_blob(struct coach_store *s, const char *hex,
+	size_t max, struct coach_buf *out);
 
 #endif

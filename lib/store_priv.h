@@ -14,6 +14,8 @@
 #define COACH_STORE_PRIV_H
 
 #include <git2.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include "store.h"
 
@@ -49,6 +51,25 @@ struct coach_error *store_check_state(struct coach_store *s);
  * committer.name/email, then user.name/email, then EMAIL). */
 struct coach_error *store_committer(struct coach_store *s, char **name,
 	char **email);
+
+/* One path of git's index to change (store_index.c). */
+struct store_index_edit {
+	const char *path;
+	int remove;
+	git_oid id;		/* the blob, unless remove */
+	uint32_t mode;		/* 0100644 or 0100755 */
+	struct stat st;		/* of the file just written */
+};
+/*
+ * Changes only the edited entries of .git/index (v sorted by path, each
+ * path once) and the TREE extension's nodes above them, under git's
+ * index.lock.  *done is 0 when this index is one to leave to libgit2
+ * (missing, version 3 or 4, conflicts, split or sparse, a directory/file
+ * collision, COACH_INDEX_SPLICE=0 in the environment); nothing is written
+ * then.  A held index.lock gives COACH_E_LOCKED.
+ */
+struct coach_error *store_index_splice(git_repository *repo,
+	const struct store_index_edit *v, size_t nv, int *done);
 
 /* What to tell a user git does not know. */
 extern const char store_identity_help[];

@@ -255,3 +255,62 @@ done:
 	free(abs);
 	return err;
 }
+
+struct coach_error *
+coach_store_head_dir(struct coach_store *s, const char *dir,
+	char tree_id[41], struct coach_strlist *out)
+{
+	git_object *obj = NULL;
+	git_tree_entry *e = NULL;
+	git_tree *tree = NULL;
+	struct coach_error *err = NULL;
+
+	tree_id[0] = '\0';
+	if (git_revparse_single(&obj, s->repo, "HEAD^{tree}") < 0 ||
+	    git_tree_entry_bypath(&e, (git_tree *)obj, dir) < 0 ||
+	    git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		goto done;	/* no commit yet, or no such folder */
+	if (git_tree_lookup(&tree, s->repo, git_tree_entry_id(e)) < 0) {
+		err = store_git_fail(dir);
+		goto done;
+	}
+	git_oid_tostr(tree_id, 41, git_tree_id(tree));
+	for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
+		const git_tree_entry *f = git_tree_entry_byindex(tree, i);
+		char hex[GIT_OID_HEXSZ + 1];
+		if (git_tree_entry_type(f) != GIT_OBJECT_BLOB)
+			continue;
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(f));
+		coach_strlist_add_owned(out, coach_xasprintf("%s %s", hex,
+			git_tree_entry_name(f)));
+	}
+done:
+	git_tree_free(tree);
+	git_tree_entry_free(e);
+	git_object_free(obj);
+	return err;
+}
+
+struct coach_error *
+coach_store_blob(struct coach_store *s, const char *hex, size_t max,
+	struct coach_buf *out)
+{
+	git_oid id;
+	git_blob *blob = NULL;
+	struct coach_error *err = NULL;
+	if (git_oid_fromstr(&id, hex) < 0 ||
+	    git_blob_lookup(&blob, s->repo, &id) < 0) {
+		err = store_git_fail(hex);
+		goto done;
+	}
+	if ((size_t)git_blob_rawsize(blob) > max) {
+		err = coach_error_new(COACH_FAIL, "blob %s is larger than %zu "
+			"bytes", hex, max);
+		goto done;
+	}
+	coach_buf_add(out, git_blob_rawcontent(blob),
+		(size_t)git_blob_rawsize(blob));
+done:
+	git_blob_free(blob);
+	return err;
+}

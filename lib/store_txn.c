@@ -880,37 +880,34 @@ struct commit {
 };
 
 /*
- * Loads the index before any file is written, refusing when git's
- * index.lock is there: the index is written after the branch moved, and
- * a lock found only then would leave the commit half done.
+ * Refuses, before any file is written, when git's index.lock is there:
+ * the index is written after the branch moved, and a lock found only then
+ * would undo the commit.
  */
 static struct coach_error *
-load_index(struct commit *c)
+check_index_lock(struct commit *c)
 {
-	git_repository *repo = c->t->s->repo;
-	char *lock = git_file(repo, "index.lock", 0);
+	char *lock = git_file(c->t->s->repo, "index.lock", 0);
 	struct coach_error *err = NULL;
-
-	if (access(lock, F_OK) == 0) {
+	if (access(lock, F_OK) == 0)
 		err = locked_error(lock);
-		goto done;
-	}
-	if (git_repository_index(&c->idx, repo) < 0 ||
-	    git_index_read(c->idx, 0) < 0)
-		err = store_git_fail("reading the index");
-done:
 	free(lock);
 	return err;
 }
 
-/* Rewrites only the staged paths' index entries. */
+/* The staged paths' index entries, through libgit2: the whole index is
+ * read and written. */
 static struct coach_error *
-update_index(struct commit *c)
+update_index_libgit2(struct commit *c)
 {
 	struct coach_txn *t = c->t;
+	git_repository *repo = t->s->repo;
 	struct coach_error *err = NULL;
 	int rc;
 
+	if (git_repository_index(&c->idx, repo) < 0 ||
+	    git_index_read(c->idx, 0) < 0)
+		return store_git_fail("reading the index");
 	for (size_t i = 0; i < t->n && err == NULL; i++) {
 		struct staged *e = &t->v[i];
 		int present;
@@ -926,12 +923,47 @@ update_index(struct commit *c)
 		return err;
 	rc = git_index_write(c->idx);
 	if (rc == GIT_ELOCKED) {
-		char *lock = git_file(t->s->repo, "index.lock", 0);
+		char *lock = git_file(repo, "index.lock", 0);
 		err = locked_error(lock);
 		free(lock);
 	} else if (rc < 0) {
 		err = store_git_fail("writing the index");
 	}
+	return err;
+}
+
+/*
+ * Rewrites only the staged paths' index entries: spliced into the index
+ * file (store_index.c), or through libgit2 for an index that needs it.
+ */
+static struct coach_error *
+update_index(struct commit *c)
+{
+	struct coach_txn *t = c->t;
+	struct store_index_edit *v = coach_xcalloc(t->n ? t->n : 1,
+		sizeof(*v));
+	struct coach_error *err = NULL;
+	int done = 0;
+
+	for (size_t i = 0; i < t->n && err == NULL; i++) {
+		struct staged *e = &t->v[i];
+		int present;
+		v[i].path = e->path;
+		v[i].remove = e->remove;
+		if (e->remove)
+			continue;
+		char *path = coach_path_join(t->s->root, e->path);
+		if (stat(path, &v[i].st) == -1)
+			err = coach_error_errno("cannot stat", path);
+		free(path);
+		git_oid_cpy(&v[i].id, &e->blob);
+		v[i].mode = tree_mode(c->h.tree, e->path, &present);
+	}
+	if (err == NULL)
+		err = store_index_splice(t->s->repo, v, t->n, &done);
+	free(v);
+	if (err == NULL && !done)
+		err = update_index_libgit2(c);
 	return err;
 }
 
@@ -1076,7 +1108,7 @@ commit_steps(struct commit *c, const char *message)
 	    (err = build_tree(&c->tree_id, t, &c->h)) != NULL ||
 	    (err = make_commit(&c->commit_id, t, &c->h, &c->tree_id,
 	    message)) != NULL ||
-	    (err = load_index(c)) != NULL ||
+	    (err = check_index_lock(c)) != NULL ||
 	    (err = journal_write(t)) != NULL)
 		return err;
 	c->journal = 1;

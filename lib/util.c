@@ -440,3 +440,31 @@ coach_path_expand_user(const char *path)
 		return coach_xstrdup(path);
 	return coach_xasprintf("%s%s", home, path + 1 + n);
 }
+
+struct coach_error *
+coach_write_atomic(const char *path, const void *data, size_t len)
+{
+	struct coach_error *err = NULL;
+	char *tmp = coach_xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd == -1) {
+		err = coach_error_errno("cannot create", tmp);
+		goto done;
+	}
+	for (size_t off = 0; off < len && err == NULL;) {
+		ssize_t w = write(fd, (const char *)data + off, len - off);
+		if (w == -1 && errno != EINTR)
+			err = coach_error_errno("cannot write", tmp);
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (close(fd) == -1 && err == NULL)
+		err = coach_error_errno("cannot write", tmp);
+	if (err == NULL && rename(tmp, path) == -1)
+		err = coach_error_errno("cannot write", path);
+	if (err != NULL)
+		unlink(tmp);
+done:
+	free(tmp);
+	return err;
+}

@@ -67,6 +67,12 @@ struct coach_error *coach_read_file(struct coach_buf *out, const char *path,
 struct coach_error *coach_read_file_as(struct coach_buf *out, const char *path,
 	const char *display, size_t max);
 
+/* Writes a whole file through a temporary file beside it renamed over it
+ * (not fsynced: for caches, which may be lost but never seen half
+ * written). */
+struct coach_error *coach_write_atomic(const char *path, const void *data,
+	size_t len);
+
 /*
  * Returns the byte offset of the first invalid UTF-8 sequence (or NUL byte)
  * in s[0..len), or len when all of it is valid.

@@ -202,6 +202,38 @@ one_won() {
 	assert_status 0
 }
 
+# conflicted FILE: commits conflicts items for status, due and title in
+# FILE, as a merge of two clones would leave them.
+conflicted() {
+	python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+head, rest = s.split("\n---\n", 1)
+head += ("\nconflicts:\n"
+         "  - {key: status, from: theirs, value: paused}\n"
+         "  - {key: due, from: theirs, removed: true}\n"
+         "  - {key: title, from: theirs, value: Ask fewer questions}")
+open(p, "w").write(head + "\n---\n" + rest)
+PY
+	git commit -qam "merge with conflicts"
+}
+
+@test "two resolves of one record at once: both settle their key, or one is told it is settled" {
+	conflicted "$gfile"
+	race resolve "$goal" status paused -- resolve "$goal" title --other
+	[ "$ok" -eq 2 ] || fail "$ok resolves succeeded" "$errs"
+	[ "$(yaml "$gfile" status)" = '"paused"' ]
+	[ "$(yaml "$gfile" title)" = '"Ask fewer questions"' ]
+	[ "$(yaml "$gfile" conflicts)" = '[{"key": "due", "from": "theirs", "removed": true}]' ]
+	race resolve "$goal" due --keep -- resolve "$goal" due --keep
+	one_won "has no conflict for due"
+	yaml "$gfile" | python3 -c 'import json, sys; sys.exit("conflicts" in json.load(sys.stdin))'
+	[ "$(git log --format=%s | grep -c "^resolve: $gfile ")" -eq 3 ]
+	run coach check
+	assert_status 0
+}
+
 # as_keyed HANDLE: act as HANDLE, with their own key folder.
 as_keyed() {
 	export GIT_AUTHOR_EMAIL="$1@school.example"

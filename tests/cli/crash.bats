@@ -46,6 +46,25 @@ killed() {
 	wait "$pid" 2>/dev/null
 }
 
+# conflicted FILE: commits conflicts items for status and title in FILE
+# (again, after a resolve took them away), as a merge would leave them.
+conflicted() {
+	python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+head, rest = s.split("\n---\n", 1)
+head = head.split("\nconflicts:")[0]  # the last key: resolve keeps it so
+lines = [l if not l.startswith("status:") else "status: active"
+         for l in head.split("\n")]
+lines += ["conflicts:",
+          "  - {key: status, from: theirs, value: paused}",
+          "  - {key: title, from: theirs, value: Under fire}"]
+open(p, "w").write("\n".join(lines) + "\n---\n" + rest)
+PY
+	git diff --quiet || git commit -qam "merge with conflicts" >/dev/null
+}
+
 # Nothing a killed writer made is left to block the next one.
 assert_no_leftovers() {
 	local left
@@ -102,6 +121,9 @@ assert_no_leftovers() {
 	printf '#!/bin/sh\nsed -i "s/^title: .*/title: Edited/" "$1"\n' >"$HOME/bin/ed-title"
 	chmod +x "$HOME/bin/ed-title"
 	export EDITOR="$HOME/bin/ed-title"
+	g2=$("$COACH" goal add bob "Resolved under fire")
+	g2file=coaching/bob/goals/$g2.md
+	conflicted "$g2file"
 	for ((i = 0; i < tries; i++)); do
 		killed staff add "t$i" --name "Teacher $i" || true
 		killed priority add "p$i" "Priority $i" || true
@@ -120,11 +142,19 @@ assert_no_leftovers() {
 		killed log bob -m "entry $i" || true
 		killed edit "$gfile" || true
 		killed rm "$(ls coaching/bob/log 2>/dev/null | head -1 | sed 's/^....-..-..-//; s/\.md$//')" || true
+		killed resolve "$g2" status paused || true
+		killed resolve "$g2" title --keep || true
 		# The next writer clears what the killed ones left.
 		run coach goal measure "$goal" "$((100 + i))"
 		assert_status 0
 		assert_no_leftovers
 		assert_repo_sound
+		# A resolve either happened in full or not at all.
+		if [ "$(yaml "$g2file" status)" = '"paused"' ]; then
+			git log -1 --format=%s -- "$g2file" | grep -q "^resolve: $g2file " ||
+				fail "status changed without its commit"
+		fi
+		conflicted "$g2file"
 	done
 	run coach goal measure "$goal" 777
 	assert_status 0

@@ -63,7 +63,7 @@ start() {
 	step='Use "cold call" — then: wait 3 seconds #pause, it'"'"'s 100% mine'
 	run coach cycle start "${goal:0:5}" --step "$step" --review 2026-12-03
 	assert_status 0
-	[[ "$output" =~ ^c[0-9a-f]{6}$ ]] || fail "stdout is not just an id: $output"
+	[[ "$output" =~ ^c[0-9a-f]{12}$ ]] || fail "stdout is not just an id: $output"
 	id=$output
 	f=$(cycle_file "$id")
 	[ "$(yaml "$f" id)" = "\"$id\"" ]
@@ -102,7 +102,7 @@ start() {
 @test "cycle start on a terminal says what it did" {
 	run script -qec "'$COACH' cycle start $goal --step 'Wait'" /dev/null
 	assert_status 0
-	[[ "$output" =~ cycle\ c[0-9a-f]{6}\ started\ on\ goal\ $goal\ for\ bob ]] || fail "$output"
+	[[ "$output" =~ cycle\ c[0-9a-f]{12}\ started\ on\ goal\ $goal\ for\ bob ]] || fail "$output"
 }
 
 @test "cycle start: one open cycle per goal unless --force" {
@@ -206,14 +206,14 @@ start() {
 # ---- cycle list ----
 
 @test "cycle list shows the coachee's cycles, marks overdue reviews, --open" {
-	a=$(start "Wait three seconds" --review 2026-12-01)
-	b=$(start "Cold call by name" --force)
+	a=$(abbrev start "Wait three seconds" --review 2026-12-01)
+	b=$(abbrev start "Cold call by name" --force)
 	coach cycle close "$b" --outcome met >/dev/null
 	COACH_TODAY=2026-12-05 run coach cycle list bob
 	assert_status 0
 	[ "${#lines[@]}" -eq 3 ] || fail "$output"
-	[[ "$output" =~ $a\ +${goal}\ +plan\ +2026-11-26\ +2026-12-01\ overdue\ +open\ +Wait\ three\ seconds ]] || fail "$output"
-	[[ "$output" =~ $b\ +${goal}\ +plan\ +2026-11-26\ +-\ +met\ +Cold\ call\ by\ name ]] || fail "$output"
+	[[ "$output" =~ $a\ +${goal:0:7}\ +plan\ +2026-11-26\ +2026-12-01\ overdue\ +open\ +Wait\ three\ seconds ]] || fail "$output"
+	[[ "$output" =~ $b\ +${goal:0:7}\ +plan\ +2026-11-26\ +-\ +met\ +Cold\ call\ by\ name ]] || fail "$output"
 	run coach cycle list bob --open
 	[ "${#lines[@]}" -eq 2 ] || fail "$output"
 	assert_output_has "$a"
@@ -223,8 +223,8 @@ start() {
 
 @test "cycle list defaults to the current user; --all covers everyone" {
 	mine=$(coach goal add "My goal")
-	c1=$(coach cycle start "$mine" --step "Model it")
-	c2=$(start)
+	c1=$(abbrev coach cycle start "$mine" --step "Model it")
+	c2=$(abbrev start)
 	run coach cycle
 	assert_status 0
 	assert_output_has "$c1"
@@ -265,9 +265,9 @@ assert c["open"] is True and c["overdue"] is True and c["outcome"] is None, c
 }
 
 @test "goal show lists the goal's cycles with phase and outcome" {
-	a=$(start "First step")
+	a=$(abbrev start "First step")
 	coach cycle close "$a" --outcome partly -m "Smaller step" >/dev/null
-	b=$(start "Second step")
+	b=$(abbrev start "Second step")
 	coach cycle phase "$b" apply >/dev/null
 	run coach goal show "$goal"
 	assert_status 0

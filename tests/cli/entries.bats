@@ -191,7 +191,7 @@ setup() {
 }
 
 @test "entries lists what log writes" {
-	id=$(coach log cy --kind observation -m "Phonics *drop-in*.")
+	id=$(abbrev coach log cy --kind observation -m "Phonics *drop-in*.")
 	run coach entries cy
 	assert_status 0
 	[ "$(echo "$output" | head -1)" = "2026-11-26  observation  $id  Phonics drop-in." ]

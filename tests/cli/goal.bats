@@ -72,7 +72,7 @@ new_goal() {
 		--strategy cold-call --strategy wait-time --measure "pupils answering" \
 		--unit % --baseline 20 --target 80 --due 2027-03-01
 	assert_status 0
-	[[ "$output" =~ ^g[0-9a-f]{6}$ ]] || fail "stdout is not just an id: $output"
+	[[ "$output" =~ ^g[0-9a-f]{12}$ ]] || fail "stdout is not just an id: $output"
 	id=$output
 	f=$(goal_file "$id")
 	[ -f "$f" ] || fail "no $f"
@@ -130,7 +130,7 @@ new_goal() {
 @test "goal add on a terminal says what it did" {
 	run script -qec "'$COACH' goal add bob 'Ask better questions'" /dev/null
 	assert_status 0
-	[[ "$output" =~ goal\ g[0-9a-f]{6}\ added\ for\ bob ]] || fail "$output"
+	[[ "$output" =~ goal\ g[0-9a-f]{12}\ added\ for\ bob ]] || fail "$output"
 }
 
 @test "goal add refuses an unknown coachee" {
@@ -213,10 +213,10 @@ new_goal() {
 # ---- goal list ----
 
 @test "goal list shows the current user's active goals by default" {
-	mine=$(coach goal add "Model worked examples")
-	done_=$(coach goal add "Old goal")
+	mine=$(abbrev coach goal add "Model worked examples")
+	done_=$(abbrev coach goal add "Old goal")
 	coach goal status "$done_" achieved >/dev/null
-	bobs=$(coach goal add bob "Bob's goal")
+	bobs=$(abbrev coach goal add bob "Bob's goal")
 	run coach goal list
 	assert_status 0
 	assert_output_has "$mine"
@@ -234,10 +234,10 @@ new_goal() {
 }
 
 @test "goal list COACHEE, --status and --all" {
-	a=$(coach goal add bob "First" --due 2027-01-31)
-	b=$(coach goal add bob "Second")
+	a=$(abbrev coach goal add bob "First" --due 2027-01-31)
+	b=$(abbrev coach goal add bob "Second")
 	coach goal status "$b" paused >/dev/null
-	c=$(coach goal add cy "Cy's goal")
+	c=$(abbrev coach goal add cy "Cy's goal")
 	run coach goal list bob
 	assert_status 0
 	assert_output_has "$a"
@@ -260,7 +260,7 @@ new_goal() {
 }
 
 @test "goal list shows progress from baseline to target" {
-	id=$(new_goal)
+	id=$(abbrev new_goal)
 	coach goal measure "$id" 50 >/dev/null
 	run coach goal list bob
 	assert_status 0
@@ -395,6 +395,30 @@ assert g["body"] == "The body.\n", g
 	assert_status 0
 	[ "$(yaml coaching/bob/goals/g1234bb.md status)" = '"paused"' ]
 	[ "$(last_subject)" = "goal status: bob g1234bb paused" ]
+}
+
+@test "ids of 12 hex digits: lists show a unique prefix of 7+, old ids stay valid" {
+	hand_record coaching/bob/goals/g3f9a1c0d2e4b.md 'id: g3f9a1c0d2e4b' 'title: Long one' 'status: active' 'opened: 2026-11-01'
+	hand_record coaching/bob/goals/g3f9a1c9e8d7c.md 'id: g3f9a1c9e8d7c' 'title: Long two' 'status: active' 'opened: 2026-11-02'
+	hand_record coaching/bob/goals/gaa11bb.md 'id: gaa11bb' 'title: Old short' 'status: active' 'opened: 2026-11-03'
+	new=$(coach goal add bob "Made now")
+	[[ "$new" =~ ^g[0-9a-f]{12}$ ]] || fail "$new"
+	run coach goal list bob
+	assert_status 0
+	# The two that share 7 characters need 8; the rest show 7.
+	got=$(printf '%s\n' "${lines[@]:1}" | awk '{print $1}' | sort | tr '\n' ' ')
+	want=$(printf '%s\n' g3f9a1c0 g3f9a1c9 gaa11bb "${new:0:7}" | sort | tr '\n' ' ')
+	[ "$got" = "$want" ] || fail "ids shown: $got" "$output"
+	# What a list shows is what commands take.
+	run coach goal show g3f9a1c9
+	assert_status 0
+	assert_output_has "Long two"
+	refused 1 "g3f9a1c0d2e4b" -- goal show g3f9a1c
+	assert_output_has "g3f9a1c9e8d7c"
+	run coach goal status gaa11bb paused
+	assert_status 0
+	run coach check
+	assert_status 0
 }
 
 @test "goal show usage errors" {

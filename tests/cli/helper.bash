@@ -81,3 +81,11 @@ commit_count() {
 yaml() {
 	python3 "$FM" "$@"
 }
+
+# abbrev CMD...: the id CMD prints, abbreviated as human output shows
+# it (7 characters while that is unique, as in these small schools).
+abbrev() {
+	local id
+	id=$("$@") || return
+	printf '%s\n' "${id:0:7}"
+}

@@ -9,7 +9,7 @@ setup() {
 @test "log -m writes an entry with its keys in order, in one commit" {
 	run coach log bob --kind meeting -m "Planned the next step together."
 	assert_status 0
-	[[ "$output" =~ ^e[0-9a-f]{6}$ ]] || fail "not an id: $output"
+	[[ "$output" =~ ^e[0-9a-f]{12}$ ]] || fail "not an id: $output"
 	id=$output
 	f=coaching/bob/log/2026-11-26-$id.md
 	[ -f "$f" ]
@@ -648,13 +648,13 @@ setup() {
 	command -v script >/dev/null || skip "no script(1)"
 	run script -qec "'$COACH' log bob --kind meeting -m x" /dev/null
 	assert_status 0
-	[[ "$output" =~ logged\ meeting\ e[0-9a-f]{6}\ for\ bob ]] || fail "$output"
+	[[ "$output" =~ logged\ meeting\ e[0-9a-f]{12}\ for\ bob ]] || fail "$output"
 }
 
 @test "log warns about grading language but writes the entry" {
 	run --separate-stderr coach log bob --kind observation -m "An outstanding lesson."
 	assert_status 0
-	[[ "$output" =~ ^e[0-9a-f]{6}$ ]] || fail "stdout: $output"
+	[[ "$output" =~ ^e[0-9a-f]{12}$ ]] || fail "stdout: $output"
 	f=$(entry_file "$output")
 	[[ "$stderr" == "coach: warning: $f:"*"outstanding"* ]] || fail "stderr: $stderr"
 	assert_repo_sound

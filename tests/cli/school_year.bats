@@ -45,7 +45,7 @@ PY
 	# Autumn: Bob's goal, measured and worked on in two cycles.
 	goal=$(coach goal add bob "More pupils think hard about every question" --priority feedback \
 		--strategy cold-call --measure "pupils answering" --unit "of 30" --baseline 6 --target 24)
-	[[ "$goal" =~ ^g[0-9a-f]{6}$ ]]
+	[[ "$goal" =~ ^g[0-9a-f]{12}$ ]]
 	c1=$(coach cycle start "${goal:0:5}" --step "Pause three seconds, then cold call by name" --review 2026-09-17)
 	coach log bob --kind meeting --goal "$goal" -m "We rehearsed the pause." >/dev/null
 	for phase in model practise apply review; do
@@ -100,7 +100,7 @@ PY
 	assert_status 0
 	assert_output_has "coached by ada"
 	run coach goal list bob --status achieved
-	assert_output_has "$goal"
+	assert_output_has "${goal:0:7}"
 }
 
 @test "a hand edit survives a command's rewrite of the same record" {

@@ -216,7 +216,7 @@ nowhere() {
 		run coach entries bob
 		assert_output_has "(private) Only for us: sealedword."
 		run coach entries bob --grep sealedword
-		assert_output_has "$id"
+		assert_output_has "${id:0:7}"
 		run coach show "$id"
 		assert_output_has "Only for us: sealedword."
 		run coach show --format json "$id"

@@ -190,6 +190,20 @@ hub_has() {
 	assert_repo_sound
 }
 
+@test "the first sync in a clone sets up the merge driver" {
+	coach remote add origin "$HUB" >/dev/null
+	coach sync >/dev/null
+	clone laptop
+	cd ../laptop
+	[ -z "$(git config merge.coach.driver)" ] || fail "a plain clone has the driver already"
+	run coach sync
+	assert_status 0
+	grep -q ' merge-driver %O %A %B %P$' <<<"$(git config merge.coach.driver)" ||
+		fail "merge.coach.driver: $(git config merge.coach.driver)"
+	[ "$(git check-attr merge goals/x.md | sed 's/.*: //')" = coach ] ||
+		fail "$(git check-attr merge goals/x.md)"
+}
+
 @test "two syncs at once against one hub: both succeed, nothing is lost" {
 	coach remote add origin "$HUB" >/dev/null
 	coach sync >/dev/null

@@ -83,9 +83,9 @@ for line, cells in zip(lines[1:], rows):
 
 @test "goal list and cycle list have headers, and align wide titles" {
 	school_with_staff
-	g1=$(coach goal add bob "提问技巧" --date 2026-11-20)
-	g2=$(coach goal add bob "Plain title")
-	c1=$(coach cycle start "$g1" --step "等三秒 ⏳")
+	g1=$(abbrev coach goal add bob "提问技巧" --date 2026-11-20)
+	g2=$(abbrev coach goal add bob "Plain title")
+	c1=$(abbrev coach cycle start "$g1" --step "等三秒 ⏳")
 	run coach goal list bob
 	assert_status 0
 	cat >rows.json <<-EOF
@@ -106,20 +106,20 @@ for line, cells in zip(lines[1:], rows):
 @test "goal list --all and cycle list --all: by person, then by date" {
 	school_with_staff
 	# Ids are random: made in an order that no id order could give.
-	c2=$(coach goal add cy "Cy later" --date 2026-11-20)
-	b2=$(coach goal add bob "Bob later" --date 2026-11-10)
-	a1=$(coach goal add "Ada's" --date 2026-11-25)
-	c1=$(coach goal add cy "Cy earlier" --date 2026-10-01)
-	b1=$(coach goal add bob "Bob earlier" --date 2026-09-01)
+	c2=$(abbrev coach goal add cy "Cy later" --date 2026-11-20)
+	b2=$(abbrev coach goal add bob "Bob later" --date 2026-11-10)
+	a1=$(abbrev coach goal add "Ada's" --date 2026-11-25)
+	c1=$(abbrev coach goal add cy "Cy earlier" --date 2026-10-01)
+	b1=$(abbrev coach goal add bob "Bob earlier" --date 2026-09-01)
 	run coach goal list --all
 	assert_status 0
 	[[ "${lines[0]}" =~ ^COACHEE\ +ID\ +STATUS ]] || fail "$output"
 	got=$(printf '%s\n' "${lines[@]:1}" | awk '{print $2}' | tr '\n' ' ')
 	[ "$got" = "$a1 $b1 $b2 $c1 $c2 " ] || fail "order: $got" "$output"
-	cc2=$(coach cycle start "$c2" --step "x" --date 2026-11-21)
-	cb2=$(coach cycle start "$b2" --step "x" --date 2026-11-12)
-	cb1=$(coach cycle start "$b1" --step "x" --date 2026-11-11)
-	cc1=$(coach cycle start "$c1" --step "x" --date 2026-11-02)
+	cc2=$(abbrev coach cycle start "$c2" --step "x" --date 2026-11-21)
+	cb2=$(abbrev coach cycle start "$b2" --step "x" --date 2026-11-12)
+	cb1=$(abbrev coach cycle start "$b1" --step "x" --date 2026-11-11)
+	cc1=$(abbrev coach cycle start "$c1" --step "x" --date 2026-11-02)
 	run coach cycle list --all
 	assert_status 0
 	[[ "${lines[0]}" =~ ^COACHEE\ +ID\ +GOAL ]] || fail "$output"

@@ -10,6 +10,9 @@ setup() {
 	goal=$("$COACH" goal add bob "Ask better questions" --measure "pupils answering" \
 		--baseline 0 --target 100)
 	gfile=coaching/bob/goals/$goal.md
+	# git's own line merge, not coach's driver (which merges records key
+	# by key), so that these operations stop with a conflict.
+	git config --remove-section merge.coach
 }
 
 # Two branches that change bob's name differently: "other" and main.

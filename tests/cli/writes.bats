@@ -49,11 +49,11 @@ says() {
 @test "to a pipe, a write prints the new id or the same sentence" {
 	school_with_staff
 	out=$(coach goal add bob "Questions")
-	[[ "$out" =~ ^g[0-9a-f]{6}$ ]] || fail "goal add: $out"
+	[[ "$out" =~ ^g[0-9a-f]{12}$ ]] || fail "goal add: $out"
 	out=$(coach cycle start "$out" --step "Wait")
-	[[ "$out" =~ ^c[0-9a-f]{6}$ ]] || fail "cycle start: $out"
+	[[ "$out" =~ ^c[0-9a-f]{12}$ ]] || fail "cycle start: $out"
 	out=$(coach log bob -m "Met")
-	[[ "$out" =~ ^e[0-9a-f]{6}$ ]] || fail "log: $out"
+	[[ "$out" =~ ^e[0-9a-f]{12}$ ]] || fail "log: $out"
 	coach priority add reading "Reading" >/dev/null
 	out=$(coach priority retire reading)
 	[ "$out" = "Retired priority reading (priorities/reading.md)" ] || fail "priority retire: '$out'"

@@ -198,17 +198,50 @@ static void
 test_ids(void **state)
 {
 	(void)state;
-	char a[8], b[8];
+	char a[COACH_ID_LEN + 1], b[COACH_ID_LEN + 1];
 	coach_id_new('g', a);
 	coach_id_new('g', b);
+	/* A letter and 12 hex digits: 48 random bits. */
+	assert_int_equal(strlen(a), 13);
 	assert_true(coach_id_valid(a, 'g'));
 	assert_false(coach_id_valid(a, 'c'));
 	assert_true(coach_id_valid(a, 0));
+	/* Ids of 6 hex digits, written before, stay valid. */
+	assert_true(coach_id_valid("g3f9a1c", 'g'));
+	assert_true(coach_id_valid("e3f9a1c0d2e4b", 'e'));
 	assert_false(coach_id_valid("g12345", 'g'));
+	assert_false(coach_id_valid("g3f9a1c0d2e4b5", 'g'));
 	assert_false(coach_id_valid("gABCDEF", 'g'));
 	assert_false(coach_id_valid("x123456", 0));
-	/* 2^24 values: two draws collide with probability 6e-8. */
+	/* 2^48 values: two draws collide with probability 4e-15. */
 	assert_string_not_equal(a, b);
+	/* Every hex digit is used over many draws (not 24 bits padded). */
+	unsigned seen[COACH_ID_HEX] = { 0 };
+	for (int i = 0; i < 200; i++) {
+		coach_id_new('e', a);
+		for (int k = 0; k < COACH_ID_HEX; k++)
+			seen[k] |= 1u << (a[1 + k] <= '9' ? a[1 + k] - '0' :
+			    a[1 + k] - 'a' + 10);
+	}
+	for (int k = 0; k < COACH_ID_HEX; k++)
+		assert_int_equal(seen[k], 0xffff);
+}
+
+static void
+test_id_abbrev(void **state)
+{
+	(void)state;
+	/* At least 7 characters, as ids were before. */
+	assert_int_equal(coach_id_abbrev_len("g3f9a1c0d2e4b", NULL, NULL), 7);
+	assert_int_equal(coach_id_abbrev_len("g3f9a1c", "g000000", NULL), 7);
+	/* Longer when a neighbour shares the first 7. */
+	assert_int_equal(coach_id_abbrev_len("g3f9a1c0d2e4b", "g3f9a1c0a",
+	    "g3f9a1d"), 9);
+	assert_int_equal(coach_id_abbrev_len("g3f9a1c0d2e4b", NULL,
+	    "g3f9a1c0d2e4c"), 13);
+	/* Never longer than the id: an old id that prefixes a new one. */
+	assert_int_equal(coach_id_abbrev_len("g3f9a1c", NULL,
+	    "g3f9a1c0d2e4b"), 7);
 }
 
 static void
@@ -263,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_date_read_refused),
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_id_abbrev),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_utf8),
 	};

@@ -592,6 +592,95 @@ test_index_write_fails_late(void **state)
 	free(dir);
 }
 
+/* git's view of the index agrees with HEAD: nothing staged, nothing
+ * changed, the TREE extension (git write-tree trusts it) gives HEAD's
+ * tree, and the entries coach wrote carry the stat data git itself
+ * records (an index rebuilt by git read-tree + update-index --refresh). */
+static void
+check_index(const char *dir, const char *paths)
+{
+	check_clean(dir);
+	free(sh_ok("git -C %s diff --cached --quiet", dir));
+	char *tree = sh_ok("git -C %s write-tree", dir);
+	char *head = sh_ok("git -C %s rev-parse HEAD^{tree}", dir);
+	assert_string_equal(tree, head);
+	char *ours = sh_ok("git -C %s ls-files -s --debug %s", dir, paths);
+	char *theirs = sh_ok("cd %s && export GIT_INDEX_FILE=.git/rebuilt && "
+		"git read-tree HEAD && git update-index -q --refresh && "
+		"git ls-files -s --debug %s && rm .git/rebuilt", dir, paths);
+	assert_string_equal(ours, theirs);
+	char *all = sh_ok("git -C %s ls-files -s | awk '{print $1, $2, $4}'",
+		dir);
+	char *tree_all = sh_ok("git -C %s ls-tree -r HEAD | "
+		"awk '{print $1, $3, $4}'", dir);
+	assert_string_equal(all, tree_all);
+	check_fsck(dir);
+	free(tree_all);
+	free(all);
+	free(theirs);
+	free(ours);
+	free(head);
+	free(tree);
+}
+
+/* A commit rewrites only its entries of git's index (spliced in): with a
+ * TREE extension git made, an untracked cache, an entry being replaced,
+ * added before and after others, removed, and in a new directory. */
+static void
+test_index_splice(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	struct coach_txn *t;
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "a/x.md", "x\n", 2);
+	coach_txn_write(t, "a/y.md", "y\n", 2);
+	coach_txn_write(t, "b/z.md", "z\n", 2);
+	coach_txn_write(t, "c/d/e.md", "e\n", 2);
+	check_ok(coach_txn_commit(t, "four", NULL));
+	/* git's own index: every TREE node valid, an untracked cache. */
+	free(sh_ok("cd %s && git read-tree HEAD && git update-index -q "
+		"--refresh && git update-index --untracked-cache && "
+		"git status --porcelain >/dev/null", dir));
+	char *ext = sh_ok("grep -c -a TREE %s/.git/index", dir);
+	assert_string_equal(ext, "1\n");
+
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "a/x.md", "x changed\n", 10);
+	coach_txn_write(t, "a/0.md", "first\n", 6);
+	coach_txn_write(t, "a/z.md", "last\n", 5);
+	coach_txn_remove(t, "b/z.md");
+	coach_txn_write(t, "brand/new/dir.md", "new\n", 4);
+	check_ok(coach_txn_commit(t, "five paths", NULL));
+	check_index(dir, "a/x.md a/0.md a/z.md brand/new/dir.md");
+	char *gone = sh_ok("git -C %s ls-files b", dir);
+	assert_string_equal(gone, "");
+
+	/* An index libgit2 handles instead (version 4), then back. */
+	free(sh_ok("git -C %s update-index --index-version 4", dir));
+	commit_one(s, "c/d/e.md", "e4\n", "v4", NULL);
+	check_index(dir, "c/d/e.md");
+	free(sh_ok("git -C %s update-index --index-version 2", dir));
+	commit_one(s, "c/d/f.md", "f\n", "v2 again", NULL);
+	check_index(dir, "c/d/f.md");
+
+	/* A damaged checksum is not spliced into (libgit2 reports it). */
+	free(sh_ok("cd %s && printf 'XXXX' | dd of=.git/index bs=1 "
+		"seek=$(($(stat -c %%s .git/index) - 4)) conv=notrunc "
+		"2>/dev/null", dir));
+	check_ok(coach_store_begin(&t, s));
+	coach_txn_write(t, "a/x.md", "again\n", 6);
+	struct coach_error *err = coach_txn_commit(t, "bad index", NULL);
+	assert_non_null(err);
+	assert_non_null(strstr(coach_error_msg(err), "index"));
+	coach_error_free(err);
+	coach_store_close(s);
+	free(gone);
+	free(ext);
+	free(dir);
+}
+
 /* More paths than the per-file fsync threshold, some staged twice, in
  * an order that is not the path order; then the same size failing. */
 static void
@@ -1091,6 +1180,31 @@ test_changes(void **state)
 }
 
 static void
+test_merge_driver_setup(void **state)
+{
+	(void)state;
+	char *dir;
+	struct coach_store *s = new_repo("school", &dir);
+	check_ok(coach_store_merge_driver_setup(s, NULL));
+	char *cli = sh_ok("git -C %s config --local merge.coach.driver", dir);
+	assert_string_equal(cli, "coach merge-driver %O %A %B %P\n");
+	free(cli);
+	/* A path with a space and a quote is quoted for git's shell; a
+	 * second setup replaces the first. */
+	check_ok(coach_store_merge_driver_setup(s, "/opt/my coach/it's"));
+	cli = sh_ok("git -C %s config --local merge.coach.driver", dir);
+	assert_string_equal(cli, "'/opt/my coach/it'\\''s' merge-driver %O "
+	    "%A %B %P\n");
+	free(cli);
+	cli = sh_ok("git -C %s config --local --get-all merge.coach.name | "
+	    "wc -l", dir);
+	assert_string_equal(cli, "1\n");
+	free(cli);
+	coach_store_close(s);
+	free(dir);
+}
+
+static void
 test_config(void **state)
 {
 	(void)state;
@@ -1252,7 +1366,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_path_refusals, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_splice, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_driver_setup, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_behind, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_keeps_other_entries, setup,
