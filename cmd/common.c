@@ -573,3 +573,21 @@ coach_text_normalise(struct coach_buf *b, int drop_bom)
 	b->len = o;
 	b->ptr[o] = '\0';
 }
+
+struct coach_error *
+coach_staff_self(struct coach_repo *repo, const char *why, char **out)
+{
+	struct coach_error *err = coach_repo_current_user(repo, out);
+	if (err || *out)
+		return err;
+	char *name = NULL, *email = NULL;
+	err = coach_store_identity(coach_repo_store(repo), &name, &email);
+	if (err == NULL)
+		err = coach_error_new(COACH_FAIL, "no member of staff has your "
+		    "git email (%s), so %s; add your staff record with: "
+		    "coach staff add HANDLE --name \"%s\" --email %s", email,
+		    why, name, email);
+	free(name);
+	free(email);
+	return err;
+}

@@ -75,6 +75,12 @@ const char *coach_dash(const char *s);
  * that is the first coach on the PATH, else this program's full path.
  * The caller frees it. */
 char *coach_self_program(void);
+
+/* The current user's handle into *out: they must have a staff record;
+ * else an error that says why (`why`, e.g. "an entry cannot say who
+ * wrote it") and how to add the record. */
+struct coach_error *coach_staff_self(struct coach_repo *repo,
+    const char *why, char **out);
 /* The file name of path without ".md": the id, handle or "agreement" the
  * file names.  The caller frees it. */
 char *coach_path_stem(const char *path);

@@ -18,24 +18,6 @@
 
 #define RECOVERY_MAX_BYTES 65536
 
-/* The current user's handle: they must have a staff record. */
-static struct coach_error *
-current_user(struct coach_repo *repo, char **out)
-{
-	struct coach_error *err = coach_repo_current_user(repo, out);
-	if (err || *out)
-		return err;
-	char *name = NULL, *email = NULL;
-	err = coach_store_identity(coach_repo_store(repo), &name, &email);
-	if (err == NULL)
-		err = coach_error_new(COACH_FAIL, "no member of staff has your "
-		    "git email (%s), so coach cannot tell whose key this is; "
-		    "add your staff record with: coach staff add HANDLE "
-		    "--name \"%s\" --email %s", email, name, email);
-	free(name);
-	free(email);
-	return err;
-}
 
 static void
 key_id(const struct coach_seal_keypair *kp, char id[COACH_SEAL_KEY_ID_LEN + 1])
@@ -121,7 +103,8 @@ key_init(struct coach_ctx *ctx, int argc, char **argv)
 	char *handle = NULL, *file = NULL;
 	char id[COACH_SEAL_KEY_ID_LEN + 1];
 	int made = 0;
-	struct coach_error *err = current_user(ctx->repo, &handle);
+	struct coach_error *err = coach_staff_self(ctx->repo,
+	    "coach cannot tell whose key this is", &handle);
 	if (err || (err = coach_key_file(&file)) ||
 	    (err = own_key(&kp, &made)))
 		goto done;

@@ -165,24 +165,6 @@ parse_hours(const char *s, double *out)
 	return NULL;
 }
 
-/* The author: the current user, who must have a staff record. */
-static struct coach_error *
-find_author(struct coach_repo *repo, char **out)
-{
-	struct coach_error *err = coach_repo_current_user(repo, out);
-	if (err || *out)
-		return err;
-	char *name = NULL, *email = NULL;
-	err = coach_store_identity(coach_repo_store(repo), &name, &email);
-	if (err == NULL)
-		err = coach_error_new(COACH_FAIL, "no member of staff has your "
-		    "git email (%s), so an entry cannot say who wrote it; "
-		    "add your staff record with: coach staff add HANDLE "
-		    "--name \"%s\" --email %s", email, name, email);
-	free(name);
-	free(email);
-	return err;
-}
 
 /* --goal and --cycle: both must be the coachee's, and agree. */
 static struct coach_error *
@@ -929,7 +911,8 @@ prepare(struct coach_repo *repo, const struct log_args *a,
 			    "are counted for CPD; add --kind cpd");
 		e->has_hours = 1;
 	}
-	if ((err = find_author(repo, &e->author)))
+	if ((err = coach_staff_self(repo, "an entry cannot say who wrote it",
+	    &e->author)))
 		return err;
 	/* Without a coachee, a goal or cycle says whose log it is. */
 	if ((err = coach_repo_coachee_of(repo, a->coachee, a->goal ? "--goal" :
