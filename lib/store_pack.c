@@ -106,7 +106,7 @@ loose_estimate(const char *objdir, long threshold)
 	return n;
 }
 
-/* Removes objects/xxyyyy... for each id, and the folders left empty. */
+/* Removes objects/xxyyyy... for each id. */
 static void
 prune_packed(const char *objdir, const struct coach_strlist *ids)
 {
@@ -116,11 +116,8 @@ prune_packed(const char *objdir, const struct coach_strlist *ids)
 		unlink(p);
 		free(p);
 	}
-	for (int i = 0; i < 256; i++) {
-		char *p = coach_xasprintf("%s/%02x", objdir, i);
-		rmdir(p);	/* fails, rightly, unless empty */
-		free(p);
-	}
+	/* Empty folders stay: a writer may be about to rename an object
+	 * into one, and removing it under them fails their commit. */
 }
 
 /* Packs every loose object of repo into one new pack and removes the
