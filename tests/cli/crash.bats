@@ -68,7 +68,7 @@ PY
 # Nothing a killed writer made is left to block the next one.
 assert_no_leftovers() {
 	local left
-	left=$(find .git -name '*.lock' ! -name coach.lock; find . -name '.*.coach-*'
+	left=$(find .git -name '*.lock' ! -name coach.lock ! -name coach-pack.lock; find . -name '.*.coach-*'
 		find .git -maxdepth 1 -name 'coach-journal*')
 	[ -z "$left" ] || fail "left behind:" "$left"
 }
