@@ -123,6 +123,55 @@ be_write(git_odb_backend *be, const git_oid *id, const void *data,
 	return 0;
 }
 
+/* Blobs come through a stream (git_blob_create_from_buffer): the bytes
+ * are gathered, then written as above. */
+struct mem_stream {
+	git_odb_stream parent;		/* first: libgit2 casts to it */
+	git_object_t type;
+	struct coach_buf data;
+};
+
+static int
+st_write(git_odb_stream *st, const char *p, size_t len)
+{
+	coach_buf_add(&((struct mem_stream *)st)->data, p, len);
+	return 0;
+}
+
+static int
+st_finalize(git_odb_stream *st, const git_oid *id)
+{
+	struct mem_stream *ms = (struct mem_stream *)st;
+	return be_write(st->backend, id, ms->data.ptr ? ms->data.ptr : "",
+		ms->data.len, ms->type);
+}
+
+static void
+st_free(git_odb_stream *st)
+{
+	struct mem_stream *ms = (struct mem_stream *)st;
+	coach_buf_free(&ms->data);
+	free(ms);
+}
+
+static int
+be_writestream(git_odb_stream **out, git_odb_backend *be,
+	git_object_size_t size, git_object_t type)
+{
+	(void)size;
+	if (!((struct store_objects *)be)->on)
+		return GIT_PASSTHROUGH;	/* to the loose backend */
+	struct mem_stream *ms = coach_xcalloc(1, sizeof(*ms));
+	ms->parent.backend = be;
+	ms->parent.mode = GIT_STREAM_WRONLY;
+	ms->parent.write = st_write;
+	ms->parent.finalize_write = st_finalize;
+	ms->parent.free = st_free;
+	ms->type = type;
+	*out = &ms->parent;
+	return 0;
+}
+
 static void
 forget(struct store_objects *so)
 {
@@ -152,6 +201,7 @@ store_objects_collect(struct coach_store *s)
 		so->parent.read = be_read;
 		so->parent.read_header = be_read_header;
 		so->parent.write = be_write;
+		so->parent.writestream = be_writestream;
 		so->parent.exists = be_exists;
 		so->parent.free = be_free;
 		if (git_repository_odb(&odb, s->repo) < 0 ||
