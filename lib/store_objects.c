@@ -264,8 +264,10 @@ pack_object(struct coach_buf *pack, const struct mem_obj *o)
 	coach_buf_add(pack, h, n);
 	uLongf zlen = compressBound((uLong)o->len);
 	unsigned char *z = coach_xmalloc(zlen);
-	int rc = compress2(z, &zlen, o->data, (uLong)o->len,
-		Z_DEFAULT_COMPRESSION);
+	/* The fastest level, as git writes loose objects: the folder of
+	 * every coachee is a tree of some 100 KB in a big school, and the
+	 * packer compresses again when it merges. */
+	int rc = compress2(z, &zlen, o->data, (uLong)o->len, Z_BEST_SPEED);
 	if (rc == Z_OK)
 		coach_buf_add(pack, z, zlen);
 	free(z);
