@@ -1036,6 +1036,38 @@ net_fail(struct net *n, const char *what, int rc)
 	return err;
 }
 
+/* After a fetch: the destination of each refspec whose source the remote
+ * no longer has is deleted (git fetch --prune), so that a tracking ref
+ * never claims the remote holds commits it lost (a hub made anew). */
+static struct coach_error *
+prune_missing(struct coach_store *s, git_remote *r, const git_strarray *specs)
+{
+	const git_remote_head **heads = NULL;
+	size_t nheads = 0;
+	struct coach_error *err = NULL;
+
+	if (git_remote_ls(&heads, &nheads, r) < 0)
+		return NULL;	/* nothing to go by: keep what is there */
+	for (size_t i = 0; i < specs->count && err == NULL; i++) {
+		git_refspec *rs = NULL;
+		git_reference *ref = NULL;
+		int there = 0;
+		if (git_refspec_parse(&rs, specs->strings[i], 1) < 0 ||
+		    strchr(git_refspec_src(rs), '*') != NULL) {
+			git_refspec_free(rs);
+			continue;
+		}
+		for (size_t h = 0; h < nheads && !there; h++)
+			there = strcmp(heads[h]->name, git_refspec_src(rs)) == 0;
+		if (!there && git_reference_lookup(&ref, s->repo,
+		    git_refspec_dst(rs)) == 0 && git_reference_delete(ref) < 0)
+			err = store_git_fail(git_refspec_dst(rs));
+		git_reference_free(ref);
+		git_refspec_free(rs);
+	}
+	return err;
+}
+
 struct coach_error *
 coach_store_fetch(struct coach_store *s, const char *remote,
 	const char *const *refspecs, size_t nrefspecs,
@@ -1068,6 +1100,8 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired))
 		err = net_fail(&n, "fetching from", rc);
+	else
+		err = prune_missing(s, r, &specs);
 done:
 	git_remote_free(r);
 	pass_settle(&n, err == NULL);
@@ -1202,6 +1236,13 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 	err = swap_ref(s, rr, dst, &new, shown);
 	if (git_reference_lookup(&tmp, rr, tmpname) == 0)
 		git_reference_delete(tmp);
+	/* A first push to a bare repository whose HEAD names a branch it
+	 * does not have (git init names "master"): HEAD follows the pushed
+	 * branch, so that a git clone of it checks the school out.  A
+	 * server's HEAD cannot be moved over the network. */
+	if (err == NULL && strncmp(dst, "refs/heads/", 11) == 0 &&
+	    git_repository_head_unborn(rr) == 1)
+		git_repository_set_head(rr, dst);
 	if (err == NULL)
 		err = track(s, n, dst, &new);
 done:
