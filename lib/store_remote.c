@@ -439,6 +439,7 @@ struct net {
 	_Atomic long long last_ms;
 	atomic_int fired;
 	atomic_int stop;
+	atomic_int paused;	/* waiting on git's credential helper */
 	pthread_t target, thread;
 	int running;
 	pthread_mutex_t mu;
@@ -500,6 +501,8 @@ watchdog(void *arg)
 		pthread_cond_timedwait(&n->cv, &n->mu, &ts);
 		if (atomic_load(&n->stop))
 			break;
+		if (atomic_load(&n->paused))
+			touch(n);	/* the helper has its own timeout */
 		if (now_ms() - atomic_load(&n->last_ms) >
 		    (long long)n->timeout * 1000) {
 			atomic_store(&n->fired, 1);
@@ -687,6 +690,18 @@ pass_source(const struct net *n)
 	return "~/.git-credentials";
 }
 
+/* git's credential helpers, with the watchdog held off meanwhile: a
+ * helper waiting on its user is not a stalled network. */
+static int
+helper_cred(struct net *n)
+{
+	atomic_store(&n->paused, 1);
+	int rc = coach_credential_fill(n->url, n->timeout, &n->helped);
+	atomic_store(&n->paused, 0);
+	touch(n);
+	return rc;
+}
+
 /* A user name and password for http(s): the URL's were refused when we
  * are asked at all while the URL has one.  Then $COACH_TOKEN, git's
  * credential helpers, ~/.git-credentials. */
@@ -696,7 +711,7 @@ pass_cred(git_credential **out, struct net *n, const char *from_url)
 	size_t off, len;
 	const char *token = getenv("COACH_TOKEN");
 	char *user = NULL, *pass = NULL;
-	int rc = GIT_EUSER;
+	int rc = GIT_EUSER, helper = 0;
 
 	if (url_password(n->url, &off, &len)) {
 		set_why(n, coach_xasprintf("%s refused the user name and "
@@ -721,9 +736,15 @@ pass_cred(git_credential **out, struct net *n, const char *from_url)
 			from_url : getenv("COACH_USER");
 		user = coach_xstrdup(u != NULL && *u != '\0' ? u : "coach");
 		pass = coach_xstrdup(token);
-	} else if (coach_credential_fill(n->url, n->timeout, &n->helped)) {
+	} else if ((helper = helper_cred(n)) == 1) {
 		user = coach_xstrdup(n->helped.user);
 		pass = coach_xstrdup(n->helped.pass);
+	} else if (helper == -1) {
+		set_why(n, coach_xasprintf("git's credential helper "
+			"(credential.helper) gave no answer within %u seconds: "
+			"check that 'git credential fill' works, or set "
+			"COACH_TOKEN", n->timeout));
+		goto done;
 	} else if (!stored_credential(n->url, &user, &pass)) {
 		set_why(n, coach_xasprintf("%s asks for a password: set "
 			"COACH_TOKEN to it (and COACH_USER to your user name "
