@@ -11,15 +11,19 @@
  * removes the loose copies (as git prune-packed does) and the merged
  * packs.
  *
- * Which packs are merged: the small ones, geometrically (as git repack
- * --geometric=2): sorted by size, the biggest packs that each hold at
- * least twice as many objects as all smaller ones together stay, every
- * other pack is merged.  So a pack per commit is merged with its
- * neighbours in runs of cheap merges, the packs stay few (about the
- * logarithm of the number of objects) and a full repack into one pack
- * happens whenever the new objects outgrow the oldest pack, not every
- * few dozen commits: libgit2's packbuilder computes every delta again,
- * which for 100,000 objects takes minutes.
+ * Which packs are merged: all of them into one, as git gc does, while
+ * they hold at most coach.autopackfull objects (COACH_AUTOPACK_FULL,
+ * default 25,000: some seconds and 60 MiB for libgit2's packbuilder,
+ * which computes every delta again); beyond, the small ones,
+ * geometrically (as git repack --geometric=2): sorted by size, the
+ * biggest packs that each hold at least twice as many objects as all
+ * smaller ones together stay, every other pack is merged.  So in a big
+ * school a pack per commit is merged with its neighbours in runs of
+ * cheap merges, the packs stay few (about the logarithm of the number of
+ * objects) and a full repack happens whenever the new objects outgrow
+ * the oldest pack, not every few dozen commits: for 100,000 objects it
+ * takes minutes.  One pack clones and fetches as fast as after git gc;
+ * a handful, some tenths slower.
  *
  * Nothing is ever removed before the new pack and its index are complete
  * and fsynced, and every object to be removed is first looked up in the
@@ -34,7 +38,8 @@
  * environment, the loose threshold (default 6700, as gc.auto; 0 turns
  * packing off); coach.autopacklimit or COACH_AUTOPACK_LIMIT, the number of
  * packs past which they are merged (default 16; 0 never merges);
- * COACH_AUTOPACK_DETACH=0 packs in the foreground.
+ * coach.autopackfull or COACH_AUTOPACK_FULL (above); COACH_AUTOPACK_DETACH=0
+ * packs in the foreground.
  */
 #include "store_priv.h"
 
@@ -48,14 +53,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define AUTOPACK_DEFAULT 6700
 #define PACK_LIMIT_DEFAULT 16
-/* Temporary files a killed coach left in objects/pack go once they are
- * this old (seconds): no writer takes that long. */
-#define TEMP_AGE 3600
+#define FULL_DEFAULT 25000
 
 /* A number from the environment variable env or else the git config key,
  * or def. */
@@ -321,27 +323,6 @@ remove_pack(const char *stem)
 	}
 }
 
-/* Removes the temporary files killed writers left in packdir. */
-static void
-clear_temps(const char *packdir)
-{
-	DIR *d = opendir(packdir);
-	struct dirent *de;
-	time_t now = time(NULL);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		struct stat st;
-		if (strncmp(de->d_name, STORE_PACK_TEMP,
-		    strlen(STORE_PACK_TEMP)) != 0)
-			continue;
-		char *p = coach_path_join(packdir, de->d_name);
-		if (lstat(p, &st) == 0 && now - st.st_mtime > TEMP_AGE)
-			unlink(p);
-		free(p);
-	}
-	if (d != NULL)
-		closedir(d);
-}
-
 /* Whether every id is in the pack just written (its index path). */
 static struct coach_error *
 check_new_pack(const char *idx, const git_oid *ids, size_t n)
@@ -373,7 +354,7 @@ check_new_pack(const char *idx, const git_oid *ids, size_t n)
  * packs.
  */
 static struct coach_error *
-repack(git_repository *repo, long limit)
+repack(git_repository *repo, long limit, long full)
 {
 	char *objdir = coach_path_join(git_repository_commondir(repo),
 		"objects");
@@ -386,15 +367,18 @@ repack(git_repository *repo, long limit)
 	struct pack *packs = NULL;
 	char *idx = NULL;
 
-	clear_temps(packdir);
 	for (int i = 0; i < 256; i++) {
 		char xx[3];
 		snprintf(xx, sizeof(xx), "%02x", i);
 		loose_in(objdir, xx, &loose);
 	}
 	packs = list_packs(packdir, &npacks);
+	uint64_t total = loose.n;
+	for (size_t i = 0; i < npacks; i++)
+		total += packs[i].count;
 	if (limit > 0 && npacks > (size_t)limit)
-		nmerge = to_merge(packs, npacks);
+		nmerge = total <= (uint64_t)(full > 0 ? full : 0) ? npacks :
+			to_merge(packs, npacks);
 	if (nmerge == 1 && loose.n == 0)
 		nmerge = 0;	/* one pack alone stays as it is */
 	if (loose.n == 0 && nmerge == 0)
@@ -461,7 +445,7 @@ done:
 
 /* Packs under the pack lock; nothing when another process holds it. */
 static struct coach_error *
-pack_locked(git_repository *repo, long limit)
+pack_locked(git_repository *repo, long limit, long full)
 {
 	char *path = coach_path_join(git_repository_commondir(repo),
 		"coach-pack.lock");
@@ -470,7 +454,7 @@ pack_locked(git_repository *repo, long limit)
 	if (fd == -1) {
 		err = coach_error_errno("cannot open", path);
 	} else if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		err = repack(repo, limit);
+		err = repack(repo, limit, full);
 	}
 	if (fd != -1)
 		close(fd);	/* releases the flock */
@@ -482,13 +466,14 @@ struct coach_error *
 coach_store_pack(struct coach_store *s)
 {
 	return pack_locked(s->repo, setting(s, "COACH_AUTOPACK_LIMIT",
-		"coach.autopacklimit", PACK_LIMIT_DEFAULT));
+		"coach.autopacklimit", PACK_LIMIT_DEFAULT), setting(s,
+		"COACH_AUTOPACK_FULL", "coach.autopackfull", FULL_DEFAULT));
 }
 
 /* In a grandchild of the command, detached from its terminal and its
  * output, so that the command returns at once. */
 static void
-pack_detached(git_repository *repo, long limit)
+pack_detached(git_repository *repo, long limit, long full)
 {
 	pid_t pid = fork();
 	if (pid == -1)
@@ -512,7 +497,7 @@ pack_detached(git_repository *repo, long limit)
 	git_repository *fresh = NULL;
 	struct coach_error *err = NULL;
 	if (git_repository_open_bare(&fresh, gitdir) == 0)
-		err = pack_locked(fresh, limit);
+		err = pack_locked(fresh, limit, full);
 	_exit(fresh != NULL && err == NULL ? 0 : 1);
 }
 
@@ -523,6 +508,8 @@ coach_store_autopack(struct coach_store *s)
 		AUTOPACK_DEFAULT);
 	long limit = setting(s, "COACH_AUTOPACK_LIMIT", "coach.autopacklimit",
 		PACK_LIMIT_DEFAULT);
+	long full = setting(s, "COACH_AUTOPACK_FULL", "coach.autopackfull",
+		FULL_DEFAULT);
 	const char *detach = getenv("COACH_AUTOPACK_DETACH");
 	if (threshold <= 0)
 		return;
@@ -536,7 +523,7 @@ coach_store_autopack(struct coach_store *s)
 	if (loose <= (size_t)threshold && (limit <= 0 || packs <= (size_t)limit))
 		return;
 	if (detach != NULL && strcmp(detach, "0") == 0)
-		coach_error_free(pack_locked(s->repo, limit));
+		coach_error_free(pack_locked(s->repo, limit, full));
 	else
-		pack_detached(s->repo, limit);
+		pack_detached(s->repo, limit, full);
 }

@@ -1406,6 +1406,28 @@ clear_temps(const char *root, const char *rel)
 	free(path);
 }
 
+/* Removes the temporary files of the packs commits write
+ * (store_objects.c): only a writer holding the lock makes them. */
+static void
+clear_pack_temps(git_repository *repo)
+{
+	char *dir = coach_path_join(git_repository_commondir(repo),
+		"objects/pack");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, STORE_PACK_TEMP,
+		    strlen(STORE_PACK_TEMP)) != 0)
+			continue;
+		char *p = coach_path_join(dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+}
+
 /* HEAD's blob at path; 0 when HEAD has none (or is unborn). */
 static int
 head_blob(git_oid *out, git_filemode_t *mode, git_tree *tree,
@@ -1532,8 +1554,10 @@ store_recover(struct coach_store *s)
 	struct stat st;
 
 	memset(&h, 0, sizeof(h));
-	/* A journal killed while it was being written. */
+	/* A journal killed while it was being written, a pack killed
+	 * before it was renamed into place. */
 	clear_temps(gitdir, "coach-journal");
+	clear_pack_temps(repo);
 	if (lstat(path, &st) == -1)
 		goto done;
 	clear_locks(repo, &st.st_mtim);

@@ -102,8 +102,27 @@ all_readable() {
 	all_readable
 }
 
-@test "past coach.autopacklimit the small packs are merged, the big one stays" {
+@test "past coach.autopacklimit packs are merged into one, as git gc does" {
 	export COACH_AUTOPACK_DETACH=0
+	git config coach.autopacklimit 0
+	for i in $(seq 6); do coach log bob -m "Entry $i" >/dev/null; done
+	[ "$(packs)" -ge 6 ] || fail "a pack a commit: $(git count-objects -v)"
+	git config coach.autopacklimit 4
+	coach log bob -m "Merge now" >/dev/null
+	[ "$(packs)" -eq 1 ] || fail "not merged into one: $(git count-objects -v)"
+	[ "$(loose)" -eq 0 ]
+	# With deltas: git's own pack of the same objects is not much smaller.
+	mine=$(du -sk .git/objects/pack | cut -f1)
+	git clone -q --bare --no-local . "$BATS_TEST_TMPDIR/gc.git"
+	git -C "$BATS_TEST_TMPDIR/gc.git" gc -q --aggressive
+	theirs=$(du -sk "$BATS_TEST_TMPDIR/gc.git/objects/pack" | cut -f1)
+	[ "$mine" -le $((2 * theirs + 8)) ] || fail "packed without deltas: $mine KiB, git $theirs KiB"
+	for i in $(seq 6); do grep -rqx "Entry $i" coaching/bob/log || fail "entry $i lost"; done
+	all_readable
+}
+
+@test "past coach.autopackfull objects the small packs are merged, the big one stays" {
+	export COACH_AUTOPACK_DETACH=0 COACH_AUTOPACK_FULL=0
 	git config coach.autopacklimit 0
 	# One big pack, as git gc leaves it.
 	for i in $(seq 30); do coach log cy -m "Old $i" >/dev/null; done
@@ -188,6 +207,7 @@ all_readable() {
 		fi
 		[ -z "$(find .git -name '*.lock' ! -name coach.lock ! -name coach-pack.lock)" ] ||
 			fail "a lock left at $point"
+		[ -z "$(find .git/objects/pack -name 'tmp_*')" ] || fail "a temporary pack left at $point"
 	done
 	# Every entry in history has its file, and no other file is there.
 	[ "$(ls coaching/bob/log | wc -l)" -eq "$(git ls-files coaching/bob/log | wc -l)" ]
