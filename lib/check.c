@@ -1291,20 +1291,23 @@ lower(char ch)
 }
 
 /*
- * Grading language.  The text is folded once and each phrase is found in
- * it in linear time (lib/phrase.h), so that a long phrase against a long
- * body costs their lengths added, not multiplied.
+ * Grading language.  The words are found together in one pass over the
+ * folded text (lib/phrase.h), so that a text costs its length once,
+ * whatever the number of words or their length.
  */
 struct grading {
 	struct rc *c;
 	const struct coach_strlist *words;
-	struct coach_phrase **phrases; /* one per word; NULL: blank */
+	const struct coach_phrases *set;
 	/* The front-matter as rendered, folded, and where its lines start,
-	 * to find the line of a word in a value. */
+	 * to find the line of a word in a value; made when a value first
+	 * holds a word. */
+	int rendered;
 	struct coach_buf fm;
 	size_t *start;
 	size_t nlines;
 	int first; /* the line number of the rendered text's first line */
+	struct coach_buf fold; /* scratch */
 };
 
 static void
@@ -1337,19 +1340,35 @@ fold_lines(const char *text, size_t len, struct coach_buf *b,
 	}
 }
 
+static void
+render_fm(struct grading *g)
+{
+	if (g->rendered)
+		return;
+	struct coach_buf text = COACH_BUF_INIT;
+	coach_fm_render(g->c->fm, &text);
+	fold_lines(coach_buf_str(&text), text.len, &g->fm, &g->start,
+	    &g->nlines);
+	coach_buf_free(&text);
+	g->rendered = 1;
+}
+
 /* The line of the rendered front-matter where phrase w appears, among
  * the span lines from line from on; from when it is not there. */
 static int
-locate(const struct grading *g, int from, size_t span, size_t w)
+locate(struct grading *g, int from, size_t span, size_t w)
 {
+	render_fm(g);
 	long a = (long)from - g->first;
 	if (a < 0 || (size_t)a >= g->nlines)
 		return from;
 	size_t b = (size_t)a + span + 1;
 	size_t lo = g->start[a], hi = b < g->nlines ? g->start[b] : g->fm.len;
+	struct coach_phrase *p = coach_phrase_new(g->words->v[w]);
 	struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
-	long at = coach_phrase_next(g->phrases[w], g->fm.ptr + lo, hi - lo,
-	    &scan);
+	long at = p ? coach_phrase_next(p, g->fm.ptr + lo, hi - lo, &scan) :
+	    -1;
+	coach_phrase_free(p);
 	if (at < 0)
 		return from;
 	int line = from;
@@ -1366,19 +1385,22 @@ grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
 	if (t == COACH_FM_SCALAR) {
 		const char *s = coach_fm_node_str(n);
 		size_t len = strlen(s), span = 1;
-		for (size_t i = 0; i < len; i++)
+		struct coach_phrase_hit *hits = NULL;
+		coach_buf_clear(&g->fold);
+		coach_phrase_fold(s, len, &g->fold);
+		size_t nhits = coach_phrases_find(g->set, g->fold.ptr,
+		    g->fold.len, &hits);
+		for (size_t i = 0; nhits && i < len; i++)
 			span += s[i] == '\n';
-		struct coach_buf f = COACH_BUF_INIT;
-		coach_phrase_fold(s, len, &f);
-		for (size_t w = 0; w < g->words->n; w++) {
-			struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
-			if (g->phrases[w] == NULL || coach_phrase_next(
-			    g->phrases[w], f.ptr, f.len, &scan) < 0)
+		/* Once per word, in the list's order. */
+		for (size_t i = 0; i < nhits; i++) {
+			size_t w = hits[i].phrase;
+			if (i > 0 && hits[i - 1].phrase == w)
 				continue;
 			grading_warn(g->c, locate(g, node_line(g->c, n, key),
 			    span, w), g->words->v[w]);
 		}
-		coach_buf_free(&f);
+		free(hits);
 		return;
 	}
 	if (depth > COACH_FM_MAX_DEPTH + 1)
@@ -1391,26 +1413,31 @@ grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
 static void
 grade_body(struct grading *g, const char *body, int body_line)
 {
-	struct coach_buf f = COACH_BUF_INIT;
-	coach_phrase_fold(body, strlen(body), &f);
-	for (size_t w = 0; w < g->words->n; w++) {
-		struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
-		int line = body_line, last = 0;
-		size_t counted = 0;
-		long at;
-		if (g->phrases[w] == NULL)
+	struct coach_phrase_hit *hits = NULL;
+	coach_buf_clear(&g->fold);
+	coach_phrase_fold(body, strlen(body), &g->fold);
+	const char *f = g->fold.ptr;
+	size_t nhits = coach_phrases_find(g->set, f, g->fold.len, &hits);
+	for (size_t i = 0, counted = 0; i < nhits; i++) {
+		size_t w = hits[i].phrase;
+		int last = 0, line = body_line;
+		if (i > 0 && hits[i - 1].phrase == w)
 			continue;
-		while ((at = coach_phrase_next(g->phrases[w], f.ptr, f.len,
-		    &scan)) >= 0) {
-			for (; counted < (size_t)at; counted++)
-				line += f.ptr[counted] == '\n';
+		counted = 0;
+		for (size_t k = i; k < nhits && hits[k].phrase == w; k++) {
+			for (; counted < hits[k].start; counted++)
+				line += f[counted] == '\n';
 			if (line != last)
 				grading_warn(g->c, line, g->words->v[w]);
 			last = line;
 		}
 	}
-	coach_buf_free(&f);
+	free(hits);
 }
+
+/* The phrases of the repository's words, made once per walk. */
+static const struct coach_phrases *walk_phrases(struct walk *w,
+	const struct coach_strlist *words);
 
 /* Warns about grading language in front-matter values and the body. */
 static void
@@ -1420,16 +1447,13 @@ check_grading(struct rc *c, const char *body, int body_line)
 	    coach_repo_judgement_words(c->r) : NULL;
 	if (words == NULL || words->n == 0)
 		return;
-	struct grading g = { c, words, NULL, COACH_BUF_INIT, NULL, 0,
-		c->where.kind == COACH_KIND_CONFIG ? 1 : 2 };
-	g.phrases = coach_xcalloc(words->n, sizeof(*g.phrases));
-	for (size_t w = 0; w < words->n; w++)
-		g.phrases[w] = coach_phrase_new(words->v[w]);
-	struct coach_buf text = COACH_BUF_INIT;
-	coach_fm_render(c->fm, &text);
-	fold_lines(coach_buf_str(&text), text.len, &g.fm, &g.start,
-	    &g.nlines);
-	coach_buf_free(&text);
+	struct coach_phrases *own = NULL;
+	struct grading g = { c, words, NULL, 0, COACH_BUF_INIT, NULL, 0,
+		c->where.kind == COACH_KIND_CONFIG ? 1 : 2, COACH_BUF_INIT };
+	g.set = c->w ? walk_phrases(c->w, words) : NULL;
+	if (g.set == NULL)
+		g.set = own = coach_phrases_new((const char *const *)words->v,
+		    words->n);
 	for (size_t i = 0; i < coach_fm_count(c->fm); i++) {
 		const char *key = coach_fm_key_at(c->fm, i);
 		/* coach.yml lists the words themselves. */
@@ -1442,11 +1466,10 @@ check_grading(struct rc *c, const char *body, int body_line)
 	}
 	if (body && *body)
 		grade_body(&g, body, body_line);
-	for (size_t w = 0; w < words->n; w++)
-		coach_phrase_free(g.phrases[w]);
-	free(g.phrases);
+	coach_phrases_free(own);
 	free(g.start);
 	coach_buf_free(&g.fm);
+	coach_buf_free(&g.fold);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1737,7 +1760,17 @@ struct walk {
 	struct seenlist emails;
 	struct coach_fmcache *cache; /* NULL: every file is read */
 	struct coach_buf deps;       /* the file's references, as found */
+	struct coach_phrases *phrases; /* of judgement_words, made once */
 };
+
+static const struct coach_phrases *
+walk_phrases(struct walk *w, const struct coach_strlist *words)
+{
+	if (w->phrases == NULL)
+		w->phrases = coach_phrases_new((const char *const *)words->v,
+		    words->n);
+	return w->phrases;
+}
 
 /* Keeps what a reference of the file being checked was found to be: its
  * findings hold only while every reference still is. */
@@ -2234,7 +2267,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
     size_t *files)
 {
 	struct walk w = { r, out, 0, { NULL, 0, 0 }, { NULL, 0, 0 }, NULL,
-		COACH_BUF_INIT };
+		COACH_BUF_INIT, NULL };
 	coach_repo_cache_begin(r, COACH_CHECK_CACHE_FILE);
 	w.cache = coach_repo_cache(r);
 	walk_file(&w, COACH_CONFIG_FILE);
@@ -2252,6 +2285,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 	seen_free(&w.ids);
 	seen_free(&w.emails);
 	coach_buf_free(&w.deps);
+	coach_phrases_free(w.phrases);
 	coach_repo_cache_end(r);
 	coach_diags_sort(out);
 	if (files)
