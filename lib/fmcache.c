@@ -821,16 +821,23 @@ coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
 	return 0;
 }
 
-int
-coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
-    const void **p, size_t *len)
+static int
+get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len, int lazy)
 {
 	struct coach_fmdir *d;
 	struct child *ch = child_get(c, relpath, &d);
 	*p = NULL;
 	*len = 0;
-	if (ch == NULL || ch->type != COACH_FMT_FILE ||
-	    check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
+	if (ch == NULL || ch->type != COACH_FMT_FILE)
+		return -1;
+	/* Nothing to compare: the caller reads the file anyway, and
+	 * coach_fmcache_put_stat() needs no stat from here. */
+	if (lazy && !ch->checked && ch->slot[slot] == NULL) {
+		c->stats.misses++;
+		return 0;
+	}
+	if (check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
 		return -1;
 	if ((ch->flags & F_TRUSTED) && ch->slot[slot]) {
 		*p = ch->slot[slot];
@@ -839,6 +846,20 @@ coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
 	}
 	c->stats.misses++;
 	return 0;
+}
+
+int
+coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len)
+{
+	return get(c, relpath, slot, p, len, 0);
+}
+
+int
+coach_fmcache_lookup(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len)
+{
+	return get(c, relpath, slot, p, len, 1);
 }
 
 const void *
@@ -857,6 +878,30 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 		return NULL; /* it changed while it was read */
 	if (!(ch->flags & F_TRUSTED))
 		child_clear(ch); /* other slots were made from older reads */
+	ch->slot[slot] = arena_copy(&c->arena, p, len);
+	ch->len[slot] = (uint32_t)len;
+	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
+	c->dirty = 1;
+	return ch->slot[slot];
+}
+
+const void *
+coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
+    int slot, const void *p, size_t len, const struct stat *st)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	struct fst now;
+	if (ch == NULL || ch->type != COACH_FMT_FILE || !S_ISREG(st->st_mode) ||
+	    len >= UINT32_MAX)
+		return NULL;
+	fst_of(&now, st);
+	/* Other slots were made from another version, or a racy one. */
+	if (!(ch->flags & F_HAS_STAT) || !(ch->flags & F_TRUSTED) ||
+	    !fst_eq(&now, &ch->st))
+		child_clear(ch);
+	ch->st = now;
+	ch->checked = 1;
 	ch->slot[slot] = arena_copy(&c->arena, p, len);
 	ch->len[slot] = (uint32_t)len;
 	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
