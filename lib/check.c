@@ -2527,6 +2527,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 	struct walk w = { .r = r, .out = out };
 	coach_repo_cache_begin(r, COACH_CHECK_CACHE_FILE);
 	w.cache = coach_repo_cache(r);
+	coach_fmcache_preload(w.cache);
 	/* Made before any thread needs them. */
 	const struct coach_strlist *words = coach_repo_judgement_words(r);
 	if (words->n)

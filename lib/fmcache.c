@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,18 +51,22 @@ struct child {
 	uint8_t type;
 	uint8_t flags;
 	uint8_t checked;  /* st was compared with the file in this run */
+	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	struct fst st;
 	const void *slot[COACH_FMCACHE_SLOTS];
 	uint32_t len[COACH_FMCACHE_SLOTS];
 };
 
 enum { D_UNSEEN, D_VALID, D_GONE };
+/* Not looked at before; the same stat data as kept; other ones. */
+enum { PRE_NONE, PRE_SAME, PRE_CHANGED };
 
 struct coach_fmdir {
 	char *path;
 	uint8_t state;
 	uint8_t trusted;
 	uint8_t reach;    /* while saving */
+	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	int err_no;       /* D_GONE: why */
 	struct fst st;
 	struct child *v;
@@ -630,6 +635,23 @@ refresh(struct coach_fmcache *c, struct coach_fmdir *d, int fd,
 		close(fd2);
 }
 
+/* Whether d's listing, trusted, still holds by the folder's stat data. */
+static int
+listing_holds(struct coach_fmcache *c, struct coach_fmdir *d)
+{
+	struct stat st;
+	struct fst now;
+	if (!d->trusted)
+		return 0;
+	if (d->pre)
+		return d->pre == PRE_SAME;
+	if (fstatat(c->rootfd, *d->path ? d->path : ".", &st,
+	    AT_SYMLINK_NOFOLLOW) != 0)
+		return 0;
+	fst_of(&now, &st);
+	return fst_eq(&now, &d->st);
+}
+
 static struct coach_fmdir *
 dir_get(struct coach_fmcache *c, const char *reldir)
 {
@@ -657,9 +679,14 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 			return d;
 		}
 	}
+	struct stat st;
+	/* A listing that holds needs no open: its stat data say so. */
+	if (listing_holds(c, d)) {
+		d->state = D_VALID;
+		return d;
+	}
 	int fd = openat(c->rootfd, *reldir ? reldir : ".",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		d->err_no = errno;
 		if (fd != -1)
@@ -783,6 +810,11 @@ check_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch)
 	if (ch->checked)
 		return 0;
 	c->stats.files++;
+	/* Looked at already, and as it was. */
+	if (ch->pre == PRE_SAME) {
+		ch->checked = 1;
+		return 0;
+	}
 	if (stat_in(c, d, ch->name, &st) == -1)
 		return -1;
 	struct fst now;
@@ -907,6 +939,101 @@ coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
 	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
 	c->dirty = 1;
 	return ch->slot[slot];
+}
+
+/* ---- looking at many files at once ---- */
+
+#define PRELOAD_THREADS_MAX 4
+
+struct preload {
+	struct coach_fmcache *c;
+	size_t from, to; /* of c->dirs */
+};
+
+/* Compares the folders from..to and the files of each that still holds
+ * with the stat data kept; writes only to those folders. */
+static void *
+preload_part(void *arg)
+{
+	struct preload *p = arg;
+	struct coach_fmcache *c = p->c;
+	for (size_t i = p->from; i < p->to; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		struct stat st;
+		struct fst now;
+		if (d->state != D_UNSEEN || !d->trusted)
+			continue;
+		d->pre = PRE_CHANGED;
+		int fd = openat(c->rootfd, *d->path ? d->path : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == 0) {
+			fst_of(&now, &st);
+			if (fst_eq(&now, &d->st))
+				d->pre = PRE_SAME;
+		}
+		for (size_t k = 0; d->pre == PRE_SAME && k < d->n; k++) {
+			struct child *ch = &d->v[k];
+			if (ch->type != COACH_FMT_FILE ||
+			    !(ch->flags & F_HAS_STAT) || ch->checked)
+				continue;
+			ch->pre = PRE_CHANGED;
+			if (fstatat(fd, ch->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+				continue;
+			fst_of(&now, &st);
+			if (fst_eq(&now, &ch->st))
+				ch->pre = PRE_SAME;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+int
+coach_fmcache_threads(void)
+{
+	const char *e = getenv("COACH_THREADS");
+	long n = e && *e ? strtol(e, NULL, 10) : 0;
+	if (n > 64)
+		n = 64;
+	if (n <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n > PRELOAD_THREADS_MAX)
+			n = PRELOAD_THREADS_MAX;
+	}
+	return n < 1 ? 1 : (int)n;
+}
+
+void
+coach_fmcache_preload(struct coach_fmcache *c)
+{
+	if (c == NULL || c->ndirs == 0)
+		return;
+	int n = coach_fmcache_threads();
+	struct preload part[64];
+	pthread_t tid[64];
+	int started = 0;
+	if ((size_t)n > c->ndirs)
+		n = (int)c->ndirs;
+	for (int t = 0; t < n; t++) {
+		part[t].c = c;
+		part[t].from = c->ndirs * (size_t)t / (size_t)n;
+		part[t].to = c->ndirs * (size_t)(t + 1) / (size_t)n;
+	}
+	/* This thread does the first part. */
+	for (int t = 1; t < n; t++) {
+		if (pthread_create(&tid[t], NULL, preload_part, &part[t]) != 0)
+			break;
+		started = t;
+	}
+	preload_part(&part[0]);
+	for (int t = 1; t <= started; t++)
+		pthread_join(tid[t], NULL);
+	/* What no thread could start on is looked at as it is needed. */
+	for (int t = started + 1; t < n; t++)
+		for (size_t i = part[t].from; i < part[t].to; i++)
+			c->dirs[i]->pre = PRE_NONE;
 }
 
 void
