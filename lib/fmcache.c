@@ -224,16 +224,25 @@ table_grow(struct coach_fmcache *c)
 	}
 }
 
+/* The folder path[0..n). */
 static struct coach_fmdir *
-dir_find(const struct coach_fmcache *c, const char *path)
+dir_find_n(const struct coach_fmcache *c, const char *path, size_t n)
 {
 	if (c->nbuckets == 0)
 		return NULL;
-	size_t b = path_hash(path) & (c->nbuckets - 1);
-	for (size_t i = c->table[b]; i; i = c->dirs[i - 1]->hash_next)
-		if (strcmp(c->dirs[i - 1]->path, path) == 0)
+	size_t b = (size_t)coach_fmcache_hash(path, n, 0) & (c->nbuckets - 1);
+	for (size_t i = c->table[b]; i; i = c->dirs[i - 1]->hash_next) {
+		const char *p = c->dirs[i - 1]->path;
+		if (strncmp(p, path, n) == 0 && p[n] == '\0')
 			return c->dirs[i - 1];
+	}
 	return NULL;
+}
+
+static struct coach_fmdir *
+dir_find(const struct coach_fmcache *c, const char *path)
+{
+	return dir_find_n(c, path, strlen(path));
 }
 
 static struct coach_fmdir *
@@ -756,9 +765,13 @@ child_get(struct coach_fmcache *c, const char *relpath,
 	/* Mostly the folder of the last call. */
 	if (d == NULL || strncmp(d->path, relpath, plen) != 0 ||
 	    d->path[plen] != '\0') {
-		char *parent = coach_xstrndup(relpath, plen);
-		d = dir_get(c, parent);
-		free(parent);
+		/* Found without a copy of the path when seen already. */
+		d = dir_find_n(c, relpath, plen);
+		if (d == NULL || d->state == D_UNSEEN) {
+			char *parent = coach_xstrndup(relpath, plen);
+			d = dir_get(c, parent);
+			free(parent);
+		}
 		c->last = d;
 	}
 	*dir = d;
