@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/coached.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
 #include "../lib/load.h"
@@ -20,6 +21,7 @@
 #include "common.h"
 
 #define BAR_WIDTH 10
+
 
 struct st_cycle {
 	const char *id, *phase, *step, *review;
@@ -303,37 +305,6 @@ coaches(struct coach_buf *b, const struct coach_record *a)
 	for (size_t i = 0; i < l.n; i++)
 		coach_buf_printf(b, "%s%s", i ? ", " : "", l.v[i]);
 	coach_strlist_free(&l);
-}
-
-static int
-coached_by(const struct coach_record *a, const char *handle)
-{
-	struct coach_strlist l = COACH_STRLIST_INIT;
-	coach_agreement_coaches(a, &l);
-	int found = coach_strlist_has(&l, handle);
-	coach_strlist_free(&l);
-	return found;
-}
-
-/* Coachees whose active agreement names handle as a coach; agreements
- * that cannot be read go to problems. */
-static struct coach_error *
-coached(struct coach_repo *r, const char *handle, struct coach_strlist *out,
-    struct coach_problems *problems)
-{
-	struct coach_loaded_list l;
-	struct coach_error *err = coach_load_records(r, COACH_KIND_AGREEMENT,
-	    NULL, NULL, &l);
-	coach_problems_move(problems, &l.problems);
-	for (size_t i = 0; err == NULL && i < l.n; i++) {
-		const char *who = l.v[i].coachee;
-		const struct coach_record *a = l.v[i].rec;
-		if (who && strcmp(who, handle) != 0 && agreement_active(a) &&
-		    coached_by(a, handle))
-			coach_strlist_add(out, who);
-	}
-	coach_loaded_list_free(&l);
-	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -864,7 +835,8 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	coach_reader_current(r, &reader);
 	gather(r, coachee, &reader, &s);
-	if ((err = coached(r, coachee, &coached_list, &s.problems)))
+	if ((err = coach_coached_by(r, coachee, &coached_list,
+	    &s.problems)))
 		goto done;
 	others = coach_xcalloc(coached_list.n ? coached_list.n : 1,
 	    sizeof(*others));
