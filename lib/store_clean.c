@@ -314,6 +314,13 @@ worktree_matches(struct coach_store *s, const struct ix *x,
 	const char *prefix)
 {
 	struct coach_strlist found = COACH_STRLIST_INIT;
+	char *top = coach_path_join(s->root, prefix);
+	struct stat st;
+	int missing = lstat(top, &st) == -1 && errno == ENOENT;
+	free(top);
+	/* No such folder, and none in the index: nothing to say. */
+	if (missing)
+		return x->n == 0;
 	int same = folders_plain(s->root, prefix) &&
 		list_files(s->root, prefix, &found) && found.n == x->n;
 	coach_strlist_sort(&found);
@@ -321,7 +328,6 @@ worktree_matches(struct coach_store *s, const struct ix *x,
 		const unsigned char *e = x->data + x->off[i];
 		size_t len;
 		const char *p = entry_path(e, &len);
-		struct stat st;
 		same = strlen(found.v[i]) == len &&
 			memcmp(found.v[i], p, len) == 0;
 		char *abs = same ? coach_path_join(s->root, found.v[i]) : NULL;
@@ -334,7 +340,7 @@ worktree_matches(struct coach_store *s, const struct ix *x,
 }
 
 int
-store_prefix_clean(struct coach_store *s, const char *prefix)
+coach_store_folder_clean(struct coach_store *s, const char *prefix)
 {
 	struct ix x;
 	size_t n = strlen(prefix);

@@ -52,13 +52,6 @@ struct coach_error *store_check_state(struct coach_store *s);
 struct coach_error *store_committer(struct coach_store *s, char **name,
 	char **email);
 
-/*
- * 1 when everything under prefix (a folder, '/'-ended) is the same in
- * HEAD, the index and the work tree, found without reading the whole
- * index into libgit2; 0 when that cannot be told so (store_clean.c).
- */
-int store_prefix_clean(struct coach_store *s, const char *prefix);
-
 /* One path of git's index to change (store_index.c). */
 struct store_index_edit {
 	const char *path;
