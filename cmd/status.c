@@ -21,6 +21,8 @@
 #include "common.h"
 
 #define BAR_WIDTH 10
+/* An id as people read it: the shortest unique prefix (ids.h). */
+#define ID(id) coach_repo_abbrev(ctx->repo, (id))
 
 
 struct st_cycle {
@@ -367,7 +369,7 @@ text_progress(struct coach_ctx *ctx, struct coach_buf *b,
 		coach_buf_printf(b, "baseline %g%s%s, target %g%s%s, no "
 		    "measurement yet (record one with 'coach goal measure "
 		    "%s VALUE')\n", g->baseline, sp, unit, g->target, sp, unit,
-		    g->id);
+		    ID(g->id));
 		return;
 	}
 	coach_buf_printf(b, "%g → %g → %g%s%s (%s)", g->baseline, g->latest,
@@ -389,7 +391,7 @@ text_cycle(struct coach_ctx *ctx, struct coach_buf *b,
     const struct st_cycle *c, coach_day today)
 {
 	coach_buf_printf(b, "      cycle %s%s%s  %s%s%s: %s\n",
-	    coach_sgr_yellow(ctx), c->id ? c->id : "?", coach_sgr_reset(ctx),
+	    coach_sgr_yellow(ctx), c->id ? ID(c->id) : "?", coach_sgr_reset(ctx),
 	    coach_sgr_bold(ctx), c->phase ? c->phase : "?",
 	    coach_sgr_reset(ctx), c->step ? c->step : "");
 	if (!c->has_review) {
@@ -412,7 +414,7 @@ static void
 text_goal(struct coach_ctx *ctx, struct coach_buf *b, const struct st_goal *g,
     coach_day today)
 {
-	coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx), g->id,
+	coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx), ID(g->id),
 	    coach_sgr_reset(ctx), g->title ? g->title : "");
 	if (g->due)
 		coach_buf_printf(b, " (due %s)", g->due);
@@ -423,7 +425,7 @@ text_goal(struct coach_ctx *ctx, struct coach_buf *b, const struct st_goal *g,
 		text_cycle(ctx, b, &g->cycles[k], today);
 	if (g->ncycles == 0)
 		coach_buf_printf(b, "      no open cycle; start one with 'coach "
-		    "cycle start %s --step TEXT'\n", g->id);
+		    "cycle start %s --step TEXT'\n", ID(g->id));
 }
 
 /* Goals that could not be read, where the goals are listed. */
@@ -462,13 +464,13 @@ text_goals(struct coach_ctx *ctx, struct coach_buf *b,
 	for (size_t i = s->nactive; i < s->ngoals; i++) {
 		const struct st_goal *g = &s->goals[i];
 		coach_buf_printf(b, "  %s%s%s  %s (%s)\n", coach_sgr_yellow(ctx),
-		    g->id, coach_sgr_reset(ctx), g->title ? g->title : "",
+		    ID(g->id), coach_sgr_reset(ctx), g->title ? g->title : "",
 		    g->status ? g->status : "?");
 		for (size_t k = 0; k < g->ncycles; k++) {
 			text_cycle(ctx, b, &g->cycles[k], today);
 			coach_buf_printf(b, "        close it with 'coach cycle "
 			    "close %s --outcome met|partly|not-yet'\n",
-			    g->cycles[k].id ? g->cycles[k].id : "ID");
+			    g->cycles[k].id ? ID(g->cycles[k].id) : "ID");
 		}
 	}
 	for (size_t k = 0; k < s->norphans; k++) {
@@ -498,8 +500,8 @@ cut_to_width(struct coach_buf *b, const char *s, size_t line_start)
 }
 
 static void
-text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
-    coach_day today, int with_kind)
+text_entry(struct coach_ctx *ctx, struct coach_buf *b, const char *label,
+    const struct st_entry *e, coach_day today, int with_kind)
 {
 	size_t line_start = b->len;
 	coach_buf_printf(b, "%s %s (", label, e->date);
@@ -507,7 +509,7 @@ text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
 	coach_buf_putc(b, ')');
 	if (with_kind)
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
-	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
+	coach_buf_printf(b, "  %s", e->id ? ID(e->id) : "?");
 	if (e->private)
 		coach_buf_puts(b, "  " COACH_PRIVATE_TEXT);
 	if (e->summary && *e->summary) {
@@ -523,13 +525,12 @@ text_log(struct coach_ctx *ctx, struct coach_buf *b, const struct status *s,
 {
 	coach_buf_putc(b, '\n');
 	if (s->has_meeting)
-		text_entry(b, "Last meeting:", &s->meeting, today, 0);
+		text_entry(ctx, b, "Last meeting:", &s->meeting, today, 0);
 	else
 		coach_buf_printf(b, "Last meeting: none logged; log one with "
 		    "'coach log %s --kind meeting'\n", s->coachee);
 	if (s->has_entry)
-		text_entry(b, "Last entry:  ", &s->entry, today, 1);
-	(void)ctx;
+		text_entry(ctx, b, "Last entry:  ", &s->entry, today, 1);
 }
 
 static void
@@ -795,6 +796,39 @@ json_status(struct coach_json *j, const struct status *s,
 	coach_json_obj_end(j);
 }
 
+static void
+ids_of(const struct status *s, struct coach_strlist *out)
+{
+	for (size_t i = 0; i < s->ngoals; i++) {
+		if (s->goals[i].id)
+			coach_strlist_add(out, s->goals[i].id);
+		for (size_t k = 0; k < s->goals[i].ncycles; k++)
+			if (s->goals[i].cycles[k].id)
+				coach_strlist_add(out, s->goals[i].cycles[k].id);
+	}
+	for (size_t k = 0; k < s->norphans; k++)
+		if (s->orphans[k].id)
+			coach_strlist_add(out, s->orphans[k].id);
+	if (s->has_meeting && s->meeting.id)
+		coach_strlist_add(out, s->meeting.id);
+	if (s->has_entry && s->entry.id)
+		coach_strlist_add(out, s->entry.id);
+}
+
+/* The ids shown, abbreviated from git's index rather than from every
+ * coachee's folder. */
+static void
+prepare_ids(struct coach_repo *r, const struct status *s,
+    const struct status *others, size_t n)
+{
+	struct coach_strlist ids = COACH_STRLIST_INIT;
+	ids_of(s, &ids);
+	for (size_t i = 0; i < n; i++)
+		ids_of(&others[i], &ids);
+	coach_repo_abbrev_prepare(r, (const char *const *)ids.v, ids.n);
+	coach_strlist_free(&ids);
+}
+
 /* Uncommitted changes under coaching/COACHEE/, "M path" and so on. */
 static struct coach_error *
 hand_edits(struct coach_repo *r, const char *coachee,
@@ -850,6 +884,8 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto done;
 
+	if (!json)
+		prepare_ids(r, &s, others, coached_list.n);
 	if (json) {
 		struct coach_json j;
 		coach_json_init(&j, &b, 1);

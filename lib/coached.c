@@ -64,6 +64,7 @@ struct cache {
 
 struct run {
 	struct coach_repo *r;
+	int dfd;        /* coaching/, for stat data at a short path */
 	struct timespec start;
 	struct cache old, now;
 	int dirty;
@@ -361,7 +362,7 @@ by_listed_name(const void *a, const void *b)
 /* What the agreement at path (whose stat data are st) says, read now. */
 static void
 read_agreement(struct run *u, struct said *s, const char *path,
-    const char *abs)
+    const char *rel)
 {
 	struct coach_record *rec = NULL;
 	struct coach_error *err = coach_repo_load(u->r, path, &rec);
@@ -375,7 +376,8 @@ read_agreement(struct run *u, struct said *s, const char *path,
 		coach_agreement_coaches(rec, &s->coaches);
 		coach_record_free(rec);
 	}
-	s->keep = lstat(abs, &after) == 0 && (fst_of(&a, &after),
+	s->keep = fstatat(u->dfd, rel, &after, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (fst_of(&a, &after),
 	    fst_eq(&a, &s->st)) && !racy(u, &s->st);
 	u->dirty = 1;
 }
@@ -387,12 +389,12 @@ static int
 agreement_of(struct run *u, const char *name, const char *path,
     struct said *s, int *link)
 {
-	char *abs = coach_repo_abspath(u->r, path);
+	char *rel = coach_xasprintf("%s/agreement.md", name);
 	struct stat st;
 	int rc = -1;
 	*link = 0;
 	memset(s, 0, sizeof(*s));
-	if (lstat(abs, &st) != 0)
+	if (fstatat(u->dfd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		goto done;
 	if (!S_ISREG(st.st_mode)) {
 		*link = S_ISLNK(st.st_mode);
@@ -410,9 +412,9 @@ agreement_of(struct run *u, const char *name, const char *path,
 			coach_strlist_add(&s->coaches, old->coaches.v[k]);
 		goto done;
 	}
-	read_agreement(u, s, path, abs);
+	read_agreement(u, s, path, rel);
 done:
-	free(abs);
+	free(rel);
 	return rc;
 }
 
@@ -462,6 +464,11 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 	coach_problems_move(problems, &linkp);
 	if (err || none)
 		return err;
+	char *top = coach_repo_abspath(u->r, "coaching");
+	u->dfd = open(top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(top);
+	if (u->dfd == -1)
+		return NULL;	/* gone since: as if there were none */
 	/* As coach_repo_list_checked() orders them: by path. */
 	struct coach_strlist paths = COACH_STRLIST_INIT;
 	qsort(u->now.names.v, u->now.names.n, sizeof(char *), by_listed_name);
@@ -504,6 +511,8 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 		u->dirty = 1;
 	coach_strlist_free(&paths);
 	coach_strlist_free(&links);
+	close(u->dfd);
+	u->dfd = -1;
 	return NULL;
 }
 
@@ -517,6 +526,7 @@ coach_coached_by(struct coach_repo *r, const char *handle,
 	    COACH_COACHED_CACHE_FILE);
 	memset(&u, 0, sizeof(u));
 	u.r = r;
+	u.dfd = -1;
 	clock_gettime(CLOCK_REALTIME_COARSE, &u.start);
 	if (cached)
 		cache_read(&u.old, path);

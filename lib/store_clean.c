@@ -76,13 +76,18 @@ entry_path(const unsigned char *e, size_t *len)
 	return p;
 }
 
+/* Called for each entry whose path starts with the prefix scanned for;
+ * e points at the entry, path (not NUL-terminated) at its path. */
+typedef void (*ix_fn)(void *arg, struct ix *x, size_t off, const char *path,
+	size_t len);
+
 /*
  * Steps over every entry (to find the extensions, and to check the
- * file's shape), keeping those whose path starts with prefix.  0 when
- * the index is not one this file handles.
+ * file's shape), calling fn for those whose path starts with prefix.  0
+ * when the index is not one this file handles (fn may have been called).
  */
 static int
-ix_scan(struct ix *x, const char *prefix)
+ix_scan(struct ix *x, const char *prefix, ix_fn fn, void *arg)
 {
 	size_t plen = strlen(prefix), end = x->size - TRAILER, pos = HEADER;
 	uint32_t count = get32(x->data + 8);
@@ -95,20 +100,20 @@ ix_scan(struct ix *x, const char *prefix)
 		unsigned flags = (unsigned)e[60] << 8 | e[61];
 		if (flags & F_EXTENDED)
 			return 0;
-		const unsigned char *nul = memchr(e + FIXED, '\0',
-			end - pos - FIXED);
-		if (nul == NULL)
+		size_t n = flags & F_NAMEMASK;
+		if (n == F_NAMEMASK) {
+			const unsigned char *nul = memchr(e + FIXED, '\0',
+				end - pos - FIXED);
+			if (nul == NULL)
+				return 0;
+			n = (size_t)(nul - (e + FIXED));
+		} else if (pos + FIXED + n >= end || e[FIXED + n] != '\0') {
 			return 0;
-		size_t n = (size_t)(nul - (e + FIXED));
-		if ((flags & F_NAMEMASK) != F_NAMEMASK &&
-		    n != (flags & F_NAMEMASK))
-			return 0;
+		}
 		if (n >= plen && memcmp(e + FIXED, prefix, plen) == 0) {
 			if (flags & F_STAGE)
 				return 0;
-			x->off = coach_xrealloc(x->off, (x->n + 1) *
-				sizeof(*x->off));
-			x->off[x->n++] = pos;
+			fn(arg, x, pos, (const char *)e + FIXED, n);
 		}
 		pos += (FIXED + n + 8) & ~(size_t)7;
 		if (pos > end)
@@ -125,11 +130,74 @@ ix_scan(struct ix *x, const char *prefix)
 	return 1;
 }
 
+/* Keeps the entry in x->off. */
+static void
+ix_keep(void *arg, struct ix *x, size_t off, const char *path, size_t len)
+{
+	(void)arg;
+	(void)path;
+	(void)len;
+	x->off = coach_xrealloc(x->off, (x->n + 1) * sizeof(*x->off));
+	x->off[x->n++] = off;
+}
+
+/*
+ * The index file last verified: one whose stat data are the same is the
+ * same file (git and coach replace the index by a rename, never write it
+ * in place), so its checksum is not computed again: the trust git puts
+ * in stat data.  Kept for this process, and in the git directory
+ * (STAMP_FILE) for the next one.
+ */
+#define STAMP_FILE "coach-index.verified"
+
+static char verified[160];
+
+static void
+stamp_of(char out[160], const struct ix *x)
+{
+	const struct stat *st = &x->st;
+	int k = snprintf(out, 160, "%llu %llu %llu %lld.%09ld %lld.%09ld ",
+		(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		(unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
+		st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+		st->st_ctim.tv_nsec);
+	for (int i = 0; i < 20 && k > 0 && k + 3 < 160; i++)
+		k += snprintf(out + k, 160 - (size_t)k, "%02x",
+			x->data[x->size - TRAILER + (size_t)i]);
+}
+
+static int
+verify(const struct ix *x, const char *gitdir)
+{
+	char want[160], have[160];
+	stamp_of(want, x);
+	if (strcmp(verified, want) == 0)
+		return 1;
+	char *path = coach_path_join(gitdir, STAMP_FILE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd == -1 ? -1 : read(fd, have, sizeof(have) - 1);
+	if (fd != -1)
+		close(fd);
+	have[n > 0 ? n : 0] = '\0';
+	int ok = strcmp(have, want) == 0 || checksum_ok(x);
+	if (ok && strcmp(have, want) != 0)
+		/* Only costs a checksum next time when it cannot be
+		 * written. */
+		coach_error_free(coach_write_atomic(path, want,
+			strlen(want)));
+	if (ok)
+		memcpy(verified, want, sizeof(verified));
+	free(path);
+	return ok;
+}
+
 /* Maps the index at path; 0 when there is none or it is not one this
  * file handles. */
 static int
-ix_open(struct ix *x, const char *path, const char *prefix)
+ix_open(struct ix *x, const char *gitdir, const char *prefix, ix_fn fn,
+	void *arg)
 {
+	char *path = coach_path_join(gitdir, "index");
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ok = 0;
 	memset(x, 0, sizeof(*x));
@@ -143,10 +211,11 @@ ix_open(struct ix *x, const char *path, const char *prefix)
 		goto done;
 	x->data = p;
 	ok = memcmp(x->data, "DIRC", 4) == 0 && get32(x->data + 4) == 2 &&
-		checksum_ok(x) && ix_scan(x, prefix);
+		verify(x, gitdir) && ix_scan(x, prefix, fn, arg);
 done:
 	if (fd != -1)
 		close(fd);
+	free(path);
 	return ok;
 }
 
@@ -347,11 +416,44 @@ coach_store_folder_clean(struct coach_store *s, const char *prefix)
 	if (n == 0 || prefix[n - 1] != '/' || prefix[0] == '/' ||
 	    git_repository_is_bare(s->repo))
 		return 0;
-	char *path = coach_path_join(git_repository_path(s->repo), "index");
-	int clean = ix_open(&x, path, prefix) &&
-		head_matches(s->repo, &x, prefix) &&
+	int clean = ix_open(&x, git_repository_path(s->repo), prefix,
+		ix_keep, NULL) && head_matches(s->repo, &x, prefix) &&
 		worktree_matches(s, &x, prefix);
 	ix_close(&x);
-	free(path);
 	return clean;
+}
+
+struct paths_ctx {
+	int (*keep)(void *arg, const char *path, size_t len);
+	void *arg;
+	struct coach_strlist *out;
+};
+
+static void
+paths_add(void *arg, struct ix *x, size_t off, const char *path, size_t len)
+{
+	struct paths_ctx *c = arg;
+	(void)x;
+	(void)off;
+	if (c->keep(c->arg, path, len))
+		coach_strlist_add_owned(c->out, coach_xstrndup(path, len));
+}
+
+int
+coach_store_index_paths(struct coach_store *s, const char *prefix,
+	int (*keep)(void *arg, const char *path, size_t len), void *arg,
+	struct coach_strlist *out)
+{
+	struct ix x;
+	struct paths_ctx c = { keep, arg, out };
+	size_t first = out->n;
+	if (git_repository_is_bare(s->repo))
+		return 0;
+	int ok = ix_open(&x, git_repository_path(s->repo), prefix, paths_add,
+		&c);
+	ix_close(&x);
+	/* Half a list is no list. */
+	while (!ok && out->n > first)
+		free(out->v[--out->n]);
+	return ok;
 }
