@@ -1,5 +1,7 @@
 /*
- * main.c: global options, the command table and dispatch.
+ * main.c: global options, the command table and dispatch: coach's main(),
+ * which the coach executable (launch.c) calls once it has loaded this
+ * module.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core.h"
 
 #ifndef COACH_VERSION
 #define COACH_VERSION "unknown"
@@ -204,8 +207,8 @@ unknown_global(const char *a)
 	return COACH_USAGE;
 }
 
-int
-main(int argc, char **argv)
+static int
+coach_main(int argc, char **argv)
 {
 	struct coach_ctx ctx = { 0 };
 	const char *color = "auto";
@@ -280,3 +283,9 @@ main(int argc, char **argv)
 	coach_repo_free(ctx.repo);
 	return finish(status);
 }
+
+/* The one symbol the module exports (core.map). */
+const struct coach_core coach_core = {
+	.version = COACH_VERSION,
+	.main = coach_main,
+};

@@ -25,11 +25,12 @@
  * (streams/mbedtls.c), some 3 ms of every command, although only a fetch
  * or a push over https uses it, and it has no option to skip that.  coach
  * therefore defines the mbedTLS function that does the parsing: libgit2's
- * call finds the executable's definition first.  Once a command said it
- * needs no network (coach_store_tls_lazy) the call loads nothing;
- * otherwise, and always for commands that did not say so, it hands over
- * to mbedTLS's own (dlsym RTLD_NEXT), so behaviour is unchanged.  A
- * libgit2 built with OpenSSL never calls it.
+ * call finds coach's definition first (coach-core.so exports it, and is
+ * first in the lookup order of the libraries it loads: cmd/core.map).
+ * Once a command said it needs no network (coach_store_tls_lazy) the call
+ * loads nothing; otherwise, and always for commands that did not say so,
+ * it hands over to mbedTLS's own (dlsym RTLD_NEXT), so behaviour is
+ * unchanged.  A libgit2 built with OpenSSL never calls it.
  */
 static int tls_lazy;
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# meson install puts the binary, the manual and the completions in place,
-# and "coach help" opens the installed manual.
+# meson install puts the binary, its module, the manual and the
+# completions in place, the installed coach works, and "coach help" opens
+# the installed manual.
 load helper
 
 setup() {
@@ -24,6 +25,29 @@ setup() {
 	[ -f "$ROOT/share/bash-completion/completions/coach" ]
 	[ -f "$ROOT/share/zsh/site-functions/_coach" ]
 	[ -f "$ROOT/share/fish/vendor_completions.d/coach.fish" ]
+}
+
+@test "install: the installed coach loads its installed module and runs commands" {
+	core=$(find "$DEST" -name coach-core.so)
+	[ "$(printf '%s\n' "$core" | grep -c .)" -eq 1 ] || fail "coach-core.so installed: $core"
+	[[ "$core" == "$ROOT/"*/coach/coach-core.so ]] || fail "coach-core.so at $core"
+	run "$ROOT/bin/coach" --version
+	assert_status 0
+	[[ "$output" =~ ^coach\ [0-9]+\.[0-9]+ ]] || fail "$output"
+	"$ROOT/bin/coach" init school --school "Installed School" >/dev/null
+	cd school
+	"$ROOT/bin/coach" staff add ada --name "Ada Lovelace" --email ada@school.example \
+		--role "Assistant head" --coach >/dev/null
+	"$ROOT/bin/coach" staff add bob --name "Bob Baker" --email bob@school.example >/dev/null
+	"$ROOT/bin/coach" agree bob --coach ada >/dev/null
+	"$ROOT/bin/coach" log bob -m "Installed and working" >/dev/null
+	[ "$(commit_count)" -ge 5 ] || fail "commits: $(commit_count)"
+	assert_repo_sound
+	grep -rq "Installed and working" coaching/bob/log || fail "no entry written"
+	# The module mapped is the installed one, not the build folder's.
+	LD_DEBUG=files "$ROOT/bin/coach" status bob 2>"$BATS_TEST_TMPDIR/ld" >/dev/null
+	grep -q "file=$core " "$BATS_TEST_TMPDIR/ld" || fail "$(grep coach-core "$BATS_TEST_TMPDIR/ld")"
+	! grep -q "file=$BUILD/coach-core.so " "$BATS_TEST_TMPDIR/ld" || fail "loaded the build's module"
 }
 
 @test "help COMMAND and COMMAND --help open the installed manual page" {
