@@ -270,9 +270,42 @@ load_kind(struct coach_repo *r, struct status *s, enum coach_kind kind,
 	}
 }
 
+/*
+ * For a coachee listed under Coaching, only the last meeting counts: the
+ * entries are read from the newest back until one is found, not all of
+ * them (what cannot be read is only said of the person's own records).
+ */
+static void
+read_last_meeting(struct coach_repo *r, struct status *s,
+    const struct coach_reader *reader)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_problems ignored = COACH_PROBLEMS_INIT;
+	struct coach_loaded_list *l = &s->entry_recs;
+	coach_error_free(coach_repo_list(r, COACH_KIND_ENTRY, s->coachee,
+	    &paths));
+	l->v = coach_xcalloc(paths.n + 1, sizeof(*l->v));
+	for (size_t i = paths.n; i-- > 0 && !s->has_meeting;) {
+		struct coach_loaded *e = &l->v[l->n];
+		if (coach_load_one(r, paths.v[i], e, &ignored) != 1) {
+			coach_loaded_free(e);
+			continue;
+		}
+		l->n++;
+		const char *kind = str(e->rec, "kind");
+		if (kind && strcmp(kind, "meeting") == 0 &&
+		    read_entry(&s->meeting, e->rec, s->coachee, reader) == 0)
+			s->has_meeting = 1;
+	}
+	coach_problems_free(&ignored);
+	coach_strlist_free(&paths);
+}
+
+/* What status shows of coachee; all of it when full, else what a line
+ * under Coaching says. */
 static void
 gather(struct coach_repo *r, const char *coachee,
-    const struct coach_reader *reader, struct status *s)
+    const struct coach_reader *reader, struct status *s, int full)
 {
 	memset(s, 0, sizeof(*s));
 	s->coachee = coach_xstrdup(coachee);
@@ -286,9 +319,13 @@ gather(struct coach_repo *r, const char *coachee,
 	free(p);
 	load_kind(r, s, COACH_KIND_GOAL, &s->goal_recs, &s->goal_problems);
 	load_kind(r, s, COACH_KIND_CYCLE, &s->cycle_recs, &s->problems);
-	load_kind(r, s, COACH_KIND_ENTRY, &s->entry_recs, &s->problems);
 	read_goals(s);
 	read_cycles(s);
+	if (!full) {
+		read_last_meeting(r, s, reader);
+		return;
+	}
+	load_kind(r, s, COACH_KIND_ENTRY, &s->entry_recs, &s->problems);
 	read_entries(s, reader);
 }
 
@@ -868,14 +905,14 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto done;
 	coach_reader_current(r, &reader);
-	gather(r, coachee, &reader, &s);
+	gather(r, coachee, &reader, &s, 1);
 	if ((err = coach_coached_by(r, coachee, &coached_list,
 	    &s.problems)))
 		goto done;
 	others = coach_xcalloc(coached_list.n ? coached_list.n : 1,
 	    sizeof(*others));
 	for (size_t i = 0; i < coached_list.n; i++)
-		gather(r, coached_list.v[i], &reader, &others[i]);
+		gather(r, coached_list.v[i], &reader, &others[i], 0);
 
 	if ((err = hand_edits(r, coachee, &changes)))
 		goto done;

@@ -141,13 +141,40 @@ put_fst(struct coach_buf *b, const struct fst *f)
 	    f->mt_ns, f->ct_s, f->ct_ns, f->mode);
 }
 
+/* Reads "N " from *p (the last without the space); 0 when it is not. */
+static int
+get_num(const char **p, uint64_t *out, int last)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+	if (*s < '0' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	if (last ? *s != '\0' : *s != ' ')
+		return 0;
+	*out = v;
+	*p = last ? s : s + 1;
+	return 1;
+}
+
+/* Stat data as put_fst() wrote them (sscanf costs too much here: this
+ * runs once per coachee of the school). */
 static int
 get_fst(const char *s, struct fst *f)
 {
-	char end;
-	return sscanf(s, "%" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64
-	    " %" SCNd64 " %" SCNd64 " %" SCNu64 "%c", &f->ino, &f->size,
-	    &f->mt_s, &f->mt_ns, &f->ct_s, &f->ct_ns, &f->mode, &end) == 7;
+	uint64_t v[7];
+	for (int i = 0; i < 7; i++)
+		if (!get_num(&s, &v[i], i == 6))
+			return 0;
+	f->ino = v[0];
+	f->size = v[1];
+	f->mt_s = (int64_t)v[2];
+	f->mt_ns = (int64_t)v[3];
+	f->ct_s = (int64_t)v[4];
+	f->ct_ns = (int64_t)v[5];
+	f->mode = v[6];
+	return 1;
 }
 
 static int
