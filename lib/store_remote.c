@@ -537,6 +537,7 @@ watchdog_start(struct net *n)
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	n->target = pthread_self();
+	atomic_store(&n->stop, 0);
 	touch(n);
 	n->running = pthread_create(&n->thread, NULL, watchdog, n) == 0;
 }
@@ -1057,6 +1058,56 @@ net_fail(struct net *n, const char *what, int rc)
 	return err;
 }
 
+static char *local_path(const char *url);
+
+/* libgit2's transport for a path lists the remote's refs, then looks each
+ * one up: a ref deleted in between (another sync's temporary push ref)
+ * fails the whole transfer with GIT_ENOTFOUND.  Such a transfer is tried
+ * again, a few times. */
+static int
+retry_local(struct net *n, int rc, int *attempt)
+{
+	if (rc != GIT_ENOTFOUND || atomic_load(&n->fired) || ++*attempt > 4)
+		return 0;
+	char *path = local_path(n->url);
+	int local = path != NULL;
+	free(path);
+	if (!local)
+		return 0;
+	struct timespec ts = { 0, 20L * 1000 * 1000 * *attempt };
+	nanosleep(&ts, NULL);
+	git_error_clear();
+	return 1;
+}
+
+static int
+transfer_fetch(struct net *n, git_remote *r, const git_strarray *specs,
+	const git_fetch_options *fo)
+{
+	int rc, attempt = 0;
+	do {
+		watchdog_start(n);
+		rc = git_remote_fetch(r, specs, fo, "coach sync: fetch");
+		n->sys_errno = errno;
+		watchdog_stop(n);
+	} while (retry_local(n, rc, &attempt));
+	return rc;
+}
+
+static int
+transfer_push(struct net *n, git_remote *r, const git_strarray *specs,
+	const git_push_options *po)
+{
+	int rc, attempt = 0;
+	do {
+		watchdog_start(n);
+		rc = git_remote_push(r, specs, po);
+		n->sys_errno = errno;
+		watchdog_stop(n);
+	} while (retry_local(n, rc, &attempt));
+	return rc;
+}
+
 /* After a fetch: the destination of each refspec whose source the remote
  * no longer has is deleted (git fetch --prune), so that a tracking ref
  * never claims the remote holds commits it lost (a hub made anew). */
@@ -1115,10 +1166,7 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 			"no refspec to fetch with", n.host);
 		goto done;
 	}
-	watchdog_start(&n);
-	rc = git_remote_fetch(r, &specs, &fo, "coach sync: fetch");
-	n.sys_errno = errno;
-	watchdog_stop(&n);
+	rc = transfer_fetch(&n, r, &specs, &fo);
 	if (rc < 0 || atomic_load(&n.fired))
 		err = net_fail(&n, "fetching from", rc);
 	else
@@ -1240,10 +1288,7 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 		goto done;
 	}
 	git_strarray specs = { &spec, 1 };
-	watchdog_start(n);
-	int rc = git_remote_push(r, &specs, po);
-	n->sys_errno = errno;
-	watchdog_stop(n);
+	int rc = transfer_push(n, r, &specs, po);
 	if (rc < 0) {
 		err = net_fail(n, "pushing to", rc);
 		goto done;
@@ -1317,10 +1362,7 @@ coach_store_push(struct coach_store *s, const char *remote,
 	}
 	char *spec = (char *)refspec;
 	git_strarray specs = { &spec, 1 };
-	watchdog_start(&n);
-	rc = git_remote_push(r, &specs, &po);
-	n.sys_errno = errno;
-	watchdog_stop(&n);
+	rc = transfer_push(&n, r, &specs, &po);
 	if (rc < 0 || atomic_load(&n.fired)) {
 		err = net_fail(&n, "pushing to", rc);
 	} else if (n.refused.len > 0) {
