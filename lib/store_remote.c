@@ -5,6 +5,7 @@
  */
 #include "store_priv.h"
 #include "store_remote.h"
+#include "credential.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -120,8 +121,8 @@ scrub(char *s, const char *secret)
  * git_remote_create, git_remote_list and git_remote_delete: in libgit2
  * 1.5.1 those walk the config with a regular expression whose match data
  * leaks (some 20 KiB) for every entry that does not match.  For the same
- * reason remotes are made anonymous and without url.*.insteadOf rewriting
- * (GIT_REMOTE_CREATE_SKIP_INSTEADOF). */
+ * reason remotes are made anonymous and without libgit2's url.*.insteadOf
+ * rewriting (GIT_REMOTE_CREATE_SKIP_INSTEADOF): rewrite_url() does it. */
 
 static int
 name_ok(const char *name)
@@ -157,6 +158,56 @@ remote_url(struct coach_store *s, const char *name, char **out)
 	git_config_free(cfg);
 	free(key);
 	return err;
+}
+
+/* url rewritten by the longest url.BASE.insteadOf (for a push,
+ * url.BASE.pushInsteadOf first) that it starts with, as git does.  The
+ * config is walked without a pattern (libgit2 1.5.1 leaks the match data
+ * of a pattern-matching walk). */
+static struct coach_error *
+rewrite_url(struct coach_store *s, char **url, int pushing)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	char *best[2] = { NULL, NULL };	/* insteadOf, pushInsteadOf */
+	size_t best_len[2] = { 0, 0 };
+	static const char *const keys[2] = { ".insteadof", ".pushinsteadof" };
+
+	if (git_repository_config_snapshot(&cfg, s->repo) < 0 ||
+	    git_config_iterator_new(&it, cfg) < 0) {
+		git_config_free(cfg);
+		return store_git_fail("reading git config");
+	}
+	while (git_config_next(&e, it) == 0) {
+		size_t nlen = strlen(e->name), vlen = strlen(e->value);
+		if (strncmp(e->name, "url.", 4) != 0 || vlen == 0 ||
+		    strncmp(*url, e->value, vlen) != 0)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			size_t klen = strlen(keys[k]);
+			if (nlen > 4 + klen &&
+			    strcasecmp(e->name + nlen - klen, keys[k]) == 0 &&
+			    vlen > best_len[k]) {
+				free(best[k]);
+				best[k] = coach_xasprintf("%.*s%s",
+					(int)(nlen - 4 - klen), e->name + 4,
+					*url + vlen);
+				best_len[k] = vlen;
+			}
+		}
+	}
+	int k = pushing && best[1] != NULL ? 1 : 0;
+	if (best[k] != NULL) {
+		free(*url);
+		*url = best[k];
+		best[k] = NULL;
+	}
+	free(best[0]);
+	free(best[1]);
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	return NULL;
 }
 
 /* Every value of remote.NAME.fetch. */
@@ -377,6 +428,7 @@ struct net {
 	double start;
 	/* credentials tried */
 	int ssh_next, pass_tries;
+	struct coach_credential helped;	/* from git's credential helpers */
 	char *why;		/* set by a callback that stopped the work */
 	/* push: refs the server refused */
 	struct coach_buf refused;
@@ -623,8 +675,21 @@ done:
 	return found;
 }
 
+/* Where the password tried came from, for messages. */
+static const char *
+pass_source(const struct net *n)
+{
+	const char *token = getenv("COACH_TOKEN");
+	if (token != NULL && *token != '\0')
+		return "$COACH_TOKEN";
+	if (n->helped.pass != NULL)
+		return "git's credential helper";
+	return "~/.git-credentials";
+}
+
 /* A user name and password for http(s): the URL's were refused when we
- * are asked at all while the URL has one. */
+ * are asked at all while the URL has one.  Then $COACH_TOKEN, git's
+ * credential helpers, ~/.git-credentials. */
 static int
 pass_cred(git_credential **out, struct net *n, const char *from_url)
 {
@@ -642,8 +707,13 @@ pass_cred(git_credential **out, struct net *n, const char *from_url)
 	if (n->pass_tries++ > 0) {
 		set_why(n, coach_xasprintf("%s refused the password (from "
 			"%s): check it, and that the user may use this "
-			"repository", n->host, token != NULL && *token != '\0' ?
-			"$COACH_TOKEN" : "~/.git-credentials"));
+			"repository", n->host, pass_source(n)));
+		if (n->helped.pass != NULL) {
+			/* As git does: the helper forgets a refused one. */
+			coach_credential_report(n->url, &n->helped, 0,
+				n->timeout);
+			coach_credential_clear(&n->helped);
+		}
 		goto done;
 	}
 	if (token != NULL && *token != '\0') {
@@ -651,13 +721,18 @@ pass_cred(git_credential **out, struct net *n, const char *from_url)
 			from_url : getenv("COACH_USER");
 		user = coach_xstrdup(u != NULL && *u != '\0' ? u : "coach");
 		pass = coach_xstrdup(token);
+	} else if (coach_credential_fill(n->url, n->timeout, &n->helped)) {
+		user = coach_xstrdup(n->helped.user);
+		pass = coach_xstrdup(n->helped.pass);
 	} else if (!stored_credential(n->url, &user, &pass)) {
 		set_why(n, coach_xasprintf("%s asks for a password: set "
 			"COACH_TOKEN to it (and COACH_USER to your user name "
-			"unless the URL has it), or store it in "
-			"~/.git-credentials", n->host));
+			"unless the URL has it), or keep it with a git "
+			"credential helper (git config credential.helper) or "
+			"in ~/.git-credentials", n->host));
 		goto done;
 	}
+	touch(n);
 	rc = git_credential_userpass_plaintext_new(out, user, pass);
 done:
 	if (pass != NULL)
@@ -665,6 +740,16 @@ done:
 	free(pass);
 	free(user);
 	return rc;
+}
+
+/* After a transfer: a helper's password that worked is kept by a caching
+ * helper, as git does. */
+static void
+pass_settle(struct net *n, int worked)
+{
+	if (n->helped.pass != NULL && worked)
+		coach_credential_report(n->url, &n->helped, 1, n->timeout);
+	coach_credential_clear(&n->helped);
 }
 
 static int
@@ -811,7 +896,7 @@ ssl_setup(struct coach_store *s)
 
 static struct coach_error *
 net_open(struct net *n, git_remote **out, struct coach_store *s,
-	const char *remote, const struct coach_net_opts *o)
+	const char *remote, const struct coach_net_opts *o, int pushing)
 {
 	git_remote_create_options co;
 	struct coach_error *err;
@@ -835,6 +920,9 @@ net_open(struct net *n, git_remote **out, struct coach_store *s,
 	} else {
 		n->url = coach_xstrdup(remote);
 	}
+	n->pushing = pushing;
+	if ((err = rewrite_url(s, &n->url, pushing)) != NULL)
+		return err;
 	if (url_password(n->url, &off, &len))
 		n->secret = coach_xstrndup(n->url + off, len);
 	n->host = url_host(n->url);
@@ -862,6 +950,7 @@ net_free(struct net *n)
 	if (n->secret != NULL)
 		explicit_bzero(n->secret, strlen(n->secret));
 	free(n->secret);
+	coach_credential_clear(&n->helped);
 	free(n->url);
 	free(n->host);
 	free(n->why);
@@ -958,7 +1047,7 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 	struct net n;
 	int rc;
 
-	if ((err = net_open(&n, &r, s, remote, opts)) != NULL)
+	if ((err = net_open(&n, &r, s, remote, opts, 0)) != NULL)
 		goto done;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	net_callbacks(&n, &fo.callbacks);
@@ -981,6 +1070,7 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 		err = net_fail(&n, "fetching from", rc);
 done:
 	git_remote_free(r);
+	pass_settle(&n, err == NULL);
 	net_free(&n);
 	return err;
 }
@@ -1154,9 +1244,8 @@ coach_store_push(struct coach_store *s, const char *remote,
 	char *path = NULL;
 	int rc;
 
-	if ((err = net_open(&n, &r, s, remote, opts)) != NULL)
+	if ((err = net_open(&n, &r, s, remote, opts, 1)) != NULL)
 		goto done;
-	n.pushing = 1;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	net_callbacks(&n, &po.callbacks);
 	path = local_path(n.url);
@@ -1192,6 +1281,7 @@ coach_store_push(struct coach_store *s, const char *remote,
 done:
 	free(path);
 	git_remote_free(r);
+	pass_settle(&n, err == NULL);
 	net_free(&n);
 	return err;
 }

@@ -2,14 +2,18 @@
  * store_remote.h: remotes, fetch and push over any transport libgit2
  * speaks (a path, file://, git://, ssh://, http:// and https://).
  *
+ * A remote's URL is rewritten by url.BASE.insteadOf and, for a push,
+ * url.BASE.pushInsteadOf, as git does.
+ *
  * Credentials, asked for only when the server wants them:
  *   - ssh: the ssh-agent ($SSH_AUTH_SOCK), then ~/.ssh/id_ed25519,
  *     ~/.ssh/id_ecdsa and ~/.ssh/id_rsa (keys without a passphrase; a key
  *     with one is used through the agent).  The host key is checked
  *     against ~/.ssh/known_hosts by libgit2.
  *   - http(s): the user and password in the URL, else $COACH_TOKEN (with
- *     the URL's user name, else $COACH_USER, else "coach"), else the
- *     entry for the host in ~/.git-credentials (git's "store" helper).
+ *     the URL's user name, else $COACH_USER, else "coach"), else git's
+ *     credential helpers (credential.h), else the entry for the host in
+ *     ~/.git-credentials (git's "store" helper).
  *   Each is tried once: a refused password fails at once (COACH_E_AUTH is
  *   not a code: COACH_E_FAIL) saying where the password came from.
  * No message ever holds a URL's password: URLs are shown through

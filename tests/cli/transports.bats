@@ -170,6 +170,61 @@ round_trip() {
 	assert_output_lacks "$HTTP_PASSWORD"
 }
 
+@test "http: a password from git's credential helper; refused ones are rejected, good ones approved" {
+	command -v lighttpd >/dev/null || skip "lighttpd is not installed (tests/deps)"
+	start_lighttpd
+	# A helper that answers from a file and logs what git tells it.
+	log=$BATS_TEST_TMPDIR/helper.log
+	printf 'not-it\n' >"$BATS_TEST_TMPDIR/pw"
+	git config --global credential.helper \
+		"!f() { echo \"\$1\" >>'$log'; cat >>'$log'; if [ \"\$1\" = get ]; then echo username=ada; echo password=\$(cat '$BATS_TEST_TMPDIR/pw'); fi; }; f"
+	cd "$SCHOOL"
+	coach remote add origin "http://127.0.0.1:$PORT/git/hub.git" >/dev/null
+	run coach sync
+	assert_status 1
+	assert_output_has "refused the password (from git's credential helper)"
+	assert_output_lacks "not-it"
+	grep -qx erase "$log" || fail "the refused password was not rejected: $(cat "$log")"
+	grep -q "^password=not-it" "$log" || fail "reject did not name the password"
+	: >"$log"
+	printf '%s\n' "$HTTP_PASSWORD" >"$BATS_TEST_TMPDIR/pw"
+	run coach sync
+	assert_status 0
+	assert_output_has "pushed"
+	assert_output_lacks "$HTTP_PASSWORD"
+	grep -qx store "$log" || fail "the password that worked was not approved: $(cat "$log")"
+	grep -qx "host=127.0.0.1:$PORT" "$log" || fail "the helper was not told the host: $(cat "$log")"
+	[ "$(git -C "$SRV/hub.git" rev-parse main)" = "$(git rev-parse HEAD)" ] || fail "the hub is not at HEAD"
+	# A helper that hangs is given up after the timeout, and says so.
+	git config --global credential.helper "!f() { sleep 60; }; f"
+	coach priority add science "Science" >/dev/null
+	COACH_NET_TIMEOUT=2 run coach sync
+	assert_status 1
+	assert_output_has "asks for a password"
+}
+
+@test "url.BASE.insteadOf and pushInsteadOf rewrite a remote's URL, as in git" {
+	git init -q --bare "$BATS_TEST_TMPDIR/hub.git"
+	git init -q --bare "$BATS_TEST_TMPDIR/pushhub.git"
+	git config --global url."$BATS_TEST_TMPDIR/".insteadOf trust:
+	cd "$SCHOOL"
+	coach remote add origin trust:hub.git >/dev/null
+	run coach sync
+	assert_status 0
+	[ "$(git -C "$BATS_TEST_TMPDIR/hub.git" rev-parse main)" = "$(git rev-parse HEAD)" ] ||
+		fail "trust:hub.git was not rewritten to the hub"
+	# The longest match wins; a push goes where pushInsteadOf says.
+	git config --global url."$BATS_TEST_TMPDIR/push".pushInsteadOf trust:
+	coach priority add science "Science" >/dev/null
+	run coach sync
+	assert_status 0
+	[ "$(git -C "$BATS_TEST_TMPDIR/pushhub.git" rev-parse main)" = "$(git rev-parse HEAD)" ] ||
+		fail "the push did not follow pushInsteadOf"
+	git -C "$BATS_TEST_TMPDIR/hub.git" cat-file -e main:priorities/science.md 2>/dev/null &&
+		fail "the push went to the insteadOf URL"
+	git -C "$BATS_TEST_TMPDIR/pushhub.git" fsck --strict --no-progress >/dev/null 2>&1 || fail "fsck"
+}
+
 @test "https (self-signed certificate): refused until trusted, then a round trip" {
 	[ -z "${COACH_TEST_SANITIZED:-}" ] || skip "slow under the sanitizers; http is tested there"
 	command -v lighttpd >/dev/null && [ -f /usr/lib/lighttpd/mod_openssl.so ] ||
