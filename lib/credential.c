@@ -108,7 +108,8 @@ read_all(int fd, struct coach_buf *out, long long deadline)
 }
 
 /* Runs `git credential action` with input on its stdin; its stdout in out
- * (may be NULL).  1 when git ran and exited 0 within timeout seconds. */
+ * (may be NULL).  1 when git ran and exited 0 within timeout seconds, -1
+ * when it was still running then, 0 otherwise. */
 static int
 git_credential(const char *action, const char *input, struct coach_buf *out,
 	unsigned timeout)
@@ -120,7 +121,7 @@ git_credential(const char *action, const char *input, struct coach_buf *out,
 	char **env = quiet_env();
 	struct coach_buf sink = COACH_BUF_INIT;
 	pid_t pid = -1;
-	int ok = 0, status;
+	int ok = 0, late = 0, status;
 
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(res, O_CLOEXEC) == -1)
 		goto done;
@@ -147,11 +148,14 @@ git_credential(const char *action, const char *input, struct coach_buf *out,
 	close(in[1]);
 	in[1] = -1;
 	int got = read_all(res[0], out != NULL ? out : &sink, deadline);
-	if (!got)
+	if (!got) {
 		kill(-pid, SIGKILL);
+		late = now_ms() >= deadline;
+	}
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	ok = wrote && got && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	ok = late ? -1 : wrote && got && WIFEXITED(status) &&
+		WEXITSTATUS(status) == 0;
 done:
 	for (int i = 0; i < 2; i++) {
 		if (in[i] != -1)
@@ -204,8 +208,11 @@ coach_credential_fill(const char *url, unsigned timeout,
 	if (!plain(url))
 		return 0;
 	req = request(url, NULL);
-	if (!git_credential("fill", req, &b, timeout) || b.len == 0)
+	found = git_credential("fill", req, &b, timeout);
+	if (found != 1 || b.len == 0) {
+		found = found == -1 ? -1 : 0;
 		goto done;
+	}
 	for (char *line = b.ptr; line != NULL && *line != '\0';) {
 		char *nl = strchr(line, '\n');
 		if (nl != NULL)

@@ -25,7 +25,8 @@ struct coach_credential {
 
 /* Asks git's helpers for url's credential (url without a password; its
  * user name, if any, is passed on).  1 and *out filled when a helper gave
- * a password; 0 otherwise.  Gives up after timeout seconds. */
+ * a password; -1 when git gave no answer within timeout seconds (it is
+ * killed, with whatever it started); 0 otherwise. */
 int coach_credential_fill(const char *url, unsigned timeout,
 	struct coach_credential *out);
 

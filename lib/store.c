@@ -248,6 +248,49 @@ has_marker(const char *workdir, const char *marker)
 	return ok;
 }
 
+/* A clone with nothing checked out: its HEAD names a branch that does
+ * not exist (the remote's HEAD did, as a bare repository made with git
+ * init names "master" while the school pushed "main"), yet a
+ * remote-tracking branch holds a coach repository.  Its name, or NULL. */
+static char *
+unborn_clone_branch(git_repository *repo, const char *marker)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	char *found = NULL;
+
+	if (git_repository_head_unborn(repo) != 1 ||
+	    git_reference_iterator_glob_new(&it, repo, "refs/remotes/*") < 0)
+		return NULL;
+	while (found == NULL && git_reference_next(&ref, it) == 0) {
+		git_object *tree = NULL;
+		git_tree_entry *e = NULL;
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+		    git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0 &&
+		    git_tree_entry_bypath(&e, (git_tree *)tree, marker) == 0)
+			found = coach_xstrdup(git_reference_shorthand(ref));
+		git_tree_entry_free(e);
+		git_object_free(tree);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return found;
+}
+
+static struct coach_error *
+unborn_clone_error(const char *workdir, const char *branch)
+{
+	const char *slash = strchr(branch, '/');
+	size_t len = strlen(workdir);
+	while (len > 1 && workdir[len - 1] == '/')
+		len--;
+	return coach_error_new(COACH_FAIL, "%.*s has nothing checked out: the "
+		"remote's HEAD names a branch it does not have, but %s holds "
+		"the school; run 'git checkout %s' there (and have whoever "
+		"runs the remote point its HEAD at that branch)", (int)len,
+		workdir, branch, slash != NULL ? slash + 1 : branch);
+}
+
 /*
  * Opens the repository whose work tree holds start (searching upwards);
  * *repo is NULL when there is none.
@@ -318,6 +361,12 @@ coach_store_find(struct coach_store **out, const char *start_dir,
 		const char *wd = git_repository_workdir(repo);
 		if (marker == NULL || has_marker(wd, marker))
 			break;
+		char *branch = unborn_clone_branch(repo, marker);
+		if (branch != NULL) {
+			err = unborn_clone_error(wd, branch);
+			free(branch);
+			goto done;
+		}
 		/* A repository without the marker: look further up. */
 		char *up = parent_dir(wd);
 		git_repository_free(repo);

@@ -439,6 +439,7 @@ struct net {
 	_Atomic long long last_ms;
 	atomic_int fired;
 	atomic_int stop;
+	atomic_int paused;	/* waiting on git's credential helper */
 	pthread_t target, thread;
 	int running;
 	pthread_mutex_t mu;
@@ -500,6 +501,8 @@ watchdog(void *arg)
 		pthread_cond_timedwait(&n->cv, &n->mu, &ts);
 		if (atomic_load(&n->stop))
 			break;
+		if (atomic_load(&n->paused))
+			touch(n);	/* the helper has its own timeout */
 		if (now_ms() - atomic_load(&n->last_ms) >
 		    (long long)n->timeout * 1000) {
 			atomic_store(&n->fired, 1);
@@ -687,6 +690,18 @@ pass_source(const struct net *n)
 	return "~/.git-credentials";
 }
 
+/* git's credential helpers, with the watchdog held off meanwhile: a
+ * helper waiting on its user is not a stalled network. */
+static int
+helper_cred(struct net *n)
+{
+	atomic_store(&n->paused, 1);
+	int rc = coach_credential_fill(n->url, n->timeout, &n->helped);
+	atomic_store(&n->paused, 0);
+	touch(n);
+	return rc;
+}
+
 /* A user name and password for http(s): the URL's were refused when we
  * are asked at all while the URL has one.  Then $COACH_TOKEN, git's
  * credential helpers, ~/.git-credentials. */
@@ -696,7 +711,7 @@ pass_cred(git_credential **out, struct net *n, const char *from_url)
 	size_t off, len;
 	const char *token = getenv("COACH_TOKEN");
 	char *user = NULL, *pass = NULL;
-	int rc = GIT_EUSER;
+	int rc = GIT_EUSER, helper = 0;
 
 	if (url_password(n->url, &off, &len)) {
 		set_why(n, coach_xasprintf("%s refused the user name and "
@@ -721,9 +736,15 @@ pass_cred(git_credential **out, struct net *n, const char *from_url)
 			from_url : getenv("COACH_USER");
 		user = coach_xstrdup(u != NULL && *u != '\0' ? u : "coach");
 		pass = coach_xstrdup(token);
-	} else if (coach_credential_fill(n->url, n->timeout, &n->helped)) {
+	} else if ((helper = helper_cred(n)) == 1) {
 		user = coach_xstrdup(n->helped.user);
 		pass = coach_xstrdup(n->helped.pass);
+	} else if (helper == -1) {
+		set_why(n, coach_xasprintf("git's credential helper "
+			"(credential.helper) gave no answer within %u seconds: "
+			"check that 'git credential fill' works, or set "
+			"COACH_TOKEN", n->timeout));
+		goto done;
 	} else if (!stored_credential(n->url, &user, &pass)) {
 		set_why(n, coach_xasprintf("%s asks for a password: set "
 			"COACH_TOKEN to it (and COACH_USER to your user name "
@@ -1036,6 +1057,38 @@ net_fail(struct net *n, const char *what, int rc)
 	return err;
 }
 
+/* After a fetch: the destination of each refspec whose source the remote
+ * no longer has is deleted (git fetch --prune), so that a tracking ref
+ * never claims the remote holds commits it lost (a hub made anew). */
+static struct coach_error *
+prune_missing(struct coach_store *s, git_remote *r, const git_strarray *specs)
+{
+	const git_remote_head **heads = NULL;
+	size_t nheads = 0;
+	struct coach_error *err = NULL;
+
+	if (git_remote_ls(&heads, &nheads, r) < 0)
+		return NULL;	/* nothing to go by: keep what is there */
+	for (size_t i = 0; i < specs->count && err == NULL; i++) {
+		git_refspec *rs = NULL;
+		git_reference *ref = NULL;
+		int there = 0;
+		if (git_refspec_parse(&rs, specs->strings[i], 1) < 0 ||
+		    strchr(git_refspec_src(rs), '*') != NULL) {
+			git_refspec_free(rs);
+			continue;
+		}
+		for (size_t h = 0; h < nheads && !there; h++)
+			there = strcmp(heads[h]->name, git_refspec_src(rs)) == 0;
+		if (!there && git_reference_lookup(&ref, s->repo,
+		    git_refspec_dst(rs)) == 0 && git_reference_delete(ref) < 0)
+			err = store_git_fail(git_refspec_dst(rs));
+		git_reference_free(ref);
+		git_refspec_free(rs);
+	}
+	return err;
+}
+
 struct coach_error *
 coach_store_fetch(struct coach_store *s, const char *remote,
 	const char *const *refspecs, size_t nrefspecs,
@@ -1068,6 +1121,8 @@ coach_store_fetch(struct coach_store *s, const char *remote,
 	watchdog_stop(&n);
 	if (rc < 0 || atomic_load(&n.fired))
 		err = net_fail(&n, "fetching from", rc);
+	else
+		err = prune_missing(s, r, &specs);
 done:
 	git_remote_free(r);
 	pass_settle(&n, err == NULL);
@@ -1202,6 +1257,13 @@ push_local(struct coach_store *s, git_remote *r, const char *path,
 	err = swap_ref(s, rr, dst, &new, shown);
 	if (git_reference_lookup(&tmp, rr, tmpname) == 0)
 		git_reference_delete(tmp);
+	/* A first push to a bare repository whose HEAD names a branch it
+	 * does not have (git init names "master"): HEAD follows the pushed
+	 * branch, so that a git clone of it checks the school out.  A
+	 * server's HEAD cannot be moved over the network. */
+	if (err == NULL && strncmp(dst, "refs/heads/", 11) == 0 &&
+	    git_repository_head_unborn(rr) == 1)
+		git_repository_set_head(rr, dst);
 	if (err == NULL)
 		err = track(s, n, dst, &new);
 done:

@@ -293,3 +293,50 @@ hub_has() {
 	[ "$(git rev-parse HEAD)" = "$before" ] || fail "HEAD moved"
 	assert_repo_sound
 }
+
+@test "a hub whose HEAD names another branch: HEAD follows the first push, so a git clone checks the school out" {
+	git init -q --bare -b master "$BATS_TEST_TMPDIR/other.git"
+	coach remote add origin "$BATS_TEST_TMPDIR/other.git" >/dev/null
+	run coach sync
+	assert_status 0
+	[ "$(git -C "$BATS_TEST_TMPDIR/other.git" symbolic-ref HEAD)" = refs/heads/main ] ||
+		fail "the hub's HEAD is $(git -C "$BATS_TEST_TMPDIR/other.git" symbolic-ref HEAD)"
+	git clone -q "$BATS_TEST_TMPDIR/other.git" "$BATS_TEST_TMPDIR/laptop"
+	[ -f "$BATS_TEST_TMPDIR/laptop/coach.yml" ] || fail "the clone checked nothing out"
+	# A hub that already has a HEAD branch keeps it.
+	git -C "$BATS_TEST_TMPDIR/other.git" branch -q keep main
+	git -C "$BATS_TEST_TMPDIR/other.git" symbolic-ref HEAD refs/heads/keep
+	coach priority add science "Science" >/dev/null
+	coach sync >/dev/null
+	[ "$(git -C "$BATS_TEST_TMPDIR/other.git" symbolic-ref HEAD)" = refs/heads/keep ] || fail "HEAD was moved"
+}
+
+@test "a clone with nothing checked out says which branch holds the school and how to check it out" {
+	coach remote add origin "$HUB" >/dev/null
+	coach sync >/dev/null
+	# As a server's hub made with plain git init --bare would be.
+	git -C "$HUB" symbolic-ref HEAD refs/heads/master
+	git clone -q "$HUB" "$BATS_TEST_TMPDIR/laptop" 2>/dev/null
+	cd "$BATS_TEST_TMPDIR/laptop"
+	run coach status
+	assert_status 1
+	assert_output_has "has nothing checked out"
+	assert_output_has "origin/main holds the school"
+	assert_output_has "git checkout main"
+	git checkout -q main
+	run coach status
+	assert_status 0
+}
+
+@test "a hub made anew (emptied): sync pushes everything again instead of calling it up to date" {
+	coach remote add origin "$HUB" >/dev/null
+	coach sync >/dev/null
+	rm -rf "$HUB"
+	git init -q --bare "$HUB"
+	run coach sync
+	assert_status 0
+	assert_output_has "pushed"
+	assert_output_lacks "up to date"
+	[ "$(git -C "$HUB" rev-parse main)" = "$(git rev-parse HEAD)" ] || fail "the hub is not at HEAD"
+	git -C "$HUB" fsck --strict --no-progress >/dev/null 2>&1 || fail "hub fsck"
+}
