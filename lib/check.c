@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,9 @@ struct rc {
 };
 
 static void dep_note(struct walk *w, const char *relpath, int exists);
+/* What guards the cache while files are checked by several threads;
+ * NULL when there is one. */
+static pthread_mutex_t *walk_lock(struct walk *w);
 
 static void rc_diag(struct rc *c, enum coach_severity sev, int line,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -548,7 +552,12 @@ valid_date(struct rc *c, const char *key, coach_day *out)
 static int
 exists(struct rc *c, char *relpath)
 {
+	pthread_mutex_t *lock = c->w ? walk_lock(c->w) : NULL;
+	if (lock)
+		pthread_mutex_lock(lock);
 	int ok = c->r == NULL || coach_repo_exists(c->r, relpath);
+	if (lock)
+		pthread_mutex_unlock(lock);
 	if (c->w)
 		dep_note(c->w, relpath, ok);
 	free(relpath);
@@ -1291,20 +1300,23 @@ lower(char ch)
 }
 
 /*
- * Grading language.  The text is folded once and each phrase is found in
- * it in linear time (lib/phrase.h), so that a long phrase against a long
- * body costs their lengths added, not multiplied.
+ * Grading language.  The words are found together in one pass over the
+ * folded text (lib/phrase.h), so that a text costs its length once,
+ * whatever the number of words or their length.
  */
 struct grading {
 	struct rc *c;
 	const struct coach_strlist *words;
-	struct coach_phrase **phrases; /* one per word; NULL: blank */
+	const struct coach_phrases *set;
 	/* The front-matter as rendered, folded, and where its lines start,
-	 * to find the line of a word in a value. */
+	 * to find the line of a word in a value; made when a value first
+	 * holds a word. */
+	int rendered;
 	struct coach_buf fm;
 	size_t *start;
 	size_t nlines;
 	int first; /* the line number of the rendered text's first line */
+	struct coach_buf fold; /* scratch */
 };
 
 static void
@@ -1337,19 +1349,35 @@ fold_lines(const char *text, size_t len, struct coach_buf *b,
 	}
 }
 
+static void
+render_fm(struct grading *g)
+{
+	if (g->rendered)
+		return;
+	struct coach_buf text = COACH_BUF_INIT;
+	coach_fm_render(g->c->fm, &text);
+	fold_lines(coach_buf_str(&text), text.len, &g->fm, &g->start,
+	    &g->nlines);
+	coach_buf_free(&text);
+	g->rendered = 1;
+}
+
 /* The line of the rendered front-matter where phrase w appears, among
  * the span lines from line from on; from when it is not there. */
 static int
-locate(const struct grading *g, int from, size_t span, size_t w)
+locate(struct grading *g, int from, size_t span, size_t w)
 {
+	render_fm(g);
 	long a = (long)from - g->first;
 	if (a < 0 || (size_t)a >= g->nlines)
 		return from;
 	size_t b = (size_t)a + span + 1;
 	size_t lo = g->start[a], hi = b < g->nlines ? g->start[b] : g->fm.len;
+	struct coach_phrase *p = coach_phrase_new(g->words->v[w]);
 	struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
-	long at = coach_phrase_next(g->phrases[w], g->fm.ptr + lo, hi - lo,
-	    &scan);
+	long at = p ? coach_phrase_next(p, g->fm.ptr + lo, hi - lo, &scan) :
+	    -1;
+	coach_phrase_free(p);
 	if (at < 0)
 		return from;
 	int line = from;
@@ -1366,19 +1394,22 @@ grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
 	if (t == COACH_FM_SCALAR) {
 		const char *s = coach_fm_node_str(n);
 		size_t len = strlen(s), span = 1;
-		for (size_t i = 0; i < len; i++)
+		struct coach_phrase_hit *hits = NULL;
+		coach_buf_clear(&g->fold);
+		coach_phrase_fold(s, len, &g->fold);
+		size_t nhits = coach_phrases_find(g->set, g->fold.ptr,
+		    g->fold.len, &hits);
+		for (size_t i = 0; nhits && i < len; i++)
 			span += s[i] == '\n';
-		struct coach_buf f = COACH_BUF_INIT;
-		coach_phrase_fold(s, len, &f);
-		for (size_t w = 0; w < g->words->n; w++) {
-			struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
-			if (g->phrases[w] == NULL || coach_phrase_next(
-			    g->phrases[w], f.ptr, f.len, &scan) < 0)
+		/* Once per word, in the list's order. */
+		for (size_t i = 0; i < nhits; i++) {
+			size_t w = hits[i].phrase;
+			if (i > 0 && hits[i - 1].phrase == w)
 				continue;
 			grading_warn(g->c, locate(g, node_line(g->c, n, key),
 			    span, w), g->words->v[w]);
 		}
-		coach_buf_free(&f);
+		free(hits);
 		return;
 	}
 	if (depth > COACH_FM_MAX_DEPTH + 1)
@@ -1391,26 +1422,31 @@ grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
 static void
 grade_body(struct grading *g, const char *body, int body_line)
 {
-	struct coach_buf f = COACH_BUF_INIT;
-	coach_phrase_fold(body, strlen(body), &f);
-	for (size_t w = 0; w < g->words->n; w++) {
-		struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
-		int line = body_line, last = 0;
-		size_t counted = 0;
-		long at;
-		if (g->phrases[w] == NULL)
+	struct coach_phrase_hit *hits = NULL;
+	coach_buf_clear(&g->fold);
+	coach_phrase_fold(body, strlen(body), &g->fold);
+	const char *f = g->fold.ptr;
+	size_t nhits = coach_phrases_find(g->set, f, g->fold.len, &hits);
+	for (size_t i = 0, counted = 0; i < nhits; i++) {
+		size_t w = hits[i].phrase;
+		int last = 0, line = body_line;
+		if (i > 0 && hits[i - 1].phrase == w)
 			continue;
-		while ((at = coach_phrase_next(g->phrases[w], f.ptr, f.len,
-		    &scan)) >= 0) {
-			for (; counted < (size_t)at; counted++)
-				line += f.ptr[counted] == '\n';
+		counted = 0;
+		for (size_t k = i; k < nhits && hits[k].phrase == w; k++) {
+			for (; counted < hits[k].start; counted++)
+				line += f[counted] == '\n';
 			if (line != last)
 				grading_warn(g->c, line, g->words->v[w]);
 			last = line;
 		}
 	}
-	coach_buf_free(&f);
+	free(hits);
 }
+
+/* The phrases of the repository's words, made once per walk. */
+static const struct coach_phrases *walk_phrases(struct walk *w,
+	const struct coach_strlist *words);
 
 /* Warns about grading language in front-matter values and the body. */
 static void
@@ -1420,16 +1456,13 @@ check_grading(struct rc *c, const char *body, int body_line)
 	    coach_repo_judgement_words(c->r) : NULL;
 	if (words == NULL || words->n == 0)
 		return;
-	struct grading g = { c, words, NULL, COACH_BUF_INIT, NULL, 0,
-		c->where.kind == COACH_KIND_CONFIG ? 1 : 2 };
-	g.phrases = coach_xcalloc(words->n, sizeof(*g.phrases));
-	for (size_t w = 0; w < words->n; w++)
-		g.phrases[w] = coach_phrase_new(words->v[w]);
-	struct coach_buf text = COACH_BUF_INIT;
-	coach_fm_render(c->fm, &text);
-	fold_lines(coach_buf_str(&text), text.len, &g.fm, &g.start,
-	    &g.nlines);
-	coach_buf_free(&text);
+	struct coach_phrases *own = NULL;
+	struct grading g = { c, words, NULL, 0, COACH_BUF_INIT, NULL, 0,
+		c->where.kind == COACH_KIND_CONFIG ? 1 : 2, COACH_BUF_INIT };
+	g.set = c->w ? walk_phrases(c->w, words) : NULL;
+	if (g.set == NULL)
+		g.set = own = coach_phrases_new((const char *const *)words->v,
+		    words->n);
 	for (size_t i = 0; i < coach_fm_count(c->fm); i++) {
 		const char *key = coach_fm_key_at(c->fm, i);
 		/* coach.yml lists the words themselves. */
@@ -1442,11 +1475,10 @@ check_grading(struct rc *c, const char *body, int body_line)
 	}
 	if (body && *body)
 		grade_body(&g, body, body_line);
-	for (size_t w = 0; w < words->n; w++)
-		coach_phrase_free(g.phrases[w]);
-	free(g.phrases);
+	coach_phrases_free(own);
 	free(g.start);
 	coach_buf_free(&g.fm);
+	coach_buf_free(&g.fold);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1612,6 +1644,81 @@ parse_diag(struct coach_diags *out, const char *relpath, const char *msg)
 	coach_diags_add(out, relpath, line, COACH_SEV_ERROR, "%s", m);
 }
 
+/* Reads the regular file open on fd, of size bytes by its stat data,
+ * into buf; -1 when it grew past max. */
+static int
+read_fd(int fd, size_t size, size_t max, struct coach_buf *buf)
+{
+	coach_buf_clear(buf);
+	coach_buf_add(buf, "", 0);
+	for (;;) {
+		/* Room for the whole file at once, and one byte more to see
+		 * its end. */
+		size_t want = size + 1 > buf->len ? size + 1 - buf->len : 65536;
+		if (buf->cap - buf->len < want + 1) {
+			size_t len = buf->len;
+			coach_buf_add(buf, NULL, 0);
+			buf->ptr = coach_xrealloc(buf->ptr, len + want + 1);
+			buf->cap = len + want + 1;
+		}
+		ssize_t n = read(fd, buf->ptr + buf->len, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -2;
+		if (n == 0)
+			break;
+		buf->len += (size_t)n;
+		buf->ptr[buf->len] = '\0';
+		if (buf->len > max)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether the file open on fd still has the stat data st it had before
+ * it was read. */
+static int
+stable(int fd, const struct stat *st)
+{
+	struct stat after;
+	return fstat(fd, &after) == 0 && after.st_size == st->st_size &&
+	    after.st_ino == st->st_ino &&
+	    after.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    after.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	    after.st_ctim.tv_sec == st->st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+/*
+ * The quick way to read a file the walk listed as a regular file: open
+ * it (never through a link) and look at what was opened.  -1 when it is
+ * anything but a readable regular file within max, for read_safely() to
+ * say why.  *st is the file's stat data when it did not change while it
+ * was read, else st->st_mode is 0.
+ */
+static int
+read_listed(struct coach_repo *r, const char *relpath, size_t max,
+    struct coach_buf *buf, struct stat *st)
+{
+	char *abs = coach_repo_abspath(r, relpath);
+	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC);
+	int ret = -1;
+	free(abs);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
+	    (unsigned long long)st->st_size <= max &&
+	    read_fd(fd, (size_t)st->st_size, max, buf) == 0) {
+		ret = 0;
+		if (!stable(fd, st))
+			st->st_mode = 0;
+	}
+	close(fd);
+	return ret;
+}
+
 /*
  * Reads relpath from the work tree without following links or opening
  * anything but a regular file of at most max bytes.  Reports why not and
@@ -1619,7 +1726,7 @@ parse_diag(struct coach_diags *out, const char *relpath, const char *msg)
  */
 static int
 read_safely(struct coach_repo *r, const char *relpath, size_t max,
-    struct coach_buf *buf, struct coach_diags *out)
+    struct coach_buf *buf, struct coach_diags *out, struct stat *read_st)
 {
 	char *abs = coach_repo_abspath(r, relpath);
 	struct stat st;
@@ -1661,29 +1768,21 @@ read_safely(struct coach_repo *r, const char *relpath, size_t max,
 		    "it changed while being checked");
 		goto done;
 	}
-	coach_buf_clear(buf);
-	coach_buf_add(buf, "", 0);
-	for (;;) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
-			    "cannot read: %s", strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		if (buf->len + (size_t)n > max) {
-			coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
-			    "file is more than the %zu bytes a record may "
-			    "have: move long material into evidence/", max);
-			goto done;
-		}
-		coach_buf_add(buf, chunk, (size_t)n);
+	int rc = read_fd(fd, (size_t)st.st_size, max, buf);
+	if (rc == -2) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
+		    "cannot read: %s", strerror(errno));
+		goto done;
+	}
+	if (rc == -1) {
+		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
+		    "file is more than the %zu bytes a record may "
+		    "have: move long material into evidence/", max);
+		goto done;
 	}
 	ret = 0;
+	if (read_st && stable(fd, &st))
+		*read_st = st;
 done:
 	if (fd != -1)
 		close(fd);
@@ -1737,7 +1836,30 @@ struct walk {
 	struct seenlist emails;
 	struct coach_fmcache *cache; /* NULL: every file is read */
 	struct coach_buf deps;       /* the file's references, as found */
+	struct coach_phrases *phrases; /* of judgement_words, made once */
+	/* Files to check apart from the walk, in threads (see run_jobs). */
+	struct job *jobs;
+	size_t njobs;
+	int threads;
+	pthread_mutex_t *lock; /* while threads run */
+	int listed;            /* the file is one the walk listed as a file */
+	struct stat read_st;   /* of the file as read; st_mode 0: unknown */
 };
+
+static pthread_mutex_t *
+walk_lock(struct walk *w)
+{
+	return w->lock;
+}
+
+static const struct coach_phrases *
+walk_phrases(struct walk *w, const struct coach_strlist *words)
+{
+	if (w->phrases == NULL)
+		w->phrases = coach_phrases_new((const char *const *)words->v,
+		    words->n);
+	return w->phrases;
+}
 
 /* Keeps what a reference of the file being checked was found to be: its
  * findings hold only while every reference still is. */
@@ -1837,7 +1959,15 @@ check_path(struct coach_repo *r, const char *relpath, const char *text,
 		return;
 	}
 	struct coach_buf buf = COACH_BUF_INIT;
-	if (read_safely(r, relpath, COACH_RECORD_MAX_BYTES, &buf, out) == 0)
+	struct stat st;
+	if (w)
+		w->read_st.st_mode = 0;
+	if (w && w->listed && read_listed(r, relpath, COACH_RECORD_MAX_BYTES,
+	    &buf, &st) == 0) {
+		w->read_st = st;
+		check_text(r, relpath, coach_buf_str(&buf), buf.len, out, w);
+	} else if (read_safely(r, relpath, COACH_RECORD_MAX_BYTES, &buf,
+	    out, w ? &w->read_st : NULL) == 0)
 		check_text(r, relpath, coach_buf_str(&buf), buf.len, out, w);
 	else if (w)
 		remember(w, relpath, NULL);
@@ -1987,8 +2117,12 @@ keep_findings(struct walk *w, const char *relpath, size_t d0, size_t e0)
 		    w->emails.v[i].key);
 		coach_buf_add(&b, "", 1);
 	}
-	coach_fmcache_put(w->cache, relpath, CHECK_SLOT, b.ptr ? b.ptr : "",
-	    b.len);
+	if (w->read_st.st_mode)
+		coach_fmcache_put_stat(w->cache, relpath, CHECK_SLOT,
+		    b.ptr ? b.ptr : "", b.len, &w->read_st);
+	else
+		coach_fmcache_put(w->cache, relpath, CHECK_SLOT,
+		    b.ptr ? b.ptr : "", b.len);
 	coach_buf_free(&b);
 }
 
@@ -2009,7 +2143,7 @@ replay_findings(struct walk *w, const char *relpath)
 {
 	const void *data;
 	size_t len;
-	if (coach_fmcache_get(w->cache, relpath, CHECK_SLOT, &data,
+	if (coach_fmcache_lookup(w->cache, relpath, CHECK_SLOT, &data,
 	    &len) != 1)
 		return 0;
 	const char *p = data, *end = p + len;
@@ -2032,17 +2166,174 @@ replay_findings(struct walk *w, const char *relpath)
 	return 1;
 }
 
+static void defer_file(struct walk *w, const char *relpath, int listed);
+static void run_jobs(struct walk *w);
+
+/* Checks the file relpath, or replays what was found in it before;
+ * listed when the walk listed it as a regular file. */
 static void
-walk_file(struct walk *w, const char *relpath)
+walk_file(struct walk *w, const char *relpath, int listed)
 {
 	w->files++;
 	if (w->cache && replay_findings(w, relpath))
 		return;
+	if (w->jobs) {
+		defer_file(w, relpath, listed);
+		return;
+	}
 	size_t d0 = w->out->n, e0 = w->emails.n;
 	coach_buf_clear(&w->deps);
+	w->listed = listed;
 	check_path(w->r, relpath, NULL, 0, w->out, w);
 	if (w->cache)
 		keep_findings(w, relpath, d0, e0);
+}
+
+/*
+ * Files to check, checked by a few threads apart from the walk.  Each
+ * file's findings go to its own job; the jobs are then added to the
+ * walk's one by one in the walk's order, as if it had checked them
+ * itself, so that what check prints and keeps in its cache is the same
+ * whatever the number of threads.  Only the cache is shared (through
+ * coach_repo_exists(), under the walk's lock).
+ */
+#define JOB_BATCH 1024
+/* Fewer files than this are not worth a thread. */
+#define JOB_THREAD_MIN 64
+#define JOB_THREADS_MAX 4
+
+struct job {
+	char *path;
+	int listed;
+	struct stat read_st;
+	struct coach_diags out;
+	struct seenlist ids, emails;
+	struct coach_buf deps;
+};
+
+struct pool {
+	struct walk *w;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+/* How many threads check files: COACH_THREADS when set (1: none), else
+ * one per processor, at most JOB_THREADS_MAX. */
+static int
+job_threads(void)
+{
+	const char *e = getenv("COACH_THREADS");
+	long n = e && *e ? strtol(e, NULL, 10) : 0;
+	if (n <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n > JOB_THREADS_MAX)
+			n = JOB_THREADS_MAX;
+		return n < 1 ? 1 : -(int)n; /* negative: by default */
+	}
+	return n > 64 ? 64 : (int)n;
+}
+
+static void
+defer_file(struct walk *w, const char *relpath, int listed)
+{
+	struct job *j = &w->jobs[w->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->path = coach_xstrdup(relpath);
+	j->listed = listed;
+	if (w->njobs == JOB_BATCH)
+		run_jobs(w);
+}
+
+static void
+run_job(struct walk *w, struct job *j)
+{
+	struct walk jw = { .r = w->r, .out = &j->out, .cache = w->cache,
+		.phrases = w->phrases, .lock = w->lock, .listed = j->listed };
+	check_path(w->r, j->path, NULL, 0, &j->out, &jw);
+	j->read_st = jw.read_st;
+	j->ids = jw.ids;
+	j->emails = jw.emails;
+	j->deps = jw.deps;
+}
+
+static void *
+pool_work(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->w->njobs)
+			return NULL;
+		run_job(p->w, &p->w->jobs[i]);
+	}
+}
+
+static void
+seen_move(struct seenlist *to, struct seenlist *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		seen_add(to, from->v[i].key, from->v[i].path, from->v[i].line);
+	}
+	seen_free(from);
+	memset(from, 0, sizeof(*from));
+}
+
+/* Adds what job j found to the walk, as walk_file() would have. */
+static void
+merge_job(struct walk *w, struct job *j)
+{
+	size_t d0 = w->out->n, e0 = w->emails.n;
+	for (size_t i = 0; i < j->out.n; i++) {
+		struct coach_diags *d = w->out;
+		if (d->n == d->cap) {
+			d->cap = d->cap ? d->cap * 2 : 16;
+			d->v = coach_xrealloc(d->v, d->cap * sizeof(*d->v));
+		}
+		d->v[d->n++] = j->out.v[i];
+	}
+	w->out->errors += j->out.errors;
+	w->out->warnings += j->out.warnings;
+	free(j->out.v);
+	seen_move(&w->ids, &j->ids);
+	seen_move(&w->emails, &j->emails);
+	if (w->cache) {
+		struct coach_buf keep = w->deps;
+		w->deps = j->deps;
+		w->read_st = j->read_st;
+		keep_findings(w, j->path, d0, e0);
+		j->deps = w->deps;
+		w->deps = keep;
+	}
+	coach_buf_free(&j->deps);
+	free(j->path);
+}
+
+static void
+run_jobs(struct walk *w)
+{
+	int n = w->threads < 0 ? (w->njobs >= JOB_THREAD_MIN ?
+	    -w->threads : 1) : w->threads;
+	pthread_t tid[64];
+	int started = 0;
+	struct pool p = { w, 0, PTHREAD_MUTEX_INITIALIZER };
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	if (n > 1)
+		w->lock = &lock;
+	/* This thread works too. */
+	for (; started < n - 1; started++)
+		if (pthread_create(&tid[started], NULL, pool_work, &p) != 0)
+			break;
+	pool_work(&p);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	w->lock = NULL;
+	pthread_mutex_destroy(&lock);
+	pthread_mutex_destroy(&p.lock);
+	for (size_t i = 0; i < w->njobs; i++)
+		merge_job(w, &w->jobs[i]);
+	w->njobs = 0;
 }
 
 /* A folder of records (staff/, goals/, log/...): NAME.md files only. */
@@ -2060,7 +2351,7 @@ walk_records(struct walk *w, const char *dir)
 		char *rel = coach_path_join(dir, name);
 		enum etype t = entry_type(w, rel, NULL);
 		if (t == E_FILE && ends_with(name, ".md"))
-			walk_file(w, rel);
+			walk_file(w, rel, 1);
 		else if (t == E_DIR && ends_with(name, ".md"))
 			coach_diags_add(w->out, rel, 0, COACH_SEV_ERROR, "is "
 			    "a folder where a record file is expected: move "
@@ -2151,7 +2442,7 @@ walk_coachee(struct walk *w, const char *name)
 			continue;
 		char *rel = coach_path_join(dir, n);
 		if (strcmp(n, "agreement.md") == 0) {
-			walk_file(w, rel);
+			walk_file(w, rel, 0);
 		} else if (strcmp(n, "goals") == 0 ||
 		    strcmp(n, "cycles") == 0 || strcmp(n, "log") == 0) {
 			if (want_dir(w, rel))
@@ -2233,17 +2524,26 @@ void
 coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
     size_t *files)
 {
-	struct walk w = { r, out, 0, { NULL, 0, 0 }, { NULL, 0, 0 }, NULL,
-		COACH_BUF_INIT };
+	struct walk w = { .r = r, .out = out };
 	coach_repo_cache_begin(r, COACH_CHECK_CACHE_FILE);
 	w.cache = coach_repo_cache(r);
-	walk_file(&w, COACH_CONFIG_FILE);
+	coach_fmcache_preload(w.cache);
+	/* Made before any thread needs them. */
+	const struct coach_strlist *words = coach_repo_judgement_words(r);
+	if (words->n)
+		walk_phrases(&w, words);
+	w.threads = job_threads();
+	w.jobs = coach_xcalloc(JOB_BATCH, sizeof(*w.jobs));
+	walk_file(&w, COACH_CONFIG_FILE, 0);
 	static const char *const flat[] = { "staff", "priorities",
 		"framework" };
 	for (size_t i = 0; i < 3; i++)
 		if (want_dir(&w, flat[i]))
 			walk_records(&w, flat[i]);
 	walk_coaching(&w);
+	run_jobs(&w);
+	free(w.jobs);
+	w.jobs = NULL;
 	report_duplicates(&w, &w.ids, "id", "ids must be unique across the "
 	    "repository; give one of the records a new id (and update what "
 	    "refers to it)");
@@ -2252,6 +2552,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 	seen_free(&w.ids);
 	seen_free(&w.emails);
 	coach_buf_free(&w.deps);
+	coach_phrases_free(w.phrases);
 	coach_repo_cache_end(r);
 	coach_diags_sort(out);
 	if (files)

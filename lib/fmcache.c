@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,18 +51,22 @@ struct child {
 	uint8_t type;
 	uint8_t flags;
 	uint8_t checked;  /* st was compared with the file in this run */
+	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	struct fst st;
 	const void *slot[COACH_FMCACHE_SLOTS];
 	uint32_t len[COACH_FMCACHE_SLOTS];
 };
 
 enum { D_UNSEEN, D_VALID, D_GONE };
+/* Not looked at before; the same stat data as kept; other ones. */
+enum { PRE_NONE, PRE_SAME, PRE_CHANGED };
 
 struct coach_fmdir {
 	char *path;
 	uint8_t state;
 	uint8_t trusted;
 	uint8_t reach;    /* while saving */
+	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	int err_no;       /* D_GONE: why */
 	struct fst st;
 	struct child *v;
@@ -219,16 +224,25 @@ table_grow(struct coach_fmcache *c)
 	}
 }
 
+/* The folder path[0..n). */
 static struct coach_fmdir *
-dir_find(const struct coach_fmcache *c, const char *path)
+dir_find_n(const struct coach_fmcache *c, const char *path, size_t n)
 {
 	if (c->nbuckets == 0)
 		return NULL;
-	size_t b = path_hash(path) & (c->nbuckets - 1);
-	for (size_t i = c->table[b]; i; i = c->dirs[i - 1]->hash_next)
-		if (strcmp(c->dirs[i - 1]->path, path) == 0)
+	size_t b = (size_t)coach_fmcache_hash(path, n, 0) & (c->nbuckets - 1);
+	for (size_t i = c->table[b]; i; i = c->dirs[i - 1]->hash_next) {
+		const char *p = c->dirs[i - 1]->path;
+		if (strncmp(p, path, n) == 0 && p[n] == '\0')
 			return c->dirs[i - 1];
+	}
 	return NULL;
+}
+
+static struct coach_fmdir *
+dir_find(const struct coach_fmcache *c, const char *path)
+{
+	return dir_find_n(c, path, strlen(path));
 }
 
 static struct coach_fmdir *
@@ -630,6 +644,23 @@ refresh(struct coach_fmcache *c, struct coach_fmdir *d, int fd,
 		close(fd2);
 }
 
+/* Whether d's listing, trusted, still holds by the folder's stat data. */
+static int
+listing_holds(struct coach_fmcache *c, struct coach_fmdir *d)
+{
+	struct stat st;
+	struct fst now;
+	if (!d->trusted)
+		return 0;
+	if (d->pre)
+		return d->pre == PRE_SAME;
+	if (fstatat(c->rootfd, *d->path ? d->path : ".", &st,
+	    AT_SYMLINK_NOFOLLOW) != 0)
+		return 0;
+	fst_of(&now, &st);
+	return fst_eq(&now, &d->st);
+}
+
 static struct coach_fmdir *
 dir_get(struct coach_fmcache *c, const char *reldir)
 {
@@ -657,9 +688,14 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 			return d;
 		}
 	}
+	struct stat st;
+	/* A listing that holds needs no open: its stat data say so. */
+	if (listing_holds(c, d)) {
+		d->state = D_VALID;
+		return d;
+	}
 	int fd = openat(c->rootfd, *reldir ? reldir : ".",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		d->err_no = errno;
 		if (fd != -1)
@@ -729,9 +765,13 @@ child_get(struct coach_fmcache *c, const char *relpath,
 	/* Mostly the folder of the last call. */
 	if (d == NULL || strncmp(d->path, relpath, plen) != 0 ||
 	    d->path[plen] != '\0') {
-		char *parent = coach_xstrndup(relpath, plen);
-		d = dir_get(c, parent);
-		free(parent);
+		/* Found without a copy of the path when seen already. */
+		d = dir_find_n(c, relpath, plen);
+		if (d == NULL || d->state == D_UNSEEN) {
+			char *parent = coach_xstrndup(relpath, plen);
+			d = dir_get(c, parent);
+			free(parent);
+		}
 		c->last = d;
 	}
 	*dir = d;
@@ -783,6 +823,11 @@ check_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch)
 	if (ch->checked)
 		return 0;
 	c->stats.files++;
+	/* Looked at already, and as it was. */
+	if (ch->pre == PRE_SAME) {
+		ch->checked = 1;
+		return 0;
+	}
 	if (stat_in(c, d, ch->name, &st) == -1)
 		return -1;
 	struct fst now;
@@ -821,16 +866,23 @@ coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
 	return 0;
 }
 
-int
-coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
-    const void **p, size_t *len)
+static int
+get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len, int lazy)
 {
 	struct coach_fmdir *d;
 	struct child *ch = child_get(c, relpath, &d);
 	*p = NULL;
 	*len = 0;
-	if (ch == NULL || ch->type != COACH_FMT_FILE ||
-	    check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
+	if (ch == NULL || ch->type != COACH_FMT_FILE)
+		return -1;
+	/* Nothing to compare: the caller reads the file anyway, and
+	 * coach_fmcache_put_stat() needs no stat from here. */
+	if (lazy && !ch->checked && ch->slot[slot] == NULL) {
+		c->stats.misses++;
+		return 0;
+	}
+	if (check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
 		return -1;
 	if ((ch->flags & F_TRUSTED) && ch->slot[slot]) {
 		*p = ch->slot[slot];
@@ -839,6 +891,20 @@ coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
 	}
 	c->stats.misses++;
 	return 0;
+}
+
+int
+coach_fmcache_get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len)
+{
+	return get(c, relpath, slot, p, len, 0);
+}
+
+int
+coach_fmcache_lookup(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len)
+{
+	return get(c, relpath, slot, p, len, 1);
 }
 
 const void *
@@ -862,6 +928,125 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
 	c->dirty = 1;
 	return ch->slot[slot];
+}
+
+const void *
+coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
+    int slot, const void *p, size_t len, const struct stat *st)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	struct fst now;
+	if (ch == NULL || ch->type != COACH_FMT_FILE || !S_ISREG(st->st_mode) ||
+	    len >= UINT32_MAX)
+		return NULL;
+	fst_of(&now, st);
+	/* Other slots were made from another version, or a racy one. */
+	if (!(ch->flags & F_HAS_STAT) || !(ch->flags & F_TRUSTED) ||
+	    !fst_eq(&now, &ch->st))
+		child_clear(ch);
+	ch->st = now;
+	ch->checked = 1;
+	ch->slot[slot] = arena_copy(&c->arena, p, len);
+	ch->len[slot] = (uint32_t)len;
+	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
+	c->dirty = 1;
+	return ch->slot[slot];
+}
+
+/* ---- looking at many files at once ---- */
+
+#define PRELOAD_THREADS_MAX 4
+
+struct preload {
+	struct coach_fmcache *c;
+	size_t from, to; /* of c->dirs */
+};
+
+/* Compares the folders from..to and the files of each that still holds
+ * with the stat data kept; writes only to those folders. */
+static void *
+preload_part(void *arg)
+{
+	struct preload *p = arg;
+	struct coach_fmcache *c = p->c;
+	for (size_t i = p->from; i < p->to; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		struct stat st;
+		struct fst now;
+		if (d->state != D_UNSEEN || !d->trusted)
+			continue;
+		d->pre = PRE_CHANGED;
+		int fd = openat(c->rootfd, *d->path ? d->path : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == 0) {
+			fst_of(&now, &st);
+			if (fst_eq(&now, &d->st))
+				d->pre = PRE_SAME;
+		}
+		for (size_t k = 0; d->pre == PRE_SAME && k < d->n; k++) {
+			struct child *ch = &d->v[k];
+			if (ch->type != COACH_FMT_FILE ||
+			    !(ch->flags & F_HAS_STAT) || ch->checked)
+				continue;
+			ch->pre = PRE_CHANGED;
+			if (fstatat(fd, ch->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+				continue;
+			fst_of(&now, &st);
+			if (fst_eq(&now, &ch->st))
+				ch->pre = PRE_SAME;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+int
+coach_fmcache_threads(void)
+{
+	const char *e = getenv("COACH_THREADS");
+	long n = e && *e ? strtol(e, NULL, 10) : 0;
+	if (n > 64)
+		n = 64;
+	if (n <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n > PRELOAD_THREADS_MAX)
+			n = PRELOAD_THREADS_MAX;
+	}
+	return n < 1 ? 1 : (int)n;
+}
+
+void
+coach_fmcache_preload(struct coach_fmcache *c)
+{
+	if (c == NULL || c->ndirs == 0)
+		return;
+	int n = coach_fmcache_threads();
+	struct preload part[64];
+	pthread_t tid[64];
+	int started = 0;
+	if ((size_t)n > c->ndirs)
+		n = (int)c->ndirs;
+	for (int t = 0; t < n; t++) {
+		part[t].c = c;
+		part[t].from = c->ndirs * (size_t)t / (size_t)n;
+		part[t].to = c->ndirs * (size_t)(t + 1) / (size_t)n;
+	}
+	/* This thread does the first part. */
+	for (int t = 1; t < n; t++) {
+		if (pthread_create(&tid[t], NULL, preload_part, &part[t]) != 0)
+			break;
+		started = t;
+	}
+	preload_part(&part[0]);
+	for (int t = 1; t <= started; t++)
+		pthread_join(tid[t], NULL);
+	/* What no thread could start on is looked at as it is needed. */
+	for (int t = started + 1; t < n; t++)
+		for (size_t i = part[t].from; i < part[t].to; i++)
+			c->dirs[i]->pre = PRE_NONE;
 }
 
 void

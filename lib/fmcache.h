@@ -112,6 +112,34 @@ int coach_fmcache_get(struct coach_fmcache *c, const char *relpath,
 const void *coach_fmcache_put(struct coach_fmcache *c, const char *relpath,
 	int slot, const void *p, size_t len);
 
+/*
+ * Like coach_fmcache_get(), but when the file has no string for slot it
+ * says 0 without looking at the file: the caller then reads it and
+ * keeps what it made with coach_fmcache_put_stat(), never with
+ * coach_fmcache_put().
+ */
+int coach_fmcache_lookup(struct coach_fmcache *c, const char *relpath,
+	int slot, const void **p, size_t *len);
+/*
+ * Like coach_fmcache_put(), for a string made from what was read through
+ * a descriptor whose fstat() gave st both before and after the reading:
+ * the string is kept with st, with no further look at the file.
+ */
+const void *coach_fmcache_put_stat(struct coach_fmcache *c,
+	const char *relpath, int slot, const void *p, size_t len,
+	const struct stat *st);
+
+/*
+ * Looks at every folder the cache file knew, and the files in each, in a
+ * few threads at once (as git preloads its index), so that the answers
+ * above need no stat of their own when nothing changed.  For readers of
+ * the whole tree, before their first question.
+ */
+void coach_fmcache_preload(struct coach_fmcache *c);
+/* How many threads to use: COACH_THREADS when set, else one per
+ * processor, at most 4. */
+int coach_fmcache_threads(void);
+
 /* Counts of this cache's use, for tests: folders and files looked at,
  * folders read and strings that had to be made. */
 struct coach_fmcache_stats {

@@ -29,6 +29,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -952,6 +953,16 @@ static const char typed_re[] =
     "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
     "(\\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)$";
 
+static regex_t typed_regex;
+static int typed_compiled;
+
+static void
+typed_compile(void)
+{
+	typed_compiled = regcomp(&typed_regex, typed_re,
+	    REG_EXTENDED | REG_NOSUB) == 0;
+}
+
 static int
 plain_is_typed(const char *s)
 {
@@ -959,16 +970,14 @@ plain_is_typed(const char *s)
 		"n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
 		"False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "<<",
 		"=", NULL };
-	static regex_t re;
-	static int compiled;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	if (is_null_word(s) || word_in(s, words))
 		return 1;
-	if (!compiled) {
-		if (regcomp(&re, typed_re, REG_EXTENDED | REG_NOSUB) != 0)
-			return plain_is_special(s);
-		compiled = 1;
-	}
-	return regexec(&re, s, 0, NULL, 0) == 0;
+	/* Compiled once, whichever thread asks first. */
+	pthread_once(&once, typed_compile);
+	if (!typed_compiled)
+		return plain_is_special(s);
+	return regexec(&typed_regex, s, 0, NULL, 0) == 0;
 }
 
 /* Whether a scalar reads as a string, whatever the parser's schema. */

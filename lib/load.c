@@ -3,10 +3,12 @@
  */
 #include "load.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fmcache.h"
 
@@ -220,64 +222,6 @@ packed_keys(enum coach_kind kind)
 	}
 }
 
-/* What the cache keeps for a record: 'P' and the packed front-matter,
- * or 'E' and the message of why it cannot be loaded. */
-static void
-pack_record(struct coach_repo *r, const char *path, enum coach_kind kind,
-    struct coach_buf *b)
-{
-	struct coach_record *rec = NULL;
-	struct coach_error *err = coach_repo_load(r, path, &rec);
-	if (err) {
-		coach_buf_putc(b, 'E');
-		coach_buf_puts(b, coach_error_msg(err));
-		coach_error_free(err);
-		return;
-	}
-	coach_buf_putc(b, 'P');
-	coach_fmp_pack(coach_record_fm_const(rec), packed_keys(kind), b);
-	coach_record_free(rec);
-}
-
-/* Fills l from the packed string p (owned by the cache, or own); -1 and
- * a problem when it says the record cannot be loaded. */
-static int
-unpack(struct coach_packed *l, const char *path, const char *p, size_t len,
-    struct coach_problems *problems)
-{
-	if (len > 0 && p[0] == 'P' &&
-	    coach_fmp_root(&l->fm, p + 1, len - 1) == 0)
-		return 0;
-	if (len > 0 && p[0] == 'E')
-		coach_problems_add(problems, path, "%.*s", (int)(len - 1),
-		    p + 1);
-	else
-		coach_problems_add(problems, path, "%s: cannot be read",
-		    path);
-	return -1;
-}
-
-/* Loads path into l, through the cache when it is on. */
-static int
-load_packed(struct coach_repo *r, const char *path, enum coach_kind kind,
-    struct coach_packed *l, struct coach_problems *problems)
-{
-	struct coach_fmcache *c = coach_repo_cache(r);
-	const void *p = NULL;
-	size_t len = 0;
-	if (c && coach_fmcache_get(c, path, 0, &p, &len) == 1)
-		return unpack(l, path, p, len, problems);
-	struct coach_buf b = COACH_BUF_INIT;
-	pack_record(r, path, kind, &b);
-	len = b.len;
-	p = c ? coach_fmcache_put(c, path, 0, b.ptr, b.len) : NULL;
-	if (p)
-		coach_buf_free(&b); /* the cache's copy serves */
-	else
-		p = l->own = coach_buf_detach(&b);
-	return unpack(l, path, p, len, problems);
-}
-
 static void
 packed_free(struct coach_packed *l)
 {
@@ -300,6 +244,180 @@ intern(struct coach_packed_list *out, char *coachee)
 	return c->v[c->n - 1];
 }
 
+/* What the cache keeps for a record: 'P' and the packed front-matter,
+ * or 'E' and the message of why it cannot be loaded. */
+static void
+pack_loaded(struct coach_error *err, const struct coach_record *rec,
+    enum coach_kind kind, struct coach_buf *b)
+{
+	if (err) {
+		coach_buf_putc(b, 'E');
+		coach_buf_puts(b, coach_error_msg(err));
+		return;
+	}
+	coach_buf_putc(b, 'P');
+	coach_fmp_pack(coach_record_fm_const(rec), packed_keys(kind), b);
+}
+
+/* Fills l from the packed string p (owned by the cache, or own); -1 and
+ * a problem when it says the record cannot be loaded. */
+static int
+unpack(struct coach_packed *l, const char *path, const char *p, size_t len,
+    struct coach_problems *problems)
+{
+	if (len > 0 && p[0] == 'P' &&
+	    coach_fmp_root(&l->fm, p + 1, len - 1) == 0)
+		return 0;
+	if (len > 0 && p[0] == 'E')
+		coach_problems_add(problems, path, "%.*s", (int)(len - 1),
+		    p + 1);
+	else
+		coach_problems_add(problems, path, "%s: cannot be read",
+		    path);
+	return -1;
+}
+
+/*
+ * Records not in the cache are read and packed apart, in a few threads
+ * when there are many, a batch at a time; the batch is then taken in
+ * the listing's order, so that the list, its problems and the cache are
+ * the same whatever the number of threads.  Threads only read files and
+ * parse them: the cache and the repository are used before and after.
+ */
+#define PACK_BATCH 1024
+#define PACK_THREAD_MIN 64
+
+struct pack_job {
+	const char *path;    /* the listing's */
+	char *abs;           /* NULL: packed already (a link) */
+	struct coach_buf b;  /* what the cache keeps */
+	struct stat st;      /* of the file as read; st_mode 0: unknown */
+	const void *p;       /* from the cache; NULL: b */
+	size_t len;
+	int of_kind;         /* 0: not a record of the kind, left out */
+	struct coach_packed pk;
+};
+
+struct pack_pool {
+	struct pack_job *v;
+	size_t n;
+	enum coach_kind kind;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static void
+pack_one(struct pack_job *j, enum coach_kind kind)
+{
+	struct coach_record *rec = NULL;
+	struct coach_error *err = coach_record_load_stat(&rec, j->abs, j->path,
+	    &j->st);
+	pack_loaded(err, rec, kind, &j->b);
+	coach_error_free(err);
+	coach_record_free(rec);
+}
+
+static void *
+pack_work(void *arg)
+{
+	struct pack_pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		if (p->v[i].of_kind && p->v[i].p == NULL && p->v[i].abs)
+			pack_one(&p->v[i], p->kind);
+	}
+}
+
+/* Packs the jobs that need reading, in threads when they are many. */
+static void
+pack_jobs(struct pack_job *v, size_t n, size_t todo, enum coach_kind kind)
+{
+	struct pack_pool pool = { v, n, kind, 0, PTHREAD_MUTEX_INITIALIZER };
+	pthread_t tid[64];
+	int threads = todo >= PACK_THREAD_MIN || getenv("COACH_THREADS") ?
+	    coach_fmcache_threads() : 1, started = 0;
+	for (; started < threads - 1; started++)
+		if (pthread_create(&tid[started], NULL, pack_work, &pool) != 0)
+			break;
+	pack_work(&pool);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&pool.lock);
+}
+
+/* Takes a batch in order: keeps what was read in the cache, fills the
+ * list. */
+static void
+finish_batch(struct coach_repo *r, struct pack_job *v, size_t n,
+    struct coach_packed_list *out)
+{
+	struct coach_fmcache *c = coach_repo_cache(r);
+	for (size_t i = 0; i < n; i++) {
+		struct pack_job *j = &v[i];
+		struct coach_packed *l = &j->pk;
+		free(j->abs);
+		if (!j->of_kind)
+			continue;
+		if (j->p == NULL) {
+			j->len = j->b.len;
+			j->p = c && j->st.st_mode ? coach_fmcache_put_stat(c,
+			    j->path, 0, j->b.ptr, j->b.len, &j->st) : NULL;
+			if (j->p)
+				coach_buf_free(&j->b);
+			else
+				j->p = l->own = coach_buf_detach(&j->b);
+		}
+		if (unpack(l, j->path, j->p, j->len, &out->problems) != 0) {
+			packed_free(l);
+			continue;
+		}
+		out->v[out->n++] = *l;
+	}
+}
+
+/* Starts the job for path: from the cache when it holds the record,
+ * else to be read (counted in *todo). */
+static void
+start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
+    struct coach_packed_list *out, struct pack_job *j, size_t *todo)
+{
+	struct coach_fmcache *c = coach_repo_cache(r);
+	struct coach_loaded names_of = { 0 };
+	memset(j, 0, sizeof(*j));
+	j->path = path;
+	if (names(&names_of, path) != kind) {
+		coach_loaded_free(&names_of);
+		return;
+	}
+	j->of_kind = 1;
+	j->pk.coachee = intern(out, names_of.coachee);
+	/* Reports know entries by coachee, never by id. */
+	if (kind == COACH_KIND_ENTRY)
+		free(names_of.id);
+	else
+		j->pk.id = names_of.id;
+	if (c && coach_fmcache_lookup(c, path, 0, &j->p, &j->len) == 1)
+		return;
+	j->p = NULL;
+	char *link = coach_repo_link_in(r, path);
+	if (link) {
+		/* Refused here, with the loader's own words. */
+		struct coach_record *rec = NULL;
+		struct coach_error *err = coach_repo_load(r, path, &rec);
+		pack_loaded(err, rec, kind, &j->b);
+		coach_error_free(err);
+		coach_record_free(rec);
+		free(link);
+		return;
+	}
+	j->abs = coach_repo_abspath(r, path);
+	(*todo)++;
+}
+
 struct coach_error *
 coach_load_packed(struct coach_repo *r, enum coach_kind kind,
     struct coach_packed_list *out)
@@ -313,25 +431,17 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 		coach_problems_add(&out->problems, links.v[i], "%s: %s",
 		    links.v[i], link_advice);
 	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
-	for (size_t i = 0; err == NULL && i < paths.n; i++) {
-		struct coach_packed *l = &out->v[out->n];
-		struct coach_loaded names_of = { 0 };
-		if (names(&names_of, paths.v[i]) != kind) {
-			coach_loaded_free(&names_of);
-			continue;
-		}
-		l->coachee = intern(out, names_of.coachee);
-		/* Reports know entries by coachee, never by id. */
-		if (kind == COACH_KIND_ENTRY)
-			free(names_of.id);
-		else
-			l->id = names_of.id;
-		if (load_packed(r, paths.v[i], kind, l, &out->problems) != 0) {
-			packed_free(l);
-			continue;
-		}
-		out->n++;
+	struct pack_job *jobs = coach_xcalloc(PACK_BATCH, sizeof(*jobs));
+	for (size_t i = 0; err == NULL && i < paths.n;) {
+		/* A batch fills the places after the list's last one. */
+		size_t n = 0, todo = 0;
+		for (; n < PACK_BATCH && i < paths.n; i++, n++)
+			start_job(r, paths.v[i], kind, out, &jobs[n], &todo);
+		if (todo)
+			pack_jobs(jobs, n, todo, kind);
+		finish_batch(r, jobs, n, out);
 	}
+	free(jobs);
 	coach_strlist_free(&paths);
 	coach_strlist_free(&links);
 	return err;

@@ -3,6 +3,7 @@
  */
 #include "phrase.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,18 +29,24 @@ word_byte(unsigned char c)
 void
 coach_phrase_fold(const char *s, size_t n, struct coach_buf *out)
 {
-	coach_buf_add(out, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
+	/* Folded in place after a copy: the folded text is never longer. */
+	size_t at = out->len;
+	coach_buf_add(out, s, n);
+	char *d = out->ptr + at;
+	const char *src = out->ptr + at, *end = src + n;
+	while (src < end) {
+		char c = *src++;
 		if (blank(c)) {
-			while (i + 1 < n && blank(s[i + 1]))
-				i++;
+			while (src < end && blank(*src))
+				src++;
 			c = ' ';
 		} else if (c >= 'A' && c <= 'Z') {
 			c = (char)(c - 'A' + 'a');
 		}
-		coach_buf_putc(out, c);
+		*d++ = c;
 	}
+	out->len = (size_t)(d - out->ptr);
+	out->ptr[out->len] = '\0';
 }
 
 struct coach_phrase *
@@ -124,4 +131,189 @@ coach_phrase_next(const struct coach_phrase *p, const char *t, size_t n,
 	scan->i = n;
 	scan->j = j;
 	return -1;
+}
+
+/*
+ * The set: a trie of the folded phrases made into an automaton over byte
+ * classes (the bytes the phrases use, and one class for every other
+ * byte), so that each byte of the text costs one table look-up.
+ */
+#define SET_MAX_CELLS ((size_t)1 << 22)
+
+struct coach_phrases {
+	size_t n;
+	struct coach_phrase **p;  /* per phrase; NULL: blank */
+	uint8_t cls[256];         /* byte -> class; 0: no phrase has it */
+	size_t nclass;
+	size_t nstates;
+	uint32_t *next;           /* [state * nclass + class] */
+	uint32_t *word;           /* state -> first phrase ending there + 1 */
+	uint32_t *dict;           /* state -> nearest suffix state with words */
+	uint32_t *word_next;      /* phrase -> next phrase of the same text + 1 */
+};
+
+/* Builds the trie's states and the words that end in each; 0, or -1
+ * when the table would be too large. */
+static int
+set_trie(struct coach_phrases *s)
+{
+	size_t total = 1;
+	for (size_t w = 0; w < s->n; w++) {
+		if (s->p[w] == NULL)
+			continue;
+		total += s->p[w]->len;
+		for (size_t k = 0; k < s->p[w]->len; k++) {
+			unsigned char ch = (unsigned char)s->p[w]->text[k];
+			if (s->cls[ch] == 0)
+				s->cls[ch] = (uint8_t)s->nclass++;
+		}
+	}
+	if (total > UINT32_MAX / 2 || total * s->nclass > SET_MAX_CELLS)
+		return -1;
+	s->next = coach_xcalloc(total * s->nclass, sizeof(*s->next));
+	s->word = coach_xcalloc(total, sizeof(*s->word));
+	s->dict = coach_xcalloc(total, sizeof(*s->dict));
+	s->word_next = coach_xcalloc(s->n, sizeof(*s->word_next));
+	s->nstates = 1;
+	/* Added last first, so that each state's chain is in phrase order. */
+	for (size_t w = s->n; w-- > 0;) {
+		size_t st = 0;
+		if (s->p[w] == NULL)
+			continue;
+		for (size_t k = 0; k < s->p[w]->len; k++) {
+			uint32_t *to = &s->next[st * s->nclass +
+			    s->cls[(unsigned char)s->p[w]->text[k]]];
+			if (*to == 0)
+				*to = (uint32_t)s->nstates++;
+			st = *to;
+		}
+		s->word_next[w] = s->word[st];
+		s->word[st] = (uint32_t)w + 1;
+	}
+	return 0;
+}
+
+/* Completes the trie into an automaton, breadth first: a missing edge
+ * goes where the longest proper suffix's edge goes. */
+static void
+set_links(struct coach_phrases *s)
+{
+	uint32_t *queue = coach_xcalloc(s->nstates, sizeof(*queue));
+	uint32_t *fail = coach_xcalloc(s->nstates, sizeof(*fail));
+	size_t head = 0, tail = 0;
+	for (size_t c = 0; c < s->nclass; c++)
+		if (s->next[c])
+			queue[tail++] = s->next[c]; /* fail = 0 */
+	while (head < tail) {
+		uint32_t st = queue[head++];
+		uint32_t f = fail[st];
+		s->dict[st] = s->word[f] ? f : s->dict[f];
+		for (size_t c = 0; c < s->nclass; c++) {
+			uint32_t *to = &s->next[st * s->nclass + c];
+			uint32_t via = s->next[f * s->nclass + c];
+			if (*to == 0) {
+				*to = via;
+				continue;
+			}
+			fail[*to] = via;
+			queue[tail++] = *to;
+		}
+	}
+	free(queue);
+	free(fail);
+}
+
+struct coach_phrases *
+coach_phrases_new(const char *const *phrases, size_t n)
+{
+	struct coach_phrases *s = coach_xcalloc(1, sizeof(*s));
+	s->n = n;
+	s->p = coach_xcalloc(n ? n : 1, sizeof(*s->p));
+	for (size_t w = 0; w < n; w++)
+		s->p[w] = coach_phrase_new(phrases[w]);
+	s->nclass = 1;
+	if (set_trie(s) == 0) {
+		set_links(s);
+		return s;
+	}
+	/* Too large for a table: one pass per phrase instead. */
+	free(s->next);
+	free(s->word);
+	free(s->dict);
+	free(s->word_next);
+	s->next = s->word = s->dict = s->word_next = NULL;
+	return s;
+}
+
+void
+coach_phrases_free(struct coach_phrases *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t w = 0; w < s->n; w++)
+		coach_phrase_free(s->p[w]);
+	free(s->p);
+	free(s->next);
+	free(s->word);
+	free(s->dict);
+	free(s->word_next);
+	free(s);
+}
+
+static void
+hit_add(struct coach_phrase_hit **hits, size_t *n, size_t *cap, size_t w,
+    size_t start)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*hits = coach_xrealloc(*hits, *cap * sizeof(**hits));
+	}
+	(*hits)[*n].phrase = w;
+	(*hits)[*n].start = start;
+	(*n)++;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct coach_phrase_hit *x = a, *y = b;
+	if (x->phrase != y->phrase)
+		return x->phrase < y->phrase ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+size_t
+coach_phrases_find(const struct coach_phrases *s, const char *t, size_t n,
+    struct coach_phrase_hit **hits)
+{
+	size_t nhits = 0, cap = 0;
+	*hits = NULL;
+	if (s->next == NULL) {
+		for (size_t w = 0; w < s->n; w++) {
+			struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
+			long at;
+			while (s->p[w] && (at = coach_phrase_next(s->p[w], t, n,
+			    &scan)) >= 0)
+				hit_add(hits, &nhits, &cap, w, (size_t)at);
+		}
+		return nhits;
+	}
+	const uint32_t *next = s->next;
+	size_t nclass = s->nclass;
+	uint32_t st = 0;
+	for (size_t i = 0; i < n; i++) {
+		st = next[st * nclass + s->cls[(unsigned char)t[i]]];
+		for (uint32_t o = s->word[st] ? st : s->dict[st]; o;
+		    o = s->dict[o]) {
+			for (uint32_t w = s->word[o]; w; w = s->word_next[w - 1]) {
+				size_t start = i + 1 - s->p[w - 1]->len;
+				if (whole(s->p[w - 1], t, n, start))
+					hit_add(hits, &nhits, &cap, w - 1,
+					    start);
+			}
+		}
+	}
+	if (nhits > 1)
+		qsort(*hits, nhits, sizeof(**hits), hit_cmp);
+	return nhits;
 }

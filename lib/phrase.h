@@ -44,4 +44,32 @@ struct coach_phrase_scan {
 long coach_phrase_next(const struct coach_phrase *p, const char *t,
 	size_t n, struct coach_phrase_scan *scan);
 
+/*
+ * Many phrases found in one pass (Aho-Corasick): what check uses for its
+ * list of words, so that a text costs its length once, not once per
+ * phrase.  A set too large for its table falls back to one pass per
+ * phrase; the occurrences found are the same.
+ */
+struct coach_phrases;
+
+/* The set of phrases[0..n); blank phrases are never found.  Free it
+ * with coach_phrases_free(). */
+struct coach_phrases *coach_phrases_new(const char *const *phrases,
+	size_t n);
+void coach_phrases_free(struct coach_phrases *s);
+
+/* An occurrence: which phrase, and its offset in the folded text. */
+struct coach_phrase_hit {
+	size_t phrase;
+	size_t start;
+};
+
+/*
+ * Every whole-word occurrence of every phrase of s in folded text
+ * t[0..n), as coach_phrase_next() finds them, sorted by phrase, then
+ * offset.  Returns how many; *hits (which the caller frees) holds them.
+ */
+size_t coach_phrases_find(const struct coach_phrases *s, const char *t,
+	size_t n, struct coach_phrase_hit **hits);
+
 #endif

@@ -35,6 +35,11 @@ struct coach_error *coach_record_parse(struct coach_record **out,
  * relative to the repository) or fspath when display_path is NULL. */
 struct coach_error *coach_record_load(struct coach_record **out,
 	const char *fspath, const char *display_path);
+/* The same, with the file's stat data as coach_read_file_stat() gives
+ * them. */
+struct stat;
+struct coach_error *coach_record_load_stat(struct coach_record **out,
+	const char *fspath, const char *display_path, struct stat *read_st);
 /* A new, empty record (no keys, empty body). */
 struct coach_record *coach_record_new(void);
 void coach_record_free(struct coach_record *r);

@@ -919,6 +919,8 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	sc.config = coach_repo_config(r);
 	sc.phases = coach_repo_phases(r);
 	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
+	/* Every record is read: look at them all at once. */
+	coach_fmcache_preload(coach_repo_cache(r));
 	if ((err = load_all(r, &sc, &out->problems)) == NULL)
 		build_schools(&sc, 1, 0, o, out);
 	school_free(&sc);

@@ -217,7 +217,29 @@ struct coach_error *
 coach_read_file_as(struct coach_buf *out, const char *path,
     const char *display, size_t max)
 {
+	return coach_read_file_stat(out, path, display, max, NULL);
+}
+
+/* Whether the file open on fd has the stat data st still. */
+static int
+same_stat(int fd, const struct stat *st)
+{
+	struct stat now;
+	return fstat(fd, &now) == 0 && now.st_ino == st->st_ino &&
+	    now.st_size == st->st_size &&
+	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	    now.st_ctim.tv_sec == st->st_ctim.tv_sec &&
+	    now.st_ctim.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+struct coach_error *
+coach_read_file_stat(struct coach_buf *out, const char *path,
+    const char *display, size_t max, struct stat *read_st)
+{
 	struct coach_error *err = NULL;
+	if (read_st)
+		read_st->st_mode = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return coach_error_errno("open", display);
@@ -259,6 +281,8 @@ coach_read_file_as(struct coach_buf *out, const char *path,
 		}
 		coach_buf_add(out, chunk, (size_t)n);
 	}
+	if (read_st && same_stat(fd, &st))
+		*read_st = st;
 done:
 	if (close(fd) == -1 && err == NULL)
 		err = coach_error_errno("close", display);

@@ -66,6 +66,12 @@ struct coach_error *coach_read_file(struct coach_buf *out, const char *path,
  * to the repository). */
 struct coach_error *coach_read_file_as(struct coach_buf *out, const char *path,
 	const char *display, size_t max);
+/* The same, with the file's stat data in *read_st when they were the same
+ * before and after the reading (else read_st->st_mode is 0). */
+struct stat;
+struct coach_error *coach_read_file_stat(struct coach_buf *out,
+	const char *path, const char *display, size_t max,
+	struct stat *read_st);
 
 /* Writes a whole file through a temporary file beside it renamed over it
  * (not fsynced: for caches, which may be lost but never seen half

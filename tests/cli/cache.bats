@@ -27,8 +27,9 @@ check_cache() {
 # What the commands print, cached (1) or not (0): every report grouping
 # that reads staff, agreements, goals, cycles and entries, and check.
 outputs() {
-	local env=()
-	[ "$1" = 1 ] || env=(COACH_NO_CACHE=1)
+	# Uncached in one thread, cached in several.
+	local env=(COACH_THREADS=${COACH_THREADS:-3})
+	[ "$1" = 1 ] || env=(COACH_NO_CACHE=1 COACH_THREADS=1)
 	for by in school person subject priority; do
 		env "${env[@]}" "$COACH" report --by "$by" --format json 2>&1 |
 			sed -E 's/"generated": "[^"]*"/"generated": ""/'
@@ -88,6 +89,38 @@ PY
 	[ -z "$(git status --porcelain)" ] || fail "cache shows in git status"
 	# The figures are not empty: the school is there to count.
 	grep -q '"total": [1-9]' "$BATS_TEST_TMPDIR/want"
+}
+
+@test "cache: records read in several threads, batch after batch, give what one thread gives, hostile ones too" {
+	school
+	# More entries than a batch (1,024), broken ones among them.
+	python3 - <<'PY'
+import os
+bob = sorted(os.listdir("coaching"))[0]
+log = os.path.join("coaching", bob, "log")
+os.makedirs(log, exist_ok=True)
+for i in range(1300):
+    path = os.path.join(log, "2026-10-%02d-e9%05x.md" % (1 + i % 28, i))
+    with open(path, "w") as f:
+        if i % 97 == 5:
+            f.write("---\nkind: [meeting\n---\nbroken\n")
+        elif i % 101 == 7:
+            f.write("---\nkind: meeting\nkind: cpd\n---\nduplicate\n")
+        else:
+            f.write("---\nid: e9%05x\ndate: 2026-10-%02d\nkind: %s\n"
+                    "hours: %d\n---\nA good lesson seen.\n"
+                    % (i, 1 + i % 28, ["meeting", "cpd"][i % 2], i % 3))
+os.symlink("/etc/hostname", os.path.join(log, "2026-10-01-e9fffff.md"))
+PY
+	outputs 0 >"$BATS_TEST_TMPDIR/want"
+	grep -q "e900005" "$BATS_TEST_TMPDIR/want" || fail "no broken record reported"
+	for n in 2 5; do
+		rm -f "$(cache_file)" "$(check_cache)"
+		COACH_THREADS=$n outputs 1 >"$BATS_TEST_TMPDIR/cold"
+		COACH_THREADS=$n outputs 1 >"$BATS_TEST_TMPDIR/warm"
+		diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/cold" || fail "$n threads, cold"
+		diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/warm" || fail "$n threads, warm"
+	done
 }
 
 @test "cache: a hand edit of the same size in the same second is seen" {

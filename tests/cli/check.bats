@@ -201,6 +201,46 @@ hostile_files() {
 	echo "$output" | python3 -m json.tool >/dev/null || fail "not JSON"
 }
 
+# What check prints with COACH_THREADS=N (and the cache as it is), with
+# the status, stdout and stderr apart.
+check_with() {
+	local st=0
+	COACH_THREADS=$1 "$COACH" check --format "$2" >"$BATS_TEST_TMPDIR/out" \
+		2>"$BATS_TEST_TMPDIR/err" || st=$?
+	cat "$BATS_TEST_TMPDIR/out"
+	echo "-- stderr"
+	cat "$BATS_TEST_TMPDIR/err"
+	echo "-- status $st"
+}
+
+@test "hostile files: several threads find the same as one, in the same order, cold and warm" {
+	hostile_files
+	# Enough records for each thread to have many, with grading words,
+	# duplicate ids and emails, broken references.
+	for i in $(seq 100 299); do
+		printf -- '---\nid: g%06d\ntitle: A good lesson %d\nstatus: active\nopened: 2026-09-01\n---\nA good teacher, grade 1 lesson.\n' \
+			"$i" "$i" >coaching/bob/goals/g$(printf %06d $i).md
+		printf -- '---\nname: T %d\nemail: same@school.example\nrole: teacher\n---\n' "$i" >staff/t$i.md
+	done
+	cp coaching/bob/goals/g000100.md coaching/bob/goals/g000100x.md
+	printf -- '---\nid: e999999\ndate: 2026-11-20\nkind: meeting\nauthor: nobody\ngoal: g123456\n---\nx\n' \
+		>coaching/bob/cycles/2026-11-20-e999999.md
+	local want
+	for fmt in text json; do
+		want=$(COACH_NO_CACHE=1 check_with 1 $fmt)
+		grep -q "grading language" <<<"$want" || fail "no grading warning" "$want"
+		grep -q "is also used by" <<<"$want" || fail "no duplicate" "$want"
+		for n in 2 3 8; do
+			[ "$(COACH_NO_CACHE=1 check_with $n $fmt)" = "$want" ] ||
+				fail "$n threads, uncached, $fmt" "$(diff <(echo "$want") <(COACH_NO_CACHE=1 check_with $n $fmt))"
+			rm -f .git/coach-check.cache
+			[ "$(check_with $n $fmt)" = "$want" ] || fail "$n threads, cold, $fmt"
+			[ "$(check_with $n $fmt)" = "$want" ] || fail "$n threads, warm, $fmt"
+			[ "$(check_with 1 $fmt)" = "$want" ] || fail "1 thread after $n, warm, $fmt"
+		done
+	done
+}
+
 @test "records written by coach's own commands pass check" {
 	cd "$BATS_TEST_TMPDIR"
 	rm -rf school

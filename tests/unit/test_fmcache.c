@@ -322,6 +322,106 @@ test_hash(void **state)
 	    coach_fmcache_hash("", 0, 0));
 }
 
+/* Fills the cache with a string for each of ada and bob. */
+static void
+fill(const struct fx *f)
+{
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	const void *p;
+	size_t len;
+	if (coach_fmcache_get(c, "staff/ada.md", 0, &p, &len) == 0)
+		coach_fmcache_put(c, "staff/ada.md", 0, "Ada", 3);
+	if (coach_fmcache_get(c, "staff/bob.md", 0, &p, &len) == 0)
+		coach_fmcache_put(c, "staff/bob.md", 0, "Bob", 3);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	tick();
+}
+
+/* Looked at in threads before the questions: the same answers, a file
+ * edited in place (same size and mtime) and a new folder seen, with no
+ * stat of their own for what did not change. */
+static void
+test_preload(void **state)
+{
+	struct fx *f = *state;
+	static const char *const threads[] = { "1", "2", "7" };
+	for (size_t t = 0; t < 3; t++) {
+		setenv("COACH_THREADS", threads[t], 1);
+		fill(f);
+		char *p = coach_path_join(f->root, "staff/bob.md");
+		struct stat st;
+		assert_int_equal(stat(p, &st), 0);
+		write_at(f, "staff/bob.md", "---\nname: Bib\n---\n");
+		struct timespec times[2] = { st.st_atim, st.st_mtim };
+		assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
+		free(p);
+		tick();
+		struct coach_fmcache *c = coach_fmcache_open(f->root, f->file,
+		    1);
+		coach_fmcache_preload(c);
+		const void *s;
+		size_t len;
+		assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &s,
+		    &len), 1);
+		assert_memory_equal(s, "Ada", 3);
+		assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &s,
+		    &len), 0);
+		coach_fmcache_free(c);
+		write_at(f, "staff/bob.md", "---\nname: Bob\n---\n");
+	}
+	unsetenv("COACH_THREADS");
+	/* A folder changed: listed again. */
+	fill(f);
+	write_at(f, "staff/cy.md", "---\nname: Cy\n---\n");
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	coach_fmcache_preload(c);
+	int e = 0;
+	const struct coach_fmdir *d = coach_fmcache_dir(c, "staff", &e);
+	assert_non_null(d);
+	assert_int_equal(coach_fmdir_count(d), 3);
+	coach_fmcache_free(c);
+}
+
+/* lookup() asks nothing of a file with no string; put_stat() keeps the
+ * string with the stat data given, and a file that changed since is
+ * read again. */
+static void
+test_lookup_put_stat(void **state)
+{
+	struct fx *f = *state;
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	struct coach_fmcache_stats stats;
+	const void *p;
+	size_t len;
+	assert_int_equal(coach_fmcache_lookup(c, "staff/ada.md", 0, &p, &len),
+	    0);
+	coach_fmcache_get_stats(c, &stats);
+	assert_int_equal(stats.files, 0);
+	char *path = coach_path_join(f->root, "staff/ada.md");
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_non_null(coach_fmcache_put_stat(c, "staff/ada.md", 0, "Ada",
+	    3, &st));
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_lookup(c, "staff/ada.md", 0, &p, &len),
+	    1);
+	assert_memory_equal(p, "Ada", 3);
+	/* Kept with stat data the file no longer has: not served. */
+	st.st_size += 1;
+	assert_non_null(coach_fmcache_put_stat(c, "staff/ada.md", 0, "Old",
+	    3, &st));
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_lookup(c, "staff/ada.md", 0, &p, &len),
+	    0);
+	coach_fmcache_free(c);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -336,6 +436,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_and_unvisited, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_put_stat, setup,
 		    teardown),
 		cmocka_unit_test(test_hash),
 	};

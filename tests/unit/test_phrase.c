@@ -101,6 +101,123 @@ test_long(void **state)
 	free(phrase);
 }
 
+/* The occurrences of every phrase, one phrase at a time, as "w:at;". */
+static char *
+one_by_one(const char *const *phrases, size_t n, const char *folded,
+    size_t len)
+{
+	struct coach_buf out = COACH_BUF_INIT;
+	coach_buf_add(&out, "", 0);
+	for (size_t w = 0; w < n; w++) {
+		struct coach_phrase *p = coach_phrase_new(phrases[w]);
+		struct coach_phrase_scan scan = COACH_PHRASE_SCAN_INIT;
+		long at;
+		while (p && (at = coach_phrase_next(p, folded, len,
+		    &scan)) >= 0)
+			coach_buf_printf(&out, "%zu:%ld;", w, at);
+		coach_phrase_free(p);
+	}
+	return coach_buf_detach(&out);
+}
+
+/* The same, from the set in one pass. */
+static char *
+together(const char *const *phrases, size_t n, const char *folded,
+    size_t len)
+{
+	struct coach_phrases *s = coach_phrases_new(phrases, n);
+	struct coach_phrase_hit *hits = NULL;
+	struct coach_buf out = COACH_BUF_INIT;
+	coach_buf_add(&out, "", 0);
+	size_t nhits = coach_phrases_find(s, folded, len, &hits);
+	for (size_t i = 0; i < nhits; i++)
+		coach_buf_printf(&out, "%zu:%zu;", hits[i].phrase,
+		    hits[i].start);
+	free(hits);
+	coach_phrases_free(s);
+	return coach_buf_detach(&out);
+}
+
+static void
+same_hits(const char *const *phrases, size_t n, const char *text)
+{
+	struct coach_buf f = COACH_BUF_INIT;
+	coach_phrase_fold(text, strlen(text), &f);
+	char *want = one_by_one(phrases, n, f.ptr, f.len);
+	char *got = together(phrases, n, f.ptr, f.len);
+	if (strcmp(got, want) != 0) {
+		print_error("in '%s': got '%s', want '%s'\n", text, got,
+		    want);
+		fail();
+	}
+	free(want);
+	free(got);
+	coach_buf_free(&f);
+}
+
+static void
+test_set(void **state)
+{
+	(void)state;
+	/* Shared prefixes and suffixes, a phrase inside another, the same
+	 * phrase twice, a blank one. */
+	static const char *const words[] = { "good lesson", "lesson",
+		"good", "Good  Lesson", "  ", "grade 1", "1 lesson", "a a",
+		"son", "graded good" };
+	size_t n = sizeof(words) / sizeof(*words);
+	same_hits(words, n, "A good lesson; a GOOD\tlesson\ngood lessons");
+	same_hits(words, n, "grade 1 lesson, graded good lesson, a a a a");
+	same_hits(words, n, "");
+	/* Random phrases and texts over a few letters, where matches
+	 * overlap and nest everywhere. */
+	srand(7);
+	for (int round = 0; round < 300; round++) {
+		char pool[12][8], text[200];
+		const char *ptrs[12];
+		size_t np = 1 + (size_t)rand() % 12;
+		for (size_t w = 0; w < np; w++) {
+			size_t len = 1 + (size_t)rand() % 6;
+			for (size_t k = 0; k < len; k++)
+				pool[w][k] = "ab A\t"[rand() % 5];
+			pool[w][len] = '\0';
+			ptrs[w] = pool[w];
+		}
+		size_t tl = (size_t)rand() % (sizeof(text) - 1);
+		for (size_t k = 0; k < tl; k++)
+			text[k] = "aAb \n.\xc3"[rand() % 7];
+		text[tl] = '\0';
+		same_hits(ptrs, np, text);
+	}
+}
+
+/* A set too large for its table finds the same, one phrase at a time. */
+static void
+test_set_large(void **state)
+{
+	(void)state;
+	enum { N = 200, LEN = 200 };
+	static char pool[N][LEN + 1];
+	const char *ptrs[N];
+	for (size_t w = 0; w < N; w++) {
+		for (size_t k = 0; k < LEN; k++)
+			pool[w][k] = (char)(0x80 + (w * 7 + k * 13) % 128);
+		/* Each phrase its own. */
+		pool[w][0] = (char)(0x80 + w % 128);
+		pool[w][1] = (char)(0x80 + w / 128);
+		ptrs[w] = pool[w];
+	}
+	char text[3 * LEN + 8];
+	snprintf(text, sizeof(text), "x %s y %s", pool[3], pool[150]);
+	same_hits(ptrs, N, text);
+	char *got = NULL;
+	struct coach_buf f = COACH_BUF_INIT;
+	coach_phrase_fold(text, strlen(text), &f);
+	got = together(ptrs, N, f.ptr, f.len);
+	assert_string_equal(got, "3:2;150:205;");
+	free(got);
+	coach_buf_free(&f);
+}
+
 int
 main(void)
 {
@@ -109,6 +226,8 @@ main(void)
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_long),
+		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_set_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
