@@ -219,9 +219,10 @@ gather_evidence(struct coach_repo *r, struct agenda *a)
 		    (a->meeting_path && strcmp(entries.v[i].path,
 		    a->meeting_path) == 0))
 			continue;
-		char *from = coach_xasprintf("%s %.7s, %s",
+		char *from = coach_xasprintf("%s %s, %s",
 		    coach_dash(coach_record_str(rec, "kind")),
-		    coach_dash(coach_record_str(rec, "id")), date);
+		    coach_dash(coach_repo_abbrev(r, coach_record_str(rec,
+		    "id"))), date);
 		for (size_t k = 0; k < coach_fm_node_len(ev); k++) {
 			const char *ref = coach_fm_node_str(
 			    coach_fm_node_item(ev, k));
@@ -268,7 +269,8 @@ quote_public(void *arg, const char *path, const struct coach_record *entry)
 static struct coach_error *
 gather(struct coach_repo *r, const char *coachee, struct agenda *a)
 {
-	struct coach_recdiff_opts opts = { quote_public, NULL };
+	struct coach_recdiff_opts opts = { quote_public, NULL, NULL,
+		coach_id_abbrev_of, r };
 	struct coach_error *err;
 	coach_day day;
 	a->coachee = coach_xstrdup(coachee);
@@ -405,6 +407,7 @@ agenda_page(const struct coach_ctx *ctx, struct coach_buf *out,
 	struct coach_strlist pool = COACH_STRLIST_INIT;
 	const char *bullet = md ? "- " : "  ";
 #define S(x) safe(&pool, (x))
+#define ID(x) coach_repo_abbrev(ctx->repo, (x))
 #define SECTION(t) do { if (md) coach_buf_printf(&b, "\n## %s\n\n", (t)); \
 	else text_section(ctx, &b, (t)); } while (0)
 
@@ -434,8 +437,9 @@ agenda_page(const struct coach_ctx *ctx, struct coach_buf *out,
 	SECTION("Open cycles");
 	for (size_t i = 0; i < a->cycles.n; i++) {
 		const struct coach_record *c = a->cycles.v[i].rec;
-		coach_buf_printf(&b, "%s%s%.7s%s: ", bullet, md ? "**" : "",
-		    S(coach_dash(coach_record_str(c, "id"))), md ? "**" : "");
+		coach_buf_printf(&b, "%s%s%s%s: ", bullet, md ? "**" : "",
+		    S(coach_dash(ID(coach_record_str(c, "id")))),
+		    md ? "**" : "");
 		coach_buf_printf(&b, "%s (", S(coach_dash(coach_record_str(c,
 		    "step"))));
 		cycle_line(&b, c, &pool);
@@ -447,8 +451,9 @@ agenda_page(const struct coach_ctx *ctx, struct coach_buf *out,
 	SECTION("Active goals");
 	for (size_t i = 0; i < a->goals.n; i++) {
 		const struct coach_record *g = a->goals.v[i].rec;
-		coach_buf_printf(&b, "%s%s%.7s%s %s: ", bullet, md ? "**" : "",
-		    S(coach_dash(coach_record_str(g, "id"))), md ? "**" : "",
+		coach_buf_printf(&b, "%s%s%s%s %s: ", bullet, md ? "**" : "",
+		    S(coach_dash(ID(coach_record_str(g, "id")))),
+		    md ? "**" : "",
 		    S(coach_dash(coach_record_str(g, "title"))));
 		goal_line(&b, g, &pool);
 		coach_buf_putc(&b, '\n');
@@ -471,8 +476,8 @@ agenda_page(const struct coach_ctx *ctx, struct coach_buf *out,
 		const struct coach_record *c = a->last_closed.rec;
 		const char *next = coach_record_str(c, "next");
 		SECTION("To try next, from the last cycle");
-		coach_buf_printf(&b, "%s%.7s closed %s: %s\n", md ? "> " :
-		    "  ", S(coach_dash(coach_record_str(c, "id"))),
+		coach_buf_printf(&b, "%s%s closed %s: %s\n", md ? "> " :
+		    "  ", S(coach_dash(ID(coach_record_str(c, "id")))),
 		    S(coach_dash(coach_record_str(c, "closed"))),
 		    next && *next ? S(next) : "(nothing written)");
 	}
@@ -488,6 +493,7 @@ agenda_page(const struct coach_ctx *ctx, struct coach_buf *out,
 	}
 #undef SECTION
 #undef S
+#undef ID
 	coach_buf_add(out, b.ptr ? b.ptr : "", b.len);
 	coach_buf_free(&b);
 	coach_strlist_free(&pool);

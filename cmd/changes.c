@@ -36,6 +36,12 @@ body_for(void *arg, const char *path, const struct coach_record *entry)
 	return body;
 }
 
+const char *
+coach_id_abbrev_of(void *repo, const char *id)
+{
+	return coach_repo_abbrev(repo, id);
+}
+
 void
 coach_people_load(struct coach_repo *r, struct coach_people *p)
 {
@@ -45,6 +51,8 @@ coach_people_load(struct coach_repo *r, struct coach_people *p)
 	p->opts.quote = readable;
 	p->opts.body = body_for;
 	p->opts.arg = p;
+	p->opts.abbrev = coach_id_abbrev_of;
+	p->opts.abbrev_arg = r;
 	coach_reader_current(r, &p->reader);
 	if ((err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff))) {
 		coach_error_free(err);
@@ -167,8 +175,8 @@ since_last_meeting(struct coach_repo *r, const char *coachee,
 	if (err == NULL && out->has_from) {
 		char c[8];
 		short_commit(c, out->from);
-		out->from_label = coach_xasprintf("the meeting %.7s of %s "
-		    "(commit %s)", id ? id : "", date, c);
+		out->from_label = coach_xasprintf("the meeting %s of %s "
+		    "(commit %s)", id ? coach_repo_abbrev(r, id) : "", date, c);
 	} else if (err == NULL) {
 		/* Logged but not committed yet: everything since is in the
 		 * work tree, on top of HEAD. */
@@ -176,8 +184,9 @@ since_last_meeting(struct coach_repo *r, const char *coachee,
 		    "HEAD", out->from);
 		out->has_from = e == NULL;
 		coach_error_free(e);
-		out->from_label = coach_xasprintf("the meeting %.7s of %s "
-		    "(not committed yet)", id ? id : "", date);
+		out->from_label = coach_xasprintf("the meeting %s of %s "
+		    "(not committed yet)", id ? coach_repo_abbrev(r, id) : "",
+		    date);
 	}
 	free(id);
 	free(path);

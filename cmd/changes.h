@@ -21,6 +21,8 @@ struct coach_people {
 };
 
 void coach_people_load(struct coach_repo *r, struct coach_people *p);
+/* coach_repo_abbrev() of repo, for coach_recdiff_opts.abbrev. */
+const char *coach_id_abbrev_of(void *repo, const char *id);
 /* The handle of the member of staff with that email, or NULL. */
 const char *coach_people_handle(const struct coach_people *p,
 	const char *email);

@@ -247,9 +247,11 @@ history_exec(struct coach_ctx *ctx, int argc, char **argv)
 		goto done;
 	coach_people_load(ctx->repo, &people);
 	/* A timeline says what happened, not what was written: entries'
-	 * words are for diff and show. */
+	 * words are for diff and show.  Ids as the lists show them. */
+	struct coach_recdiff_opts ids = { NULL, NULL, NULL,
+		coach_id_abbrev_of, ctx->repo };
 	if ((err = coach_history_read(coach_repo_store(ctx->repo), prefix,
-	    follow, since, NULL, &h)))
+	    follow, since, &ids, &h)))
 		goto done;
 	for (size_t i = 0; i < h.nproblems; i++) {
 		struct coach_buf b = COACH_BUF_INIT;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/coached.h"
 #include "../lib/date.h"
 #include "../lib/json.h"
 #include "../lib/load.h"
@@ -20,6 +21,9 @@
 #include "common.h"
 
 #define BAR_WIDTH 10
+/* An id as people read it: the shortest unique prefix (ids.h). */
+#define ID(id) coach_repo_abbrev(ctx->repo, (id))
+
 
 struct st_cycle {
 	const char *id, *phase, *step, *review;
@@ -266,9 +270,42 @@ load_kind(struct coach_repo *r, struct status *s, enum coach_kind kind,
 	}
 }
 
+/*
+ * For a coachee listed under Coaching, only the last meeting counts: the
+ * entries are read from the newest back until one is found, not all of
+ * them (what cannot be read is only said of the person's own records).
+ */
+static void
+read_last_meeting(struct coach_repo *r, struct status *s,
+    const struct coach_reader *reader)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_problems ignored = COACH_PROBLEMS_INIT;
+	struct coach_loaded_list *l = &s->entry_recs;
+	coach_error_free(coach_repo_list(r, COACH_KIND_ENTRY, s->coachee,
+	    &paths));
+	l->v = coach_xcalloc(paths.n + 1, sizeof(*l->v));
+	for (size_t i = paths.n; i-- > 0 && !s->has_meeting;) {
+		struct coach_loaded *e = &l->v[l->n];
+		if (coach_load_one(r, paths.v[i], e, &ignored) != 1) {
+			coach_loaded_free(e);
+			continue;
+		}
+		l->n++;
+		const char *kind = str(e->rec, "kind");
+		if (kind && strcmp(kind, "meeting") == 0 &&
+		    read_entry(&s->meeting, e->rec, s->coachee, reader) == 0)
+			s->has_meeting = 1;
+	}
+	coach_problems_free(&ignored);
+	coach_strlist_free(&paths);
+}
+
+/* What status shows of coachee; all of it when full, else what a line
+ * under Coaching says. */
 static void
 gather(struct coach_repo *r, const char *coachee,
-    const struct coach_reader *reader, struct status *s)
+    const struct coach_reader *reader, struct status *s, int full)
 {
 	memset(s, 0, sizeof(*s));
 	s->coachee = coach_xstrdup(coachee);
@@ -282,9 +319,13 @@ gather(struct coach_repo *r, const char *coachee,
 	free(p);
 	load_kind(r, s, COACH_KIND_GOAL, &s->goal_recs, &s->goal_problems);
 	load_kind(r, s, COACH_KIND_CYCLE, &s->cycle_recs, &s->problems);
-	load_kind(r, s, COACH_KIND_ENTRY, &s->entry_recs, &s->problems);
 	read_goals(s);
 	read_cycles(s);
+	if (!full) {
+		read_last_meeting(r, s, reader);
+		return;
+	}
+	load_kind(r, s, COACH_KIND_ENTRY, &s->entry_recs, &s->problems);
 	read_entries(s, reader);
 }
 
@@ -303,37 +344,6 @@ coaches(struct coach_buf *b, const struct coach_record *a)
 	for (size_t i = 0; i < l.n; i++)
 		coach_buf_printf(b, "%s%s", i ? ", " : "", l.v[i]);
 	coach_strlist_free(&l);
-}
-
-static int
-coached_by(const struct coach_record *a, const char *handle)
-{
-	struct coach_strlist l = COACH_STRLIST_INIT;
-	coach_agreement_coaches(a, &l);
-	int found = coach_strlist_has(&l, handle);
-	coach_strlist_free(&l);
-	return found;
-}
-
-/* Coachees whose active agreement names handle as a coach; agreements
- * that cannot be read go to problems. */
-static struct coach_error *
-coached(struct coach_repo *r, const char *handle, struct coach_strlist *out,
-    struct coach_problems *problems)
-{
-	struct coach_loaded_list l;
-	struct coach_error *err = coach_load_records(r, COACH_KIND_AGREEMENT,
-	    NULL, NULL, &l);
-	coach_problems_move(problems, &l.problems);
-	for (size_t i = 0; err == NULL && i < l.n; i++) {
-		const char *who = l.v[i].coachee;
-		const struct coach_record *a = l.v[i].rec;
-		if (who && strcmp(who, handle) != 0 && agreement_active(a) &&
-		    coached_by(a, handle))
-			coach_strlist_add(out, who);
-	}
-	coach_loaded_list_free(&l);
-	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -396,7 +406,7 @@ text_progress(struct coach_ctx *ctx, struct coach_buf *b,
 		coach_buf_printf(b, "baseline %g%s%s, target %g%s%s, no "
 		    "measurement yet (record one with 'coach goal measure "
 		    "%s VALUE')\n", g->baseline, sp, unit, g->target, sp, unit,
-		    g->id);
+		    ID(g->id));
 		return;
 	}
 	coach_buf_printf(b, "%g → %g → %g%s%s (%s)", g->baseline, g->latest,
@@ -418,7 +428,7 @@ text_cycle(struct coach_ctx *ctx, struct coach_buf *b,
     const struct st_cycle *c, coach_day today)
 {
 	coach_buf_printf(b, "      cycle %s%s%s  %s%s%s: %s\n",
-	    coach_sgr_yellow(ctx), c->id ? c->id : "?", coach_sgr_reset(ctx),
+	    coach_sgr_yellow(ctx), c->id ? ID(c->id) : "?", coach_sgr_reset(ctx),
 	    coach_sgr_bold(ctx), c->phase ? c->phase : "?",
 	    coach_sgr_reset(ctx), c->step ? c->step : "");
 	if (!c->has_review) {
@@ -441,7 +451,7 @@ static void
 text_goal(struct coach_ctx *ctx, struct coach_buf *b, const struct st_goal *g,
     coach_day today)
 {
-	coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx), g->id,
+	coach_buf_printf(b, "  %s%s%s  %s", coach_sgr_yellow(ctx), ID(g->id),
 	    coach_sgr_reset(ctx), g->title ? g->title : "");
 	if (g->due)
 		coach_buf_printf(b, " (due %s)", g->due);
@@ -452,7 +462,7 @@ text_goal(struct coach_ctx *ctx, struct coach_buf *b, const struct st_goal *g,
 		text_cycle(ctx, b, &g->cycles[k], today);
 	if (g->ncycles == 0)
 		coach_buf_printf(b, "      no open cycle; start one with 'coach "
-		    "cycle start %s --step TEXT'\n", g->id);
+		    "cycle start %s --step TEXT'\n", ID(g->id));
 }
 
 /* Goals that could not be read, where the goals are listed. */
@@ -491,13 +501,13 @@ text_goals(struct coach_ctx *ctx, struct coach_buf *b,
 	for (size_t i = s->nactive; i < s->ngoals; i++) {
 		const struct st_goal *g = &s->goals[i];
 		coach_buf_printf(b, "  %s%s%s  %s (%s)\n", coach_sgr_yellow(ctx),
-		    g->id, coach_sgr_reset(ctx), g->title ? g->title : "",
+		    ID(g->id), coach_sgr_reset(ctx), g->title ? g->title : "",
 		    g->status ? g->status : "?");
 		for (size_t k = 0; k < g->ncycles; k++) {
 			text_cycle(ctx, b, &g->cycles[k], today);
 			coach_buf_printf(b, "        close it with 'coach cycle "
 			    "close %s --outcome met|partly|not-yet'\n",
-			    g->cycles[k].id ? g->cycles[k].id : "ID");
+			    g->cycles[k].id ? ID(g->cycles[k].id) : "ID");
 		}
 	}
 	for (size_t k = 0; k < s->norphans; k++) {
@@ -527,8 +537,8 @@ cut_to_width(struct coach_buf *b, const char *s, size_t line_start)
 }
 
 static void
-text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
-    coach_day today, int with_kind)
+text_entry(struct coach_ctx *ctx, struct coach_buf *b, const char *label,
+    const struct st_entry *e, coach_day today, int with_kind)
 {
 	size_t line_start = b->len;
 	coach_buf_printf(b, "%s %s (", label, e->date);
@@ -536,7 +546,7 @@ text_entry(struct coach_buf *b, const char *label, const struct st_entry *e,
 	coach_buf_putc(b, ')');
 	if (with_kind)
 		coach_buf_printf(b, "  %s", e->kind ? e->kind : "?");
-	coach_buf_printf(b, "  %s", e->id ? e->id : "?");
+	coach_buf_printf(b, "  %s", e->id ? ID(e->id) : "?");
 	if (e->private)
 		coach_buf_puts(b, "  " COACH_PRIVATE_TEXT);
 	if (e->summary && *e->summary) {
@@ -552,13 +562,12 @@ text_log(struct coach_ctx *ctx, struct coach_buf *b, const struct status *s,
 {
 	coach_buf_putc(b, '\n');
 	if (s->has_meeting)
-		text_entry(b, "Last meeting:", &s->meeting, today, 0);
+		text_entry(ctx, b, "Last meeting:", &s->meeting, today, 0);
 	else
 		coach_buf_printf(b, "Last meeting: none logged; log one with "
 		    "'coach log %s --kind meeting'\n", s->coachee);
 	if (s->has_entry)
-		text_entry(b, "Last entry:  ", &s->entry, today, 1);
-	(void)ctx;
+		text_entry(ctx, b, "Last entry:  ", &s->entry, today, 1);
 }
 
 static void
@@ -824,6 +833,39 @@ json_status(struct coach_json *j, const struct status *s,
 	coach_json_obj_end(j);
 }
 
+static void
+ids_of(const struct status *s, struct coach_strlist *out)
+{
+	for (size_t i = 0; i < s->ngoals; i++) {
+		if (s->goals[i].id)
+			coach_strlist_add(out, s->goals[i].id);
+		for (size_t k = 0; k < s->goals[i].ncycles; k++)
+			if (s->goals[i].cycles[k].id)
+				coach_strlist_add(out, s->goals[i].cycles[k].id);
+	}
+	for (size_t k = 0; k < s->norphans; k++)
+		if (s->orphans[k].id)
+			coach_strlist_add(out, s->orphans[k].id);
+	if (s->has_meeting && s->meeting.id)
+		coach_strlist_add(out, s->meeting.id);
+	if (s->has_entry && s->entry.id)
+		coach_strlist_add(out, s->entry.id);
+}
+
+/* The ids shown, abbreviated from git's index rather than from every
+ * coachee's folder. */
+static void
+prepare_ids(struct coach_repo *r, const struct status *s,
+    const struct status *others, size_t n)
+{
+	struct coach_strlist ids = COACH_STRLIST_INIT;
+	ids_of(s, &ids);
+	for (size_t i = 0; i < n; i++)
+		ids_of(&others[i], &ids);
+	coach_repo_abbrev_prepare(r, (const char *const *)ids.v, ids.n);
+	coach_strlist_free(&ids);
+}
+
 /* Uncommitted changes under coaching/COACHEE/, "M path" and so on. */
 static struct coach_error *
 hand_edits(struct coach_repo *r, const char *coachee,
@@ -863,13 +905,14 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto done;
 	coach_reader_current(r, &reader);
-	gather(r, coachee, &reader, &s);
-	if ((err = coached(r, coachee, &coached_list, &s.problems)))
+	gather(r, coachee, &reader, &s, 1);
+	if ((err = coach_coached_by(r, coachee, &coached_list,
+	    &s.problems)))
 		goto done;
 	others = coach_xcalloc(coached_list.n ? coached_list.n : 1,
 	    sizeof(*others));
 	for (size_t i = 0; i < coached_list.n; i++)
-		gather(r, coached_list.v[i], &reader, &others[i]);
+		gather(r, coached_list.v[i], &reader, &others[i], 0);
 
 	if ((err = hand_edits(r, coachee, &changes)))
 		goto done;
@@ -878,6 +921,8 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	if (err)
 		goto done;
 
+	if (!json)
+		prepare_ids(r, &s, others, coached_list.n);
 	if (json) {
 		struct coach_json j;
 		coach_json_init(&j, &b, 1);

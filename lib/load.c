@@ -40,6 +40,12 @@ coach_problems_add(struct coach_problems *p, const char *path,
 }
 
 void
+coach_problems_add_link(struct coach_problems *p, const char *path)
+{
+	coach_problems_add(p, path, "%s: %s", path, link_advice);
+}
+
+void
 coach_problems_move(struct coach_problems *to, struct coach_problems *from)
 {
 	for (size_t i = 0; i < from->n; i++) {

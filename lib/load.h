@@ -43,6 +43,8 @@ struct coach_problems {
 /* Adds a problem; message is printf-style. */
 void coach_problems_add(struct coach_problems *p, const char *path,
 	const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds the problem of a symbolic link at path, which was skipped. */
+void coach_problems_add_link(struct coach_problems *p, const char *path);
 /* Moves every problem of from to the end of to, emptying from. */
 void coach_problems_move(struct coach_problems *to,
 	struct coach_problems *from);

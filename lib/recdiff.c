@@ -213,8 +213,10 @@ first_line(const char *body)
 }
 
 static char *
-short_id(const char *id)
+short_id(const struct coach_recdiff_opts *opts, const char *id)
 {
+	if (opts && opts->abbrev)
+		return coach_xstrdup(opts->abbrev(opts->abbrev_arg, id));
 	return coach_xstrndup(id, SHORT_ID);
 }
 
@@ -228,9 +230,9 @@ base_name(const char *path)
 /* "goal g3f9a1c", "meeting e5d2c77", "agreement", "staff bob" */
 static char *
 make_label(enum coach_kind kind, const char *id, const char *path,
-	const struct coach_record *rec)
+	const struct coach_record *rec, const struct coach_recdiff_opts *opts)
 {
-	char *sid = id ? short_id(id) : NULL;
+	char *sid = id ? short_id(opts, id) : NULL;
 	char *l;
 	const char *ek = rec ? coach_record_str(rec, "kind") : NULL;
 	switch (kind) {
@@ -616,8 +618,11 @@ added(enum coach_kind kind, const char *label, const char *path,
 		const char *step = coach_fm_str(fm, "step");
 		const char *phase = coach_fm_str(fm, "phase");
 		coach_buf_printf(&b, "new %s", label);
-		if (goal)
-			coach_buf_printf(&b, " on goal %.*s", SHORT_ID, goal);
+		if (goal) {
+			char *g = short_id(opts, goal);
+			coach_buf_printf(&b, " on goal %s", g);
+			free(g);
+		}
 		if (phase)
 			coach_buf_printf(&b, ", phase %s", phase);
 		if (step) {
@@ -665,7 +670,7 @@ coach_recdiff_describe(enum coach_kind kind, const char *id, const char *path,
 	const struct coach_record *old, const struct coach_record *new,
 	const struct coach_recdiff_opts *opts, struct coach_strlist *lines)
 {
-	char *label = make_label(kind, id, path, new ? new : old);
+	char *label = make_label(kind, id, path, new ? new : old, opts);
 	if (old == NULL)
 		added(kind, label, path, new, opts, lines);
 	else if (new == NULL)
@@ -786,7 +791,7 @@ one_change(const struct coach_file *o, const struct coach_file *n,
 	c->id = id;
 	id = NULL;
 	const struct coach_record *any = nrec ? nrec : orec;
-	c->label = make_label(k, c->id, path, any);
+	c->label = make_label(k, c->id, path, any, opts);
 	if (k == COACH_KIND_ENTRY && any) {
 		const char *date = coach_record_str(any, "date");
 		const char *kind = coach_record_str(any, "kind");

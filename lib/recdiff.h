@@ -105,6 +105,10 @@ struct coach_recdiff_opts {
 	void *arg;
 	const char *(*body)(void *arg, const char *path,
 		const struct coach_record *entry);
+	/* How a goal, cycle or entry id is shown (a unique prefix, owned
+	 * by abbrev_arg); NULL: its first 7 characters. */
+	const char *(*abbrev)(void *abbrev_arg, const char *id);
+	void *abbrev_arg;
 };
 #define COACH_CHANGE_PRIVATE "(private)"
 

@@ -26,6 +26,10 @@ struct coach_repo {
 	struct coach_strlist ids[3];
 	int ids_loaded[3];
 	struct coach_strlist abbrevs;	/* what coach_repo_abbrev returned */
+	/* From coach_repo_abbrev_prepare(): by kind, the first
+	 * COACH_ID_ABBREV characters of the ids prepared (sorted), and every
+	 * id known to start so (sorted). */
+	struct coach_strlist near_p7[3], near[3];
 };
 
 static const char *const steplab[] = { "plan", "model", "practise", "apply",
@@ -255,8 +259,11 @@ coach_repo_free(struct coach_repo *r)
 	coach_fm_free(r->config);
 	coach_strlist_free(&r->phases);
 	coach_strlist_free(&r->judgement);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		coach_strlist_free(&r->ids[i]);
+		coach_strlist_free(&r->near_p7[i]);
+		coach_strlist_free(&r->near[i]);
+	}
 	coach_strlist_free(&r->abbrevs);
 	free(r);
 }
@@ -881,27 +888,60 @@ matches(struct coach_repo *r, const char *prefix, enum coach_kind k,
 	return NULL;
 }
 
+/* Whether l (sorted) has the first n bytes of s (l's strings are n
+ * long). */
+static int
+has_prefix_of(const struct coach_strlist *l, const char *s, size_t n)
+{
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(l->v[mid], s, n);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Every id of kind k in the work tree, sorted, read once. */
+static const struct coach_strlist *
+all_ids(struct coach_repo *r, enum coach_kind k)
+{
+	struct coach_strlist *ids = &r->ids[k - COACH_KIND_GOAL];
+	if (r->ids_loaded[k - COACH_KIND_GOAL])
+		return ids;
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	scan_kind(r, k, &paths);
+	for (size_t i = 0; i < paths.n; i++) {
+		char *stem;
+		const char *pid = id_of_path(paths.v[i], k, &stem);
+		if (pid != NULL)
+			coach_strlist_add(ids, pid);
+		free(stem);
+	}
+	coach_strlist_free(&paths);
+	coach_strlist_sort(ids);
+	r->ids_loaded[k - COACH_KIND_GOAL] = 1;
+	return ids;
+}
+
 const char *
 coach_repo_abbrev(struct coach_repo *r, const char *id)
 {
 	enum coach_kind k = id ? kind_of_letter(id[0]) : COACH_KIND_NONE;
 	if (k == COACH_KIND_NONE || strlen(id) <= COACH_ID_ABBREV)
 		return id;
-	struct coach_strlist *ids = &r->ids[k - COACH_KIND_GOAL];
-	if (!r->ids_loaded[k - COACH_KIND_GOAL]) {
-		struct coach_strlist paths = COACH_STRLIST_INIT;
-		scan_kind(r, k, &paths);
-		for (size_t i = 0; i < paths.n; i++) {
-			char *stem;
-			const char *pid = id_of_path(paths.v[i], k, &stem);
-			if (pid != NULL)
-				coach_strlist_add(ids, pid);
-			free(stem);
-		}
-		coach_strlist_free(&paths);
-		coach_strlist_sort(ids);
-		r->ids_loaded[k - COACH_KIND_GOAL] = 1;
-	}
+	/* Ids that differ within their first COACH_ID_ABBREV characters
+	 * never make an abbreviation longer: those that do not are enough,
+	 * when coach_repo_abbrev_prepare() found them. */
+	const struct coach_strlist *ids = &r->near[k - COACH_KIND_GOAL];
+	if (!has_prefix_of(&r->near_p7[k - COACH_KIND_GOAL], id,
+	    COACH_ID_ABBREV))
+		ids = all_ids(r, k);
 	/* Its neighbours in sorted order, itself left out. */
 	size_t lo = 0, hi = ids->n;
 	while (lo < hi) {
@@ -917,6 +957,90 @@ coach_repo_abbrev(struct coach_repo *r, const char *id)
 	size_t len = coach_id_abbrev_len(id, prev, next);
 	coach_strlist_add_owned(&r->abbrevs, coach_xstrndup(id, len));
 	return r->abbrevs.v[r->abbrevs.n - 1];
+}
+
+/* Keeps an index path "coaching/C/goals|cycles|log/NAME.md" whose id
+ * starts as one of the prepared ids of its kind. */
+static int
+keep_near(void *arg, const char *path, size_t len)
+{
+	struct coach_repo *r = arg;
+	const char *end = path + len, *c = path + strlen("coaching/");
+	const char *slash = memchr(c, '/', (size_t)(end - c));
+	const char *sub = slash ? slash + 1 : end;
+	const char *name = memchr(sub, '/', (size_t)(end - sub));
+	if (name == NULL || len < 3 || memcmp(end - 3, ".md", 3) != 0)
+		return 0;
+	size_t sl = (size_t)(name - sub);
+	name++;
+	enum coach_kind k = sl == 5 && memcmp(sub, "goals", 5) == 0 ?
+	    COACH_KIND_GOAL : sl == 6 && memcmp(sub, "cycles", 6) == 0 ?
+	    COACH_KIND_CYCLE : sl == 3 && memcmp(sub, "log", 3) == 0 ?
+	    COACH_KIND_ENTRY : COACH_KIND_NONE;
+	size_t skip = k == COACH_KIND_ENTRY ? 11 : 0; /* YYYY-MM-DD- */
+	if (k == COACH_KIND_NONE ||
+	    (size_t)(end - name) < skip + COACH_ID_ABBREV + 3)
+		return 0;
+	name += skip;
+	return has_prefix_of(&r->near_p7[k - COACH_KIND_GOAL], name,
+	    COACH_ID_ABBREV);
+}
+
+void
+coach_repo_abbrev_prepare(struct coach_repo *r, const char *const *ids,
+    size_t n)
+{
+	struct coach_strlist paths = COACH_STRLIST_INIT;
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum coach_kind k = ids[i] ? kind_of_letter(ids[i][0]) :
+		    COACH_KIND_NONE;
+		if (k == COACH_KIND_NONE || strlen(ids[i]) <= COACH_ID_ABBREV)
+			continue;
+		coach_strlist_add_owned(&r->near_p7[k - COACH_KIND_GOAL],
+		    coach_xstrndup(ids[i], COACH_ID_ABBREV));
+		any = 1;
+	}
+	for (int k = 0; k < 3; k++)
+		coach_strlist_sort(&r->near_p7[k]);
+	if (!any)
+		return;
+	if (!coach_store_index_paths(r->store, "coaching/", keep_near, r,
+	    &paths)) {
+		/* Not from the index, then: from the work tree. */
+		for (int k = 0; k < 3; k++)
+			coach_strlist_free(&r->near_p7[k]);
+		return;
+	}
+	for (size_t i = 0; i < paths.n; i++) {
+		char *id = NULL;
+		enum coach_kind k = coach_path_kind(paths.v[i], NULL, &id);
+		if (id && k >= COACH_KIND_GOAL && k <= COACH_KIND_ENTRY)
+			coach_strlist_add_owned(&r->near[k - COACH_KIND_GOAL],
+			    id);
+		else
+			free(id);
+	}
+	/* The ids given are in the work tree, whether or not in the index. */
+	for (size_t i = 0; i < n; i++) {
+		enum coach_kind k = ids[i] ? kind_of_letter(ids[i][0]) :
+		    COACH_KIND_NONE;
+		if (k != COACH_KIND_NONE)
+			coach_strlist_add(&r->near[k - COACH_KIND_GOAL], ids[i]);
+	}
+	for (int k = 0; k < 3; k++) {
+		struct coach_strlist *l = &r->near[k];
+		coach_strlist_sort(l);
+		size_t w = 0;
+		for (size_t i = 0; i < l->n; i++) {
+			if (w > 0 && strcmp(l->v[w - 1], l->v[i]) == 0)
+				free(l->v[i]);
+			else
+				l->v[w++] = l->v[i];
+		}
+		l->n = w;
+	}
+	coach_strlist_free(&paths);
 }
 
 struct coach_error *

@@ -245,6 +245,16 @@ struct coach_error *coach_repo_find(struct coach_repo *r, const char *arg,
  * are.  The result is owned by the repository.
  */
 const char *coach_repo_abbrev(struct coach_repo *r, const char *id);
+/*
+ * Makes coach_repo_abbrev() of ids (n of them: ids of records read from
+ * the work tree) cost a read of git's index instead of a listing of every
+ * coachee's folders: the ids that share their first COACH_ID_ABBREV
+ * characters are taken from the index, with ids themselves.  An id made
+ * by hand in another coachee's folder and not yet committed is then not
+ * seen.  Without a usable index, nothing changes.
+ */
+void coach_repo_abbrev_prepare(struct coach_repo *r, const char *const *ids,
+	size_t n);
 
 /* A new random id of kind ('g', 'c', 'e'), COACH_ID_LEN characters (see
  * ids.h); nothing is scanned: the caller checks its path with

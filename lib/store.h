@@ -176,6 +176,24 @@ void coach_txn_abort(struct coach_txn *t);
  */
 struct coach_error *coach_store_changes(struct coach_store *s,
 	const char *prefix, struct coach_strlist *out);
+/*
+ * 1 when everything under prefix (a folder, '/'-ended) is the same in
+ * HEAD, the index and the work tree, told without reading the whole
+ * index into libgit2 (coach_store_changes() then has nothing to say);
+ * 0 when it cannot be told so cheaply: something changed, or the index
+ * or work tree holds something only libgit2 knows how to judge.
+ */
+int coach_store_folder_clean(struct coach_store *s, const char *prefix);
+/*
+ * Adds to out the paths in git's index that start with prefix and that
+ * keep (given each path, not NUL-terminated, and its length) keeps, in
+ * the index's order, reading the index file as it is (no libgit2).
+ * Returns 1, or 0 (nothing added) when the index is missing or not one
+ * that can be read so (another version, a split index, a conflict).
+ */
+int coach_store_index_paths(struct coach_store *s, const char *prefix,
+	int (*keep)(void *arg, const char *path, size_t len), void *arg,
+	struct coach_strlist *out);
 
 /*
  * Commits on the current branch not on its upstream (*ahead) and the

@@ -53,6 +53,10 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 	char *specs[1] = { spec };
 	size_t first = out->n;
 
+	/* Nothing changed in one folder: told without libgit2's status,
+	 * which reads the whole index. */
+	if (coach_store_folder_clean(s, prefix))
+		goto done;
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |

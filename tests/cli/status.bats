@@ -285,3 +285,113 @@ assert e["id"] == "e555555" and e["private"] is True and e["summary"] is None, e
 	run coach status
 	assert_status 0
 }
+
+# coaching/HANDLE/agreement.md naming COACHES (a YAML flow list), and the
+# staff record, as a hand edit.
+agreement_for() {
+	put "staff/$1.md" <<EOT
+---
+name: Teacher $1
+---
+EOT
+	put "coaching/$1/agreement.md" <<EOT
+---
+coachee: $1
+coach: [$2]
+started: 2026-09-01
+---
+EOT
+}
+
+# The names under "Coaching:" in status HANDLE, one line.
+coached_of() {
+	"$COACH" status "$1" | sed -n '/^Coaching:/,/^$/p' |
+		awk 'NR > 1 && NF { printf "%s ", $1 }'
+}
+
+@test "status reads only the agreements that name the person, once their answers are kept" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	for i in 1 2 3 4 5 6 7 8; do agreement_for "t$i" cy; done
+	agreement_for cy "ada, bob"
+	agreement_for t9 "bob, ada"
+	git add -A && git commit -qm more
+	[ "$(coached_of ada)" = "bob cy t9 " ] || fail "$(coached_of ada)"
+	strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$COACH" status ada >/dev/null
+	# The agreements of whom it coaches (ada has none), nobody else's.
+	opened=$(grep -o 'coaching/[^/"]*/agreement.md' "$BATS_TEST_TMPDIR/trace" | sort -u | tr '\n' ' ')
+	[ "$opened" = "coaching/bob/agreement.md coaching/cy/agreement.md coaching/t9/agreement.md " ] ||
+		fail "opened: $opened"
+	# Without the cache every agreement is read: the check can fail.
+	COACH_NO_CACHE=1 strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$COACH" status ada >/dev/null
+	grep -q 'coaching/t5/agreement.md' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "the kept answers of who coaches whom are never stale" {
+	agreement_for cy "ada"
+	agreement_for dee "bob, ada"
+	git add -A && git commit -qm more
+	[ "$(coached_of ada)" = "bob cy dee " ] || fail "first: $(coached_of ada)"
+	[ -s .git/coach-coached.cache ]
+	[ -z "$(git status --porcelain)" ] || fail "the cache shows in git status"
+	# A hand edit, even one that keeps the size and the mtime.
+	f=coaching/cy/agreement.md
+	m=$(stat -c %y $f)
+	sed -i 's/coach: \[ada\]/coach: [bob]/' $f
+	touch -d "$m" $f
+	[ "$(coached_of ada)" = "bob dee " ] || fail "after edit: $(coached_of ada)"
+	[ "$(coached_of bob)" = "cy dee " ] || fail "bob: $(coached_of bob)"
+	# An ended agreement, a broken one (said each time), one removed.
+	sed -i 's/^started:.*/&\nstatus: ended/' coaching/dee/agreement.md
+	[ "$(coached_of ada)" = "bob " ] || fail "ended: $(coached_of ada)"
+	printf -- '---\ncoachee: dee\ncoach: [ada\n---\n' >coaching/dee/agreement.md
+	for i in 1 2; do
+		run coach status ada
+		assert_output_has "warning: coaching/dee/agreement.md"
+	done
+	rm -r coaching/dee
+	[ "$(coached_of ada)" = "bob " ] || fail "removed: $(coached_of ada)"
+	# git checkout of another commit, and back; git stash.
+	git checkout -q -- . && git commit -qam "cy to bob" --allow-empty
+	git checkout -q HEAD~2
+	[ "$(coached_of ada)" = "bob " ] || fail "old commit: $(coached_of ada)"
+	git checkout -q -
+	[ "$(coached_of ada)" = "bob cy dee " ] || fail "back: $(coached_of ada)"
+	sed -i 's/coach: \[ada\]/coach: [bob]/' coaching/cy/agreement.md
+	[ "$(coached_of ada)" = "bob dee " ] || fail "edited: $(coached_of ada)"
+	git stash -q
+	[ "$(coached_of ada)" = "bob cy dee " ] || fail "stashed: $(coached_of ada)"
+	git stash pop -q
+	[ "$(coached_of ada)" = "bob dee " ] || fail "popped: $(coached_of ada)"
+	# A damaged, truncated or missing cache is rebuilt.
+	echo garbage >.git/coach-coached.cache
+	[ "$(coached_of ada)" = "bob dee " ] || fail "garbage: $(coached_of ada)"
+	truncate -s 200 .git/coach-coached.cache
+	[ "$(coached_of ada)" = "bob dee " ] || fail "truncated: $(coached_of ada)"
+	sed -i 's/\tada$/\tbob/' .git/coach-coached.cache
+	[ "$(coached_of ada)" = "bob dee " ] || fail "edited cache: $(coached_of ada)"
+	rm .git/coach-coached.cache
+	[ "$(coached_of ada)" = "bob dee " ] || fail "missing: $(coached_of ada)"
+	# Two at once, while the agreements change.
+	for i in 1 2 3 4 5; do
+		coached_of ada >"$BATS_TEST_TMPDIR/a$i" &
+		coached_of ada >"$BATS_TEST_TMPDIR/b$i" &
+		wait
+		[ "$(cat "$BATS_TEST_TMPDIR/a$i")" = "bob dee " ] || fail "a$i"
+		[ "$(cat "$BATS_TEST_TMPDIR/b$i")" = "bob dee " ] || fail "b$i"
+	done
+}
+
+@test "a symbolic link for an agreement or a coachee's folder is reported every time" {
+	agreement_for cy "ada"
+	mv coaching/cy "$BATS_TEST_TMPDIR/cy"
+	ln -s "$BATS_TEST_TMPDIR/cy" coaching/cy
+	mkdir -p coaching/dee
+	ln -s ../bob/agreement.md coaching/dee/agreement.md
+	for i in 1 2; do
+		run coach status ada
+		assert_status 0
+		assert_output_has "warning: coaching/cy: is a symbolic link"
+		assert_output_has "warning: coaching/dee/agreement.md: is a symbolic link"
+		assert_output_lacks "  cy "
+	done
+}

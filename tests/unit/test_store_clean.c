@@ -1,0 +1,199 @@
+/*
+ * test_store_clean.c: telling that one folder is clean without libgit2's
+ * status, judged against git status itself.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store.h"
+#include "util.h"
+
+static char scratch[64];
+static char *dir;
+
+static char *
+sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *
+sh(int *status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = NULL;
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	char *full = coach_xasprintf("cd %s && %s", dir, cmd);
+	FILE *f = popen(full, "r");
+	assert_non_null(f);
+	struct coach_buf b = COACH_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		coach_buf_add(&b, chunk, n);
+	int st = pclose(f);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	free(cmd);
+	free(full);
+	coach_buf_puts(&b, "");
+	return coach_buf_detach(&b);
+}
+
+#define run(...) do { \
+	int st_; \
+	char *out_ = sh(&st_, __VA_ARGS__); \
+	if (st_ != 0) \
+		fail_msg("command failed: %s", out_); \
+	free(out_); \
+} while (0)
+
+static int
+setup(void **state)
+{
+	(void)state;
+	strcpy(scratch, "/tmp/coach-clean-XXXXXX");
+	if (mkdtemp(scratch) == NULL)
+		return -1;
+	char *home = coach_path_join(scratch, "home");
+	mkdir(home, 0700);
+	setenv("HOME", home, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	free(home);
+	dir = coach_path_join(scratch, "school");
+	mkdir(dir, 0700);
+	int st;
+	free(sh(&st, "git init -q -b main && git config user.name A && "
+		"git config user.email a@x && mkdir -p coaching/al/goals "
+		"coaching/al/log coaching/bo && echo a > coaching/al/agreement.md "
+		"&& echo g > coaching/al/goals/g1.md && echo e > "
+		"coaching/al/log/e1.md && echo b > coaching/bo/agreement.md && "
+		"git add -A && git commit -qm one"));
+	return st == 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	char *cmd = coach_xasprintf("rm -rf %s", scratch);
+	int rc = system(cmd);
+	free(cmd);
+	free(dir);
+	return rc == 0 ? 0 : -1;
+}
+
+/* coach_store_folder_clean() of prefix, checked against git: it may only
+ * say clean when git status has nothing under prefix. */
+static int
+clean(const char *prefix)
+{
+	struct coach_store *s;
+	int st;
+	assert_null(coach_store_open(&s, dir, NULL));
+	int c = coach_store_folder_clean(s, prefix);
+	coach_store_close(s);
+	char *out = sh(&st, "git status --porcelain --untracked-files=all "
+		"-- '%s' 2>/dev/null", prefix);
+	assert_int_equal(st, 0);
+	if (c && *out)
+		fail_msg("said clean, git status says:\n%s", out);
+	free(out);
+	return c;
+}
+
+static void
+test_clean_after_commit(void **state)
+{
+	(void)state;
+	assert_int_equal(clean("coaching/al/"), 1);
+	assert_int_equal(clean("coaching/bo/"), 1);
+	/* Not in HEAD, the index or the work tree: nothing changed. */
+	assert_int_equal(clean("coaching/cy/"), 1);
+	/* A change elsewhere is not this folder's. */
+	run("echo more >> coaching/bo/agreement.md && echo n > top.md");
+	assert_int_equal(clean("coaching/al/"), 1);
+	assert_int_equal(clean("coaching/bo/"), 0);
+	/* Touched, same content: its stat data differ, its content not. */
+	run("touch -d '2030-01-01' coaching/al/goals/g1.md");
+	assert_int_equal(clean("coaching/al/"), 1);
+}
+
+static void
+test_changes_are_not_clean(void **state)
+{
+	(void)state;
+	/* Same size, same mtime: the content says it changed. */
+	run("f=coaching/al/goals/g1.md; m=$(stat -c %%y $f); echo h > $f; "
+	    "touch -d \"$m\" $f");
+	assert_int_equal(clean("coaching/al/"), 0);
+	run("git checkout -q -- . && rm coaching/al/log/e1.md");
+	assert_int_equal(clean("coaching/al/"), 0);
+	run("git checkout -q -- . && echo u > coaching/al/log/e2.md");
+	assert_int_equal(clean("coaching/al/"), 0);
+	/* Only libgit2 knows the ignore rules: not sure, so not clean. */
+	run("rm coaching/al/log/e2.md && echo '*.tmp' > .git/info/exclude "
+	    "&& echo t > coaching/al/x.tmp");
+	assert_int_equal(clean("coaching/al/"), 0);
+	run("rm coaching/al/x.tmp && chmod +x coaching/al/agreement.md");
+	assert_int_equal(clean("coaching/al/"), 0);
+	/* Staged, then the work tree put back: HEAD and the index differ. */
+	run("chmod -x coaching/al/agreement.md && echo s >> "
+	    "coaching/al/agreement.md && git add coaching/al && "
+	    "git checkout HEAD -- coaching/al/agreement.md && git add "
+	    "coaching/al/agreement.md && echo s >> coaching/al/agreement.md && "
+	    "git add coaching/al && git show HEAD:coaching/al/agreement.md > "
+	    "coaching/al/agreement.md");
+	assert_int_equal(clean("coaching/al/"), 0);
+	run("git reset -q --hard && mkdir coaching/al/empty");
+	/* An empty folder is nothing to git. */
+	assert_int_equal(clean("coaching/al/"), 1);
+	/* A folder the index has, gone from the work tree. */
+	run("rmdir coaching/al/empty && mv coaching/al al");
+	assert_int_equal(clean("coaching/al/"), 0);
+	run("mv al coaching/al && mkdir coaching/cy && echo c > "
+	    "coaching/cy/agreement.md");
+	assert_int_equal(clean("coaching/cy/"), 0);
+}
+
+static void
+test_index_it_does_not_handle(void **state)
+{
+	(void)state;
+	run("git update-index --index-version 4");
+	assert_int_equal(clean("coaching/al/"), 0);
+	run("git update-index --index-version 2");
+	assert_int_equal(clean("coaching/al/"), 1);
+	/* A damaged index: its checksum no longer holds. */
+	run("printf 'X' | dd of=.git/index bs=1 seek=100 conv=notrunc "
+	    "2>/dev/null");
+	struct coach_store *s;
+	assert_null(coach_store_open(&s, dir, NULL));
+	assert_int_equal(coach_store_folder_clean(s, "coaching/al/"), 0);
+	coach_store_close(s);
+	run("rm .git/index && git reset -q");
+	assert_int_equal(clean("coaching/al/"), 1);
+	/* A folder on the way that is a link is left to libgit2. */
+	run("mv coaching/al al && ln -s ../al coaching/al");
+	assert_int_equal(clean("coaching/al/"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clean_after_commit, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_changes_are_not_clean,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_it_does_not_handle,
+			setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
