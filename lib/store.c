@@ -79,6 +79,12 @@ store_lib_init(void)
 {
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* Trees up to 1 MiB stay parsed in libgit2's object cache (4 KiB by
+	 * default): a write looks up the folders on its path several times,
+	 * and a folder of 3,000 coachees, stored as a delta, costs an
+	 * inflate of its whole chain each time it is read again. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+		(size_t)1 << 20);
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, NULL);
 	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, NULL);
 	const char *nosys = getenv("GIT_CONFIG_NOSYSTEM");

@@ -215,12 +215,16 @@ struct coach_error *coach_store_file_state(struct coach_store *s,
 /*
  * After a write, with the writer's lock released: when the loose objects
  * pass the threshold (coach.autopack or COACH_AUTOPACK, default 6700; 0
- * is never), packs them in a detached process (COACH_AUTOPACK_DETACH=0:
- * here and now), as git gc --auto does.  Never fails: packing is only an
- * optimisation (see store_pack.c).
+ * is never) or the packs pass coach.autopacklimit (COACH_AUTOPACK_LIMIT,
+ * default 16), packs the loose objects and merges the packs (into one up
+ * to coach.autopackfull objects, else the small ones) in a
+ * detached process (COACH_AUTOPACK_DETACH=0: here and now), as git gc
+ * --auto does.  Never fails: packing is only an optimisation (see
+ * store_pack.c).
  */
 void coach_store_autopack(struct coach_store *s);
-/* Packs every loose object now, unless another process is packing. */
+/* Packs every loose object and merges the small packs past the limit
+ * now, unless another process is packing. */
 struct coach_error *coach_store_pack(struct coach_store *s);
 
 /* Whether HEAD's tree has path (a file). */

@@ -1,22 +1,45 @@
 /*
  * store_pack.c: keeping objects packed, as git gc --auto does.
  *
- * libgit2 writes every object loose, so years of one commit per entry
- * would leave hundreds of thousands of files in .git/objects, which git
- * reads, clones and fetches slowly.  After a commit, once the writer's
- * lock is released, the loose objects are counted (one of the 256
- * folders, times 256, as git gc --auto estimates) and past a threshold
- * they are written into one new pack (git_packbuilder, with deltas), then
- * the loose copies of the objects now in it are removed, as git
- * prune-packed does.  Nothing is ever removed before the pack and its
- * index are complete, so a pack killed half way leaves only its temporary
- * file: every object is still loose.
+ * A commit of coach writes its objects as one small pack
+ * (store_objects.c); other writers (a merge, a big first commit) write
+ * them loose.  After a command, once the writer's lock is released, the
+ * loose objects are counted (one of the 256 folders, times 256, as git gc
+ * --auto estimates) and so are the packs.  Past either threshold a
+ * detached child writes one new pack (git_packbuilder, with deltas) of
+ * every loose object and of the objects of the packs it merges, then
+ * removes the loose copies (as git prune-packed does) and the merged
+ * packs.
+ *
+ * Which packs are merged: all of them into one, as git gc does, while
+ * they hold at most coach.autopackfull objects (COACH_AUTOPACK_FULL,
+ * default 25,000: some seconds and 60 MiB for libgit2's packbuilder,
+ * which computes every delta again); beyond, the small ones,
+ * geometrically (as git repack --geometric=2): sorted by size, the
+ * biggest packs that each hold at least twice as many objects as all
+ * smaller ones together stay, every other pack is merged.  So in a big
+ * school a pack per commit is merged with its neighbours in runs of
+ * cheap merges, the packs stay few (about the logarithm of the number of
+ * objects) and a full repack happens whenever the new objects outgrow
+ * the oldest pack, not every few dozen commits: for 100,000 objects it
+ * takes minutes.  One pack clones and fetches as fast as after git gc;
+ * a handful, some tenths slower.
+ *
+ * Nothing is ever removed before the new pack and its index are complete
+ * and fsynced, and every object to be removed is first looked up in the
+ * new pack itself; a packer killed half way leaves only a temporary file
+ * (or a pack whose objects are also elsewhere), every object is still
+ * where it was.  A writer adding objects meanwhile adds loose objects or
+ * a new pack, which this run does not touch.
  *
  * It runs in a detached child so that the command does not wait for it;
  * a lock (flock on .git/coach-pack.lock) keeps two from running at once.
  * Settings: coach.autopack (git config) or COACH_AUTOPACK in the
- * environment, the threshold (default 6700, as gc.auto; 0 turns packing
- * off); COACH_AUTOPACK_DETACH=0 packs in the foreground.
+ * environment, the loose threshold (default 6700, as gc.auto; 0 turns
+ * packing off); coach.autopacklimit or COACH_AUTOPACK_LIMIT, the number of
+ * packs past which they are merged (default 16; 0 never merges);
+ * coach.autopackfull or COACH_AUTOPACK_FULL (above); COACH_AUTOPACK_DETACH=0
+ * packs in the foreground.
  */
 #include "store_priv.h"
 
@@ -33,18 +56,21 @@
 #include <unistd.h>
 
 #define AUTOPACK_DEFAULT 6700
+#define PACK_LIMIT_DEFAULT 16
+#define FULL_DEFAULT 25000
 
+/* A number from the environment variable env or else the git config key,
+ * or def. */
 static long
-autopack_threshold(struct coach_store *s)
+setting(struct coach_store *s, const char *env, const char *key, long def)
 {
-	const char *env = getenv("COACH_AUTOPACK");
+	const char *e = getenv(env);
 	char *v = NULL;
-	long n = AUTOPACK_DEFAULT;
-	if (env != NULL && *env != '\0') {
-		v = coach_xstrdup(env);
+	long n = def;
+	if (e != NULL && *e != '\0') {
+		v = coach_xstrdup(e);
 	} else {
-		struct coach_error *err = coach_store_config_get(s,
-			"coach.autopack", &v);
+		struct coach_error *err = coach_store_config_get(s, key, &v);
 		coach_error_free(err);
 	}
 	if (v != NULL) {
@@ -120,62 +146,298 @@ prune_packed(const char *objdir, const struct coach_strlist *ids)
 	 * into one, and removing it under them fails their commit. */
 }
 
-/* Packs every loose object of repo into one new pack and removes the
- * loose copies. */
+/* ------------------------------------------------------------------ */
+/* The packs */
+
+struct pack {
+	char *stem;		/* objects/pack/pack-<hex>, without extension */
+	uint32_t count;		/* objects in it */
+};
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int
+exists_with(const char *stem, const char *ext)
+{
+	char *p = coach_xasprintf("%s%s", stem, ext);
+	int yes = access(p, F_OK) == 0;
+	free(p);
+	return yes;
+}
+
+/* The number of objects an index (version 1 or 2) lists; 0 when it does
+ * not read. */
+static uint32_t
+idx_count(const char *idx)
+{
+	unsigned char h[8 + 256 * 4];
+	int fd = open(idx, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd == -1 ? -1 : pread(fd, h, sizeof(h), 0);
+	if (fd != -1)
+		close(fd);
+	if (n != (ssize_t)sizeof(h))
+		return 0;
+	const unsigned char *last = memcmp(h, "\377tOc", 4) == 0 ?
+		h + 8 + 255 * 4 : h + 255 * 4;
+	return (uint32_t)last[0] << 24 | (uint32_t)last[1] << 16 |
+		(uint32_t)last[2] << 8 | last[3];
+}
+
+/* Appends the object ids an index lists to ids; 0 when it does not read. */
+static int
+idx_ids(const char *idx, git_oid **ids, size_t *n, size_t *cap)
+{
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_error *err = coach_read_file(&b, idx, SIZE_MAX);
+	int ok = 0;
+	if (err != NULL) {
+		coach_error_free(err);
+		return 0;
+	}
+	uint32_t count = idx_count(idx);
+	int v2 = b.len >= 8 && memcmp(b.ptr, "\377tOc", 4) == 0;
+	size_t base = v2 ? 8 + 256 * 4 : 256 * 4;
+	size_t step = v2 ? 20 : 24, skip = v2 ? 0 : 4;
+	if (b.len < base + (size_t)count * step)
+		goto done;
+	if (*n + count > *cap) {
+		*cap = (*n + count) * 2;
+		*ids = coach_xrealloc(*ids, *cap * sizeof(**ids));
+	}
+	for (uint32_t i = 0; i < count; i++)
+		git_oid_fromraw(&(*ids)[(*n)++], (const unsigned char *)b.ptr +
+			base + (size_t)i * step + skip);
+	ok = 1;
+done:
+	coach_buf_free(&b);
+	return ok;
+}
+
+static void
+packs_free(struct pack *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].stem);
+	free(v);
+}
+
+/* The packs in packdir that may be merged: an index and its pack, and no
+ * .keep or .promisor beside them (those are git's to keep). */
+static struct pack *
+list_packs(const char *packdir, size_t *np)
+{
+	struct pack *v = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(packdir);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "pack-", 5) != 0 ||
+		    !has_suffix(de->d_name, ".idx"))
+			continue;
+		char *stem = coach_xasprintf("%s/%.*s", packdir,
+			(int)(strlen(de->d_name) - 4), de->d_name);
+		char *idx = coach_xasprintf("%s.idx", stem);
+		uint32_t count = idx_count(idx);
+		free(idx);
+		if (count == 0 || !exists_with(stem, ".pack") ||
+		    exists_with(stem, ".keep") || exists_with(stem, ".promisor")) {
+			free(stem);
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = coach_xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].stem = stem;
+		v[n++].count = count;
+	}
+	if (d != NULL)
+		closedir(d);
+	*np = n;
+	return v;
+}
+
+/* The number of pack indexes in packdir: cheap enough for every
+ * command. */
+static size_t
+count_packs(const char *packdir)
+{
+	DIR *d = opendir(packdir);
+	struct dirent *de;
+	size_t n = 0;
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "pack-", 5) == 0 &&
+		    has_suffix(de->d_name, ".idx"))
+			n++;
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pack *)a)->count;
+	uint32_t y = ((const struct pack *)b)->count;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sorts v by size and returns how many of the smallest to merge: the
+ * biggest packs each holding at least twice as many objects as all
+ * smaller ones together stay.
+ */
+static size_t
+to_merge(struct pack *v, size_t n)
+{
+	uint64_t below = 0;
+	size_t keep_from = n;
+	qsort(v, n, sizeof(*v), by_count);
+	for (size_t i = 0; i < n; i++)
+		below += v[i].count;
+	for (size_t j = n; j-- > 0;) {
+		below -= v[j].count;
+		if ((uint64_t)v[j].count < 2 * below)
+			break;
+		keep_from = j;
+	}
+	return keep_from;
+}
+
+/* Removes a merged pack: its index first, so that no reader finds it
+ * any more, then the pack and what git may keep beside it. */
+static void
+remove_pack(const char *stem)
+{
+	static const char *const ext[] = { ".idx", ".pack", ".rev", ".bitmap",
+		".mtimes" };
+	for (size_t i = 0; i < sizeof(ext) / sizeof(*ext); i++) {
+		char *p = coach_xasprintf("%s%s", stem, ext[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* Whether every id is in the pack just written (its index path). */
 static struct coach_error *
-pack_loose(git_repository *repo)
+check_new_pack(const char *idx, const git_oid *ids, size_t n)
+{
+	git_odb *odb = NULL;
+	git_odb_backend *be = NULL;
+	struct coach_error *err = NULL;
+	if (git_odb_new(&odb) < 0 || git_odb_backend_one_pack(&be, idx) < 0 ||
+	    git_odb_add_backend(odb, be, 1) < 0) {
+		err = store_git_fail(idx);
+		git_odb_free(odb);
+		return err;
+	}
+	for (size_t i = 0; i < n && err == NULL; i++)
+		if (git_odb_exists(odb, &ids[i]) != 1) {
+			char hex[GIT_OID_HEXSZ + 1];
+			err = coach_error_new(COACH_E_IO, "object %s is not in "
+				"the pack just written (%s)", git_oid_tostr(hex,
+				sizeof(hex), &ids[i]), idx);
+		}
+	git_odb_free(odb);
+	return err;
+}
+
+/*
+ * Writes every loose object and the objects of the packs to merge (the
+ * smallest nmerge of v; none unless there are more than limit packs)
+ * into one new pack, then removes the loose copies and the merged
+ * packs.
+ */
+static struct coach_error *
+repack(git_repository *repo, long limit, long full)
 {
 	char *objdir = coach_path_join(git_repository_commondir(repo),
 		"objects");
 	char *packdir = coach_path_join(objdir, "pack");
-	struct coach_strlist ids = COACH_STRLIST_INIT;
+	struct coach_strlist loose = COACH_STRLIST_INIT;
 	git_packbuilder *pb = NULL;
 	struct coach_error *err = NULL;
-	git_odb *odb = NULL;
+	git_oid *ids = NULL;
+	size_t n = 0, cap = 0, npacks = 0, nmerge = 0;
+	struct pack *packs = NULL;
+	char *idx = NULL;
 
 	for (int i = 0; i < 256; i++) {
 		char xx[3];
 		snprintf(xx, sizeof(xx), "%02x", i);
-		loose_in(objdir, xx, &ids);
+		loose_in(objdir, xx, &loose);
 	}
-	if (ids.n == 0)
+	packs = list_packs(packdir, &npacks);
+	uint64_t total = loose.n;
+	for (size_t i = 0; i < npacks; i++)
+		total += packs[i].count;
+	if (limit > 0 && npacks > (size_t)limit)
+		nmerge = total <= (uint64_t)(full > 0 ? full : 0) ? npacks :
+			to_merge(packs, npacks);
+	if (nmerge == 1 && loose.n == 0)
+		nmerge = 0;	/* one pack alone stays as it is */
+	if (loose.n == 0 && nmerge == 0)
 		goto done;
-	if (git_repository_odb(&odb, repo) < 0 ||
-	    git_packbuilder_new(&pb, repo) < 0) {
-		err = store_git_fail("packing objects");
-		goto done;
+	for (size_t i = 0; i < loose.n; i++) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			ids = coach_xrealloc(ids, cap * sizeof(*ids));
+		}
+		if (git_oid_fromstr(&ids[n], loose.v[i]) == 0)
+			n++;
 	}
-	for (size_t i = 0; i < ids.n; i++) {
-		git_oid oid;
-		if (git_oid_fromstr(&oid, ids.v[i]) < 0 ||
-		    git_packbuilder_insert(pb, &oid, NULL) < 0) {
-			err = store_git_fail(ids.v[i]);
+	for (size_t i = 0; i < nmerge; i++) {
+		char *p = coach_xasprintf("%s.idx", packs[i].stem);
+		int ok = idx_ids(p, &ids, &n, &cap);
+		free(p);
+		if (!ok) {
+			err = coach_error_new(COACH_E_IO, "cannot read %s.idx",
+				packs[i].stem);
 			goto done;
 		}
 	}
-	/* The pack and its index are in place (and fsynced, with
-	 * GIT_OPT_ENABLE_FSYNC_GITDIR) before a loose object goes. */
+	if (git_packbuilder_new(&pb, repo) < 0) {
+		err = store_git_fail("packing objects");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (git_packbuilder_insert(pb, &ids[i], NULL) < 0) {
+			err = store_git_fail("packing objects");
+			goto done;
+		}
+	/* The pack and its index are in place and fsynced (with
+	 * GIT_OPT_ENABLE_FSYNC_GITDIR) before anything goes. */
 	if (git_packbuilder_write(pb, packdir, 0, NULL, NULL) < 0) {
 		err = store_git_fail("writing a pack");
 		goto done;
 	}
-	git_odb_refresh(odb);
-	for (size_t i = 0; i < ids.n; i++) {
-		git_oid oid;
-		git_oid_fromstr(&oid, ids.v[i]);
-		/* Checked again, now that the pack is there: a loose copy
-		 * goes only when the object can be read without it. */
-		if (git_odb_exists(odb, &oid) != 1) {
-			err = coach_error_new(COACH_E_IO, "object %s is "
-				"missing after packing", ids.v[i]);
-			goto done;
-		}
+	store_die_at("repack-written");
+	idx = coach_xasprintf("%s/pack-%s.idx", packdir,
+		git_packbuilder_name(pb));
+	if ((err = check_new_pack(idx, ids, n)) != NULL)
+		goto done;
+	prune_packed(objdir, &loose);
+	for (size_t i = 0; i < nmerge; i++) {
+		/* The new pack may be named as one merged (the same objects):
+		 * it stays. */
+		char *p = coach_xasprintf("%s.idx", packs[i].stem);
+		if (strcmp(p, idx) != 0)
+			remove_pack(packs[i].stem);
+		free(p);
+		if (i == 0)
+			store_die_at("repack-removing");
 	}
-	prune_packed(objdir, &ids);
 done:
 	git_packbuilder_free(pb);
-	git_odb_free(odb);
-	coach_strlist_free(&ids);
+	packs_free(packs, npacks);
+	coach_strlist_free(&loose);
+	free(ids);
+	free(idx);
 	free(packdir);
 	free(objdir);
 	return err;
@@ -183,7 +445,7 @@ done:
 
 /* Packs under the pack lock; nothing when another process holds it. */
 static struct coach_error *
-pack_locked(git_repository *repo)
+pack_locked(git_repository *repo, long limit, long full)
 {
 	char *path = coach_path_join(git_repository_commondir(repo),
 		"coach-pack.lock");
@@ -192,7 +454,7 @@ pack_locked(git_repository *repo)
 	if (fd == -1) {
 		err = coach_error_errno("cannot open", path);
 	} else if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		err = pack_loose(repo);
+		err = repack(repo, limit, full);
 	}
 	if (fd != -1)
 		close(fd);	/* releases the flock */
@@ -203,13 +465,15 @@ pack_locked(git_repository *repo)
 struct coach_error *
 coach_store_pack(struct coach_store *s)
 {
-	return pack_locked(s->repo);
+	return pack_locked(s->repo, setting(s, "COACH_AUTOPACK_LIMIT",
+		"coach.autopacklimit", PACK_LIMIT_DEFAULT), setting(s,
+		"COACH_AUTOPACK_FULL", "coach.autopackfull", FULL_DEFAULT));
 }
 
 /* In a grandchild of the command, detached from its terminal and its
  * output, so that the command returns at once. */
 static void
-pack_detached(git_repository *repo)
+pack_detached(git_repository *repo, long limit, long full)
 {
 	pid_t pid = fork();
 	if (pid == -1)
@@ -233,25 +497,33 @@ pack_detached(git_repository *repo)
 	git_repository *fresh = NULL;
 	struct coach_error *err = NULL;
 	if (git_repository_open_bare(&fresh, gitdir) == 0)
-		err = pack_locked(fresh);
+		err = pack_locked(fresh, limit, full);
 	_exit(fresh != NULL && err == NULL ? 0 : 1);
 }
 
 void
 coach_store_autopack(struct coach_store *s)
 {
-	long threshold = autopack_threshold(s);
+	long threshold = setting(s, "COACH_AUTOPACK", "coach.autopack",
+		AUTOPACK_DEFAULT);
+	long limit = setting(s, "COACH_AUTOPACK_LIMIT", "coach.autopacklimit",
+		PACK_LIMIT_DEFAULT);
+	long full = setting(s, "COACH_AUTOPACK_FULL", "coach.autopackfull",
+		FULL_DEFAULT);
 	const char *detach = getenv("COACH_AUTOPACK_DETACH");
 	if (threshold <= 0)
 		return;
 	char *objdir = coach_path_join(git_repository_commondir(s->repo),
 		"objects");
+	char *packdir = coach_path_join(objdir, "pack");
 	size_t loose = loose_estimate(objdir, threshold);
+	size_t packs = limit > 0 ? count_packs(packdir) : 0;
+	free(packdir);
 	free(objdir);
-	if (loose <= (size_t)threshold)
+	if (loose <= (size_t)threshold && (limit <= 0 || packs <= (size_t)limit))
 		return;
 	if (detach != NULL && strcmp(detach, "0") == 0)
-		coach_error_free(pack_locked(s->repo));
+		coach_error_free(pack_locked(s->repo, limit, full));
 	else
-		pack_detached(s->repo);
+		pack_detached(s->repo, limit, full);
 }

@@ -19,9 +19,12 @@
 
 #include "store.h"
 
+struct store_objects;
+
 struct coach_store {
 	git_repository *repo;
 	char *root;	/* work tree, no trailing '/' */
+	struct store_objects *objects;	/* store_objects.c; the odb owns it */
 };
 
 /* git_libgit2_init() and coach's settings (fsync, where git's config
@@ -70,6 +73,22 @@ struct store_index_edit {
  */
 struct coach_error *store_index_splice(git_repository *repo,
 	const struct store_index_edit *v, size_t nv, int *done);
+
+/*
+ * store_objects.c: from store_objects_collect() on, the objects libgit2
+ * writes are kept in memory; store_objects_flush() writes them as one
+ * pack and index in objects/pack, durable before it returns, and stops
+ * collecting; store_objects_drop() stops and forgets them.
+ */
+struct coach_error *store_objects_collect(struct coach_store *s);
+struct coach_error *store_objects_flush(struct coach_store *s);
+void store_objects_drop(struct coach_store *s);
+/* How the temporary files of those packs start (in objects/pack): what a
+ * killed writer left is removed by the next one. */
+#define STORE_PACK_TEMP "tmp_coach_"
+/* With COACH_TEST_DIE_AT=point in the environment, the process kills
+ * itself (SIGKILL) here: how tests stand in for a crash at that point. */
+void store_die_at(const char *point);
 
 /* What to tell a user git does not know. */
 extern const char store_identity_help[];

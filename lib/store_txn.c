@@ -778,6 +778,133 @@ git_file(git_repository *repo, const char *name, int common)
 		git_repository_path(repo), name);
 }
 
+/* Whether the branch's moves go into its reflog (and HEAD's), as
+ * core.logAllRefUpdates says: by default yes in a repository with a work
+ * tree; with false, only into a reflog that exists already. */
+static int
+reflog_wanted(git_repository *repo, const char *logpath)
+{
+	git_config *cfg = NULL;
+	git_config_entry *e = NULL;
+	int want = !git_repository_is_bare(repo), b;
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_entry(&e, cfg, "core.logAllRefUpdates") == 0 &&
+	    e->value != NULL)
+		want = strcasecmp(e->value, "always") == 0 ||
+			(git_config_parse_bool(&b, e->value) == 0 && b);
+	git_config_entry_free(e);
+	git_config_free(cfg);
+	return want || access(logpath, F_OK) == 0;
+}
+
+/* Appends one line to a reflog, as git writes it.  Not fsynced: a reflog
+ * is the ref's history, not what the repository holds. */
+static void
+reflog_append(const char *logpath, const git_oid *old, const git_oid *new,
+	struct coach_txn *t, const char *message)
+{
+	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	long off = tm.tm_gmtoff / 60;
+	char *dir = dir_of(logpath);
+	char *line = coach_xasprintf("%s %s %s <%s> %lld %c%02ld%02ld\t%s\n",
+		git_oid_tostr(a, sizeof(a), old), git_oid_tostr(b, sizeof(b), new),
+		t->cname, t->cemail, (long long)now, off < 0 ? '-' : '+',
+		labs(off) / 60, labs(off) % 60, message);
+	coach_error_free(coach_mkdirs(dir));
+	int fd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		0666);
+	if (fd != -1) {
+		ssize_t w = write(fd, line, strlen(line));
+		(void)w;	/* best effort, as said */
+		close(fd);
+	}
+	free(line);
+	free(dir);
+}
+
+/*
+ * Moves the existing branch h->branch from h->oid to id under git's
+ * lock (refs/heads/NAME.lock), failing if anyone else moved it: the new
+ * value is written to the lock, fsynced, renamed over the ref, and the
+ * folder fsynced; two fsyncs where libgit2 makes six (the ref, its
+ * reflogs and their folders).
+ */
+static struct coach_error *
+write_ref(struct coach_txn *t, struct head *h, const git_oid *id,
+	const char *log)
+{
+	git_repository *repo = t->s->repo;
+	char *ref = git_file(repo, h->branch, 1);
+	char *lock = coach_xasprintf("%s.lock", ref);
+	char *dir = dir_of(ref);
+	char *blog = coach_xasprintf("logs/%s", h->branch);
+	char *branchlog = git_file(repo, blog, 1);
+	char *headlog = git_file(repo, "logs/HEAD", 0);
+	char line[GIT_OID_HEXSZ + 2];
+	struct coach_error *err = NULL;
+	git_oid cur;
+	int fd = -1, locked = 0;
+
+	if ((err = coach_mkdirs(dir)) != NULL)
+		goto done;
+	fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd == -1) {
+		err = errno == EEXIST ? locked_error(lock) :
+			coach_error_errno("cannot create", lock);
+		goto done;
+	}
+	locked = 1;
+	store_die_at("ref-locked");
+	/* Read again under the lock: git or another tool may have moved
+	 * the branch since HEAD was read. */
+	if (git_reference_name_to_id(&cur, repo, h->branch) < 0 ||
+	    !git_oid_equal(&cur, &h->oid)) {
+		err = coach_error_coded(COACH_E_CONFLICT, "%s was changed by "
+			"another program while committing; try again",
+			h->branch);
+		goto done;
+	}
+	git_oid_tostr(line, sizeof(line), id);
+	strcat(line, "\n");
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+	    fsync(fd) == -1) {
+		err = coach_error_errno("cannot write", lock);
+		goto done;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		err = coach_error_errno("cannot write", lock);
+		goto done;
+	}
+	fd = -1;
+	if (reflog_wanted(repo, branchlog))
+		reflog_append(branchlog, &h->oid, id, t, log);
+	if (reflog_wanted(repo, headlog))
+		reflog_append(headlog, &h->oid, id, t, log);
+	if (rename(lock, ref) == -1) {
+		err = coach_error_errno("cannot write", ref);
+		goto done;
+	}
+	locked = 0;
+	store_die_at("ref-moved");
+	err = fsync_dir(dir);
+done:
+	if (fd != -1)
+		close(fd);
+	if (locked)
+		unlink(lock);
+	free(headlog);
+	free(branchlog);
+	free(blog);
+	free(dir);
+	free(lock);
+	free(ref);
+	return err;
+}
+
 /* Moves the branch from the old HEAD to id, failing if anyone else moved
  * it in between. */
 static struct coach_error *
@@ -791,19 +918,20 @@ move_branch(struct coach_txn *t, struct head *h, const git_oid *id,
 		message);
 	int rc;
 
-	if (h->unborn)
-		rc = git_reference_create(&ref, t->s->repo, h->branch, id, 0,
-			log);
-	else
-		rc = git_reference_create_matching(&ref, t->s->repo,
-			h->branch, id, 1, &h->oid, log);
+	if (!h->unborn) {
+		err = write_ref(t, h, id, log);
+		free(log);
+		return err;
+	}
+	/* The first commit: libgit2 makes the branch (and its reflog). */
+	rc = git_reference_create(&ref, t->s->repo, h->branch, id, 0, log);
 	if (rc == GIT_ELOCKED) {
 		char *lock = coach_xasprintf("%s.lock", h->branch);
 		char *lockpath = git_file(t->s->repo, lock, 1);
 		err = locked_error(lockpath);
 		free(lockpath);
 		free(lock);
-	} else if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
+	} else if (rc == GIT_EEXISTS) {
 		err = coach_error_coded(COACH_E_CONFLICT, "%s was changed by "
 			"another program while committing; try again",
 			h->branch);
@@ -895,6 +1023,31 @@ check_index_lock(struct commit *c)
 	return err;
 }
 
+/*
+ * The repository's index, read.  One that does not read (its checksum is
+ * wrong: torn by a crash, since it is not fsynced) is derived data, made
+ * again from tree (HEAD's); its entries then carry no stat data, so git
+ * compares the files' contents once.
+ */
+static struct coach_error *
+open_index(git_index **out, git_repository *repo, git_tree *tree)
+{
+	char *path;
+	int gone;
+
+	if (git_repository_index(out, repo) == 0 && git_index_read(*out, 0) == 0)
+		return NULL;
+	path = git_file(repo, "index", 0);
+	gone = access(path, F_OK) == 0 && unlink(path) == 0;
+	free(path);
+	if (!gone)
+		return store_git_fail("reading the index");
+	if ((*out == NULL && git_repository_index(out, repo) < 0) ||
+	    git_index_read_tree(*out, tree) < 0)
+		return store_git_fail("making the index again");
+	return NULL;
+}
+
 /* The staged paths' index entries, through libgit2: the whole index is
  * read and written. */
 static struct coach_error *
@@ -905,9 +1058,8 @@ update_index_libgit2(struct commit *c)
 	struct coach_error *err = NULL;
 	int rc;
 
-	if (git_repository_index(&c->idx, repo) < 0 ||
-	    git_index_read(c->idx, 0) < 0)
-		return store_git_fail("reading the index");
+	if ((err = open_index(&c->idx, repo, c->h.tree)) != NULL)
+		return err;
 	for (size_t i = 0; i < t->n && err == NULL; i++) {
 		struct staged *e = &t->v[i];
 		int present;
@@ -1104,10 +1256,15 @@ commit_steps(struct commit *c, const char *message)
 	/* In path order the new index entries append rather than insert. */
 	qsort(t->v, t->n, sizeof(*t->v), staged_cmp);
 	/* Objects first: they change nothing anyone can see. */
+	/* A small commit's objects go into one pack (store_objects.c); a
+	 * big one's are written loose and synced at once (build_tree). */
+	if (t->n <= BATCH_SYNC && (err = store_objects_collect(t->s)) != NULL)
+		return err;
 	if ((err = read_head(&c->h, t->s->repo)) != NULL ||
 	    (err = build_tree(&c->tree_id, t, &c->h)) != NULL ||
 	    (err = make_commit(&c->commit_id, t, &c->h, &c->tree_id,
 	    message)) != NULL ||
+	    (err = store_objects_flush(t->s)) != NULL ||
 	    (err = check_index_lock(c)) != NULL ||
 	    (err = journal_write(t)) != NULL)
 		return err;
@@ -1151,6 +1308,7 @@ coach_txn_commit_step(struct coach_txn *t, const char *message,
 	c.t = t;
 	c.saved = coach_xcalloc(t->n ? t->n : 1, sizeof(*c.saved));
 	err = commit_steps(&c, message);
+	store_objects_drop(t->s);	/* when a step before the pack failed */
 	if (err != NULL && c.moved)
 		unmove_branch(t, &c.h, &c.commit_id);
 	if (err != NULL && c.files_written)
@@ -1246,6 +1404,28 @@ clear_temps(const char *root, const char *rel)
 	free(prefix);
 	free(dir);
 	free(path);
+}
+
+/* Removes the temporary files of the packs commits write
+ * (store_objects.c): only a writer holding the lock makes them. */
+static void
+clear_pack_temps(git_repository *repo)
+{
+	char *dir = coach_path_join(git_repository_commondir(repo),
+		"objects/pack");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, STORE_PACK_TEMP,
+		    strlen(STORE_PACK_TEMP)) != 0)
+			continue;
+		char *p = coach_path_join(dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
 }
 
 /* HEAD's blob at path; 0 when HEAD has none (or is unborn). */
@@ -1374,8 +1554,10 @@ store_recover(struct coach_store *s)
 	struct stat st;
 
 	memset(&h, 0, sizeof(h));
-	/* A journal killed while it was being written. */
+	/* A journal killed while it was being written, a pack killed
+	 * before it was renamed into place. */
 	clear_temps(gitdir, "coach-journal");
+	clear_pack_temps(repo);
 	if (lstat(path, &st) == -1)
 		goto done;
 	clear_locks(repo, &st.st_mtim);
@@ -1393,11 +1575,8 @@ store_recover(struct coach_store *s)
 			is_write ? &id : NULL);
 		clear_temps(s->root, paths.v[i]);
 	}
-	if (git_repository_index(&idx, repo) < 0 ||
-	    git_index_read(idx, 1) < 0) {
-		err = store_git_fail("reading the index");
+	if ((err = open_index(&idx, repo, h.tree)) != NULL)
 		goto done;
-	}
 	for (size_t i = 0; i < paths.n; i++)
 		reindex_path(idx, h.tree, s->root, paths.v[i]);
 	if (git_index_write(idx) < 0) {

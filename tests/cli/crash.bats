@@ -68,7 +68,9 @@ PY
 # Nothing a killed writer made is left to block the next one.
 assert_no_leftovers() {
 	local left
-	left=$(find .git -name '*.lock' ! -name coach.lock; find . -name '.*.coach-*'
+	# A packer still merging in the background has its files open.
+	[ ! -e .git/coach-pack.lock ] || flock .git/coach-pack.lock true
+	left=$(find .git -name '*.lock' ! -name coach.lock ! -name coach-pack.lock; find . -name '.*.coach-*'
 		find .git -maxdepth 1 -name 'coach-journal*')
 	[ -z "$left" ] || fail "left behind:" "$left"
 }

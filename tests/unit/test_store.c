@@ -549,7 +549,10 @@ test_index_write_fails_late(void **state)
 	pid_t pid = fork();
 	assert_true(pid != -1);
 	if (pid == 0) {
-		struct rlimit rl = { 1000, 1000 };
+		/* Above the commit's pack index (1,072 bytes and 28 an
+		 * object), below the index (eight entries of 200-byte
+		 * paths). */
+		struct rlimit rl = { 1600, 1600 };
 		signal(SIGXFSZ, SIG_IGN);
 		if (setrlimit(RLIMIT_FSIZE, &rl) != 0 ||
 		    coach_store_open(&s, dir, NULL) != NULL ||
@@ -665,16 +668,16 @@ test_index_splice(void **state)
 	commit_one(s, "c/d/f.md", "f\n", "v2 again", NULL);
 	check_index(dir, "c/d/f.md");
 
-	/* A damaged checksum is not spliced into (libgit2 reports it). */
+	/* A damaged checksum is not spliced into: the index, derived data
+	 * torn by a crash, is made again from HEAD. */
 	free(sh_ok("cd %s && printf 'XXXX' | dd of=.git/index bs=1 "
 		"seek=$(($(stat -c %%s .git/index) - 4)) conv=notrunc "
 		"2>/dev/null", dir));
 	check_ok(coach_store_begin(&t, s));
 	coach_txn_write(t, "a/x.md", "again\n", 6);
-	struct coach_error *err = coach_txn_commit(t, "bad index", NULL);
-	assert_non_null(err);
-	assert_non_null(strstr(coach_error_msg(err), "index"));
-	coach_error_free(err);
+	check_ok(coach_txn_commit(t, "bad index", NULL));
+	check_index(dir, "a/x.md");
+	check_clean(dir);
 	coach_store_close(s);
 	free(gone);
 	free(ext);
