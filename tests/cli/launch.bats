@@ -83,6 +83,16 @@ loaded() {
 	assert_status 0
 	[ "$(git -C school log --format=%s | wc -l)" -ge 1 ] || fail "no commit"
 	[ -f school/coach.yml ] || fail "no coach.yml"
+	# A bare name is a file in the current directory, never a library
+	# found on the loader's path.
+	cp "$CORE" "$BATS_TEST_TMPDIR/alone/coach-core.so"
+	cd "$BATS_TEST_TMPDIR/alone"
+	COACH_CORE=coach-core.so run "$ALONE" help
+	assert_status 0
+	assert_output_has "usage: coach"
+	COACH_CORE=libc.so.6 run "$ALONE" help
+	assert_status 1
+	assert_output_has "cannot load ./libc.so.6, which holds coach's commands: No such file or directory"
 }
 
 @test "exit statuses and global options are the module's, --version's the same" {
