@@ -1289,7 +1289,8 @@ static size_t
 byte_at(const struct parse *p, const yaml_mark_t *m)
 {
 	size_t i = m->index < p->nchars ? m->index : p->nchars;
-	return p->cbyte[i];
+	/* No map: the text is ASCII, a character is a byte. */
+	return p->cbyte ? p->cbyte[i] : i;
 }
 
 static int
@@ -1611,11 +1612,21 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 	struct coach_buf b = COACH_BUF_INIT;
 	coach_buf_add(&b, "", 0);
 	int line = first_line;
+	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
 		const unsigned char *s = (const unsigned char *)text + i;
 		const char *what = NULL;
-		if (s[0] == '\r' && i + 1 < len && s[1] == '\n')
+		if (s[0] == '\n')
+			line++;
+		/* Only these bytes start something to drop or refuse; the
+		 * rest is copied in runs. */
+		if (s[0] != '\r' && s[0] != 0xc2 && s[0] != 0xe2)
 			continue;
+		if (s[0] == '\r' && i + 1 < len && s[1] == '\n') {
+			coach_buf_add(&b, text + from, i - from);
+			from = i + 1;
+			continue;
+		}
 		if (s[0] == '\r')
 			what = "a carriage return without a line feed";
 		else if (s[0] == 0xc2 && s[1] == 0x85)
@@ -1630,10 +1641,8 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 			    "write it as an escape in double quotes", fm->name,
 			    line, what);
 		}
-		if (s[0] == '\n')
-			line++;
-		coach_buf_putc(&b, (char)s[0]);
 	}
+	coach_buf_add(&b, text + from, len - from);
 	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
 		coach_buf_putc(&b, '\n');
 	fm->len = b.len;
@@ -1794,10 +1803,167 @@ run_parser(struct parse *p)
 	return err;
 }
 
+/*
+ * Plain front-matter.  What coach writes is mostly "key: value" lines of
+ * plain one-line ASCII text; libyaml's set-up and buffers cost more than
+ * reading such a document.  plain_scan() accepts only text every line of
+ * which is a key at column 0 (a letter or '_', then letters, digits, '_'
+ * and '-'), ": " and a plain value that cannot mean anything else to YAML;
+ * run_plain() then hands on_event() the events libyaml would give for it,
+ * marks included, so that what follows is the same code.  Anything else
+ * (quotes, lists, comments, blank lines, indentation, tabs, non-ASCII,
+ * ':' or '#' in a value, a value starting with an indicator, an empty
+ * value) is left to libyaml.  tests/unit/test_frontmatter.c and the record
+ * fuzzer check that both give the same documents and errors.
+ */
+#define PLAIN_MAX_LINES 64
+#define PLAIN_MAX_KEY 128
+
+struct plain_line {
+	size_t off, klen, voff, vlen;
+};
+
+static int
+plain_key_byte(unsigned char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (!first && ((c >= '0' && c <= '9') || c == '-'));
+}
+
+/* Whether c may be in a plain value: printable ASCII, not ':' or '#'
+ * (a mapping or a comment), nor a flow indicator. */
+static int
+plain_value_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && !strchr(":#[]{}", c);
+}
+
+/* Whether the line at off is plain; fills l. */
+static int
+plain_line(const char *t, size_t len, size_t off, struct plain_line *l)
+{
+	const unsigned char *s = (const unsigned char *)t;
+	size_t i = off;
+	if (i >= len || !plain_key_byte(s[i], 1))
+		return 0;
+	while (i < len && plain_key_byte(s[i], 0))
+		i++;
+	l->off = off;
+	l->klen = i - off;
+	if (l->klen > PLAIN_MAX_KEY || i + 2 >= len || s[i] != ':' ||
+	    s[i + 1] != ' ')
+		return 0;
+	i += 2;
+	l->voff = i;
+	/* Not an indicator, nor a blank, first. */
+	if (strchr(" -?,!&*|>'\"%@`", s[i]) != NULL)
+		return 0;
+	while (i < len && s[i] != '\n' && plain_value_byte(s[i]))
+		i++;
+	if (i >= len || s[i] != '\n' || s[i - 1] == ' ')
+		return 0;
+	l->vlen = i - l->voff;
+	return 1;
+}
+
+/* The lines of text when it is plain front-matter (see above), else 0. */
+static size_t
+plain_scan(const char *t, size_t len, struct plain_line *v)
+{
+	size_t n = 0;
+	for (size_t off = 0; off < len; n++) {
+		if (n == PLAIN_MAX_LINES || !plain_line(t, len, off, &v[n]))
+			return 0;
+		off = v[n].voff + v[n].vlen + 1;
+	}
+	return n;
+}
+
+static void
+plain_mark(yaml_mark_t *m, size_t at, size_t line, size_t line_off)
+{
+	m->index = at;
+	m->line = line;
+	m->column = at - line_off;
+}
+
+/* A plain scalar event for text t[from, from + n) on line (from 0). */
+static struct coach_error *
+plain_scalar(struct parse *p, struct coach_buf *scratch, size_t from,
+    size_t n, size_t line, size_t line_off)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof(ev));
+	coach_buf_clear(scratch);
+	coach_buf_add(scratch, p->text + from, n);
+	ev.type = YAML_SCALAR_EVENT;
+	ev.data.scalar.value = (yaml_char_t *)scratch->ptr;
+	ev.data.scalar.length = n;
+	ev.data.scalar.plain_implicit = 1;
+	ev.data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+	plain_mark(&ev.start_mark, from, line, line_off);
+	plain_mark(&ev.end_mark, from + n, line, line_off);
+	return on_event(p, &ev);
+}
+
+/* An event without data at the start of text. */
+static struct coach_error *
+plain_event(struct parse *p, yaml_event_type_t type)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	if (type == YAML_DOCUMENT_START_EVENT)
+		ev.data.document_start.implicit = 1;
+	else if (type == YAML_DOCUMENT_END_EVENT)
+		ev.data.document_end.implicit = 1;
+	else if (type == YAML_MAPPING_START_EVENT) {
+		ev.data.mapping_start.implicit = 1;
+		ev.data.mapping_start.style = YAML_BLOCK_MAPPING_STYLE;
+	}
+	return on_event(p, &ev);
+}
+
+/* Hands on_event() what libyaml would give for the n plain lines v. */
+static struct coach_error *
+run_plain(struct parse *p, const struct plain_line *v, size_t n)
+{
+	struct coach_error *err = NULL;
+	struct coach_buf scratch = COACH_BUF_INIT;
+	static const yaml_event_type_t head[] = { YAML_STREAM_START_EVENT,
+		YAML_DOCUMENT_START_EVENT, YAML_MAPPING_START_EVENT };
+	static const yaml_event_type_t tail[] = { YAML_MAPPING_END_EVENT,
+		YAML_DOCUMENT_END_EVENT, YAML_STREAM_END_EVENT };
+	p->nchars = p->len;
+	for (size_t i = 0; err == NULL && i < 3; i++)
+		err = plain_event(p, head[i]);
+	for (size_t i = 0; err == NULL && i < n; i++) {
+		err = plain_scalar(p, &scratch, v[i].off, v[i].klen, i,
+		    v[i].off);
+		if (err == NULL)
+			err = plain_scalar(p, &scratch, v[i].voff, v[i].vlen,
+			    i, v[i].off);
+	}
+	for (size_t i = 0; err == NULL && i < 3; i++)
+		err = plain_event(p, tail[i]);
+	coach_buf_free(&scratch);
+	return err;
+}
+
 struct coach_error *
 coach_fm_parse(struct coach_fm **out, const char *name, const char *text,
     size_t len, int first_line)
 {
+	return coach_fm_parse_as(out, name, text, len, first_line,
+	    COACH_FM_ANY);
+}
+
+struct coach_error *
+coach_fm_parse_as(struct coach_fm **out, const char *name, const char *text,
+    size_t len, int first_line, enum coach_fm_reader how)
+{
+	struct plain_line lines[PLAIN_MAX_LINES];
+	size_t nlines = 0;
 	struct coach_error *err = NULL;
 	struct parse p;
 	memset(&p, 0, sizeof(p));
@@ -1818,8 +1984,20 @@ coach_fm_parse(struct coach_fm **out, const char *name, const char *text,
 	p.text = fm->text;
 	p.len = fm->len;
 	p.first_line = first_line;
-	char_map(&p);
-	err = run_parser(&p);
+	if (how != COACH_FM_LIBYAML)
+		nlines = plain_scan(p.text, p.len, lines);
+	if (nlines == 0 && how == COACH_FM_PLAIN) {
+		/* Not plain: neither a document nor an error. */
+		coach_fm_free(fm);
+		fm = NULL;
+		goto done;
+	}
+	if (nlines > 0) {
+		err = run_plain(&p, lines, nlines);
+	} else {
+		char_map(&p);
+		err = run_parser(&p);
+	}
 	if (err)
 		goto done;
 	if (fm->n > 0)
@@ -1846,4 +2024,71 @@ done:
 	}
 	*out = fm;
 	return NULL;
+}
+
+static void
+describe_node(const struct coach_fm_node *n, int depth, struct coach_buf *b)
+{
+	coach_buf_printf(b, "%*s%d q%d l%d n%zu '%s'\n", depth * 2, "",
+	    (int)n->type, n->quoted, n->line, n->n, n->str);
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->keys)
+			coach_buf_printf(b, "%*skey '%s' l%d\n", depth * 2 + 1,
+			    "", n->keys[i], n->key_lines[i]);
+		describe_node(n->items[i], depth + 1, b);
+	}
+}
+
+/* Every detail of a parsed document: keys, values, lines and the spans
+ * of its keys' lines. */
+static void
+describe(const struct coach_fm *fm, struct coach_buf *out)
+{
+	coach_buf_printf(out, "name '%s' len %zu head %zu tail %zu editable %d "
+	    "bom %d dirty %d n %zu\ntext '%s'\n", fm->name, fm->len,
+	    fm->head_end, fm->tail_start, fm->editable, fm->bom, fm->dirty,
+	    fm->n, fm->text);
+	for (size_t i = 0; i < fm->n; i++) {
+		const struct fm_entry *e = &fm->e[i];
+		coach_buf_printf(out, "entry '%s' l%d orig %d lead %zu start %zu "
+		    "end %zu trail %zu dash %d text %s added %zu\n", e->key,
+		    e->key_line, e->orig, e->lead, e->start, e->end,
+		    e->trail_end, e->dash_col, e->text ? e->text : "-",
+		    e->added.len);
+		if (e->value)
+			describe_node(e->value, 1, out);
+	}
+}
+
+/* What parsing text the way how says gives: the error, or every detail
+ * of the document; "" when the plain reader declines. */
+static char *
+outcome(const char *text, size_t len, enum coach_fm_reader how)
+{
+	struct coach_fm *fm = NULL;
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_error *err = coach_fm_parse_as(&fm, "f.md", text, len, 2,
+	    how);
+	coach_buf_add(&b, "", 0);
+	if (err)
+		coach_buf_printf(&b, "error %s", coach_error_msg(err));
+	else if (fm)
+		describe(fm, &b);
+	coach_error_free(err);
+	coach_fm_free(fm);
+	return coach_buf_detach(&b);
+}
+
+int
+coach_fm_plain_check(const char *text, size_t len, struct coach_buf *why)
+{
+	char *slow = outcome(text, len, COACH_FM_LIBYAML);
+	char *fast = outcome(text, len, COACH_FM_PLAIN);
+	int ret = *fast == '\0' ? 0 : strcmp(slow, fast) == 0 ? 1 : -1;
+	if (ret < 0 && why)
+		coach_buf_printf(why, "--- libyaml:\n%s\n--- plain:\n%s\n",
+		    slow, fast);
+	free(slow);
+	free(fast);
+	return ret;
 }

@@ -50,6 +50,13 @@ static void
 put_line_endings(struct coach_buf *out, const char *text, size_t len)
 {
 	size_t from = 0, i = 0;
+	/* Most text has no CR: one copy. */
+	const char *cr = memchr(text, '\r', len);
+	if (cr == NULL) {
+		coach_buf_add(out, text, len);
+		return;
+	}
+	i = (size_t)(cr - text);
 	coach_buf_add(out, "", 0);
 	while (i < len) {
 		if (text[i] != '\r') {
@@ -108,6 +115,20 @@ body_as_written(const char *body, size_t len)
 	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
 		coach_buf_putc(&b, '\n');
 	return coach_buf_detach(&b);
+}
+
+/* body_as_written() of a body already checked and normalised, as
+ * coach_record_parse() has it: only the final '\n' can be missing. */
+static char *
+body_as_read(const char *body, size_t len)
+{
+	int nl = len > 0 && body[len - 1] != '\n';
+	char *s = coach_xmalloc(len + nl + 1);
+	memcpy(s, body, len);
+	if (nl)
+		s[len++] = '\n';
+	s[len] = '\0';
+	return s;
 }
 
 /* The end of the line starting at off (its '\n', or the end of text). */
@@ -169,7 +190,7 @@ coach_record_parse(struct coach_record **out, const char *path,
 		goto done;
 	size_t body = line_end(t, b.len, off);
 	body = body < b.len ? body + 1 : b.len;
-	r->body = body_as_written(t + body, b.len - body);
+	r->body = body_as_read(t + body, b.len - body);
 	r->body_line = line + 1;
 done:
 	coach_buf_free(&b);
