@@ -1283,6 +1283,7 @@ struct parse {
 	size_t content_end;     /* end of the current top-level value so far */
 	size_t *key_off;        /* per entry: offset of the key */
 	size_t *value_end;      /* per entry: end of its value */
+	size_t offs_cap;        /* room in key_off and value_end */
 };
 
 static size_t
@@ -1392,8 +1393,13 @@ top_key(struct parse *p, const char *key, const yaml_event_t *ev)
 	e->orig = 1;
 	if (ev->start_mark.column != 0)
 		fm->editable = 0;
-	p->key_off = coach_xrealloc(p->key_off, fm->cap * sizeof(size_t));
-	p->value_end = coach_xrealloc(p->value_end, fm->cap * sizeof(size_t));
+	if (p->offs_cap < fm->cap) {
+		p->offs_cap = fm->cap;
+		p->key_off = coach_xrealloc(p->key_off,
+		    fm->cap * sizeof(size_t));
+		p->value_end = coach_xrealloc(p->value_end,
+		    fm->cap * sizeof(size_t));
+	}
 	p->key_off[fm->n - 1] = byte_at(p, &ev->start_mark);
 	p->content_end = byte_at(p, &ev->end_mark);
 }

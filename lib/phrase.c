@@ -29,11 +29,12 @@ word_byte(unsigned char c)
 void
 coach_phrase_fold(const char *s, size_t n, struct coach_buf *out)
 {
-	/* Folded in place after a copy: the folded text is never longer. */
+	/* Room for the text first: the folded text is never longer, and
+	 * is written in one pass. */
 	size_t at = out->len;
-	coach_buf_add(out, s, n);
+	coach_buf_reserve(out, n);
 	char *d = out->ptr + at;
-	const char *src = out->ptr + at, *end = src + n;
+	const char *src = s, *end = s + n;
 	while (src < end) {
 		char c = *src++;
 		if (blank(c)) {
