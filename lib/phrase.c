@@ -147,6 +147,7 @@ struct coach_phrases {
 	uint8_t cls[256];         /* byte -> class; 0: no phrase has it */
 	size_t nclass;
 	size_t nstates;
+	uint8_t raw[256];         /* byte of unfolded text -> class */
 	uint32_t *next;           /* [state * nclass + class] */
 	uint32_t *word;           /* state -> first phrase ending there + 1 */
 	uint32_t *dict;           /* state -> nearest suffix state with words */
@@ -235,6 +236,10 @@ coach_phrases_new(const char *const *phrases, size_t n)
 	s->nclass = 1;
 	if (set_trie(s) == 0) {
 		set_links(s);
+		/* Folding on the way: see coach_phrases_may_hold(). */
+		for (size_t c = 0; c < 256; c++)
+			s->raw[c] = s->cls[c >= 'A' && c <= 'Z' ? c - 'A' + 'a' :
+			    blank((char)c) ? ' ' : c];
 		return s;
 	}
 	/* Too large for a table: one pass per phrase instead. */
@@ -317,4 +322,31 @@ coach_phrases_find(const struct coach_phrases *s, const char *t, size_t n,
 	if (nhits > 1)
 		qsort(*hits, nhits, sizeof(**hits), hit_cmp);
 	return nhits;
+}
+
+/*
+ * The automaton run over the text as it is, folding on the way: a byte
+ * goes to the class of its folded self, and a blank after a blank is
+ * skipped, as folding makes a run of blanks one space.  The states are
+ * then those coach_phrases_find() goes through on the folded text.
+ */
+int
+coach_phrases_may_hold(const struct coach_phrases *s, const char *t, size_t n)
+{
+	if (s->next == NULL)
+		return 1;
+	const uint32_t *next = s->next;
+	size_t nclass = s->nclass;
+	uint32_t st = 0;
+	int after_blank = 0;
+	for (size_t i = 0; i < n; i++) {
+		int b = blank(t[i]);
+		if (b && after_blank)
+			continue;
+		after_blank = b;
+		st = next[st * nclass + s->raw[(unsigned char)t[i]]];
+		if (s->word[st] || s->dict[st])
+			return 1;
+	}
+	return 0;
 }
