@@ -109,7 +109,8 @@ node_grow(struct coach_fm_node *n)
 {
 	if (n->n < n->cap)
 		return;
-	n->cap = n->cap ? n->cap * 2 : 4;
+	/* Room for a record's keys at once. */
+	n->cap = n->cap ? n->cap * 2 : 8;
 	n->items = coach_xrealloc(n->items, n->cap * sizeof(*n->items));
 	if (n->type == COACH_FM_MAP) {
 		n->keys = coach_xrealloc(n->keys, n->cap * sizeof(*n->keys));
@@ -1814,12 +1815,13 @@ run_parser(struct parse *p)
  * plain one-line ASCII text; libyaml's set-up and buffers cost more than
  * reading such a document.  plain_scan() accepts only text every line of
  * which is a key at column 0 (a letter or '_', then letters, digits, '_'
- * and '-'), ": " and a plain value that cannot mean anything else to YAML;
+ * and '-'), ": " and a plain value that cannot mean anything else to YAML,
+ * or a one-line list of such values, "[a, b]" with ", " between them;
  * run_plain() then hands on_event() the events libyaml would give for it,
  * marks included, so that what follows is the same code.  Anything else
- * (quotes, lists, comments, blank lines, indentation, tabs, non-ASCII,
- * ':' or '#' in a value, a value starting with an indicator, an empty
- * value) is left to libyaml.  tests/unit/test_frontmatter.c and the record
+ * (quotes, block lists, mappings, comments, blank lines, indentation,
+ * tabs, non-ASCII, ':' or '#' in a value, a value starting with an
+ * indicator, an empty value or list) is left to libyaml.  tests/unit/test_frontmatter.c and the record
  * fuzzer check that both give the same documents and errors.
  */
 #define PLAIN_MAX_LINES 64
@@ -1827,6 +1829,7 @@ run_parser(struct parse *p)
 
 struct plain_line {
 	size_t off, klen, voff, vlen;
+	int seq;                /* the value is "[a, b]": vlen takes in ']' */
 };
 
 static int
@@ -1837,11 +1840,28 @@ plain_key_byte(unsigned char c, int first)
 }
 
 /* Whether c may be in a plain value: printable ASCII, not ':' or '#'
- * (a mapping or a comment), nor a flow indicator. */
+ * (a mapping or a comment), nor a flow indicator but ','. */
 static int
 plain_value_byte(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && !strchr(":#[]{}", c);
+}
+
+/* The end of the plain scalar at i, which stops before a '\n' (or, in a
+ * flow sequence, before a ',' or ']'); len when it is not plain. */
+static size_t
+plain_item(const unsigned char *s, size_t len, size_t i, int flow_end)
+{
+	size_t from = i;
+	/* Not an indicator, nor a blank, first. */
+	if (i >= len || strchr(" -?,!&*|>'\"%@`\n]", s[i]) != NULL)
+		return len;
+	while (i < len && s[i] != '\n' && plain_value_byte(s[i]) &&
+	    s[i] != flow_end)
+		i++;
+	if (i == from || s[i - 1] == ' ')
+		return len;
+	return i;
 }
 
 /* Whether the line at off is plain; fills l. */
@@ -1861,12 +1881,20 @@ plain_line(const char *t, size_t len, size_t off, struct plain_line *l)
 		return 0;
 	i += 2;
 	l->voff = i;
-	/* Not an indicator, nor a blank, first. */
-	if (strchr(" -?,!&*|>'\"%@`", s[i]) != NULL)
-		return 0;
-	while (i < len && s[i] != '\n' && plain_value_byte(s[i]))
+	l->seq = s[i] == '[';
+	if (l->seq) {
+		/* Items with ", " between them, none empty. */
+		do {
+			i = plain_item(s, len, i + 1 + (s[i] == ','), ',');
+		} while (i < len && s[i] == ',' && i + 1 < len &&
+		    s[i + 1] == ' ');
+		if (i >= len || s[i] != ']')
+			return 0;
 		i++;
-	if (i >= len || s[i] != '\n' || s[i - 1] == ' ')
+	} else {
+		i = plain_item(s, len, i, '\n');
+	}
+	if (i >= len || s[i] != '\n')
 		return 0;
 	l->vlen = i - l->voff;
 	return 1;
@@ -1912,6 +1940,35 @@ plain_scalar(struct parse *p, struct coach_buf *scratch, size_t from,
 	return on_event(p, &ev);
 }
 
+/* The events of a flow sequence of plain scalars at l->voff. */
+static struct coach_error *
+plain_seq(struct parse *p, struct coach_buf *scratch,
+    const struct plain_line *l, size_t line)
+{
+	yaml_event_t ev;
+	size_t end = l->voff + l->vlen;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = YAML_SEQUENCE_START_EVENT;
+	ev.data.sequence_start.implicit = 1;
+	ev.data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
+	plain_mark(&ev.start_mark, l->voff, line, l->off);
+	plain_mark(&ev.end_mark, l->voff + 1, line, l->off);
+	struct coach_error *err = on_event(p, &ev);
+	for (size_t i = l->voff + 1; err == NULL && i < end - 1;) {
+		const char *comma = memchr(p->text + i, ',', end - 1 - i);
+		size_t stop = comma ? (size_t)(comma - p->text) : end - 1;
+		err = plain_scalar(p, scratch, i, stop - i, line, l->off);
+		i = stop + 2;
+	}
+	if (err)
+		return err;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = YAML_SEQUENCE_END_EVENT;
+	plain_mark(&ev.start_mark, end - 1, line, l->off);
+	plain_mark(&ev.end_mark, end, line, l->off);
+	return on_event(p, &ev);
+}
+
 /* An event without data at the start of text. */
 static struct coach_error *
 plain_event(struct parse *p, yaml_event_type_t type)
@@ -1946,7 +2003,9 @@ run_plain(struct parse *p, const struct plain_line *v, size_t n)
 	for (size_t i = 0; err == NULL && i < n; i++) {
 		err = plain_scalar(p, &scratch, v[i].off, v[i].klen, i,
 		    v[i].off);
-		if (err == NULL)
+		if (err == NULL && v[i].seq)
+			err = plain_seq(p, &scratch, &v[i], i);
+		else if (err == NULL)
 			err = plain_scalar(p, &scratch, v[i].voff, v[i].vlen,
 			    i, v[i].off);
 	}

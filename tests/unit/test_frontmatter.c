@@ -1913,10 +1913,13 @@ test_plain_takes_only_plain(void **state)
 		"a: ~\nb: null\nc: yes\nd: 1.5\n",
 		"dup: 1\ndup: 2\n",  /* the same error, from the same code */
 		"k: <<\n",
+		"a: [1]\ncoach: [t0156, t0253]\nb: [c d, e.f, ~]\n",
 	};
 	static const char *const left[] = {
 		"", "# c\na: 1\n", "a: 1\n\nb: 2\n", "a: 'q'\n", "a: \"q\"\n",
-		"a: [1]\n", "a: {b: 1}\n", "a:\n- 1\n", "a:\n  b: 1\n",
+		"a: {b: 1}\n", "a: []\n", "a: [b,c]\n", "a: [b ,c]\n",
+		"a: [ b]\n", "a: [b, [c]]\n", "a: [b]x\n", "a: [b, ]\n",
+		"a: [b:c]\n", "a: [b, 'd']\n", "a: [b,\n  c]\n", "a: [-b]\n", "a:\n- 1\n", "a:\n  b: 1\n",
 		"a: b # c\n", "a: b:c\n", "a: -1\n", "a:  b\n", "a: b \n",
 		"a: \tb\n", "a\t: b\n", " a: b\n", "a: caf\xc3\xa9\n",
 		"a: &x b\n", "a: *x\n", "a: !t b\n", "a: |\n  b\n", "a: >\n  b\n",
