@@ -39,6 +39,8 @@
 
 #include <openssl/evp.h>
 
+#include "fmcache.h"
+
 #define HEADER 12
 #define TRAILER 20
 /* ctime, mtime, dev, ino, mode, uid, gid, size, the object id, flags. */
@@ -100,31 +102,19 @@ sha1_free(struct sha1 *h)
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading the old index */
+/* Reading the index */
 
-struct old_index {
-	unsigned char *data;
-	size_t size;
-	struct stat st;
-	uint32_t count;
-	size_t *off;		/* offset of each entry */
-	size_t ext;		/* where the extensions start */
-	size_t tree_off, tree_len;	/* the TREE extension's data, if any */
-	/* Optional extensions kept as they are (REUC, NAME): ranges. */
-	size_t keep_off[8], keep_len[8];
-	size_t nkeep;
-};
-
-static void
-old_free(struct old_index *o)
+void
+store_ix_free(struct store_ix *o)
 {
 	if (o->data != NULL)
 		munmap(o->data, o->size);
 	free(o->off);
+	memset(o, 0, sizeof(*o));
 }
 
-static const char *
-entry_path(const struct old_index *o, uint32_t i, size_t *len)
+const char *
+store_ix_path(const struct store_ix *o, uint32_t i, size_t *len)
 {
 	const unsigned char *e = o->data + o->off[i];
 	unsigned flags = (unsigned)e[60] << 8 | e[61];
@@ -136,25 +126,23 @@ entry_path(const struct old_index *o, uint32_t i, size_t *len)
 	return p;
 }
 
-/* Reads the whole index; 0 when it is not one this file handles.  The
- * checksum is verified unless verify is 0 (see stamp_matches). */
 static int
-old_parse(struct old_index *o, int verify)
+checksum_ok(const struct store_ix *o)
 {
 	unsigned char sum[20];
 	struct sha1 h;
-	if (o->size < HEADER + TRAILER || o->data == NULL ||
-	    memcmp(o->data, "DIRC", 4) != 0 ||
-	    get32(o->data + 4) != 2)
+	if (!sha1_init(&h))
 		return 0;
-	if (verify) {
-		if (!sha1_init(&h))
-			return 0;
-		sha1_add(&h, o->data, o->size - TRAILER);
-		sha1_end(&h, sum);
-		if (memcmp(sum, o->data + o->size - TRAILER, 20) != 0)
-			return 0;	/* damaged: libgit2 says so */
-	}
+	sha1_add(&h, o->data, o->size - TRAILER);
+	sha1_end(&h, sum);
+	return memcmp(sum, o->data + o->size - TRAILER, 20) == 0;
+}
+
+/* Steps over every entry and extension; 0 when the index is not one
+ * this file handles. */
+static int
+old_parse(struct store_ix *o)
+{
 	o->count = get32(o->data + 8);
 	size_t end = o->size - TRAILER, pos = HEADER;
 	if (o->count > end / FIXED)
@@ -221,15 +209,14 @@ path_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
-/* The first entry not before path. */
-static uint32_t
-lower_bound(const struct old_index *o, const char *path, size_t n)
+uint32_t
+store_ix_lower_bound(const struct store_ix *o, const char *path, size_t n)
 {
 	uint32_t lo = 0, hi = o->count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		size_t len = 0;
-		const char *p = entry_path(o, mid, &len);
+		const char *p = store_ix_path(o, mid, &len);
 		if (path_cmp(p, len, path, n) < 0)
 			lo = mid + 1;
 		else
@@ -239,18 +226,18 @@ lower_bound(const struct old_index *o, const char *path, size_t n)
 }
 
 static int
-has_entry(const struct old_index *o, const char *path, size_t n)
+has_entry(const struct store_ix *o, const char *path, size_t n)
 {
-	uint32_t i = lower_bound(o, path, n);
+	uint32_t i = store_ix_lower_bound(o, path, n);
 	size_t len = 0;
 	if (i >= o->count)
 		return 0;
-	const char *p = entry_path(o, i, &len);
+	const char *p = store_ix_path(o, i, &len);
 	return path_cmp(p, len, path, n) == 0;
 }
 
-static int
-starts_with(const char *p, size_t len, const char *prefix, size_t n)
+int
+store_ix_starts(const char *p, size_t len, const char *prefix, size_t n)
 {
 	return len >= n && memcmp(p, prefix, n) == 0;
 }
@@ -258,7 +245,7 @@ starts_with(const char *p, size_t len, const char *prefix, size_t n)
 /* Whether writing path would put a file where the index has a directory
  * or a directory where it has a file: libgit2 knows what to do then. */
 static int
-collides(const struct old_index *o, const char *path)
+collides(const struct store_ix *o, const char *path)
 {
 	size_t n = strlen(path);
 	for (const char *s = strchr(path, '/'); s != NULL;
@@ -266,10 +253,10 @@ collides(const struct old_index *o, const char *path)
 		if (has_entry(o, path, (size_t)(s - path)))
 			return 1;
 	char *dir = coach_xasprintf("%s/", path);
-	uint32_t i = lower_bound(o, dir, n + 1);
+	uint32_t i = store_ix_lower_bound(o, dir, n + 1);
 	size_t len = 0;
-	const char *p = i < o->count ? entry_path(o, i, &len) : NULL;
-	int below = p != NULL && starts_with(p, len, dir, n + 1);
+	const char *p = i < o->count ? store_ix_path(o, i, &len) : NULL;
+	int below = p != NULL && store_ix_starts(p, len, dir, n + 1);
 	free(dir);
 	return below;
 }
@@ -363,7 +350,7 @@ racy(const unsigned char *e, const struct stat *ix)
 
 /* Copies entries [from, to) of the old index, smudging racy ones. */
 static void
-out_old(struct out *w, const struct old_index *o, uint32_t from, uint32_t to)
+out_old(struct out *w, const struct store_ix *o, uint32_t from, uint32_t to)
 {
 	size_t start = from < o->count ? o->off[from] : o->ext;
 	for (uint32_t i = from; i < to; i++) {
@@ -495,49 +482,57 @@ tree_rewrite(struct coach_buf *out, const unsigned char *p, size_t len,
 
 /* ------------------------------------------------------------------ */
 /*
- * The stamp: what the index coach last wrote looked like (inode, size,
- * modification time, checksum), kept beside it.  An index that still
- * matches it in every point is the file coach wrote and checked, so its
- * checksum is not computed again: the same trust git puts in stat data.
- * Anything else that writes the index (git, libgit2) renames a new file
- * over it, which changes the inode and the time.
+ * The stamp: what the index last verified looked like (device, inode,
+ * size, modification and change times, checksum), kept beside it in
+ * STAMP_FILE.  An index that still matches it in every point is that
+ * file, so its checksum is not computed again: the same trust git puts
+ * in stat data.  Anything that writes the index (git, libgit2, coach)
+ * renames a new file over it, which changes the inode and the times.
+ * Kept for this process too.  With COACH_NO_CACHE nothing kept in the
+ * git directory is trusted.
  */
+#define STAMP_FILE "coach-index.stamp"
 
 /* The stamp's length: its text, then spaces, then a newline. */
-#define STAMP_SIZE 160
+#define STAMP_SIZE 200
 
-static char *
-stamp_path(git_repository *repo)
-{
-	return coach_path_join(git_repository_path(repo), "coach-index.stamp");
-}
+static char stamp_memo[STAMP_SIZE];
 
 static void
 stamp_text(char *buf, size_t n, const struct stat *st, const unsigned char *sum)
 {
-	int k = snprintf(buf, n, "%llu %llu %lld.%09ld ",
-		(unsigned long long)st->st_ino, (unsigned long long)st->st_size,
-		(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	int k = snprintf(buf, n, "%llu %llu %llu %lld.%09ld %lld.%09ld ",
+		(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		(unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
+		st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+		st->st_ctim.tv_nsec);
 	for (int i = 0; i < 20 && k > 0 && (size_t)k + 3 < n; i++)
 		k += snprintf(buf + k, n - (size_t)k, "%02x", sum[i]);
 }
 
 static int
-stamp_matches(git_repository *repo, const struct old_index *o)
+stamp_matches(const char *gitdir, const struct store_ix *o)
 {
 	char want[STAMP_SIZE], have[STAMP_SIZE + 1];
-	char *path = stamp_path(repo);
+	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
+	if (strcmp(want, stamp_memo) == 0)
+		return 1;
+	if (coach_fmcache_disabled())
+		return 0;
+	char *path = coach_path_join(gitdir, STAMP_FILE);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd == -1 ? -1 : read(fd, have, STAMP_SIZE);
 	if (fd != -1)
 		close(fd);
 	free(path);
-	if (n != STAMP_SIZE || o->data == NULL || o->size < TRAILER)
+	if (n != STAMP_SIZE)
 		return 0;
 	have[n] = '\0';
-	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
 	size_t len = strlen(want);
-	return strncmp(want, have, len) == 0 && have[len] == ' ';
+	int same = strncmp(want, have, len) == 0 && have[len] == ' ';
+	if (same)
+		memcpy(stamp_memo, want, sizeof(stamp_memo));
+	return same;
 }
 
 /*
@@ -547,53 +542,101 @@ stamp_matches(git_repository *repo, const struct old_index *o)
  * by a crash matches nothing, which only costs a checksum.
  */
 static void
-stamp_write(git_repository *repo, const char *index)
+stamp_write(const char *gitdir, const struct stat *st,
+	const unsigned char *sum)
 {
-	struct stat st;
-	unsigned char sum[20];
 	char text[STAMP_SIZE];
-	int fd = open(index, O_RDONLY | O_CLOEXEC);
-	int ok = fd != -1 && fstat(fd, &st) == 0 && st.st_size >= TRAILER &&
-		pread(fd, sum, 20, st.st_size - TRAILER) == 20;
+	memset(text, ' ', sizeof(text));
+	stamp_text(text, sizeof(text), st, sum);
+	memcpy(stamp_memo, text, sizeof(stamp_memo));
+	if (coach_fmcache_disabled())
+		return;
+	text[strlen(text)] = ' ';
+	text[sizeof(text) - 1] = '\n';
+	char *path = coach_path_join(gitdir, STAMP_FILE);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	int ok = fd != -1 && pwrite(fd, text, sizeof(text), 0) ==
+		(ssize_t)sizeof(text);
 	if (fd != -1)
 		close(fd);
-	char *path = stamp_path(repo);
-	if (ok) {
-		memset(text, ' ', sizeof(text));
-		stamp_text(text, sizeof(text), &st, sum);
-		text[strlen(text)] = ' ';
-		text[sizeof(text) - 1] = '\n';
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-		ok = fd != -1 && pwrite(fd, text, sizeof(text), 0) ==
-			(ssize_t)sizeof(text);
-		if (fd != -1)
-			close(fd);
-	}
 	if (!ok)
 		unlink(path);
 	free(path);
 }
 
-/* Maps the whole index (read only: nothing is changed in place). */
-static struct coach_error *
-read_all(struct old_index *o, int fd, const char *path)
+/* The stamp of the index file at path, just written. */
+static void
+stamp_file(const char *gitdir, const char *index)
 {
-	if (fstat(fd, &o->st) == -1)
-		return coach_error_errno("cannot read", path);
+	struct stat st;
+	unsigned char sum[20];
+	int fd = open(index, O_RDONLY | O_CLOEXEC);
+	int ok = fd != -1 && fstat(fd, &st) == 0 && st.st_size >= TRAILER &&
+		pread(fd, sum, 20, st.st_size - TRAILER) == 20;
+	if (fd != -1)
+		close(fd);
+	if (ok)
+		stamp_write(gitdir, &st, sum);
+}
+
+static void
+read_failed(struct coach_error **err, const char *gitdir)
+{
+	char *path = coach_path_join(gitdir, "index");
+	*err = coach_error_errno("cannot read", path);
+	free(path);
+}
+
+int
+store_ix_read(struct store_ix *o, int fd, const char *gitdir,
+	struct coach_error **err)
+{
+	memset(o, 0, sizeof(*o));
+	*err = NULL;
+	if (fstat(fd, &o->st) == -1) {
+		read_failed(err, gitdir);
+		return 0;
+	}
 	o->size = (size_t)o->st.st_size;
-	if (o->size == 0)
-		return NULL;
+	if (o->size < HEADER + TRAILER)
+		return 0;
 	void *p = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 		fd, 0);
-	if (p == MAP_FAILED)
-		return coach_error_errno("cannot read", path);
+	if (p == MAP_FAILED) {
+		read_failed(err, gitdir);
+		o->data = NULL;
+		return 0;
+	}
 	o->data = p;
-	return NULL;
+	if (memcmp(o->data, "DIRC", 4) != 0 || get32(o->data + 4) != 2)
+		return 0;
+	if (!stamp_matches(gitdir, o)) {
+		if (!checksum_ok(o))
+			return 0;	/* damaged: libgit2 says so */
+		stamp_write(gitdir, &o->st, o->data + o->size - TRAILER);
+	}
+	return old_parse(o);
+}
+
+int
+store_ix_open(struct store_ix *o, const char *gitdir)
+{
+	char *path = coach_path_join(gitdir, "index");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct coach_error *err = NULL;
+	int ok = fd != -1 && store_ix_read(o, fd, gitdir, &err);
+	if (fd == -1)
+		memset(o, 0, sizeof(*o));
+	if (fd != -1)
+		close(fd);
+	coach_error_free(err);
+	free(path);
+	return ok;
 }
 
 /* Writes the spliced index into the lock file fd. */
 static struct coach_error *
-write_new(int fd, const char *lock, const struct old_index *o,
+write_new(int fd, const char *lock, const struct store_ix *o,
 	const struct store_index_edit *v, size_t nv)
 {
 	struct out *w = coach_xcalloc(1, sizeof(*w));
@@ -611,9 +654,9 @@ write_new(int fd, const char *lock, const struct old_index *o,
 	}
 	for (size_t i = 0; i < nv; i++) {
 		size_t n = strlen(v[i].path);
-		at[i] = lower_bound(o, v[i].path, n);
+		at[i] = store_ix_lower_bound(o, v[i].path, n);
 		size_t len = 0;
-		const char *p = at[i] < o->count ? entry_path(o, at[i], &len) :
+		const char *p = at[i] < o->count ? store_ix_path(o, at[i], &len) :
 			NULL;
 		found[i] = p != NULL && path_cmp(p, len, v[i].path, n) == 0;
 		if (found[i] && v[i].remove)
@@ -661,7 +704,7 @@ done:
 /* Whether the edits can be spliced into o: sorted, unique, no
  * directory/file collisions. */
 static int
-edits_fit(const struct old_index *o, const struct store_index_edit *v,
+edits_fit(const struct store_ix *o, const struct store_index_edit *v,
 	size_t nv)
 {
 	for (size_t i = 0; i < nv; i++) {
@@ -678,9 +721,10 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	size_t nv, int *done)
 {
 	const char *env = getenv("COACH_INDEX_SPLICE");
-	char *path = coach_path_join(git_repository_path(repo), "index");
+	const char *gitdir = git_repository_path(repo);
+	char *path = coach_path_join(gitdir, "index");
 	char *lock = coach_xasprintf("%s.lock", path);
-	struct old_index o;
+	struct store_ix o;
 	struct coach_error *err = NULL;
 	int fd = -1, lockfd = -1, locked = 0;
 
@@ -703,9 +747,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		goto done;	/* no index yet: libgit2 makes one */
-	if ((err = read_all(&o, fd, path)) != NULL)
-		goto done;
-	if (!old_parse(&o, !stamp_matches(repo, &o)) || !edits_fit(&o, v, nv))
+	if (!store_ix_read(&o, fd, gitdir, &err) || !edits_fit(&o, v, nv))
 		goto done;
 	/* Blocks allocated at once, not as the file is written out: then
 	 * renaming it over the index does not make ext4 start writing out
@@ -732,7 +774,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	}
 	locked = 0;
 	*done = 1;
-	stamp_write(repo, path);
+	stamp_file(gitdir, path);
 done:
 	if (lockfd != -1)
 		close(lockfd);
@@ -740,7 +782,7 @@ done:
 		unlink(lock);
 	if (fd != -1)
 		close(fd);
-	old_free(&o);
+	store_ix_free(&o);
 	free(lock);
 	free(path);
 	return err;

@@ -376,19 +376,6 @@ done:
 	return err;
 }
 
-static struct coach_error *
-fsync_path(const char *dir)
-{
-	struct coach_error *err = NULL;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return coach_error_errno("cannot open", dir);
-	if (fsync(fd) == -1)
-		err = coach_error_errno("cannot fsync", dir);
-	close(fd);
-	return err;
-}
-
 struct coach_error *
 store_objects_flush(struct coach_store *s)
 {
@@ -431,7 +418,7 @@ store_objects_flush(struct coach_store *s)
 	}
 	free(tidx);
 	tidx = NULL;
-	if ((err = fsync_path(dir)) != NULL)
+	if ((err = store_fsync_dir(dir)) != NULL)
 		goto done;
 	store_die_at("pack-durable");
 	/* The packed backend finds the new pack before the copies in

@@ -75,6 +75,45 @@ struct coach_error *store_index_splice(git_repository *repo,
 	const struct store_index_edit *v, size_t nv, int *done);
 
 /*
+ * git's index file (store_index.c), mapped read only: version 2, no
+ * entries in conflict, no required extension (split or sparse index).
+ */
+struct store_ix {
+	unsigned char *data;
+	size_t size;
+	struct stat st;
+	uint32_t count;
+	size_t *off;		/* offset of each entry */
+	size_t ext;		/* where the extensions start */
+	size_t tree_off, tree_len;	/* the TREE extension's data, if any */
+	/* Optional extensions kept as they are (REUC, NAME): ranges. */
+	size_t keep_off[8], keep_len[8];
+	size_t nkeep;
+};
+/*
+ * Maps the index open on fd (in the git directory gitdir) and steps over
+ * its entries: 1 when it is one store_ix handles and its checksum holds.
+ * The checksum is computed only when .git/coach-index.stamp does not say
+ * this very file was verified already.  *err on a read failure; o is
+ * freed with store_ix_free() either way.
+ */
+int store_ix_read(struct store_ix *o, int fd, const char *gitdir,
+	struct coach_error **err);
+/* The same for gitdir/index, failures being 0. */
+int store_ix_open(struct store_ix *o, const char *gitdir);
+void store_ix_free(struct store_ix *o);
+/* Entry i's path (not NUL-terminated: *len bytes). */
+const char *store_ix_path(const struct store_ix *o, uint32_t i, size_t *len);
+/* The first entry whose path is not before path (n bytes). */
+uint32_t store_ix_lower_bound(const struct store_ix *o, const char *path,
+	size_t n);
+/* Whether p (len bytes) starts with prefix (n bytes). */
+int store_ix_starts(const char *p, size_t len, const char *prefix, size_t n);
+
+/* fsyncs the directory dir. */
+struct coach_error *store_fsync_dir(const char *dir);
+
+/*
  * store_objects.c: from store_objects_collect() on, the objects libgit2
  * writes are kept in memory; store_objects_flush() writes them as one
  * pack and index in objects/pack, durable before it returns, and stops

@@ -311,8 +311,8 @@ coach_txn_abort(struct coach_txn *t)
 /* ------------------------------------------------------------------ */
 /* Writing the work tree */
 
-static struct coach_error *
-fsync_dir(const char *dir)
+struct coach_error *
+store_fsync_dir(const char *dir)
 {
 	struct coach_error *err = NULL;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -372,7 +372,7 @@ sync_dirs(struct coach_strlist *dirty)
 	coach_strlist_sort(dirty);
 	for (size_t i = 0; i < dirty->n && err == NULL; i++)
 		if (i == 0 || strcmp(dirty->v[i], dirty->v[i - 1]) != 0)
-			err = fsync_dir(dirty->v[i]);
+			err = store_fsync_dir(dirty->v[i]);
 	return err;
 }
 
@@ -890,7 +890,7 @@ write_ref(struct coach_txn *t, struct head *h, const git_oid *id,
 	}
 	locked = 0;
 	store_die_at("ref-moved");
-	err = fsync_dir(dir);
+	err = store_fsync_dir(dir);
 done:
 	if (fd != -1)
 		close(fd);
