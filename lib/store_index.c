@@ -31,8 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <linux/falloc.h>
+#include <pthread.h>
+#include <sys/uio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,13 +91,6 @@ sha1_end(struct sha1 *h, unsigned char out[20])
 {
 	unsigned int n = 20;
 	EVP_DigestFinal_ex(h->ctx, out, &n);
-	EVP_MD_CTX_free(h->ctx);
-	h->ctx = NULL;
-}
-
-static void
-sha1_free(struct sha1 *h)
-{
 	EVP_MD_CTX_free(h->ctx);
 	h->ctx = NULL;
 }
@@ -264,52 +258,125 @@ collides(const struct store_ix *o, const char *path)
 /* ------------------------------------------------------------------ */
 /* Writing the new index */
 
+/*
+ * The new index as a list of pieces: ranges of the old file (mapped, so
+ * never copied in memory) and the few bytes made here, kept in one
+ * growing buffer by offset until all are made.  It is then written with
+ * writev while another thread computes its checksum: on an index of
+ * 100,000 entries the SHA-1 and the kernel's copy into the page cache
+ * each cost milliseconds, and they need not wait for each other.
+ */
+struct piece {
+	const unsigned char *p;	/* NULL: made[off] */
+	size_t off, n;
+};
+
 struct out {
-	int fd;
-	struct sha1 h;
-	unsigned char buf[1 << 16];
-	size_t n;
-	int failed;
+	struct piece *v;
+	size_t n, cap;
+	struct coach_buf made;
 };
 
 static void
-out_flush(struct out *w)
+out_piece(struct out *w, const unsigned char *p, size_t off, size_t n)
 {
-	size_t off = 0;
-	while (off < w->n && !w->failed) {
-		ssize_t r = write(w->fd, w->buf + off, w->n - off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			w->failed = 1;
-		else
-			off += (size_t)r;
+	if (n == 0)
+		return;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
 	}
-	w->n = 0;
+	w->v[w->n++] = (struct piece){ p, off, n };
 }
 
+/* Bytes that stay where they are until the index is written. */
+static void
+out_ref(struct out *w, const void *p, size_t n)
+{
+	out_piece(w, p, 0, n);
+}
+
+/* Bytes made here, copied. */
 static void
 out_add(struct out *w, const void *p, size_t n)
 {
-	sha1_add(&w->h, p, n);
-	if (n >= sizeof(w->buf)) {
-		out_flush(w);
-		size_t off = 0;
-		while (off < n && !w->failed) {
-			ssize_t r = write(w->fd, (const char *)p + off, n - off);
-			if (r == -1 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				w->failed = 1;
-			else
-				off += (size_t)r;
+	out_piece(w, NULL, w->made.len, n);
+	coach_buf_add(&w->made, p, n);
+}
+
+/* Every piece's address, once nothing more is made. */
+static void
+out_resolve(struct out *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].p == NULL)
+			w->v[i].p = (const unsigned char *)w->made.ptr +
+				w->v[i].off;
+}
+
+struct hash_job {
+	const struct out *w;
+	unsigned char sum[20];
+	int ok;
+};
+
+static void *
+hash_run(void *arg)
+{
+	struct hash_job *j = arg;
+	struct sha1 h;
+	j->ok = sha1_init(&h);
+	if (!j->ok)
+		return NULL;
+	for (size_t i = 0; i < j->w->n; i++)
+		sha1_add(&h, j->w->v[i].p, j->w->v[i].n);
+	sha1_end(&h, j->sum);
+	return NULL;
+}
+
+/* Writes all pieces to fd; 0 when a write fails. */
+static int
+out_write(int fd, const struct out *w)
+{
+	struct iovec iov[256];
+	size_t i = 0, skip = 0;	/* bytes of piece i already written */
+	while (i < w->n) {
+		int k = 0;
+		for (size_t j = i; j < w->n && k < 256; j++, k++) {
+			size_t s = j == i ? skip : 0;
+			iov[k].iov_base = (void *)(w->v[j].p + s);
+			iov[k].iov_len = w->v[j].n - s;
 		}
-		return;
+		ssize_t r = writev(fd, iov, k);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		size_t left = (size_t)r;
+		while (i < w->n && left >= w->v[i].n - skip) {
+			left -= w->v[i].n - skip;
+			skip = 0;
+			i++;
+		}
+		skip += left;
 	}
-	if (w->n + n > sizeof(w->buf))
-		out_flush(w);
-	memcpy(w->buf + w->n, p, n);
-	w->n += n;
+	return 1;
+}
+
+/* Writes w and its checksum to fd: the checksum in a thread of its own
+ * when one can be started. */
+static int
+out_finish(int fd, const struct out *w)
+{
+	struct hash_job j = { w, { 0 }, 0 };
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, hash_run, &j) == 0;
+	int ok = out_write(fd, w);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		hash_run(&j);
+	return ok && j.ok && write(fd, j.sum, 20) == 20;
 }
 
 /* An entry for a file just written, from its stat data. */
@@ -348,7 +415,7 @@ racy(const unsigned char *e, const struct stat *ix)
 	return s > is || (s == is && ns >= (uint32_t)ix->st_mtim.tv_nsec);
 }
 
-/* Copies entries [from, to) of the old index, smudging racy ones. */
+/* Entries [from, to) of the old index, smudging racy ones. */
 static void
 out_old(struct out *w, const struct store_ix *o, uint32_t from, uint32_t to)
 {
@@ -358,16 +425,16 @@ out_old(struct out *w, const struct store_ix *o, uint32_t from, uint32_t to)
 		if (!racy(e, &o->st) || get32(e + 36) == 0)
 			continue;
 		size_t end = i + 1 < o->count ? o->off[i + 1] : o->ext;
-		out_add(w, o->data + start, o->off[i] - start);
+		out_ref(w, o->data + start, o->off[i] - start);
 		unsigned char copy[FIXED];
 		memcpy(copy, e, FIXED);
 		put32(copy + 36, 0);
 		out_add(w, copy, FIXED);
-		out_add(w, e + FIXED, end - o->off[i] - FIXED);
+		out_ref(w, e + FIXED, end - o->off[i] - FIXED);
 		start = end;
 	}
 	size_t stop = to < o->count ? o->off[to] : o->ext;
-	out_add(w, o->data + start, stop - start);
+	out_ref(w, o->data + start, stop - start);
 }
 
 /* Whether the TREE node at path (dir, no trailing '/'; "" for the root)
@@ -639,19 +706,14 @@ static struct coach_error *
 write_new(int fd, const char *lock, const struct store_ix *o,
 	const struct store_index_edit *v, size_t nv)
 {
-	struct out *w = coach_xcalloc(1, sizeof(*w));
+	struct out w = { NULL, 0, 0, COACH_BUF_INIT };
 	struct coach_buf tree = COACH_BUF_INIT;
 	struct coach_error *err = NULL;
 	uint32_t *at = coach_xcalloc(nv ? nv : 1, sizeof(*at));
 	int *found = coach_xcalloc(nv ? nv : 1, sizeof(*found));
 	uint32_t count = o->count;
-	unsigned char sum[20], head[HEADER];
+	unsigned char head[HEADER];
 
-	w->fd = fd;
-	if (!sha1_init(&w->h)) {
-		err = coach_error_new(COACH_E_IO, "cannot compute SHA-1");
-		goto done;
-	}
 	for (size_t i = 0; i < nv; i++) {
 		size_t n = strlen(v[i].path);
 		at[i] = store_ix_lower_bound(o, v[i].path, n);
@@ -667,37 +729,33 @@ write_new(int fd, const char *lock, const struct store_ix *o,
 	memcpy(head, "DIRC", 4);
 	put32(head + 4, 2);
 	put32(head + 8, count);
-	out_add(w, head, HEADER);
+	out_add(&w, head, HEADER);
 	uint32_t next = 0;
 	for (size_t i = 0; i < nv; i++) {
-		out_old(w, o, next, at[i]);
+		out_old(&w, o, next, at[i]);
 		next = at[i] + (uint32_t)found[i];
 		if (!v[i].remove)
-			out_entry(w, &v[i]);
+			out_entry(&w, &v[i]);
 	}
-	out_old(w, o, next, o->count);
+	out_old(&w, o, next, o->count);
 	if (o->tree_len > 0 && tree_rewrite(&tree, o->data + o->tree_off,
 	    o->tree_len, v, nv)) {
 		unsigned char xh[8];
 		memcpy(xh, "TREE", 4);
 		put32(xh + 4, (uint32_t)tree.len);
-		out_add(w, xh, 8);
-		out_add(w, tree.ptr, tree.len);
+		out_add(&w, xh, 8);
+		out_ref(&w, tree.ptr, tree.len);
 	}
 	for (size_t i = 0; i < o->nkeep; i++)
-		out_add(w, o->data + o->keep_off[i], o->keep_len[i]);
-	sha1_end(&w->h, sum);
-	out_flush(w);
-	if (!w->failed && write(fd, sum, 20) != 20)
-		w->failed = 1;
-	if (w->failed)
+		out_ref(&w, o->data + o->keep_off[i], o->keep_len[i]);
+	out_resolve(&w);
+	if (!out_finish(fd, &w))
 		err = coach_error_errno("cannot write", lock);
-done:
-	sha1_free(&w->h);
+	coach_buf_free(&w.made);
+	free(w.v);
 	coach_buf_free(&tree);
 	free(found);
 	free(at);
-	free(w);
 	return err;
 }
 
