@@ -248,6 +248,9 @@ sha1(unsigned char out[20], const void *p, size_t n)
 	EVP_Digest(p, n, out, &len, EVP_sha1(), NULL);
 }
 
+/* Objects bigger than this are stored, not compressed (pack_object). */
+#define STORE_ONLY_ABOVE 16384
+
 /* One object, whole (no delta): its type and size, then zlib's deflate
  * of its bytes. */
 static struct coach_error *
@@ -264,10 +267,14 @@ pack_object(struct coach_buf *pack, const struct mem_obj *o)
 	coach_buf_add(pack, h, n);
 	uLongf zlen = compressBound((uLong)o->len);
 	unsigned char *z = coach_xmalloc(zlen);
-	/* The fastest level, as git writes loose objects: the folder of
-	 * every coachee is a tree of some 100 KB in a big school, and the
-	 * packer compresses again when it merges. */
-	int rc = compress2(z, &zlen, o->data, (uLong)o->len, Z_BEST_SPEED);
+	/* The fastest level, as git writes loose objects; a big object
+	 * is stored as it is: in a big school it is the tree of every
+	 * coachee's folder (some 100 KB of object ids, which deflate by a
+	 * quarter at ten times the cost of storing them), and the packer
+	 * compresses again when it merges. */
+	int level = o->len > STORE_ONLY_ABOVE ? Z_NO_COMPRESSION :
+		Z_BEST_SPEED;
+	int rc = compress2(z, &zlen, o->data, (uLong)o->len, level);
 	if (rc == Z_OK)
 		coach_buf_add(pack, z, zlen);
 	free(z);
