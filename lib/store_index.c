@@ -23,6 +23,10 @@
  * therefore "smudged" (their size set to 0) so that git compares their
  * content next time, as git does when it rewrites an index.
  */
+/* OpenSSL 3 calls its SHA1_* functions deprecated; they are kept, and
+ * are what avoids the EVP layer's start-up (see sha1_init). */
+#define OPENSSL_API_COMPAT 0x10100000L
+
 #include "store_priv.h"
 
 #include <errno.h>
@@ -38,7 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "fmcache.h"
 
@@ -67,32 +71,43 @@ put32(unsigned char *p, uint32_t v)
 }
 
 /* ------------------------------------------------------------------ */
-/* SHA-1, through OpenSSL (which uses the CPU's SHA instructions) */
+/*
+ * SHA-1, through OpenSSL's own SHA-1 functions (which use the CPU's SHA
+ * instructions) rather than its EVP layer: the first EVP digest of a
+ * process loads OpenSSL's configuration and providers, most of a
+ * millisecond that a write would spend on every run.
+ */
 
 struct sha1 {
-	EVP_MD_CTX *ctx;
+	SHA_CTX c;
 };
 
 static int
 sha1_init(struct sha1 *h)
 {
-	h->ctx = EVP_MD_CTX_new();
-	return h->ctx != NULL && EVP_DigestInit_ex(h->ctx, EVP_sha1(), NULL);
+	return SHA1_Init(&h->c) == 1;
 }
 
 static void
 sha1_add(struct sha1 *h, const void *p, size_t n)
 {
-	EVP_DigestUpdate(h->ctx, p, n);
+	SHA1_Update(&h->c, p, n);
 }
 
 static void
 sha1_end(struct sha1 *h, unsigned char out[20])
 {
-	unsigned int n = 20;
-	EVP_DigestFinal_ex(h->ctx, out, &n);
-	EVP_MD_CTX_free(h->ctx);
-	h->ctx = NULL;
+	SHA1_Final(out, &h->c);
+}
+
+/* Not OpenSSL's SHA1(), which goes through the EVP layer. */
+void
+store_sha1(unsigned char out[20], const void *p, size_t n)
+{
+	struct sha1 h;
+	sha1_init(&h);
+	sha1_add(&h, p, n);
+	sha1_end(&h, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -586,6 +601,25 @@ tree_add(struct out *w, const unsigned char *p, size_t len,
 #define STAMP_SIZE 200
 
 static char stamp_memo[STAMP_SIZE];
+/* The index may be read ahead in a thread (store_index_prefetch). */
+static pthread_mutex_t stamp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+memo_is(const char *want)
+{
+	pthread_mutex_lock(&stamp_lock);
+	int same = strcmp(want, stamp_memo) == 0;
+	pthread_mutex_unlock(&stamp_lock);
+	return same;
+}
+
+static void
+memo_set(const char *text)
+{
+	pthread_mutex_lock(&stamp_lock);
+	memcpy(stamp_memo, text, sizeof(stamp_memo));
+	pthread_mutex_unlock(&stamp_lock);
+}
 
 static void
 stamp_text(char *buf, size_t n, const struct stat *st, const unsigned char *sum)
@@ -604,7 +638,7 @@ stamp_matches(const char *gitdir, const struct store_ix *o)
 {
 	char want[STAMP_SIZE], have[STAMP_SIZE + 1];
 	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
-	if (strcmp(want, stamp_memo) == 0)
+	if (memo_is(want))
 		return 1;
 	if (coach_fmcache_disabled())
 		return 0;
@@ -620,7 +654,7 @@ stamp_matches(const char *gitdir, const struct store_ix *o)
 	size_t len = strlen(want);
 	int same = strncmp(want, have, len) == 0 && have[len] == ' ';
 	if (same)
-		memcpy(stamp_memo, want, sizeof(stamp_memo));
+		memo_set(want);
 	return same;
 }
 
@@ -637,7 +671,7 @@ stamp_write(const char *gitdir, const struct stat *st,
 	char text[STAMP_SIZE];
 	memset(text, ' ', sizeof(text));
 	stamp_text(text, sizeof(text), st, sum);
-	memcpy(stamp_memo, text, sizeof(stamp_memo));
+	memo_set(text);
 	if (coach_fmcache_disabled())
 		return;
 	text[strlen(text)] = ' ';
@@ -788,9 +822,110 @@ edits_fit(const struct store_ix *o, const struct store_index_edit *v,
 	return 1;
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Reading the index ahead: a write maps and steps over the old index in
+ * a thread of its own while it builds its objects and waits for them to
+ * reach the disk, and the splice uses what it read when the index is
+ * still that very file once index.lock is held (git and libgit2 replace
+ * the index by a rename, never write it in place: the same trust as the
+ * stamp's).
+ */
+struct store_index_pre {
+	pthread_t th;
+	char *gitdir;
+	struct store_ix o;
+	int ok, joined;
+	struct coach_error *err;
+};
+
+static void *
+pre_run(void *arg)
+{
+	struct store_index_pre *p = arg;
+	char *path = coach_path_join(p->gitdir, "index");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		memset(&p->o, 0, sizeof(p->o));
+	else
+		p->ok = store_ix_read(&p->o, fd, p->gitdir, &p->err);
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return NULL;
+}
+
+struct store_index_pre *
+store_index_prefetch(git_repository *repo)
+{
+	const char *env = getenv("COACH_INDEX_SPLICE");
+	if (git_repository_is_bare(repo) || (env != NULL &&
+	    strcmp(env, "0") == 0))
+		return NULL;
+	struct store_index_pre *p = coach_xcalloc(1, sizeof(*p));
+	p->gitdir = coach_xstrdup(git_repository_path(repo));
+	if (pthread_create(&p->th, NULL, pre_run, p) != 0) {
+		free(p->gitdir);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+pre_join(struct store_index_pre *p)
+{
+	if (!p->joined)
+		pthread_join(p->th, NULL);
+	p->joined = 1;
+}
+
+void
+store_index_prefetch_drop(struct store_index_pre *p)
+{
+	if (p == NULL)
+		return;
+	pre_join(p);
+	store_ix_free(&p->o);
+	coach_error_free(p->err);
+	free(p->gitdir);
+	free(p);
+}
+
+/* Whether a and b are the stat data of the same unchanged file. */
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+		a->st_size == b->st_size &&
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+		a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+		a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+		a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The index open on fd, from what pre read when it is still that file,
+ * else read now. */
+static int
+index_read(struct store_ix *o, int fd, const char *gitdir,
+	struct store_index_pre *pre, struct coach_error **err)
+{
+	struct stat st;
+	if (pre != NULL)
+		pre_join(pre);
+	if (pre != NULL && pre->ok && fstat(fd, &st) == 0 &&
+	    same_file(&st, &pre->o.st)) {
+		*o = pre->o;
+		memset(&pre->o, 0, sizeof(pre->o));
+		*err = NULL;
+		return 1;
+	}
+	return store_ix_read(o, fd, gitdir, err);
+}
+
 struct coach_error *
-store_index_splice(git_repository *repo, const struct store_index_edit *v,
-	size_t nv, int *done)
+store_index_splice(git_repository *repo, struct store_index_pre *pre,
+	const struct store_index_edit *v, size_t nv, int *done)
 {
 	const char *env = getenv("COACH_INDEX_SPLICE");
 	const char *gitdir = git_repository_path(repo);
@@ -819,7 +954,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		goto done;	/* no index yet: libgit2 makes one */
-	if (!store_ix_read(&o, fd, gitdir, &err) || !edits_fit(&o, v, nv))
+	if (!index_read(&o, fd, gitdir, pre, &err) || !edits_fit(&o, v, nv))
 		goto done;
 	/* Blocks allocated at once, not as the file is written out: then
 	 * renaming it over the index does not make ext4 start writing out
@@ -855,6 +990,7 @@ done:
 	if (fd != -1)
 		close(fd);
 	store_ix_free(&o);
+	store_index_prefetch_drop(pre);
 	free(lock);
 	free(path);
 	return err;

@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include <git2/sys/odb_backend.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 /* Ahead of the loose (1) and packed (2) backends. */
@@ -241,13 +240,6 @@ put32(struct coach_buf *b, uint32_t v)
 	coach_buf_add(b, p, 4);
 }
 
-static void
-sha1(unsigned char out[20], const void *p, size_t n)
-{
-	unsigned int len = 20;
-	EVP_Digest(p, n, out, &len, EVP_sha1(), NULL);
-}
-
 /* Objects bigger than this are stored, not compressed (pack_object). */
 #define STORE_ONLY_ABOVE 16384
 
@@ -318,7 +310,7 @@ build(struct store_objects *so, struct coach_buf *pack, struct coach_buf *idx,
 			"big for one pack");
 		goto done;
 	}
-	sha1(sum, pack->ptr, pack->len);
+	store_sha1(sum, pack->ptr, pack->len);
 	coach_buf_add(pack, sum, 20);
 
 	coach_buf_add(idx, "\377tOc", 4);
@@ -335,7 +327,7 @@ build(struct store_objects *so, struct coach_buf *pack, struct coach_buf *idx,
 	for (size_t i = 0; i < so->n; i++)
 		put32(idx, off[i]);
 	coach_buf_add(idx, sum, 20);
-	sha1(isum, idx->ptr, idx->len);
+	store_sha1(isum, idx->ptr, idx->len);
 	coach_buf_add(idx, isum, 20);
 done:
 	free(crc);

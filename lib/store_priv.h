@@ -64,15 +64,28 @@ struct store_index_edit {
 	struct stat st;		/* of the file just written */
 };
 /*
+ * Starts reading .git/index in a thread of its own, for the
+ * store_index_splice() to come; NULL when there is nothing to read ahead
+ * (a bare repository, COACH_INDEX_SPLICE=0) or no thread can be started.
+ * What it read is used only when the index is still the same file once
+ * index.lock is held.
+ */
+struct store_index_pre;
+struct store_index_pre *store_index_prefetch(git_repository *repo);
+/* Waits for the reading and forgets it (NULL: nothing). */
+void store_index_prefetch_drop(struct store_index_pre *pre);
+/*
  * Changes only the edited entries of .git/index (v sorted by path, each
  * path once) and the TREE extension's nodes above them, under git's
- * index.lock.  *done is 0 when this index is one to leave to libgit2
- * (missing, version 3 or 4, conflicts, split or sparse, a directory/file
- * collision, COACH_INDEX_SPLICE=0 in the environment); nothing is written
- * then.  A held index.lock gives COACH_E_LOCKED.
+ * index.lock, from what pre read ahead when it may (pre, which may be
+ * NULL, is dropped either way).  *done is 0 when this index is one to
+ * leave to libgit2 (missing, version 3 or 4, conflicts, split or sparse,
+ * a directory/file collision, COACH_INDEX_SPLICE=0 in the environment);
+ * nothing is written then.  A held index.lock gives COACH_E_LOCKED.
  */
 struct coach_error *store_index_splice(git_repository *repo,
-	const struct store_index_edit *v, size_t nv, int *done);
+	struct store_index_pre *pre, const struct store_index_edit *v,
+	size_t nv, int *done);
 
 /*
  * git's index file (store_index.c), mapped read only: version 2, no
@@ -109,6 +122,9 @@ uint32_t store_ix_lower_bound(const struct store_ix *o, const char *path,
 	size_t n);
 /* Whether p (len bytes) starts with prefix (n bytes). */
 int store_ix_starts(const char *p, size_t len, const char *prefix, size_t n);
+
+/* The SHA-1 of p (store_index.c). */
+void store_sha1(unsigned char out[20], const void *p, size_t n);
 
 /* fsyncs the directory dir. */
 struct coach_error *store_fsync_dir(const char *dir);
