@@ -67,6 +67,18 @@ clean(const char *prefix)
 	return c;
 }
 
+/* coach_store_folder_clean() of prefix alone (git status would fail on
+ * a damaged index). */
+static int
+said_clean(const char *prefix)
+{
+	struct coach_store *s;
+	assert_null(coach_store_open(&s, dir, NULL));
+	int c = coach_store_folder_clean(s, prefix);
+	coach_store_close(s);
+	return c;
+}
+
 static void
 test_clean_after_commit(void **state)
 {
@@ -132,15 +144,81 @@ test_index_it_does_not_handle(void **state)
 	/* A damaged index: its checksum no longer holds. */
 	run("printf 'X' | dd of=.git/index bs=1 seek=100 conv=notrunc "
 	    "2>/dev/null");
-	struct coach_store *s;
-	assert_null(coach_store_open(&s, dir, NULL));
-	assert_int_equal(coach_store_folder_clean(s, "coaching/al/"), 0);
-	coach_store_close(s);
+	assert_int_equal(said_clean("coaching/al/"), 0);
 	run("rm .git/index && git reset -q");
 	assert_int_equal(clean("coaching/al/"), 1);
 	/* A folder on the way that is a link is left to libgit2. */
 	run("mv coaching/al al && ln -s ../al coaching/al");
 	assert_int_equal(clean("coaching/al/"), 0);
+}
+
+/* One stamp of the verified index, the one the index writer keeps: no
+ * second file of that kind in the git directory. */
+static void
+test_one_stamp_of_the_index(void **state)
+{
+	(void)state;
+	assert_int_equal(clean("coaching/al/"), 1);
+	char *out = fx_capture_ok(dir, "ls .git | grep '^coach-index'");
+	assert_string_equal(out, "coach-index.stamp\n");
+	free(out);
+	/* Another index of the same size put in its place is checked
+	 * again, not believed on the stamp. */
+	run("cp .git/index i && printf 'X' | dd of=i bs=1 seek=100 "
+	    "conv=notrunc 2>/dev/null && mv i .git/index");
+	assert_int_equal(said_clean("coaching/al/"), 0);
+}
+
+/* The paths coach_store_changes() gives for coaching/al/, sorted, one a
+ * line, against those git status gives (no rename detection). */
+static void
+same_changes_as_git(const char *what)
+{
+	struct coach_store *s;
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	struct coach_buf got = COACH_BUF_INIT;
+	int st;
+	assert_null(coach_store_open(&s, dir, NULL));
+	assert_null(coach_store_changes(s, "coaching/al/", &l));
+	coach_store_close(s);
+	for (size_t i = 0; i < l.n; i++)
+		coach_buf_printf(&got, "%s\n", l.v[i] + 2);
+	char *want = fx_capture(&st, dir, "git -c status.renames=false status "
+		"--porcelain --untracked-files=all -- coaching/al | cut -c4- | "
+		"sort -u");
+	assert_int_equal(st, 0);
+	if (strcmp(coach_buf_str(&got), want) != 0)
+		fail_msg("%s: coach says\n%sgit says\n%s", what,
+			coach_buf_str(&got), want);
+	free(want);
+	coach_buf_free(&got);
+	coach_strlist_free(&l);
+}
+
+static void
+test_changes_said_as_git_says(void **state)
+{
+	(void)state;
+	same_changes_as_git("committed");
+	/* Written in the same instant as the index: racily clean, so the
+	 * content is what tells. */
+	run("f=coaching/al/goals/g1.md; echo x > $f && git add $f && "
+	    "git commit -qm x && echo y > $f && touch -r .git/index $f");
+	same_changes_as_git("racy");
+	run("git checkout -q -- . && f=coaching/al/goals/g1.md; "
+	    "m=$(stat -c %%y $f); echo h > $f; touch -d \"$m\" $f");
+	same_changes_as_git("same size and mtime");
+	run("git checkout -q -- . && rm coaching/al/log/e1.md && echo u > "
+	    "coaching/al/log/e2.md && echo '*.tmp' > .git/info/exclude && "
+	    "echo t > coaching/al/x.tmp");
+	same_changes_as_git("removed, new, ignored");
+	run("git checkout -q -- . && rm -f coaching/al/log/e2.md && echo s >> "
+	    "coaching/al/agreement.md && git add coaching/al/agreement.md && "
+	    "git rm -q --cached coaching/al/goals/g1.md");
+	same_changes_as_git("staged");
+	run("git reset -q && git checkout -q -- . && mkdir -p coaching/al/new/deep "
+	    "&& echo d > coaching/al/new/deep/f.md && echo o > coaching/bo/o.md");
+	same_changes_as_git("a new folder, and a change elsewhere");
 }
 
 int
@@ -152,6 +230,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_changes_are_not_clean,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_it_does_not_handle,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changes_said_as_git_says,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_stamp_of_the_index,
 			setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
