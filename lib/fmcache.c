@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "statdata.h"
 #include "util.h"
 
 #define MAGIC "COACHFM"
@@ -40,10 +41,6 @@
 
 enum { F_HAS_STAT = 1, F_TRUSTED = 2 };
 
-struct fst {
-	int64_t mt_s, mt_ns, ct_s, ct_ns;
-	uint64_t ino, size, mode;
-};
 #define FST_LEN (7 * 8)
 
 struct child {
@@ -52,7 +49,7 @@ struct child {
 	uint8_t flags;
 	uint8_t checked;  /* st was compared with the file in this run */
 	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
-	struct fst st;
+	struct coach_statdata st;
 	const void *slot[COACH_FMCACHE_SLOTS];
 	uint32_t len[COACH_FMCACHE_SLOTS];
 };
@@ -68,7 +65,7 @@ struct coach_fmdir {
 	uint8_t reach;    /* while saving */
 	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	int err_no;       /* D_GONE: why */
-	struct fst st;
+	struct coach_statdata st;
 	struct child *v;
 	size_t n;
 	size_t hint;      /* the child found last */
@@ -160,41 +157,6 @@ coach_fmcache_hash(const void *data, size_t len, uint64_t seed)
 }
 
 /* ---- stat data ---- */
-
-static void
-fst_of(struct fst *f, const struct stat *st)
-{
-	f->mt_s = st->st_mtim.tv_sec;
-	f->mt_ns = st->st_mtim.tv_nsec;
-	f->ct_s = st->st_ctim.tv_sec;
-	f->ct_ns = st->st_ctim.tv_nsec;
-	f->ino = (uint64_t)st->st_ino;
-	f->size = (uint64_t)st->st_size;
-	f->mode = (uint64_t)st->st_mode;
-}
-
-static int
-fst_eq(const struct fst *a, const struct fst *b)
-{
-	return a->mt_s == b->mt_s && a->mt_ns == b->mt_ns &&
-	    a->ct_s == b->ct_s && a->ct_ns == b->ct_ns && a->ino == b->ino &&
-	    a->size == b->size && a->mode == b->mode;
-}
-
-static int
-not_before(int64_t s, int64_t ns, const struct timespec *t)
-{
-	return s > t->tv_sec || (s == t->tv_sec && ns >= t->tv_nsec);
-}
-
-/* Changed in the same clock tick as this run began, or later: what was
- * read may not be what the stat data describe. */
-static int
-racy(const struct coach_fmcache *c, const struct fst *f)
-{
-	return not_before(f->mt_s, f->mt_ns, &c->start) ||
-	    not_before(f->ct_s, f->ct_ns, &c->start);
-}
 
 static enum coach_fmtype
 type_of_mode(mode_t m)
@@ -330,7 +292,7 @@ rd_str(struct rd *r, size_t n)
 }
 
 static void
-rd_fst(struct rd *r, struct fst *f)
+rd_fst(struct rd *r, struct coach_statdata *f)
 {
 	f->mt_s = (int64_t)rd_num(r, 8);
 	f->mt_ns = (int64_t)rd_num(r, 8);
@@ -368,7 +330,7 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 	size_t n = (size_t)rd_num(r, 4);
 	const char *path = rd_str(r, n);
 	uint8_t trusted = (uint8_t)rd_num(r, 1);
-	struct fst st;
+	struct coach_statdata st;
 	rd_fst(r, &st);
 	size_t names = (size_t)rd_num(r, 4);
 	/* Each name takes at least this much of what is left. */
@@ -474,7 +436,7 @@ coach_fmcache_open(const char *root, const char *cachefile, uint64_t salt)
 	c->fd = -1;
 	c->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* The clock file times are taken from. */
-	clock_gettime(CLOCK_REALTIME_COARSE, &c->start);
+	coach_statdata_start(&c->start);
 	table_grow(c);
 	load(c);
 	return c;
@@ -614,10 +576,10 @@ read_names(struct coach_fmcache *c, struct coach_fmdir *d, int fd)
 /* Brings d's listing up to date; the folder is open on fd (closed here). */
 static void
 refresh(struct coach_fmcache *c, struct coach_fmdir *d, int fd,
-    const struct fst *before)
+    const struct coach_statdata *before)
 {
 	struct stat st;
-	if (d->trusted && fst_eq(&d->st, before)) {
+	if (d->trusted && coach_statdata_eq(&d->st, before)) {
 		close(fd);
 		d->state = D_VALID;
 		return;
@@ -636,9 +598,10 @@ refresh(struct coach_fmcache *c, struct coach_fmdir *d, int fd,
 	 * next time. */
 	d->trusted = fd2 != -1 && fstat(fd2, &st) == 0;
 	if (d->trusted) {
-		struct fst after;
-		fst_of(&after, &st);
-		d->trusted = fst_eq(&after, before) && !racy(c, before);
+		struct coach_statdata after;
+		coach_statdata_of(&after, &st);
+		d->trusted = coach_statdata_eq(&after, before) &&
+		    !coach_statdata_racy(before, &c->start);
 	}
 	if (fd2 != -1)
 		close(fd2);
@@ -649,7 +612,7 @@ static int
 listing_holds(struct coach_fmcache *c, struct coach_fmdir *d)
 {
 	struct stat st;
-	struct fst now;
+	struct coach_statdata now;
 	if (!d->trusted)
 		return 0;
 	if (d->pre)
@@ -657,8 +620,8 @@ listing_holds(struct coach_fmcache *c, struct coach_fmdir *d)
 	if (fstatat(c->rootfd, *d->path ? d->path : ".", &st,
 	    AT_SYMLINK_NOFOLLOW) != 0)
 		return 0;
-	fst_of(&now, &st);
-	return fst_eq(&now, &d->st);
+	coach_statdata_of(&now, &st);
+	return coach_statdata_eq(&now, &d->st);
 }
 
 static struct coach_fmdir *
@@ -702,8 +665,8 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 			close(fd);
 		return d;
 	}
-	struct fst before;
-	fst_of(&before, &st);
+	struct coach_statdata before;
+	coach_statdata_of(&before, &st);
 	/* Kept open for the stat data of the folder's files. */
 	int keep = dup(fd);
 	refresh(c, d, fd, &before);
@@ -830,10 +793,10 @@ check_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch)
 	}
 	if (stat_in(c, d, ch->name, &st) == -1)
 		return -1;
-	struct fst now;
-	fst_of(&now, &st);
+	struct coach_statdata now;
+	coach_statdata_of(&now, &st);
 	ch->checked = 1;
-	if ((ch->flags & F_HAS_STAT) && fst_eq(&ch->st, &now))
+	if ((ch->flags & F_HAS_STAT) && coach_statdata_eq(&ch->st, &now))
 		return 0;
 	child_clear(ch);
 	ch->st = now;
@@ -914,18 +877,19 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 	struct coach_fmdir *d;
 	struct child *ch = child_get(c, relpath, &d);
 	struct stat st;
-	struct fst now;
+	struct coach_statdata now;
 	if (ch == NULL || !ch->checked || len >= UINT32_MAX ||
 	    stat_in(c, d, ch->name, &st) == -1)
 		return NULL;
-	fst_of(&now, &st);
-	if (!fst_eq(&now, &ch->st))
+	coach_statdata_of(&now, &st);
+	if (!coach_statdata_eq(&now, &ch->st))
 		return NULL; /* it changed while it was read */
 	if (!(ch->flags & F_TRUSTED))
 		child_clear(ch); /* other slots were made from older reads */
 	ch->slot[slot] = arena_copy(&c->arena, p, len);
 	ch->len[slot] = (uint32_t)len;
-	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
+	ch->flags = F_HAS_STAT |
+	    (coach_statdata_racy(&now, &c->start) ? 0 : F_TRUSTED);
 	c->dirty = 1;
 	return ch->slot[slot];
 }
@@ -936,20 +900,21 @@ coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
 {
 	struct coach_fmdir *d;
 	struct child *ch = child_get(c, relpath, &d);
-	struct fst now;
+	struct coach_statdata now;
 	if (ch == NULL || ch->type != COACH_FMT_FILE || !S_ISREG(st->st_mode) ||
 	    len >= UINT32_MAX)
 		return NULL;
-	fst_of(&now, st);
+	coach_statdata_of(&now, st);
 	/* Other slots were made from another version, or a racy one. */
 	if (!(ch->flags & F_HAS_STAT) || !(ch->flags & F_TRUSTED) ||
-	    !fst_eq(&now, &ch->st))
+	    !coach_statdata_eq(&now, &ch->st))
 		child_clear(ch);
 	ch->st = now;
 	ch->checked = 1;
 	ch->slot[slot] = arena_copy(&c->arena, p, len);
 	ch->len[slot] = (uint32_t)len;
-	ch->flags = F_HAS_STAT | (racy(c, &now) ? 0 : F_TRUSTED);
+	ch->flags = F_HAS_STAT |
+	    (coach_statdata_racy(&now, &c->start) ? 0 : F_TRUSTED);
 	c->dirty = 1;
 	return ch->slot[slot];
 }
@@ -973,7 +938,7 @@ preload_part(void *arg)
 	for (size_t i = p->from; i < p->to; i++) {
 		struct coach_fmdir *d = c->dirs[i];
 		struct stat st;
-		struct fst now;
+		struct coach_statdata now;
 		if (d->state != D_UNSEEN || !d->trusted)
 			continue;
 		d->pre = PRE_CHANGED;
@@ -982,8 +947,8 @@ preload_part(void *arg)
 		if (fd == -1)
 			continue;
 		if (fstat(fd, &st) == 0) {
-			fst_of(&now, &st);
-			if (fst_eq(&now, &d->st))
+			coach_statdata_of(&now, &st);
+			if (coach_statdata_eq(&now, &d->st))
 				d->pre = PRE_SAME;
 		}
 		for (size_t k = 0; d->pre == PRE_SAME && k < d->n; k++) {
@@ -994,8 +959,8 @@ preload_part(void *arg)
 			ch->pre = PRE_CHANGED;
 			if (fstatat(fd, ch->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 				continue;
-			fst_of(&now, &st);
-			if (fst_eq(&now, &ch->st))
+			coach_statdata_of(&now, &st);
+			if (coach_statdata_eq(&now, &ch->st))
 				ch->pre = PRE_SAME;
 		}
 		close(fd);
@@ -1080,7 +1045,7 @@ put_str(struct coach_buf *b, const void *s, size_t n)
 }
 
 static void
-put_fst(struct coach_buf *b, const struct fst *f)
+put_fst(struct coach_buf *b, const struct coach_statdata *f)
 {
 	put_num(b, (uint64_t)f->mt_s, 8);
 	put_num(b, (uint64_t)f->mt_ns, 8);
