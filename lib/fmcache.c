@@ -465,16 +465,20 @@ coach_fmcache_free(struct coach_fmcache *c)
 static int
 path_ok(const char *relpath)
 {
-	for (const char *s = relpath; *s;) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.') ||
-		    (n == 2 && s[0] == '.' && s[1] == '.'))
+	/* One pass, no strcspn: this runs for every record of a school. */
+	const char *name = relpath;
+	for (const char *s = relpath;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		size_t n = (size_t)(s - name);
+		if ((n == 0 && (*s == '/' || name != relpath)) ||
+		    (n == 1 && name[0] == '.') ||
+		    (n == 2 && name[0] == '.' && name[1] == '.'))
 			return 0;
-		s += n;
-		if (*s == '/' && *++s == '\0')
-			return 0;
+		if (*s == '\0')
+			return 1;
+		name = s + 1;
 	}
-	return 1;
 }
 
 /* ---- folders ---- */

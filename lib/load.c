@@ -395,17 +395,15 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 	struct coach_loaded names_of = { 0 };
 	memset(j, 0, sizeof(*j));
 	j->path = path;
-	if (names(&names_of, path) != kind) {
+	/* Reports know entries by coachee, never by id. */
+	if ((kind == COACH_KIND_ENTRY ? coach_path_kind(path,
+	    &names_of.coachee, NULL) : names(&names_of, path)) != kind) {
 		coach_loaded_free(&names_of);
 		return;
 	}
 	j->of_kind = 1;
 	j->pk.coachee = intern(out, names_of.coachee);
-	/* Reports know entries by coachee, never by id. */
-	if (kind == COACH_KIND_ENTRY)
-		free(names_of.id);
-	else
-		j->pk.id = names_of.id;
+	j->pk.id = names_of.id;
 	if (c && coach_fmcache_lookup(c, path, 0, &j->p, &j->len) == 1)
 		return;
 	j->p = NULL;
