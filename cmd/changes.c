@@ -9,6 +9,7 @@
 
 #include "changes.h"
 #include "common.h"
+#include "../lib/coached.h"
 #include "../lib/history.h"
 #include "../lib/store_walk.h"
 
@@ -264,36 +265,16 @@ struct coach_error *
 coach_my_coachees(struct coach_repo *r, struct coach_strlist *out)
 {
 	char *me = NULL;
-	struct coach_strlist paths = COACH_STRLIST_INIT;
+	struct coach_problems skipped = COACH_PROBLEMS_INIT;
 	struct coach_error *err;
 	if ((err = coach_repo_coachee(r, NULL, &me)))
 		return err;
-	if ((err = coach_repo_list(r, COACH_KIND_AGREEMENT, NULL, &paths)))
-		goto done;
-	for (size_t i = 0; i < paths.n; i++) {
-		struct coach_record *rec = NULL;
-		struct coach_strlist coaches = COACH_STRLIST_INIT;
-		char *coachee = NULL;
-		struct coach_error *e = coach_repo_load(r, paths.v[i], &rec);
-		if (e) {
-			coach_error_free(e);
-			continue;
-		}
-		coach_agreement_coaches(rec, &coaches);
-		coach_path_kind(paths.v[i], &coachee, NULL);
-		if (!coach_agreement_ended(rec) && coachee &&
-		    coach_strlist_has(&coaches, me) &&
-		    !coach_strlist_has(out, coachee))
-			coach_strlist_add(out, coachee);
-		free(coachee);
-		coach_strlist_free(&coaches);
-		coach_record_free(rec);
-	}
-	if (out->n == 0)
+	/* An agreement that cannot be read names nobody here; check and
+	 * status say what is wrong with it. */
+	err = coach_coached_by(r, me, out, &skipped);
+	if (err == NULL && out->n == 0)
 		coach_strlist_add(out, me);
-	coach_strlist_sort(out);
-done:
-	coach_strlist_free(&paths);
+	coach_problems_free(&skipped);
 	free(me);
 	return err;
 }

@@ -1062,12 +1062,15 @@ static char *local_path(const char *url);
 
 /* libgit2's transport for a path lists the remote's refs, then looks each
  * one up: a ref deleted in between (another sync's temporary push ref)
- * fails the whole transfer with GIT_ENOTFOUND.  Such a transfer is tried
- * again, a few times. */
+ * fails the whole transfer, with GIT_ENOTFOUND or only with a reference
+ * error.  Such a transfer is tried again, a few times. */
 static int
 retry_local(struct net *n, int rc, int *attempt)
 {
-	if (rc != GIT_ENOTFOUND || atomic_load(&n->fired) || ++*attempt > 4)
+	const git_error *e = git_error_last();
+	int lost_ref = rc == GIT_ENOTFOUND ||
+	    (rc < 0 && e != NULL && e->klass == GIT_ERROR_REFERENCE);
+	if (!lost_ref || atomic_load(&n->fired) || ++*attempt > 4)
 		return 0;
 	char *path = local_path(n->url);
 	int local = path != NULL;

@@ -112,6 +112,36 @@ setup() {
 	[ "$(printf '%s\n' "$output" | grep -c ': since ')" -eq 1 ] || fail "$output"
 }
 
+@test "diff and agenda without COACHEE read only the agreements that name the user" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	# LeakSanitizer cannot run under ptrace: memory errors only, there.
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	"$COACH" agree cy --coach ada --coach bob >/dev/null
+	for i in 1 2 3 4 5 6; do
+		"$COACH" staff add "t$i" --name "Teacher $i" >/dev/null
+		"$COACH" agree "t$i" --coach bob >/dev/null
+	done
+	"$COACH" staff add t7 --name "Teacher 7" >/dev/null
+	"$COACH" agree t7 --coach ada >/dev/null
+	# Ended: no longer one of ada's.
+	"$COACH" agree t7 --end >/dev/null
+	grep -q '^ended: ' coaching/t7/agreement.md || fail "$(cat coaching/t7/agreement.md)"
+	for cmd in diff agenda; do
+		run coach $cmd --format json
+		assert_status 0
+		[ "$(json '[c["coachee"] for c in j["coachees"]]')" = "['bob', 'cy']" ] ||
+			fail "$cmd: $output"
+		# Once who coaches whom is known, only those agreements are read.
+		strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$COACH" $cmd >/dev/null
+		opened=$(grep -o 'coaching/[^/"]*/agreement.md' "$BATS_TEST_TMPDIR/trace" | sort -u | tr '\n' ' ')
+		[ "$opened" = "coaching/bob/agreement.md coaching/cy/agreement.md " ] ||
+			fail "$cmd opened: $opened"
+	done
+	# Without the cache every agreement is read: the check can fail.
+	COACH_NO_CACHE=1 strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$COACH" agenda >/dev/null
+	grep -q 'coaching/t5/agreement.md' "$BATS_TEST_TMPDIR/trace"
+}
+
 @test "diff reports a record that does not parse and goes on" {
 	mkdir -p coaching/bob/log
 	printf -- '---\nid: [broken\n---\n' >coaching/bob/log/2026-11-16-e0badbad.md

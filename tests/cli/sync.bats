@@ -229,6 +229,31 @@ hub_has() {
 	[ -z "$(git -C "$HUB" for-each-ref refs/coach-push)" ] || fail "temporary refs left"
 }
 
+@test "a ref another sync deletes while this one reads the hub: the transfer is tried again" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	# LeakSanitizer cannot run under ptrace: memory errors only, there.
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	coach remote add origin "$HUB" >/dev/null
+	coach sync >/dev/null
+	# Another sync's temporary ref, seen by the listing; strace makes it
+	# vanish at the Nth look at it, as when that sync deletes it.
+	git -C "$HUB" update-ref refs/coach-push/1-2 main
+	local tmp=$HUB/refs/coach-push/1-2 hit=0
+	for nth in 1 2 3 4 5 6; do
+		coach priority add "p$nth" "Priority $nth" >/dev/null
+		run strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -P "$tmp" \
+			-e trace=openat,newfstatat \
+			-e inject=openat,newfstatat:error=ENOENT:when=$nth "$COACH" sync
+		assert_status 0
+		grep -q INJECTED "$BATS_TEST_TMPDIR/trace" && hit=$((hit + 1))
+		[ "$(git -C "$HUB" rev-parse main)" = "$(git rev-parse HEAD)" ] ||
+			fail "look $nth: the hub's main is not this school's HEAD" "$output"
+		hub_has "priorities/p$nth.md"
+	done
+	[ "$hit" -eq 6 ] || fail "the ref vanished only $hit times of 6"
+	git -C "$HUB" fsck --strict --no-progress >/dev/null 2>&1 || fail "hub fsck"
+}
+
 @test "status counts commits to push and to pull as of the last fetch" {
 	coach remote add origin "$HUB" >/dev/null
 	coach sync >/dev/null

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "frontmatter.h"
 #include "util.h"
 
@@ -236,14 +237,8 @@ pyyaml_check(const char *doc, const char *expect)
 	write_file(expp, expect);
 	write_file(pyp, pycheck);
 	char *cmd = coach_xasprintf("python3 %s %s %s 2>&1", pyp, docp, expp);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct coach_buf out = COACH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		coach_buf_add(&out, chunk, n);
-	int status = pclose(p);
+	int status;
+	char *printed = fx_capture(&status, NULL, "%s", cmd);
 	unlink(docp);
 	unlink(expp);
 	unlink(pyp);
@@ -252,12 +247,11 @@ pyyaml_check(const char *doc, const char *expect)
 	free(expp);
 	free(pyp);
 	free(cmd);
-	const char *s = coach_buf_str(&out);
-	if (status == 0 && strcmp(s, "checked\n") == 0) {
-		coach_buf_free(&out);
+	if (status == 0 && strcmp(printed, "checked\n") == 0) {
+		free(printed);
 		return NULL;
 	}
-	return coach_buf_detach(&out);
+	return printed;
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "record.h"
 #include "util.h"
 
@@ -392,17 +393,10 @@ pyyaml_front_matter(const char *text)
 	    "fm = yaml.safe_load(\"\\n\".join(lines[1:end]))\n"
 	    "print(json.dumps(fm, sort_keys=True, default=str))\n"
 	    "' %s 2>&1", path);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct coach_buf out = COACH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		coach_buf_add(&out, chunk, n);
-	pclose(p);
+	char *out = fx_capture(NULL, NULL, "%s", cmd);
 	unlink(path);
 	free(cmd);
-	return coach_buf_detach(&out);
+	return out;
 }
 
 static void

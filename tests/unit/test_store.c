@@ -18,66 +18,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "store.h"
 #include "util.h"
 
 static char scratch[64];
 static char home[128];
 
-/* Runs a shell command; returns its stdout (caller frees) and sets
- * *status to its exit status. */
-static char *
-sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *
-sh(int *status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = NULL;
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	struct coach_buf b = COACH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		coach_buf_add(&b, chunk, n);
-	int st = pclose(f);
-	if (status != NULL)
-		*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	free(cmd);
-	coach_buf_puts(&b, "");
-	return coach_buf_detach(&b);
-}
-
-/* Asserts that a shell command succeeds and returns its output. */
-#define sh_ok(...) sh_ok_(__FILE__, __LINE__, __VA_ARGS__)
-static char *
-sh_ok_(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static char *
-sh_ok_(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = NULL;
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	int st;
-	char *out = sh(&st, "%s", cmd);
-	if (st != 0) {
-		print_error("%s:%d: command failed (%d): %s\n%s\n", file, line,
-			st, cmd, out);
-		free(cmd);
-		free(out);
-		fail();
-	}
-	free(cmd);
-	return out;
-}
+#define sh(status, ...) fx_capture((status), NULL, __VA_ARGS__)
+#define sh_ok(...) fx_capture_ok(NULL, __VA_ARGS__)
 
 static void
 check_ok_(const char *file, int line, struct coach_error *err)
@@ -144,15 +93,9 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(scratch, "/tmp/coach-store-XXXXXX");
-	if (mkdtemp(scratch) == NULL)
+	if (fx_scratch(scratch, sizeof(scratch), "store") != 0)
 		return -1;
 	snprintf(home, sizeof(home), "%s/home", scratch);
-	if (mkdir(home, 0700) == -1)
-		return -1;
-	setenv("HOME", home, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("XDG_CONFIG_HOME", home, 1);
 	unsetenv("GIT_DIR");
 	unsetenv("GIT_WORK_TREE");
 	unsetenv("COACH_LOCK_TIMEOUT");
@@ -164,11 +107,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	char *cmd = coach_xasprintf("chown -R %d %s 2>/dev/null; rm -rf %s",
-		(int)getuid(), scratch, scratch);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	return fx_remove(scratch);
 }
 
 /* The absolute path of name inside the scratch directory. */

@@ -13,63 +13,25 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "store.h"
 #include "util.h"
 
 static char scratch[64];
 static char *dir;
 
-static char *
-sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *
-sh(int *status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = NULL;
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	char *full = coach_xasprintf("cd %s && %s", dir, cmd);
-	FILE *f = popen(full, "r");
-	assert_non_null(f);
-	struct coach_buf b = COACH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		coach_buf_add(&b, chunk, n);
-	int st = pclose(f);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	free(cmd);
-	free(full);
-	coach_buf_puts(&b, "");
-	return coach_buf_detach(&b);
-}
-
-#define run(...) do { \
-	int st_; \
-	char *out_ = sh(&st_, __VA_ARGS__); \
-	if (st_ != 0) \
-		fail_msg("command failed: %s", out_); \
-	free(out_); \
-} while (0)
+#define run(...) free(fx_capture_ok(dir, __VA_ARGS__))
 
 static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(scratch, "/tmp/coach-clean-XXXXXX");
-	if (mkdtemp(scratch) == NULL)
+	if (fx_scratch(scratch, sizeof(scratch), "clean") != 0)
 		return -1;
-	char *home = coach_path_join(scratch, "home");
-	mkdir(home, 0700);
-	setenv("HOME", home, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	free(home);
 	dir = coach_path_join(scratch, "school");
 	mkdir(dir, 0700);
 	int st;
-	free(sh(&st, "git init -q -b main && git config user.name A && "
+	free(fx_capture(&st, dir, "git init -q -b main && git config user.name A && "
 		"git config user.email a@x && mkdir -p coaching/al/goals "
 		"coaching/al/log coaching/bo && echo a > coaching/al/agreement.md "
 		"&& echo g > coaching/al/goals/g1.md && echo e > "
@@ -82,11 +44,8 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	char *cmd = coach_xasprintf("rm -rf %s", scratch);
-	int rc = system(cmd);
-	free(cmd);
 	free(dir);
-	return rc == 0 ? 0 : -1;
+	return fx_remove(scratch);
 }
 
 /* coach_store_folder_clean() of prefix, checked against git: it may only
@@ -99,7 +58,7 @@ clean(const char *prefix)
 	assert_null(coach_store_open(&s, dir, NULL));
 	int c = coach_store_folder_clean(s, prefix);
 	coach_store_close(s);
-	char *out = sh(&st, "git status --porcelain --untracked-files=all "
+	char *out = fx_capture(&st, dir, "git status --porcelain --untracked-files=all "
 		"-- '%s' 2>/dev/null", prefix);
 	assert_int_equal(st, 0);
 	if (c && *out)

@@ -13,42 +13,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "store.h"
 #include "store_remote.h"
 #include "util.h"
 
 static char scratch[64];
 
-static char *
-sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *
-sh(int *status, const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd = NULL;
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	struct coach_buf b = COACH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		coach_buf_add(&b, chunk, n);
-	int st = pclose(f);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	free(cmd);
-	coach_buf_puts(&b, "");
-	return coach_buf_detach(&b);
-}
-
-#define sh_ok(...) do { \
-	int st_; \
-	free(sh(&st_, __VA_ARGS__)); \
-	assert_int_equal(st_, 0); \
-} while (0)
+#define sh(status, ...) fx_capture((status), NULL, __VA_ARGS__)
+#define sh_ok(...) free(fx_capture_ok(NULL, __VA_ARGS__))
 
 static void
 check_ok(struct coach_error *err)
@@ -64,15 +37,11 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(scratch, "/tmp/coach-remote-XXXXXX");
-	assert_non_null(mkdtemp(scratch));
-	char *home = coach_path_join(scratch, "home");
-	sh_ok("mkdir -p %s && HOME=%s git config --global user.name Ada && "
-		"HOME=%s git config --global user.email ada@x && HOME=%s git config --global init.defaultBranch main", home, home, home,
-		home);
-	setenv("HOME", home, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	free(home);
+	if (fx_scratch(scratch, sizeof(scratch), "remote") != 0)
+		return -1;
+	sh_ok("git config --global user.name Ada && git config --global "
+		"user.email ada@x && git config --global init.defaultBranch "
+		"main");
 	sh_ok("git init -q --bare %s/hub.git", scratch);
 	return 0;
 }
@@ -81,8 +50,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	sh_ok("rm -rf %s", scratch);
-	return 0;
+	return fx_remove(scratch);
 }
 
 /* A new store in scratch/name with one commit writing file. */

@@ -16,60 +16,26 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "trust.h"
 #include "util.h"
 
 static char scratch[64];
 
-static char *
-sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *
-sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd = NULL;
-	va_start(ap, fmt);
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	char *full = coach_xasprintf("cd %s && { %s; }", scratch, cmd);
-	FILE *f = popen(full, "r");
-	assert_non_null(f);
-	struct coach_buf b = COACH_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		coach_buf_add(&b, chunk, n);
-	int st = pclose(f);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		print_error("command failed: %s\n", cmd);
-		fail();
-	}
-	free(cmd);
-	free(full);
-	coach_buf_puts(&b, "");
-	return coach_buf_detach(&b);
-}
+#define sh(...) fx_capture_ok(scratch, __VA_ARGS__)
 
 static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(scratch, "/tmp/coach-trust-XXXXXX");
-	if (mkdtemp(scratch) == NULL)
+	if (fx_scratch(scratch, sizeof(scratch), "trust") != 0)
 		return -1;
-	char *home = coach_path_join(scratch, "home");
-	mkdir(home, 0700);
-	setenv("HOME", home, 1);
-	setenv("XDG_CONFIG_HOME", home, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	setenv("GIT_AUTHOR_NAME", "Tia", 1);
 	setenv("GIT_AUTHOR_EMAIL", "tia@trust.example", 1);
 	setenv("GIT_COMMITTER_NAME", "Tia", 1);
 	setenv("GIT_COMMITTER_EMAIL", "tia@trust.example", 1);
 	unsetenv("COACH_TRUST_JOBS");
 	unsetenv("COACH_TRUST_TIMEOUT");
-	free(home);
 	return 0;
 }
 
@@ -77,10 +43,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	char *cmd = coach_xasprintf("rm -rf %s", scratch);
-	int rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	return fx_remove(scratch);
 }
 
 static struct coach_trust *
