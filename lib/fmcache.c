@@ -737,14 +737,13 @@ coach_fmdir_type(const struct coach_fmdir *d, size_t i)
 	return (enum coach_fmtype)d->v[i].type;
 }
 
-/* The child relpath names in its listed folder, and the folder. */
+/* The child relpath names in its listed folder, and the folder;
+ * relpath passed path_ok(). */
 static struct child *
-child_get(struct coach_fmcache *c, const char *relpath,
+child_in(struct coach_fmcache *c, const char *relpath,
     struct coach_fmdir **dir)
 {
 	*dir = NULL;
-	if (!path_ok(relpath))
-		return NULL;
 	const char *slash = strrchr(relpath, '/');
 	const char *name = slash ? slash + 1 : relpath;
 	size_t plen = slash ? (size_t)(slash - relpath) : 0;
@@ -765,6 +764,15 @@ child_get(struct coach_fmcache *c, const char *relpath,
 	return d && d->state == D_VALID ? child_find(d, name) : NULL;
 }
 
+/* child_in() of any relpath: NULL for one path_ok() refuses. */
+static struct child *
+child_get(struct coach_fmcache *c, const char *relpath,
+    struct coach_fmdir **dir)
+{
+	*dir = NULL;
+	return path_ok(relpath) ? child_in(c, relpath, dir) : NULL;
+}
+
 enum coach_fmtype
 coach_fmcache_type(struct coach_fmcache *c, const char *relpath)
 {
@@ -773,7 +781,7 @@ coach_fmcache_type(struct coach_fmcache *c, const char *relpath)
 		return COACH_FMT_DIR;
 	if (!path_ok(relpath))
 		return COACH_FMT_UNKNOWN;
-	struct child *ch = child_get(c, relpath, &d);
+	struct child *ch = child_in(c, relpath, &d);
 	if (ch)
 		return (enum coach_fmtype)ch->type;
 	if (d == NULL || d->state == D_VALID || d->err_no == ENOENT ||

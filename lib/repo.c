@@ -650,6 +650,7 @@ struct entry_key {
 	uint64_t day;     /* its first 8 bytes, to compare at once */
 	uint32_t day2;    /* and the next 2, so that no strncmp is needed */
 	struct timespec written;
+	size_t listed;    /* its place in the listing */
 };
 
 static int
@@ -673,7 +674,7 @@ entry_key_cmp(const void *pa, const void *pb)
  * clone), then by name: "the last entry" is then the one written last.
  */
 static void
-sort_entries(struct coach_repo *r, struct coach_strlist *l)
+sort_entries(struct coach_repo *r, struct coach_strlist *l, size_t **order)
 {
 	if (l->n < 2)
 		return;
@@ -681,6 +682,7 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 	for (size_t i = 0; i < l->n; i++) {
 		const char *base = strrchr(l->v[i], '/');
 		keys[i].path = l->v[i];
+		keys[i].listed = i;
 		keys[i].date = base ? base + 1 : l->v[i];
 		/* Big-endian, so that numbers order as the bytes do (and
 		 * as strncmp(date, 10) does: nothing counts after a NUL). */
@@ -707,6 +709,11 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		v[i] = (char *)keys[i].path;
 	memcpy(l->v, v, l->n * sizeof(*v));
+	if (order) {
+		*order = coach_xcalloc(l->n, sizeof(**order));
+		for (size_t i = 0; i < l->n; i++)
+			(*order)[keys[i].listed] = i;
+	}
 	free(v);
 	free(keys);
 }
@@ -716,7 +723,17 @@ coach_repo_list_checked(struct coach_repo *r, enum coach_kind k,
     const char *coachee, struct coach_strlist *out,
     struct coach_strlist *skipped)
 {
+	return coach_repo_list_ordered(r, k, coachee, out, skipped, NULL);
+}
+
+struct coach_error *
+coach_repo_list_ordered(struct coach_repo *r, enum coach_kind k,
+    const char *coachee, struct coach_strlist *out,
+    struct coach_strlist *skipped, size_t **order)
+{
 	struct coach_error *err = NULL;
+	if (order)
+		*order = NULL;
 	switch (k) {
 	case COACH_KIND_STAFF:
 		err = list_dir(r, "staff", 0, out, skipped);
@@ -761,7 +778,7 @@ coach_repo_list_checked(struct coach_repo *r, enum coach_kind k,
 		    coach_kind_name(k));
 	}
 	if (k == COACH_KIND_ENTRY)
-		sort_entries(r, out);
+		sort_entries(r, out, order);
 	else
 		coach_strlist_sort(out);
 	if (skipped)

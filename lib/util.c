@@ -367,7 +367,13 @@ coach_path_join(const char *a, const char *b)
 		la--;
 	if (la == 0)
 		return coach_xstrdup(b);
-	return coach_xasprintf("%.*s/%s", (int)la, a, b);
+	/* Not printf: walks join a path for every file of the school. */
+	size_t lb = strlen(b);
+	char *p = coach_xmalloc(la + 1 + lb + 1);
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
 }
 
 static unsigned char

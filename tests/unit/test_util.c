@@ -77,6 +77,26 @@ test_expand_user(void **state)
 	free(p);
 }
 
+static void
+join_is(const char *a, const char *b, const char *want)
+{
+	char *p = coach_path_join(a, b);
+	assert_string_equal(p, want);
+	free(p);
+}
+
+static void
+test_path_join(void **state)
+{
+	(void)state;
+	join_is("coaching", "ada", "coaching/ada");
+	join_is("coaching/", "ada", "coaching/ada");
+	join_is("coaching//", "log/x.md", "coaching/log/x.md");
+	join_is("", "ada", "ada");
+	join_is("/", "tmp", "//tmp");
+	join_is("/srv/school", "", "/srv/school/");
+}
+
 int
 main(void)
 {
@@ -85,6 +105,7 @@ main(void)
 		cmocka_unit_test(test_suggest_case),
 		cmocka_unit_test(test_suggest_nothing_close),
 		cmocka_unit_test(test_expand_user),
+		cmocka_unit_test(test_path_join),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
