@@ -347,6 +347,130 @@ check_new_pack(const char *idx, const git_oid *ids, size_t n)
 	return err;
 }
 
+/* ------------------------------------------------------------------ */
+/* What goes into a pack, in which order */
+
+/* The objects to pack, sorted, and whether each is in the builder yet. */
+struct pick {
+	git_oid *ids;
+	unsigned char *in;
+	size_t n;
+};
+
+static int
+oid_order(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* The place of id among the objects to pack and not in the builder yet,
+ * or -1. */
+static long
+pick_find(const struct pick *p, const git_oid *id)
+{
+	const git_oid *hit = bsearch(id, p->ids, p->n, sizeof(*p->ids),
+		oid_order);
+	if (hit == NULL || p->in[hit - p->ids])
+		return -1;
+	return (long)(hit - p->ids);
+}
+
+static int
+pick_insert(git_packbuilder *pb, struct pick *p, long i, const char *name)
+{
+	p->in[i] = 1;
+	return git_packbuilder_insert(pb, &p->ids[i], name);
+}
+
+/* Inserts what of tree's entries is to be packed, each named by its path
+ * (path holds the tree's), and below them; a tree that cannot be read is
+ * left to be inserted by id. */
+static int
+insert_below(git_repository *repo, git_packbuilder *pb, struct pick *p,
+	const git_oid *tree_id, struct coach_buf *path, int depth)
+{
+	git_tree *t = NULL;
+	int rc = 0;
+	if (depth > 64 || git_tree_lookup(&t, repo, tree_id) < 0)
+		return 0;
+	for (size_t k = 0; k < git_tree_entrycount(t) && rc == 0; k++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, k);
+		long i = pick_find(p, git_tree_entry_id(e));
+		if (i < 0)
+			continue;
+		size_t len = path->len;
+		if (len > 0)
+			coach_buf_putc(path, '/');
+		coach_buf_puts(path, git_tree_entry_name(e));
+		rc = pick_insert(pb, p, i, coach_buf_str(path));
+		if (rc == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			rc = insert_below(repo, pb, p, git_tree_entry_id(e),
+				path, depth + 1);
+		path->len = len;
+	}
+	git_tree_free(t);
+	return rc;
+}
+
+/*
+ * Inserts ids (n of them; sorted here) into pb: first, newest first, each
+ * commit among them that a ref reaches, with the trees and blobs among
+ * them below it, named by their paths; then the rest.  libgit2 looks for
+ * deltas among objects sorted by type, the hash of their name and their
+ * size, then in the order they came: so the versions of one file or
+ * folder meet, newest first, as with git pack-objects --revs.  Inserted
+ * in the order of their ids instead, the many versions of a folder of
+ * the same size met at random and were mostly stored whole.
+ */
+static int
+insert_by_history(git_repository *repo, git_packbuilder *pb, git_oid *ids,
+	size_t n)
+{
+	struct pick p = { ids, coach_xcalloc(n ? n : 1, 1), n };
+	struct coach_buf path = COACH_BUF_INIT;
+	git_revwalk *w = NULL;
+	git_oid c;
+	int rc = 0;
+	size_t misses = 0;
+
+	qsort(ids, n, sizeof(*ids), oid_order);
+	if (git_revwalk_new(&w, repo) == 0) {
+		git_revwalk_sorting(w, GIT_SORT_TIME);
+		git_revwalk_push_glob(w, "refs/*");
+		git_revwalk_push_head(w);
+		git_error_clear();
+	}
+	/* The objects to pack are mostly the newest: the walk stops long
+	 * after the last of them was met. */
+	while (w != NULL && rc == 0 && git_revwalk_next(&c, w) == 0 &&
+	    misses < 2000) {
+		git_commit *commit = NULL;
+		long i = pick_find(&p, &c);
+		if (i < 0) {
+			misses++;
+			continue;
+		}
+		misses = 0;
+		rc = pick_insert(pb, &p, i, NULL);
+		if (rc == 0 && git_commit_lookup(&commit, repo, &c) == 0) {
+			long t = pick_find(&p, git_commit_tree_id(commit));
+			if (t >= 0 && (rc = pick_insert(pb, &p, t, NULL)) == 0) {
+				path.len = 0;
+				rc = insert_below(repo, pb, &p,
+					git_commit_tree_id(commit), &path, 0);
+			}
+		}
+		git_commit_free(commit);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!p.in[i])
+			rc = pick_insert(pb, &p, (long)i, NULL);
+	git_revwalk_free(w);
+	coach_buf_free(&path);
+	free(p.in);
+	return rc;
+}
+
 /*
  * Writes every loose object and the objects of the packs to merge (the
  * smallest nmerge of v; none unless there are more than limit packs)
@@ -405,11 +529,10 @@ repack(git_repository *repo, long limit, long full)
 		err = store_git_fail("packing objects");
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (git_packbuilder_insert(pb, &ids[i], NULL) < 0) {
-			err = store_git_fail("packing objects");
-			goto done;
-		}
+	if (insert_by_history(repo, pb, ids, n) < 0) {
+		err = store_git_fail("packing objects");
+		goto done;
+	}
 	/* The pack and its index are in place and fsynced (with
 	 * GIT_OPT_ENABLE_FSYNC_GITDIR) before anything goes. */
 	if (git_packbuilder_write(pb, packdir, 0, NULL, NULL) < 0) {

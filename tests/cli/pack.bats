@@ -121,6 +121,30 @@ all_readable() {
 	all_readable
 }
 
+@test "merged packs keep the versions of a folder as deltas of each other, as git gc does" {
+	export COACH_AUTOPACK_DETACH=0
+	git config coach.autopacklimit 0
+	local i n=60
+	[ -n "${COACH_TEST_SANITIZED:-}" ] && n=30
+	for i in $(seq 10); do
+		coach staff add "t$i" --name "Teacher $i" >/dev/null
+		coach agree "t$i" --coach ada >/dev/null
+	done
+	# Each entry makes new versions of coaching/, of the coachee's folder
+	# and of its log/: the versions of coaching/ all have the same size.
+	for i in $(seq $n); do coach log "t$((i % 10 + 1))" -m "Entry $i" >/dev/null; done
+	git config coach.autopacklimit 4
+	coach log bob -m "Merge now" >/dev/null
+	[ "$(packs)" -eq 1 ] || fail "not merged into one: $(git count-objects -v)"
+	mine=$(stat -c %s .git/objects/pack/pack-*.pack)
+	git clone -q --bare --no-local . "$BATS_TEST_TMPDIR/gc.git"
+	git -C "$BATS_TEST_TMPDIR/gc.git" repack -q -a -d -f
+	theirs=$(stat -c %s "$BATS_TEST_TMPDIR"/gc.git/objects/pack/pack-*.pack)
+	[ "$mine" -le $((theirs * 5 / 4)) ] ||
+		fail "coach's pack is $mine bytes, git's of the same objects $theirs"
+	all_readable
+}
+
 @test "past coach.autopackfull objects the small packs are merged, the big one stays" {
 	export COACH_AUTOPACK_DETACH=0 COACH_AUTOPACK_FULL=0
 	git config coach.autopacklimit 0
