@@ -1371,13 +1371,17 @@ staff_emails(struct coach_repo *r, struct coach_strlist *out)
 	struct coach_buf b = COACH_BUF_INIT;
 	char tree[41];
 	int fresh = 0;
+	/* The folder's id first: its list is read only when the cache
+	 * is not of that folder. */
 	struct coach_error *err = coach_store_head_dir(r->store, "staff", tree,
-	    &files);
+	    NULL);
 	if (err != NULL || tree[0] == '\0')
 		goto done;
 	staff_cache_read(r, tree, &b, &fresh);
 	if (!fresh) {
-		staff_cache_build(r, tree, &files, &b, out);
+		err = coach_store_head_dir(r->store, "staff", tree, &files);
+		if (err == NULL && tree[0] != '\0')
+			staff_cache_build(r, tree, &files, &b, out);
 		goto done;
 	}
 	char *line = strchr(b.ptr, '\n');

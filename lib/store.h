@@ -235,6 +235,7 @@ int coach_store_head_has(struct coach_store *s, const char *path);
  * string each (BLOB: the blob's hex id) in tree order, and the folder's
  * own tree id (41 bytes; "" when HEAD has no such folder).  Reads one tree
  * object: the way to learn what changed in a folder without reading it.
+ * With out NULL, only the id: the folder's tree object is not read.
  */
 struct coach_error *coach_store_head_dir(struct coach_store *s,
 	const char *dir, char tree_id[41], struct coach_strlist *out);

@@ -23,6 +23,10 @@
  * therefore "smudged" (their size set to 0) so that git compares their
  * content next time, as git does when it rewrites an index.
  */
+/* OpenSSL 3 calls its SHA1_* functions deprecated; they are kept, and
+ * are what avoids the EVP layer's start-up (see sha1_init). */
+#define OPENSSL_API_COMPAT 0x10100000L
+
 #include "store_priv.h"
 
 #include <errno.h>
@@ -31,13 +35,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <linux/falloc.h>
+#include <pthread.h>
+#include <sys/uio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "fmcache.h"
 
 #define HEADER 12
 #define TRAILER 20
@@ -64,67 +71,59 @@ put32(unsigned char *p, uint32_t v)
 }
 
 /* ------------------------------------------------------------------ */
-/* SHA-1, through OpenSSL (which uses the CPU's SHA instructions) */
+/*
+ * SHA-1, through OpenSSL's own SHA-1 functions (which use the CPU's SHA
+ * instructions) rather than its EVP layer: the first EVP digest of a
+ * process loads OpenSSL's configuration and providers, most of a
+ * millisecond that a write would spend on every run.
+ */
 
 struct sha1 {
-	EVP_MD_CTX *ctx;
+	SHA_CTX c;
 };
 
 static int
 sha1_init(struct sha1 *h)
 {
-	h->ctx = EVP_MD_CTX_new();
-	return h->ctx != NULL && EVP_DigestInit_ex(h->ctx, EVP_sha1(), NULL);
+	return SHA1_Init(&h->c) == 1;
 }
 
 static void
 sha1_add(struct sha1 *h, const void *p, size_t n)
 {
-	EVP_DigestUpdate(h->ctx, p, n);
+	SHA1_Update(&h->c, p, n);
 }
 
 static void
 sha1_end(struct sha1 *h, unsigned char out[20])
 {
-	unsigned int n = 20;
-	EVP_DigestFinal_ex(h->ctx, out, &n);
-	EVP_MD_CTX_free(h->ctx);
-	h->ctx = NULL;
+	SHA1_Final(out, &h->c);
 }
 
-static void
-sha1_free(struct sha1 *h)
+/* Not OpenSSL's SHA1(), which goes through the EVP layer. */
+void
+store_sha1(unsigned char out[20], const void *p, size_t n)
 {
-	EVP_MD_CTX_free(h->ctx);
-	h->ctx = NULL;
+	struct sha1 h;
+	sha1_init(&h);
+	sha1_add(&h, p, n);
+	sha1_end(&h, out);
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading the old index */
+/* Reading the index */
 
-struct old_index {
-	unsigned char *data;
-	size_t size;
-	struct stat st;
-	uint32_t count;
-	size_t *off;		/* offset of each entry */
-	size_t ext;		/* where the extensions start */
-	size_t tree_off, tree_len;	/* the TREE extension's data, if any */
-	/* Optional extensions kept as they are (REUC, NAME): ranges. */
-	size_t keep_off[8], keep_len[8];
-	size_t nkeep;
-};
-
-static void
-old_free(struct old_index *o)
+void
+store_ix_free(struct store_ix *o)
 {
 	if (o->data != NULL)
 		munmap(o->data, o->size);
 	free(o->off);
+	memset(o, 0, sizeof(*o));
 }
 
-static const char *
-entry_path(const struct old_index *o, uint32_t i, size_t *len)
+const char *
+store_ix_path(const struct store_ix *o, uint32_t i, size_t *len)
 {
 	const unsigned char *e = o->data + o->off[i];
 	unsigned flags = (unsigned)e[60] << 8 | e[61];
@@ -136,25 +135,23 @@ entry_path(const struct old_index *o, uint32_t i, size_t *len)
 	return p;
 }
 
-/* Reads the whole index; 0 when it is not one this file handles.  The
- * checksum is verified unless verify is 0 (see stamp_matches). */
 static int
-old_parse(struct old_index *o, int verify)
+checksum_ok(const struct store_ix *o)
 {
 	unsigned char sum[20];
 	struct sha1 h;
-	if (o->size < HEADER + TRAILER || o->data == NULL ||
-	    memcmp(o->data, "DIRC", 4) != 0 ||
-	    get32(o->data + 4) != 2)
+	if (!sha1_init(&h))
 		return 0;
-	if (verify) {
-		if (!sha1_init(&h))
-			return 0;
-		sha1_add(&h, o->data, o->size - TRAILER);
-		sha1_end(&h, sum);
-		if (memcmp(sum, o->data + o->size - TRAILER, 20) != 0)
-			return 0;	/* damaged: libgit2 says so */
-	}
+	sha1_add(&h, o->data, o->size - TRAILER);
+	sha1_end(&h, sum);
+	return memcmp(sum, o->data + o->size - TRAILER, 20) == 0;
+}
+
+/* Steps over every entry and extension; 0 when the index is not one
+ * this file handles. */
+static int
+old_parse(struct store_ix *o)
+{
 	o->count = get32(o->data + 8);
 	size_t end = o->size - TRAILER, pos = HEADER;
 	if (o->count > end / FIXED)
@@ -221,15 +218,14 @@ path_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
-/* The first entry not before path. */
-static uint32_t
-lower_bound(const struct old_index *o, const char *path, size_t n)
+uint32_t
+store_ix_lower_bound(const struct store_ix *o, const char *path, size_t n)
 {
 	uint32_t lo = 0, hi = o->count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		size_t len = 0;
-		const char *p = entry_path(o, mid, &len);
+		const char *p = store_ix_path(o, mid, &len);
 		if (path_cmp(p, len, path, n) < 0)
 			lo = mid + 1;
 		else
@@ -239,18 +235,18 @@ lower_bound(const struct old_index *o, const char *path, size_t n)
 }
 
 static int
-has_entry(const struct old_index *o, const char *path, size_t n)
+has_entry(const struct store_ix *o, const char *path, size_t n)
 {
-	uint32_t i = lower_bound(o, path, n);
+	uint32_t i = store_ix_lower_bound(o, path, n);
 	size_t len = 0;
 	if (i >= o->count)
 		return 0;
-	const char *p = entry_path(o, i, &len);
+	const char *p = store_ix_path(o, i, &len);
 	return path_cmp(p, len, path, n) == 0;
 }
 
-static int
-starts_with(const char *p, size_t len, const char *prefix, size_t n)
+int
+store_ix_starts(const char *p, size_t len, const char *prefix, size_t n)
 {
 	return len >= n && memcmp(p, prefix, n) == 0;
 }
@@ -258,7 +254,7 @@ starts_with(const char *p, size_t len, const char *prefix, size_t n)
 /* Whether writing path would put a file where the index has a directory
  * or a directory where it has a file: libgit2 knows what to do then. */
 static int
-collides(const struct old_index *o, const char *path)
+collides(const struct store_ix *o, const char *path)
 {
 	size_t n = strlen(path);
 	for (const char *s = strchr(path, '/'); s != NULL;
@@ -266,10 +262,10 @@ collides(const struct old_index *o, const char *path)
 		if (has_entry(o, path, (size_t)(s - path)))
 			return 1;
 	char *dir = coach_xasprintf("%s/", path);
-	uint32_t i = lower_bound(o, dir, n + 1);
+	uint32_t i = store_ix_lower_bound(o, dir, n + 1);
 	size_t len = 0;
-	const char *p = i < o->count ? entry_path(o, i, &len) : NULL;
-	int below = p != NULL && starts_with(p, len, dir, n + 1);
+	const char *p = i < o->count ? store_ix_path(o, i, &len) : NULL;
+	int below = p != NULL && store_ix_starts(p, len, dir, n + 1);
 	free(dir);
 	return below;
 }
@@ -277,52 +273,125 @@ collides(const struct old_index *o, const char *path)
 /* ------------------------------------------------------------------ */
 /* Writing the new index */
 
+/*
+ * The new index as a list of pieces: ranges of the old file (mapped, so
+ * never copied in memory) and the few bytes made here, kept in one
+ * growing buffer by offset until all are made.  It is then written with
+ * writev while another thread computes its checksum: on an index of
+ * 100,000 entries the SHA-1 and the kernel's copy into the page cache
+ * each cost milliseconds, and they need not wait for each other.
+ */
+struct piece {
+	const unsigned char *p;	/* NULL: made[off] */
+	size_t off, n;
+};
+
 struct out {
-	int fd;
-	struct sha1 h;
-	unsigned char buf[1 << 16];
-	size_t n;
-	int failed;
+	struct piece *v;
+	size_t n, cap;
+	struct coach_buf made;
 };
 
 static void
-out_flush(struct out *w)
+out_piece(struct out *w, const unsigned char *p, size_t off, size_t n)
 {
-	size_t off = 0;
-	while (off < w->n && !w->failed) {
-		ssize_t r = write(w->fd, w->buf + off, w->n - off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			w->failed = 1;
-		else
-			off += (size_t)r;
+	if (n == 0)
+		return;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
 	}
-	w->n = 0;
+	w->v[w->n++] = (struct piece){ p, off, n };
 }
 
+/* Bytes that stay where they are until the index is written. */
+static void
+out_ref(struct out *w, const void *p, size_t n)
+{
+	out_piece(w, p, 0, n);
+}
+
+/* Bytes made here, copied. */
 static void
 out_add(struct out *w, const void *p, size_t n)
 {
-	sha1_add(&w->h, p, n);
-	if (n >= sizeof(w->buf)) {
-		out_flush(w);
-		size_t off = 0;
-		while (off < n && !w->failed) {
-			ssize_t r = write(w->fd, (const char *)p + off, n - off);
-			if (r == -1 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				w->failed = 1;
-			else
-				off += (size_t)r;
+	out_piece(w, NULL, w->made.len, n);
+	coach_buf_add(&w->made, p, n);
+}
+
+/* Every piece's address, once nothing more is made. */
+static void
+out_resolve(struct out *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].p == NULL)
+			w->v[i].p = (const unsigned char *)w->made.ptr +
+				w->v[i].off;
+}
+
+struct hash_job {
+	const struct out *w;
+	unsigned char sum[20];
+	int ok;
+};
+
+static void *
+hash_run(void *arg)
+{
+	struct hash_job *j = arg;
+	struct sha1 h;
+	j->ok = sha1_init(&h);
+	if (!j->ok)
+		return NULL;
+	for (size_t i = 0; i < j->w->n; i++)
+		sha1_add(&h, j->w->v[i].p, j->w->v[i].n);
+	sha1_end(&h, j->sum);
+	return NULL;
+}
+
+/* Writes all pieces to fd; 0 when a write fails. */
+static int
+out_write(int fd, const struct out *w)
+{
+	struct iovec iov[256];
+	size_t i = 0, skip = 0;	/* bytes of piece i already written */
+	while (i < w->n) {
+		int k = 0;
+		for (size_t j = i; j < w->n && k < 256; j++, k++) {
+			size_t s = j == i ? skip : 0;
+			iov[k].iov_base = (void *)(w->v[j].p + s);
+			iov[k].iov_len = w->v[j].n - s;
 		}
-		return;
+		ssize_t r = writev(fd, iov, k);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		size_t left = (size_t)r;
+		while (i < w->n && left >= w->v[i].n - skip) {
+			left -= w->v[i].n - skip;
+			skip = 0;
+			i++;
+		}
+		skip += left;
 	}
-	if (w->n + n > sizeof(w->buf))
-		out_flush(w);
-	memcpy(w->buf + w->n, p, n);
-	w->n += n;
+	return 1;
+}
+
+/* Writes w and its checksum to fd: the checksum in a thread of its own
+ * when one can be started. */
+static int
+out_finish(int fd, const struct out *w)
+{
+	struct hash_job j = { w, { 0 }, 0 };
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, hash_run, &j) == 0;
+	int ok = out_write(fd, w);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		hash_run(&j);
+	return ok && j.ok && write(fd, j.sum, 20) == 20;
 }
 
 /* An entry for a file just written, from its stat data. */
@@ -361,9 +430,9 @@ racy(const unsigned char *e, const struct stat *ix)
 	return s > is || (s == is && ns >= (uint32_t)ix->st_mtim.tv_nsec);
 }
 
-/* Copies entries [from, to) of the old index, smudging racy ones. */
+/* Entries [from, to) of the old index, smudging racy ones. */
 static void
-out_old(struct out *w, const struct old_index *o, uint32_t from, uint32_t to)
+out_old(struct out *w, const struct store_ix *o, uint32_t from, uint32_t to)
 {
 	size_t start = from < o->count ? o->off[from] : o->ext;
 	for (uint32_t i = from; i < to; i++) {
@@ -371,16 +440,16 @@ out_old(struct out *w, const struct old_index *o, uint32_t from, uint32_t to)
 		if (!racy(e, &o->st) || get32(e + 36) == 0)
 			continue;
 		size_t end = i + 1 < o->count ? o->off[i + 1] : o->ext;
-		out_add(w, o->data + start, o->off[i] - start);
+		out_ref(w, o->data + start, o->off[i] - start);
 		unsigned char copy[FIXED];
 		memcpy(copy, e, FIXED);
 		put32(copy + 36, 0);
 		out_add(w, copy, FIXED);
-		out_add(w, e + FIXED, end - o->off[i] - FIXED);
+		out_ref(w, e + FIXED, end - o->off[i] - FIXED);
 		start = end;
 	}
 	size_t stop = to < o->count ? o->off[to] : o->ext;
-	out_add(w, o->data + start, stop - start);
+	out_ref(w, o->data + start, stop - start);
 }
 
 /* Whether the TREE node at path (dir, no trailing '/'; "" for the root)
@@ -423,21 +492,30 @@ parse_counts(const char *p, long *count, long *subs)
 }
 
 /*
- * Writes the TREE extension with the nodes above edited paths
- * invalidated; 0 when the extension does not parse (it is then left out,
- * which is valid too: git rebuilds it).
+ * Adds the TREE extension to w with the nodes above edited paths
+ * invalidated: runs of the old extension by reference, and a new
+ * "-1 SUBTREES" line for each node invalidated.  A node's path is made
+ * only when its parent is invalidated (below an untouched node no path
+ * was edited), so the 10,000 nodes of a big school cost little more than
+ * finding their ends.  0 when the extension does not parse: w is then as
+ * it was, and the extension left out, which is valid too (git rebuilds
+ * it).
  */
 static int
-tree_rewrite(struct coach_buf *out, const unsigned char *p, size_t len,
+tree_add(struct out *w, const unsigned char *p, size_t len,
 	const struct store_index_edit *v, size_t nv)
 {
-	/* The path of each open node, and how many children it still
-	 * expects. */
+	/* Of each open node: its path's length (when touched), how many
+	 * children it still expects, whether it is touched. */
 	struct coach_buf path = COACH_BUF_INIT;
 	size_t stack_len[64], stack_left[64], depth = 0;
-	const unsigned char *end = p + len;
+	int stack_touched[64];
+	size_t pieces = w->n, made = w->made.len, size = len;
+	const unsigned char *end = p + len, *run = p;
+	unsigned char xh[8] = "TREE";
 	int ok = 1;
 
+	out_add(w, xh, 8);	/* its length is set below */
 	coach_buf_add(&path, "", 0);
 	while (p < end && ok) {
 		const unsigned char *nul = memchr(p, '\0', (size_t)(end - p));
@@ -455,22 +533,24 @@ tree_rewrite(struct coach_buf *out, const unsigned char *p, size_t len,
 			ok = 0;
 			break;
 		}
-		/* This node's path: its parent's, then its name. */
 		while (depth > 0 && stack_left[depth - 1] == 0)
 			depth--;
-		size_t base = depth > 0 ? stack_len[depth - 1] : 0;
-		path.len = base;
-		if (depth > 0) {
-			if (base > 0)
+		int touched = 0;
+		path.len = 0;
+		if (depth == 0) {
+			touched = nv > 0;	/* the root */
+		} else if (stack_touched[depth - 1]) {
+			/* This node's path: its parent's, then its name. */
+			path.len = stack_len[depth - 1];
+			if (path.len > 0)
 				coach_buf_putc(&path, '/');
 			coach_buf_add(&path, (const char *)p,
 				(size_t)(nul - p));
-			stack_left[depth - 1]--;
+			touched = tree_touched(coach_buf_str(&path), path.len,
+				v, nv);
 		}
-		coach_buf_add(&path, "", 0);
-		int touched = tree_touched(coach_buf_str(&path), path.len, v,
-			nv);
-		coach_buf_add(out, p, (size_t)(nul - p) + 1);
+		if (depth > 0)
+			stack_left[depth - 1]--;
 		const unsigned char *next = nl + 1;
 		if (count >= 0) {
 			if ((size_t)(end - next) < 20) {
@@ -479,65 +559,103 @@ tree_rewrite(struct coach_buf *out, const unsigned char *p, size_t len,
 			}
 			next += 20;
 		}
-		if (touched || count < 0) {
-			coach_buf_printf(out, "-1 %ld\n", subs);
-		} else {
-			coach_buf_add(out, nul + 1, (size_t)(next - nul - 1));
+		if (touched && count >= 0) {
+			char now[32];
+			int k = snprintf(now, sizeof(now), "-1 %ld\n", subs);
+			out_ref(w, run, (size_t)(nul + 1 - run));
+			out_add(w, now, (size_t)k);
+			size = size + (size_t)k - (size_t)(next - nul - 1);
+			run = next;
 		}
 		stack_len[depth] = path.len;
 		stack_left[depth] = (size_t)subs;
+		stack_touched[depth] = touched;
 		depth++;
 		p = next;
 	}
 	coach_buf_free(&path);
-	return ok;
+	if (!ok || size > UINT32_MAX) {
+		w->n = pieces;
+		w->made.len = made;
+		return 0;
+	}
+	out_ref(w, run, (size_t)(end - run));
+	put32((unsigned char *)w->made.ptr + made + 4, (uint32_t)size);
+	return 1;
 }
 
 /* ------------------------------------------------------------------ */
 /*
- * The stamp: what the index coach last wrote looked like (inode, size,
- * modification time, checksum), kept beside it.  An index that still
- * matches it in every point is the file coach wrote and checked, so its
- * checksum is not computed again: the same trust git puts in stat data.
- * Anything else that writes the index (git, libgit2) renames a new file
- * over it, which changes the inode and the time.
+ * The stamp: what the index last verified looked like (device, inode,
+ * size, modification and change times, checksum), kept beside it in
+ * STAMP_FILE.  An index that still matches it in every point is that
+ * file, so its checksum is not computed again: the same trust git puts
+ * in stat data.  Anything that writes the index (git, libgit2, coach)
+ * renames a new file over it, which changes the inode and the times.
+ * Kept for this process too.  With COACH_NO_CACHE nothing kept in the
+ * git directory is trusted.
  */
+#define STAMP_FILE "coach-index.stamp"
 
 /* The stamp's length: its text, then spaces, then a newline. */
-#define STAMP_SIZE 160
+#define STAMP_SIZE 200
 
-static char *
-stamp_path(git_repository *repo)
+static char stamp_memo[STAMP_SIZE];
+/* The index may be read ahead in a thread (store_index_prefetch). */
+static pthread_mutex_t stamp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+memo_is(const char *want)
 {
-	return coach_path_join(git_repository_path(repo), "coach-index.stamp");
+	pthread_mutex_lock(&stamp_lock);
+	int same = strcmp(want, stamp_memo) == 0;
+	pthread_mutex_unlock(&stamp_lock);
+	return same;
+}
+
+static void
+memo_set(const char *text)
+{
+	pthread_mutex_lock(&stamp_lock);
+	memcpy(stamp_memo, text, sizeof(stamp_memo));
+	pthread_mutex_unlock(&stamp_lock);
 }
 
 static void
 stamp_text(char *buf, size_t n, const struct stat *st, const unsigned char *sum)
 {
-	int k = snprintf(buf, n, "%llu %llu %lld.%09ld ",
-		(unsigned long long)st->st_ino, (unsigned long long)st->st_size,
-		(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	int k = snprintf(buf, n, "%llu %llu %llu %lld.%09ld %lld.%09ld ",
+		(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		(unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
+		st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+		st->st_ctim.tv_nsec);
 	for (int i = 0; i < 20 && k > 0 && (size_t)k + 3 < n; i++)
 		k += snprintf(buf + k, n - (size_t)k, "%02x", sum[i]);
 }
 
 static int
-stamp_matches(git_repository *repo, const struct old_index *o)
+stamp_matches(const char *gitdir, const struct store_ix *o)
 {
 	char want[STAMP_SIZE], have[STAMP_SIZE + 1];
-	char *path = stamp_path(repo);
+	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
+	if (memo_is(want))
+		return 1;
+	if (coach_fmcache_disabled())
+		return 0;
+	char *path = coach_path_join(gitdir, STAMP_FILE);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd == -1 ? -1 : read(fd, have, STAMP_SIZE);
 	if (fd != -1)
 		close(fd);
 	free(path);
-	if (n != STAMP_SIZE || o->data == NULL || o->size < TRAILER)
+	if (n != STAMP_SIZE)
 		return 0;
 	have[n] = '\0';
-	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
 	size_t len = strlen(want);
-	return strncmp(want, have, len) == 0 && have[len] == ' ';
+	int same = strncmp(want, have, len) == 0 && have[len] == ' ';
+	if (same)
+		memo_set(want);
+	return same;
 }
 
 /*
@@ -547,73 +665,115 @@ stamp_matches(git_repository *repo, const struct old_index *o)
  * by a crash matches nothing, which only costs a checksum.
  */
 static void
-stamp_write(git_repository *repo, const char *index)
+stamp_write(const char *gitdir, const struct stat *st,
+	const unsigned char *sum)
 {
-	struct stat st;
-	unsigned char sum[20];
 	char text[STAMP_SIZE];
-	int fd = open(index, O_RDONLY | O_CLOEXEC);
-	int ok = fd != -1 && fstat(fd, &st) == 0 && st.st_size >= TRAILER &&
-		pread(fd, sum, 20, st.st_size - TRAILER) == 20;
+	memset(text, ' ', sizeof(text));
+	stamp_text(text, sizeof(text), st, sum);
+	memo_set(text);
+	if (coach_fmcache_disabled())
+		return;
+	text[strlen(text)] = ' ';
+	text[sizeof(text) - 1] = '\n';
+	char *path = coach_path_join(gitdir, STAMP_FILE);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	int ok = fd != -1 && pwrite(fd, text, sizeof(text), 0) ==
+		(ssize_t)sizeof(text);
 	if (fd != -1)
 		close(fd);
-	char *path = stamp_path(repo);
-	if (ok) {
-		memset(text, ' ', sizeof(text));
-		stamp_text(text, sizeof(text), &st, sum);
-		text[strlen(text)] = ' ';
-		text[sizeof(text) - 1] = '\n';
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-		ok = fd != -1 && pwrite(fd, text, sizeof(text), 0) ==
-			(ssize_t)sizeof(text);
-		if (fd != -1)
-			close(fd);
-	}
 	if (!ok)
 		unlink(path);
 	free(path);
 }
 
-/* Maps the whole index (read only: nothing is changed in place). */
-static struct coach_error *
-read_all(struct old_index *o, int fd, const char *path)
+/* The stamp of the index file at path, just written. */
+static void
+stamp_file(const char *gitdir, const char *index)
 {
-	if (fstat(fd, &o->st) == -1)
-		return coach_error_errno("cannot read", path);
+	struct stat st;
+	unsigned char sum[20];
+	int fd = open(index, O_RDONLY | O_CLOEXEC);
+	int ok = fd != -1 && fstat(fd, &st) == 0 && st.st_size >= TRAILER &&
+		pread(fd, sum, 20, st.st_size - TRAILER) == 20;
+	if (fd != -1)
+		close(fd);
+	if (ok)
+		stamp_write(gitdir, &st, sum);
+}
+
+static void
+read_failed(struct coach_error **err, const char *gitdir)
+{
+	char *path = coach_path_join(gitdir, "index");
+	*err = coach_error_errno("cannot read", path);
+	free(path);
+}
+
+int
+store_ix_read(struct store_ix *o, int fd, const char *gitdir,
+	struct coach_error **err)
+{
+	memset(o, 0, sizeof(*o));
+	*err = NULL;
+	if (fstat(fd, &o->st) == -1) {
+		read_failed(err, gitdir);
+		return 0;
+	}
 	o->size = (size_t)o->st.st_size;
-	if (o->size == 0)
-		return NULL;
+	if (o->size < HEADER + TRAILER)
+		return 0;
 	void *p = mmap(NULL, o->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 		fd, 0);
-	if (p == MAP_FAILED)
-		return coach_error_errno("cannot read", path);
+	if (p == MAP_FAILED) {
+		read_failed(err, gitdir);
+		o->data = NULL;
+		return 0;
+	}
 	o->data = p;
-	return NULL;
+	if (memcmp(o->data, "DIRC", 4) != 0 || get32(o->data + 4) != 2)
+		return 0;
+	if (!stamp_matches(gitdir, o)) {
+		if (!checksum_ok(o))
+			return 0;	/* damaged: libgit2 says so */
+		stamp_write(gitdir, &o->st, o->data + o->size - TRAILER);
+	}
+	return old_parse(o);
+}
+
+int
+store_ix_open(struct store_ix *o, const char *gitdir)
+{
+	char *path = coach_path_join(gitdir, "index");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct coach_error *err = NULL;
+	int ok = fd != -1 && store_ix_read(o, fd, gitdir, &err);
+	if (fd == -1)
+		memset(o, 0, sizeof(*o));
+	if (fd != -1)
+		close(fd);
+	coach_error_free(err);
+	free(path);
+	return ok;
 }
 
 /* Writes the spliced index into the lock file fd. */
 static struct coach_error *
-write_new(int fd, const char *lock, const struct old_index *o,
+write_new(int fd, const char *lock, const struct store_ix *o,
 	const struct store_index_edit *v, size_t nv)
 {
-	struct out *w = coach_xcalloc(1, sizeof(*w));
-	struct coach_buf tree = COACH_BUF_INIT;
+	struct out w = { NULL, 0, 0, COACH_BUF_INIT };
 	struct coach_error *err = NULL;
 	uint32_t *at = coach_xcalloc(nv ? nv : 1, sizeof(*at));
 	int *found = coach_xcalloc(nv ? nv : 1, sizeof(*found));
 	uint32_t count = o->count;
-	unsigned char sum[20], head[HEADER];
+	unsigned char head[HEADER];
 
-	w->fd = fd;
-	if (!sha1_init(&w->h)) {
-		err = coach_error_new(COACH_E_IO, "cannot compute SHA-1");
-		goto done;
-	}
 	for (size_t i = 0; i < nv; i++) {
 		size_t n = strlen(v[i].path);
-		at[i] = lower_bound(o, v[i].path, n);
+		at[i] = store_ix_lower_bound(o, v[i].path, n);
 		size_t len = 0;
-		const char *p = at[i] < o->count ? entry_path(o, at[i], &len) :
+		const char *p = at[i] < o->count ? store_ix_path(o, at[i], &len) :
 			NULL;
 		found[i] = p != NULL && path_cmp(p, len, v[i].path, n) == 0;
 		if (found[i] && v[i].remove)
@@ -624,44 +784,33 @@ write_new(int fd, const char *lock, const struct old_index *o,
 	memcpy(head, "DIRC", 4);
 	put32(head + 4, 2);
 	put32(head + 8, count);
-	out_add(w, head, HEADER);
+	out_add(&w, head, HEADER);
 	uint32_t next = 0;
 	for (size_t i = 0; i < nv; i++) {
-		out_old(w, o, next, at[i]);
+		out_old(&w, o, next, at[i]);
 		next = at[i] + (uint32_t)found[i];
 		if (!v[i].remove)
-			out_entry(w, &v[i]);
+			out_entry(&w, &v[i]);
 	}
-	out_old(w, o, next, o->count);
-	if (o->tree_len > 0 && tree_rewrite(&tree, o->data + o->tree_off,
-	    o->tree_len, v, nv)) {
-		unsigned char xh[8];
-		memcpy(xh, "TREE", 4);
-		put32(xh + 4, (uint32_t)tree.len);
-		out_add(w, xh, 8);
-		out_add(w, tree.ptr, tree.len);
-	}
+	out_old(&w, o, next, o->count);
+	if (o->tree_len > 0)
+		tree_add(&w, o->data + o->tree_off, o->tree_len, v, nv);
 	for (size_t i = 0; i < o->nkeep; i++)
-		out_add(w, o->data + o->keep_off[i], o->keep_len[i]);
-	sha1_end(&w->h, sum);
-	out_flush(w);
-	if (!w->failed && write(fd, sum, 20) != 20)
-		w->failed = 1;
-	if (w->failed)
+		out_ref(&w, o->data + o->keep_off[i], o->keep_len[i]);
+	out_resolve(&w);
+	if (!out_finish(fd, &w))
 		err = coach_error_errno("cannot write", lock);
-done:
-	sha1_free(&w->h);
-	coach_buf_free(&tree);
+	coach_buf_free(&w.made);
+	free(w.v);
 	free(found);
 	free(at);
-	free(w);
 	return err;
 }
 
 /* Whether the edits can be spliced into o: sorted, unique, no
  * directory/file collisions. */
 static int
-edits_fit(const struct old_index *o, const struct store_index_edit *v,
+edits_fit(const struct store_ix *o, const struct store_index_edit *v,
 	size_t nv)
 {
 	for (size_t i = 0; i < nv; i++) {
@@ -673,14 +822,116 @@ edits_fit(const struct old_index *o, const struct store_index_edit *v,
 	return 1;
 }
 
-struct coach_error *
-store_index_splice(git_repository *repo, const struct store_index_edit *v,
-	size_t nv, int *done)
+/* ------------------------------------------------------------------ */
+/*
+ * Reading the index ahead: a write maps and steps over the old index in
+ * a thread of its own while it builds its objects and waits for them to
+ * reach the disk, and the splice uses what it read when the index is
+ * still that very file once index.lock is held (git and libgit2 replace
+ * the index by a rename, never write it in place: the same trust as the
+ * stamp's).
+ */
+struct store_index_pre {
+	pthread_t th;
+	char *gitdir;
+	struct store_ix o;
+	int ok, joined;
+	struct coach_error *err;
+};
+
+static void *
+pre_run(void *arg)
+{
+	struct store_index_pre *p = arg;
+	char *path = coach_path_join(p->gitdir, "index");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		memset(&p->o, 0, sizeof(p->o));
+	else
+		p->ok = store_ix_read(&p->o, fd, p->gitdir, &p->err);
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return NULL;
+}
+
+struct store_index_pre *
+store_index_prefetch(git_repository *repo)
 {
 	const char *env = getenv("COACH_INDEX_SPLICE");
-	char *path = coach_path_join(git_repository_path(repo), "index");
+	if (git_repository_is_bare(repo) || (env != NULL &&
+	    strcmp(env, "0") == 0))
+		return NULL;
+	struct store_index_pre *p = coach_xcalloc(1, sizeof(*p));
+	p->gitdir = coach_xstrdup(git_repository_path(repo));
+	if (pthread_create(&p->th, NULL, pre_run, p) != 0) {
+		free(p->gitdir);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+pre_join(struct store_index_pre *p)
+{
+	if (!p->joined)
+		pthread_join(p->th, NULL);
+	p->joined = 1;
+}
+
+void
+store_index_prefetch_drop(struct store_index_pre *p)
+{
+	if (p == NULL)
+		return;
+	pre_join(p);
+	store_ix_free(&p->o);
+	coach_error_free(p->err);
+	free(p->gitdir);
+	free(p);
+}
+
+/* Whether a and b are the stat data of the same unchanged file. */
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+		a->st_size == b->st_size &&
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+		a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+		a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+		a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The index open on fd, from what pre read when it is still that file,
+ * else read now. */
+static int
+index_read(struct store_ix *o, int fd, const char *gitdir,
+	struct store_index_pre *pre, struct coach_error **err)
+{
+	struct stat st;
+	if (pre != NULL)
+		pre_join(pre);
+	if (pre != NULL && pre->ok && fstat(fd, &st) == 0 &&
+	    same_file(&st, &pre->o.st)) {
+		*o = pre->o;
+		memset(&pre->o, 0, sizeof(pre->o));
+		*err = NULL;
+		return 1;
+	}
+	return store_ix_read(o, fd, gitdir, err);
+}
+
+struct coach_error *
+store_index_splice(git_repository *repo, struct store_index_pre *pre,
+	const struct store_index_edit *v, size_t nv, int *done)
+{
+	const char *env = getenv("COACH_INDEX_SPLICE");
+	const char *gitdir = git_repository_path(repo);
+	char *path = coach_path_join(gitdir, "index");
 	char *lock = coach_xasprintf("%s.lock", path);
-	struct old_index o;
+	struct store_ix o;
 	struct coach_error *err = NULL;
 	int fd = -1, lockfd = -1, locked = 0;
 
@@ -703,9 +954,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		goto done;	/* no index yet: libgit2 makes one */
-	if ((err = read_all(&o, fd, path)) != NULL)
-		goto done;
-	if (!old_parse(&o, !stamp_matches(repo, &o)) || !edits_fit(&o, v, nv))
+	if (!index_read(&o, fd, gitdir, pre, &err) || !edits_fit(&o, v, nv))
 		goto done;
 	/* Blocks allocated at once, not as the file is written out: then
 	 * renaming it over the index does not make ext4 start writing out
@@ -732,7 +981,7 @@ store_index_splice(git_repository *repo, const struct store_index_edit *v,
 	}
 	locked = 0;
 	*done = 1;
-	stamp_write(repo, path);
+	stamp_file(gitdir, path);
 done:
 	if (lockfd != -1)
 		close(lockfd);
@@ -740,7 +989,8 @@ done:
 		unlink(lock);
 	if (fd != -1)
 		close(fd);
-	old_free(&o);
+	store_ix_free(&o);
+	store_index_prefetch_drop(pre);
 	free(lock);
 	free(path);
 	return err;

@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include <git2/sys/odb_backend.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 /* Ahead of the loose (1) and packed (2) backends. */
@@ -241,12 +240,8 @@ put32(struct coach_buf *b, uint32_t v)
 	coach_buf_add(b, p, 4);
 }
 
-static void
-sha1(unsigned char out[20], const void *p, size_t n)
-{
-	unsigned int len = 20;
-	EVP_Digest(p, n, out, &len, EVP_sha1(), NULL);
-}
+/* Objects bigger than this are stored, not compressed (pack_object). */
+#define STORE_ONLY_ABOVE 16384
 
 /* One object, whole (no delta): its type and size, then zlib's deflate
  * of its bytes. */
@@ -264,10 +259,14 @@ pack_object(struct coach_buf *pack, const struct mem_obj *o)
 	coach_buf_add(pack, h, n);
 	uLongf zlen = compressBound((uLong)o->len);
 	unsigned char *z = coach_xmalloc(zlen);
-	/* The fastest level, as git writes loose objects: the folder of
-	 * every coachee is a tree of some 100 KB in a big school, and the
-	 * packer compresses again when it merges. */
-	int rc = compress2(z, &zlen, o->data, (uLong)o->len, Z_BEST_SPEED);
+	/* The fastest level, as git writes loose objects; a big object
+	 * is stored as it is: in a big school it is the tree of every
+	 * coachee's folder (some 100 KB of object ids, which deflate by a
+	 * quarter at ten times the cost of storing them), and the packer
+	 * compresses again when it merges. */
+	int level = o->len > STORE_ONLY_ABOVE ? Z_NO_COMPRESSION :
+		Z_BEST_SPEED;
+	int rc = compress2(z, &zlen, o->data, (uLong)o->len, level);
 	if (rc == Z_OK)
 		coach_buf_add(pack, z, zlen);
 	free(z);
@@ -311,7 +310,7 @@ build(struct store_objects *so, struct coach_buf *pack, struct coach_buf *idx,
 			"big for one pack");
 		goto done;
 	}
-	sha1(sum, pack->ptr, pack->len);
+	store_sha1(sum, pack->ptr, pack->len);
 	coach_buf_add(pack, sum, 20);
 
 	coach_buf_add(idx, "\377tOc", 4);
@@ -328,7 +327,7 @@ build(struct store_objects *so, struct coach_buf *pack, struct coach_buf *idx,
 	for (size_t i = 0; i < so->n; i++)
 		put32(idx, off[i]);
 	coach_buf_add(idx, sum, 20);
-	sha1(isum, idx->ptr, idx->len);
+	store_sha1(isum, idx->ptr, idx->len);
 	coach_buf_add(idx, isum, 20);
 done:
 	free(crc);
@@ -376,19 +375,6 @@ done:
 	return err;
 }
 
-static struct coach_error *
-fsync_path(const char *dir)
-{
-	struct coach_error *err = NULL;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return coach_error_errno("cannot open", dir);
-	if (fsync(fd) == -1)
-		err = coach_error_errno("cannot fsync", dir);
-	close(fd);
-	return err;
-}
-
 struct coach_error *
 store_objects_flush(struct coach_store *s)
 {
@@ -431,7 +417,7 @@ store_objects_flush(struct coach_store *s)
 	}
 	free(tidx);
 	tidx = NULL;
-	if ((err = fsync_path(dir)) != NULL)
+	if ((err = store_fsync_dir(dir)) != NULL)
 		goto done;
 	store_die_at("pack-durable");
 	/* The packed backend finds the new pack before the copies in

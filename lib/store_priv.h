@@ -64,15 +64,70 @@ struct store_index_edit {
 	struct stat st;		/* of the file just written */
 };
 /*
+ * Starts reading .git/index in a thread of its own, for the
+ * store_index_splice() to come; NULL when there is nothing to read ahead
+ * (a bare repository, COACH_INDEX_SPLICE=0) or no thread can be started.
+ * What it read is used only when the index is still the same file once
+ * index.lock is held.
+ */
+struct store_index_pre;
+struct store_index_pre *store_index_prefetch(git_repository *repo);
+/* Waits for the reading and forgets it (NULL: nothing). */
+void store_index_prefetch_drop(struct store_index_pre *pre);
+/*
  * Changes only the edited entries of .git/index (v sorted by path, each
  * path once) and the TREE extension's nodes above them, under git's
- * index.lock.  *done is 0 when this index is one to leave to libgit2
- * (missing, version 3 or 4, conflicts, split or sparse, a directory/file
- * collision, COACH_INDEX_SPLICE=0 in the environment); nothing is written
- * then.  A held index.lock gives COACH_E_LOCKED.
+ * index.lock, from what pre read ahead when it may (pre, which may be
+ * NULL, is dropped either way).  *done is 0 when this index is one to
+ * leave to libgit2 (missing, version 3 or 4, conflicts, split or sparse,
+ * a directory/file collision, COACH_INDEX_SPLICE=0 in the environment);
+ * nothing is written then.  A held index.lock gives COACH_E_LOCKED.
  */
 struct coach_error *store_index_splice(git_repository *repo,
-	const struct store_index_edit *v, size_t nv, int *done);
+	struct store_index_pre *pre, const struct store_index_edit *v,
+	size_t nv, int *done);
+
+/*
+ * git's index file (store_index.c), mapped read only: version 2, no
+ * entries in conflict, no required extension (split or sparse index).
+ */
+struct store_ix {
+	unsigned char *data;
+	size_t size;
+	struct stat st;
+	uint32_t count;
+	size_t *off;		/* offset of each entry */
+	size_t ext;		/* where the extensions start */
+	size_t tree_off, tree_len;	/* the TREE extension's data, if any */
+	/* Optional extensions kept as they are (REUC, NAME): ranges. */
+	size_t keep_off[8], keep_len[8];
+	size_t nkeep;
+};
+/*
+ * Maps the index open on fd (in the git directory gitdir) and steps over
+ * its entries: 1 when it is one store_ix handles and its checksum holds.
+ * The checksum is computed only when .git/coach-index.stamp does not say
+ * this very file was verified already.  *err on a read failure; o is
+ * freed with store_ix_free() either way.
+ */
+int store_ix_read(struct store_ix *o, int fd, const char *gitdir,
+	struct coach_error **err);
+/* The same for gitdir/index, failures being 0. */
+int store_ix_open(struct store_ix *o, const char *gitdir);
+void store_ix_free(struct store_ix *o);
+/* Entry i's path (not NUL-terminated: *len bytes). */
+const char *store_ix_path(const struct store_ix *o, uint32_t i, size_t *len);
+/* The first entry whose path is not before path (n bytes). */
+uint32_t store_ix_lower_bound(const struct store_ix *o, const char *path,
+	size_t n);
+/* Whether p (len bytes) starts with prefix (n bytes). */
+int store_ix_starts(const char *p, size_t len, const char *prefix, size_t n);
+
+/* The SHA-1 of p (store_index.c). */
+void store_sha1(unsigned char out[20], const void *p, size_t n);
+
+/* fsyncs the directory dir. */
+struct coach_error *store_fsync_dir(const char *dir);
 
 /*
  * store_objects.c: from store_objects_collect() on, the objects libgit2

@@ -274,6 +274,11 @@ coach_store_head_dir(struct coach_store *s, const char *dir,
 	    git_tree_entry_bypath(&e, (git_tree *)obj, dir) < 0 ||
 	    git_tree_entry_type(e) != GIT_OBJECT_TREE)
 		goto done;	/* no commit yet, or no such folder */
+	if (out == NULL) {
+		/* The id alone: the folder's tree is not read. */
+		git_oid_tostr(tree_id, 41, git_tree_entry_id(e));
+		goto done;
+	}
 	if (git_tree_lookup(&tree, s->repo, git_tree_entry_id(e)) < 0) {
 		err = store_git_fail(dir);
 		goto done;

@@ -311,8 +311,8 @@ coach_txn_abort(struct coach_txn *t)
 /* ------------------------------------------------------------------ */
 /* Writing the work tree */
 
-static struct coach_error *
-fsync_dir(const char *dir)
+struct coach_error *
+store_fsync_dir(const char *dir)
 {
 	struct coach_error *err = NULL;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -372,7 +372,7 @@ sync_dirs(struct coach_strlist *dirty)
 	coach_strlist_sort(dirty);
 	for (size_t i = 0; i < dirty->n && err == NULL; i++)
 		if (i == 0 || strcmp(dirty->v[i], dirty->v[i - 1]) != 0)
-			err = fsync_dir(dirty->v[i]);
+			err = store_fsync_dir(dirty->v[i]);
 	return err;
 }
 
@@ -890,7 +890,7 @@ write_ref(struct coach_txn *t, struct head *h, const git_oid *id,
 	}
 	locked = 0;
 	store_die_at("ref-moved");
-	err = fsync_dir(dir);
+	err = store_fsync_dir(dir);
 done:
 	if (fd != -1)
 		close(fd);
@@ -1005,6 +1005,7 @@ struct commit {
 	struct coach_strlist dirty;	/* directories to fsync */
 	int files_written, moved;
 	int journal;		/* the journal was written */
+	struct store_index_pre *index_pre;	/* the index read ahead */
 };
 
 /*
@@ -1112,7 +1113,11 @@ update_index(struct commit *c)
 		v[i].mode = tree_mode(c->h.tree, e->path, &present);
 	}
 	if (err == NULL)
-		err = store_index_splice(t->s->repo, v, t->n, &done);
+		err = store_index_splice(t->s->repo, c->index_pre, v, t->n,
+			&done);
+	else
+		store_index_prefetch_drop(c->index_pre);
+	c->index_pre = NULL;
 	free(v);
 	if (err == NULL && !done)
 		err = update_index_libgit2(c);
@@ -1255,6 +1260,8 @@ commit_steps(struct commit *c, const char *message)
 		return err;
 	/* In path order the new index entries append rather than insert. */
 	qsort(t->v, t->n, sizeof(*t->v), staged_cmp);
+	/* The index is read meanwhile: it is written last. */
+	c->index_pre = store_index_prefetch(t->s->repo);
 	/* Objects first: they change nothing anyone can see. */
 	/* A small commit's objects go into one pack (store_objects.c); a
 	 * big one's are written loose and synced at once (build_tree). */
@@ -1308,6 +1315,7 @@ coach_txn_commit_step(struct coach_txn *t, const char *message,
 	c.t = t;
 	c.saved = coach_xcalloc(t->n ? t->n : 1, sizeof(*c.saved));
 	err = commit_steps(&c, message);
+	store_index_prefetch_drop(c.index_pre);	/* when it was not used */
 	store_objects_drop(t->s);	/* when a step before the pack failed */
 	if (err != NULL && c.moved)
 		unmove_branch(t, &c.h, &c.commit_id);

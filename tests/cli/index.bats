@@ -76,3 +76,31 @@ index_matches_git() {
 	git commit -qm "extra"
 	index_matches_git extra.txt
 }
+
+@test "an index git replaces while coach writes is read again, not the one read ahead" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	# LeakSanitizer cannot run under ptrace: memory errors only, there.
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	coach log bob -m "First." >/dev/null
+	echo "extra" >extra.txt
+	# coach stops for a while at its first rename (its objects' pack,
+	# once it has read the index ahead); meanwhile git stages a file,
+	# which replaces the index.
+	strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=rename \
+		-e inject=rename:delay_enter=4000000:when=1 \
+		"$COACH" log bob -m "Meanwhile." >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$! i
+	for i in $(seq 200); do
+		compgen -G ".git/objects/pack/tmp_coach_pack_*" >/dev/null && break
+		sleep 0.1
+	done
+	compgen -G ".git/objects/pack/tmp_coach_pack_*" >/dev/null ||
+		fail "coach never reached its pack"
+	git add extra.txt
+	wait "$pid" || fail "coach log failed:" "$(cat "$BATS_TEST_TMPDIR/out")"
+	grep -q DELAYED "$BATS_TEST_TMPDIR/trace" || fail "no delay was injected"
+	[ "$(git diff --cached --name-only)" = "extra.txt" ] ||
+		fail "the staged file was lost:" "$(git diff --cached --name-only)"
+	git commit -qm "extra"
+	index_matches_git extra.txt
+}
