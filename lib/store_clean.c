@@ -14,6 +14,11 @@
  * that looks changed, is "not sure", and libgit2 then says what changed:
  * so what status shows is libgit2's answer either way.
  *
+ * When it is not clean, store_folder_repo() gives libgit2 an index of
+ * the folder's entries only, on a second handle of the repository, for
+ * its status of that folder: the same answer without reading the whole
+ * index.
+ *
  * Not handled (libgit2 decides): what store_ix does not handle (index
  * versions other than 2, required extensions, entries in conflict),
  * modes other than a plain file, executable bits, links, any file the
@@ -21,6 +26,8 @@
  * knows the ignore rules), and a file whose content differs.
  */
 #include "store_priv.h"
+
+#include <git2/sys/repository.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -290,4 +297,73 @@ coach_store_index_paths(struct coach_store *s, const char *prefix,
 	}
 	store_ix_free(&x.o);
 	return 1;
+}
+
+/* Entry i under the prefix as libgit2's index entry (path: caller
+ * frees); racily clean entries (not older than the index file) lose
+ * their size, as git smudges them, so that their content is compared. */
+static char *
+ix_git_entry(const struct ix *x, size_t i, git_index_entry *e)
+{
+	const unsigned char *p = ix_entry(x, i);
+	size_t len;
+	const char *path = ix_path(x, i, &len);
+	memset(e, 0, sizeof(*e));
+	e->ctime.seconds = (int32_t)get32(p);
+	e->ctime.nanoseconds = get32(p + 4);
+	e->mtime.seconds = (int32_t)get32(p + 8);
+	e->mtime.nanoseconds = get32(p + 12);
+	e->dev = get32(p + 16);
+	e->ino = get32(p + 20);
+	e->mode = get32(p + 24);
+	e->uid = get32(p + 28);
+	e->gid = get32(p + 32);
+	e->file_size = get32(p + 36);
+	git_oid_fromraw(&e->id, p + 40);
+	e->flags = (uint16_t)(((uint16_t)p[60] << 8 | p[61]) & 0x3000);
+	const struct timespec *ixt = &x->o.st.st_mtim;
+	if ((int64_t)e->mtime.seconds > (int64_t)ixt->tv_sec ||
+	    ((int64_t)e->mtime.seconds == (int64_t)ixt->tv_sec &&
+	    (long)e->mtime.nanoseconds >= ixt->tv_nsec))
+		e->file_size = 0;
+	char *owned = coach_xstrndup(path, len);
+	e->path = owned;
+	return owned;
+}
+
+git_repository *
+store_folder_repo(struct coach_store *s, const char *prefix)
+{
+	struct ix x;
+	git_index *idx = NULL;
+	git_repository *r = NULL;
+	size_t n = strlen(prefix);
+	int ok = 0;
+
+	memset(&x, 0, sizeof(x));
+
+	if (n == 0 || prefix[n - 1] != '/' || prefix[0] == '/' ||
+	    git_repository_is_bare(s->repo) ||
+	    !ix_open(&x, git_repository_path(s->repo), prefix))
+		goto done;
+	if (git_index_new(&idx) < 0 ||
+	    git_repository_open(&r, git_repository_path(s->repo)) < 0)
+		goto done;
+	ok = 1;
+	for (size_t i = 0; i < x.n && ok; i++) {
+		git_index_entry e;
+		char *path = ix_git_entry(&x, i, &e);
+		ok = git_index_add(idx, &e) == 0;
+		free(path);
+	}
+	ok = ok && git_repository_set_index(r, idx) == 0;
+done:
+	store_ix_free(&x.o);
+	git_index_free(idx);
+	if (!ok) {
+		git_repository_free(r);
+		git_error_clear();
+		return NULL;
+	}
+	return r;
 }

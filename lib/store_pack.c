@@ -32,6 +32,11 @@
  * where it was.  A writer adding objects meanwhile adds loose objects or
  * a new pack, which this run does not touch.
  *
+ * Objects go into the builder newest first, as history reaches them, and
+ * named by their paths (insert_by_history), so that libgit2 finds deltas
+ * between the versions of one folder.  Packs that writers add while a
+ * merge runs are merged in another round before the packer stops.
+ *
  * It runs in a detached child so that the command does not wait for it;
  * a lock (flock on .git/coach-pack.lock) keeps two from running at once.
  * Settings: coach.autopack (git config) or COACH_AUTOPACK in the
@@ -53,6 +58,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define AUTOPACK_DEFAULT 6700
@@ -347,6 +353,26 @@ check_new_pack(const char *idx, const git_oid *ids, size_t n)
 	return err;
 }
 
+/* A test's way to act while a packer is at point: with COACH_TEST_PAUSE_AT
+ * naming it, the packer makes COACH_TEST_PAUSE_FILE.reached and waits
+ * while COACH_TEST_PAUSE_FILE is there (a minute at most). */
+static void
+pause_at(const char *point)
+{
+	const char *at = getenv("COACH_TEST_PAUSE_AT");
+	const char *file = getenv("COACH_TEST_PAUSE_FILE");
+	if (at == NULL || file == NULL || strcmp(at, point) != 0)
+		return;
+	char *reached = coach_xasprintf("%s.reached", file);
+	int fd = open(reached, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd != -1)
+		close(fd);
+	struct timespec ts = { 0, 10L * 1000 * 1000 };
+	for (int i = 0; i < 6000 && access(file, F_OK) == 0; i++)
+		nanosleep(&ts, NULL);
+	free(reached);
+}
+
 /* ------------------------------------------------------------------ */
 /* What goes into a pack, in which order */
 
@@ -497,6 +523,7 @@ repack(git_repository *repo, long limit, long full)
 		loose_in(objdir, xx, &loose);
 	}
 	packs = list_packs(packdir, &npacks);
+	pause_at("repack-listed");
 	uint64_t total = loose.n;
 	for (size_t i = 0; i < npacks; i++)
 		total += packs[i].count;
@@ -577,7 +604,18 @@ pack_locked(git_repository *repo, long limit, long full)
 	if (fd == -1) {
 		err = coach_error_errno("cannot open", path);
 	} else if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-		err = repack(repo, limit, full);
+		/* Writers go on while packs merge, and each adds a pack:
+		 * those a long merge left behind are merged before the lock
+		 * goes, for a few rounds at most, rather than at some later
+		 * command. */
+		char *packdir = coach_path_join(git_repository_commondir(repo),
+			"objects/pack");
+		for (int round = 0; round < 3 && err == NULL; round++) {
+			err = repack(repo, limit, full);
+			if (limit <= 0 || count_packs(packdir) <= (size_t)limit)
+				break;
+		}
+		free(packdir);
 	}
 	if (fd != -1)
 		close(fd);	/* releases the flock */

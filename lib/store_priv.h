@@ -123,6 +123,14 @@ uint32_t store_ix_lower_bound(const struct store_ix *o, const char *path,
 /* Whether p (len bytes) starts with prefix (n bytes). */
 int store_ix_starts(const char *p, size_t len, const char *prefix, size_t n);
 
+/*
+ * store_clean.c: a second handle on s's repository whose index holds only
+ * git's index entries under prefix (a folder, with its trailing '/'), for
+ * libgit2's status of that folder to read instead of the whole index;
+ * NULL when the index is not one store_ix handles.
+ */
+git_repository *store_folder_repo(struct coach_store *s, const char *prefix);
+
 /* The SHA-1 of p (store_index.c). */
 void store_sha1(unsigned char out[20], const void *p, size_t n);
 

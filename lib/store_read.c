@@ -48,6 +48,7 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 {
 	git_status_options opts;
 	git_status_list *list = NULL;
+	git_repository *folder = NULL;
 	struct coach_error *err = NULL;
 	char *spec = store_strip_slash(prefix);
 	char *specs[1] = { spec };
@@ -57,6 +58,9 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 	 * which reads the whole index. */
 	if (coach_store_folder_clean(s, prefix))
 		goto done;
+	/* Something changed there: libgit2 says what, from an index of
+	 * that folder's entries only. */
+	folder = store_folder_repo(s, prefix);
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
@@ -68,7 +72,9 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 		opts.pathspec.strings = specs;
 		opts.pathspec.count = 1;
 	}
-	if (git_status_list_new(&list, s->repo, &opts) < 0) {
+	if (folder != NULL)
+		opts.flags |= GIT_STATUS_OPT_NO_REFRESH;
+	if (git_status_list_new(&list, folder ? folder : s->repo, &opts) < 0) {
 		err = store_git_fail("reading the work tree's status");
 		goto done;
 	}
@@ -87,6 +93,7 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 		qsort(out->v + first, out->n - first, sizeof(*out->v), by_path);
 done:
 	git_status_list_free(list);
+	git_repository_free(folder);
 	free(spec);
 	return err;
 }

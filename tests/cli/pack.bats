@@ -145,6 +145,30 @@ all_readable() {
 	all_readable
 }
 
+@test "packs written while packs merge are merged too before the packer stops" {
+	git config coach.autopacklimit 0
+	local i gate=$BATS_TEST_TMPDIR/gate
+	for i in $(seq 6); do coach log bob -m "Entry $i" >/dev/null; done
+	git config coach.autopacklimit 4
+	touch "$gate"
+	COACH_AUTOPACK_DETACH=0 COACH_TEST_PAUSE_AT=repack-listed \
+		COACH_TEST_PAUSE_FILE=$gate "$COACH" log bob -m "Merge now" >/dev/null &
+	local merger=$!
+	for i in $(seq 300); do [ -e "$gate.reached" ] && break; sleep 0.1; done
+	[ -e "$gate.reached" ] || { rm -f "$gate"; fail "the packer never started"; }
+	# While it merges what it listed, others write, each a pack.
+	for i in $(seq 6); do COACH_AUTOPACK=0 coach log bob -m "Meanwhile $i" >/dev/null; done
+	[ "$(packs)" -ge 12 ] || fail "a pack a commit: $(git count-objects -v)"
+	rm "$gate"
+	wait $merger
+	[ "$(packs)" -le 4 ] || fail "left unmerged: $(git count-objects -v)"
+	for i in $(seq 6); do
+		grep -rqx "Entry $i" coaching/bob/log || fail "entry $i lost"
+		grep -rqx "Meanwhile $i" coaching/bob/log || fail "meanwhile $i lost"
+	done
+	all_readable
+}
+
 @test "past coach.autopackfull objects the small packs are merged, the big one stays" {
 	export COACH_AUTOPACK_DETACH=0 COACH_AUTOPACK_FULL=0
 	git config coach.autopacklimit 0

@@ -169,6 +169,58 @@ test_one_stamp_of_the_index(void **state)
 	assert_int_equal(said_clean("coaching/al/"), 0);
 }
 
+/* The paths coach_store_changes() gives for coaching/al/, sorted, one a
+ * line, against those git status gives (no rename detection). */
+static void
+same_changes_as_git(const char *what)
+{
+	struct coach_store *s;
+	struct coach_strlist l = COACH_STRLIST_INIT;
+	struct coach_buf got = COACH_BUF_INIT;
+	int st;
+	assert_null(coach_store_open(&s, dir, NULL));
+	assert_null(coach_store_changes(s, "coaching/al/", &l));
+	coach_store_close(s);
+	for (size_t i = 0; i < l.n; i++)
+		coach_buf_printf(&got, "%s\n", l.v[i] + 2);
+	char *want = fx_capture(&st, dir, "git -c status.renames=false status "
+		"--porcelain --untracked-files=all -- coaching/al | cut -c4- | "
+		"sort -u");
+	assert_int_equal(st, 0);
+	if (strcmp(coach_buf_str(&got), want) != 0)
+		fail_msg("%s: coach says\n%sgit says\n%s", what,
+			coach_buf_str(&got), want);
+	free(want);
+	coach_buf_free(&got);
+	coach_strlist_free(&l);
+}
+
+static void
+test_changes_said_as_git_says(void **state)
+{
+	(void)state;
+	same_changes_as_git("committed");
+	/* Written in the same instant as the index: racily clean, so the
+	 * content is what tells. */
+	run("f=coaching/al/goals/g1.md; echo x > $f && git add $f && "
+	    "git commit -qm x && echo y > $f && touch -r .git/index $f");
+	same_changes_as_git("racy");
+	run("git checkout -q -- . && f=coaching/al/goals/g1.md; "
+	    "m=$(stat -c %%y $f); echo h > $f; touch -d \"$m\" $f");
+	same_changes_as_git("same size and mtime");
+	run("git checkout -q -- . && rm coaching/al/log/e1.md && echo u > "
+	    "coaching/al/log/e2.md && echo '*.tmp' > .git/info/exclude && "
+	    "echo t > coaching/al/x.tmp");
+	same_changes_as_git("removed, new, ignored");
+	run("git checkout -q -- . && rm -f coaching/al/log/e2.md && echo s >> "
+	    "coaching/al/agreement.md && git add coaching/al/agreement.md && "
+	    "git rm -q --cached coaching/al/goals/g1.md");
+	same_changes_as_git("staged");
+	run("git reset -q && git checkout -q -- . && mkdir -p coaching/al/new/deep "
+	    "&& echo d > coaching/al/new/deep/f.md && echo o > coaching/bo/o.md");
+	same_changes_as_git("a new folder, and a change elsewhere");
+}
+
 int
 main(void)
 {
@@ -178,6 +230,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_changes_are_not_clean,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_it_does_not_handle,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changes_said_as_git_says,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_stamp_of_the_index,
 			setup, teardown),
