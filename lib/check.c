@@ -1395,6 +1395,8 @@ grade_node(struct grading *g, const struct coach_fm_node *n, int depth,
 		const char *s = coach_fm_node_str(n);
 		size_t len = strlen(s), span = 1;
 		struct coach_phrase_hit *hits = NULL;
+		if (!coach_phrases_may_hold(g->set, s, len))
+			return;
 		coach_buf_clear(&g->fold);
 		coach_phrase_fold(s, len, &g->fold);
 		size_t nhits = coach_phrases_find(g->set, g->fold.ptr,
@@ -1423,8 +1425,11 @@ static void
 grade_body(struct grading *g, const char *body, int body_line)
 {
 	struct coach_phrase_hit *hits = NULL;
+	size_t len = strlen(body);
+	if (!coach_phrases_may_hold(g->set, body, len))
+		return;
 	coach_buf_clear(&g->fold);
-	coach_phrase_fold(body, strlen(body), &g->fold);
+	coach_phrase_fold(body, len, &g->fold);
 	const char *f = g->fold.ptr;
 	size_t nhits = coach_phrases_find(g->set, f, g->fold.len, &hits);
 	for (size_t i = 0, counted = 0; i < nhits; i++) {

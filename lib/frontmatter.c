@@ -109,7 +109,8 @@ node_grow(struct coach_fm_node *n)
 {
 	if (n->n < n->cap)
 		return;
-	n->cap = n->cap ? n->cap * 2 : 4;
+	/* Room for a record's keys at once. */
+	n->cap = n->cap ? n->cap * 2 : 8;
 	n->items = coach_xrealloc(n->items, n->cap * sizeof(*n->items));
 	if (n->type == COACH_FM_MAP) {
 		n->keys = coach_xrealloc(n->keys, n->cap * sizeof(*n->keys));
@@ -1283,13 +1284,15 @@ struct parse {
 	size_t content_end;     /* end of the current top-level value so far */
 	size_t *key_off;        /* per entry: offset of the key */
 	size_t *value_end;      /* per entry: end of its value */
+	size_t offs_cap;        /* room in key_off and value_end */
 };
 
 static size_t
 byte_at(const struct parse *p, const yaml_mark_t *m)
 {
 	size_t i = m->index < p->nchars ? m->index : p->nchars;
-	return p->cbyte[i];
+	/* No map: the text is ASCII, a character is a byte. */
+	return p->cbyte ? p->cbyte[i] : i;
 }
 
 static int
@@ -1391,8 +1394,13 @@ top_key(struct parse *p, const char *key, const yaml_event_t *ev)
 	e->orig = 1;
 	if (ev->start_mark.column != 0)
 		fm->editable = 0;
-	p->key_off = coach_xrealloc(p->key_off, fm->cap * sizeof(size_t));
-	p->value_end = coach_xrealloc(p->value_end, fm->cap * sizeof(size_t));
+	if (p->offs_cap < fm->cap) {
+		p->offs_cap = fm->cap;
+		p->key_off = coach_xrealloc(p->key_off,
+		    fm->cap * sizeof(size_t));
+		p->value_end = coach_xrealloc(p->value_end,
+		    fm->cap * sizeof(size_t));
+	}
 	p->key_off[fm->n - 1] = byte_at(p, &ev->start_mark);
 	p->content_end = byte_at(p, &ev->end_mark);
 }
@@ -1611,11 +1619,21 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 	struct coach_buf b = COACH_BUF_INIT;
 	coach_buf_add(&b, "", 0);
 	int line = first_line;
+	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
 		const unsigned char *s = (const unsigned char *)text + i;
 		const char *what = NULL;
-		if (s[0] == '\r' && i + 1 < len && s[1] == '\n')
+		if (s[0] == '\n')
+			line++;
+		/* Only these bytes start something to drop or refuse; the
+		 * rest is copied in runs. */
+		if (s[0] != '\r' && s[0] != 0xc2 && s[0] != 0xe2)
 			continue;
+		if (s[0] == '\r' && i + 1 < len && s[1] == '\n') {
+			coach_buf_add(&b, text + from, i - from);
+			from = i + 1;
+			continue;
+		}
 		if (s[0] == '\r')
 			what = "a carriage return without a line feed";
 		else if (s[0] == 0xc2 && s[1] == 0x85)
@@ -1630,10 +1648,8 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 			    "write it as an escape in double quotes", fm->name,
 			    line, what);
 		}
-		if (s[0] == '\n')
-			line++;
-		coach_buf_putc(&b, (char)s[0]);
 	}
+	coach_buf_add(&b, text + from, len - from);
 	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
 		coach_buf_putc(&b, '\n');
 	fm->len = b.len;
@@ -1794,10 +1810,225 @@ run_parser(struct parse *p)
 	return err;
 }
 
+/*
+ * Plain front-matter.  What coach writes is mostly "key: value" lines of
+ * plain one-line ASCII text; libyaml's set-up and buffers cost more than
+ * reading such a document.  plain_scan() accepts only text every line of
+ * which is a key at column 0 (a letter or '_', then letters, digits, '_'
+ * and '-'), ": " and a plain value that cannot mean anything else to YAML,
+ * or a one-line list of such values, "[a, b]" with ", " between them;
+ * run_plain() then hands on_event() the events libyaml would give for it,
+ * marks included, so that what follows is the same code.  Anything else
+ * (quotes, block lists, mappings, comments, blank lines, indentation,
+ * tabs, non-ASCII, ':' or '#' in a value, a value starting with an
+ * indicator, an empty value or list) is left to libyaml.  tests/unit/test_frontmatter.c and the record
+ * fuzzer check that both give the same documents and errors.
+ */
+#define PLAIN_MAX_LINES 64
+#define PLAIN_MAX_KEY 128
+
+struct plain_line {
+	size_t off, klen, voff, vlen;
+	int seq;                /* the value is "[a, b]": vlen takes in ']' */
+};
+
+static int
+plain_key_byte(unsigned char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (!first && ((c >= '0' && c <= '9') || c == '-'));
+}
+
+/* Whether c may be in a plain value: printable ASCII, not ':' or '#'
+ * (a mapping or a comment), nor a flow indicator but ','. */
+static int
+plain_value_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && !strchr(":#[]{}", c);
+}
+
+/* The end of the plain scalar at i, which stops before a '\n' (or, in a
+ * flow sequence, before a ',' or ']'); len when it is not plain. */
+static size_t
+plain_item(const unsigned char *s, size_t len, size_t i, int flow_end)
+{
+	size_t from = i;
+	/* Not an indicator, nor a blank, first. */
+	if (i >= len || strchr(" -?,!&*|>'\"%@`\n]", s[i]) != NULL)
+		return len;
+	while (i < len && s[i] != '\n' && plain_value_byte(s[i]) &&
+	    s[i] != flow_end)
+		i++;
+	if (i == from || s[i - 1] == ' ')
+		return len;
+	return i;
+}
+
+/* Whether the line at off is plain; fills l. */
+static int
+plain_line(const char *t, size_t len, size_t off, struct plain_line *l)
+{
+	const unsigned char *s = (const unsigned char *)t;
+	size_t i = off;
+	if (i >= len || !plain_key_byte(s[i], 1))
+		return 0;
+	while (i < len && plain_key_byte(s[i], 0))
+		i++;
+	l->off = off;
+	l->klen = i - off;
+	if (l->klen > PLAIN_MAX_KEY || i + 2 >= len || s[i] != ':' ||
+	    s[i + 1] != ' ')
+		return 0;
+	i += 2;
+	l->voff = i;
+	l->seq = s[i] == '[';
+	if (l->seq) {
+		/* Items with ", " between them, none empty. */
+		do {
+			i = plain_item(s, len, i + 1 + (s[i] == ','), ',');
+		} while (i < len && s[i] == ',' && i + 1 < len &&
+		    s[i + 1] == ' ');
+		if (i >= len || s[i] != ']')
+			return 0;
+		i++;
+	} else {
+		i = plain_item(s, len, i, '\n');
+	}
+	if (i >= len || s[i] != '\n')
+		return 0;
+	l->vlen = i - l->voff;
+	return 1;
+}
+
+/* The lines of text when it is plain front-matter (see above), else 0. */
+static size_t
+plain_scan(const char *t, size_t len, struct plain_line *v)
+{
+	size_t n = 0;
+	for (size_t off = 0; off < len; n++) {
+		if (n == PLAIN_MAX_LINES || !plain_line(t, len, off, &v[n]))
+			return 0;
+		off = v[n].voff + v[n].vlen + 1;
+	}
+	return n;
+}
+
+static void
+plain_mark(yaml_mark_t *m, size_t at, size_t line, size_t line_off)
+{
+	m->index = at;
+	m->line = line;
+	m->column = at - line_off;
+}
+
+/* A plain scalar event for text t[from, from + n) on line (from 0). */
+static struct coach_error *
+plain_scalar(struct parse *p, struct coach_buf *scratch, size_t from,
+    size_t n, size_t line, size_t line_off)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof(ev));
+	coach_buf_clear(scratch);
+	coach_buf_add(scratch, p->text + from, n);
+	ev.type = YAML_SCALAR_EVENT;
+	ev.data.scalar.value = (yaml_char_t *)scratch->ptr;
+	ev.data.scalar.length = n;
+	ev.data.scalar.plain_implicit = 1;
+	ev.data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+	plain_mark(&ev.start_mark, from, line, line_off);
+	plain_mark(&ev.end_mark, from + n, line, line_off);
+	return on_event(p, &ev);
+}
+
+/* The events of a flow sequence of plain scalars at l->voff. */
+static struct coach_error *
+plain_seq(struct parse *p, struct coach_buf *scratch,
+    const struct plain_line *l, size_t line)
+{
+	yaml_event_t ev;
+	size_t end = l->voff + l->vlen;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = YAML_SEQUENCE_START_EVENT;
+	ev.data.sequence_start.implicit = 1;
+	ev.data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
+	plain_mark(&ev.start_mark, l->voff, line, l->off);
+	plain_mark(&ev.end_mark, l->voff + 1, line, l->off);
+	struct coach_error *err = on_event(p, &ev);
+	for (size_t i = l->voff + 1; err == NULL && i < end - 1;) {
+		const char *comma = memchr(p->text + i, ',', end - 1 - i);
+		size_t stop = comma ? (size_t)(comma - p->text) : end - 1;
+		err = plain_scalar(p, scratch, i, stop - i, line, l->off);
+		i = stop + 2;
+	}
+	if (err)
+		return err;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = YAML_SEQUENCE_END_EVENT;
+	plain_mark(&ev.start_mark, end - 1, line, l->off);
+	plain_mark(&ev.end_mark, end, line, l->off);
+	return on_event(p, &ev);
+}
+
+/* An event without data at the start of text. */
+static struct coach_error *
+plain_event(struct parse *p, yaml_event_type_t type)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	if (type == YAML_DOCUMENT_START_EVENT)
+		ev.data.document_start.implicit = 1;
+	else if (type == YAML_DOCUMENT_END_EVENT)
+		ev.data.document_end.implicit = 1;
+	else if (type == YAML_MAPPING_START_EVENT) {
+		ev.data.mapping_start.implicit = 1;
+		ev.data.mapping_start.style = YAML_BLOCK_MAPPING_STYLE;
+	}
+	return on_event(p, &ev);
+}
+
+/* Hands on_event() what libyaml would give for the n plain lines v. */
+static struct coach_error *
+run_plain(struct parse *p, const struct plain_line *v, size_t n)
+{
+	struct coach_error *err = NULL;
+	struct coach_buf scratch = COACH_BUF_INIT;
+	static const yaml_event_type_t head[] = { YAML_STREAM_START_EVENT,
+		YAML_DOCUMENT_START_EVENT, YAML_MAPPING_START_EVENT };
+	static const yaml_event_type_t tail[] = { YAML_MAPPING_END_EVENT,
+		YAML_DOCUMENT_END_EVENT, YAML_STREAM_END_EVENT };
+	p->nchars = p->len;
+	for (size_t i = 0; err == NULL && i < 3; i++)
+		err = plain_event(p, head[i]);
+	for (size_t i = 0; err == NULL && i < n; i++) {
+		err = plain_scalar(p, &scratch, v[i].off, v[i].klen, i,
+		    v[i].off);
+		if (err == NULL && v[i].seq)
+			err = plain_seq(p, &scratch, &v[i], i);
+		else if (err == NULL)
+			err = plain_scalar(p, &scratch, v[i].voff, v[i].vlen,
+			    i, v[i].off);
+	}
+	for (size_t i = 0; err == NULL && i < 3; i++)
+		err = plain_event(p, tail[i]);
+	coach_buf_free(&scratch);
+	return err;
+}
+
 struct coach_error *
 coach_fm_parse(struct coach_fm **out, const char *name, const char *text,
     size_t len, int first_line)
 {
+	return coach_fm_parse_as(out, name, text, len, first_line,
+	    COACH_FM_ANY);
+}
+
+struct coach_error *
+coach_fm_parse_as(struct coach_fm **out, const char *name, const char *text,
+    size_t len, int first_line, enum coach_fm_reader how)
+{
+	struct plain_line lines[PLAIN_MAX_LINES];
+	size_t nlines = 0;
 	struct coach_error *err = NULL;
 	struct parse p;
 	memset(&p, 0, sizeof(p));
@@ -1818,8 +2049,20 @@ coach_fm_parse(struct coach_fm **out, const char *name, const char *text,
 	p.text = fm->text;
 	p.len = fm->len;
 	p.first_line = first_line;
-	char_map(&p);
-	err = run_parser(&p);
+	if (how != COACH_FM_LIBYAML)
+		nlines = plain_scan(p.text, p.len, lines);
+	if (nlines == 0 && how == COACH_FM_PLAIN) {
+		/* Not plain: neither a document nor an error. */
+		coach_fm_free(fm);
+		fm = NULL;
+		goto done;
+	}
+	if (nlines > 0) {
+		err = run_plain(&p, lines, nlines);
+	} else {
+		char_map(&p);
+		err = run_parser(&p);
+	}
 	if (err)
 		goto done;
 	if (fm->n > 0)
@@ -1846,4 +2089,71 @@ done:
 	}
 	*out = fm;
 	return NULL;
+}
+
+static void
+describe_node(const struct coach_fm_node *n, int depth, struct coach_buf *b)
+{
+	coach_buf_printf(b, "%*s%d q%d l%d n%zu '%s'\n", depth * 2, "",
+	    (int)n->type, n->quoted, n->line, n->n, n->str);
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->keys)
+			coach_buf_printf(b, "%*skey '%s' l%d\n", depth * 2 + 1,
+			    "", n->keys[i], n->key_lines[i]);
+		describe_node(n->items[i], depth + 1, b);
+	}
+}
+
+/* Every detail of a parsed document: keys, values, lines and the spans
+ * of its keys' lines. */
+static void
+describe(const struct coach_fm *fm, struct coach_buf *out)
+{
+	coach_buf_printf(out, "name '%s' len %zu head %zu tail %zu editable %d "
+	    "bom %d dirty %d n %zu\ntext '%s'\n", fm->name, fm->len,
+	    fm->head_end, fm->tail_start, fm->editable, fm->bom, fm->dirty,
+	    fm->n, fm->text);
+	for (size_t i = 0; i < fm->n; i++) {
+		const struct fm_entry *e = &fm->e[i];
+		coach_buf_printf(out, "entry '%s' l%d orig %d lead %zu start %zu "
+		    "end %zu trail %zu dash %d text %s added %zu\n", e->key,
+		    e->key_line, e->orig, e->lead, e->start, e->end,
+		    e->trail_end, e->dash_col, e->text ? e->text : "-",
+		    e->added.len);
+		if (e->value)
+			describe_node(e->value, 1, out);
+	}
+}
+
+/* What parsing text the way how says gives: the error, or every detail
+ * of the document; "" when the plain reader declines. */
+static char *
+outcome(const char *text, size_t len, enum coach_fm_reader how)
+{
+	struct coach_fm *fm = NULL;
+	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_error *err = coach_fm_parse_as(&fm, "f.md", text, len, 2,
+	    how);
+	coach_buf_add(&b, "", 0);
+	if (err)
+		coach_buf_printf(&b, "error %s", coach_error_msg(err));
+	else if (fm)
+		describe(fm, &b);
+	coach_error_free(err);
+	coach_fm_free(fm);
+	return coach_buf_detach(&b);
+}
+
+int
+coach_fm_plain_check(const char *text, size_t len, struct coach_buf *why)
+{
+	char *slow = outcome(text, len, COACH_FM_LIBYAML);
+	char *fast = outcome(text, len, COACH_FM_PLAIN);
+	int ret = *fast == '\0' ? 0 : strcmp(slow, fast) == 0 ? 1 : -1;
+	if (ret < 0 && why)
+		coach_buf_printf(why, "--- libyaml:\n%s\n--- plain:\n%s\n",
+		    slow, fast);
+	free(slow);
+	free(fast);
+	return ret;
 }

@@ -70,6 +70,26 @@ struct coach_fmv;     /* a value being built, to be set into a document */
 struct coach_error *coach_fm_parse(struct coach_fm **out, const char *name,
 	const char *text, size_t len, int first_line);
 
+/*
+ * How coach_fm_parse_as() reads.  COACH_FM_ANY is coach_fm_parse(): the
+ * plain "key: value" lines coach itself writes without libyaml, anything
+ * else with it.  COACH_FM_LIBYAML always uses libyaml; COACH_FM_PLAIN never
+ * does, and gives neither a document nor an error (*out NULL, NULL
+ * returned) when the text is not plain enough.  Both ways give the same
+ * documents and errors: coach_fm_plain_check() compares them.
+ */
+enum coach_fm_reader { COACH_FM_ANY, COACH_FM_LIBYAML, COACH_FM_PLAIN };
+struct coach_error *coach_fm_parse_as(struct coach_fm **out, const char *name,
+	const char *text, size_t len, int first_line, enum coach_fm_reader how);
+/*
+ * For tests and the fuzzer: 1 when the plain reader reads text and gives
+ * what libyaml gives (the same error, or a document the same in every
+ * detail: keys, values, lines, the spans of its keys' lines), 0 when it
+ * leaves text to libyaml, -1 when they differ (why, unless NULL, then
+ * gets both).
+ */
+int coach_fm_plain_check(const char *text, size_t len, struct coach_buf *why);
+
 /* An empty document, for new records. */
 struct coach_fm *coach_fm_new(void);
 void coach_fm_free(struct coach_fm *fm);

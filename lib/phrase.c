@@ -29,11 +29,12 @@ word_byte(unsigned char c)
 void
 coach_phrase_fold(const char *s, size_t n, struct coach_buf *out)
 {
-	/* Folded in place after a copy: the folded text is never longer. */
+	/* Room for the text first: the folded text is never longer, and
+	 * is written in one pass. */
 	size_t at = out->len;
-	coach_buf_add(out, s, n);
+	coach_buf_reserve(out, n);
 	char *d = out->ptr + at;
-	const char *src = out->ptr + at, *end = src + n;
+	const char *src = s, *end = s + n;
 	while (src < end) {
 		char c = *src++;
 		if (blank(c)) {
@@ -146,10 +147,13 @@ struct coach_phrases {
 	uint8_t cls[256];         /* byte -> class; 0: no phrase has it */
 	size_t nclass;
 	size_t nstates;
+	uint8_t raw[256];         /* byte of unfolded text -> class */
 	uint32_t *next;           /* [state * nclass + class] */
 	uint32_t *word;           /* state -> first phrase ending there + 1 */
 	uint32_t *dict;           /* state -> nearest suffix state with words */
 	uint32_t *word_next;      /* phrase -> next phrase of the same text + 1 */
+	uint8_t *out;             /* state -> whether a phrase ends there */
+	uint8_t *after_blank;     /* state -> whether it is entered by ' ' */
 };
 
 /* Builds the trie's states and the words that end in each; 0, or -1
@@ -174,6 +178,7 @@ set_trie(struct coach_phrases *s)
 	s->word = coach_xcalloc(total, sizeof(*s->word));
 	s->dict = coach_xcalloc(total, sizeof(*s->dict));
 	s->word_next = coach_xcalloc(s->n, sizeof(*s->word_next));
+	s->after_blank = coach_xcalloc(total, 1);
 	s->nstates = 1;
 	/* Added last first, so that each state's chain is in phrase order. */
 	for (size_t w = s->n; w-- > 0;) {
@@ -186,6 +191,7 @@ set_trie(struct coach_phrases *s)
 			if (*to == 0)
 				*to = (uint32_t)s->nstates++;
 			st = *to;
+			s->after_blank[st] = s->p[w]->text[k] == ' ';
 		}
 		s->word_next[w] = s->word[st];
 		s->word[st] = (uint32_t)w + 1;
@@ -223,6 +229,27 @@ set_links(struct coach_phrases *s)
 	free(fail);
 }
 
+/*
+ * For coach_phrases_may_hold(): classes of bytes before folding, whether
+ * a phrase ends in each state, and a blank after a blank staying where
+ * it is, as folding makes a run of blanks one space.  Folded text never
+ * has two blanks in a row, so coach_phrases_find() never takes those
+ * edges.
+ */
+static void
+set_raw(struct coach_phrases *s)
+{
+	for (size_t c = 0; c < 256; c++)
+		s->raw[c] = s->cls[c >= 'A' && c <= 'Z' ? c - 'A' + 'a' :
+		    blank((char)c) ? ' ' : c];
+	s->out = coach_xcalloc(s->nstates, 1);
+	for (size_t st = 0; st < s->nstates; st++) {
+		s->out[st] = s->word[st] || s->dict[st];
+		if (s->after_blank[st])
+			s->next[st * s->nclass + s->cls[' ']] = (uint32_t)st;
+	}
+}
+
 struct coach_phrases *
 coach_phrases_new(const char *const *phrases, size_t n)
 {
@@ -234,6 +261,7 @@ coach_phrases_new(const char *const *phrases, size_t n)
 	s->nclass = 1;
 	if (set_trie(s) == 0) {
 		set_links(s);
+		set_raw(s);
 		return s;
 	}
 	/* Too large for a table: one pass per phrase instead. */
@@ -241,7 +269,9 @@ coach_phrases_new(const char *const *phrases, size_t n)
 	free(s->word);
 	free(s->dict);
 	free(s->word_next);
+	free(s->after_blank);
 	s->next = s->word = s->dict = s->word_next = NULL;
+	s->after_blank = NULL;
 	return s;
 }
 
@@ -257,6 +287,8 @@ coach_phrases_free(struct coach_phrases *s)
 	free(s->word);
 	free(s->dict);
 	free(s->word_next);
+	free(s->out);
+	free(s->after_blank);
 	free(s);
 }
 
@@ -316,4 +348,26 @@ coach_phrases_find(const struct coach_phrases *s, const char *t, size_t n,
 	if (nhits > 1)
 		qsort(*hits, nhits, sizeof(**hits), hit_cmp);
 	return nhits;
+}
+
+/*
+ * The automaton run over the text as it is, folding on the way (see
+ * set_raw()): the states are those coach_phrases_find() goes through on
+ * the folded text.
+ */
+int
+coach_phrases_may_hold(const struct coach_phrases *s, const char *t, size_t n)
+{
+	if (s->next == NULL)
+		return 1;
+	const uint32_t *next = s->next;
+	const uint8_t *raw = s->raw, *out = s->out;
+	size_t nclass = s->nclass;
+	uint32_t st = 0;
+	for (size_t i = 0; i < n; i++) {
+		st = next[st * nclass + raw[(unsigned char)t[i]]];
+		if (out[st])
+			return 1;
+	}
+	return 0;
 }

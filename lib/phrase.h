@@ -72,4 +72,12 @@ struct coach_phrase_hit {
 size_t coach_phrases_find(const struct coach_phrases *s, const char *t,
 	size_t n, struct coach_phrase_hit **hits);
 
+/*
+ * Whether text t[0..n), before folding, may hold a phrase of s: 0 only
+ * when coach_phrases_find() would find none in its folded text.  Cheaper
+ * than folding and finding, for the text that holds none.
+ */
+int coach_phrases_may_hold(const struct coach_phrases *s, const char *t,
+	size_t n);
+
 #endif

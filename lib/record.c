@@ -50,6 +50,13 @@ static void
 put_line_endings(struct coach_buf *out, const char *text, size_t len)
 {
 	size_t from = 0, i = 0;
+	/* Most text has no CR: one copy. */
+	const char *cr = memchr(text, '\r', len);
+	if (cr == NULL) {
+		coach_buf_add(out, text, len);
+		return;
+	}
+	i = (size_t)(cr - text);
 	coach_buf_add(out, "", 0);
 	while (i < len) {
 		if (text[i] != '\r') {
@@ -72,7 +79,7 @@ put_line_endings(struct coach_buf *out, const char *text, size_t len)
 /* Checks the encoding, drops a BOM and normalises line endings. */
 static struct coach_error *
 normalise(struct coach_buf *out, const char *path, const char *data,
-    size_t len)
+    size_t len, const char **text, size_t *text_len)
 {
 	size_t bad = coach_utf8_check(data, len);
 	if (bad < len)
@@ -83,7 +90,15 @@ normalise(struct coach_buf *out, const char *path, const char *data,
 		data += 3;
 		len -= 3;
 	}
+	/* Without a CR there is nothing to change: no copy. */
+	if (len == 0 || memchr(data, '\r', len) == NULL) {
+		*text = len ? data : "";
+		*text_len = len;
+		return NULL;
+	}
 	put_line_endings(out, data, len);
+	*text = out->ptr;
+	*text_len = out->len;
 	return NULL;
 }
 
@@ -108,6 +123,20 @@ body_as_written(const char *body, size_t len)
 	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
 		coach_buf_putc(&b, '\n');
 	return coach_buf_detach(&b);
+}
+
+/* body_as_written() of a body already checked and normalised, as
+ * coach_record_parse() has it: only the final '\n' can be missing. */
+static char *
+body_as_read(const char *body, size_t len)
+{
+	int nl = len > 0 && body[len - 1] != '\n';
+	char *s = coach_xmalloc(len + nl + 1);
+	memcpy(s, body, len);
+	if (nl)
+		s[len++] = '\n';
+	s[len] = '\0';
+	return s;
 }
 
 /* The end of the line starting at off (its '\n', or the end of text). */
@@ -140,23 +169,24 @@ coach_record_parse(struct coach_record **out, const char *path,
 		    "and link them", path, len, COACH_RECORD_MAX_BYTES);
 		goto done;
 	}
-	err = normalise(&b, path, data, len);
+	const char *t = NULL;
+	size_t tlen = 0;
+	err = normalise(&b, path, data, len, &t, &tlen);
 	if (err)
 		goto done;
-	const char *t = b.ptr;
-	if (!is_fence(t, b.len, 0)) {
+	if (!is_fence(t, tlen, 0)) {
 		err = coach_error_new(COACH_FAIL, "%s:1: the file does not start "
 		    "with a line '---'; a record is a line '---', 'key: value' "
 		    "lines, a line '---', then the text", path);
 		goto done;
 	}
-	size_t fm_start = line_end(t, b.len, 0) + 1, off = fm_start;
+	size_t fm_start = line_end(t, tlen, 0) + 1, off = fm_start;
 	int line = 2;
-	while (off < b.len && !is_fence(t, b.len, off)) {
-		off = line_end(t, b.len, off) + 1;
+	while (off < tlen && !is_fence(t, tlen, off)) {
+		off = line_end(t, tlen, off) + 1;
 		line++;
 	}
-	if (off >= b.len) {
+	if (off >= tlen) {
 		err = coach_error_new(COACH_FAIL, "%s:1: the front-matter that "
 		    "starts here has no closing '---' line; add a line '---' "
 		    "after the last 'key: value' line", path);
@@ -167,9 +197,9 @@ coach_record_parse(struct coach_record **out, const char *path,
 	err = coach_fm_parse(&r->fm, path, t + fm_start, off - fm_start, 2);
 	if (err)
 		goto done;
-	size_t body = line_end(t, b.len, off);
-	body = body < b.len ? body + 1 : b.len;
-	r->body = body_as_written(t + body, b.len - body);
+	size_t body = line_end(t, tlen, off);
+	body = body < tlen ? body + 1 : tlen;
+	r->body = body_as_read(t + body, tlen - body);
 	r->body_line = line + 1;
 done:
 	coach_buf_free(&b);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,12 +63,18 @@ coach_xstrndup(const char *s, size_t n)
 char *
 coach_xasprintf(const char *fmt, ...)
 {
+	/* Formatted once when it fits here, as paths and ids do. */
+	char small[256];
 	va_list ap;
 	va_start(ap, fmt);
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
+	if (n >= 0 && (size_t)n < sizeof(small)) {
+		va_end(ap);
+		return coach_xstrndup(small, (size_t)n);
+	}
 	char *s = coach_xmalloc((size_t)(n < 0 ? 0 : n) + 1);
 	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
 	va_end(ap);
@@ -84,6 +91,13 @@ buf_grow(struct coach_buf *b, size_t extra)
 		cap *= 2;
 	b->ptr = coach_xrealloc(b->ptr, cap);
 	b->cap = cap;
+}
+
+void
+coach_buf_reserve(struct coach_buf *b, size_t extra)
+{
+	buf_grow(b, extra);
+	b->ptr[b->len] = '\0';
 }
 
 void
@@ -295,6 +309,18 @@ coach_utf8_check(const char *str, size_t len)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
+		/* Eight bytes at a time while they are ASCII without NUL:
+		 * most text is. */
+		while (len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w | ((w - 0x0101010101010101u) & ~w)) &
+			    0x8080808080808080u)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		unsigned c = s[i];
 		size_t n;
 		unsigned min;
@@ -367,7 +393,6 @@ coach_path_join(const char *a, const char *b)
 		la--;
 	if (la == 0)
 		return coach_xstrdup(b);
-	/* Not printf: walks join a path for every file of the school. */
 	size_t lb = strlen(b);
 	char *p = coach_xmalloc(la + 1 + lb + 1);
 	memcpy(p, a, la);

@@ -29,6 +29,8 @@ struct coach_buf {
 #define COACH_BUF_INIT { NULL, 0, 0 }
 
 void coach_buf_add(struct coach_buf *b, const void *data, size_t len);
+/* Room for extra more bytes after len (and a NUL), allocated now. */
+void coach_buf_reserve(struct coach_buf *b, size_t extra);
 void coach_buf_puts(struct coach_buf *b, const char *s);
 void coach_buf_putc(struct coach_buf *b, char c);
 void coach_buf_printf(struct coach_buf *b, const char *fmt, ...)

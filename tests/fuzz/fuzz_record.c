@@ -1,7 +1,9 @@
 /*
  * fuzz_record.c: a libFuzzer target for the record rewriter.
  *
- * The input is a record file.  When lib/record.c accepts it, one change a
+ * The input is a record file.  Read as front-matter, it must give the same
+ * document or error with libyaml as with the plain reader whenever that
+ * reads it (lib/frontmatter.c).  When lib/record.c accepts it, one change a
  * command can make is applied to it: set an existing key, set a new key,
  * remove a key, append an item to a list (an existing key, or
  * "measurements"), set the body, or set a key to a copy of another's value.  The rendered text must parse again and
@@ -146,12 +148,29 @@ one_change(struct coach_record *r, uint32_t h, const char *s,
 	free(key);
 }
 
+/* The input read as front-matter: the plain reader gives what libyaml
+ * gives whenever it reads it. */
+static void
+same_both_ways(const char *text, size_t len)
+{
+	struct coach_buf why = COACH_BUF_INIT;
+	if (coach_fm_plain_check(text, len, &why) < 0)
+		die("the plain reader differs from libyaml", NULL, &why);
+	coach_buf_free(&why);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *d = (const char *)data;
+	same_both_ways(d, size);
+	if (size > 4 && memcmp(d, "---\n", 4) == 0) {
+		const char *end = memmem(d + 4, size - 4, "\n---\n", 5);
+		if (end)
+			same_both_ways(d + 4, (size_t)(end + 1 - (d + 4)));
+	}
 	struct coach_record *r = parse(d, size);
 	if (r == NULL)
 		return 0;

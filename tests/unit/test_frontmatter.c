@@ -2,14 +2,17 @@
  * Tests of lib/frontmatter.c: parsing, line-preserving rewrites, hostile
  * input, and the emitter, judged by our own parser and by PyYAML.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -1731,6 +1734,213 @@ test_equal(void **state)
 	coach_fm_free(a);
 }
 
+/* ---- plain front-matter against libyaml -------------------------------- */
+
+/* The plain reader gives what libyaml gives for text; counts the texts
+ * it read in *plain. */
+static void
+same_both_ways(const char *text, size_t len, size_t *plain)
+{
+	struct coach_buf why = COACH_BUF_INIT;
+	int r = coach_fm_plain_check(text, len, &why);
+	if (r < 0) {
+		print_error("input:\n%.*s\n%s", (int)len, text, why.ptr);
+		fail();
+	}
+	*plain += r == 1;
+	coach_buf_free(&why);
+}
+
+/* The front-matter of a record file (between its "---" lines), or the
+ * whole of any other file; both when they differ. */
+static void
+same_for_file(const char *data, size_t len, size_t *plain)
+{
+	same_both_ways(data, len, plain);
+	if (len < 4 || memcmp(data, "---\n", 4) != 0)
+		return;
+	const char *end = strstr(data + 4, "\n---\n");
+	if (end)
+		same_both_ways(data + 4, (size_t)(end + 1 - (data + 4)), plain);
+}
+
+/* Every file under dir (records, coach.yml, fuzz seeds). */
+static void
+same_for_tree(const char *dir, size_t *files, size_t *plain)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = coach_xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			same_for_tree(path, files, plain);
+		} else if (S_ISREG(st.st_mode)) {
+			struct coach_buf b = COACH_BUF_INIT;
+			struct coach_error *err = coach_read_file(&b, path,
+			    1 << 20);
+			assert_null(err);
+			same_for_file(b.ptr ? b.ptr : "", b.len, plain);
+			coach_buf_free(&b);
+			(*files)++;
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+/* The fuzz seeds (hostile and odd files), and the tree named by
+ * COACH_FM_CORPUS when set (a generated school, say). */
+static void
+test_plain_same_on_corpora(void **state)
+{
+	(void)state;
+	size_t files = 0, plain = 0;
+	same_for_tree(COACH_TEST_SOURCE_ROOT "/tests/fuzz/corpus", &files,
+	    &plain);
+	assert_true(files >= 20);
+	const char *extra = getenv("COACH_FM_CORPUS");
+	if (extra && *extra) {
+		size_t before = files;
+		same_for_tree(extra, &files, &plain);
+		fprintf(stderr, "# %zu files of %s, %zu texts read plain\n",
+		    files - before, extra, plain);
+	}
+}
+
+static uint64_t fuzz_seed = 0x9e3779b97f4a7c15u;
+
+static size_t
+fuzz_pick(size_t n)
+{
+	fuzz_seed ^= fuzz_seed << 13;
+	fuzz_seed ^= fuzz_seed >> 7;
+	fuzz_seed ^= fuzz_seed << 17;
+	return (size_t)(fuzz_seed % n);
+}
+
+/* One random change to b: a byte or a piece of YAML inserted, replaced
+ * or removed, or a line repeated. */
+static void
+mutate(struct coach_buf *b)
+{
+	static const char bytes[] = " :#-'\"[]{},&*!|>%@`?~\\\t\n\r.=<_aZ09";
+	static const char *const pieces[] = { ": ", "- ", " #", "\n  ", "\n",
+		"[a, b]", "{a: 1}", "&a ", "*a", "!!str ", "~", "null", "<<",
+		"=", "\t", "\xc3\xa9", "---\n", "...\n", "? ", "|\n  x\n",
+		">-\n  y\n", "%YAML 1.1\n", "'q'", "\"d\"", "x: y\n", "id: e1\n",
+		"\xef\xbb\xbf", "k:\n", "\n\n", "a:b", "  ", "\xe2\x80\xa8",
+		"k: -1\n", "k: .5\n", "k: 1:2\n", "K-_9: v\n", "\r\n" };
+	size_t at = b->len ? fuzz_pick(b->len + 1) : 0;
+	struct coach_buf out = COACH_BUF_INIT;
+	coach_buf_add(&out, b->ptr, at);
+	switch (fuzz_pick(5)) {
+	case 0:
+		coach_buf_putc(&out, bytes[fuzz_pick(sizeof(bytes) - 1)]);
+		break;
+	case 1:
+		coach_buf_puts(&out, pieces[fuzz_pick(sizeof(pieces) /
+		    sizeof(*pieces))]);
+		break;
+	case 2: /* replace a byte */
+		coach_buf_putc(&out, bytes[fuzz_pick(sizeof(bytes) - 1)]);
+		at += at < b->len;
+		break;
+	case 3: /* remove a byte */
+		at += at < b->len;
+		break;
+	default: { /* repeat the line at 'at' */
+		size_t s = at, e = at;
+		while (s > 0 && b->ptr[s - 1] != '\n')
+			s--;
+		while (e < b->len && b->ptr[e] != '\n')
+			e++;
+		coach_buf_add(&out, b->ptr + s, e - s);
+		coach_buf_putc(&out, '\n');
+		break;
+	}
+	}
+	coach_buf_add(&out, b->ptr + at, b->len - at);
+	coach_buf_free(b);
+	*b = out;
+}
+
+/* Front-matter as coach writes it, changed at random a few times each:
+ * most changes leave it plain or only just not. */
+static void
+test_plain_same_fuzzed(void **state)
+{
+	(void)state;
+	static const char *const seeds[] = {
+		"id: e19049a\ndate: 2026-01-09\nkind: evidence\nauthor: t0143\n"
+		    "cycle: cae5d29\n",
+		"id: g1\ntitle: The began right, the the.\nstatus: active\n"
+		    "opened: 2025-10-13\nstrategies: [a, b]\nmeasurements:\n"
+		    "  - {date: 2025-10-20, value: 56}\n",
+		"coachee: t1567\ncoach: [t0156]\nstarted: 2025-09-07\n"
+		    "cadence: every 3 weeks\nstatus: active\n",
+		"handle: t0001\nname: Ann O'Neil\nemail: ann@school.example\n"
+		    "subjects:\n- maths\n- art\nphase: secondary\n",
+		"a: 1\nb: true\nc: ~\nd: 2.5e3\ne: yes\nf: x y  z\n",
+	};
+	size_t rounds = getenv("COACH_TEST_SANITIZED") ? 3000 : 20000;
+	size_t plain = 0;
+	for (size_t i = 0; i < rounds; i++) {
+		struct coach_buf b = COACH_BUF_INIT;
+		coach_buf_puts(&b, seeds[fuzz_pick(sizeof(seeds) /
+		    sizeof(*seeds))]);
+		for (size_t k = 1 + fuzz_pick(3); k > 0; k--)
+			mutate(&b);
+		same_both_ways(b.ptr, b.len, &plain);
+		coach_buf_free(&b);
+	}
+	/* Both sides of the line were tried. */
+	assert_true(plain > rounds / 10);
+	assert_true(plain < rounds - rounds / 10);
+}
+
+/* What the plain reader takes, and what it leaves to libyaml. */
+static void
+test_plain_takes_only_plain(void **state)
+{
+	(void)state;
+	static const char *const taken[] = {
+		"id: e1\ndate: 2026-01-09\nkind: note\n",
+		"title: It's a test, with commas. And \"quotes\" inside\n",
+		"a: ~\nb: null\nc: yes\nd: 1.5\n",
+		"dup: 1\ndup: 2\n",  /* the same error, from the same code */
+		"k: <<\n",
+		"a: [1]\ncoach: [t0156, t0253]\nb: [c d, e.f, ~]\n",
+	};
+	static const char *const left[] = {
+		"", "# c\na: 1\n", "a: 1\n\nb: 2\n", "a: 'q'\n", "a: \"q\"\n",
+		"a: {b: 1}\n", "a: []\n", "a: [b,c]\n", "a: [b ,c]\n",
+		"a: [ b]\n", "a: [b, [c]]\n", "a: [b]x\n", "a: [b, ]\n",
+		"a: [b:c]\n", "a: [b, 'd']\n", "a: [b,\n  c]\n", "a: [-b]\n", "a:\n- 1\n", "a:\n  b: 1\n",
+		"a: b # c\n", "a: b:c\n", "a: -1\n", "a:  b\n", "a: b \n",
+		"a: \tb\n", "a\t: b\n", " a: b\n", "a: caf\xc3\xa9\n",
+		"a: &x b\n", "a: *x\n", "a: !t b\n", "a: |\n  b\n", "a: >\n  b\n",
+		"a: b\n  c\n", "? a\n: b\n", "---\na: b\n", "a: b\n...\n",
+		"%YAML 1.1\n---\na: b\n", "1a: b\n", "a b: c\n", "a:\n",
+		"a: @b\n", "a: `b\n", "a: %b\n",
+	};
+	for (size_t i = 0; i < sizeof(taken) / sizeof(*taken); i++) {
+		int r = coach_fm_plain_check(taken[i], strlen(taken[i]), NULL);
+		if (r != 1)
+			print_error("not taken alike: %s\n", taken[i]);
+		assert_int_equal(r, 1);
+	}
+	for (size_t i = 0; i < sizeof(left) / sizeof(*left); i++) {
+		int r = coach_fm_plain_check(left[i], strlen(left[i]), NULL);
+		if (r != 0)
+			print_error("taken: %s\n", left[i]);
+		assert_int_equal(r, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -1764,6 +1974,9 @@ main(void)
 		cmocka_unit_test(test_doc_start_and_null),
 		cmocka_unit_test(test_remove_next_to_keep_block),
 		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_plain_takes_only_plain),
+		cmocka_unit_test(test_plain_same_on_corpora),
+		cmocka_unit_test(test_plain_same_fuzzed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

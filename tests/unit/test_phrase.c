@@ -218,6 +218,54 @@ test_set_large(void **state)
 	coach_buf_free(&f);
 }
 
+/* may_hold() says 0 only of text where nothing is found, and says it
+ * of most text without the phrases' letters. */
+static void
+test_may_hold(void **state)
+{
+	(void)state;
+	srand(11);
+	size_t none = 0, rounds = 2000;
+	for (size_t round = 0; round < rounds; round++) {
+		char pool[6][8], text[120];
+		const char *ptrs[6];
+		size_t np = 1 + (size_t)rand() % 6;
+		for (size_t w = 0; w < np; w++) {
+			size_t len = 1 + (size_t)rand() % 5;
+			for (size_t k = 0; k < len; k++)
+				pool[w][k] = "abc A\t"[rand() % 6];
+			pool[w][len] = '\0';
+			ptrs[w] = pool[w];
+		}
+		size_t tl = (size_t)rand() % (sizeof(text) - 1);
+		for (size_t k = 0; k < tl; k++)
+			text[k] = "aAbBxyz \t\r\n.\xc3"[rand() % 13];
+		text[tl] = '\0';
+		struct coach_phrases *set = coach_phrases_new(ptrs, np);
+		struct coach_buf f = COACH_BUF_INIT;
+		struct coach_phrase_hit *hits = NULL;
+		coach_phrase_fold(text, tl, &f);
+		size_t found = coach_phrases_find(set, f.ptr, f.len, &hits);
+		int may = coach_phrases_may_hold(set, text, tl);
+		if (found > 0 && !may) {
+			print_error("'%s' holds one of %zu phrases ('%s'...)\n",
+			    text, np, ptrs[0]);
+			fail();
+		}
+		none += !may;
+		free(hits);
+		coach_buf_free(&f);
+		coach_phrases_free(set);
+	}
+	assert_true(none > rounds / 20);
+	static const char *const words[] = { "good lesson", "poor" };
+	struct coach_phrases *set = coach_phrases_new(words, 2);
+	assert_int_equal(coach_phrases_may_hold(set, "A GOOD \t\r Lesson", 16), 1);
+	assert_int_equal(coach_phrases_may_hold(set, "a good\nlesson", 13), 0);
+	assert_int_equal(coach_phrases_may_hold(set, "Pupils settled", 14), 0);
+	coach_phrases_free(set);
+}
+
 int
 main(void)
 {
@@ -228,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_set_large),
+		cmocka_unit_test(test_may_hold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

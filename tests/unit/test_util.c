@@ -77,24 +77,59 @@ test_expand_user(void **state)
 	free(p);
 }
 
+/* Where each bad byte or sequence is found, wherever it falls against
+ * the eight-byte steps over ASCII. */
 static void
-join_is(const char *a, const char *b, const char *want)
+test_utf8_check_every_offset(void **state)
 {
-	char *p = coach_path_join(a, b);
-	assert_string_equal(p, want);
-	free(p);
+	(void)state;
+	static const struct {
+		const char *seq;
+		size_t len;
+		int bad; /* 1: the check stops at the sequence */
+	} cases[] = {
+		{ "\0", 1, 1 }, { "\xff", 1, 1 }, { "\x80", 1, 1 },
+		{ "\xc3\xa9", 2, 0 }, { "\xc0\x80", 2, 1 },
+		{ "\xed\xa0\x80", 3, 1 }, { "\xe2\x82\xac", 3, 0 },
+		{ "\xf0\x9f\x98\x80", 4, 0 }, { "\xf4\x90\x80\x80", 4, 1 },
+		{ "\x7f", 1, 0 },
+	};
+	char buf[64];
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		for (size_t at = 0; at + cases[c].len <= 40; at++) {
+			memset(buf, 'a', sizeof(buf));
+			memcpy(buf + at, cases[c].seq, cases[c].len);
+			size_t want = cases[c].bad ? at : 40;
+			assert_int_equal(coach_utf8_check(buf, 40), want);
+			/* Cut short inside the sequence: bad there too. */
+			if (cases[c].len > 1)
+				assert_int_equal(coach_utf8_check(buf,
+				    at + cases[c].len - 1), at);
+		}
+	}
+	assert_int_equal(coach_utf8_check("", 0), 0);
 }
 
 static void
-test_path_join(void **state)
+test_path_join_and_format(void **state)
 {
 	(void)state;
-	join_is("coaching", "ada", "coaching/ada");
-	join_is("coaching/", "ada", "coaching/ada");
-	join_is("coaching//", "log/x.md", "coaching/log/x.md");
-	join_is("", "ada", "ada");
-	join_is("/", "tmp", "//tmp");
-	join_is("/srv/school", "", "/srv/school/");
+	char *p = coach_path_join("a/b//", "c.md");
+	assert_string_equal(p, "a/b/c.md");
+	free(p);
+	p = coach_path_join("", "c.md");
+	assert_string_equal(p, "c.md");
+	free(p);
+	char longer[600];
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	for (size_t n = 250; n < 262; n++) {
+		p = coach_xasprintf("%.*s/%d", (int)n, longer, 7);
+		assert_int_equal(strlen(p), n + 2);
+		assert_memory_equal(p, longer, n);
+		assert_string_equal(p + n, "/7");
+		free(p);
+	}
 }
 
 int
@@ -105,7 +140,8 @@ main(void)
 		cmocka_unit_test(test_suggest_case),
 		cmocka_unit_test(test_suggest_nothing_close),
 		cmocka_unit_test(test_expand_user),
-		cmocka_unit_test(test_path_join),
+		cmocka_unit_test(test_utf8_check_every_offset),
+		cmocka_unit_test(test_path_join_and_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
