@@ -2503,20 +2503,72 @@ seen_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+struct hcount {
+	uint64_t h; /* 0: empty */
+	size_t n;
+};
+
+static uint64_t
+key_hash(const char *key)
+{
+	uint64_t h = coach_fmcache_hash(key, strlen(key), 0);
+	return h ? h : 1;
+}
+
+static struct hcount *
+hcount_at(struct hcount *t, size_t cap, uint64_t h)
+{
+	size_t i = (size_t)h & (cap - 1);
+	while (t[i].h && t[i].h != h)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* Moves to the front of l the members whose key's hash another member
+ * shares, and returns how many: only they can have a duplicate (unequal
+ * keys of one hash only add a few to compare), so that a school of
+ * 100,000 unique ids is not sorted to find none. */
+static size_t
+front_shared(struct seenlist *l)
+{
+	size_t cap = 64, k = 0;
+	while (cap < 2 * l->n)
+		cap *= 2;
+	struct hcount *t = coach_xcalloc(cap, sizeof(*t));
+	uint64_t *h = coach_xcalloc(l->n + 1, sizeof(*h));
+	for (size_t i = 0; i < l->n; i++) {
+		h[i] = key_hash(l->v[i].key);
+		struct hcount *c = hcount_at(t, cap, h[i]);
+		c->h = h[i];
+		c->n++;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (hcount_at(t, cap, h[i])->n < 2)
+			continue;
+		struct seen s = l->v[k];
+		l->v[k++] = l->v[i];
+		l->v[i] = s;
+	}
+	free(h);
+	free(t);
+	return k;
+}
+
 /* Reports every member of a group of equal keys, naming another. */
 static void
 report_duplicates(struct walk *w, struct seenlist *l, const char *what,
     const char *advice)
 {
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), seen_cmp);
+	size_t n = front_shared(l);
+	if (n > 1)
+		qsort(l->v, n, sizeof(*l->v), seen_cmp);
 	char b[SHOWN_MAX + 4];
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct seen *s = &l->v[i];
 		const struct seen *other =
 		    i > 0 && strcmp(l->v[i - 1].key, s->key) == 0 ?
 		    &l->v[i - 1] :
-		    i + 1 < l->n && strcmp(l->v[i + 1].key, s->key) == 0 ?
+		    i + 1 < n && strcmp(l->v[i + 1].key, s->key) == 0 ?
 		    &l->v[i + 1] : NULL;
 		if (other)
 			coach_diags_add(w->out, s->path, s->line,

@@ -29,6 +29,7 @@
 
 #include "fmcache.h"
 #include "model.h"
+#include "statdata.h"
 #include "store.h"
 
 #ifndef COACH_VERSION
@@ -39,15 +40,10 @@
 /* A cache larger than this is not one coach wrote. */
 #define CACHE_MAX ((size_t)64 << 20)
 
-struct fst {
-	int64_t mt_s, mt_ns, ct_s, ct_ns;
-	uint64_t ino, size, mode;
-};
-
 /* What one agreement says, or why it cannot be read. */
 struct said {
 	char *name;     /* the coachee */
-	struct fst st;  /* of the file it was read from */
+	struct coach_statdata st; /* of the file it was read from */
 	int keep;       /* stable and not racy: may be stored */
 	char *error;    /* NULL when it could be read */
 	int ended;
@@ -55,7 +51,7 @@ struct said {
 };
 
 struct cache {
-	struct fst dir;            /* of coaching/ when names is its listing */
+	struct coach_statdata dir; /* of coaching/ when names is its listing */
 	int has_dir;
 	struct coach_strlist names; /* "T name", sorted by name */
 	struct said *v;            /* sorted by name */
@@ -69,41 +65,6 @@ struct run {
 	struct cache old, now;
 	int dirty;
 };
-
-static void
-fst_of(struct fst *f, const struct stat *st)
-{
-	f->mt_s = st->st_mtim.tv_sec;
-	f->mt_ns = st->st_mtim.tv_nsec;
-	f->ct_s = st->st_ctim.tv_sec;
-	f->ct_ns = st->st_ctim.tv_nsec;
-	f->ino = st->st_ino;
-	f->size = (uint64_t)st->st_size;
-	f->mode = st->st_mode;
-}
-
-static int
-fst_eq(const struct fst *a, const struct fst *b)
-{
-	return a->mt_s == b->mt_s && a->mt_ns == b->mt_ns &&
-	    a->ct_s == b->ct_s && a->ct_ns == b->ct_ns && a->ino == b->ino &&
-	    a->size == b->size && a->mode == b->mode;
-}
-
-static int
-not_before(int64_t s, int64_t ns, const struct timespec *t)
-{
-	return s > t->tv_sec || (s == t->tv_sec && ns >= t->tv_nsec);
-}
-
-/* Changed within the clock tick this run started in, or later: the same
- * stat data may then hide a change, so it is not kept. */
-static int
-racy(const struct run *u, const struct fst *f)
-{
-	return not_before(f->mt_s, f->mt_ns, &u->start) ||
-	    not_before(f->ct_s, f->ct_ns, &u->start);
-}
 
 static void
 said_free(struct said *s)
@@ -134,7 +95,7 @@ keepable(const char *s)
 }
 
 static void
-put_fst(struct coach_buf *b, const struct fst *f)
+put_fst(struct coach_buf *b, const struct coach_statdata *f)
 {
 	coach_buf_printf(b, "%" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64
 	    " %" PRId64 " %" PRId64 " %" PRIu64, f->ino, f->size, f->mt_s,
@@ -161,7 +122,7 @@ get_num(const char **p, uint64_t *out, int last)
 /* Stat data as put_fst() wrote them (sscanf costs too much here: this
  * runs once per coachee of the school). */
 static int
-get_fst(const char *s, struct fst *f)
+get_fst(const char *s, struct coach_statdata *f)
 {
 	uint64_t v[7];
 	for (int i = 0; i < 7; i++)
@@ -339,7 +300,8 @@ type_of_mode(mode_t m)
 /* The listing of coaching/ into u->now.names, as "T name" sorted by
  * name; kept when the folder did not change while it was read. */
 static struct coach_error *
-list_coaching(struct run *u, const char *abs, const struct fst *before)
+list_coaching(struct run *u, const char *abs,
+    const struct coach_statdata *before)
 {
 	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd == -1 ? NULL : fdopendir(fd);
@@ -368,12 +330,13 @@ list_coaching(struct run *u, const char *abs, const struct fst *before)
 		    t, n));
 	}
 	struct stat after;
-	struct fst a;
-	int same = fstat(fd, &after) == 0 && (fst_of(&a, &after),
-	    fst_eq(&a, before));
+	struct coach_statdata a;
+	int same = fstat(fd, &after) == 0 && (coach_statdata_of(&a, &after),
+	    coach_statdata_eq(&a, before));
 	closedir(d);
 	coach_strlist_sort(&u->now.names);
-	u->now.has_dir = keep && same && !racy(u, before);
+	u->now.has_dir = keep && same &&
+	    !coach_statdata_racy(before, &u->start);
 	u->now.dir = *before;
 	u->dirty = 1;
 	return NULL;
@@ -394,7 +357,7 @@ read_agreement(struct run *u, struct said *s, const char *path,
 	struct coach_record *rec = NULL;
 	struct coach_error *err = coach_repo_load(u->r, path, &rec);
 	struct stat after;
-	struct fst a;
+	struct coach_statdata a;
 	if (err) {
 		s->error = coach_xstrdup(coach_error_msg(err));
 		coach_error_free(err);
@@ -404,8 +367,9 @@ read_agreement(struct run *u, struct said *s, const char *path,
 		coach_record_free(rec);
 	}
 	s->keep = fstatat(u->dfd, rel, &after, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    (fst_of(&a, &after),
-	    fst_eq(&a, &s->st)) && !racy(u, &s->st);
+	    (coach_statdata_of(&a, &after),
+	    coach_statdata_eq(&a, &s->st)) &&
+	    !coach_statdata_racy(&s->st, &u->start);
 	u->dirty = 1;
 }
 
@@ -429,9 +393,10 @@ agreement_of(struct run *u, const char *name, const char *path,
 	}
 	rc = 0;
 	s->name = coach_xstrdup(name);
-	fst_of(&s->st, &st);
+	coach_statdata_of(&s->st, &st);
 	const struct said *old = cache_find(&u->old, name);
-	if (old && fst_eq(&old->st, &s->st) && !racy(u, &s->st)) {
+	if (old && coach_statdata_eq(&old->st, &s->st) &&
+	    !coach_statdata_racy(&s->st, &u->start)) {
 		s->keep = 1;
 		s->error = old->error ? coach_xstrdup(old->error) : NULL;
 		s->ended = old->ended;
@@ -452,7 +417,7 @@ coaching_names(struct run *u, struct coach_problems *links_out, int *none)
 {
 	char *abs = coach_repo_abspath(u->r, "coaching");
 	struct stat st;
-	struct fst now;
+	struct coach_statdata now;
 	struct coach_error *err = NULL;
 	*none = 0;
 	if (lstat(abs, &st) == 0 && S_ISLNK(st.st_mode)) {
@@ -466,8 +431,9 @@ coaching_names(struct run *u, struct coach_problems *links_out, int *none)
 		*none = 1;
 		goto done;
 	}
-	fst_of(&now, &st);
-	if (u->old.has_dir && fst_eq(&u->old.dir, &now) && !racy(u, &now)) {
+	coach_statdata_of(&now, &st);
+	if (u->old.has_dir && coach_statdata_eq(&u->old.dir, &now) &&
+	    !coach_statdata_racy(&now, &u->start)) {
 		u->now.dir = now;
 		u->now.has_dir = 1;
 		for (size_t i = 0; i < u->old.names.n; i++)
@@ -554,7 +520,7 @@ coach_coached_by(struct coach_repo *r, const char *handle,
 	memset(&u, 0, sizeof(u));
 	u.r = r;
 	u.dfd = -1;
-	clock_gettime(CLOCK_REALTIME_COARSE, &u.start);
+	coach_statdata_start(&u.start);
 	if (cached)
 		cache_read(&u.old, path);
 	struct coach_error *err = walk(&u, handle, out, problems);

@@ -52,7 +52,9 @@ coach_date_parse(const char *s, coach_day *out)
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
-	long y = strtol(s, NULL, 10);
+	/* Not strtol: this runs for every dated record of a school. */
+	long y = (s[0] - '0') * 1000L + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
 	int m = (s[5] - '0') * 10 + (s[6] - '0');
 	int d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))

@@ -208,9 +208,11 @@ nth(const struct coach_fmp *n, size_t i, const char *key)
 {
 	struct coach_fmp none = { NULL, 0 };
 	size_t cnt = coach_fmp_len(n), off = HDR;
+	size_t keylen = key ? strlen(key) : 0;
 	int map = n->p && n->p[0] == COACH_FM_MAP;
 	for (size_t k = 0; k < cnt && off < n->len; k++) {
 		const char *kname = NULL;
+		size_t klen = 0;
 		if (map) {
 			if (n->len - off < 5)
 				return none;
@@ -218,12 +220,15 @@ nth(const struct coach_fmp *n, size_t i, const char *key)
 			if (kl >= n->len - off - 4 || n->p[off + 4 + kl] != '\0')
 				return none;
 			kname = (const char *)n->p + off + 4;
+			klen = kl;
 			off += 4 + (size_t)kl + 1;
 		}
 		struct coach_fmp v = at(n->p + off, n->len - off);
 		if (v.p == NULL)
 			return none;
-		if (key ? strcmp(kname, key) == 0 : k == i)
+		/* Lengths first: most keys differ in theirs. */
+		if (key ? klen == keylen && memcmp(kname, key, klen) == 0 :
+		    k == i)
 			return v;
 		off += v.len;
 	}

@@ -385,28 +385,57 @@ finish_batch(struct coach_repo *r, struct pack_job *v, size_t n,
 	}
 }
 
+/* What the cache said of a path: coach_fmcache_lookup()'s answer. */
+struct hit {
+	const void *p;
+	size_t len;
+	int rc;
+};
+
+/* The cache's answers for paths, asked folder by folder (the i-th
+ * listed is paths->v[order[i]]): entries come sorted by date, a folder
+ * after another, and asking in that order would look each folder up
+ * again, far from the last one in memory. */
+static struct hit *
+look_up_listed(struct coach_fmcache *c, const struct coach_strlist *paths,
+    const size_t *order)
+{
+	struct hit *h = coach_xcalloc(paths->n + 1, sizeof(*h));
+	for (size_t i = 0; i < paths->n; i++) {
+		struct hit *x = &h[order[i]];
+		x->rc = coach_fmcache_lookup(c, paths->v[order[i]], 0, &x->p,
+		    &x->len);
+	}
+	return h;
+}
+
 /* Starts the job for path: from the cache when it holds the record,
- * else to be read (counted in *todo). */
+ * else to be read (counted in *todo); hit is what the cache said of it
+ * already, or NULL. */
 static void
 start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
-    struct coach_packed_list *out, struct pack_job *j, size_t *todo)
+    const struct hit *hit, struct coach_packed_list *out,
+    struct pack_job *j, size_t *todo)
 {
 	struct coach_fmcache *c = coach_repo_cache(r);
 	struct coach_loaded names_of = { 0 };
 	memset(j, 0, sizeof(*j));
 	j->path = path;
-	if (names(&names_of, path) != kind) {
+	/* Reports know entries by coachee, never by id. */
+	if ((kind == COACH_KIND_ENTRY ? coach_path_kind(path,
+	    &names_of.coachee, NULL) : names(&names_of, path)) != kind) {
 		coach_loaded_free(&names_of);
 		return;
 	}
 	j->of_kind = 1;
 	j->pk.coachee = intern(out, names_of.coachee);
-	/* Reports know entries by coachee, never by id. */
-	if (kind == COACH_KIND_ENTRY)
-		free(names_of.id);
-	else
-		j->pk.id = names_of.id;
-	if (c && coach_fmcache_lookup(c, path, 0, &j->p, &j->len) == 1)
+	j->pk.id = names_of.id;
+	if (hit && hit->rc == 1) {
+		j->p = hit->p;
+		j->len = hit->len;
+		return;
+	}
+	if (!hit && c && coach_fmcache_lookup(c, path, 0, &j->p, &j->len) == 1)
 		return;
 	j->p = NULL;
 	char *link = coach_repo_link_in(r, path);
@@ -430,9 +459,13 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 {
 	struct coach_strlist paths = COACH_STRLIST_INIT;
 	struct coach_strlist links = COACH_STRLIST_INIT;
+	struct coach_fmcache *c = coach_repo_cache(r);
+	size_t *order = NULL;
 	memset(out, 0, sizeof(*out));
-	struct coach_error *err = coach_repo_list_checked(r, kind, NULL,
-	    &paths, &links);
+	struct coach_error *err = coach_repo_list_ordered(r, kind, NULL,
+	    &paths, &links, c ? &order : NULL);
+	struct hit *hits = order && err == NULL ?
+	    look_up_listed(c, &paths, order) : NULL;
 	for (size_t i = 0; i < links.n; i++)
 		coach_problems_add(&out->problems, links.v[i], "%s: %s",
 		    links.v[i], link_advice);
@@ -442,12 +475,15 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 		/* A batch fills the places after the list's last one. */
 		size_t n = 0, todo = 0;
 		for (; n < PACK_BATCH && i < paths.n; i++, n++)
-			start_job(r, paths.v[i], kind, out, &jobs[n], &todo);
+			start_job(r, paths.v[i], kind, hits ? &hits[i] : NULL,
+			    out, &jobs[n], &todo);
 		if (todo)
 			pack_jobs(jobs, n, todo, kind);
 		finish_batch(r, jobs, n, out);
 	}
 	free(jobs);
+	free(hits);
+	free(order);
 	coach_strlist_free(&paths);
 	coach_strlist_free(&links);
 	return err;

@@ -426,7 +426,8 @@ coach_path_kind(const char *p, char **coachee, char **id)
 	else if (strncmp(rest, "cycles/", 7) == 0 && (stem = md_stem(rest + 7)))
 		k = COACH_KIND_CYCLE, idpart = stem;
 	else if (strncmp(rest, "log/", 4) == 0 && (stem = md_stem(rest + 4)))
-		k = COACH_KIND_ENTRY, idpart = entry_id_of_stem(stem);
+		k = COACH_KIND_ENTRY, idpart = id ? entry_id_of_stem(stem) :
+		    NULL;
 	else if (strncmp(rest, "evidence/", 9) == 0 && rest[9] != '\0')
 		k = COACH_KIND_EVIDENCE;
 	if (k == COACH_KIND_NONE)
@@ -647,7 +648,9 @@ struct entry_key {
 	const char *path;
 	const char *date; /* the file name's leading YYYY-MM-DD */
 	uint64_t day;     /* its first 8 bytes, to compare at once */
+	uint32_t day2;    /* and the next 2, so that no strncmp is needed */
 	struct timespec written;
+	size_t listed;    /* its place in the listing */
 };
 
 static int
@@ -656,9 +659,8 @@ entry_key_cmp(const void *pa, const void *pb)
 	const struct entry_key *a = pa, *b = pb;
 	if (a->day != b->day)
 		return a->day < b->day ? -1 : 1;
-	int c = strncmp(a->date, b->date, 10);
-	if (c)
-		return c;
+	if (a->day2 != b->day2)
+		return a->day2 < b->day2 ? -1 : 1;
 	if (a->written.tv_sec != b->written.tv_sec)
 		return a->written.tv_sec < b->written.tv_sec ? -1 : 1;
 	if (a->written.tv_nsec != b->written.tv_nsec)
@@ -672,7 +674,7 @@ entry_key_cmp(const void *pa, const void *pb)
  * clone), then by name: "the last entry" is then the one written last.
  */
 static void
-sort_entries(struct coach_repo *r, struct coach_strlist *l)
+sort_entries(struct coach_repo *r, struct coach_strlist *l, size_t **order)
 {
 	if (l->n < 2)
 		return;
@@ -680,11 +682,17 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 	for (size_t i = 0; i < l->n; i++) {
 		const char *base = strrchr(l->v[i], '/');
 		keys[i].path = l->v[i];
+		keys[i].listed = i;
 		keys[i].date = base ? base + 1 : l->v[i];
-		/* Big-endian, so that numbers order as the bytes do. */
-		for (size_t k = 0; k < 8 && keys[i].date[k]; k++)
+		/* Big-endian, so that numbers order as the bytes do (and
+		 * as strncmp(date, 10) does: nothing counts after a NUL). */
+		size_t k = 0;
+		for (; k < 8 && keys[i].date[k]; k++)
 			keys[i].day |= (uint64_t)(unsigned char)keys[i].date[k]
 			    << (56 - 8 * k);
+		for (; k >= 8 && k < 10 && keys[i].date[k]; k++)
+			keys[i].day2 |= (uint32_t)(unsigned char)
+			    keys[i].date[k] << (8 * (9 - k));
 		struct stat st;
 		if (r->cache) {
 			if (coach_fmcache_stat(r->cache, l->v[i], &st) == 0)
@@ -701,6 +709,11 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		v[i] = (char *)keys[i].path;
 	memcpy(l->v, v, l->n * sizeof(*v));
+	if (order) {
+		*order = coach_xcalloc(l->n, sizeof(**order));
+		for (size_t i = 0; i < l->n; i++)
+			(*order)[keys[i].listed] = i;
+	}
 	free(v);
 	free(keys);
 }
@@ -710,7 +723,17 @@ coach_repo_list_checked(struct coach_repo *r, enum coach_kind k,
     const char *coachee, struct coach_strlist *out,
     struct coach_strlist *skipped)
 {
+	return coach_repo_list_ordered(r, k, coachee, out, skipped, NULL);
+}
+
+struct coach_error *
+coach_repo_list_ordered(struct coach_repo *r, enum coach_kind k,
+    const char *coachee, struct coach_strlist *out,
+    struct coach_strlist *skipped, size_t **order)
+{
 	struct coach_error *err = NULL;
+	if (order)
+		*order = NULL;
 	switch (k) {
 	case COACH_KIND_STAFF:
 		err = list_dir(r, "staff", 0, out, skipped);
@@ -755,7 +778,7 @@ coach_repo_list_checked(struct coach_repo *r, enum coach_kind k,
 		    coach_kind_name(k));
 	}
 	if (k == COACH_KIND_ENTRY)
-		sort_entries(r, out);
+		sort_entries(r, out, order);
 	else
 		coach_strlist_sort(out);
 	if (skipped)

@@ -201,6 +201,16 @@ struct coach_error *coach_repo_list(struct coach_repo *r, enum coach_kind k,
 struct coach_error *coach_repo_list_checked(struct coach_repo *r,
 	enum coach_kind k, const char *coachee, struct coach_strlist *out,
 	struct coach_strlist *skipped);
+/*
+ * coach_repo_list_checked() for readers that look at every file: when
+ * order is not NULL it gets (the caller frees it), for each place of out
+ * in the listing order, the place in out of the i-th file as the folders
+ * were listed (a folder at a time), so that the files can be looked at
+ * folder by folder; NULL when out is in that order already.
+ */
+struct coach_error *coach_repo_list_ordered(struct coach_repo *r,
+	enum coach_kind k, const char *coachee, struct coach_strlist *out,
+	struct coach_strlist *skipped, size_t **order);
 /* Handles of coachees: the directories under coaching/, sorted (a
  * linked folder is none). */
 struct coach_error *coach_repo_coachees(struct coach_repo *r,

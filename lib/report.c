@@ -380,19 +380,20 @@ keys_of(const struct build *b, const char *coachee,
 	const struct coach_fmp *goal, struct coach_strlist *out)
 {
 	struct coach_strlist k = COACH_STRLIST_INIT;
-	const struct coach_fmp *st = staff_of(b, coachee);
-	const struct coach_fmp *ag = agreement_of(b, coachee);
+	/* Looked up only by the groupings that need them: this runs for
+	 * every record of the school. */
+	const struct coach_fmp *st, *ag;
 	struct coach_fmp v;
 	switch (b->o->by) {
 	case COACH_BY_SCHOOL:
-		coach_strlist_add(&k, school_key(b));
-		break;
+		coach_strlist_add(out, school_key(b));
+		return;
 	case COACH_BY_PERSON:
 		if (coachee)
 			add_person(b, coachee, &k);
 		break;
 	case COACH_BY_COACH:
-		if (ag) {
+		if ((ag = agreement_of(b, coachee))) {
 			struct coach_strlist c = COACH_STRLIST_INIT;
 			coaches_of(ag, &c);
 			for (size_t i = 0; i < c.n; i++)
@@ -401,11 +402,11 @@ keys_of(const struct build *b, const char *coachee,
 		}
 		break;
 	case COACH_BY_SUBJECT:
-		if (st)
+		if ((st = staff_of(b, coachee)))
 			v = coach_fmp_get(st, "subjects"), add_texts(&v, &k);
 		break;
 	case COACH_BY_PHASE:
-		if (st)
+		if ((st = staff_of(b, coachee)))
 			v = coach_fmp_get(st, "phase"), add_texts(&v, &k);
 		break;
 	case COACH_BY_PRIORITY:
@@ -425,6 +426,13 @@ keys_of(const struct build *b, const char *coachee,
 	if (out->n == 0)
 		coach_strlist_add(out, COACH_REPORT_NONE);
 	coach_strlist_free(&k);
+}
+
+/* Whether the groups are the goal's (keys_of() reads its goal). */
+static int
+by_goal(const struct build *b)
+{
+	return b->o->by == COACH_BY_PRIORITY || b->o->by == COACH_BY_STRATEGY;
 }
 
 /*
@@ -584,8 +592,9 @@ count_cycle(struct build *b, const struct coach_packed *l)
 	struct cycle_fig f;
 	if (cycle_figures(b, &l->fm, b->rep, &f) != 0)
 		return;
-	const struct coach_fmp *goal = find_in(&b->sc->goals, &b->sc->goal_by,
-	    l->coachee, coach_fmp_keystr(&l->fm, "goal"));
+	const struct coach_fmp *goal = by_goal(b) ? find_in(&b->sc->goals,
+	    &b->sc->goal_by, l->coachee, coach_fmp_keystr(&l->fm, "goal")) :
+	    NULL;
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, goal, &keys);
 	for (size_t i = 0; i < keys.n; i++) {
@@ -666,7 +675,7 @@ count_entry(struct build *b, const struct coach_packed *l)
 	if (cpd && (num_at(&l->fm, "hours", &hours) || hours < 0))
 		hours = 0;
 	struct coach_strlist keys = COACH_STRLIST_INIT;
-	keys_of(b, l->coachee, goal_of_entry(b, l), &keys);
+	keys_of(b, l->coachee, by_goal(b) ? goal_of_entry(b, l) : NULL, &keys);
 	for (size_t i = 0; i < keys.n; i++) {
 		struct coach_report_group *g = group_get(b, keys.v[i]);
 		g->entries[kind]++;

@@ -104,6 +104,32 @@ test_kept_and_served(void **state)
 	assert_int_equal(round_trip(f, 2, "Ada2"), 1);
 }
 
+/* Paths the listings cannot answer for are refused, never looked up:
+ * empty names, "." and "..". */
+static void
+test_path_names(void **state)
+{
+	struct fx *f = *state;
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	static const char *const bad[] = { "/staff", "staff/", "staff//x",
+		".", "..", "./staff", "staff/.", "staff/..", "staff/../staff",
+		"staff/./x", "//", "/" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		int e = 0;
+		assert_null(coach_fmcache_dir(c, bad[i], &e));
+		assert_int_equal(e, EINVAL);
+		assert_int_equal(coach_fmcache_type(c, bad[i]),
+		    COACH_FMT_UNKNOWN);
+	}
+	assert_non_null(coach_fmcache_dir(c, "", NULL));
+	assert_non_null(coach_fmcache_dir(c, "staff", NULL));
+	assert_int_equal(coach_fmcache_type(c, "staff/ada.md"),
+	    COACH_FMT_FILE);
+	assert_int_equal(coach_fmcache_type(c, "staff/...md"), COACH_FMT_NONE);
+	assert_int_equal(coach_fmcache_type(c, "staff/.x"), COACH_FMT_NONE);
+	coach_fmcache_free(c);
+}
+
 static void
 test_listing(void **state)
 {
@@ -429,6 +455,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_kept_and_served, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_names, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_edit_same_size_same_mtime,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_racy, setup, teardown),
