@@ -1681,20 +1681,6 @@ read_fd(int fd, size_t size, size_t max, struct coach_buf *buf)
 	return 0;
 }
 
-/* Whether the file open on fd still has the stat data st it had before
- * it was read. */
-static int
-stable(int fd, const struct stat *st)
-{
-	struct stat after;
-	return fstat(fd, &after) == 0 && after.st_size == st->st_size &&
-	    after.st_ino == st->st_ino &&
-	    after.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	    after.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
-	    after.st_ctim.tv_sec == st->st_ctim.tv_sec &&
-	    after.st_ctim.tv_nsec == st->st_ctim.tv_nsec;
-}
-
 /*
  * The quick way to read a file the walk listed as a regular file: open
  * it (never through a link) and look at what was opened.  -1 when it is
@@ -1717,7 +1703,7 @@ read_listed(struct coach_repo *r, const char *relpath, size_t max,
 	    (unsigned long long)st->st_size <= max &&
 	    read_fd(fd, (size_t)st->st_size, max, buf) == 0) {
 		ret = 0;
-		if (!stable(fd, st))
+		if (!coach_fd_unchanged(fd, st))
 			st->st_mode = 0;
 	}
 	close(fd);
@@ -1786,7 +1772,7 @@ read_safely(struct coach_repo *r, const char *relpath, size_t max,
 		goto done;
 	}
 	ret = 0;
-	if (read_st && stable(fd, &st))
+	if (read_st && coach_fd_unchanged(fd, &st))
 		*read_st = st;
 done:
 	if (fd != -1)

@@ -234,9 +234,8 @@ coach_read_file_as(struct coach_buf *out, const char *path,
 	return coach_read_file_stat(out, path, display, max, NULL);
 }
 
-/* Whether the file open on fd has the stat data st still. */
-static int
-same_stat(int fd, const struct stat *st)
+int
+coach_fd_unchanged(int fd, const struct stat *st)
 {
 	struct stat now;
 	return fstat(fd, &now) == 0 && now.st_ino == st->st_ino &&
@@ -295,7 +294,7 @@ coach_read_file_stat(struct coach_buf *out, const char *path,
 		}
 		coach_buf_add(out, chunk, (size_t)n);
 	}
-	if (read_st && same_stat(fd, &st))
+	if (read_st && coach_fd_unchanged(fd, &st))
 		*read_st = st;
 done:
 	if (close(fd) == -1 && err == NULL)

@@ -74,6 +74,9 @@ struct stat;
 struct coach_error *coach_read_file_stat(struct coach_buf *out,
 	const char *path, const char *display, size_t max,
 	struct stat *read_st);
+/* Whether the file open on fd still has the stat data st (inode, size,
+ * mtime and ctime to the nanosecond): nothing wrote it since. */
+int coach_fd_unchanged(int fd, const struct stat *st);
 
 /* Writes a whole file through a temporary file beside it renamed over it
  * (not fsynced: for caches, which may be lost but never seen half
