@@ -681,7 +681,7 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 		d->state = D_VALID;
 		return d;
 	}
-	int fd = openat(c->rootfd, *reldir ? reldir : ".",
+	int fd = coach_open_noatime(c->rootfd, *reldir ? reldir : ".",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		d->err_no = errno;

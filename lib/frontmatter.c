@@ -192,8 +192,9 @@ is_null_word(const char *s)
 static int
 word_in(const char *s, const char *const *words)
 {
+	/* The first byte first: most values are no such word. */
 	for (; *words; words++)
-		if (strcmp(s, *words) == 0)
+		if (s[0] == (*words)[0] && strcmp(s, *words) == 0)
 			return 1;
 	return 0;
 }

@@ -3,12 +3,14 @@
  */
 #include "load.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fmcache.h"
 
@@ -312,30 +314,85 @@ struct pack_pool {
 	pthread_mutex_t lock;
 };
 
+/* The folder of a thread's last record, open once a second record of
+ * it comes (records mostly come a folder at a time, but entries come by
+ * date): a name opened in it costs the kernel one step, not the whole
+ * path's. */
+struct folder {
+	char *path;
+	int fd;
+};
+
 static void
-pack_one(struct pack_job *j, enum coach_kind kind)
+folder_close(struct folder *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->path);
+	f->path = NULL;
+	f->fd = -1;
+}
+
+/* Where to open abs from: the descriptor of its folder and in *name its
+ * last name, or AT_FDCWD and abs itself. */
+static int
+folder_of(struct folder *f, const char *abs, const char **name)
+{
+	const char *slash = strrchr(abs, '/');
+	*name = abs;
+	if (slash == NULL || slash == abs)
+		return AT_FDCWD;
+	size_t n = (size_t)(slash - abs);
+	if (f->path == NULL || strlen(f->path) != n ||
+	    memcmp(f->path, abs, n) != 0) {
+		folder_close(f);
+		f->path = coach_xstrndup(abs, n);
+		return AT_FDCWD;
+	}
+	/* As open(abs) would go through it: links and all. */
+	if (f->fd == -1)
+		f->fd = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->fd == -1)
+		return AT_FDCWD;
+	*name = slash + 1;
+	return f->fd;
+}
+
+static void
+pack_one(struct pack_job *j, enum coach_kind kind, struct folder *f)
 {
 	struct coach_record *rec = NULL;
-	struct coach_error *err = coach_record_load_stat(&rec, j->abs, j->path,
-	    &j->st);
+	const char *name;
+	int dirfd = folder_of(f, j->abs, &name);
+	struct coach_error *err = coach_record_load_at(&rec, dirfd, name,
+	    j->path, &j->st);
 	pack_loaded(err, rec, kind, &j->b);
 	coach_error_free(err);
 	coach_record_free(rec);
 }
 
+/* Jobs a thread takes at once: neighbours, mostly of one folder. */
+#define PACK_RUN 16
+
 static void *
 pack_work(void *arg)
 {
 	struct pack_pool *p = arg;
+	struct folder f = { NULL, -1 };
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
-		size_t i = p->next++;
+		size_t i = p->next;
+		p->next += PACK_RUN;
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->n)
-			return NULL;
-		if (p->v[i].of_kind && p->v[i].p == NULL && p->v[i].abs)
-			pack_one(&p->v[i], p->kind);
+			break;
+		for (size_t end = i + PACK_RUN; i < end && i < p->n; i++)
+			if (p->v[i].of_kind && p->v[i].p == NULL &&
+			    p->v[i].abs)
+				pack_one(&p->v[i], p->kind, &f);
 	}
+	folder_close(&f);
+	return NULL;
 }
 
 /* Packs the jobs that need reading, in threads when they are many. */
