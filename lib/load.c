@@ -3,7 +3,6 @@
  */
 #include "load.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "fmcache.h"
+#include "pool.h"
 
 static const char link_advice[] = "is a symbolic link: coach does not "
 	"follow links (they can point outside the repository), so it was "
@@ -306,10 +306,7 @@ struct pack_job {
 
 struct pack_pool {
 	struct pack_job *v;
-	size_t n;
 	enum coach_kind kind;
-	size_t next;
-	pthread_mutex_t lock;
 };
 
 static void
@@ -323,36 +320,22 @@ pack_one(struct pack_job *j, enum coach_kind kind)
 	coach_record_free(rec);
 }
 
-static void *
-pack_work(void *arg)
+static void
+pack_work(void *arg, size_t i)
 {
 	struct pack_pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
-			return NULL;
-		if (p->v[i].of_kind && p->v[i].p == NULL && p->v[i].abs)
-			pack_one(&p->v[i], p->kind);
-	}
+	if (p->v[i].of_kind && p->v[i].p == NULL && p->v[i].abs)
+		pack_one(&p->v[i], p->kind);
 }
 
 /* Packs the jobs that need reading, in threads when they are many. */
 static void
 pack_jobs(struct pack_job *v, size_t n, size_t todo, enum coach_kind kind)
 {
-	struct pack_pool pool = { v, n, kind, 0, PTHREAD_MUTEX_INITIALIZER };
-	pthread_t tid[64];
+	struct pack_pool pool = { v, kind };
 	int threads = todo >= PACK_THREAD_MIN || getenv("COACH_THREADS") ?
-	    coach_fmcache_threads() : 1, started = 0;
-	for (; started < threads - 1; started++)
-		if (pthread_create(&tid[started], NULL, pack_work, &pool) != 0)
-			break;
-	pack_work(&pool);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	pthread_mutex_destroy(&pool.lock);
+	    coach_fmcache_threads() : 1;
+	coach_pool_run(n, threads, pack_work, &pool);
 }
 
 /* Takes a batch in order: keeps what was read in the cache, fills the
