@@ -136,6 +136,28 @@ const void *coach_fmcache_put_stat(struct coach_fmcache *c,
  * the whole tree, before their first question.
  */
 void coach_fmcache_preload(struct coach_fmcache *c);
+/* The same in the background: returns at once; _wait() (or any call
+ * below that waits) lends a hand with what is left and waits for the
+ * end.  Meanwhile only the offline answers below may be asked for. */
+void coach_fmcache_preload_start(struct coach_fmcache *c);
+void coach_fmcache_preload_wait(struct coach_fmcache *c);
+
+/*
+ * Offline answers, for a reader that makes its result while the preload
+ * runs: between _begin() and _end(), every answer above comes from the
+ * cache alone, as it was kept, with no look at the file system; nothing
+ * is put.  An answer the cache cannot give (a folder or file it does not
+ * know, or one whose string it lacks or did not trust) makes the run
+ * "unsure" (coach_fmcache_unsure()), and the reader may stop at once.
+ * _end() waits for the preload and returns 1 when every answer given
+ * held: each folder listed and file used had the stat data kept; the
+ * result is then what the file system would have given.  Else 0: the
+ * reader throws its result away and asks again, now of the file system
+ * (only what the preload found changed is looked at again).
+ */
+void coach_fmcache_offline_begin(struct coach_fmcache *c);
+int coach_fmcache_unsure(const struct coach_fmcache *c);
+int coach_fmcache_offline_end(struct coach_fmcache *c);
 /* How many threads to use: COACH_THREADS when set, else one per
  * processor, at most 4. */
 int coach_fmcache_threads(void);

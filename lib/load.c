@@ -421,6 +421,14 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 	if (!hit && c && coach_fmcache_lookup(c, path, 0, &j->p, &j->len) == 1)
 		return;
 	j->p = NULL;
+	if (coach_fmcache_unsure(c)) {
+		/* Offline, what the cache lacks is not read: the list is
+		 * made again (fmcache.h). */
+		free(j->pk.id);
+		j->pk.id = NULL;
+		j->of_kind = 0;
+		return;
+	}
 	char *link = coach_repo_link_in(r, path);
 	if (link) {
 		/* Refused here, with the loader's own words. */
@@ -454,7 +462,8 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 		    links.v[i], link_advice);
 	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
 	struct pack_job *jobs = coach_xcalloc(PACK_BATCH, sizeof(*jobs));
-	for (size_t i = 0; err == NULL && i < paths.n;) {
+	for (size_t i = 0; err == NULL && i < paths.n &&
+	    !coach_fmcache_unsure(c);) {
 		/* A batch fills the places after the list's last one. */
 		size_t n = 0, todo = 0;
 		for (; n < PACK_BATCH && i < paths.n; i++, n++)

@@ -917,8 +917,9 @@ build_schools(struct school *sc, size_t n, int trust,
 	smap_free(&b.group_by);
 }
 
-struct coach_error *
-coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
+/* The report of the work tree's records into out. */
+static struct coach_error *
+build_work_tree(struct coach_repo *r, const struct coach_report_opts *o,
 	struct coach_report *out)
 {
 	struct coach_error *err;
@@ -927,12 +928,37 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	memset(out, 0, sizeof(*out));
 	sc.config = coach_repo_config(r);
 	sc.phases = coach_repo_phases(r);
-	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
-	/* Every record is read: look at them all at once. */
-	coach_fmcache_preload(coach_repo_cache(r));
 	if ((err = load_all(r, &sc, &out->problems)) == NULL)
 		build_schools(&sc, 1, 0, o, out);
 	school_free(&sc);
+	return err;
+}
+
+struct coach_error *
+coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
+	struct coach_report *out)
+{
+	struct coach_error *err;
+	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
+	struct coach_fmcache *c = coach_repo_cache(r);
+	/*
+	 * Every record is read: their files are looked at all at once, in
+	 * threads, while this one makes the report from what the cache
+	 * holds.  When anything it used changed, the report is made again,
+	 * reading only what changed.
+	 */
+	if (c) {
+		coach_fmcache_preload_start(c);
+		coach_fmcache_offline_begin(c);
+		err = build_work_tree(r, o, out);
+		int held = coach_fmcache_offline_end(c);
+		if (err == NULL && held)
+			goto done;
+		coach_error_free(err);
+		coach_report_free(out);
+	}
+	err = build_work_tree(r, o, out);
+done:
 	coach_repo_cache_end(r);
 	return err;
 }
