@@ -896,12 +896,11 @@ coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
 	return 0;
 }
 
+/* get() of the file ch of folder d. */
 static int
-get(struct coach_fmcache *c, const char *relpath, int slot,
-    const void **p, size_t *len, int lazy)
+get_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch,
+    int slot, const void **p, size_t *len, int lazy)
 {
-	struct coach_fmdir *d;
-	struct child *ch = child_get(c, relpath, &d);
 	*p = NULL;
 	*len = 0;
 	if (ch == NULL || ch->type != COACH_FMT_FILE)
@@ -925,6 +924,35 @@ get(struct coach_fmcache *c, const char *relpath, int slot,
 	if (c->offline)
 		c->unsure = 1;
 	return 0;
+}
+
+static int
+get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len, int lazy)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	return get_child(c, d, ch, slot, p, len, lazy);
+}
+
+int
+coach_fmdir_lookup(struct coach_fmcache *c, const struct coach_fmdir *dir,
+    size_t i, int slot, const void **p, size_t *len, struct timespec *mtime)
+{
+	/* The cache's own folder, handed out read-only. */
+	struct coach_fmdir *d = (struct coach_fmdir *)dir;
+	int rc = get_child(c, d, &d->v[i], slot, p, len, 1);
+	if (rc == 1) {
+		mtime->tv_sec = (time_t)d->v[i].st.mt_s;
+		mtime->tv_nsec = (long)d->v[i].st.mt_ns;
+	}
+	return rc;
+}
+
+int
+coach_fmcache_offline(const struct coach_fmcache *c)
+{
+	return c && c->offline;
 }
 
 int

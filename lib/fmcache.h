@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -121,6 +122,15 @@ const void *coach_fmcache_put(struct coach_fmcache *c, const char *relpath,
 int coach_fmcache_lookup(struct coach_fmcache *c, const char *relpath,
 	int slot, const void **p, size_t *len);
 /*
+ * coach_fmcache_lookup() of the i-th name of folder d, a file, found
+ * without its path; when it says 1, *mtime is the file's mtime as the
+ * string's stat data say.
+ */
+int coach_fmdir_lookup(struct coach_fmcache *c, const struct coach_fmdir *d,
+	size_t i, int slot, const void **p, size_t *len,
+	struct timespec *mtime);
+
+/*
  * Like coach_fmcache_put(), for a string made from what was read through
  * a descriptor whose fstat() gave st both before and after the reading:
  * the string is kept with st, with no further look at the file.
@@ -157,6 +167,8 @@ void coach_fmcache_preload_wait(struct coach_fmcache *c);
  */
 void coach_fmcache_offline_begin(struct coach_fmcache *c);
 int coach_fmcache_unsure(const struct coach_fmcache *c);
+/* Whether c gives offline answers now. */
+int coach_fmcache_offline(const struct coach_fmcache *c);
 int coach_fmcache_offline_end(struct coach_fmcache *c);
 /* How many threads to use: COACH_THREADS when set, else one per
  * processor, at most 4. */

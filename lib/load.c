@@ -3,7 +3,9 @@
  */
 #include "load.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +446,255 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 	(*todo)++;
 }
 
+/*
+ * Offline (fmcache.h), the records are found in the cache's listings
+ * alone, folder by folder, as coach_repo_list_ordered() and the code
+ * above find them by their paths: the same records in the same order,
+ * the same problems, with no path looked up for each.
+ */
+
+/* A record found in a listing. */
+struct found {
+	size_t path;         /* its offset in the walk's paths */
+	const char *coachee; /* the list's copy */
+	size_t idlen;        /* the id is the file name's first idlen bytes */
+	const void *p;       /* the cache's string */
+	size_t len;
+	uint64_t day;        /* entries: as sort_entries() orders them */
+	uint32_t day2;
+	struct timespec written;
+};
+
+struct walk {
+	struct coach_fmcache *c;
+	enum coach_kind kind;
+	struct coach_buf paths;
+	struct found *v;
+	size_t n, cap;
+	struct coach_strlist links;
+	const char *base; /* paths.ptr once the walk is done */
+};
+
+static void
+walk_link(struct walk *w, const char *dir, const char *name)
+{
+	char *p = name ? coach_xasprintf("%s/%s", dir, name) :
+	    coach_xstrdup(dir);
+	if (!coach_strlist_has(&w->links, p))
+		coach_strlist_add(&w->links, p);
+	free(p);
+}
+
+/* The records of kind in the listing of dir (list_cached()'s names). */
+static int
+walk_files(struct walk *w, const char *dir, const char *coachee)
+{
+	int e = 0;
+	const struct coach_fmdir *d = coach_fmcache_dir(w->c, dir, &e);
+	size_t dl = strlen(dir);
+	if (d == NULL)
+		return e == ENOENT || e == ENOTDIR ? 0 : -1;
+	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
+		const char *n = coach_fmdir_name(d, i);
+		size_t len = strlen(n);
+		enum coach_fmtype t = coach_fmdir_type(d, i);
+		if (n[0] == '.' || len <= 3 || memcmp(n + len - 3, ".md", 3))
+			continue;
+		if (t == COACH_FMT_LINK)
+			walk_link(w, dir, n);
+		if (t != COACH_FMT_FILE)
+			continue;
+		if (w->n == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 1024;
+			w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
+		}
+		struct found *f = &w->v[w->n++];
+		memset(f, 0, sizeof(*f));
+		f->path = w->paths.len;
+		coach_buf_add(&w->paths, dir, dl);
+		coach_buf_add(&w->paths, "/", 1);
+		coach_buf_add(&w->paths, n, len + 1);
+		f->coachee = coachee;
+		f->idlen = w->kind == COACH_KIND_ENTRY ? 0 : len - 3;
+		if (coach_fmdir_lookup(w->c, d, i, 0, &f->p, &f->len,
+		    &f->written) != 1)
+			return -1;
+		/* sort_entries()'s key. */
+		size_t k = 0;
+		for (; k < 8 && n[k]; k++)
+			f->day |= (uint64_t)(unsigned char)n[k] << (56 - 8 * k);
+		for (; k >= 8 && k < 10 && n[k]; k++)
+			f->day2 |= (uint32_t)(unsigned char)n[k] <<
+			    (8 * (9 - k));
+	}
+	return 0;
+}
+
+/* A coachee's agreement, as coach_repo_list_ordered() finds it. */
+static int
+walk_agreement(struct walk *w, const char *coachee)
+{
+	char *p = coach_path_agreement(coachee);
+	enum coach_fmtype t = coach_fmcache_type(w->c, p);
+	int rc = 0;
+	if (t == COACH_FMT_LINK)
+		walk_link(w, p, NULL);
+	if (t == COACH_FMT_UNKNOWN)
+		rc = -1;
+	if (t != COACH_FMT_FILE)
+		goto done;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 1024;
+		w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	struct found *f = &w->v[w->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = w->paths.len;
+	coach_buf_add(&w->paths, p, strlen(p) + 1);
+	f->coachee = coachee;
+	if (coach_fmcache_lookup(w->c, p, 0, &f->p, &f->len) != 1)
+		rc = -1;
+done:
+	free(p);
+	return rc;
+}
+
+/* Every coachee's records of kind, each coachee's name kept in names. */
+static int
+walk_coaching(struct walk *w, struct coach_strlist *names)
+{
+	int e = 0;
+	enum coach_fmtype t = coach_fmcache_type(w->c, "coaching");
+	if (t == COACH_FMT_LINK) {
+		walk_link(w, "coaching", NULL);
+		return 0;
+	}
+	const struct coach_fmdir *d = coach_fmcache_dir(w->c, "coaching", &e);
+	if (d == NULL)
+		return e == ENOENT || e == ENOTDIR ? 0 : -1;
+	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
+		const char *n = coach_fmdir_name(d, i);
+		t = coach_fmdir_type(d, i);
+		if (n[0] == '.')
+			continue;
+		if (t == COACH_FMT_LINK)
+			walk_link(w, "coaching", n);
+		if (t != COACH_FMT_DIR)
+			continue;
+		coach_strlist_add(names, n);
+		const char *who = names->v[names->n - 1];
+		if (w->kind == COACH_KIND_AGREEMENT) {
+			if (walk_agreement(w, who) != 0)
+				return -1;
+			continue;
+		}
+		char *dir = coach_xasprintf("coaching/%s/%s", who,
+		    w->kind == COACH_KIND_GOAL ? "goals" :
+		    w->kind == COACH_KIND_CYCLE ? "cycles" : "log");
+		int rc = 0;
+		t = coach_fmcache_type(w->c, dir);
+		if (t == COACH_FMT_LINK)
+			walk_link(w, dir, NULL);
+		else if (t == COACH_FMT_UNKNOWN)
+			rc = -1;
+		else if (t == COACH_FMT_DIR)
+			rc = walk_files(w, dir, who);
+		free(dir);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+found_path_cmp(const void *pa, const void *pb, void *base)
+{
+	const struct found *a = pa, *b = pb;
+	return strcmp((const char *)base + a->path,
+	    (const char *)base + b->path);
+}
+
+/* entry_key_cmp() of repo.c. */
+static int
+found_entry_cmp(const void *pa, const void *pb, void *base)
+{
+	const struct found *a = pa, *b = pb;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->day2 != b->day2)
+		return a->day2 < b->day2 ? -1 : 1;
+	if (a->written.tv_sec != b->written.tv_sec)
+		return a->written.tv_sec < b->written.tv_sec ? -1 : 1;
+	if (a->written.tv_nsec != b->written.tv_nsec)
+		return a->written.tv_nsec < b->written.tv_nsec ? -1 : 1;
+	return found_path_cmp(a, b, base);
+}
+
+/* The walk's records in the listing's order (coach_strlist_sort() or
+ * sort_entries()). */
+static void
+walk_sort(struct walk *w)
+{
+	int (*cmp)(const void *, const void *, void *) = w->kind ==
+	    COACH_KIND_ENTRY ? found_entry_cmp : found_path_cmp;
+	void *base = (void *)w->base;
+	size_t i = 1;
+	while (i < w->n && cmp(&w->v[i - 1], &w->v[i], base) <= 0)
+		i++;
+	if (i < w->n)
+		qsort_r(w->v, w->n, sizeof(*w->v), cmp, base);
+}
+
+/* coach_load_packed() offline: -1 when the cache cannot say. */
+static int
+load_walked(struct coach_fmcache *c, enum coach_kind kind,
+    struct coach_packed_list *out)
+{
+	struct walk w;
+	int rc;
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.kind = kind;
+	if (kind == COACH_KIND_STAFF) {
+		enum coach_fmtype t = coach_fmcache_type(c, "staff");
+		rc = t == COACH_FMT_UNKNOWN ? -1 : 0;
+		if (t == COACH_FMT_LINK)
+			walk_link(&w, "staff", NULL);
+		else if (t == COACH_FMT_DIR)
+			rc = walk_files(&w, "staff", NULL);
+	} else {
+		rc = walk_coaching(&w, &out->coachees);
+	}
+	if (rc != 0 || coach_fmcache_unsure(c))
+		goto done;
+	w.base = w.paths.ptr;
+	walk_sort(&w);
+	coach_strlist_sort(&w.links);
+	for (size_t i = 0; i < w.links.n; i++)
+		coach_problems_add(&out->problems, w.links.v[i], "%s: %s",
+		    w.links.v[i], link_advice);
+	out->v = coach_xcalloc(w.n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < w.n; i++) {
+		const struct found *f = &w.v[i];
+		const char *path = w.base + f->path;
+		struct coach_packed *l = &out->v[out->n];
+		l->coachee = f->coachee;
+		if (f->idlen)
+			l->id = coach_xstrndup(strrchr(path, '/') + 1,
+			    f->idlen);
+		if (unpack(l, path, f->p, f->len, &out->problems) != 0) {
+			packed_free(l);
+			continue;
+		}
+		out->n++;
+	}
+done:
+	coach_buf_free(&w.paths);
+	coach_strlist_free(&w.links);
+	free(w.v);
+	return rc != 0 || coach_fmcache_unsure(c) ? -1 : 0;
+}
+
 struct coach_error *
 coach_load_packed(struct coach_repo *r, enum coach_kind kind,
     struct coach_packed_list *out)
@@ -453,6 +704,10 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 	struct coach_fmcache *c = coach_repo_cache(r);
 	size_t *order = NULL;
 	memset(out, 0, sizeof(*out));
+	if (coach_fmcache_offline(c))
+		return load_walked(c, kind, out) == 0 ? NULL :
+		    coach_error_new(COACH_FAIL, "the front-matter cache "
+		    "cannot say what the records hold: read them");
 	struct coach_error *err = coach_repo_list_ordered(r, kind, NULL,
 	    &paths, &links, c ? &order : NULL);
 	struct hit *hits = order && err == NULL ?

@@ -449,8 +449,10 @@ test_offline(void **state)
 		c = coach_fmcache_open(f->root, f->file, 1);
 		coach_fmcache_preload_start(c);
 		coach_fmcache_offline_begin(c);
-		assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p,
-		    &len), 1);
+		/* Unless the preload saw the change first: then unsure. */
+		int rc = coach_fmcache_get(c, "staff/bob.md", 0, &p, &len);
+		assert_true(rc == 1 ? memcmp(p, "Bob", 3) == 0 :
+		    coach_fmcache_unsure(c));
 		assert_int_equal(coach_fmcache_offline_end(c), 0);
 		assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p,
 		    &len), 1);
@@ -478,8 +480,9 @@ test_offline(void **state)
 		c = coach_fmcache_open(f->root, f->file, 1);
 		coach_fmcache_preload_start(c);
 		coach_fmcache_offline_begin(c);
-		assert_int_equal(coach_fmdir_count(coach_fmcache_dir(c,
-		    "staff", &e)), 2);
+		const struct coach_fmdir *d = coach_fmcache_dir(c, "staff", &e);
+		assert_true(d ? coach_fmdir_count(d) == 2 :
+		    coach_fmcache_unsure(c));
 		assert_int_equal(coach_fmcache_offline_end(c), 0);
 		assert_int_equal(coach_fmdir_count(coach_fmcache_dir(c,
 		    "staff", &e)), 3);
