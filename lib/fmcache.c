@@ -363,9 +363,10 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 	struct coach_statdata st;
 	rd_fst(r, &st);
 	size_t names = (size_t)rd_num(r, 4);
-	/* Each name takes at least this much of what is left. */
+	/* Each name takes at least this much of what is left; folders
+	 * come sorted, each once (so no lookup is needed to say so). */
 	if (r->bad || names > (size_t)(r->end - r->p) / (FST_LEN + 16) ||
-	    dir_find(c, path))
+	    (c->ndirs > 0 && strcmp(c->dirs[c->ndirs - 1]->path, path) >= 0))
 		return -1;
 	struct coach_fmdir *d = dir_add(c, path);
 	d->trusted = trusted;
@@ -431,6 +432,9 @@ load(struct coach_fmcache *c)
 		drop_all(c);
 		return;
 	}
+	/* The table at its size at once, not grown fold by fold. */
+	while (c->nbuckets < 2 * ndirs && ndirs < body / HEADER_LEN)
+		table_grow(c);
 	/* The checksum chains the folders' bytes, as they were written.
 	 * What is kept is copied out, and the pages read are given back
 	 * as the reading goes: the cache never costs its size twice. */

@@ -473,6 +473,7 @@ struct walk {
 	size_t n, cap;
 	struct coach_strlist links;
 	const char *base; /* paths.ptr once the walk is done */
+	uint32_t *order;  /* the i-th record is v[order[i]]; NULL: v[i] */
 };
 
 static void
@@ -492,8 +493,11 @@ walk_files(struct walk *w, const char *dir, const char *coachee)
 	int e = 0;
 	const struct coach_fmdir *d = coach_fmcache_dir(w->c, dir, &e);
 	size_t dl = strlen(dir);
+	/* ELOOP: dir is a link (its folder above is not: it was listed). */
+	if (d == NULL && e == ELOOP)
+		walk_link(w, dir, NULL);
 	if (d == NULL)
-		return e == ENOENT || e == ENOTDIR ? 0 : -1;
+		return e == ENOENT || e == ENOTDIR || e == ELOOP ? 0 : -1;
 	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
 		const char *n = coach_fmdir_name(d, i);
 		size_t len = strlen(n);
@@ -591,14 +595,7 @@ walk_coaching(struct walk *w, struct coach_strlist *names)
 		char *dir = coach_xasprintf("coaching/%s/%s", who,
 		    w->kind == COACH_KIND_GOAL ? "goals" :
 		    w->kind == COACH_KIND_CYCLE ? "cycles" : "log");
-		int rc = 0;
-		t = coach_fmcache_type(w->c, dir);
-		if (t == COACH_FMT_LINK)
-			walk_link(w, dir, NULL);
-		else if (t == COACH_FMT_UNKNOWN)
-			rc = -1;
-		else if (t == COACH_FMT_DIR)
-			rc = walk_files(w, dir, who);
+		int rc = walk_files(w, dir, who);
 		free(dir);
 		if (rc != 0)
 			return -1;
@@ -630,6 +627,29 @@ found_entry_cmp(const void *pa, const void *pb, void *base)
 	return found_path_cmp(a, b, base);
 }
 
+/* sort_entries()'s key of a found entry, small enough to be sorted
+ * itself: the order of w->v is then set by it. */
+struct entry_order {
+	uint64_t day;
+	uint64_t written; /* ns: enough until 2554 */
+	uint32_t day2;
+	uint32_t i;       /* in w->v */
+};
+
+static int
+entry_order_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct entry_order *a = pa, *b = pb;
+	const struct walk *w = arg;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->day2 != b->day2)
+		return a->day2 < b->day2 ? -1 : 1;
+	if (a->written != b->written)
+		return a->written < b->written ? -1 : 1;
+	return strcmp(w->base + w->v[a->i].path, w->base + w->v[b->i].path);
+}
+
 /* The walk's records in the listing's order (coach_strlist_sort() or
  * sort_entries()). */
 static void
@@ -641,8 +661,34 @@ walk_sort(struct walk *w)
 	size_t i = 1;
 	while (i < w->n && cmp(&w->v[i - 1], &w->v[i], base) <= 0)
 		i++;
-	if (i < w->n)
+	if (i == w->n)
+		return;
+	if (w->kind != COACH_KIND_ENTRY || w->n > UINT32_MAX) {
 		qsort_r(w->v, w->n, sizeof(*w->v), cmp, base);
+		return;
+	}
+	struct entry_order *o = coach_xcalloc(w->n, sizeof(*o));
+	for (i = 0; i < w->n; i++) {
+		const struct found *f = &w->v[i];
+		o[i].day = f->day;
+		o[i].day2 = f->day2;
+		/* Times before 1970 or past 2554 keep the full compare. */
+		if (f->written.tv_sec < 0 || f->written.tv_sec >= 18000000000)
+			break;
+		o[i].written = (uint64_t)f->written.tv_sec * 1000000000u +
+		    (uint64_t)f->written.tv_nsec;
+		o[i].i = (uint32_t)i;
+	}
+	if (i < w->n) {
+		free(o);
+		qsort_r(w->v, w->n, sizeof(*w->v), cmp, base);
+		return;
+	}
+	qsort_r(o, w->n, sizeof(*o), entry_order_cmp, w);
+	w->order = coach_xcalloc(w->n, sizeof(*w->order));
+	for (i = 0; i < w->n; i++)
+		w->order[i] = o[i].i;
+	free(o);
 }
 
 /* coach_load_packed() offline: -1 when the cache cannot say. */
@@ -656,12 +702,7 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 	w.c = c;
 	w.kind = kind;
 	if (kind == COACH_KIND_STAFF) {
-		enum coach_fmtype t = coach_fmcache_type(c, "staff");
-		rc = t == COACH_FMT_UNKNOWN ? -1 : 0;
-		if (t == COACH_FMT_LINK)
-			walk_link(&w, "staff", NULL);
-		else if (t == COACH_FMT_DIR)
-			rc = walk_files(&w, "staff", NULL);
+		rc = walk_files(&w, "staff", NULL);
 	} else {
 		rc = walk_coaching(&w, &out->coachees);
 	}
@@ -675,7 +716,7 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 		    w.links.v[i], link_advice);
 	out->v = coach_xcalloc(w.n + 1, sizeof(*out->v));
 	for (size_t i = 0; i < w.n; i++) {
-		const struct found *f = &w.v[i];
+		const struct found *f = &w.v[w.order ? w.order[i] : i];
 		const char *path = w.base + f->path;
 		struct coach_packed *l = &out->v[out->n];
 		l->coachee = f->coachee;
@@ -691,6 +732,7 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 done:
 	coach_buf_free(&w.paths);
 	coach_strlist_free(&w.links);
+	free(w.order);
 	free(w.v);
 	return rc != 0 || coach_fmcache_unsure(c) ? -1 : 0;
 }
