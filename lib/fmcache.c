@@ -683,9 +683,11 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 		/* Only through folders, never through a link. */
 		const char *name;
 		char *parent = split(reldir, &name);
+		size_t ndirs = c->ndirs;
 		struct coach_fmdir *p = dir_get(c, parent);
 		free(parent);
-		d = dir_find(c, reldir); /* dir_get may have grown the table */
+		if (c->ndirs != ndirs) /* the table may have grown */
+			d = dir_find(c, reldir);
 		struct child *ch = p->state == D_VALID ? child_find(p, name) :
 		    NULL;
 		if (ch == NULL || ch->type != COACH_FMT_DIR) {

@@ -457,12 +457,19 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 struct found {
 	size_t path;         /* its offset in the walk's paths */
 	const char *coachee; /* the list's copy */
-	size_t idlen;        /* the id is the file name's first idlen bytes */
 	const void *p;       /* the cache's string */
-	size_t len;
-	uint64_t day;        /* entries: as sort_entries() orders them */
-	uint32_t day2;
-	struct timespec written;
+	uint32_t len;
+	uint32_t idlen;      /* the id is the file name's first idlen bytes */
+};
+
+/* An entry's key as sort_entries() orders them (entry_key_cmp()), apart
+ * from the records: small, so that sorting it moves little. */
+struct entry_key {
+	uint64_t day;  /* the name's first 8 bytes, big-endian */
+	int64_t sec;   /* mtime */
+	uint32_t nsec;
+	uint32_t day2; /* the next 2 */
+	uint32_t i;    /* the record's place in the walk */
 };
 
 struct walk {
@@ -470,11 +477,28 @@ struct walk {
 	enum coach_kind kind;
 	struct coach_buf paths;
 	struct found *v;
+	struct entry_key *keys; /* entries: v[i]'s is keys[i] until sorted */
 	size_t n, cap;
 	struct coach_strlist links;
 	const char *base; /* paths.ptr once the walk is done */
-	uint32_t *order;  /* the i-th record is v[order[i]]; NULL: v[i] */
 };
+
+/* Room for one more record; NULL when there are too many to count. */
+static struct found *
+walk_add(struct walk *w)
+{
+	if (w->n >= UINT32_MAX)
+		return NULL;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 1024;
+		w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
+		if (w->kind == COACH_KIND_ENTRY)
+			w->keys = coach_xrealloc(w->keys,
+			    w->cap * sizeof(*w->keys));
+	}
+	memset(&w->v[w->n], 0, sizeof(*w->v));
+	return &w->v[w->n++];
+}
 
 static void
 walk_link(struct walk *w, const char *dir, const char *name)
@@ -508,28 +532,37 @@ walk_files(struct walk *w, const char *dir, const char *coachee)
 			walk_link(w, dir, n);
 		if (t != COACH_FMT_FILE)
 			continue;
-		if (w->n == w->cap) {
-			w->cap = w->cap ? 2 * w->cap : 1024;
-			w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
-		}
-		struct found *f = &w->v[w->n++];
-		memset(f, 0, sizeof(*f));
+		struct found *f = walk_add(w);
+		const void *p;
+		size_t plen;
+		struct timespec written;
+		if (f == NULL || coach_fmdir_lookup(w->c, d, i, 0, &p, &plen,
+		    &written) != 1 || plen >= UINT32_MAX)
+			return -1;
 		f->path = w->paths.len;
 		coach_buf_add(&w->paths, dir, dl);
 		coach_buf_add(&w->paths, "/", 1);
 		coach_buf_add(&w->paths, n, len + 1);
 		f->coachee = coachee;
-		f->idlen = w->kind == COACH_KIND_ENTRY ? 0 : len - 3;
-		if (coach_fmdir_lookup(w->c, d, i, 0, &f->p, &f->len,
-		    &f->written) != 1)
-			return -1;
-		/* sort_entries()'s key. */
-		size_t k = 0;
-		for (; k < 8 && n[k]; k++)
-			f->day |= (uint64_t)(unsigned char)n[k] << (56 - 8 * k);
-		for (; k >= 8 && k < 10 && n[k]; k++)
-			f->day2 |= (uint32_t)(unsigned char)n[k] <<
-			    (8 * (9 - k));
+		f->p = p;
+		f->len = (uint32_t)plen;
+		if (w->kind != COACH_KIND_ENTRY) {
+			f->idlen = (uint32_t)(len - 3);
+			continue;
+		}
+		/* sort_entries()'s key: the date's bytes, big-endian, so
+		 * that numbers order as they do. */
+		struct entry_key *k = &w->keys[w->n - 1];
+		memset(k, 0, sizeof(*k));
+		k->i = (uint32_t)(w->n - 1);
+		k->sec = (int64_t)written.tv_sec;
+		k->nsec = (uint32_t)written.tv_nsec;
+		size_t b = 0;
+		for (; b < 8 && n[b]; b++)
+			k->day |= (uint64_t)(unsigned char)n[b] << (56 - 8 * b);
+		for (; b >= 8 && b < 10 && n[b]; b++)
+			k->day2 |= (uint32_t)(unsigned char)n[b] <<
+			    (8 * (9 - b));
 	}
 	return 0;
 }
@@ -547,17 +580,17 @@ walk_agreement(struct walk *w, const char *coachee)
 		rc = -1;
 	if (t != COACH_FMT_FILE)
 		goto done;
-	if (w->n == w->cap) {
-		w->cap = w->cap ? 2 * w->cap : 1024;
-		w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
+	struct found *f = walk_add(w);
+	size_t plen = 0;
+	if (f == NULL || coach_fmcache_lookup(w->c, p, 0, &f->p, &plen) != 1 ||
+	    plen >= UINT32_MAX) {
+		rc = -1;
+		goto done;
 	}
-	struct found *f = &w->v[w->n++];
-	memset(f, 0, sizeof(*f));
 	f->path = w->paths.len;
 	coach_buf_add(&w->paths, p, strlen(p) + 1);
 	f->coachee = coachee;
-	if (coach_fmcache_lookup(w->c, p, 0, &f->p, &f->len) != 1)
-		rc = -1;
+	f->len = (uint32_t)plen;
 done:
 	free(p);
 	return rc;
@@ -613,82 +646,42 @@ found_path_cmp(const void *pa, const void *pb, void *base)
 
 /* entry_key_cmp() of repo.c. */
 static int
-found_entry_cmp(const void *pa, const void *pb, void *base)
+entry_key_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct found *a = pa, *b = pb;
-	if (a->day != b->day)
-		return a->day < b->day ? -1 : 1;
-	if (a->day2 != b->day2)
-		return a->day2 < b->day2 ? -1 : 1;
-	if (a->written.tv_sec != b->written.tv_sec)
-		return a->written.tv_sec < b->written.tv_sec ? -1 : 1;
-	if (a->written.tv_nsec != b->written.tv_nsec)
-		return a->written.tv_nsec < b->written.tv_nsec ? -1 : 1;
-	return found_path_cmp(a, b, base);
-}
-
-/* sort_entries()'s key of a found entry, small enough to be sorted
- * itself: the order of w->v is then set by it. */
-struct entry_order {
-	uint64_t day;
-	uint64_t written; /* ns: enough until 2554 */
-	uint32_t day2;
-	uint32_t i;       /* in w->v */
-};
-
-static int
-entry_order_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct entry_order *a = pa, *b = pb;
+	const struct entry_key *a = pa, *b = pb;
 	const struct walk *w = arg;
 	if (a->day != b->day)
 		return a->day < b->day ? -1 : 1;
 	if (a->day2 != b->day2)
 		return a->day2 < b->day2 ? -1 : 1;
-	if (a->written != b->written)
-		return a->written < b->written ? -1 : 1;
+	if (a->sec != b->sec)
+		return a->sec < b->sec ? -1 : 1;
+	if (a->nsec != b->nsec)
+		return a->nsec < b->nsec ? -1 : 1;
 	return strcmp(w->base + w->v[a->i].path, w->base + w->v[b->i].path);
 }
 
 /* The walk's records in the listing's order (coach_strlist_sort() or
- * sort_entries()). */
+ * sort_entries()): entries by their keys, whose i then says which
+ * record comes where; the rest by path. */
 static void
 walk_sort(struct walk *w)
 {
-	int (*cmp)(const void *, const void *, void *) = w->kind ==
-	    COACH_KIND_ENTRY ? found_entry_cmp : found_path_cmp;
-	void *base = (void *)w->base;
 	size_t i = 1;
-	while (i < w->n && cmp(&w->v[i - 1], &w->v[i], base) <= 0)
+	if (w->kind == COACH_KIND_ENTRY) {
+		while (i < w->n && entry_key_cmp(&w->keys[i - 1], &w->keys[i],
+		    w) <= 0)
+			i++;
+		if (i < w->n)
+			qsort_r(w->keys, w->n, sizeof(*w->keys), entry_key_cmp,
+			    w);
+		return;
+	}
+	void *base = (void *)w->base;
+	while (i < w->n && found_path_cmp(&w->v[i - 1], &w->v[i], base) <= 0)
 		i++;
-	if (i == w->n)
-		return;
-	if (w->kind != COACH_KIND_ENTRY || w->n > UINT32_MAX) {
-		qsort_r(w->v, w->n, sizeof(*w->v), cmp, base);
-		return;
-	}
-	struct entry_order *o = coach_xcalloc(w->n, sizeof(*o));
-	for (i = 0; i < w->n; i++) {
-		const struct found *f = &w->v[i];
-		o[i].day = f->day;
-		o[i].day2 = f->day2;
-		/* Times before 1970 or past 2554 keep the full compare. */
-		if (f->written.tv_sec < 0 || f->written.tv_sec >= 18000000000)
-			break;
-		o[i].written = (uint64_t)f->written.tv_sec * 1000000000u +
-		    (uint64_t)f->written.tv_nsec;
-		o[i].i = (uint32_t)i;
-	}
-	if (i < w->n) {
-		free(o);
-		qsort_r(w->v, w->n, sizeof(*w->v), cmp, base);
-		return;
-	}
-	qsort_r(o, w->n, sizeof(*o), entry_order_cmp, w);
-	w->order = coach_xcalloc(w->n, sizeof(*w->order));
-	for (i = 0; i < w->n; i++)
-		w->order[i] = o[i].i;
-	free(o);
+	if (i < w->n)
+		qsort_r(w->v, w->n, sizeof(*w->v), found_path_cmp, base);
 }
 
 /* coach_load_packed() offline: -1 when the cache cannot say. */
@@ -716,7 +709,7 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 		    w.links.v[i], link_advice);
 	out->v = coach_xcalloc(w.n + 1, sizeof(*out->v));
 	for (size_t i = 0; i < w.n; i++) {
-		const struct found *f = &w.v[w.order ? w.order[i] : i];
+		const struct found *f = &w.v[w.keys ? w.keys[i].i : i];
 		const char *path = w.base + f->path;
 		struct coach_packed *l = &out->v[out->n];
 		l->coachee = f->coachee;
@@ -732,7 +725,7 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 done:
 	coach_buf_free(&w.paths);
 	coach_strlist_free(&w.links);
-	free(w.order);
+	free(w.keys);
 	free(w.v);
 	return rc != 0 || coach_fmcache_unsure(c) ? -1 : 0;
 }
