@@ -28,6 +28,7 @@
 #include "model.h"
 #include "keys.h"
 #include "phrase.h"
+#include "pool.h"
 #include "privacy.h"
 #include "schema.h"
 #include "seal.h"
@@ -2204,12 +2205,6 @@ struct job {
 	struct coach_buf deps;
 };
 
-struct pool {
-	struct walk *w;
-	size_t next;
-	pthread_mutex_t lock;
-};
-
 /* How many threads check files: COACH_THREADS when set (1: none), else
  * one per processor, at most JOB_THREADS_MAX. */
 static int
@@ -2249,18 +2244,11 @@ run_job(struct walk *w, struct job *j)
 	j->deps = jw.deps;
 }
 
-static void *
-pool_work(void *arg)
+static void
+pool_work(void *arg, size_t i)
 {
-	struct pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->w->njobs)
-			return NULL;
-		run_job(p->w, &p->w->jobs[i]);
-	}
+	struct walk *w = arg;
+	run_job(w, &w->jobs[i]);
 }
 
 static void
@@ -2308,22 +2296,12 @@ run_jobs(struct walk *w)
 {
 	int n = w->threads < 0 ? (w->njobs >= JOB_THREAD_MIN ?
 	    -w->threads : 1) : w->threads;
-	pthread_t tid[64];
-	int started = 0;
-	struct pool p = { w, 0, PTHREAD_MUTEX_INITIALIZER };
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	if (n > 1)
 		w->lock = &lock;
-	/* This thread works too. */
-	for (; started < n - 1; started++)
-		if (pthread_create(&tid[started], NULL, pool_work, &p) != 0)
-			break;
-	pool_work(&p);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	coach_pool_run(w->njobs, n, pool_work, w);
 	w->lock = NULL;
 	pthread_mutex_destroy(&lock);
-	pthread_mutex_destroy(&p.lock);
 	for (size_t i = 0; i < w->njobs; i++)
 		merge_job(w, &w->jobs[i]);
 	w->njobs = 0;

@@ -21,7 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pool.h"
 #include "statdata.h"
 #include "util.h"
 
@@ -100,6 +101,13 @@ struct coach_fmcache {
 	int fd;
 	struct coach_fmcache_stats stats;
 	struct arena arena;
+	/* The preload's threads, and the folders they look at. */
+	struct coach_pool *pool;
+	struct coach_fmdir **pre_dirs;
+	atomic_int pre_changed; /* they found a change */
+	/* Answers from the cache alone (see coach_fmcache_offline_begin):
+	 * unsure when one could not be given. */
+	int offline, unsure;
 };
 
 #define CHUNK_BYTES ((size_t)1 << 20)
@@ -355,9 +363,10 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 	struct coach_statdata st;
 	rd_fst(r, &st);
 	size_t names = (size_t)rd_num(r, 4);
-	/* Each name takes at least this much of what is left. */
+	/* Each name takes at least this much of what is left; folders
+	 * come sorted, each once (so no lookup is needed to say so). */
 	if (r->bad || names > (size_t)(r->end - r->p) / (FST_LEN + 16) ||
-	    dir_find(c, path))
+	    (c->ndirs > 0 && strcmp(c->dirs[c->ndirs - 1]->path, path) >= 0))
 		return -1;
 	struct coach_fmdir *d = dir_add(c, path);
 	d->trusted = trusted;
@@ -423,6 +432,9 @@ load(struct coach_fmcache *c)
 		drop_all(c);
 		return;
 	}
+	/* The table at its size at once, not grown fold by fold. */
+	while (c->nbuckets < 2 * ndirs && ndirs < body / HEADER_LEN)
+		table_grow(c);
 	/* The checksum chains the folders' bytes, as they were written.
 	 * What is kept is copied out, and the pages read are given back
 	 * as the reading goes: the cache never costs its size twice. */
@@ -469,6 +481,7 @@ coach_fmcache_free(struct coach_fmcache *c)
 {
 	if (c == NULL)
 		return;
+	coach_fmcache_preload_wait(c);
 	drop_all(c);
 	arena_free(&c->arena);
 	if (c->fd != -1)
@@ -648,6 +661,13 @@ listing_holds(struct coach_fmcache *c, struct coach_fmdir *d)
 	return coach_statdata_eq(&now, &d->st);
 }
 
+/* Whether the preload found anything changed already. */
+static int
+preload_changed(struct coach_fmcache *c)
+{
+	return atomic_load_explicit(&c->pre_changed, memory_order_relaxed);
+}
+
 static struct coach_fmdir *
 dir_get(struct coach_fmcache *c, const char *reldir)
 {
@@ -663,9 +683,11 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 		/* Only through folders, never through a link. */
 		const char *name;
 		char *parent = split(reldir, &name);
+		size_t ndirs = c->ndirs;
 		struct coach_fmdir *p = dir_get(c, parent);
 		free(parent);
-		d = dir_find(c, reldir); /* dir_get may have grown the table */
+		if (c->ndirs != ndirs) /* the table may have grown */
+			d = dir_find(c, reldir);
 		struct child *ch = p->state == D_VALID ? child_find(p, name) :
 		    NULL;
 		if (ch == NULL || ch->type != COACH_FMT_DIR) {
@@ -676,6 +698,15 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 		}
 	}
 	struct stat st;
+	if (c->offline) {
+		/* Taken as it was kept: the preload says afterwards whether
+		 * it held. */
+		if (d->trusted && !preload_changed(c))
+			d->state = D_VALID;
+		else
+			c->unsure = 1;
+		return d;
+	}
 	/* A listing that holds needs no open: its stat data say so. */
 	if (listing_holds(c, d)) {
 		d->state = D_VALID;
@@ -818,6 +849,16 @@ check_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch)
 	if (ch->checked)
 		return 0;
 	c->stats.files++;
+	if (c->offline) {
+		/* As kept; the preload says afterwards whether it held. */
+		if (!(ch->flags & F_HAS_STAT) || preload_changed(c)) {
+			c->unsure = 1;
+			errno = ENOENT;
+			return -1;
+		}
+		ch->checked = 1;
+		return 0;
+	}
 	/* Looked at already, and as it was. */
 	if (ch->pre == PRE_SAME) {
 		ch->checked = 1;
@@ -861,12 +902,11 @@ coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
 	return 0;
 }
 
+/* get() of the file ch of folder d. */
 static int
-get(struct coach_fmcache *c, const char *relpath, int slot,
-    const void **p, size_t *len, int lazy)
+get_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch,
+    int slot, const void **p, size_t *len, int lazy)
 {
-	struct coach_fmdir *d;
-	struct child *ch = child_get(c, relpath, &d);
 	*p = NULL;
 	*len = 0;
 	if (ch == NULL || ch->type != COACH_FMT_FILE)
@@ -875,6 +915,8 @@ get(struct coach_fmcache *c, const char *relpath, int slot,
 	 * coach_fmcache_put_stat() needs no stat from here. */
 	if (lazy && !ch->checked && ch->slot[slot] == NULL) {
 		c->stats.misses++;
+		if (c->offline)
+			c->unsure = 1;
 		return 0;
 	}
 	if (check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
@@ -885,7 +927,38 @@ get(struct coach_fmcache *c, const char *relpath, int slot,
 		return 1;
 	}
 	c->stats.misses++;
+	if (c->offline)
+		c->unsure = 1;
 	return 0;
+}
+
+static int
+get(struct coach_fmcache *c, const char *relpath, int slot,
+    const void **p, size_t *len, int lazy)
+{
+	struct coach_fmdir *d;
+	struct child *ch = child_get(c, relpath, &d);
+	return get_child(c, d, ch, slot, p, len, lazy);
+}
+
+int
+coach_fmdir_lookup(struct coach_fmcache *c, const struct coach_fmdir *dir,
+    size_t i, int slot, const void **p, size_t *len, struct timespec *mtime)
+{
+	/* The cache's own folder, handed out read-only. */
+	struct coach_fmdir *d = (struct coach_fmdir *)dir;
+	int rc = get_child(c, d, &d->v[i], slot, p, len, 1);
+	if (rc == 1) {
+		mtime->tv_sec = (time_t)d->v[i].st.mt_s;
+		mtime->tv_nsec = (long)d->v[i].st.mt_ns;
+	}
+	return rc;
+}
+
+int
+coach_fmcache_offline(const struct coach_fmcache *c)
+{
+	return c && c->offline;
 }
 
 int
@@ -910,7 +983,7 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 	struct child *ch = child_get(c, relpath, &d);
 	struct stat st;
 	struct coach_statdata now;
-	if (ch == NULL || !ch->checked || len >= UINT32_MAX ||
+	if (c->offline || ch == NULL || !ch->checked || len >= UINT32_MAX ||
 	    stat_in(c, d, ch->name, &st) == -1)
 		return NULL;
 	coach_statdata_of(&now, &st);
@@ -933,7 +1006,8 @@ coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
 	struct coach_fmdir *d;
 	struct child *ch = child_get(c, relpath, &d);
 	struct coach_statdata now;
-	if (ch == NULL || ch->type != COACH_FMT_FILE || !S_ISREG(st->st_mode) ||
+	if (c->offline || ch == NULL || ch->type != COACH_FMT_FILE ||
+	    !S_ISREG(st->st_mode) ||
 	    len >= UINT32_MAX)
 		return NULL;
 	coach_statdata_of(&now, st);
@@ -955,51 +1029,45 @@ coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
 
 #define PRELOAD_THREADS_MAX 4
 
-struct preload {
-	struct coach_fmcache *c;
-	size_t from, to; /* of c->dirs */
-};
-
-/* Compares the folders from..to and the files of each that still holds
- * with the stat data kept; writes only to those folders. */
-static void *
-preload_part(void *arg)
+/* Compares folder i of the preload and the files of it, if it still
+ * holds, with the stat data kept; writes only their "pre", and reads
+ * nothing an offline reader writes meanwhile. */
+static void
+preload_dir(void *arg, size_t i)
 {
-	struct preload *p = arg;
-	struct coach_fmcache *c = p->c;
-	for (size_t i = p->from; i < p->to; i++) {
-		struct coach_fmdir *d = c->dirs[i];
-		struct stat st;
-		struct coach_statdata now;
-		if (d->state != D_UNSEEN || !d->trusted)
+	struct coach_fmcache *c = arg;
+	struct coach_fmdir *d = c->pre_dirs[i];
+	struct stat st;
+	struct coach_statdata now;
+	int changed = 0;
+	d->pre = PRE_CHANGED;
+	/* O_PATH: only for the stat data, so never really opened (cheaper
+	 * for 10,000 folders); a link fails as it should. */
+	int fd = openat(c->rootfd, *d->path ? d->path : ".",
+	    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd != -1 && fstat(fd, &st) == 0) {
+		coach_statdata_of(&now, &st);
+		if (coach_statdata_eq(&now, &d->st))
+			d->pre = PRE_SAME;
+	}
+	changed = d->pre != PRE_SAME;
+	for (size_t k = 0; d->pre == PRE_SAME && k < d->n; k++) {
+		struct child *ch = &d->v[k];
+		if (ch->type != COACH_FMT_FILE || !(ch->flags & F_HAS_STAT))
 			continue;
-		d->pre = PRE_CHANGED;
-		/* O_PATH: only for the stat data, so never really opened
-		 * (cheaper for 10,000 folders); a link fails as it should. */
-		int fd = openat(c->rootfd, *d->path ? d->path : ".",
-		    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd == -1)
-			continue;
-		if (fstat(fd, &st) == 0) {
-			coach_statdata_of(&now, &st);
-			if (coach_statdata_eq(&now, &d->st))
-				d->pre = PRE_SAME;
-		}
-		for (size_t k = 0; d->pre == PRE_SAME && k < d->n; k++) {
-			struct child *ch = &d->v[k];
-			if (ch->type != COACH_FMT_FILE ||
-			    !(ch->flags & F_HAS_STAT) || ch->checked)
-				continue;
-			ch->pre = PRE_CHANGED;
-			if (fstatat(fd, ch->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-				continue;
+		ch->pre = PRE_CHANGED;
+		if (fstatat(fd, ch->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			coach_statdata_of(&now, &st);
 			if (coach_statdata_eq(&now, &ch->st))
 				ch->pre = PRE_SAME;
 		}
-		close(fd);
+		changed |= ch->pre != PRE_SAME;
 	}
-	return NULL;
+	if (fd != -1)
+		close(fd);
+	if (changed)
+		atomic_store_explicit(&c->pre_changed, 1,
+		    memory_order_relaxed);
 }
 
 int
@@ -1017,35 +1085,90 @@ coach_fmcache_threads(void)
 	return n < 1 ? 1 : (int)n;
 }
 
+/* Starts threads threads on the folders not looked at yet whose
+ * listings were trusted. */
+static void
+preload_start(struct coach_fmcache *c, int threads)
+{
+	size_t n = 0;
+	if (c == NULL || c->pool || c->ndirs == 0)
+		return;
+	/* The threads' own list: c->dirs may grow meanwhile. */
+	c->pre_dirs = coach_xcalloc(c->ndirs, sizeof(*c->pre_dirs));
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (c->dirs[i]->state == D_UNSEEN && c->dirs[i]->trusted)
+			c->pre_dirs[n++] = c->dirs[i];
+	atomic_store(&c->pre_changed, 0);
+	c->pool = coach_pool_start(n, threads, preload_dir, c);
+}
+
+void
+coach_fmcache_preload_start(struct coach_fmcache *c)
+{
+	preload_start(c, coach_fmcache_threads());
+}
+
+void
+coach_fmcache_preload_wait(struct coach_fmcache *c)
+{
+	if (c == NULL || c->pool == NULL)
+		return;
+	coach_pool_wait(c->pool);
+	c->pool = NULL;
+	free(c->pre_dirs);
+	c->pre_dirs = NULL;
+}
+
 void
 coach_fmcache_preload(struct coach_fmcache *c)
 {
-	if (c == NULL || c->ndirs == 0)
-		return;
-	int n = coach_fmcache_threads();
-	struct preload part[64];
-	pthread_t tid[64];
-	int started = 0;
-	if ((size_t)n > c->ndirs)
-		n = (int)c->ndirs;
-	for (int t = 0; t < n; t++) {
-		part[t].c = c;
-		part[t].from = c->ndirs * (size_t)t / (size_t)n;
-		part[t].to = c->ndirs * (size_t)(t + 1) / (size_t)n;
+	/* This thread is one of them. */
+	preload_start(c, coach_fmcache_threads() - 1);
+	coach_fmcache_preload_wait(c);
+}
+
+void
+coach_fmcache_offline_begin(struct coach_fmcache *c)
+{
+	c->offline = 1;
+	c->unsure = 0;
+}
+
+int
+coach_fmcache_unsure(const struct coach_fmcache *c)
+{
+	return c && c->offline && c->unsure;
+}
+
+int
+coach_fmcache_offline_end(struct coach_fmcache *c)
+{
+	coach_fmcache_preload_wait(c);
+	int held = !c->unsure;
+	/* Every folder listed and file taken as kept was looked at by the
+	 * preload, and had not changed. */
+	for (size_t i = 0; held && i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		if (d->state == D_VALID && d->pre != PRE_SAME)
+			held = 0;
+		for (size_t k = 0; held && k < d->n; k++)
+			if (d->v[k].checked && d->v[k].pre != PRE_SAME)
+				held = 0;
 	}
-	/* This thread does the first part. */
-	for (int t = 1; t < n; t++) {
-		if (pthread_create(&tid[t], NULL, preload_part, &part[t]) != 0)
-			break;
-		started = t;
+	c->offline = 0;
+	c->unsure = 0;
+	if (held)
+		return 1;
+	/* Asked again, of the file system this time. */
+	for (size_t i = 0; i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		d->state = D_UNSEEN;
+		for (size_t k = 0; k < d->n; k++)
+			d->v[k].checked = 0;
 	}
-	preload_part(&part[0]);
-	for (int t = 1; t <= started; t++)
-		pthread_join(tid[t], NULL);
-	/* What no thread could start on is looked at as it is needed. */
-	for (int t = started + 1; t < n; t++)
-		for (size_t i = part[t].from; i < part[t].to; i++)
-			c->dirs[i]->pre = PRE_NONE;
+	c->last = NULL;
+	memset(&c->stats, 0, sizeof(c->stats));
+	return 0;
 }
 
 void

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -121,6 +122,15 @@ const void *coach_fmcache_put(struct coach_fmcache *c, const char *relpath,
 int coach_fmcache_lookup(struct coach_fmcache *c, const char *relpath,
 	int slot, const void **p, size_t *len);
 /*
+ * coach_fmcache_lookup() of the i-th name of folder d, a file, found
+ * without its path; when it says 1, *mtime is the file's mtime as the
+ * string's stat data say.
+ */
+int coach_fmdir_lookup(struct coach_fmcache *c, const struct coach_fmdir *d,
+	size_t i, int slot, const void **p, size_t *len,
+	struct timespec *mtime);
+
+/*
  * Like coach_fmcache_put(), for a string made from what was read through
  * a descriptor whose fstat() gave st both before and after the reading:
  * the string is kept with st, with no further look at the file.
@@ -136,6 +146,30 @@ const void *coach_fmcache_put_stat(struct coach_fmcache *c,
  * the whole tree, before their first question.
  */
 void coach_fmcache_preload(struct coach_fmcache *c);
+/* The same in the background: returns at once; _wait() (or any call
+ * below that waits) lends a hand with what is left and waits for the
+ * end.  Meanwhile only the offline answers below may be asked for. */
+void coach_fmcache_preload_start(struct coach_fmcache *c);
+void coach_fmcache_preload_wait(struct coach_fmcache *c);
+
+/*
+ * Offline answers, for a reader that makes its result while the preload
+ * runs: between _begin() and _end(), every answer above comes from the
+ * cache alone, as it was kept, with no look at the file system; nothing
+ * is put.  An answer the cache cannot give (a folder or file it does not
+ * know, or one whose string it lacks or did not trust) makes the run
+ * "unsure" (coach_fmcache_unsure()), and the reader may stop at once.
+ * _end() waits for the preload and returns 1 when every answer given
+ * held: each folder listed and file used had the stat data kept; the
+ * result is then what the file system would have given.  Else 0: the
+ * reader throws its result away and asks again, now of the file system
+ * (only what the preload found changed is looked at again).
+ */
+void coach_fmcache_offline_begin(struct coach_fmcache *c);
+int coach_fmcache_unsure(const struct coach_fmcache *c);
+/* Whether c gives offline answers now. */
+int coach_fmcache_offline(const struct coach_fmcache *c);
+int coach_fmcache_offline_end(struct coach_fmcache *c);
 /* How many threads to use: COACH_THREADS when set, else one per
  * processor, at most 4. */
 int coach_fmcache_threads(void);

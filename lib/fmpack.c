@@ -250,6 +250,41 @@ coach_fmp_get(const struct coach_fmp *map, const char *key)
 	return nth(map, 0, key);
 }
 
+void
+coach_fmp_get_many(const struct coach_fmp *map, const char *const *keys,
+    size_t n, struct coach_fmp *out)
+{
+	size_t len[8], found = 0;
+	memset(out, 0, n * sizeof(*out));
+	if (map->p == NULL || map->p[0] != COACH_FM_MAP || n > 8)
+		return;
+	for (size_t k = 0; k < n; k++)
+		len[k] = strlen(keys[k]);
+	/* nth()'s walk, once for every key. */
+	size_t cnt = coach_fmp_len(map), off = HDR;
+	for (size_t i = 0; i < cnt && off < map->len && found < n; i++) {
+		if (map->len - off < 5)
+			return;
+		uint32_t kl = u32_at(map->p + off);
+		if (kl >= map->len - off - 4 || map->p[off + 4 + kl] != '\0')
+			return;
+		const char *kname = (const char *)map->p + off + 4;
+		off += 4 + (size_t)kl + 1;
+		struct coach_fmp v = at(map->p + off, map->len - off);
+		if (v.p == NULL)
+			return;
+		/* The first of equal keys, as nth() finds it. */
+		for (size_t k = 0; k < n; k++) {
+			if (out[k].p == NULL && len[k] == kl &&
+			    memcmp(kname, keys[k], kl) == 0) {
+				out[k] = v;
+				found++;
+			}
+		}
+		off += v.len;
+	}
+}
+
 const char *
 coach_fmp_keystr(const struct coach_fmp *map, const char *key)
 {

@@ -43,6 +43,10 @@ size_t coach_fmp_len(const struct coach_fmp *n);
 struct coach_fmp coach_fmp_item(const struct coach_fmp *n, size_t i);
 /* A mapping's value for key. */
 struct coach_fmp coach_fmp_get(const struct coach_fmp *map, const char *key);
+/* coach_fmp_get() of each of keys[0..n) (n at most 8) into out[0..n),
+ * in one walk through the mapping. */
+void coach_fmp_get_many(const struct coach_fmp *map, const char *const *keys,
+	size_t n, struct coach_fmp *out);
 /* The scalar text at key, as coach_fm_str(). */
 const char *coach_fmp_keystr(const struct coach_fmp *map, const char *key);
 int coach_fmp_number(const struct coach_fmp *n, double *out);

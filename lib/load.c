@@ -3,9 +3,10 @@
  */
 #include "load.h"
 
+#include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "fmcache.h"
+#include "pool.h"
 
 static const char link_advice[] = "is a symbolic link: coach does not "
 	"follow links (they can point outside the repository), so it was "
@@ -310,12 +312,10 @@ struct pack_pool {
 	struct pack_job *v;
 	size_t n;
 	enum coach_kind kind;
-	size_t next;
-	pthread_mutex_t lock;
 };
 
-/* The folder of a thread's last record, open once a second record of
- * it comes (records mostly come a folder at a time, but entries come by
+/* The folder of a run's last record, open once a second record of it
+ * comes (records mostly come a folder at a time, but entries come by
  * date): a name opened in it costs the kernel one step, not the whole
  * path's. */
 struct folder {
@@ -374,42 +374,27 @@ pack_one(struct pack_job *j, enum coach_kind kind, struct folder *f)
 /* Jobs a thread takes at once: neighbours, mostly of one folder. */
 #define PACK_RUN 16
 
-static void *
-pack_work(void *arg)
+/* The i-th run of PACK_RUN jobs. */
+static void
+pack_work(void *arg, size_t i)
 {
 	struct pack_pool *p = arg;
 	struct folder f = { NULL, -1 };
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t i = p->next;
-		p->next += PACK_RUN;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
-			break;
-		for (size_t end = i + PACK_RUN; i < end && i < p->n; i++)
-			if (p->v[i].of_kind && p->v[i].p == NULL &&
-			    p->v[i].abs)
-				pack_one(&p->v[i], p->kind, &f);
-	}
+	for (size_t k = i * PACK_RUN; k < (i + 1) * PACK_RUN && k < p->n; k++)
+		if (p->v[k].of_kind && p->v[k].p == NULL && p->v[k].abs)
+			pack_one(&p->v[k], p->kind, &f);
 	folder_close(&f);
-	return NULL;
 }
 
 /* Packs the jobs that need reading, in threads when they are many. */
 static void
 pack_jobs(struct pack_job *v, size_t n, size_t todo, enum coach_kind kind)
 {
-	struct pack_pool pool = { v, n, kind, 0, PTHREAD_MUTEX_INITIALIZER };
-	pthread_t tid[64];
+	struct pack_pool pool = { v, n, kind };
 	int threads = todo >= PACK_THREAD_MIN || getenv("COACH_THREADS") ?
-	    coach_fmcache_threads() : 1, started = 0;
-	for (; started < threads - 1; started++)
-		if (pthread_create(&tid[started], NULL, pack_work, &pool) != 0)
-			break;
-	pack_work(&pool);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	pthread_mutex_destroy(&pool.lock);
+	    coach_fmcache_threads() : 1;
+	coach_pool_run((n + PACK_RUN - 1) / PACK_RUN, threads, pack_work,
+	    &pool);
 }
 
 /* Takes a batch in order: keeps what was read in the cache, fills the
@@ -495,6 +480,14 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 	if (!hit && c && coach_fmcache_lookup(c, path, 0, &j->p, &j->len) == 1)
 		return;
 	j->p = NULL;
+	if (coach_fmcache_unsure(c)) {
+		/* Offline, what the cache lacks is not read: the list is
+		 * made again (fmcache.h). */
+		free(j->pk.id);
+		j->pk.id = NULL;
+		j->of_kind = 0;
+		return;
+	}
 	char *link = coach_repo_link_in(r, path);
 	if (link) {
 		/* Refused here, with the loader's own words. */
@@ -510,6 +503,290 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 	(*todo)++;
 }
 
+/*
+ * Offline (fmcache.h), the records are found in the cache's listings
+ * alone, folder by folder, as coach_repo_list_ordered() and the code
+ * above find them by their paths: the same records in the same order,
+ * the same problems, with no path looked up for each.
+ */
+
+/* A record found in a listing. */
+struct found {
+	size_t path;         /* its offset in the walk's paths */
+	const char *coachee; /* the list's copy */
+	const void *p;       /* the cache's string */
+	uint32_t len;
+	uint32_t idlen;      /* the id is the file name's first idlen bytes */
+};
+
+/* An entry's key as sort_entries() orders them (entry_key_cmp()), apart
+ * from the records: small, so that sorting it moves little. */
+struct entry_key {
+	uint64_t day;  /* the name's first 8 bytes, big-endian */
+	int64_t sec;   /* mtime */
+	uint32_t nsec;
+	uint32_t day2; /* the next 2 */
+	uint32_t i;    /* the record's place in the walk */
+};
+
+struct walk {
+	struct coach_fmcache *c;
+	enum coach_kind kind;
+	struct coach_buf paths;
+	struct found *v;
+	struct entry_key *keys; /* entries: v[i]'s is keys[i] until sorted */
+	size_t n, cap;
+	struct coach_strlist links;
+	const char *base; /* paths.ptr once the walk is done */
+};
+
+/* Room for one more record; NULL when there are too many to count. */
+static struct found *
+walk_add(struct walk *w)
+{
+	if (w->n >= UINT32_MAX)
+		return NULL;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 1024;
+		w->v = coach_xrealloc(w->v, w->cap * sizeof(*w->v));
+		if (w->kind == COACH_KIND_ENTRY)
+			w->keys = coach_xrealloc(w->keys,
+			    w->cap * sizeof(*w->keys));
+	}
+	memset(&w->v[w->n], 0, sizeof(*w->v));
+	return &w->v[w->n++];
+}
+
+static void
+walk_link(struct walk *w, const char *dir, const char *name)
+{
+	char *p = name ? coach_xasprintf("%s/%s", dir, name) :
+	    coach_xstrdup(dir);
+	if (!coach_strlist_has(&w->links, p))
+		coach_strlist_add(&w->links, p);
+	free(p);
+}
+
+/* The records of kind in the listing of dir (list_cached()'s names). */
+static int
+walk_files(struct walk *w, const char *dir, const char *coachee)
+{
+	int e = 0;
+	const struct coach_fmdir *d = coach_fmcache_dir(w->c, dir, &e);
+	size_t dl = strlen(dir);
+	/* ELOOP: dir is a link (its folder above is not: it was listed). */
+	if (d == NULL && e == ELOOP)
+		walk_link(w, dir, NULL);
+	if (d == NULL)
+		return e == ENOENT || e == ENOTDIR || e == ELOOP ? 0 : -1;
+	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
+		const char *n = coach_fmdir_name(d, i);
+		size_t len = strlen(n);
+		enum coach_fmtype t = coach_fmdir_type(d, i);
+		if (n[0] == '.' || len <= 3 || memcmp(n + len - 3, ".md", 3))
+			continue;
+		if (t == COACH_FMT_LINK)
+			walk_link(w, dir, n);
+		if (t != COACH_FMT_FILE)
+			continue;
+		struct found *f = walk_add(w);
+		const void *p;
+		size_t plen;
+		struct timespec written;
+		if (f == NULL || coach_fmdir_lookup(w->c, d, i, 0, &p, &plen,
+		    &written) != 1 || plen >= UINT32_MAX)
+			return -1;
+		f->path = w->paths.len;
+		coach_buf_add(&w->paths, dir, dl);
+		coach_buf_add(&w->paths, "/", 1);
+		coach_buf_add(&w->paths, n, len + 1);
+		f->coachee = coachee;
+		f->p = p;
+		f->len = (uint32_t)plen;
+		if (w->kind != COACH_KIND_ENTRY) {
+			f->idlen = (uint32_t)(len - 3);
+			continue;
+		}
+		/* sort_entries()'s key: the date's bytes, big-endian, so
+		 * that numbers order as they do. */
+		struct entry_key *k = &w->keys[w->n - 1];
+		memset(k, 0, sizeof(*k));
+		k->i = (uint32_t)(w->n - 1);
+		k->sec = (int64_t)written.tv_sec;
+		k->nsec = (uint32_t)written.tv_nsec;
+		size_t b = 0;
+		for (; b < 8 && n[b]; b++)
+			k->day |= (uint64_t)(unsigned char)n[b] << (56 - 8 * b);
+		for (; b >= 8 && b < 10 && n[b]; b++)
+			k->day2 |= (uint32_t)(unsigned char)n[b] <<
+			    (8 * (9 - b));
+	}
+	return 0;
+}
+
+/* A coachee's agreement, as coach_repo_list_ordered() finds it. */
+static int
+walk_agreement(struct walk *w, const char *coachee)
+{
+	char *p = coach_path_agreement(coachee);
+	enum coach_fmtype t = coach_fmcache_type(w->c, p);
+	int rc = 0;
+	if (t == COACH_FMT_LINK)
+		walk_link(w, p, NULL);
+	if (t == COACH_FMT_UNKNOWN)
+		rc = -1;
+	if (t != COACH_FMT_FILE)
+		goto done;
+	struct found *f = walk_add(w);
+	size_t plen = 0;
+	if (f == NULL || coach_fmcache_lookup(w->c, p, 0, &f->p, &plen) != 1 ||
+	    plen >= UINT32_MAX) {
+		rc = -1;
+		goto done;
+	}
+	f->path = w->paths.len;
+	coach_buf_add(&w->paths, p, strlen(p) + 1);
+	f->coachee = coachee;
+	f->len = (uint32_t)plen;
+done:
+	free(p);
+	return rc;
+}
+
+/* Every coachee's records of kind, each coachee's name kept in names. */
+static int
+walk_coaching(struct walk *w, struct coach_strlist *names)
+{
+	int e = 0;
+	enum coach_fmtype t = coach_fmcache_type(w->c, "coaching");
+	if (t == COACH_FMT_LINK) {
+		walk_link(w, "coaching", NULL);
+		return 0;
+	}
+	const struct coach_fmdir *d = coach_fmcache_dir(w->c, "coaching", &e);
+	if (d == NULL)
+		return e == ENOENT || e == ENOTDIR ? 0 : -1;
+	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
+		const char *n = coach_fmdir_name(d, i);
+		t = coach_fmdir_type(d, i);
+		if (n[0] == '.')
+			continue;
+		if (t == COACH_FMT_LINK)
+			walk_link(w, "coaching", n);
+		if (t != COACH_FMT_DIR)
+			continue;
+		coach_strlist_add(names, n);
+		const char *who = names->v[names->n - 1];
+		if (w->kind == COACH_KIND_AGREEMENT) {
+			if (walk_agreement(w, who) != 0)
+				return -1;
+			continue;
+		}
+		char *dir = coach_xasprintf("coaching/%s/%s", who,
+		    w->kind == COACH_KIND_GOAL ? "goals" :
+		    w->kind == COACH_KIND_CYCLE ? "cycles" : "log");
+		int rc = walk_files(w, dir, who);
+		free(dir);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+found_path_cmp(const void *pa, const void *pb, void *base)
+{
+	const struct found *a = pa, *b = pb;
+	return strcmp((const char *)base + a->path,
+	    (const char *)base + b->path);
+}
+
+/* entry_key_cmp() of repo.c. */
+static int
+entry_key_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct entry_key *a = pa, *b = pb;
+	const struct walk *w = arg;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->day2 != b->day2)
+		return a->day2 < b->day2 ? -1 : 1;
+	if (a->sec != b->sec)
+		return a->sec < b->sec ? -1 : 1;
+	if (a->nsec != b->nsec)
+		return a->nsec < b->nsec ? -1 : 1;
+	return strcmp(w->base + w->v[a->i].path, w->base + w->v[b->i].path);
+}
+
+/* The walk's records in the listing's order (coach_strlist_sort() or
+ * sort_entries()): entries by their keys, whose i then says which
+ * record comes where; the rest by path. */
+static void
+walk_sort(struct walk *w)
+{
+	size_t i = 1;
+	if (w->kind == COACH_KIND_ENTRY) {
+		while (i < w->n && entry_key_cmp(&w->keys[i - 1], &w->keys[i],
+		    w) <= 0)
+			i++;
+		if (i < w->n)
+			qsort_r(w->keys, w->n, sizeof(*w->keys), entry_key_cmp,
+			    w);
+		return;
+	}
+	void *base = (void *)w->base;
+	while (i < w->n && found_path_cmp(&w->v[i - 1], &w->v[i], base) <= 0)
+		i++;
+	if (i < w->n)
+		qsort_r(w->v, w->n, sizeof(*w->v), found_path_cmp, base);
+}
+
+/* coach_load_packed() offline: -1 when the cache cannot say. */
+static int
+load_walked(struct coach_fmcache *c, enum coach_kind kind,
+    struct coach_packed_list *out)
+{
+	struct walk w;
+	int rc;
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.kind = kind;
+	if (kind == COACH_KIND_STAFF) {
+		rc = walk_files(&w, "staff", NULL);
+	} else {
+		rc = walk_coaching(&w, &out->coachees);
+	}
+	if (rc != 0 || coach_fmcache_unsure(c))
+		goto done;
+	w.base = w.paths.ptr;
+	walk_sort(&w);
+	coach_strlist_sort(&w.links);
+	for (size_t i = 0; i < w.links.n; i++)
+		coach_problems_add(&out->problems, w.links.v[i], "%s: %s",
+		    w.links.v[i], link_advice);
+	out->v = coach_xcalloc(w.n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < w.n; i++) {
+		const struct found *f = &w.v[w.keys ? w.keys[i].i : i];
+		const char *path = w.base + f->path;
+		struct coach_packed *l = &out->v[out->n];
+		l->coachee = f->coachee;
+		if (f->idlen)
+			l->id = coach_xstrndup(strrchr(path, '/') + 1,
+			    f->idlen);
+		if (unpack(l, path, f->p, f->len, &out->problems) != 0) {
+			packed_free(l);
+			continue;
+		}
+		out->n++;
+	}
+done:
+	coach_buf_free(&w.paths);
+	coach_strlist_free(&w.links);
+	free(w.keys);
+	free(w.v);
+	return rc != 0 || coach_fmcache_unsure(c) ? -1 : 0;
+}
+
 struct coach_error *
 coach_load_packed(struct coach_repo *r, enum coach_kind kind,
     struct coach_packed_list *out)
@@ -519,6 +796,10 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 	struct coach_fmcache *c = coach_repo_cache(r);
 	size_t *order = NULL;
 	memset(out, 0, sizeof(*out));
+	if (coach_fmcache_offline(c))
+		return load_walked(c, kind, out) == 0 ? NULL :
+		    coach_error_new(COACH_FAIL, "the front-matter cache "
+		    "cannot say what the records hold: read them");
 	struct coach_error *err = coach_repo_list_ordered(r, kind, NULL,
 	    &paths, &links, c ? &order : NULL);
 	struct hit *hits = order && err == NULL ?
@@ -528,7 +809,8 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 		    links.v[i], link_advice);
 	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
 	struct pack_job *jobs = coach_xcalloc(PACK_BATCH, sizeof(*jobs));
-	for (size_t i = 0; err == NULL && i < paths.n;) {
+	for (size_t i = 0; err == NULL && i < paths.n &&
+	    !coach_fmcache_unsure(c);) {
 		/* A batch fills the places after the list's last one. */
 		size_t n = 0, todo = 0;
 		for (; n < PACK_BATCH && i < paths.n; i++, n++)

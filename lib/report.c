@@ -116,6 +116,7 @@ struct build {
 	struct school *sc;
 	int trust; /* a trust's report: keys of people name their school */
 	struct smap group_by;
+	size_t school; /* by school: the group of b->sc */
 };
 
 double
@@ -184,6 +185,13 @@ coach_report_config_individual(const struct coach_fm *cfg)
 		return 1;
 	const struct coach_fm_node *n = coach_fm_node_lookup(p, "individual");
 	return !(n && coach_fm_node_bool(n, &b) == 0 && b == 0);
+}
+
+/* A value's scalar text, as coach_fmp_keystr() gives it. */
+static const char *
+scalar(const struct coach_fmp *v)
+{
+	return coach_fmp_type(v) == COACH_FM_SCALAR ? coach_fmp_str(v) : NULL;
 }
 
 static int
@@ -435,6 +443,15 @@ by_goal(const struct build *b)
 	return b->o->by == COACH_BY_PRIORITY || b->o->by == COACH_BY_STRATEGY;
 }
 
+/* By school, every record's one group (no keys to make and look up for
+ * each record); else NULL. */
+static struct coach_report_group *
+one_group(const struct build *b)
+{
+	return b->o->by == COACH_BY_SCHOOL ? &b->rep->groups[b->school] :
+	    NULL;
+}
+
 /*
  * Goals
  */
@@ -502,6 +519,17 @@ goal_status(const struct build *b, const struct coach_fmp *goal)
 }
 
 static void
+add_goal(struct coach_report_group *g, size_t st, int measured, double p)
+{
+	g->goals[st]++;
+	g->goals_total++;
+	if (measured) {
+		g->measured++;
+		g->progress_sum += p;
+	}
+}
+
+static void
 count_goal(struct build *b, const struct coach_packed *l)
 {
 	coach_day opened;
@@ -511,17 +539,15 @@ count_goal(struct build *b, const struct coach_packed *l)
 	size_t st = goal_status(b, &l->fm);
 	double p;
 	int measured = goal_progress(b, &l->fm, &p) == 0;
+	struct coach_report_group *one = one_group(b);
+	if (one) {
+		add_goal(one, st, measured, p);
+		return;
+	}
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, &l->fm, &keys);
-	for (size_t i = 0; i < keys.n; i++) {
-		struct coach_report_group *g = group_get(b, keys.v[i]);
-		g->goals[st]++;
-		g->goals_total++;
-		if (measured) {
-			g->measured++;
-			g->progress_sum += p;
-		}
-	}
+	for (size_t i = 0; i < keys.n; i++)
+		add_goal(group_get(b, keys.v[i]), st, measured, p);
 	coach_strlist_free(&keys);
 }
 
@@ -587,30 +613,39 @@ add_day(struct coach_report_group *g, double d)
 }
 
 static void
+add_cycle(struct coach_report_group *g, const struct cycle_fig *f)
+{
+	if (f->open) {
+		g->cycles_open++;
+		g->phases[f->phase]++;
+		g->overdue += (size_t)f->overdue;
+	}
+	if (f->completed) {
+		g->completed++;
+		g->outcomes[f->outcome]++;
+	}
+	if (f->has_days)
+		add_day(g, f->days);
+}
+
+static void
 count_cycle(struct build *b, const struct coach_packed *l)
 {
 	struct cycle_fig f;
 	if (cycle_figures(b, &l->fm, b->rep, &f) != 0)
 		return;
+	struct coach_report_group *one = one_group(b);
+	if (one) {
+		add_cycle(one, &f);
+		return;
+	}
 	const struct coach_fmp *goal = by_goal(b) ? find_in(&b->sc->goals,
 	    &b->sc->goal_by, l->coachee, coach_fmp_keystr(&l->fm, "goal")) :
 	    NULL;
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, goal, &keys);
-	for (size_t i = 0; i < keys.n; i++) {
-		struct coach_report_group *g = group_get(b, keys.v[i]);
-		if (f.open) {
-			g->cycles_open++;
-			g->phases[f.phase]++;
-			g->overdue += (size_t)f.overdue;
-		}
-		if (f.completed) {
-			g->completed++;
-			g->outcomes[f.outcome]++;
-		}
-		if (f.has_days)
-			add_day(g, f.days);
-	}
+	for (size_t i = 0; i < keys.n; i++)
+		add_cycle(group_get(b, keys.v[i]), &f);
 	coach_strlist_free(&keys);
 }
 
@@ -630,14 +665,14 @@ goal_of_entry(const struct build *b, const struct coach_packed *l)
 	return find_in(&b->sc->goals, &b->sc->goal_by, l->coachee, gid);
 }
 
-/* Remembers when the coachee of a meeting entry last met. */
+/* Remembers when the coachee of a meeting entry last met; kind and d
+ * (when dated) are the entry's. */
 static void
-note_meeting(struct build *b, const struct coach_packed *l)
+note_meeting(struct build *b, const struct coach_packed *l, const char *kind,
+	int dated, coach_day d)
 {
-	const char *kind = coach_fmp_keystr(&l->fm, "kind");
-	coach_day d;
 	if (l->coachee == NULL || kind == NULL || strcmp(kind, "meeting") ||
-	    day_of(&l->fm, "date", &d) || d > b->asof)
+	    !dated || d > b->asof)
 		return;
 	const size_t *i = smap_get(&b->sc->met_by, l->coachee);
 	if (i == NULL) {
@@ -657,33 +692,49 @@ note_meeting(struct build *b, const struct coach_packed *l)
 }
 
 static void
+add_entry(struct coach_report_group *g, size_t kind, double hours)
+{
+	g->entries[kind]++;
+	g->entries_total++;
+	if (kind == 0)
+		g->meetings++;
+	g->cpd_hours += hours;
+}
+
+static void
 count_entry(struct build *b, const struct coach_packed *l)
 {
+	static const char *const wanted[] = { "kind", "date", "hours" };
+	struct coach_fmp v[3];
 	coach_day d;
 	double hours = 0;
-	note_meeting(b, l);
-	if (day_of(&l->fm, "date", &d) != 0) {
+	/* In one walk through the record: this runs for every entry of the
+	 * school. */
+	coach_fmp_get_many(&l->fm, wanted, 3, v);
+	const char *kindstr = scalar(&v[0]), *date = scalar(&v[1]);
+	int dated = date && coach_date_parse(date, &d) == 0;
+	note_meeting(b, l, kindstr, dated, d);
+	if (!dated) {
 		if (b->o->has_since || b->o->has_until)
 			return;
 	} else if (!in_window(b, d)) {
 		return;
 	}
-	size_t kind = index_in(coach_entry_kinds,
-	    coach_fmp_keystr(&l->fm, "kind"), COACH_REPORT_NKIND - 1);
+	size_t kind = index_in(coach_entry_kinds, kindstr,
+	    COACH_REPORT_NKIND - 1);
 	int cpd = kind < COACH_REPORT_NKIND - 1 &&
 	    strcmp(coach_entry_kinds[kind], "cpd") == 0;
-	if (cpd && (num_at(&l->fm, "hours", &hours) || hours < 0))
+	if (cpd && (num(&v[2], &hours) || hours < 0))
 		hours = 0;
+	struct coach_report_group *one = one_group(b);
+	if (one) {
+		add_entry(one, kind, hours);
+		return;
+	}
 	struct coach_strlist keys = COACH_STRLIST_INIT;
 	keys_of(b, l->coachee, by_goal(b) ? goal_of_entry(b, l) : NULL, &keys);
-	for (size_t i = 0; i < keys.n; i++) {
-		struct coach_report_group *g = group_get(b, keys.v[i]);
-		g->entries[kind]++;
-		g->entries_total++;
-		if (kind == 0)
-			g->meetings++;
-		g->cpd_hours += hours;
-	}
+	for (size_t i = 0; i < keys.n; i++)
+		add_entry(group_get(b, keys.v[i]), kind, hours);
 	coach_strlist_free(&keys);
 }
 
@@ -810,9 +861,10 @@ move_problems(struct coach_problems *to, struct coach_problems *from,
 		{ COACH_KIND_ENTRY, &(sc)->entries }, \
 	}
 
-/* Indexes the records of sc by the keys reports look them up by. */
+/* Indexes the records of sc by the keys reports look them up by;
+ * goals and cycles only for the groupings by goal (by_goal()). */
 static void
-index_school(struct school *sc)
+index_school(struct school *sc, enum coach_report_by by)
 {
 	for (size_t i = 0; i < sc->staff.n; i++)
 		if (sc->staff.v[i].id)
@@ -821,6 +873,8 @@ index_school(struct school *sc)
 		if (sc->agreements.v[i].coachee)
 			smap_add(&sc->agreement_by,
 			    sc->agreements.v[i].coachee, i);
+	if (by != COACH_BY_PRIORITY && by != COACH_BY_STRATEGY)
+		return;
 	index_ids(&sc->goals, &sc->goal_by);
 	index_ids(&sc->cycles, &sc->cycle_by);
 }
@@ -844,7 +898,7 @@ school_free(struct school *sc)
 /* The work tree's records, through the front-matter cache when it is
  * on; their problems go to problems. */
 static struct coach_error *
-load_all(struct coach_repo *r, struct school *sc,
+load_all(struct coach_repo *r, struct school *sc, enum coach_report_by by,
 	struct coach_problems *problems)
 {
 	struct coach_error *err = NULL;
@@ -858,13 +912,14 @@ load_all(struct coach_repo *r, struct school *sc,
 	}
 	smap_free(&seen);
 	if (err == NULL)
-		index_school(sc);
+		index_school(sc, by);
 	return err;
 }
 
 /* A school a trust read from a tree, packed as the work tree's are. */
 static void
-pack_school(const struct coach_report_school *in, struct school *sc)
+pack_school(const struct coach_report_school *in, struct school *sc,
+	enum coach_report_by by)
 {
 	struct { enum coach_kind kind; struct coach_packed_list *l; } k[] =
 	    SCHOOL_LISTS(sc);
@@ -876,7 +931,7 @@ pack_school(const struct coach_report_school *in, struct school *sc)
 	sc->phases = &in->phases;
 	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++)
 		coach_packed_from_loaded(from[i], k[i].kind, k[i].l);
-	index_school(sc);
+	index_school(sc, by);
 }
 
 /* Counts every record of b->sc. */
@@ -885,7 +940,8 @@ count_school(struct build *b)
 {
 	const struct school *sc = b->sc;
 	if (b->o->by == COACH_BY_SCHOOL)
-		group_get(b, school_key(b));
+		b->school = (size_t)(group_get(b, school_key(b)) -
+		    b->rep->groups);
 	for (size_t i = 0; i < sc->goals.n; i++)
 		count_goal(b, &sc->goals.v[i]);
 	for (size_t i = 0; i < sc->cycles.n; i++)
@@ -917,8 +973,9 @@ build_schools(struct school *sc, size_t n, int trust,
 	smap_free(&b.group_by);
 }
 
-struct coach_error *
-coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
+/* The report of the work tree's records into out. */
+static struct coach_error *
+build_work_tree(struct coach_repo *r, const struct coach_report_opts *o,
 	struct coach_report *out)
 {
 	struct coach_error *err;
@@ -927,12 +984,37 @@ coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
 	memset(out, 0, sizeof(*out));
 	sc.config = coach_repo_config(r);
 	sc.phases = coach_repo_phases(r);
-	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
-	/* Every record is read: look at them all at once. */
-	coach_fmcache_preload(coach_repo_cache(r));
-	if ((err = load_all(r, &sc, &out->problems)) == NULL)
+	if ((err = load_all(r, &sc, o->by, &out->problems)) == NULL)
 		build_schools(&sc, 1, 0, o, out);
 	school_free(&sc);
+	return err;
+}
+
+struct coach_error *
+coach_report_build(struct coach_repo *r, const struct coach_report_opts *o,
+	struct coach_report *out)
+{
+	struct coach_error *err;
+	coach_repo_cache_begin(r, COACH_FMCACHE_FILE);
+	struct coach_fmcache *c = coach_repo_cache(r);
+	/*
+	 * Every record is read: their files are looked at all at once, in
+	 * threads, while this one makes the report from what the cache
+	 * holds.  When anything it used changed, the report is made again,
+	 * reading only what changed.
+	 */
+	if (c) {
+		coach_fmcache_preload_start(c);
+		coach_fmcache_offline_begin(c);
+		err = build_work_tree(r, o, out);
+		int held = coach_fmcache_offline_end(c);
+		if (err == NULL && held)
+			goto done;
+		coach_error_free(err);
+		coach_report_free(out);
+	}
+	err = build_work_tree(r, o, out);
+done:
 	coach_repo_cache_end(r);
 	return err;
 }
@@ -944,7 +1026,7 @@ coach_report_build_trust(const struct coach_report_school *schools,
 	struct school *sc = coach_xcalloc(n + 1, sizeof(*sc));
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++)
-		pack_school(&schools[i], &sc[i]);
+		pack_school(&schools[i], &sc[i], o->by);
 	build_schools(sc, n, 1, o, out);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < schools[i].problems.n; k++)

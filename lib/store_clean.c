@@ -14,7 +14,7 @@
  * that looks changed, is "not sure", and libgit2 then says what changed:
  * so what status shows is libgit2's answer either way.
  *
- * When it is not clean, store_folder_repo() gives libgit2 an index of
+ * When it is not clean, store_folder_check() gives libgit2 an index of
  * the folder's entries only, on a second handle of the repository, for
  * its status of that folder: the same answer without reading the whole
  * index.
@@ -41,13 +41,6 @@ struct ix {
 	struct store_ix o;
 	uint32_t first, n;
 };
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
 
 /* Entry i under the prefix. */
 static const unsigned char *
@@ -109,7 +102,7 @@ tree_cb(const char *root, const git_tree_entry *te, void *payload)
 	const char *name = git_tree_entry_name(te);
 	size_t pl = strlen(w->prefix), rl = strlen(root), nl = strlen(name);
 	if (git_tree_entry_filemode(te) != GIT_FILEMODE_BLOB ||
-	    get32(e + 24) != 0100644 || len != pl + rl + nl ||
+	    store_get32(e + 24) != 0100644 || len != pl + rl + nl ||
 	    memcmp(p, w->prefix, pl) != 0 || memcmp(p + pl, root, rl) != 0 ||
 	    memcmp(p + pl + rl, name, nl) != 0 ||
 	    memcmp(e + 40, git_tree_entry_id(te)->id, 20) != 0) {
@@ -159,18 +152,18 @@ file_matches(git_repository *repo, const struct ix *x, const unsigned char *e,
 	const char *relpath, const struct stat *st)
 {
 	const struct timespec *ix = &x->o.st.st_mtim;
-	uint32_t ms = get32(e + 8), mns = get32(e + 12);
+	uint32_t ms = store_get32(e + 8), mns = store_get32(e + 12);
 	int racy = ms > (uint32_t)ix->tv_sec || (ms == (uint32_t)ix->tv_sec &&
 		mns >= (uint32_t)ix->tv_nsec);
 	git_oid id;
 	if (!S_ISREG(st->st_mode) || (st->st_mode & 0111) != 0)
 		return 0;
-	if (!racy && get32(e + 0) == (uint32_t)st->st_ctim.tv_sec &&
-	    get32(e + 4) == (uint32_t)st->st_ctim.tv_nsec &&
+	if (!racy && store_get32(e + 0) == (uint32_t)st->st_ctim.tv_sec &&
+	    store_get32(e + 4) == (uint32_t)st->st_ctim.tv_nsec &&
 	    ms == (uint32_t)st->st_mtim.tv_sec &&
 	    mns == (uint32_t)st->st_mtim.tv_nsec &&
-	    get32(e + 20) == (uint32_t)st->st_ino &&
-	    get32(e + 36) == (uint32_t)st->st_size)
+	    store_get32(e + 20) == (uint32_t)st->st_ino &&
+	    store_get32(e + 36) == (uint32_t)st->st_size)
 		return 1;
 	return git_repository_hashfile(&id, repo, relpath, GIT_OBJECT_BLOB,
 		relpath) == 0 && memcmp(id.id, e + 40, 20) == 0;
@@ -263,17 +256,31 @@ worktree_matches(struct coach_store *s, const struct ix *x,
 	return same;
 }
 
+/* Whether the folder prefix is clean, told from x (mapped). */
+static int
+ix_clean(struct coach_store *s, const struct ix *x, const char *prefix)
+{
+	return head_matches(s->repo, x, prefix) &&
+		worktree_matches(s, x, prefix);
+}
+
+/* Whether prefix names a folder of a work tree ("a/b/"). */
+static int
+folder_prefix(struct coach_store *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return n > 0 && prefix[n - 1] == '/' && prefix[0] != '/' &&
+		!git_repository_is_bare(s->repo);
+}
+
 int
 coach_store_folder_clean(struct coach_store *s, const char *prefix)
 {
 	struct ix x;
-	size_t n = strlen(prefix);
-	if (n == 0 || prefix[n - 1] != '/' || prefix[0] == '/' ||
-	    git_repository_is_bare(s->repo))
-		return 0;
-	int clean = ix_open(&x, git_repository_path(s->repo), prefix) &&
-		head_matches(s->repo, &x, prefix) &&
-		worktree_matches(s, &x, prefix);
+	memset(&x, 0, sizeof(x));
+	int clean = folder_prefix(s, prefix) &&
+		ix_open(&x, git_repository_path(s->repo), prefix) &&
+		ix_clean(s, &x, prefix);
 	store_ix_free(&x.o);
 	return clean;
 }
@@ -309,16 +316,16 @@ ix_git_entry(const struct ix *x, size_t i, git_index_entry *e)
 	size_t len;
 	const char *path = ix_path(x, i, &len);
 	memset(e, 0, sizeof(*e));
-	e->ctime.seconds = (int32_t)get32(p);
-	e->ctime.nanoseconds = get32(p + 4);
-	e->mtime.seconds = (int32_t)get32(p + 8);
-	e->mtime.nanoseconds = get32(p + 12);
-	e->dev = get32(p + 16);
-	e->ino = get32(p + 20);
-	e->mode = get32(p + 24);
-	e->uid = get32(p + 28);
-	e->gid = get32(p + 32);
-	e->file_size = get32(p + 36);
+	e->ctime.seconds = (int32_t)store_get32(p);
+	e->ctime.nanoseconds = store_get32(p + 4);
+	e->mtime.seconds = (int32_t)store_get32(p + 8);
+	e->mtime.nanoseconds = store_get32(p + 12);
+	e->dev = store_get32(p + 16);
+	e->ino = store_get32(p + 20);
+	e->mode = store_get32(p + 24);
+	e->uid = store_get32(p + 28);
+	e->gid = store_get32(p + 32);
+	e->file_size = store_get32(p + 36);
 	git_oid_fromraw(&e->id, p + 40);
 	e->flags = (uint16_t)(((uint16_t)p[60] << 8 | p[61]) & 0x3000);
 	const struct timespec *ixt = &x->o.st.st_mtim;
@@ -331,34 +338,27 @@ ix_git_entry(const struct ix *x, size_t i, git_index_entry *e)
 	return owned;
 }
 
-git_repository *
-store_folder_repo(struct coach_store *s, const char *prefix)
+/* A second handle on s's repository whose index holds x's entries
+ * only; NULL when libgit2 cannot make one. */
+static git_repository *
+folder_repo(struct coach_store *s, const struct ix *x)
 {
-	struct ix x;
 	git_index *idx = NULL;
 	git_repository *r = NULL;
-	size_t n = strlen(prefix);
 	int ok = 0;
 
-	memset(&x, 0, sizeof(x));
-
-	if (n == 0 || prefix[n - 1] != '/' || prefix[0] == '/' ||
-	    git_repository_is_bare(s->repo) ||
-	    !ix_open(&x, git_repository_path(s->repo), prefix))
-		goto done;
 	if (git_index_new(&idx) < 0 ||
 	    git_repository_open(&r, git_repository_path(s->repo)) < 0)
 		goto done;
 	ok = 1;
-	for (size_t i = 0; i < x.n && ok; i++) {
+	for (size_t i = 0; i < x->n && ok; i++) {
 		git_index_entry e;
-		char *path = ix_git_entry(&x, i, &e);
+		char *path = ix_git_entry(x, i, &e);
 		ok = git_index_add(idx, &e) == 0;
 		free(path);
 	}
 	ok = ok && git_repository_set_index(r, idx) == 0;
 done:
-	store_ix_free(&x.o);
 	git_index_free(idx);
 	if (!ok) {
 		git_repository_free(r);
@@ -366,4 +366,24 @@ done:
 		return NULL;
 	}
 	return r;
+}
+
+int
+store_folder_check(struct coach_store *s, const char *prefix,
+	git_repository **folder)
+{
+	struct ix x;
+	int clean = 0;
+
+	*folder = NULL;
+	memset(&x, 0, sizeof(x));
+	if (!folder_prefix(s, prefix) ||
+	    !ix_open(&x, git_repository_path(s->repo), prefix))
+		goto done;
+	clean = ix_clean(s, &x, prefix);
+	if (!clean)
+		*folder = folder_repo(s, &x);
+done:
+	store_ix_free(&x.o);
+	return clean;
 }

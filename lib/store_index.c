@@ -54,13 +54,6 @@
 #define F_STAGE 0x3000
 #define F_EXTENDED 0x4000
 
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 static void
 put32(unsigned char *p, uint32_t v)
 {
@@ -152,7 +145,7 @@ checksum_ok(const struct store_ix *o)
 static int
 old_parse(struct store_ix *o)
 {
-	o->count = get32(o->data + 8);
+	o->count = store_get32(o->data + 8);
 	size_t end = o->size - TRAILER, pos = HEADER;
 	if (o->count > end / FIXED)
 		return 0;
@@ -187,7 +180,7 @@ old_parse(struct store_ix *o)
 		if (end - pos < 8)
 			return 0;
 		const unsigned char *x = o->data + pos;
-		size_t len = get32(x + 4);
+		size_t len = store_get32(x + 4);
 		if (len > end - pos - 8)
 			return 0;
 		if (x[0] < 'A' || x[0] > 'Z')
@@ -425,7 +418,7 @@ out_entry(struct out *w, const struct store_index_edit *e)
 static int
 racy(const unsigned char *e, const struct stat *ix)
 {
-	uint32_t s = get32(e + 8), ns = get32(e + 12);
+	uint32_t s = store_get32(e + 8), ns = store_get32(e + 12);
 	uint32_t is = (uint32_t)ix->st_mtim.tv_sec;
 	return s > is || (s == is && ns >= (uint32_t)ix->st_mtim.tv_nsec);
 }
@@ -437,7 +430,7 @@ out_old(struct out *w, const struct store_ix *o, uint32_t from, uint32_t to)
 	size_t start = from < o->count ? o->off[from] : o->ext;
 	for (uint32_t i = from; i < to; i++) {
 		const unsigned char *e = o->data + o->off[i];
-		if (!racy(e, &o->st) || get32(e + 36) == 0)
+		if (!racy(e, &o->st) || store_get32(e + 36) == 0)
 			continue;
 		size_t end = i + 1 < o->count ? o->off[i + 1] : o->ext;
 		out_ref(w, o->data + start, o->off[i] - start);
@@ -731,7 +724,7 @@ store_ix_read(struct store_ix *o, int fd, const char *gitdir,
 		return 0;
 	}
 	o->data = p;
-	if (memcmp(o->data, "DIRC", 4) != 0 || get32(o->data + 4) != 2)
+	if (memcmp(o->data, "DIRC", 4) != 0 || store_get32(o->data + 4) != 2)
 		return 0;
 	if (!stamp_matches(gitdir, o)) {
 		if (!checksum_ok(o))

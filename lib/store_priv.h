@@ -115,6 +115,13 @@ int store_ix_read(struct store_ix *o, int fd, const char *gitdir,
 /* The same for gitdir/index, failures being 0. */
 int store_ix_open(struct store_ix *o, const char *gitdir);
 void store_ix_free(struct store_ix *o);
+/* The big-endian 32-bit number at p, as git's index stores them. */
+static inline uint32_t
+store_get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
 /* Entry i's path (not NUL-terminated: *len bytes). */
 const char *store_ix_path(const struct store_ix *o, uint32_t i, size_t *len);
 /* The first entry whose path is not before path (n bytes). */
@@ -124,12 +131,15 @@ uint32_t store_ix_lower_bound(const struct store_ix *o, const char *path,
 int store_ix_starts(const char *p, size_t len, const char *prefix, size_t n);
 
 /*
- * store_clean.c: a second handle on s's repository whose index holds only
- * git's index entries under prefix (a folder, with its trailing '/'), for
- * libgit2's status of that folder to read instead of the whole index;
- * NULL when the index is not one store_ix handles.
+ * store_clean.c: coach_store_folder_clean() of prefix (a folder, with its
+ * trailing '/'), the index mapped once.  When it is not clean, *folder is
+ * a second handle on s's repository whose index holds only git's index
+ * entries under prefix, for libgit2's status of that folder to read
+ * instead of the whole index; NULL when the index is not one store_ix
+ * handles (libgit2 then reads the whole index).
  */
-git_repository *store_folder_repo(struct coach_store *s, const char *prefix);
+int store_folder_check(struct coach_store *s, const char *prefix,
+	git_repository **folder);
 
 /* The SHA-1 of p (store_index.c). */
 void store_sha1(unsigned char out[20], const void *p, size_t n);

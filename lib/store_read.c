@@ -55,12 +55,10 @@ coach_store_changes(struct coach_store *s, const char *prefix,
 	size_t first = out->n;
 
 	/* Nothing changed in one folder: told without libgit2's status,
-	 * which reads the whole index. */
-	if (coach_store_folder_clean(s, prefix))
+	 * which reads the whole index.  Something changed there: libgit2
+	 * says what, from an index of that folder's entries only. */
+	if (store_folder_check(s, prefix, &folder))
 		goto done;
-	/* Something changed there: libgit2 says what, from an index of
-	 * that folder's entries only. */
-	folder = store_folder_repo(s, prefix);
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |

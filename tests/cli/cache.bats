@@ -123,6 +123,55 @@ PY
 	done
 }
 
+@test "cache: a warm report counted from the cache alone finds what the files say: odd names, links, hidden and stray files" {
+	school
+	python3 - <<'PY'
+import os
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+# "a-b" sorts before "a/" as a path, after "a" as a name.
+for who in ["a", "a-b", "a.b", "a0"]:
+    c = "coaching/" + who
+    write(c + "/agreement.md", "---\ncoach: ada\ncadence: weekly\n---\n")
+    write(c + "/goals/g1.md", "---\nid: g1\nstatus: active\n---\n")
+    write(c + "/cycles/c1.md", "---\nid: c1\ngoal: g1\nphase: plan\n---\n")
+    for i, day in enumerate(["2026-10-01", "2026-10-01", "2026-10-02"]):
+        write("%s/log/%s-e%s%d.md" % (c, day, who.replace("-", "").replace(".", ""), i),
+              "---\ndate: %s\nkind: cpd\nhours: 0.%d\n---\n" % (day, 1 + i))
+    write(c + "/log/2026-10-01-ebad.md", "---\nkind: [cpd\n---\n")
+    write(c + "/log/.2026-10-01-ehidden.md", "---\nkind: cpd\n---\n")
+    write(c + "/log/notes.txt", "not a record\n")
+    write(c + "/log/nodate.md", "---\nkind: meeting\n---\n")
+    os.makedirs(c + "/log/2026-10-03-edir.md", exist_ok=True)
+    write(c + "/goals/.g2.md", "---\nid: g2\n---\n")
+os.makedirs("coaching/.hidden/goals", exist_ok=True)
+write("coaching/.hidden/goals/g9.md", "---\nid: g9\nstatus: active\n---\n")
+os.symlink("a", "coaching/zz")
+os.symlink("../a/goals", "coaching/a0/cycles2")
+os.rename("coaching/a0/cycles", "coaching/a0/cycles.old")
+os.symlink("cycles.old", "coaching/a0/cycles")
+os.remove("coaching/a.b/agreement.md")
+os.makedirs("coaching/a.b/agreement.md")
+os.symlink("../a/agreement.md", "coaching/a-b/agreement2.md")
+write("staff/readme.txt", "not a record\n")
+write("staff/.hidden.md", "---\nname: Hidden\n---\n")
+PY
+	# Broken entries of one day with one mtime: the path decides.
+	touch -d "2026-10-05 12:00:00" coaching/*/log/2026-10-01-ebad.md
+	sleep 0.2
+	outputs 0 >"$BATS_TEST_TMPDIR/want"
+	grep -q "a-b/log/2026-10-01-ebad.md" "$BATS_TEST_TMPDIR/want" ||
+		fail "no broken entry reported"
+	rm -f "$(cache_file)"
+	outputs 1 >"$BATS_TEST_TMPDIR/cold"
+	# The files are older than the cache: the warm runs count from it.
+	outputs 1 >"$BATS_TEST_TMPDIR/warm"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/cold" || fail "cold"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/warm" || fail "warm"
+}
+
 @test "cache: a hand edit of the same size in the same second is seen" {
 	school
 	warm

@@ -166,6 +166,43 @@ assert p["message"].startswith("coaching/bob/goals/g111111.md:"), p
 	assert_line "Last entry:   2026-11-25 (yesterday)  reflection  e444444  Tried it."
 }
 
+@test "an edit git's index takes for clean by its stat data is listed, as git's racy rule says" {
+	# The title changes, its size not; then the index is made to hold the
+	# edited file's stat data with the old content's id, and to be no
+	# older than the file: stat data alone would call it clean.
+	sed -i 's/^title: More pupils answer$/title: More pupils ANSWER/' $G
+	python3 - $G <<'EOF'
+import hashlib, os, struct, sys
+path = sys.argv[1].encode()
+data = bytearray(open(".git/index", "rb").read())
+assert data[:4] == b"DIRC" and struct.unpack(">I", data[4:8])[0] == 2
+count, off, found = struct.unpack(">I", data[8:12])[0], 12, False
+for _ in range(count):
+    flags = struct.unpack(">H", data[off + 60:off + 62])[0]
+    name = bytes(data[off + 62:off + 62 + (flags & 0xfff)])
+    if name == path:
+        st = os.lstat(path)
+        data[off:off + 40] = struct.pack(">10I",
+            st.st_ctime_ns // 10**9 & 0xffffffff, st.st_ctime_ns % 10**9,
+            st.st_mtime_ns // 10**9 & 0xffffffff, st.st_mtime_ns % 10**9,
+            st.st_dev & 0xffffffff, st.st_ino & 0xffffffff, st.st_mode,
+            st.st_uid, st.st_gid, st.st_size)
+        found = True
+    off += (62 + (flags & 0xfff) + 8) & ~7
+assert found
+data[-20:] = hashlib.sha1(bytes(data[:-20])).digest()
+open(".git/index", "wb").write(data)
+st = os.lstat(path)
+os.utime(".git/index", ns=(st.st_mtime_ns, st.st_mtime_ns))
+EOF
+	run coach status bob
+	assert_status 0
+	assert_line "Hand edits not committed:"
+	assert_line "  M $G"
+	run git --no-optional-locks status --porcelain
+	assert_line " M $G"
+}
+
 @test "commits not pushed or pulled, when there is an upstream" {
 	cd ..
 	git clone -q school clone

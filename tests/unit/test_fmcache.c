@@ -409,6 +409,92 @@ test_preload(void **state)
 	coach_fmcache_free(c);
 }
 
+/* Offline answers while the preload runs: what the cache kept, taken
+ * back when the preload finds a file or folder used changed. */
+static void
+test_offline(void **state)
+{
+	struct fx *f = *state;
+	static const char *const threads[] = { "1", "2", "7" };
+	const void *p;
+	size_t len;
+	int e = 0;
+	for (size_t t = 0; t < 3; t++) {
+		setenv("COACH_THREADS", threads[t], 1);
+		fill(f);
+		/* Nothing changed: every answer holds. */
+		struct coach_fmcache *c = coach_fmcache_open(f->root, f->file,
+		    1);
+		coach_fmcache_preload_start(c);
+		coach_fmcache_offline_begin(c);
+		assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p,
+		    &len), 1);
+		assert_memory_equal(p, "Bob", 3);
+		assert_int_equal(coach_fmdir_count(coach_fmcache_dir(c,
+		    "staff", &e)), 2);
+		assert_false(coach_fmcache_unsure(c));
+		assert_int_equal(coach_fmcache_offline_end(c), 1);
+		coach_fmcache_free(c);
+
+		/* bob edited in place, same size and mtime: the offline
+		 * answer is the old one, and is taken back. */
+		char *path = coach_path_join(f->root, "staff/bob.md");
+		struct stat st;
+		assert_int_equal(stat(path, &st), 0);
+		write_at(f, "staff/bob.md", "---\nname: Bib\n---\n");
+		struct timespec times[2] = { st.st_atim, st.st_mtim };
+		assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+		free(path);
+		tick();
+		c = coach_fmcache_open(f->root, f->file, 1);
+		coach_fmcache_preload_start(c);
+		coach_fmcache_offline_begin(c);
+		/* Unless the preload saw the change first: then unsure. */
+		int rc = coach_fmcache_get(c, "staff/bob.md", 0, &p, &len);
+		assert_true(rc == 1 ? memcmp(p, "Bob", 3) == 0 :
+		    coach_fmcache_unsure(c));
+		assert_int_equal(coach_fmcache_offline_end(c), 0);
+		assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p,
+		    &len), 1);
+		assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p,
+		    &len), 0);
+		coach_fmcache_free(c);
+		write_at(f, "staff/bob.md", "---\nname: Bob\n---\n");
+		tick();
+
+		/* A file the cache has no string for: unsure at once. */
+		fill(f);
+		c = coach_fmcache_open(f->root, f->file, 1);
+		coach_fmcache_preload_start(c);
+		coach_fmcache_offline_begin(c);
+		assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 1, &p,
+		    &len), 0);
+		assert_true(coach_fmcache_unsure(c));
+		assert_int_equal(coach_fmcache_offline_end(c), 0);
+		assert_false(coach_fmcache_unsure(c));
+		coach_fmcache_free(c);
+
+		/* A new file: the folder's listing is taken back. */
+		write_at(f, "staff/cy.md", "---\nname: Cy\n---\n");
+		tick();
+		c = coach_fmcache_open(f->root, f->file, 1);
+		coach_fmcache_preload_start(c);
+		coach_fmcache_offline_begin(c);
+		const struct coach_fmdir *d = coach_fmcache_dir(c, "staff", &e);
+		assert_true(d ? coach_fmdir_count(d) == 2 :
+		    coach_fmcache_unsure(c));
+		assert_int_equal(coach_fmcache_offline_end(c), 0);
+		assert_int_equal(coach_fmdir_count(coach_fmcache_dir(c,
+		    "staff", &e)), 3);
+		coach_fmcache_free(c);
+		path = coach_path_join(f->root, "staff/cy.md");
+		unlink(path);
+		free(path);
+		tick();
+	}
+	unsetenv("COACH_THREADS");
+}
+
 /* lookup() asks nothing of a file with no string; put_stat() keeps the
  * string with the stat data given, and a file that changed since is
  * read again. */
@@ -466,6 +552,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slots_and_unvisited, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_put_stat, setup,
 		    teardown),
 		cmocka_unit_test(test_hash),

@@ -110,12 +110,51 @@ test_truncated(void **state)
 	coach_buf_free(&b);
 }
 
+/* Several keys in one walk: what coach_fmp_get() gives for each, whole
+ * or cut short or damaged anywhere. */
+static void
+test_get_many(void **state)
+{
+	(void)state;
+	static const char *const want[] = { "hours", "id", "title",
+		"measurements", "status", "private", "nope" };
+	const size_t n = sizeof(want) / sizeof(*want);
+	struct coach_buf b = COACH_BUF_INIT;
+	size_t found = 0;
+	pack(&b);
+	for (size_t at = 0; at <= b.len; at++) {
+		for (size_t k = 0; k < 2; k++) {
+			size_t len = k == 0 ? at : b.len;
+			unsigned char *cut = malloc(b.len);
+			memcpy(cut, b.ptr, b.len);
+			if (k > 0 && at < b.len)
+				cut[at] ^= 0x5a;
+			struct coach_fmp root, got[7];
+			if (coach_fmp_root(&root, cut, len) == 0) {
+				coach_fmp_get_many(&root, want, n, got);
+				for (size_t i = 0; i < n; i++) {
+					struct coach_fmp one =
+					    coach_fmp_get(&root, want[i]);
+					assert_ptr_equal(got[i].p, one.p);
+					assert_int_equal(got[i].len, one.len);
+					found += one.p != NULL;
+				}
+			}
+			free(cut);
+		}
+	}
+	/* The whole string has five of them. */
+	assert_true(found >= 5);
+	coach_buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_get_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
