@@ -488,7 +488,9 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 		j->of_kind = 0;
 		return;
 	}
-	char *link = coach_repo_link_in(r, path);
+	/* The cache's listing of each folder down to path told its links
+	 * already, and listed only files: no need to ask again. */
+	char *link = c ? NULL : coach_repo_link_in(r, path);
 	if (link) {
 		/* Refused here, with the loader's own words. */
 		struct coach_record *rec = NULL;
