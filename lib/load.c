@@ -386,15 +386,21 @@ pack_work(void *arg, size_t i)
 	folder_close(&f);
 }
 
-/* Packs the jobs that need reading, in threads when they are many. */
-static void
-pack_jobs(struct pack_job *v, size_t n, size_t todo, enum coach_kind kind)
+/* Starts packing the jobs that need reading, in threads when they are
+ * many; this thread joins in at coach_pool_wait().  NULL: none need it. */
+static struct coach_pool *
+pack_start(struct pack_pool *pool, struct pack_job *v, size_t n, size_t todo,
+    enum coach_kind kind)
 {
-	struct pack_pool pool = { v, n, kind };
+	if (todo == 0)
+		return NULL;
+	pool->v = v;
+	pool->n = n;
+	pool->kind = kind;
 	int threads = todo >= PACK_THREAD_MIN || getenv("COACH_THREADS") ?
 	    coach_fmcache_threads() : 1;
-	coach_pool_run((n + PACK_RUN - 1) / PACK_RUN, threads, pack_work,
-	    &pool);
+	return coach_pool_start((n + PACK_RUN - 1) / PACK_RUN, threads - 1,
+	    pack_work, pool);
 }
 
 /* Takes a batch in order: keeps what was read in the cache, fills the
@@ -810,19 +816,30 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 		coach_problems_add(&out->problems, links.v[i], "%s: %s",
 		    links.v[i], link_advice);
 	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
-	struct pack_job *jobs = coach_xcalloc(PACK_BATCH, sizeof(*jobs));
-	for (size_t i = 0; err == NULL && i < paths.n &&
-	    !coach_fmcache_unsure(c);) {
-		/* A batch fills the places after the list's last one. */
+	/* While other threads read a batch, this one starts the next and
+	 * then takes the one before: a batch fills the places after the
+	 * list's last one. */
+	struct pack_job *jobs[2] = { coach_xcalloc(PACK_BATCH, sizeof(**jobs)),
+		coach_xcalloc(PACK_BATCH, sizeof(**jobs)) };
+	struct pack_pool pools[2];
+	struct coach_pool *reading = NULL;
+	size_t i = 0, before = 0;
+	for (int cur = 0;; cur = !cur) {
 		size_t n = 0, todo = 0;
-		for (; n < PACK_BATCH && i < paths.n; i++, n++)
+		int more = err == NULL && !coach_fmcache_unsure(c);
+		for (; more && n < PACK_BATCH && i < paths.n; i++, n++)
 			start_job(r, paths.v[i], kind, hits ? &hits[i] : NULL,
-			    out, &jobs[n], &todo);
-		if (todo)
-			pack_jobs(jobs, n, todo, kind);
-		finish_batch(r, jobs, n, out);
+			    out, &jobs[cur][n], &todo);
+		coach_pool_wait(reading);
+		reading = pack_start(&pools[cur], jobs[cur], n, todo, kind);
+		if (before)
+			finish_batch(r, jobs[!cur], before, out);
+		before = n;
+		if (n == 0)
+			break;
 	}
-	free(jobs);
+	free(jobs[0]);
+	free(jobs[1]);
 	free(hits);
 	free(order);
 	coach_strlist_free(&paths);
