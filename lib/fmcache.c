@@ -668,26 +668,17 @@ preload_changed(struct coach_fmcache *c)
 	return atomic_load_explicit(&c->pre_changed, memory_order_relaxed);
 }
 
+/* Brings d (not seen yet in this run) up to date: a folder named name
+ * in the folder p, already seen (NULL for the root). */
 static struct coach_fmdir *
-dir_get(struct coach_fmcache *c, const char *reldir)
+dir_get_in(struct coach_fmcache *c, struct coach_fmdir *d,
+    struct coach_fmdir *p, const char *name)
 {
-	struct coach_fmdir *d = dir_find(c, reldir);
-	if (d && d->state != D_UNSEEN)
-		return d;
-	if (d == NULL)
-		d = dir_add(c, reldir);
 	c->stats.dirs++;
 	d->state = D_GONE;
 	d->err_no = ENOENT;
-	if (*reldir) {
+	if (p) {
 		/* Only through folders, never through a link. */
-		const char *name;
-		char *parent = split(reldir, &name);
-		size_t ndirs = c->ndirs;
-		struct coach_fmdir *p = dir_get(c, parent);
-		free(parent);
-		if (c->ndirs != ndirs) /* the table may have grown */
-			d = dir_find(c, reldir);
 		struct child *ch = p->state == D_VALID ? child_find(p, name) :
 		    NULL;
 		if (ch == NULL || ch->type != COACH_FMT_DIR) {
@@ -712,7 +703,7 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 		d->state = D_VALID;
 		return d;
 	}
-	int fd = coach_open_noatime(c->rootfd, *reldir ? reldir : ".",
+	int fd = coach_open_noatime(c->rootfd, *d->path ? d->path : ".",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		d->err_no = errno;
@@ -734,6 +725,23 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 	return d;
 }
 
+static struct coach_fmdir *
+dir_get(struct coach_fmcache *c, const char *reldir)
+{
+	struct coach_fmdir *d = dir_find(c, reldir);
+	if (d && d->state != D_UNSEEN)
+		return d;
+	if (d == NULL)
+		d = dir_add(c, reldir);
+	if (*reldir == '\0')
+		return dir_get_in(c, d, NULL, NULL);
+	const char *name;
+	char *parent = split(reldir, &name);
+	struct coach_fmdir *p = dir_get(c, parent);
+	free(parent);
+	return dir_get_in(c, d, p, name);
+}
+
 const struct coach_fmdir *
 coach_fmcache_dir(struct coach_fmcache *c, const char *reldir, int *err_no)
 {
@@ -748,6 +756,45 @@ coach_fmcache_dir(struct coach_fmcache *c, const char *reldir, int *err_no)
 	if (err_no)
 		*err_no = d->err_no;
 	return NULL;
+}
+
+const struct coach_fmdir *
+coach_fmcache_subdir(struct coach_fmcache *c, const struct coach_fmdir *parent,
+    const char *name, int *err_no)
+{
+	/* The cache's own folder, handed back read-only. */
+	struct coach_fmdir *p = (struct coach_fmdir *)parent;
+	size_t n = strlen(name);
+	char buf[256];
+	if (n == 0 || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		if (err_no)
+			*err_no = EINVAL;
+		return NULL;
+	}
+	size_t len = p->len ? p->len + 1 + n : n;
+	char *path = len < sizeof(buf) ? buf : coach_xmalloc(len + 1);
+	if (p->len) {
+		memcpy(path, p->path, p->len);
+		path[p->len] = '/';
+	}
+	memcpy(path + len - n, name, n + 1);
+	struct coach_fmdir *d = dir_find_n(c, path, len);
+	if (d == NULL || d->state == D_UNSEEN)
+		d = dir_get_in(c, d ? d : dir_add(c, path), p, name);
+	if (path != buf)
+		free(path);
+	if (d->state == D_VALID)
+		return d;
+	if (err_no)
+		*err_no = d->err_no;
+	return NULL;
+}
+
+const char *
+coach_fmdir_path(const struct coach_fmdir *d)
+{
+	return d->path;
 }
 
 size_t

@@ -78,6 +78,12 @@ int coach_fmcache_disabled(void);
  */
 const struct coach_fmdir *coach_fmcache_dir(struct coach_fmcache *c,
 	const char *reldir, int *err_no);
+/* coach_fmcache_dir() of the folder name in the folder parent (one that
+ * call gave), without looking parent up again. */
+const struct coach_fmdir *coach_fmcache_subdir(struct coach_fmcache *c,
+	const struct coach_fmdir *parent, const char *name, int *err_no);
+/* A folder's path, as given to coach_fmcache_dir(). */
+const char *coach_fmdir_path(const struct coach_fmdir *d);
 /* Names of a folder, sorted bytewise, without "." and "..". */
 size_t coach_fmdir_count(const struct coach_fmdir *d);
 const char *coach_fmdir_name(const struct coach_fmdir *d, size_t i);

@@ -575,18 +575,23 @@ walk_link(struct walk *w, const char *dir, const char *name)
 	free(p);
 }
 
-/* The records of kind in the listing of dir (list_cached()'s names). */
+/* Whether a folder the cache could not give (coach_fmcache_dir() said
+ * e) is one that lists nothing; at is its path.  ELOOP: a link (the
+ * folder above is not: it was listed), skipped with a problem. */
 static int
-walk_files(struct walk *w, const char *dir, const char *coachee)
+walk_missing(struct walk *w, const char *at, int e)
 {
-	int e = 0;
-	const struct coach_fmdir *d = coach_fmcache_dir(w->c, dir, &e);
+	if (e == ELOOP)
+		walk_link(w, at, NULL);
+	return e == ENOENT || e == ENOTDIR || e == ELOOP ? 0 : -1;
+}
+
+/* The records of kind in the listing d (list_cached()'s names). */
+static int
+walk_files(struct walk *w, const struct coach_fmdir *d, const char *coachee)
+{
+	const char *dir = coach_fmdir_path(d);
 	size_t dl = strlen(dir);
-	/* ELOOP: dir is a link (its folder above is not: it was listed). */
-	if (d == NULL && e == ELOOP)
-		walk_link(w, dir, NULL);
-	if (d == NULL)
-		return e == ENOENT || e == ENOTDIR || e == ELOOP ? 0 : -1;
 	for (size_t i = 0; i < coach_fmdir_count(d); i++) {
 		const char *n = coach_fmdir_name(d, i);
 		size_t len = strlen(n);
@@ -690,11 +695,18 @@ walk_coaching(struct walk *w, struct coach_strlist *names)
 				return -1;
 			continue;
 		}
-		char *dir = coach_xasprintf("coaching/%s/%s", who,
-		    w->kind == COACH_KIND_GOAL ? "goals" :
-		    w->kind == COACH_KIND_CYCLE ? "cycles" : "log");
-		int rc = walk_files(w, dir, who);
-		free(dir);
+		const char *sub = w->kind == COACH_KIND_GOAL ? "goals" :
+		    w->kind == COACH_KIND_CYCLE ? "cycles" : "log";
+		const struct coach_fmdir *dx = coach_fmcache_subdir(w->c, d,
+		    who, &e);
+		const struct coach_fmdir *ds = dx ? coach_fmcache_subdir(w->c,
+		    dx, sub, &e) : NULL;
+		int rc = ds ? walk_files(w, ds, who) : 0;
+		if (ds == NULL) {
+			char *at = coach_xasprintf("coaching/%s/%s", who, sub);
+			rc = walk_missing(w, at, e);
+			free(at);
+		}
 		if (rc != 0)
 			return -1;
 	}
@@ -760,7 +772,9 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 	w.c = c;
 	w.kind = kind;
 	if (kind == COACH_KIND_STAFF) {
-		rc = walk_files(&w, "staff", NULL);
+		int e = 0;
+		const struct coach_fmdir *d = coach_fmcache_dir(c, "staff", &e);
+		rc = d ? walk_files(&w, d, NULL) : walk_missing(&w, "staff", e);
 	} else {
 		rc = walk_coaching(&w, &out->coachees);
 	}
