@@ -794,11 +794,16 @@ coach_fm_free(struct coach_fm *fm)
 	free(fm);
 }
 
+#define FM_ENTRIES_FIRST 10
+
 static struct fm_entry *
 entry_add(struct coach_fm *fm, const char *key)
 {
 	if (fm->n == fm->cap) {
-		fm->cap = fm->cap ? fm->cap * 2 : 16;
+		/* Room for a record's keys at first, in under 1 KiB: a
+		 * larger block makes malloc gather every small block freed
+		 * since, once per record read. */
+		fm->cap = fm->cap ? fm->cap * 2 : FM_ENTRIES_FIRST;
 		fm->e = coach_xrealloc(fm->e, fm->cap * sizeof(*fm->e));
 	}
 	struct fm_entry *e = &fm->e[fm->n++];

@@ -359,13 +359,14 @@ folder_of(struct folder *f, const char *abs, const char **name)
 }
 
 static void
-pack_one(struct pack_job *j, enum coach_kind kind, struct folder *f)
+pack_one(struct pack_job *j, enum coach_kind kind, struct folder *f,
+    struct coach_buf *scratch)
 {
 	struct coach_record *rec = NULL;
 	const char *name;
 	int dirfd = folder_of(f, j->abs, &name);
 	struct coach_error *err = coach_record_load_at(&rec, dirfd, name,
-	    j->path, &j->st);
+	    j->path, &j->st, scratch);
 	pack_loaded(err, rec, kind, &j->b);
 	coach_error_free(err);
 	coach_record_free(rec);
@@ -380,10 +381,12 @@ pack_work(void *arg, size_t i)
 {
 	struct pack_pool *p = arg;
 	struct folder f = { NULL, -1 };
+	struct coach_buf scratch = COACH_BUF_INIT;
 	for (size_t k = i * PACK_RUN; k < (i + 1) * PACK_RUN && k < p->n; k++)
 		if (p->v[k].of_kind && p->v[k].p == NULL && p->v[k].abs)
-			pack_one(&p->v[k], p->kind, &f);
+			pack_one(&p->v[k], p->kind, &f, &scratch);
 	folder_close(&f);
+	coach_buf_free(&scratch);
 }
 
 /* Starts packing the jobs that need reading, in threads when they are

@@ -40,9 +40,12 @@ struct coach_error *coach_record_load(struct coach_record **out,
 struct stat;
 struct coach_error *coach_record_load_stat(struct coach_record **out,
 	const char *fspath, const char *display_path, struct stat *read_st);
-/* The same, for fspath relative to the folder open on dirfd. */
+/* The same, for fspath relative to the folder open on dirfd, read into
+ * scratch (kept by the caller from one record to the next, so that
+ * reading many costs no allocation each) unless it is NULL. */
 struct coach_error *coach_record_load_at(struct coach_record **out, int dirfd,
-	const char *fspath, const char *display_path, struct stat *read_st);
+	const char *fspath, const char *display_path, struct stat *read_st,
+	struct coach_buf *scratch);
 /* A new, empty record (no keys, empty body). */
 struct coach_record *coach_record_new(void);
 void coach_record_free(struct coach_record *r);
