@@ -185,7 +185,12 @@ node_clear_lines(struct coach_fm_node *n)
 static int
 is_null_word(const char *s)
 {
-	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	if (*s == '\0')
+		return 1;
+	/* The first byte first: most values are no such word. */
+	if (*s != '~' && *s != 'n' && *s != 'N')
+		return 0;
+	return strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
 	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
 
