@@ -1694,8 +1694,8 @@ read_listed(struct coach_repo *r, const char *relpath, size_t max,
     struct coach_buf *buf, struct stat *st)
 {
 	char *abs = coach_repo_abspath(r, relpath);
-	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC);
+	int fd = coach_open_noatime(AT_FDCWD, abs, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	int ret = -1;
 	free(abs);
 	if (fd == -1)
@@ -1753,7 +1753,8 @@ read_safely(struct coach_repo *r, const char *relpath, size_t max,
 		    (long long)st.st_size, max);
 		goto done;
 	}
-	fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = coach_open_noatime(AT_FDCWD, abs, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
 		    "cannot read: %s", fd == -1 ? strerror(errno) :
@@ -2059,7 +2060,8 @@ list_dir(struct walk *w, const char *relpath, struct coach_strlist *names)
 		return 0;
 	}
 	char *abs = coach_repo_abspath(w->r, relpath);
-	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = coach_open_noatime(AT_FDCWD, abs, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd == -1 ? NULL : fdopendir(fd);
 	if (d == NULL) {
 		coach_diags_add(w->out, relpath, 0, COACH_SEV_ERROR,

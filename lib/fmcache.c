@@ -703,7 +703,7 @@ dir_get_in(struct coach_fmcache *c, struct coach_fmdir *d,
 		d->state = D_VALID;
 		return d;
 	}
-	int fd = openat(c->rootfd, *d->path ? d->path : ".",
+	int fd = coach_open_noatime(c->rootfd, *d->path ? d->path : ".",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		d->err_no = errno;

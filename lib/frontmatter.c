@@ -192,8 +192,9 @@ is_null_word(const char *s)
 static int
 word_in(const char *s, const char *const *words)
 {
+	/* The first byte first: most values are no such word. */
 	for (; *words; words++)
-		if (strcmp(s, *words) == 0)
+		if (s[0] == (*words)[0] && strcmp(s, *words) == 0)
 			return 1;
 	return 0;
 }
@@ -1344,6 +1345,17 @@ key_ref_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+#define DUP_PAIRWISE_MAX 16
+
+static struct coach_error *
+dup_error(const struct parse *p, const struct coach_fm_node *map, size_t dup,
+    size_t first)
+{
+	return coach_error_new(COACH_FAIL, "%s:%d: duplicate key '%s' (first on "
+	    "line %d); remove one of them", p->fm->name, map->key_lines[dup],
+	    map->keys[dup], map->key_lines[first]);
+}
+
 /*
  * Reports the earliest second occurrence of a key in map.  Sorting keeps
  * this O(n log n): a flow mapping can have thousands of keys.
@@ -1353,6 +1365,15 @@ check_duplicates(const struct parse *p, const struct coach_fm_node *map)
 {
 	if (map->n < 2)
 		return NULL;
+	/* A record's few keys: pair by pair, with no copy or sort.  The
+	 * earliest key seen before has one key before it alike. */
+	if (map->n <= DUP_PAIRWISE_MAX) {
+		for (size_t j = 1; j < map->n; j++)
+			for (size_t i = 0; i < j; i++)
+				if (strcmp(map->keys[i], map->keys[j]) == 0)
+					return dup_error(p, map, j, i);
+		return NULL;
+	}
 	struct key_ref *r = coach_xmalloc(map->n * sizeof(*r));
 	for (size_t i = 0; i < map->n; i++) {
 		r[i].key = map->keys[i];
@@ -1369,9 +1390,7 @@ check_duplicates(const struct parse *p, const struct coach_fm_node *map)
 	free(r);
 	if (dup == SIZE_MAX)
 		return NULL;
-	return coach_error_new(COACH_FAIL, "%s:%d: duplicate key '%s' (first on "
-	    "line %d); remove one of them", p->fm->name, map->key_lines[dup],
-	    map->keys[dup], map->key_lines[first]);
+	return dup_error(p, map, dup, first);
 }
 
 static void

@@ -4,12 +4,14 @@
 #include "load.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fmcache.h"
 #include "pool.h"
@@ -308,36 +310,97 @@ struct pack_job {
 
 struct pack_pool {
 	struct pack_job *v;
+	size_t n;
 	enum coach_kind kind;
 };
 
+/* The folder of a run's last record, open once a second record of it
+ * comes (records mostly come a folder at a time, but entries come by
+ * date): a name opened in it costs the kernel one step, not the whole
+ * path's. */
+struct folder {
+	char *path;
+	int fd;
+};
+
 static void
-pack_one(struct pack_job *j, enum coach_kind kind)
+folder_close(struct folder *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->path);
+	f->path = NULL;
+	f->fd = -1;
+}
+
+/* Where to open abs from: the descriptor of its folder and in *name its
+ * last name, or AT_FDCWD and abs itself. */
+static int
+folder_of(struct folder *f, const char *abs, const char **name)
+{
+	const char *slash = strrchr(abs, '/');
+	*name = abs;
+	if (slash == NULL || slash == abs)
+		return AT_FDCWD;
+	size_t n = (size_t)(slash - abs);
+	if (f->path == NULL || strlen(f->path) != n ||
+	    memcmp(f->path, abs, n) != 0) {
+		folder_close(f);
+		f->path = coach_xstrndup(abs, n);
+		return AT_FDCWD;
+	}
+	/* As open(abs) would go through it: links and all. */
+	if (f->fd == -1)
+		f->fd = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->fd == -1)
+		return AT_FDCWD;
+	*name = slash + 1;
+	return f->fd;
+}
+
+static void
+pack_one(struct pack_job *j, enum coach_kind kind, struct folder *f)
 {
 	struct coach_record *rec = NULL;
-	struct coach_error *err = coach_record_load_stat(&rec, j->abs, j->path,
-	    &j->st);
+	const char *name;
+	int dirfd = folder_of(f, j->abs, &name);
+	struct coach_error *err = coach_record_load_at(&rec, dirfd, name,
+	    j->path, &j->st);
 	pack_loaded(err, rec, kind, &j->b);
 	coach_error_free(err);
 	coach_record_free(rec);
 }
 
+/* Jobs a thread takes at once: neighbours, mostly of one folder. */
+#define PACK_RUN 16
+
+/* The i-th run of PACK_RUN jobs. */
 static void
 pack_work(void *arg, size_t i)
 {
 	struct pack_pool *p = arg;
-	if (p->v[i].of_kind && p->v[i].p == NULL && p->v[i].abs)
-		pack_one(&p->v[i], p->kind);
+	struct folder f = { NULL, -1 };
+	for (size_t k = i * PACK_RUN; k < (i + 1) * PACK_RUN && k < p->n; k++)
+		if (p->v[k].of_kind && p->v[k].p == NULL && p->v[k].abs)
+			pack_one(&p->v[k], p->kind, &f);
+	folder_close(&f);
 }
 
-/* Packs the jobs that need reading, in threads when they are many. */
-static void
-pack_jobs(struct pack_job *v, size_t n, size_t todo, enum coach_kind kind)
+/* Starts packing the jobs that need reading, in threads when they are
+ * many; this thread joins in at coach_pool_wait().  NULL: none need it. */
+static struct coach_pool *
+pack_start(struct pack_pool *pool, struct pack_job *v, size_t n, size_t todo,
+    enum coach_kind kind)
 {
-	struct pack_pool pool = { v, kind };
+	if (todo == 0)
+		return NULL;
+	pool->v = v;
+	pool->n = n;
+	pool->kind = kind;
 	int threads = todo >= PACK_THREAD_MIN || getenv("COACH_THREADS") ?
 	    coach_fmcache_threads() : 1;
-	coach_pool_run(n, threads, pack_work, &pool);
+	return coach_pool_start((n + PACK_RUN - 1) / PACK_RUN, threads - 1,
+	    pack_work, pool);
 }
 
 /* Takes a batch in order: keeps what was read in the cache, fills the
@@ -431,7 +494,9 @@ start_job(struct coach_repo *r, const char *path, enum coach_kind kind,
 		j->of_kind = 0;
 		return;
 	}
-	char *link = coach_repo_link_in(r, path);
+	/* The cache's listing of each folder down to path told its links
+	 * already, and listed only files: no need to ask again. */
+	char *link = c ? NULL : coach_repo_link_in(r, path);
 	if (link) {
 		/* Refused here, with the loader's own words. */
 		struct coach_record *rec = NULL;
@@ -765,19 +830,30 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 		coach_problems_add(&out->problems, links.v[i], "%s: %s",
 		    links.v[i], link_advice);
 	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
-	struct pack_job *jobs = coach_xcalloc(PACK_BATCH, sizeof(*jobs));
-	for (size_t i = 0; err == NULL && i < paths.n &&
-	    !coach_fmcache_unsure(c);) {
-		/* A batch fills the places after the list's last one. */
+	/* While other threads read a batch, this one starts the next and
+	 * then takes the one before: a batch fills the places after the
+	 * list's last one. */
+	struct pack_job *jobs[2] = { coach_xcalloc(PACK_BATCH, sizeof(**jobs)),
+		coach_xcalloc(PACK_BATCH, sizeof(**jobs)) };
+	struct pack_pool pools[2];
+	struct coach_pool *reading = NULL;
+	size_t i = 0, before = 0;
+	for (int cur = 0;; cur = !cur) {
 		size_t n = 0, todo = 0;
-		for (; n < PACK_BATCH && i < paths.n; i++, n++)
+		int more = err == NULL && !coach_fmcache_unsure(c);
+		for (; more && n < PACK_BATCH && i < paths.n; i++, n++)
 			start_job(r, paths.v[i], kind, hits ? &hits[i] : NULL,
-			    out, &jobs[n], &todo);
-		if (todo)
-			pack_jobs(jobs, n, todo, kind);
-		finish_batch(r, jobs, n, out);
+			    out, &jobs[cur][n], &todo);
+		coach_pool_wait(reading);
+		reading = pack_start(&pools[cur], jobs[cur], n, todo, kind);
+		if (before)
+			finish_batch(r, jobs[!cur], before, out);
+		before = n;
+		if (n == 0)
+			break;
 	}
-	free(jobs);
+	free(jobs[0]);
+	free(jobs[1]);
 	free(hits);
 	free(order);
 	coach_strlist_free(&paths);

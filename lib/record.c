@@ -222,10 +222,18 @@ struct coach_error *
 coach_record_load_stat(struct coach_record **out, const char *fspath,
     const char *display_path, struct stat *read_st)
 {
+	return coach_record_load_at(out, AT_FDCWD, fspath, display_path,
+	    read_st);
+}
+
+struct coach_error *
+coach_record_load_at(struct coach_record **out, int dirfd, const char *fspath,
+    const char *display_path, struct stat *read_st)
+{
 	const char *name = display_path ? display_path : fspath;
 	struct coach_buf b = COACH_BUF_INIT;
 	*out = NULL;
-	struct coach_error *err = coach_read_file_stat(&b, fspath, name,
+	struct coach_error *err = coach_read_file_at(&b, dirfd, fspath, name,
 	    COACH_RECORD_MAX_BYTES, read_st);
 	if (err == NULL)
 		err = coach_record_parse(out, name, b.ptr, b.len);

@@ -40,6 +40,9 @@ struct coach_error *coach_record_load(struct coach_record **out,
 struct stat;
 struct coach_error *coach_record_load_stat(struct coach_record **out,
 	const char *fspath, const char *display_path, struct stat *read_st);
+/* The same, for fspath relative to the folder open on dirfd. */
+struct coach_error *coach_record_load_at(struct coach_record **out, int dirfd,
+	const char *fspath, const char *display_path, struct stat *read_st);
 /* A new, empty record (no keys, empty body). */
 struct coach_record *coach_record_new(void);
 void coach_record_free(struct coach_record *r);

@@ -576,7 +576,8 @@ list_dir(struct coach_repo *r, const char *dir, int want_dirs,
 	if (r->cache)
 		return list_cached(r, dir, want_dirs, out, skipped);
 	char *abs = coach_repo_abspath(r, dir);
-	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = coach_open_noatime(AT_FDCWD, abs, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd == -1 ? NULL : fdopendir(fd);
 	struct coach_error *err = NULL;
 	if (d == NULL) {

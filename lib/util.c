@@ -250,10 +250,29 @@ struct coach_error *
 coach_read_file_stat(struct coach_buf *out, const char *path,
     const char *display, size_t max, struct stat *read_st)
 {
+	return coach_read_file_at(out, AT_FDCWD, path, display, max, read_st);
+}
+
+int
+coach_open_noatime(int dirfd, const char *path, int flags)
+{
+	/* Reading need not stamp the access time: the first reading of a
+	 * fresh clone's files would otherwise write every inode.  Only the
+	 * file's owner may ask that, so others open as usual. */
+	int fd = openat(dirfd, path, flags | O_NOATIME);
+	if (fd == -1 && errno == EPERM)
+		fd = openat(dirfd, path, flags);
+	return fd;
+}
+
+struct coach_error *
+coach_read_file_at(struct coach_buf *out, int dirfd, const char *path,
+    const char *display, size_t max, struct stat *read_st)
+{
 	struct coach_error *err = NULL;
 	if (read_st)
 		read_st->st_mode = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = coach_open_noatime(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return coach_error_errno("open", display);
 	struct stat st;
@@ -273,10 +292,14 @@ coach_read_file_stat(struct coach_buf *out, const char *path,
 		goto done;
 	}
 	coach_buf_clear(out);
-	coach_buf_add(out, "", 0);
+	/* Room for the whole file and one byte more, read in place. */
+	coach_buf_reserve(out, (size_t)st.st_size + 1);
+	int whole = 0;
 	for (;;) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (out->cap - out->len < 2)
+			coach_buf_reserve(out, out->cap);
+		ssize_t n = read(fd, out->ptr + out->len,
+		    out->cap - out->len - 1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -292,9 +315,18 @@ coach_read_file_stat(struct coach_buf *out, const char *path,
 			    display, max);
 			goto done;
 		}
-		coach_buf_add(out, chunk, (size_t)n);
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		/* All that fstat saw, and the stat data unchanged since: the
+		 * end of the file, with no read to find it. */
+		if (read_st && out->len == (size_t)st.st_size &&
+		    coach_fd_unchanged(fd, &st)) {
+			whole = 1;
+			*read_st = st;
+			break;
+		}
 	}
-	if (read_st && coach_fd_unchanged(fd, &st))
+	if (read_st && !whole && coach_fd_unchanged(fd, &st))
 		*read_st = st;
 done:
 	if (close(fd) == -1 && err == NULL)

@@ -74,6 +74,14 @@ struct stat;
 struct coach_error *coach_read_file_stat(struct coach_buf *out,
 	const char *path, const char *display, size_t max,
 	struct stat *read_st);
+/* The same, for path relative to the folder open on dirfd (AT_FDCWD:
+ * the working directory). */
+struct coach_error *coach_read_file_at(struct coach_buf *out, int dirfd,
+	const char *path, const char *display, size_t max,
+	struct stat *read_st);
+/* openat() that leaves the access time alone when the file is the
+ * user's own (O_NOATIME), as it is when not. */
+int coach_open_noatime(int dirfd, const char *path, int flags);
 /* Whether the file open on fd still has the stat data st (inode, size,
  * mtime and ctime to the nanosecond): nothing wrote it since. */
 int coach_fd_unchanged(int fd, const struct stat *st);

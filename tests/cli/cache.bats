@@ -335,3 +335,60 @@ PY
 	replace "$g" "status: paused" "status: active"
 	agree "after concurrent writers, and one more edit"
 }
+
+# The files and folders of the school (but .git), in $BATS_TEST_TMPDIR/paths:
+# listed once, since listing a folder may stamp its access time.
+list_paths() {
+	find . -path ./.git -prune -o -print >"$BATS_TEST_TMPDIR/paths"
+}
+
+# The access times of the listed paths, as "path atime" lines.
+atimes() {
+	python3 - "$BATS_TEST_TMPDIR/paths" <<'PY'
+import os, sys
+for n in open(sys.argv[1]).read().split("\n")[:-1]:
+    print(n, os.lstat(n).st_atime_ns)
+PY
+}
+
+# Sets the access times of the listed paths three days before their
+# modification times: a reading that stamps access times on this file
+# system (relatime or strictatime) then moves them.
+age_atimes() {
+	python3 - "$BATS_TEST_TMPDIR/paths" <<'PY'
+import os, sys
+for n in open(sys.argv[1]).read().split("\n")[:-1]:
+    st = os.lstat(n)
+    os.utime(n, ns=(st.st_mtime_ns - 3 * 86400 * 10**9, st.st_mtime_ns),
+             follow_symlinks=False)
+PY
+}
+
+@test "cache: reading records leaves their access times alone (a fresh clone's first report writes no inode)" {
+	school
+	warm
+	list_paths
+	age_atimes
+	atimes >"$BATS_TEST_TMPDIR/before"
+	# The controls: a plain reading here moves access times.
+	cat staff/*.md >/dev/null
+	ls coaching >/dev/null
+	atimes >"$BATS_TEST_TMPDIR/control"
+	grep -q '^./coaching ' "$BATS_TEST_TMPDIR/before" || fail "no folder listed"
+	if cmp -s "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/control"; then
+		skip "this file system does not record access times"
+	fi
+	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/control" |
+		grep -q '^> ./coaching ' || fail "listing a folder left its access time"
+	for cached in 0 1; do
+		rm -f "$(cache_file)" "$(check_cache)"
+		age_atimes
+		atimes >"$BATS_TEST_TMPDIR/before"
+		# Uncached; or with no cache, then with one.
+		[ "$cached" = 1 ] && outputs 1 >/dev/null
+		outputs "$cached" >/dev/null
+		atimes >"$BATS_TEST_TMPDIR/after"
+		diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after" ||
+			fail "access times moved (cache $cached)"
+	done
+}

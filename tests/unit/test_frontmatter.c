@@ -843,6 +843,15 @@ test_hostile(void **state)
 	expect_error("m:\n  x: 1\n  y:\n    z: 1\n    z: 2\n", 6,
 	    "duplicate key 'z'");
 	expect_error("m: [{x: 1, x: 2}]\n", 2, "duplicate key 'x'");
+	/* The earliest second key is named, with its first one: among a
+	 * record's few keys (compared pair by pair) as among many
+	 * (sorted). */
+	expect_error("a: 1\nb: 2\nb: 3\na: 4\nb: 5\n", 4,
+	    "duplicate key 'b' (first on line 3)");
+	expect_error("k0: 0\nk1: 1\nk2: 2\nk3: 3\nk4: 4\nk5: 5\nk6: 6\n"
+	    "k7: 7\nk8: 8\nk9: 9\nk10: 0\nk11: 1\nk12: 2\nk13: 3\n"
+	    "k14: 4\nk15: 5\nk16: 6\nk17: 7\nk18: 8\nk19: 9\nk5: 5\n"
+	    "k3: 3\nk5: 5\n", 22, "duplicate key 'k5' (first on line 7)");
 	expect_error("- a\n- b\n", 2, "a list, not a mapping");
 	expect_error("just text\n", 2, "single value, not a mapping");
 	expect_error("\"quoted\"\n", 2, "single value");
