@@ -101,6 +101,15 @@ enum coach_fmtype coach_fmcache_type(struct coach_fmcache *c,
  */
 int coach_fmcache_stat(struct coach_fmcache *c, const char *relpath,
 	struct stat *out);
+/*
+ * The same when the cache can answer without a stat of its own (the file
+ * was looked at already in this run, or found as it was by the preload):
+ * 0 and *out filled; 1 when only a stat would tell (the caller stats the
+ * file itself, in a thread if it likes: nothing is kept of it); -1 when
+ * the cache knows of no such file.
+ */
+int coach_fmcache_stat_known(struct coach_fmcache *c, const char *relpath,
+	struct stat *out);
 
 /*
  * The string of slot for the regular file relpath: 1 and *p, *len (owned

@@ -14,6 +14,7 @@
 #include "date.h"
 #include "fmcache.h"
 #include "ids.h"
+#include "pool.h"
 
 struct coach_repo {
 	struct coach_store *store;
@@ -669,6 +670,28 @@ entry_key_cmp(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
+/* Fewer entries than this to stat are stat'ed by this thread alone. */
+#define STAT_THREAD_MIN 1024
+
+struct stat_job {
+	const struct coach_repo *r;
+	struct entry_key *keys;
+	const size_t *todo;
+};
+
+/* The written time of entry todo[i], from its own stat. */
+static void
+stat_key(void *arg, size_t i)
+{
+	struct stat_job *job = arg;
+	struct entry_key *k = &job->keys[job->todo[i]];
+	char *abs = coach_repo_abspath(job->r, k->path);
+	struct stat st;
+	if (stat(abs, &st) == 0)
+		k->written = st.st_mtim;
+	free(abs);
+}
+
 /*
  * Entries carry a date but no time, so entries of one day are put in the
  * order their files were written (the order coach log wrote them in this
@@ -680,6 +703,7 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l, size_t **order)
 	if (l->n < 2)
 		return;
 	struct entry_key *keys = coach_xcalloc(l->n, sizeof(*keys));
+	size_t *todo = coach_xcalloc(l->n, sizeof(*todo)), ntodo = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const char *base = strrchr(l->v[i], '/');
 		keys[i].path = l->v[i];
@@ -695,16 +719,20 @@ sort_entries(struct coach_repo *r, struct coach_strlist *l, size_t **order)
 			keys[i].day2 |= (uint32_t)(unsigned char)
 			    keys[i].date[k] << (8 * (9 - k));
 		struct stat st;
-		if (r->cache) {
-			if (coach_fmcache_stat(r->cache, l->v[i], &st) == 0)
-				keys[i].written = st.st_mtim;
-			continue;
-		}
-		char *abs = coach_repo_abspath(r, l->v[i]);
-		if (stat(abs, &st) == 0)
+		int known = r->cache ? coach_fmcache_stat_known(r->cache,
+		    l->v[i], &st) : 1;
+		if (known == 0)
 			keys[i].written = st.st_mtim;
-		free(abs);
+		if (known == 1)
+			todo[ntodo++] = i;
 	}
+	/* The files the cache has not looked at yet (all of them, the
+	 * first time): stat'ed in threads. */
+	struct stat_job job = { r, keys, todo };
+	coach_pool_run(ntodo, ntodo >= STAT_THREAD_MIN ||
+	    getenv("COACH_THREADS") ? coach_fmcache_threads() : 1, stat_key,
+	    &job);
+	free(todo);
 	qsort(keys, l->n, sizeof(*keys), entry_key_cmp);
 	char **v = coach_xcalloc(l->n, sizeof(*v));
 	for (size_t i = 0; i < l->n; i++)
