@@ -13,8 +13,15 @@
  *
  * where stat is seven 64-bit numbers: mtime s/ns, ctime s/ns, inode, size,
  * mode.  flags: 1 the stat is the file's as its strings were made, 2 they
- * can be trusted (the read was stable and not racy).  Strings and names
- * point into the mapped file; what a run adds is malloc'd.
+ * can be trusted (the read was stable and not racy).
+ *
+ * Names, paths and strings are used in place in the mapped file (each
+ * ends with its NUL there): loading copies nothing but the small fixed
+ * parts.  The mapping lives as long as the cache.  A writer never changes
+ * the file in place: it writes a new one and renames it over (see
+ * coach_fmcache_save()), so the file a reader mapped stays as it was
+ * whatever other processes do meanwhile.  What a run adds lives in the
+ * arena.
  */
 #include "fmcache.h"
 
@@ -56,23 +63,29 @@ struct child {
 };
 
 enum { D_UNSEEN, D_VALID, D_GONE };
+/* What a folder owns: its path, its listing, itself (else they belong to
+ * the mapped file, the arena and the cache's block of loaded folders). */
+enum { OWN_PATH = 1, OWN_V = 2, OWN_SELF = 4 };
 /* Not looked at before; the same stat data as kept; other ones. */
 enum { PRE_NONE, PRE_SAME, PRE_CHANGED };
 
 struct coach_fmdir {
-	char *path;
+	const char *path;
 	size_t len;       /* of path */
 	uint64_t hash;    /* of path, as dir_find_n() computes it */
 	uint8_t state;
 	uint8_t trusted;
 	uint8_t reach;    /* while saving */
 	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
+	uint8_t own;      /* OWN_* */
 	int err_no;       /* D_GONE: why */
 	struct coach_statdata st;
 	struct child *v;
 	size_t n;
 	size_t hint;      /* the child found last */
 	size_t hash_next; /* chain in the table, index + 1 */
+	/* Where the folder was in the mapped file, for its checksum. */
+	size_t rec_off, rec_len;
 };
 
 /* Strings made in a run: kept until the cache is freed, in chunks, so
@@ -92,6 +105,12 @@ struct coach_fmcache {
 	struct coach_fmdir *last; /* the folder child_get() found last */
 	void *map;
 	size_t map_len;
+	/* The folders read from the file, in its order, and the checksum
+	 * their bytes must have: checked before the first answer. */
+	struct coach_fmdir *block;
+	size_t nblock;
+	uint64_t sum;
+	int sum_todo;
 	struct coach_fmdir **dirs;
 	size_t ndirs, capdirs;
 	size_t *table;         /* heads of chains, index + 1 */
@@ -129,6 +148,25 @@ arena_copy(struct arena *a, const void *p, size_t len)
 	s[len] = '\0';
 	a->used += len + 1;
 	return s;
+}
+
+/* n bytes, aligned for any struct, owned by the arena. */
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	size_t pad = (8 - a->used % 8) % 8;
+	if (a->n > 0 && a->cap - a->used >= pad + n) {
+		void *p = a->chunks[a->n - 1] + a->used + pad;
+		a->used += pad + n;
+		return p;
+	}
+	/* A fresh chunk; malloc aligns it. */
+	size_t cap = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+	a->chunks = coach_xrealloc(a->chunks, (a->n + 1) * sizeof(*a->chunks));
+	a->chunks[a->n++] = coach_xmalloc(cap);
+	a->used = n;
+	a->cap = cap;
+	return a->chunks[a->n - 1];
 }
 
 static void
@@ -234,13 +272,11 @@ dir_find(const struct coach_fmcache *c, const char *path)
 	return dir_find_n(c, path, strlen(path));
 }
 
-static struct coach_fmdir *
-dir_add(struct coach_fmcache *c, const char *path)
+/* Puts d, whose path is set, in the table. */
+static void
+dir_insert(struct coach_fmcache *c, struct coach_fmdir *d)
 {
-	struct coach_fmdir *d = coach_xcalloc(1, sizeof(*d));
-	d->path = coach_xstrdup(path);
-	d->len = strlen(path);
-	d->hash = coach_fmcache_hash(path, d->len, 0);
+	d->hash = coach_fmcache_hash(d->path, d->len, 0);
 	if (c->ndirs == c->capdirs) {
 		c->capdirs = c->capdirs ? c->capdirs * 2 : 256;
 		c->dirs = coach_xrealloc(c->dirs, c->capdirs * sizeof(*c->dirs));
@@ -253,6 +289,16 @@ dir_add(struct coach_fmcache *c, const char *path)
 		d->hash_next = c->table[b];
 		c->table[b] = c->ndirs;
 	}
+}
+
+static struct coach_fmdir *
+dir_add(struct coach_fmcache *c, const char *path)
+{
+	struct coach_fmdir *d = coach_xcalloc(1, sizeof(*d));
+	d->path = coach_xstrdup(path);
+	d->len = strlen(path);
+	d->own = OWN_PATH | OWN_V | OWN_SELF;
+	dir_insert(c, d);
 	return d;
 }
 
@@ -265,12 +311,15 @@ child_clear(struct child *ch)
 	}
 }
 
-/* Names and strings belong to the map or the arena. */
+/* Names and strings belong to the map or the arena; the listing to the
+ * folder when it read it itself. */
 static void
-children_free(struct child *v, size_t n)
+children_free(struct coach_fmdir *d)
 {
-	(void)n;
-	free(v);
+	if (d->own & OWN_V)
+		free(d->v);
+	d->v = NULL;
+	d->n = 0;
 }
 
 /* ---- reading the file ---- */
@@ -334,29 +383,33 @@ rd_fst(struct rd *r, struct coach_statdata *f)
 }
 
 static int
-rd_child(struct coach_fmcache *c, struct rd *r, struct child *ch)
+rd_child(struct rd *r, struct child *ch)
 {
 	size_t n = (size_t)rd_num(r, 4);
 	ch->name = rd_str(r, n);
-	if (ch->name)
-		ch->name = arena_copy(&c->arena, ch->name, n);
 	ch->type = (uint8_t)rd_num(r, 1);
 	ch->flags = (uint8_t)rd_num(r, 1);
 	rd_fst(r, &ch->st);
 	for (int s = 0; s < COACH_FMCACHE_SLOTS; s++) {
 		size_t len = (size_t)rd_num(r, 4);
 		const char *p = rd_str(r, len);
-		ch->slot[s] = len && p ? arena_copy(&c->arena, p, len) : NULL;
+		ch->slot[s] = len ? p : NULL;
 		ch->len[s] = (uint32_t)len;
 	}
-	if (ch->type > COACH_FMT_OTHER || ch->type == COACH_FMT_NONE || ch->name == NULL || *ch->name == '\0')
+	ch->checked = 0;
+	ch->pre = PRE_NONE;
+	if (ch->type > COACH_FMT_OTHER || ch->type == COACH_FMT_NONE ||
+	    ch->name == NULL || *ch->name == '\0')
 		r->bad = 1;
 	return r->bad ? -1 : 0;
 }
 
+/* The next folder of the file, into the block (sized for every folder
+ * the header counts). */
 static int
 rd_dir(struct coach_fmcache *c, struct rd *r)
 {
+	const unsigned char *start = r->p;
 	size_t n = (size_t)rd_num(r, 4);
 	const char *path = rd_str(r, n);
 	uint8_t trusted = (uint8_t)rd_num(r, 1);
@@ -366,17 +419,22 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 	/* Each name takes at least this much of what is left; folders
 	 * come sorted, each once (so no lookup is needed to say so). */
 	if (r->bad || names > (size_t)(r->end - r->p) / (FST_LEN + 16) ||
-	    (c->ndirs > 0 && strcmp(c->dirs[c->ndirs - 1]->path, path) >= 0))
+	    (c->nblock > 0 && strcmp(c->block[c->nblock - 1].path, path) >= 0))
 		return -1;
-	struct coach_fmdir *d = dir_add(c, path);
+	struct coach_fmdir *d = &c->block[c->nblock++];
+	d->path = path;
+	d->len = n;
 	d->trusted = trusted;
 	d->st = st;
-	d->v = coach_xcalloc(names + 1, sizeof(*d->v));
+	d->v = arena_alloc(&c->arena, (names ? names : 1) * sizeof(*d->v));
 	for (; d->n < names; d->n++) {
-		if (rd_child(c, r, &d->v[d->n]) != 0 || (d->n > 0 &&
+		if (rd_child(r, &d->v[d->n]) != 0 || (d->n > 0 &&
 		    strcmp(d->v[d->n - 1].name, d->v[d->n].name) >= 0))
 			return -1;
 	}
+	d->rec_off = (size_t)(start - (const unsigned char *)c->map);
+	d->rec_len = (size_t)(r->p - start);
+	dir_insert(c, d);
 	return 0;
 }
 
@@ -385,11 +443,18 @@ drop_all(struct coach_fmcache *c)
 {
 	c->last = NULL;
 	for (size_t i = 0; i < c->ndirs; i++) {
-		children_free(c->dirs[i]->v, c->dirs[i]->n);
-		free(c->dirs[i]->path);
-		free(c->dirs[i]);
+		struct coach_fmdir *d = c->dirs[i];
+		children_free(d);
+		if (d->own & OWN_PATH)
+			free((char *)d->path);
+		if (d->own & OWN_SELF)
+			free(d);
 	}
 	c->ndirs = 0;
+	free(c->block);
+	c->block = NULL;
+	c->nblock = 0;
+	c->sum_todo = 0;
 	memset(c->table, 0, c->nbuckets * sizeof(*c->table));
 	if (c->map)
 		munmap(c->map, c->map_len);
@@ -398,7 +463,7 @@ drop_all(struct coach_fmcache *c)
 }
 
 /* Maps the file and reads what it knows; an unusable file knows
- * nothing. */
+ * nothing.  Its checksum is left for settle(). */
 static void
 load(struct coach_fmcache *c)
 {
@@ -425,39 +490,51 @@ load(struct coach_fmcache *c)
 	uint64_t salt = rd_num(&r, 8);
 	uint64_t ndirs = rd_num(&r, 8);
 	uint64_t body = rd_num(&r, 8);
-	uint64_t sum = rd_num(&r, 8), h = 0;
+	c->sum = rd_num(&r, 8);
+	/* Each folder takes at least its path's length and NUL, trusted,
+	 * stat data and count. */
 	if (memcmp(magic, MAGIC, 8) != 0 || version != VERSION ||
 	    endian != ENDIAN || salt != c->salt ||
-	    body != c->map_len - HEADER_LEN) {
+	    body != c->map_len - HEADER_LEN ||
+	    ndirs > body / (4 + 1 + 1 + FST_LEN + 4)) {
 		drop_all(c);
 		return;
 	}
 	/* The table at its size at once, not grown fold by fold. */
-	while (c->nbuckets < 2 * ndirs && ndirs < body / HEADER_LEN)
+	while (c->nbuckets < 2 * ndirs)
 		table_grow(c);
-	/* The checksum chains the folders' bytes, as they were written.
-	 * What is kept is copied out, and the pages read are given back
-	 * as the reading goes: the cache never costs its size twice. */
-	const unsigned char *done = c->map;
+	c->block = coach_xcalloc(ndirs + 1, sizeof(*c->block));
 	for (uint64_t i = 0; i < ndirs; i++) {
-		const unsigned char *start = r.p;
 		if (rd_dir(c, &r) != 0) {
 			drop_all(c);
 			return;
 		}
-		h = checksum(start, (size_t)(r.p - start), h);
-		if (r.p - done >= (ptrdiff_t)CHUNK_BYTES) {
-			size_t n = (size_t)(r.p - done) & ~((size_t)4095);
-			madvise((void *)done, n, MADV_DONTNEED);
-			done += n;
-		}
 	}
-	if (r.p != r.end || h != sum) {
+	if (r.p != r.end) {
 		drop_all(c);
 		return;
 	}
-	munmap(c->map, c->map_len);
-	c->map = NULL;
+	c->sum_todo = 1;
+}
+
+/* Checks the loaded file's checksum once, before the first answer from
+ * it; a damaged file is dropped whole (the preload's threads, which only
+ * compare stat data with it, are waited for first).  Only the checksum
+ * is left to check: load() checked the file's structure. */
+static void
+settle(struct coach_fmcache *c)
+{
+	uint64_t h = 0;
+	if (!c->sum_todo)
+		return;
+	c->sum_todo = 0;
+	for (size_t i = 0; i < c->nblock; i++)
+		h = checksum((const unsigned char *)c->map + c->block[i].rec_off,
+		    c->block[i].rec_len, h);
+	if (h == c->sum)
+		return;
+	coach_fmcache_preload_wait(c);
+	drop_all(c);
 }
 
 struct coach_fmcache *
@@ -602,9 +679,10 @@ read_names(struct coach_fmcache *c, struct coach_fmdir *d, int fd)
 			continue;
 		v[i] = *old;
 	}
-	children_free(d->v, d->n);
+	children_free(d);
 	d->v = v;
 	d->n = n;
+	d->own |= OWN_V;
 	c->dirty = 1;
 	c->stats.dirs_read++;
 	return 0;
@@ -745,6 +823,7 @@ dir_get(struct coach_fmcache *c, const char *reldir)
 const struct coach_fmdir *
 coach_fmcache_dir(struct coach_fmcache *c, const char *reldir, int *err_no)
 {
+	settle(c);
 	if (*reldir && !path_ok(reldir)) {
 		if (err_no)
 			*err_no = EINVAL;
@@ -822,6 +901,7 @@ child_in(struct coach_fmcache *c, const char *relpath,
     struct coach_fmdir **dir)
 {
 	*dir = NULL;
+	settle(c);
 	const char *slash = strrchr(relpath, '/');
 	const char *name = slash ? slash + 1 : relpath;
 	size_t plen = slash ? (size_t)(slash - relpath) : 0;
@@ -1173,6 +1253,9 @@ preload_start(struct coach_fmcache *c, int threads)
 			c->pre_dirs[n++] = c->dirs[i];
 	atomic_store(&c->pre_changed, 0);
 	c->pool = coach_pool_start(n, threads, preload_dir, c);
+	/* While the threads look at the files, this one checks the
+	 * checksum of what they compare them with. */
+	settle(c);
 }
 
 void
@@ -1388,6 +1471,7 @@ write_body(struct coach_fmcache *c, int fd)
 struct coach_error *
 coach_fmcache_save(struct coach_fmcache *c)
 {
+	settle(c);
 	if (!c->dirty)
 		return NULL;
 	qsort(c->dirs, c->ndirs, sizeof(*c->dirs), dir_ptr_cmp);

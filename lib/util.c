@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,11 +259,19 @@ coach_open_noatime(int dirfd, const char *path, int flags)
 {
 	/* Reading need not stamp the access time: the first reading of a
 	 * fresh clone's files would otherwise write every inode.  Only the
-	 * file's owner may ask that, so others open as usual. */
-	int fd = openat(dirfd, path, flags | O_NOATIME);
-	if (fd == -1 && errno == EPERM)
-		fd = openat(dirfd, path, flags);
-	return fd;
+	 * file's owner may ask that, so others open as usual; once refused,
+	 * never asked again in this process (the files of a work tree have
+	 * one owner), so that a shared checkout's reader does not pay a
+	 * failed open for each of its files. */
+	static atomic_int refused;
+	int fd = -1;
+	if (!atomic_load_explicit(&refused, memory_order_relaxed)) {
+		fd = openat(dirfd, path, flags | O_NOATIME);
+		if (fd != -1 || errno != EPERM)
+			return fd;
+		atomic_store_explicit(&refused, 1, memory_order_relaxed);
+	}
+	return openat(dirfd, path, flags);
 }
 
 struct coach_error *

@@ -80,7 +80,8 @@ struct coach_error *coach_read_file_at(struct coach_buf *out, int dirfd,
 	const char *path, const char *display, size_t max,
 	struct stat *read_st);
 /* openat() that leaves the access time alone when the file is the
- * user's own (O_NOATIME), as it is when not. */
+ * user's own (O_NOATIME), as it is when not.  The first file found to
+ * be another user's turns O_NOATIME off for the rest of the process. */
 int coach_open_noatime(int dirfd, const char *path, int flags);
 /* Whether the file open on fd still has the stat data st (inode, size,
  * mtime and ctime to the nanosecond): nothing wrote it since. */

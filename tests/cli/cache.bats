@@ -392,3 +392,37 @@ PY
 			fail "access times moved (cache $cached)"
 	done
 }
+
+@test "cache: a reader of another user's work tree asks for untouched access times once, not for each file" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run coach as another user"
+	command -v strace >/dev/null || skip "strace is not installed"
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	# Everything the other user needs, in a folder it can reach.
+	local top
+	top=$(mktemp -d /tmp/coach-noatime-XXXXXX)
+	chmod 755 "$top"
+	cp "$COACH" "$TOP/build/coach-core.so" "$top/"
+	mkdir "$top/home"
+	cd "$top"
+	school
+	printf '[safe]\n\tdirectory = %s\n' "$PWD" >"$top/home/.gitconfig"
+	COACH_NO_CACHE=1 "$COACH" report --format json 2>&1 |
+		sed -E 's/"generated": "[^"]*"/"generated": ""/' >"$top/want"
+	local files
+	files=$(find coaching staff -name '*.md' | wc -l)
+	for cached in 0 1; do
+		rm -f "$(cache_file)"
+		strace -f -qq -o "$top/trace" -e trace=openat \
+			env HOME="$top/home" COACH_NO_CACHE=$((1 - cached)) \
+			COACH_CORE="$top/coach-core.so" setpriv --reuid=65534 \
+			--regid=65534 --clear-groups "$top/coach" report --format json \
+			>"$top/out" 2>&1 || true
+		sed -i -E 's/"generated": "[^"]*"/"generated": ""/' "$top/out"
+		local refused
+		refused=$(grep -c "O_NOATIME.*EPERM" "$top/trace" || true)
+		cmp -s "$top/want" "$top/out" || { diff -u "$top/want" "$top/out"; rm -rf "$top"; fail "another report (cache $cached)"; }
+		grep -q "O_NOATIME" "$top/trace" || { rm -rf "$top"; fail "O_NOATIME never asked"; }
+		[ "$refused" -le 1 ] || { rm -rf "$top"; fail "$refused openings refused O_NOATIME ($files records, cache $cached)"; }
+	done
+	rm -rf "$top"
+}

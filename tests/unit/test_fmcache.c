@@ -34,6 +34,20 @@ write_at(const struct fx *f, const char *rel, const char *text)
 	free(p);
 }
 
+/* Writes text over rel and puts its mtime back: with text of the old
+ * size, only the ctime tells the change. */
+static void
+edit_keeping_mtime(const struct fx *f, const char *rel, const char *text)
+{
+	char *p = coach_path_join(f->root, rel);
+	struct stat st;
+	assert_int_equal(stat(p, &st), 0);
+	write_at(f, rel, text);
+	struct timespec times[2] = { st.st_atim, st.st_mtim };
+	assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
+	free(p);
+}
+
 /* Past the clock tick files were written in: they are no longer racy. */
 static void
 tick(void)
@@ -191,13 +205,7 @@ test_edit_same_size_same_mtime(void **state)
 {
 	struct fx *f = *state;
 	assert_int_equal(round_trip(f, 1, "Ada"), 0);
-	char *p = coach_path_join(f->root, "staff/ada.md");
-	struct stat st;
-	assert_int_equal(stat(p, &st), 0);
-	write_at(f, "staff/ada.md", "---\nname: Eve\n---\n");
-	struct timespec times[2] = { st.st_atim, st.st_mtim };
-	assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
-	free(p);
+	edit_keeping_mtime(f, "staff/ada.md", "---\nname: Eve\n---\n");
 	tick();
 	assert_int_equal(round_trip(f, 1, "Eve"), 0);
 	assert_int_equal(round_trip(f, 1, "Eve"), 1);
@@ -283,6 +291,16 @@ test_damaged(void **state)
 			assert_int_equal(coach_fmcache_get(c, "staff/ada.md",
 			    0, &p, &len), 0);
 			coach_fmcache_free(c);
+			/* A listing asked first: the names the folder has. */
+			c = coach_fmcache_open(f->root, f->file, 1);
+			int e = 0;
+			const struct coach_fmdir *d = coach_fmcache_dir(c,
+			    "staff", &e);
+			assert_non_null(d);
+			assert_int_equal(coach_fmdir_count(d), 2);
+			assert_string_equal(coach_fmdir_name(d, 0), "ada.md");
+			assert_string_equal(coach_fmdir_name(d, 1), "bob.md");
+			coach_fmcache_free(c);
 		}
 	}
 	FILE *fp = fopen(f->file, "w");
@@ -364,6 +382,63 @@ fill(const struct fx *f)
 	tick();
 }
 
+/* An open cache answers from the file as it was opened (names and
+ * strings are used in place): another process writing a new cache over
+ * it, or removing it, changes nothing of what it says, and its own save
+ * then says what it saw. */
+static void
+test_rewritten_while_open(void **state)
+{
+	struct fx *f = *state;
+	const void *ada, *p;
+	size_t alen, len;
+	int e = 0;
+	fill(f);
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &ada,
+	    &alen), 1);
+	const struct coach_fmdir *d = coach_fmcache_dir(c, "staff", &e);
+	assert_non_null(d);
+	/* Another writer keeps bob's new string. */
+	write_at(f, "staff/bob.md", "---\nname: Bobby\n---\n");
+	tick();
+	struct coach_fmcache *o = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(o, "staff/bob.md", 0, &p, &len),
+	    0);
+	assert_non_null(coach_fmcache_put(o, "staff/bob.md", 0, "Bobby", 5));
+	assert_null(coach_fmcache_save(o));
+	coach_fmcache_free(o);
+	/* Then garbage renamed over it, then none. */
+	char *tmp = coach_xasprintf("%s.other", f->file);
+	FILE *fp = fopen(tmp, "w");
+	for (int i = 0; i < 8192; i++)
+		fputc(i & 0xff, fp);
+	fclose(fp);
+	assert_int_equal(rename(tmp, f->file), 0);
+	assert_int_equal(unlink(f->file), 0);
+	free(tmp);
+	/* What c said holds, and it still knows what it knew. */
+	assert_int_equal(alen, 3);
+	assert_memory_equal(ada, "Ada", 3);
+	assert_int_equal(coach_fmdir_count(d), 2);
+	assert_string_equal(coach_fmdir_name(d, 0), "ada.md");
+	assert_string_equal(coach_fmdir_name(d, 1), "bob.md");
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p, &len),
+	    1);
+	assert_ptr_equal(p, ada);
+	assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p, &len),
+	    0);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p, &len),
+	    1);
+	assert_memory_equal(p, "Ada", 3);
+	assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p, &len),
+	    0);
+	coach_fmcache_free(c);
+}
+
 /* Looked at in threads before the questions: the same answers, a file
  * edited in place (same size and mtime) and a new folder seen, with no
  * stat of their own for what did not change. */
@@ -375,13 +450,7 @@ test_preload(void **state)
 	for (size_t t = 0; t < 3; t++) {
 		setenv("COACH_THREADS", threads[t], 1);
 		fill(f);
-		char *p = coach_path_join(f->root, "staff/bob.md");
-		struct stat st;
-		assert_int_equal(stat(p, &st), 0);
-		write_at(f, "staff/bob.md", "---\nname: Bib\n---\n");
-		struct timespec times[2] = { st.st_atim, st.st_mtim };
-		assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
-		free(p);
+		edit_keeping_mtime(f, "staff/bob.md", "---\nname: Bib\n---\n");
 		tick();
 		struct coach_fmcache *c = coach_fmcache_open(f->root, f->file,
 		    1);
@@ -438,13 +507,7 @@ test_offline(void **state)
 
 		/* bob edited in place, same size and mtime: the offline
 		 * answer is the old one, and is taken back. */
-		char *path = coach_path_join(f->root, "staff/bob.md");
-		struct stat st;
-		assert_int_equal(stat(path, &st), 0);
-		write_at(f, "staff/bob.md", "---\nname: Bib\n---\n");
-		struct timespec times[2] = { st.st_atim, st.st_mtim };
-		assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
-		free(path);
+		edit_keeping_mtime(f, "staff/bob.md", "---\nname: Bib\n---\n");
 		tick();
 		c = coach_fmcache_open(f->root, f->file, 1);
 		coach_fmcache_preload_start(c);
@@ -487,7 +550,7 @@ test_offline(void **state)
 		assert_int_equal(coach_fmdir_count(coach_fmcache_dir(c,
 		    "staff", &e)), 3);
 		coach_fmcache_free(c);
-		path = coach_path_join(f->root, "staff/cy.md");
+		char *path = coach_path_join(f->root, "staff/cy.md");
 		unlink(path);
 		free(path);
 		tick();
@@ -551,6 +614,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_and_unvisited, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rewritten_while_open,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_put_stat, setup,
