@@ -58,7 +58,12 @@ struct child {
 	uint8_t checked;  /* st was compared with the file in this run */
 	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	struct coach_statdata st;
-	const void *slot[COACH_FMCACHE_SLOTS];
+	union {
+		/* A file's strings. */
+		const void *slot[COACH_FMCACHE_SLOTS];
+		/* A folder's own listing, once found (never written). */
+		struct coach_fmdir *sub;
+	};
 	uint32_t len[COACH_FMCACHE_SLOTS];
 };
 
@@ -398,16 +403,58 @@ rd_child(struct rd *r, struct child *ch)
 	}
 	ch->checked = 0;
 	ch->pre = PRE_NONE;
+	if (ch->type != COACH_FMT_FILE)
+		child_clear(ch); /* only files have strings */
 	if (ch->type > COACH_FMT_OTHER || ch->type == COACH_FMT_NONE ||
 	    ch->name == NULL || *ch->name == '\0')
 		r->bad = 1;
 	return r->bad ? -1 : 0;
 }
 
+static struct child *child_find(struct coach_fmdir *d, const char *name);
+
+/* The folders above the one read last, from the root down: the parent
+ * of the next is mostly one of them, as folders come sorted. */
+#define UP_MAX 32
+struct up {
+	struct coach_fmdir *v[UP_MAX];
+	size_t n;
+};
+
+/* Links d, just read, from its parent's listing, so that going down
+ * into it later needs no lookup by path (coach_fmcache_subdir()). */
+static void
+link_dir(struct coach_fmcache *c, struct coach_fmdir *d, struct up *up)
+{
+	const char *slash = strrchr(d->path, '/');
+	size_t plen = slash ? (size_t)(slash - d->path) : 0;
+	struct coach_fmdir *p = NULL;
+	while (d->len > 0 && up->n > 0) {
+		struct coach_fmdir *t = up->v[up->n - 1];
+		if (t->len == plen && memcmp(t->path, d->path, plen) == 0) {
+			p = t;
+			break;
+		}
+		/* Above the parent, which was not read (or not here). */
+		if (t->len == 0 || (t->len < plen && d->path[t->len] == '/' &&
+		    memcmp(t->path, d->path, t->len) == 0))
+			break;
+		up->n--;
+	}
+	if (p == NULL && d->len > 0)
+		p = dir_find_n(c, d->path, plen);
+	struct child *ch = p ? child_find(p, slash ? slash + 1 : d->path) :
+	    NULL;
+	if (ch && ch->type == COACH_FMT_DIR)
+		ch->sub = d;
+	if (up->n < UP_MAX)
+		up->v[up->n++] = d;
+}
+
 /* The next folder of the file, into the block (sized for every folder
  * the header counts). */
 static int
-rd_dir(struct coach_fmcache *c, struct rd *r)
+rd_dir(struct coach_fmcache *c, struct rd *r, struct up *up)
 {
 	const unsigned char *start = r->p;
 	size_t n = (size_t)rd_num(r, 4);
@@ -435,6 +482,7 @@ rd_dir(struct coach_fmcache *c, struct rd *r)
 	d->rec_off = (size_t)(start - (const unsigned char *)c->map);
 	d->rec_len = (size_t)(r->p - start);
 	dir_insert(c, d);
+	link_dir(c, d, up);
 	return 0;
 }
 
@@ -504,8 +552,9 @@ load(struct coach_fmcache *c)
 	while (c->nbuckets < 2 * ndirs)
 		table_grow(c);
 	c->block = coach_xcalloc(ndirs + 1, sizeof(*c->block));
+	struct up up = { .n = 0 };
 	for (uint64_t i = 0; i < ndirs; i++) {
-		if (rd_dir(c, &r) != 0) {
+		if (rd_dir(c, &r, &up) != 0) {
 			drop_all(c);
 			return;
 		}
@@ -851,16 +900,27 @@ coach_fmcache_subdir(struct coach_fmcache *c, const struct coach_fmdir *parent,
 			*err_no = EINVAL;
 		return NULL;
 	}
+	/* Found through the listing when it was linked to it. */
+	struct child *ch = p->state == D_VALID ? child_find(p, name) : NULL;
+	struct coach_fmdir *d = ch && ch->type == COACH_FMT_DIR ? ch->sub :
+	    NULL;
+	char *path = NULL;
 	size_t len = p->len ? p->len + 1 + n : n;
-	char *path = len < sizeof(buf) ? buf : coach_xmalloc(len + 1);
-	if (p->len) {
-		memcpy(path, p->path, p->len);
-		path[p->len] = '/';
+	if (d == NULL) {
+		path = len < sizeof(buf) ? buf : coach_xmalloc(len + 1);
+		if (p->len) {
+			memcpy(path, p->path, p->len);
+			path[p->len] = '/';
+		}
+		memcpy(path + len - n, name, n + 1);
+		d = dir_find_n(c, path, len);
+		if (d == NULL)
+			d = dir_add(c, path);
+		if (ch && ch->type == COACH_FMT_DIR)
+			ch->sub = d;
 	}
-	memcpy(path + len - n, name, n + 1);
-	struct coach_fmdir *d = dir_find_n(c, path, len);
-	if (d == NULL || d->state == D_UNSEEN)
-		d = dir_get_in(c, d ? d : dir_add(c, path), p, name);
+	if (d->state == D_UNSEEN)
+		d = dir_get_in(c, d, p, name);
 	if (path != buf)
 		free(path);
 	if (d->state == D_VALID)
@@ -892,6 +952,16 @@ enum coach_fmtype
 coach_fmdir_type(const struct coach_fmdir *d, size_t i)
 {
 	return (enum coach_fmtype)d->v[i].type;
+}
+
+size_t
+coach_fmdir_find(const struct coach_fmdir *dir, const char *name)
+{
+	/* The cache's own folder, handed out read-only: only its hint
+	 * moves. */
+	struct coach_fmdir *d = (struct coach_fmdir *)dir;
+	struct child *ch = child_find(d, name);
+	return ch ? (size_t)(ch - d->v) : (size_t)-1;
 }
 
 /* The child relpath names in its listed folder, and the folder;
@@ -1140,8 +1210,8 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 	    stat_in(c, d, ch->name, &st) == -1)
 		return NULL;
 	coach_statdata_of(&now, &st);
-	if (!coach_statdata_eq(&now, &ch->st))
-		return NULL; /* it changed while it was read */
+	if (ch->type != COACH_FMT_FILE || !coach_statdata_eq(&now, &ch->st))
+		return NULL; /* not a file, or it changed while it was read */
 	if (!(ch->flags & F_TRUSTED))
 		child_clear(ch); /* other slots were made from older reads */
 	ch->slot[slot] = arena_copy(&c->arena, p, len);

@@ -88,6 +88,8 @@ const char *coach_fmdir_path(const struct coach_fmdir *d);
 size_t coach_fmdir_count(const struct coach_fmdir *d);
 const char *coach_fmdir_name(const struct coach_fmdir *d, size_t i);
 enum coach_fmtype coach_fmdir_type(const struct coach_fmdir *d, size_t i);
+/* The index of name in d's listing, or (size_t)-1. */
+size_t coach_fmdir_find(const struct coach_fmdir *d, const char *name);
 
 /* What relpath is, from its folder's listing: COACH_FMT_NONE when a
  * folder above is missing or not a folder, COACH_FMT_UNKNOWN when one is

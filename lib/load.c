@@ -528,7 +528,21 @@ struct found {
 	const void *p;       /* the cache's string */
 	uint32_t len;
 	uint32_t idlen;      /* the id is the file name's first idlen bytes */
+	/* The string's front-matter, found while the walk is near it in
+	 * the cache (entries are then sorted, far from their neighbours);
+	 * fm.p NULL when it holds none: unpack() then says why. */
+	struct coach_fmp fm;
 };
+
+/* f's front-matter, when its string holds one. */
+static void
+found_fm(struct found *f)
+{
+	const char *p = f->p;
+	if (f->len == 0 || p[0] != 'P' ||
+	    coach_fmp_root(&f->fm, p + 1, f->len - 1) != 0)
+		f->fm.p = NULL;
+}
 
 /* An entry's key as sort_entries() orders them (entry_key_cmp()), apart
  * from the records: small, so that sorting it moves little. */
@@ -619,6 +633,7 @@ walk_files(struct walk *w, const struct coach_fmdir *d, const char *coachee)
 		f->coachee = coachee;
 		f->p = p;
 		f->len = (uint32_t)plen;
+		found_fm(f);
 		if (w->kind != COACH_KIND_ENTRY) {
 			f->idlen = (uint32_t)(len - 3);
 			continue;
@@ -640,33 +655,39 @@ walk_files(struct walk *w, const struct coach_fmdir *d, const char *coachee)
 	return 0;
 }
 
-/* A coachee's agreement, as coach_repo_list_ordered() finds it. */
+/* A coachee's agreement in its folder dx (NULL when
+ * coach_fmcache_subdir() said e), as coach_repo_list_ordered() finds
+ * it. */
 static int
-walk_agreement(struct walk *w, const char *coachee)
+walk_agreement(struct walk *w, const struct coach_fmdir *dx, int e,
+    const char *coachee)
 {
-	char *p = coach_path_agreement(coachee);
-	enum coach_fmtype t = coach_fmcache_type(w->c, p);
-	int rc = 0;
+	static const char name[] = "agreement.md";
+	if (dx == NULL)
+		return e == ENOENT || e == ENOTDIR ? 0 : -1;
+	size_t i = coach_fmdir_find(dx, name);
+	enum coach_fmtype t = i == (size_t)-1 ? COACH_FMT_NONE :
+	    coach_fmdir_type(dx, i);
 	if (t == COACH_FMT_LINK)
-		walk_link(w, p, NULL);
-	if (t == COACH_FMT_UNKNOWN)
-		rc = -1;
+		walk_link(w, coach_fmdir_path(dx), name);
 	if (t != COACH_FMT_FILE)
-		goto done;
+		return 0;
 	struct found *f = walk_add(w);
+	const void *p;
 	size_t plen = 0;
-	if (f == NULL || coach_fmcache_lookup(w->c, p, 0, &f->p, &plen) != 1 ||
-	    plen >= UINT32_MAX) {
-		rc = -1;
-		goto done;
-	}
+	struct timespec written;
+	if (f == NULL || coach_fmdir_lookup(w->c, dx, i, 0, &p, &plen,
+	    &written) != 1 || plen >= UINT32_MAX)
+		return -1;
 	f->path = w->paths.len;
-	coach_buf_add(&w->paths, p, strlen(p) + 1);
+	coach_buf_puts(&w->paths, coach_fmdir_path(dx));
+	coach_buf_add(&w->paths, "/", 1);
+	coach_buf_add(&w->paths, name, sizeof(name));
 	f->coachee = coachee;
+	f->p = p;
 	f->len = (uint32_t)plen;
-done:
-	free(p);
-	return rc;
+	found_fm(f);
+	return 0;
 }
 
 /* Every coachee's records of kind, each coachee's name kept in names. */
@@ -693,15 +714,15 @@ walk_coaching(struct walk *w, struct coach_strlist *names)
 			continue;
 		coach_strlist_add(names, n);
 		const char *who = names->v[names->n - 1];
+		const struct coach_fmdir *dx = coach_fmcache_subdir(w->c, d,
+		    who, &e);
 		if (w->kind == COACH_KIND_AGREEMENT) {
-			if (walk_agreement(w, who) != 0)
+			if (walk_agreement(w, dx, e, who) != 0)
 				return -1;
 			continue;
 		}
 		const char *sub = w->kind == COACH_KIND_GOAL ? "goals" :
 		    w->kind == COACH_KIND_CYCLE ? "cycles" : "log";
-		const struct coach_fmdir *dx = coach_fmcache_subdir(w->c, d,
-		    who, &e);
 		const struct coach_fmdir *ds = dx ? coach_fmcache_subdir(w->c,
 		    dx, sub, &e) : NULL;
 		int rc = ds ? walk_files(w, ds, who) : 0;
@@ -798,7 +819,9 @@ load_walked(struct coach_fmcache *c, enum coach_kind kind,
 		if (f->idlen)
 			l->id = coach_xstrndup(strrchr(path, '/') + 1,
 			    f->idlen);
-		if (unpack(l, path, f->p, f->len, &out->problems) != 0) {
+		l->fm = f->fm;
+		if (f->fm.p == NULL &&
+		    unpack(l, path, f->p, f->len, &out->problems) != 0) {
 			packed_free(l);
 			continue;
 		}
