@@ -116,6 +116,8 @@ struct coach_fmcache {
 	size_t nblock;
 	uint64_t sum;
 	int sum_todo;
+	/* The preload's thread found it wrong; it was dropped for that. */
+	int sum_wrong, dropped;
 	struct coach_fmdir **dirs;
 	size_t ndirs, capdirs;
 	size_t *table;         /* heads of chains, index + 1 */
@@ -566,24 +568,35 @@ load(struct coach_fmcache *c)
 	c->sum_todo = 1;
 }
 
-/* Checks the loaded file's checksum once, before the first answer from
- * it; a damaged file is dropped whole (the preload's threads, which only
- * compare stat data with it, are waited for first).  Only the checksum
- * is left to check: load() checked the file's structure. */
-static void
-settle(struct coach_fmcache *c)
+/* Whether the loaded file's bytes have the checksum its header says
+ * (load() checked its structure already). */
+static int
+sum_holds(const struct coach_fmcache *c)
 {
 	uint64_t h = 0;
-	if (!c->sum_todo)
-		return;
-	c->sum_todo = 0;
 	for (size_t i = 0; i < c->nblock; i++)
 		h = checksum((const unsigned char *)c->map + c->block[i].rec_off,
 		    c->block[i].rec_len, h);
-	if (h == c->sum)
+	return h == c->sum;
+}
+
+/* Checks the loaded file's checksum once, before the first answer from
+ * it; a damaged file is dropped whole.  While the preload runs, one of
+ * its threads checks it: offline answers are only given back by
+ * coach_fmcache_offline_end(), which waits for it; others wait now. */
+static void
+settle(struct coach_fmcache *c)
+{
+	if (!c->sum_todo)
 		return;
-	coach_fmcache_preload_wait(c);
-	drop_all(c);
+	if (c->pool) {
+		if (!c->offline)
+			coach_fmcache_preload_wait(c);
+		return;
+	}
+	c->sum_todo = 0;
+	if (!sum_holds(c))
+		drop_all(c);
 }
 
 struct coach_fmcache *
@@ -1308,6 +1321,19 @@ coach_fmcache_threads(void)
 	return n < 1 ? 1 : (int)n;
 }
 
+/* Item i of the preload: first the checksum when it is still to be
+ * checked (settle()), then the folders. */
+static void
+preload_item(void *arg, size_t i)
+{
+	struct coach_fmcache *c = arg;
+	if (c->sum_todo && i-- == 0) {
+		c->sum_wrong = !sum_holds(c);
+		return;
+	}
+	preload_dir(arg, i);
+}
+
 /* Starts threads threads on the folders not looked at yet whose
  * listings were trusted. */
 static void
@@ -1322,10 +1348,9 @@ preload_start(struct coach_fmcache *c, int threads)
 		if (c->dirs[i]->state == D_UNSEEN && c->dirs[i]->trusted)
 			c->pre_dirs[n++] = c->dirs[i];
 	atomic_store(&c->pre_changed, 0);
-	c->pool = coach_pool_start(n, threads, preload_dir, c);
-	/* While the threads look at the files, this one checks the
-	 * checksum of what they compare them with. */
-	settle(c);
+	c->sum_wrong = 0;
+	c->pool = coach_pool_start(n + (c->sum_todo != 0), threads,
+	    preload_item, c);
 }
 
 void
@@ -1343,6 +1368,13 @@ coach_fmcache_preload_wait(struct coach_fmcache *c)
 	c->pool = NULL;
 	free(c->pre_dirs);
 	c->pre_dirs = NULL;
+	if (c->sum_todo) {
+		c->sum_todo = 0;
+		if (c->sum_wrong) {
+			drop_all(c);
+			c->dropped = 1;
+		}
+	}
 }
 
 void
@@ -1370,7 +1402,9 @@ int
 coach_fmcache_offline_end(struct coach_fmcache *c)
 {
 	coach_fmcache_preload_wait(c);
-	int held = !c->unsure;
+	/* Answers from a damaged file never hold. */
+	int held = !c->unsure && !c->dropped;
+	c->dropped = 0;
 	/* Every folder listed and file taken as kept was looked at by the
 	 * preload, and had not changed. */
 	for (size_t i = 0; held && i < c->ndirs; i++) {

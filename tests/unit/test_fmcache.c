@@ -439,6 +439,41 @@ test_rewritten_while_open(void **state)
 	coach_fmcache_free(c);
 }
 
+/* A string changed in the cache file, its structure whole: only the
+ * checksum tells.  Offline answers are given before the preload's
+ * threads have checked it, and never held. */
+static void
+test_offline_damaged(void **state)
+{
+	struct fx *f = *state;
+	const void *p;
+	size_t len;
+	fill(f);
+	struct coach_buf b = COACH_BUF_INIT;
+	assert_null(coach_read_file(&b, f->file, 1 << 20));
+	char *bob = memmem(b.ptr, b.len, "Bob", 4);
+	assert_non_null(bob);
+	bob[0] = 'R';
+	FILE *fp = fopen(f->file, "w");
+	fwrite(b.ptr, 1, b.len, fp);
+	fclose(fp);
+	coach_buf_free(&b);
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	coach_fmcache_preload_start(c);
+	coach_fmcache_offline_begin(c);
+	int rc = coach_fmcache_get(c, "staff/bob.md", 0, &p, &len);
+	assert_true(rc == 0 || (rc == 1 && memcmp(p, "Rob", 3) == 0));
+	assert_int_equal(coach_fmcache_offline_end(c), 0);
+	assert_int_equal(coach_fmcache_get(c, "staff/bob.md", 0, &p, &len),
+	    0);
+	coach_fmcache_free(c);
+	/* Asked without the preload: never served at all. */
+	c = coach_fmcache_open(f->root, f->file, 1);
+	assert_int_equal(coach_fmcache_get(c, "staff/ada.md", 0, &p, &len),
+	    0);
+	coach_fmcache_free(c);
+}
+
 /* Looked at in threads before the questions: the same answers, a file
  * edited in place (same size and mtime) and a new folder seen, with no
  * stat of their own for what did not change. */
@@ -616,6 +651,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rewritten_while_open,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offline_damaged, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_put_stat, setup,
