@@ -51,13 +51,13 @@ enum { F_HAS_STAT = 1, F_TRUSTED = 2 };
 
 #define FST_LEN (7 * 8)
 
+/* A name of a folder's listing: 48 bytes, as there are 100,000 of them
+ * and more to load at every start. */
 struct child {
 	const char *name;
-	uint8_t type;
-	uint8_t flags;
-	uint8_t checked;  /* st was compared with the file in this run */
-	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
-	struct coach_statdata st;
+	/* Its stat data, FST_LEN bytes laid out as struct coach_statdata:
+	 * in the mapped file (unaligned) or the arena; NULL for none. */
+	const unsigned char *st;
 	union {
 		/* A file's strings. */
 		const void *slot[COACH_FMCACHE_SLOTS];
@@ -65,6 +65,10 @@ struct child {
 		struct coach_fmdir *sub;
 	};
 	uint32_t len[COACH_FMCACHE_SLOTS];
+	uint8_t type;
+	uint8_t flags;
+	uint8_t checked;  /* st was compared with the file in this run */
+	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 };
 
 enum { D_UNSEEN, D_VALID, D_GONE };
@@ -329,6 +333,38 @@ children_free(struct coach_fmdir *d)
 	d->n = 0;
 }
 
+/* The stat data kept for ch. */
+static struct coach_statdata
+child_st(const struct child *ch)
+{
+	struct coach_statdata f;
+	_Static_assert(sizeof(f) == FST_LEN, "stat data are 7 numbers");
+	if (ch->st)
+		memcpy(&f, ch->st, FST_LEN);
+	else
+		memset(&f, 0, sizeof(f));
+	return f;
+}
+
+static int
+child_st_eq(const struct child *ch, const struct coach_statdata *now)
+{
+	struct coach_statdata f = child_st(ch);
+	return coach_statdata_eq(&f, now);
+}
+
+/* Keeps now as ch's stat data.  Only the thread asking does, and never
+ * while the preload's threads read them (they only run beside offline
+ * answers). */
+static void
+child_set_st(struct coach_fmcache *c, struct child *ch,
+    const struct coach_statdata *now)
+{
+	unsigned char *p = arena_alloc(&c->arena, FST_LEN);
+	memcpy(p, now, FST_LEN);
+	ch->st = p;
+}
+
 /* ---- reading the file ---- */
 
 struct rd {
@@ -396,7 +432,7 @@ rd_child(struct rd *r, struct child *ch)
 	ch->name = rd_str(r, n);
 	ch->type = (uint8_t)rd_num(r, 1);
 	ch->flags = (uint8_t)rd_num(r, 1);
-	rd_fst(r, &ch->st);
+	ch->st = rd_take(r, FST_LEN);
 	for (int s = 0; s < COACH_FMCACHE_SLOTS; s++) {
 		size_t len = (size_t)rd_num(r, 4);
 		const char *p = rd_str(r, len);
@@ -1079,10 +1115,10 @@ check_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch)
 	struct coach_statdata now;
 	coach_statdata_of(&now, &st);
 	ch->checked = 1;
-	if ((ch->flags & F_HAS_STAT) && coach_statdata_eq(&ch->st, &now))
+	if ((ch->flags & F_HAS_STAT) && child_st_eq(ch, &now))
 		return 0;
 	child_clear(ch);
-	ch->st = now;
+	child_set_st(c, ch, &now);
 	ch->flags = F_HAS_STAT;
 	c->dirty = 1;
 	return 0;
@@ -1128,14 +1164,15 @@ coach_fmcache_stat_known(struct coach_fmcache *c, const char *relpath,
 static void
 stat_out(const struct child *ch, struct stat *out)
 {
+	struct coach_statdata f = child_st(ch);
 	memset(out, 0, sizeof(*out));
-	out->st_mtim.tv_sec = ch->st.mt_s;
-	out->st_mtim.tv_nsec = ch->st.mt_ns;
-	out->st_ctim.tv_sec = ch->st.ct_s;
-	out->st_ctim.tv_nsec = ch->st.ct_ns;
-	out->st_ino = (ino_t)ch->st.ino;
-	out->st_size = (off_t)ch->st.size;
-	out->st_mode = (mode_t)ch->st.mode;
+	out->st_mtim.tv_sec = f.mt_s;
+	out->st_mtim.tv_nsec = f.mt_ns;
+	out->st_ctim.tv_sec = f.ct_s;
+	out->st_ctim.tv_nsec = f.ct_ns;
+	out->st_ino = (ino_t)f.ino;
+	out->st_size = (off_t)f.size;
+	out->st_mode = (mode_t)f.mode;
 }
 
 /* get() of the file ch of folder d. */
@@ -1155,7 +1192,7 @@ get_child(struct coach_fmcache *c, struct coach_fmdir *d, struct child *ch,
 			c->unsure = 1;
 		return 0;
 	}
-	if (check_child(c, d, ch) != 0 || !S_ISREG(ch->st.mode))
+	if (check_child(c, d, ch) != 0 || !S_ISREG(child_st(ch).mode))
 		return -1;
 	if ((ch->flags & F_TRUSTED) && ch->slot[slot]) {
 		*p = ch->slot[slot];
@@ -1185,8 +1222,9 @@ coach_fmdir_lookup(struct coach_fmcache *c, const struct coach_fmdir *dir,
 	struct coach_fmdir *d = (struct coach_fmdir *)dir;
 	int rc = get_child(c, d, &d->v[i], slot, p, len, 1);
 	if (rc == 1) {
-		mtime->tv_sec = (time_t)d->v[i].st.mt_s;
-		mtime->tv_nsec = (long)d->v[i].st.mt_ns;
+		struct coach_statdata f = child_st(&d->v[i]);
+		mtime->tv_sec = (time_t)f.mt_s;
+		mtime->tv_nsec = (long)f.mt_ns;
 	}
 	return rc;
 }
@@ -1223,7 +1261,7 @@ coach_fmcache_put(struct coach_fmcache *c, const char *relpath, int slot,
 	    stat_in(c, d, ch->name, &st) == -1)
 		return NULL;
 	coach_statdata_of(&now, &st);
-	if (ch->type != COACH_FMT_FILE || !coach_statdata_eq(&now, &ch->st))
+	if (ch->type != COACH_FMT_FILE || !child_st_eq(ch, &now))
 		return NULL; /* not a file, or it changed while it was read */
 	if (!(ch->flags & F_TRUSTED))
 		child_clear(ch); /* other slots were made from older reads */
@@ -1249,9 +1287,9 @@ coach_fmcache_put_stat(struct coach_fmcache *c, const char *relpath,
 	coach_statdata_of(&now, st);
 	/* Other slots were made from another version, or a racy one. */
 	if (!(ch->flags & F_HAS_STAT) || !(ch->flags & F_TRUSTED) ||
-	    !coach_statdata_eq(&now, &ch->st))
+	    !child_st_eq(ch, &now))
 		child_clear(ch);
-	ch->st = now;
+	child_set_st(c, ch, &now);
 	ch->checked = 1;
 	ch->slot[slot] = arena_copy(&c->arena, p, len);
 	ch->len[slot] = (uint32_t)len;
@@ -1294,7 +1332,7 @@ preload_dir(void *arg, size_t i)
 		ch->pre = PRE_CHANGED;
 		if (fstatat(fd, ch->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			coach_statdata_of(&now, &st);
-			if (coach_statdata_eq(&now, &ch->st))
+			if (child_st_eq(ch, &now))
 				ch->pre = PRE_SAME;
 		}
 		changed |= ch->pre != PRE_SAME;
@@ -1485,7 +1523,8 @@ put_dir(struct coach_buf *b, const struct coach_fmdir *d)
 		put_str(b, ch->name, strlen(ch->name));
 		put_num(b, ch->type, 1);
 		put_num(b, ch->flags, 1);
-		put_fst(b, &ch->st);
+		struct coach_statdata f = child_st(ch);
+		put_fst(b, &f);
 		for (int s = 0; s < COACH_FMCACHE_SLOTS; s++)
 			put_str(b, ch->slot[s] ? ch->slot[s] : "", ch->len[s]);
 	}
