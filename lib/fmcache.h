@@ -28,6 +28,13 @@
  * time.  Deleting it is always safe.  COACH_NO_CACHE=1 in the environment
  * turns it off (every answer then comes from the file system).
  *
+ * An open cache maps the file and answers from it in place (names and
+ * strings are not copied) until it is freed.  Since writers only ever
+ * rename a new file over it, the file an open cache mapped stays as it
+ * was whatever other processes do; like git's packs, it must never be
+ * truncated or written in place while a coach reads it (a truncation
+ * would make that reader fault).
+ *
  * No git and no YAML here: paths are '/'-separated and relative to root.
  */
 #ifndef COACH_FMCACHE_H
