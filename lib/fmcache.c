@@ -4,7 +4,8 @@
  * The file, in the host's byte order (a marker says which):
  *
  *     header  "COACHFM\0", u32 version, u32 0x01020304, u64 salt,
- *             u64 number of folders, u64 body length, u64 checksum of body
+ *             u64 number of folders, u64 body length, u64 checksum of body,
+ *             u64 monitor instance, u64 monitor sequence
  *     body    per folder, parents before children:
  *               u32 path length, path, NUL, u8 trusted, stat, u32 names
  *               per name, sorted:
@@ -15,6 +16,13 @@
  * mode.  flags: 1 the stat is the file's as its strings were made, 2 they
  * can be trusted (the read was stable and not racy).  Strings and names
  * point into the mapped file; what a run adds is malloc'd.
+ *
+ * The monitor's token (0 0 for none) is one the file-system monitor gave
+ * before the run that wrote the file looked at anything.  It vouches that
+ * every trusted folder kept, its listing and its files' stat data, were
+ * as the file says at some moment after that token: a later run told by
+ * the monitor that nothing happened in such a folder since takes it as
+ * it is kept, without a stat.
  */
 #include "fmcache.h"
 
@@ -34,9 +42,9 @@
 #include "util.h"
 
 #define MAGIC "COACHFM"
-#define VERSION 3
+#define VERSION 4
 #define ENDIAN 0x01020304u
-#define HEADER_LEN (8 + 4 + 4 + 8 + 8 + 8 + 8)
+#define HEADER_LEN (8 + 4 + 4 + 8 + 8 + 8 + 8 + 8 + 8)
 /* A cache this large is not one coach wrote. */
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
 
@@ -67,6 +75,7 @@ struct coach_fmdir {
 	uint8_t trusted;
 	uint8_t reach;    /* while saving */
 	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
+	uint8_t vouched;  /* the monitor saw nothing happen in it */
 	int err_no;       /* D_GONE: why */
 	struct coach_statdata st;
 	struct child *v;
@@ -108,7 +117,14 @@ struct coach_fmcache {
 	/* Answers from the cache alone (see coach_fmcache_offline_begin):
 	 * unsure when one could not be given. */
 	int offline, unsure;
+	/* The monitor's token the file was written with, what the monitor
+	 * answered in this run (MON_*) and its new token. */
+	uint64_t tok_inst, tok_seq;
+	int mon;
+	uint64_t new_inst, new_seq;
 };
+
+enum { MON_NONE, MON_SINCE, MON_EVERYTHING };
 
 #define CHUNK_BYTES ((size_t)1 << 20)
 
@@ -426,9 +442,12 @@ load(struct coach_fmcache *c)
 	uint64_t ndirs = rd_num(&r, 8);
 	uint64_t body = rd_num(&r, 8);
 	uint64_t sum = rd_num(&r, 8), h = 0;
+	c->tok_inst = rd_num(&r, 8);
+	c->tok_seq = rd_num(&r, 8);
 	if (memcmp(magic, MAGIC, 8) != 0 || version != VERSION ||
 	    endian != ENDIAN || salt != c->salt ||
 	    body != c->map_len - HEADER_LEN) {
+		c->tok_inst = c->tok_seq = 0;
 		drop_all(c);
 		return;
 	}
@@ -1169,7 +1188,8 @@ preload_start(struct coach_fmcache *c, int threads)
 	/* The threads' own list: c->dirs may grow meanwhile. */
 	c->pre_dirs = coach_xcalloc(c->ndirs, sizeof(*c->pre_dirs));
 	for (size_t i = 0; i < c->ndirs; i++)
-		if (c->dirs[i]->state == D_UNSEEN && c->dirs[i]->trusted)
+		if (c->dirs[i]->state == D_UNSEEN && c->dirs[i]->trusted &&
+		    !c->dirs[i]->vouched)
 			c->pre_dirs[n++] = c->dirs[i];
 	atomic_store(&c->pre_changed, 0);
 	c->pool = coach_pool_start(n, threads, preload_dir, c);
@@ -1327,6 +1347,88 @@ reachable(struct coach_fmcache *c, struct coach_fmdir *d)
 	return ch && ch->type == COACH_FMT_DIR;
 }
 
+/* Whether what is kept of d (not vouched for by the monitor) was found
+ * as it is on disk in this run, after the monitor's token was taken. */
+static int
+seen_now(const struct coach_fmdir *d)
+{
+	if (d->pre != PRE_SAME && d->state != D_VALID)
+		return 0;
+	for (size_t k = 0; k < d->n; k++) {
+		const struct child *ch = &d->v[k];
+		if (ch->type == COACH_FMT_FILE && (ch->flags & F_HAS_STAT) &&
+		    !ch->checked && ch->pre != PRE_SAME)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The token to write (the folders are sorted): the new one when every
+ * trusted folder to be kept is vouched for by the monitor or was found as
+ * kept in this run; else the old one when the monitor could say what
+ * changed since it (what this run did not look at is as it was then);
+ * else none.
+ */
+static void
+monitor_token(struct coach_fmcache *c)
+{
+	int all = 1;
+	for (size_t i = 0; i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		d->reach = (uint8_t)reachable(c, d);
+		if (all && d->reach && d->trusted && !d->vouched && !seen_now(d))
+			all = 0;
+	}
+	uint64_t inst = all ? c->new_inst : c->mon == MON_SINCE ?
+	    c->tok_inst : 0;
+	uint64_t seq = all ? c->new_seq : c->mon == MON_SINCE ? c->tok_seq : 0;
+	if (inst != c->tok_inst || seq != c->tok_seq) {
+		c->tok_inst = inst;
+		c->tok_seq = seq;
+		c->dirty = 1;
+	}
+}
+
+void
+coach_fmcache_token(const struct coach_fmcache *c, uint64_t *instance,
+    uint64_t *seq)
+{
+	*instance = c->tok_inst;
+	*seq = c->tok_seq;
+}
+
+void
+coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
+    uint64_t seq, int everything, char *const *dirs, size_t n)
+{
+	c->mon = everything ? MON_EVERYTHING : MON_SINCE;
+	c->new_inst = instance;
+	c->new_seq = seq;
+	if (everything)
+		return;
+	/* Every folder known so far (all read from the file) that is
+	 * trusted and was not named is vouched for: as kept. */
+	for (size_t i = 0; i < c->ndirs; i++)
+		c->dirs[i]->vouched = c->dirs[i]->trusted &&
+		    c->dirs[i]->state == D_UNSEEN;
+	for (size_t i = 0; i < n; i++) {
+		struct coach_fmdir *d = dir_find(c, dirs[i]);
+		if (d)
+			d->vouched = 0;
+	}
+	for (size_t i = 0; i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		if (!d->vouched)
+			continue;
+		d->pre = PRE_SAME;
+		for (size_t k = 0; k < d->n; k++)
+			if (d->v[k].type == COACH_FMT_FILE &&
+			    (d->v[k].flags & F_HAS_STAT))
+				d->v[k].pre = PRE_SAME;
+	}
+}
+
 static int
 write_all(int fd, const void *p, size_t len, off_t at)
 {
@@ -1379,6 +1481,8 @@ write_body(struct coach_fmcache *c, int fd)
 	put_num(&b, n, 8);
 	put_num(&b, len, 8);
 	put_num(&b, h, 8);
+	put_num(&b, c->tok_inst, 8);
+	put_num(&b, c->tok_seq, 8);
 	if (rc == 0)
 		rc = write_all(fd, b.ptr, b.len, 0);
 	coach_buf_free(&b);
@@ -1388,10 +1492,16 @@ write_body(struct coach_fmcache *c, int fd)
 struct coach_error *
 coach_fmcache_save(struct coach_fmcache *c)
 {
-	if (!c->dirty)
+	int moved = c->mon != MON_NONE &&
+	    (c->new_inst != c->tok_inst || c->new_seq != c->tok_seq);
+	if (!c->dirty && !moved)
 		return NULL;
 	qsort(c->dirs, c->ndirs, sizeof(*c->dirs), dir_ptr_cmp);
 	table_grow(c); /* the indexes moved */
+	if (moved)
+		monitor_token(c);
+	if (!c->dirty)
+		return NULL;
 	/* Written whole to a file of its own, then renamed over the old:
 	 * readers see the old cache or the new one, never a part. */
 	char *tmp = coach_xasprintf("%s.%ld.tmp", c->file, (long)getpid());
