@@ -413,6 +413,14 @@ drop_all(struct coach_fmcache *c)
 	c->map_len = 0;
 }
 
+/* Where the body's checksum starts: the monitor's token is covered. */
+static uint64_t
+token_sum(const struct coach_fmcache *c)
+{
+	uint64_t t[2] = { c->tok_inst, c->tok_seq };
+	return t[0] || t[1] ? coach_fmcache_hash(t, sizeof(t), 0) : 0;
+}
+
 /* Maps the file and reads what it knows; an unusable file knows
  * nothing. */
 static void
@@ -444,6 +452,7 @@ load(struct coach_fmcache *c)
 	uint64_t sum = rd_num(&r, 8), h = 0;
 	c->tok_inst = rd_num(&r, 8);
 	c->tok_seq = rd_num(&r, 8);
+	h = token_sum(c);
 	if (memcmp(magic, MAGIC, 8) != 0 || version != VERSION ||
 	    endian != ENDIAN || salt != c->salt ||
 	    body != c->map_len - HEADER_LEN) {
@@ -1452,7 +1461,7 @@ static int
 write_body(struct coach_fmcache *c, int fd)
 {
 	struct coach_buf b = COACH_BUF_INIT;
-	uint64_t n = 0, len = 0, h = 0;
+	uint64_t n = 0, len = 0, h = token_sum(c);
 	int rc = 0;
 	static const char room[HEADER_LEN];
 	coach_buf_add(&b, room, sizeof(room));
