@@ -25,7 +25,7 @@ extern const struct coach_cmd coach_cmd_init, coach_cmd_staff,
 	coach_cmd_show, coach_cmd_edit, coach_cmd_rm, coach_cmd_status, coach_cmd_history, coach_cmd_diff, coach_cmd_agenda,
 	coach_cmd_report, coach_cmd_check, coach_cmd_remote, coach_cmd_sync,
 	coach_cmd_trust, coach_cmd_key, coach_cmd_resolve,
-	coach_cmd_merge_driver,
+	coach_cmd_merge_driver, coach_cmd_monitor,
 	coach_cmd_help;
 
 const struct coach_cmd *const coach_commands[] = {
@@ -52,6 +52,7 @@ const struct coach_cmd *const coach_commands[] = {
 	&coach_cmd_trust,
 	&coach_cmd_key,
 	&coach_cmd_resolve,
+	&coach_cmd_monitor,
 	&coach_cmd_merge_driver,
 	&coach_cmd_help,
 	NULL,

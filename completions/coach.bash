@@ -7,7 +7,7 @@
 # $COACH_DIR, then git config coach.dir); values come from plain globbing,
 # without running coach.
 
-_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key resolve help"
+_coach_commands="init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key resolve monitor help"
 _coach_kinds="meeting observation practice reflection evidence cpd note"
 _coach_statuses="active achieved paused dropped"
 _coach_outcomes="met partly not-yet"
@@ -26,6 +26,7 @@ _coach_verbs()
 	remote) echo "add list remove" ;;
 	trust) echo "init add list pull" ;;
 	key) echo "init export import list seal" ;;
+	monitor) echo "start stop status" ;;
 	esac
 }
 

@@ -219,7 +219,7 @@ function __coach_phases
     printf '%s\n' $phases
 end
 
-set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key resolve help
+set -l __coach_commands init staff priority framework agree goal cycle log entries show edit rm status history diff agenda report check remote sync trust key resolve monitor help
 set -l __coach_kinds meeting observation practice reflection evidence cpd note
 set -l __coach_dates 'today yesterday tomorrow monday tuesday wednesday thursday friday'
 
@@ -256,6 +256,7 @@ complete -c coach -n __coach_needs_command -a sync -d 'Commit hand edits, fetch,
 complete -c coach -n __coach_needs_command -a trust -d "A trust's workspace: pull every school's summary"
 complete -c coach -n __coach_needs_command -a key -d 'Keys for sealed private entries'
 complete -c coach -n __coach_needs_command -a resolve -d 'Settle a conflict a merge left in a record'
+complete -c coach -n __coach_needs_command -a monitor -d 'The file-system monitor fast reads use'
 complete -c coach -n __coach_needs_command -a help -d 'Show the manual of coach or of a command'
 
 complete -c coach -n "not __coach_needs_command" -l help -d 'Show the manual'
@@ -409,6 +410,9 @@ complete -c coach -n '__coach_arg 0 sync' -a '(__coach_remotes)' -d Remote
 complete -c coach -n '__coach_using sync' -l publish -d 'Push only the summary for the trust'
 
 # trust
+complete -c coach -n '__coach_needs_verb monitor' -a start -d 'Start the monitor in the background'
+complete -c coach -n '__coach_needs_verb monitor' -a stop -d 'Stop the monitor'
+complete -c coach -n '__coach_needs_verb monitor' -a status -d 'Whether the monitor runs'
 complete -c coach -n '__coach_needs_verb trust' -a init -d 'Make a trust workspace'
 complete -c coach -n '__coach_needs_verb trust' -a add -d 'Add a school'
 complete -c coach -n '__coach_needs_verb trust' -a list -d 'List the schools and their last pull'

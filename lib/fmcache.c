@@ -4,7 +4,8 @@
  * The file, in the host's byte order (a marker says which):
  *
  *     header  "COACHFM\0", u32 version, u32 0x01020304, u64 salt,
- *             u64 number of folders, u64 body length, u64 checksum of body
+ *             u64 number of folders, u64 body length, u64 checksum of body,
+ *             u64 monitor instance, u64 monitor sequence
  *     body    per folder, parents before children:
  *               u32 path length, path, NUL, u8 trusted, stat, u32 names
  *               per name, sorted:
@@ -22,6 +23,13 @@
  * coach_fmcache_save()), so the file a reader mapped stays as it was
  * whatever other processes do meanwhile.  What a run adds lives in the
  * arena.
+ *
+ * The monitor's token (0 0 for none) is one the file-system monitor gave
+ * before the run that wrote the file looked at anything.  It vouches that
+ * every trusted folder kept, its listing and its files' stat data, were
+ * as the file says at some moment after that token: a later run told by
+ * the monitor that nothing happened in such a folder since takes it as
+ * it is kept, without a stat.
  */
 #include "fmcache.h"
 
@@ -41,9 +49,9 @@
 #include "util.h"
 
 #define MAGIC "COACHFM"
-#define VERSION 3
+#define VERSION 4
 #define ENDIAN 0x01020304u
-#define HEADER_LEN (8 + 4 + 4 + 8 + 8 + 8 + 8)
+#define HEADER_LEN (8 + 4 + 4 + 8 + 8 + 8 + 8 + 8 + 8)
 /* A cache this large is not one coach wrote. */
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
 
@@ -87,6 +95,7 @@ struct coach_fmdir {
 	uint8_t reach;    /* while saving */
 	uint8_t pre;      /* what coach_fmcache_preload() found: PRE_* */
 	uint8_t own;      /* OWN_* */
+	uint8_t vouched;  /* the monitor saw nothing happen in it */
 	int err_no;       /* D_GONE: why */
 	struct coach_statdata st;
 	struct child *v;
@@ -118,7 +127,7 @@ struct coach_fmcache {
 	 * their bytes must have: checked before the first answer. */
 	struct coach_fmdir *block;
 	size_t nblock;
-	uint64_t sum;
+	uint64_t sum, sum_from; /* sum_from: where the chain starts */
 	int sum_todo;
 	/* The preload's thread found it wrong; it was dropped for that. */
 	int sum_wrong, dropped;
@@ -138,7 +147,14 @@ struct coach_fmcache {
 	/* Answers from the cache alone (see coach_fmcache_offline_begin):
 	 * unsure when one could not be given. */
 	int offline, unsure;
+	/* The monitor's token the file was written with, what the monitor
+	 * answered in this run (MON_*) and its new token. */
+	uint64_t tok_inst, tok_seq;
+	int mon;
+	uint64_t new_inst, new_seq;
 };
+
+enum { MON_NONE, MON_SINCE, MON_EVERYTHING };
 
 #define CHUNK_BYTES ((size_t)1 << 20)
 
@@ -548,6 +564,14 @@ drop_all(struct coach_fmcache *c)
 	c->map_len = 0;
 }
 
+/* Where the body's checksum starts: the monitor's token is covered. */
+static uint64_t
+token_sum(const struct coach_fmcache *c)
+{
+	uint64_t t[2] = { c->tok_inst, c->tok_seq };
+	return t[0] || t[1] ? coach_fmcache_hash(t, sizeof(t), 0) : 0;
+}
+
 /* Maps the file and reads what it knows; an unusable file knows
  * nothing.  Its checksum is left for settle(). */
 static void
@@ -577,12 +601,16 @@ load(struct coach_fmcache *c)
 	uint64_t ndirs = rd_num(&r, 8);
 	uint64_t body = rd_num(&r, 8);
 	c->sum = rd_num(&r, 8);
+	c->tok_inst = rd_num(&r, 8);
+	c->tok_seq = rd_num(&r, 8);
+	c->sum_from = token_sum(c);
 	/* Each folder takes at least its path's length and NUL, trusted,
 	 * stat data and count. */
 	if (memcmp(magic, MAGIC, 8) != 0 || version != VERSION ||
 	    endian != ENDIAN || salt != c->salt ||
 	    body != c->map_len - HEADER_LEN ||
 	    ndirs > body / (4 + 1 + 1 + FST_LEN + 4)) {
+		c->tok_inst = c->tok_seq = 0;
 		drop_all(c);
 		return;
 	}
@@ -609,7 +637,7 @@ load(struct coach_fmcache *c)
 static int
 sum_holds(const struct coach_fmcache *c)
 {
-	uint64_t h = 0;
+	uint64_t h = c->sum_from;
 	for (size_t i = 0; i < c->nblock; i++)
 		h = checksum((const unsigned char *)c->map + c->block[i].rec_off,
 		    c->block[i].rec_len, h);
@@ -1383,7 +1411,8 @@ preload_start(struct coach_fmcache *c, int threads)
 	/* The threads' own list: c->dirs may grow meanwhile. */
 	c->pre_dirs = coach_xcalloc(c->ndirs, sizeof(*c->pre_dirs));
 	for (size_t i = 0; i < c->ndirs; i++)
-		if (c->dirs[i]->state == D_UNSEEN && c->dirs[i]->trusted)
+		if (c->dirs[i]->state == D_UNSEEN && c->dirs[i]->trusted &&
+		    !c->dirs[i]->vouched)
 			c->pre_dirs[n++] = c->dirs[i];
 	atomic_store(&c->pre_changed, 0);
 	c->sum_wrong = 0;
@@ -1553,6 +1582,88 @@ reachable(struct coach_fmcache *c, struct coach_fmdir *d)
 	return ch && ch->type == COACH_FMT_DIR;
 }
 
+/* Whether what is kept of d (not vouched for by the monitor) was found
+ * as it is on disk in this run, after the monitor's token was taken. */
+static int
+seen_now(const struct coach_fmdir *d)
+{
+	if (d->pre != PRE_SAME && d->state != D_VALID)
+		return 0;
+	for (size_t k = 0; k < d->n; k++) {
+		const struct child *ch = &d->v[k];
+		if (ch->type == COACH_FMT_FILE && (ch->flags & F_HAS_STAT) &&
+		    !ch->checked && ch->pre != PRE_SAME)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The token to write (the folders are sorted): the new one when every
+ * trusted folder to be kept is vouched for by the monitor or was found as
+ * kept in this run; else the old one when the monitor could say what
+ * changed since it (what this run did not look at is as it was then);
+ * else none.
+ */
+static void
+monitor_token(struct coach_fmcache *c)
+{
+	int all = 1;
+	for (size_t i = 0; i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		d->reach = (uint8_t)reachable(c, d);
+		if (all && d->reach && d->trusted && !d->vouched && !seen_now(d))
+			all = 0;
+	}
+	uint64_t inst = all ? c->new_inst : c->mon == MON_SINCE ?
+	    c->tok_inst : 0;
+	uint64_t seq = all ? c->new_seq : c->mon == MON_SINCE ? c->tok_seq : 0;
+	if (inst != c->tok_inst || seq != c->tok_seq) {
+		c->tok_inst = inst;
+		c->tok_seq = seq;
+		c->dirty = 1;
+	}
+}
+
+void
+coach_fmcache_token(const struct coach_fmcache *c, uint64_t *instance,
+    uint64_t *seq)
+{
+	*instance = c->tok_inst;
+	*seq = c->tok_seq;
+}
+
+void
+coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
+    uint64_t seq, int everything, char *const *dirs, size_t n)
+{
+	c->mon = everything ? MON_EVERYTHING : MON_SINCE;
+	c->new_inst = instance;
+	c->new_seq = seq;
+	if (everything)
+		return;
+	/* Every folder known so far (all read from the file) that is
+	 * trusted and was not named is vouched for: as kept. */
+	for (size_t i = 0; i < c->ndirs; i++)
+		c->dirs[i]->vouched = c->dirs[i]->trusted &&
+		    c->dirs[i]->state == D_UNSEEN;
+	for (size_t i = 0; i < n; i++) {
+		struct coach_fmdir *d = dir_find(c, dirs[i]);
+		if (d)
+			d->vouched = 0;
+	}
+	for (size_t i = 0; i < c->ndirs; i++) {
+		struct coach_fmdir *d = c->dirs[i];
+		if (!d->vouched)
+			continue;
+		d->pre = PRE_SAME;
+		for (size_t k = 0; k < d->n; k++)
+			if (d->v[k].type == COACH_FMT_FILE &&
+			    (d->v[k].flags & F_HAS_STAT))
+				d->v[k].pre = PRE_SAME;
+	}
+}
+
 static int
 write_all(int fd, const void *p, size_t len, off_t at)
 {
@@ -1576,7 +1687,7 @@ static int
 write_body(struct coach_fmcache *c, int fd)
 {
 	struct coach_buf b = COACH_BUF_INIT;
-	uint64_t n = 0, len = 0, h = 0;
+	uint64_t n = 0, len = 0, h = token_sum(c);
 	int rc = 0;
 	static const char room[HEADER_LEN];
 	coach_buf_add(&b, room, sizeof(room));
@@ -1605,6 +1716,8 @@ write_body(struct coach_fmcache *c, int fd)
 	put_num(&b, n, 8);
 	put_num(&b, len, 8);
 	put_num(&b, h, 8);
+	put_num(&b, c->tok_inst, 8);
+	put_num(&b, c->tok_seq, 8);
 	if (rc == 0)
 		rc = write_all(fd, b.ptr, b.len, 0);
 	coach_buf_free(&b);
@@ -1615,10 +1728,16 @@ struct coach_error *
 coach_fmcache_save(struct coach_fmcache *c)
 {
 	settle(c);
-	if (!c->dirty)
+	int moved = c->mon != MON_NONE &&
+	    (c->new_inst != c->tok_inst || c->new_seq != c->tok_seq);
+	if (!c->dirty && !moved)
 		return NULL;
 	qsort(c->dirs, c->ndirs, sizeof(*c->dirs), dir_ptr_cmp);
 	table_grow(c); /* the indexes moved */
+	if (moved)
+		monitor_token(c);
+	if (!c->dirty)
+		return NULL;
 	/* Written whole to a file of its own, then renamed over the old:
 	 * readers see the old cache or the new one, never a part. */
 	char *tmp = coach_xasprintf("%s.%ld.tmp", c->file, (long)getpid());

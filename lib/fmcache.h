@@ -200,6 +200,20 @@ int coach_fmcache_threads(void);
 
 /* Counts of this cache's use, for tests: folders and files looked at,
  * folders read and strings that had to be made. */
+/*
+ * The file-system monitor's token the cache was written with (0 0 for
+ * none), and what the monitor answered since it, given before anything
+ * else is asked of the cache: everything (nothing can be said), or the
+ * folders dirs[0..n) in which anything happened.  A trusted folder it
+ * did not name is then taken as kept, its files' stat data too, with no
+ * stat at all.  The new token is written with the cache when this run
+ * found as kept every trusted folder the monitor did not vouch for.
+ */
+void coach_fmcache_token(const struct coach_fmcache *c, uint64_t *instance,
+	uint64_t *seq);
+void coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
+	uint64_t seq, int everything, char *const *dirs, size_t n);
+
 struct coach_fmcache_stats {
 	size_t dirs, dirs_read, files, misses;
 };

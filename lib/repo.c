@@ -14,6 +14,7 @@
 #include "date.h"
 #include "fmcache.h"
 #include "ids.h"
+#include "monitor.h"
 #include "pool.h"
 
 struct coach_repo {
@@ -311,6 +312,39 @@ coach_repo_judgement_words(const struct coach_repo *r)
 #define COACH_VERSION "unknown"
 #endif
 
+char *
+coach_repo_gitdir(const struct coach_repo *r)
+{
+	return coach_store_git_path(r->store, "");
+}
+
+/* Tells the cache what the file-system monitor saw since its token,
+ * before anything is looked at; with coach.monitor set, starts one (in
+ * the background: this run checks by stat) when none answers. */
+static void
+cache_monitor(struct coach_repo *r)
+{
+	struct coach_monitor_answer a;
+	uint64_t inst, seq;
+	char *gitdir = coach_repo_gitdir(r), *on = NULL;
+	coach_fmcache_token(r->cache, &inst, &seq);
+	if (coach_monitor_query(gitdir, coach_repo_root(r), inst, seq,
+	    &a) == 0) {
+		coach_fmcache_monitor(r->cache, a.instance, a.seq,
+		    a.everything, a.dirs, a.n);
+		coach_monitor_answer_free(&a);
+	} else if (coach_monitor_supported()) {
+		coach_error_free(coach_store_config_get(r->store,
+		    "coach.monitor", &on));
+		if (on && (strcasecmp(on, "true") == 0 ||
+		    strcasecmp(on, "yes") == 0 || strcasecmp(on, "on") == 0 ||
+		    strcmp(on, "1") == 0))
+			coach_monitor_spawn(gitdir, coach_repo_root(r));
+	}
+	free(on);
+	free(gitdir);
+}
+
 void
 coach_repo_cache_begin(struct coach_repo *r, const char *name)
 {
@@ -323,6 +357,7 @@ coach_repo_cache_begin(struct coach_repo *r, const char *name)
 	    strlen(COACH_VERSION), r->config_hash);
 	r->cache = coach_fmcache_open(coach_repo_root(r), file, salt);
 	free(file);
+	cache_monitor(r);
 }
 
 void

@@ -140,6 +140,8 @@ struct coach_error *coach_repo_coachee_of(struct coach_repo *r,
  * system as before.
  */
 void coach_repo_cache_begin(struct coach_repo *r, const char *name);
+/* The git directory, ending with '/'. */
+char *coach_repo_gitdir(const struct coach_repo *r);
 void coach_repo_cache_end(struct coach_repo *r);
 #define COACH_CHECK_CACHE_FILE "coach-check.cache"
 struct coach_fmcache *coach_repo_cache(struct coach_repo *r);

@@ -632,6 +632,78 @@ test_lookup_put_stat(void **state)
 	free(path);
 }
 
+/* The token of ada's cache file, opened afresh. */
+static void
+token_is(const struct fx *f, uint64_t inst, uint64_t seq)
+{
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	uint64_t i, s;
+	coach_fmcache_token(c, &i, &s);
+	assert_int_equal(i, inst);
+	assert_int_equal(s, seq);
+	coach_fmcache_free(c);
+}
+
+/* ada's string after the monitor answered (everything, or the folders
+ * named): 1 when it came from the cache. */
+static int
+with_monitor(const struct fx *f, uint64_t inst, uint64_t seq, int every,
+    const char *named, const char *want)
+{
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	char *dirs[1] = { (char *)named };
+	coach_fmcache_monitor(c, inst, seq, every, dirs, named ? 1 : 0);
+	const void *p;
+	size_t len;
+	int rc = coach_fmcache_get(c, "staff/ada.md", 0, &p, &len);
+	if (rc == 1) {
+		assert_int_equal(len, strlen(want));
+		assert_memory_equal(p, want, len);
+	} else {
+		coach_fmcache_put(c, "staff/ada.md", 0, want, strlen(want));
+	}
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	return rc;
+}
+
+/* A folder the monitor vouches for is taken as kept without a stat (so
+ * an edit the monitor did not report goes unseen: the test lies to it);
+ * a folder it names is checked; the token is written only when every
+ * folder not vouched for was checked in the run. */
+static void
+test_monitor_token(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(with_monitor(f, 7, 10, 1, NULL, "Ada"), 0);
+	token_is(f, 7, 10);
+	char *p = coach_path_join(f->root, "staff/ada.md");
+	struct stat st;
+	assert_int_equal(stat(p, &st), 0);
+	write_at(f, "staff/ada.md", "---\nname: Eve\n---\n");
+	struct timespec times[2] = { st.st_atim, st.st_mtim };
+	assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
+	free(p);
+	tick();
+	/* Not named: served as kept, no stat. */
+	assert_int_equal(with_monitor(f, 7, 11, 0, NULL, "Ada"), 1);
+	token_is(f, 7, 11);
+	/* Named, but nothing in it looked at: the old token stays. */
+	struct coach_fmcache *c = coach_fmcache_open(f->root, f->file, 1);
+	char *dirs[1] = { "staff" };
+	coach_fmcache_monitor(c, 7, 12, 0, dirs, 1);
+	assert_null(coach_fmcache_save(c));
+	coach_fmcache_free(c);
+	token_is(f, 7, 11);
+	/* Named: checked, and the edit seen. */
+	assert_int_equal(with_monitor(f, 7, 12, 0, "staff", "Eve"), 0);
+	token_is(f, 7, 12);
+	assert_int_equal(with_monitor(f, 7, 12, 0, NULL, "Eve"), 1);
+	/* Another life of the monitor: everything checked by stat. */
+	assert_int_equal(with_monitor(f, 9, 1, 1, NULL, "Eve"), 1);
+	token_is(f, 9, 1);
+}
+
 int
 main(void)
 {
@@ -656,6 +728,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_put_stat, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_token, setup,
 		    teardown),
 		cmocka_unit_test(test_hash),
 	};
