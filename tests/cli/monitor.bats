@@ -323,3 +323,23 @@ PY
 	git config coach.monitor true
 	agree nomon "no monitor"
 }
+
+@test "monitor: one that cannot watch fails to start, and reads do not try again at once" {
+	school
+	# Its own folder in .git cannot be made: a file is in the way.
+	echo x >.git/coach-monitor.d
+	run "$COACH" monitor start
+	assert_status 1
+	assert_output_has "did not start: cannot watch its own folder in .git"
+	grep -q "cannot watch" .git/coach-monitor.log || fail "nothing logged"
+	[ -e .git/coach-monitor.failed ] || fail "no mark of the failure"
+	git config coach.monitor true
+	agree nomon "no monitor"
+	[ -z "$(holders .)" ] || fail "a daemon runs"
+	rm .git/coach-monitor.d
+	start
+	assert_output_has "monitor started"
+	[ ! -e .git/coach-monitor.failed ] || fail "the mark stayed"
+	warm
+	agree "started by hand after the failure"
+}
