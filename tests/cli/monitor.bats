@@ -343,3 +343,26 @@ PY
 	warm
 	agree "started by hand after the failure"
 }
+
+@test "monitor: a read right after each of many writes in place sees it" {
+	school
+	start
+	warm
+	files=$(grep -l "^kind: note" coaching/*/log/*.md | head -8)
+	for f in $files; do
+		# In place (same inode), then read at once.
+		python3 - "$f" <<'PY'
+import os, sys
+p = sys.argv[1]
+d = open(p, "rb").read().replace(b"kind: note", b"kind: cpd ", 1)
+fd = os.open(p, os.O_WRONLY)
+os.pwrite(fd, d, 0)
+os.close(fd)
+PY
+		a=$(cpd_report)
+		b=$(cpd_files)
+		[ "$a" = "$b" ] || fail "after writing $f: report counts $a, the files hold $b"
+	done
+	run "$COACH" monitor status
+	assert_output_has "monitor running"
+}
