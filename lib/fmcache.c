@@ -1637,6 +1637,10 @@ void
 coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
     uint64_t seq, int everything, char *const *dirs, size_t n)
 {
+	/* Changes are only ever told since the token the file has, of the
+	 * same life of the monitor. */
+	if (c->tok_inst == 0 || instance != c->tok_inst || seq < c->tok_seq)
+		everything = 1;
 	c->mon = everything ? MON_EVERYTHING : MON_SINCE;
 	c->new_inst = instance;
 	c->new_seq = seq;

@@ -46,6 +46,10 @@
 #define BARRIER_WAIT_MS 2000
 #define LOG_MAX 65536
 #define IDLE_DEFAULT 3600
+/* Made when a daemon could not run; a read does not start one again
+ * within this many seconds of it. */
+#define FAILED "coach-monitor.failed"
+#define RETRY_AFTER 600
 
 int
 coach_monitor_since(uint64_t inst, uint64_t now, uint64_t instance,
@@ -322,11 +326,25 @@ logmsg(struct daemon *m, const char *fmt, ...)
 	dprintf(m->logfd, "%s [%ld] %s\n", when, (long)getpid(), buf);
 }
 
+/* Marks that the daemon could not run: reads with coach.monitor set
+ * do not start it again for a while (coach_monitor_spawn). */
+static void
+mark_failed(const char *gitdir)
+{
+	char *path = coach_xasprintf("%s%s", gitdir, FAILED);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd != -1)
+		close(fd);
+	free(path);
+}
+
 static void
 daemon_fail(struct daemon *m, const char *why)
 {
-	if (!m->quit)
+	if (!m->quit) {
 		logmsg(m, "%s", why);
+		mark_failed(m->gitdir);
+	}
 	m->quit = 1;
 	m->why = why;
 }
@@ -872,7 +890,16 @@ void
 coach_monitor_spawn(const char *gitdir, const char *root)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	if (sock_addr(gitdir, &sa) != 0)
+		return;
+	/* One that failed lately (too many folders for inotify, ...)
+	 * would only fail again, at the cost of a walk per read. */
+	char *failed = coach_xasprintf("%s%s", gitdir, FAILED);
+	int recent = stat(failed, &st) == 0 &&
+	    time(NULL) - st.st_mtime < RETRY_AFTER;
+	free(failed);
+	if (recent)
 		return;
 	pid_t pid = daemonize(gitdir, root, -1);
 	if (pid > 0)
@@ -899,6 +926,10 @@ coach_monitor_start(const char *gitdir, const char *root, int *already)
 		*already = 1;
 		return NULL;
 	}
+	/* Asked by hand: tried again whatever happened lately. */
+	char *failed = coach_xasprintf("%s%s", gitdir, FAILED);
+	unlink(failed);
+	free(failed);
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return coach_error_errno("pipe", "for the monitor");
 	pid_t pid = daemonize(gitdir, root, p[1]);

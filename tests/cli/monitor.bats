@@ -323,3 +323,46 @@ PY
 	git config coach.monitor true
 	agree nomon "no monitor"
 }
+
+@test "monitor: one that cannot watch fails to start, and reads do not try again at once" {
+	school
+	# Its own folder in .git cannot be made: a file is in the way.
+	echo x >.git/coach-monitor.d
+	run "$COACH" monitor start
+	assert_status 1
+	assert_output_has "did not start: cannot watch its own folder in .git"
+	grep -q "cannot watch" .git/coach-monitor.log || fail "nothing logged"
+	[ -e .git/coach-monitor.failed ] || fail "no mark of the failure"
+	git config coach.monitor true
+	agree nomon "no monitor"
+	[ -z "$(holders .)" ] || fail "a daemon runs"
+	rm .git/coach-monitor.d
+	start
+	assert_output_has "monitor started"
+	[ ! -e .git/coach-monitor.failed ] || fail "the mark stayed"
+	warm
+	agree "started by hand after the failure"
+}
+
+@test "monitor: a read right after each of many writes in place sees it" {
+	school
+	start
+	warm
+	files=$(grep -l "^kind: note" coaching/*/log/*.md | head -8)
+	for f in $files; do
+		# In place (same inode), then read at once.
+		python3 - "$f" <<'PY'
+import os, sys
+p = sys.argv[1]
+d = open(p, "rb").read().replace(b"kind: note", b"kind: cpd ", 1)
+fd = os.open(p, os.O_WRONLY)
+os.pwrite(fd, d, 0)
+os.close(fd)
+PY
+		a=$(cpd_report)
+		b=$(cpd_files)
+		[ "$a" = "$b" ] || fail "after writing $f: report counts $a, the files hold $b"
+	done
+	run "$COACH" monitor status
+	assert_output_has "monitor running"
+}
