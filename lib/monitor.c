@@ -854,16 +854,14 @@ daemon_main(const char *gitdir, const char *root, int ready)
 	_exit(0);
 }
 
-/* Makes the daemon's process: detached, with nothing of this one's
- * open but ready (the starter's end of a pipe, or -1).  Returns in
- * the caller with the pid of the first child, or -1. */
-static pid_t
-daemonize(const char *gitdir, const char *root, int ready)
+/* In a new process: detached from the caller's session, its standard
+ * descriptors on /dev/null and every other one closed but keep (a
+ * test's pipe held open would keep its reader waiting for as long as
+ * the daemon lives). */
+static void
+detach(int keep)
 {
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	if (setsid() == -1 || fork() != 0)
+	if (setsid() == -1)
 		_exit(0);
 	int null = open("/dev/null", O_RDWR);
 	if (null != -1) {
@@ -871,17 +869,29 @@ daemonize(const char *gitdir, const char *root, int ready)
 		dup2(null, 1);
 		dup2(null, 2);
 	}
-	/* Every other descriptor closed: one held open (a test's pipe)
-	 * would keep its reader waiting for as long as the daemon lives. */
 	struct rlimit rl;
 	int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536 ?
 	    (int)rl.rlim_cur : 65536;
 	for (int fd = 3; fd < max; fd++)
-		if (fd != ready)
+		if (fd != keep)
 			close(fd);
 	if (chdir("/") != 0)
 		_exit(0);
+}
+
+/* Makes the daemon's process, with ready (the starter's end of a pipe,
+ * or -1) open.  Returns in the caller with the pid of the first child,
+ * or -1. */
+static pid_t
+daemonize(const char *gitdir, const char *root, int ready)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (fork() != 0)
+		_exit(0);
+	detach(ready);
 	daemon_main(gitdir, root, ready);
 	_exit(0);
 }
@@ -901,7 +911,19 @@ coach_monitor_spawn(const char *gitdir, const char *root)
 	free(failed);
 	if (recent)
 		return;
-	pid_t pid = daemonize(gitdir, root, -1);
+	/* "coach monitor start" run afresh, not this process forked: the
+	 * daemon would keep all this one holds (the cache: tens of MB) for
+	 * its life. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		detach(-1);
+		char *argv[] = { "coach", "-C", (char *)root, "monitor",
+		    "start", NULL };
+		execv("/proc/self/exe", argv);
+		_exit(0);
+	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 }
