@@ -397,6 +397,8 @@ PY
 	[ "$(id -u)" -eq 0 ] || skip "needs root to run coach as another user"
 	command -v strace >/dev/null || skip "strace is not installed"
 	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	# LeakSanitizer does not run under ptrace.
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
 	# Everything the other user needs, in a folder it can reach.
 	local top
 	top=$(mktemp -d /tmp/coach-noatime-XXXXXX)
