@@ -47,6 +47,19 @@ school() {
 	sleep 0.05
 }
 
+# note_to_cpd_in_place FILE: a note made a cpd entry by writing over the
+# file in place (same inode, same size), as some editors save.
+note_to_cpd_in_place() {
+	python3 - "$1" <<'PY'
+import os, sys
+p = sys.argv[1]
+d = open(p, "rb").read().replace(b"kind: note", b"kind: cpd ", 1)
+fd = os.open(p, os.O_WRONLY)
+os.pwrite(fd, d, 0)
+os.close(fd)
+PY
+}
+
 start() {
 	run "$COACH" monitor start
 	assert_status 0
@@ -179,14 +192,7 @@ md_stats() {
 	e=$(grep -l "^kind: note" coaching/dee/log/*.md | head -1)
 	cp -p "$e" "$BATS_TEST_TMPDIR/ref"
 	warm
-	python3 - "$e" <<'PY'
-import os, sys
-p = sys.argv[1]
-d = open(p, "rb").read().replace(b"kind: note", b"kind: cpd ", 1)
-fd = os.open(p, os.O_WRONLY)
-os.pwrite(fd, d, 0)
-os.close(fd)
-PY
+	note_to_cpd_in_place "$e"
 	touch -r "$BATS_TEST_TMPDIR/ref" "$e"
 	agree "same size, mtime put back"
 }
@@ -351,14 +357,7 @@ PY
 	files=$(grep -l "^kind: note" coaching/*/log/*.md | head -8)
 	for f in $files; do
 		# In place (same inode), then read at once.
-		python3 - "$f" <<'PY'
-import os, sys
-p = sys.argv[1]
-d = open(p, "rb").read().replace(b"kind: note", b"kind: cpd ", 1)
-fd = os.open(p, os.O_WRONLY)
-os.pwrite(fd, d, 0)
-os.close(fd)
-PY
+		note_to_cpd_in_place "$f"
 		a=$(cpd_report)
 		b=$(cpd_files)
 		[ "$a" = "$b" ] || fail "after writing $f: report counts $a, the files hold $b"
