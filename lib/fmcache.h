@@ -198,8 +198,6 @@ int coach_fmcache_offline_end(struct coach_fmcache *c);
  * processor, at most 4. */
 int coach_fmcache_threads(void);
 
-/* Counts of this cache's use, for tests: folders and files looked at,
- * folders read and strings that had to be made. */
 /*
  * The file-system monitor's token the cache was written with (0 0 for
  * none), and what the monitor answered since it, given before anything
@@ -214,6 +212,8 @@ void coach_fmcache_token(const struct coach_fmcache *c, uint64_t *instance,
 void coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
 	uint64_t seq, int everything, char *const *dirs, size_t n);
 
+/* Counts of this cache's use, for tests: folders and files looked at,
+ * folders read and strings that had to be made. */
 struct coach_fmcache_stats {
 	size_t dirs, dirs_read, files, misses;
 };
