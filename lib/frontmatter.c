@@ -42,6 +42,9 @@ struct coach_fm_node {
 	char *str;              /* scalar text; "" for null and collections */
 	int quoted;             /* written quoted or as a block */
 	int line;               /* 0 for values set since parsing */
+	/* In its document's arena (see below), so never freed alone: the
+	 * node, its text and its keys; and its three arrays. */
+	unsigned char pooled, arrays_pooled;
 	size_t n, cap;
 	struct coach_fm_node **items;
 	char **keys;            /* mapping keys (NULL for sequences) */
@@ -63,7 +66,27 @@ struct fm_entry {
 	struct coach_buf added; /* lines appended after [start, end) */
 };
 
+/*
+ * A document's arena: what parsing makes (the document itself, its name
+ * and text, its keys, and the nodes of its values with their text and
+ * arrays) is cut from a few blocks freed with the document, not
+ * allocated one by one.  Values set later are allocated as before and
+ * freed alone; a parsed list that grows has its array moved out.
+ */
+struct fm_block {
+	struct fm_block *next;
+	size_t used, cap;
+	unsigned char data[];   /* 8-aligned: three 8-byte fields before */
+};
+
+/* The first block's size: a record's document in one block under 1000
+ * bytes, which malloc serves from its per-thread cache. */
+#define FM_BLOCK_FIRST (1000 - sizeof(struct fm_block))
+#define FM_BLOCK_MAX ((size_t)16 * 1024)
+#define FM_BLOCK_ALIGN 8
+
 struct coach_fm {
+	struct fm_block *blocks; /* the arena; this document is in it */
 	char *name;
 	char *text;             /* the normalised original */
 	size_t len;
@@ -76,6 +99,63 @@ struct coach_fm {
 	size_t n, cap;
 };
 
+/* ---- the arena -------------------------------------------------------- */
+
+/* size bytes from *blocks, aligned to FM_BLOCK_ALIGN when align. */
+static void *
+arena_alloc(struct fm_block **blocks, size_t size, int align)
+{
+	struct fm_block *b = *blocks, *nb;
+	if (b) {
+		size_t at = align ? (b->used + FM_BLOCK_ALIGN - 1) &
+		    ~(size_t)(FM_BLOCK_ALIGN - 1) : b->used;
+		if (at <= b->cap && size <= b->cap - at) {
+			b->used = at + size;
+			return b->data + at;
+		}
+	}
+	size_t cap = b ? b->cap * 2 : FM_BLOCK_FIRST;
+	if (cap > FM_BLOCK_MAX)
+		cap = FM_BLOCK_MAX;
+	if (size > cap / 2) {
+		/* A large piece gets a block of its own, behind the head,
+		 * whose room stays in use. */
+		nb = coach_xmalloc(sizeof(*nb) + size);
+		nb->cap = nb->used = size;
+		nb->next = b ? b->next : NULL;
+		if (b)
+			b->next = nb;
+		else
+			*blocks = nb;
+		return nb->data;
+	}
+	nb = coach_xmalloc(sizeof(*nb) + cap);
+	nb->cap = cap;
+	nb->used = size;
+	nb->next = b;
+	*blocks = nb;
+	return nb->data;
+}
+
+static char *
+arena_strndup(struct fm_block **blocks, const char *s, size_t n)
+{
+	char *d = arena_alloc(blocks, n + 1, 0);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static void
+arena_free(struct fm_block *b)
+{
+	while (b) {
+		struct fm_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
 /* ---- nodes ---------------------------------------------------------- */
 
 static struct coach_fm_node *
@@ -87,6 +167,19 @@ node_new(enum coach_fm_type type, const char *str)
 	return n;
 }
 
+/* A node of a document being parsed, in its arena; str is copied. */
+static struct coach_fm_node *
+node_pooled(struct fm_block **blocks, enum coach_fm_type type,
+    const char *str, size_t len)
+{
+	struct coach_fm_node *n = arena_alloc(blocks, sizeof(*n), 1);
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->str = arena_strndup(blocks, str, len);
+	n->pooled = n->arrays_pooled = 1;
+	return n;
+}
+
 static void
 node_free(struct coach_fm_node *n)
 {
@@ -94,44 +187,77 @@ node_free(struct coach_fm_node *n)
 		return;
 	for (size_t i = 0; i < n->n; i++) {
 		node_free(n->items[i]);
-		if (n->keys)
+		if (n->keys && !n->pooled)
 			free(n->keys[i]);
 	}
-	free(n->items);
-	free(n->keys);
-	free(n->key_lines);
-	free(n->str);
-	free(n);
+	if (!n->arrays_pooled) {
+		free(n->items);
+		free(n->keys);
+		free(n->key_lines);
+	}
+	if (!n->pooled) {
+		free(n->str);
+		free(n);
+	}
 }
 
+/* A copy of a[0..n) in size bytes, from blocks or (NULL) malloc. */
+static void *
+grow_copy(struct fm_block **blocks, const void *a, size_t n, size_t size)
+{
+	void *c = blocks ? arena_alloc(blocks, size, 1) : coach_xmalloc(size);
+	if (n)
+		memcpy(c, a, n);
+	return c;
+}
+
+/* Makes room for one more item: in the arena while parsing (blocks),
+ * else with malloc, out of the arena for a parsed node. */
 static void
-node_grow(struct coach_fm_node *n)
+node_grow(struct coach_fm_node *n, struct fm_block **blocks)
 {
 	if (n->n < n->cap)
 		return;
 	/* Room for a record's keys at once. */
-	n->cap = n->cap ? n->cap * 2 : 8;
-	n->items = coach_xrealloc(n->items, n->cap * sizeof(*n->items));
-	if (n->type == COACH_FM_MAP) {
-		n->keys = coach_xrealloc(n->keys, n->cap * sizeof(*n->keys));
-		n->key_lines = coach_xrealloc(n->key_lines,
-		    n->cap * sizeof(*n->key_lines));
+	size_t cap = n->cap ? n->cap * 2 : 8;
+	if (blocks == NULL && !n->arrays_pooled) {
+		n->items = coach_xrealloc(n->items, cap * sizeof(*n->items));
+		if (n->type == COACH_FM_MAP) {
+			n->keys = coach_xrealloc(n->keys,
+			    cap * sizeof(*n->keys));
+			n->key_lines = coach_xrealloc(n->key_lines,
+			    cap * sizeof(*n->key_lines));
+		}
+	} else {
+		n->items = grow_copy(blocks, n->items,
+		    n->n * sizeof(*n->items), cap * sizeof(*n->items));
+		if (n->type == COACH_FM_MAP) {
+			n->keys = grow_copy(blocks, n->keys,
+			    n->n * sizeof(*n->keys), cap * sizeof(*n->keys));
+			n->key_lines = grow_copy(blocks, n->key_lines,
+			    n->n * sizeof(*n->key_lines),
+			    cap * sizeof(*n->key_lines));
+		}
+		n->arrays_pooled = blocks != NULL;
 	}
+	n->cap = cap;
 }
 
 static void
-node_push(struct coach_fm_node *seq, struct coach_fm_node *item)
+node_push(struct coach_fm_node *seq, struct coach_fm_node *item,
+    struct fm_block **blocks)
 {
-	node_grow(seq);
+	node_grow(seq, blocks);
 	seq->items[seq->n++] = item;
 }
 
-/* Adds key (owned) with value to map, after its other keys. */
+/* Adds key (owned, or in the arena when blocks) with value to map,
+ * after its other keys. */
 static void
 node_add_pair(struct coach_fm_node *map, char *key, int line,
-    struct coach_fm_node *value)
+    struct coach_fm_node *value, struct fm_block **blocks)
 {
-	node_grow(map);
+	node_grow(map, blocks);
 	map->keys[map->n] = key;
 	map->key_lines[map->n] = line;
 	map->items[map->n++] = value;
@@ -150,7 +276,7 @@ node_put(struct coach_fm_node *map, char *key, int line,
 			return;
 		}
 	}
-	node_add_pair(map, key, line, value);
+	node_add_pair(map, key, line, value, NULL);
 }
 
 static struct coach_fm_node *
@@ -162,9 +288,9 @@ node_copy(const struct coach_fm_node *n)
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->type == COACH_FM_MAP)
 			node_add_pair(c, coach_xstrdup(n->keys[i]),
-			    n->key_lines[i], node_copy(n->items[i]));
+			    n->key_lines[i], node_copy(n->items[i]), NULL);
 		else
-			node_push(c, node_copy(n->items[i]));
+			node_push(c, node_copy(n->items[i]), NULL);
 	}
 	return c;
 }
@@ -743,7 +869,7 @@ coach_fmv_push(struct coach_fmv *seq, struct coach_fmv *item)
 		coach_fmv_free(item);
 		return;
 	}
-	node_push(seq->node, fmv_take(item));
+	node_push(seq->node, fmv_take(item), NULL);
 }
 
 void
@@ -767,20 +893,29 @@ coach_fmv_free(struct coach_fmv *v)
 
 /* ---- documents -------------------------------------------------------- */
 
+/* An empty document named name, first in its own arena. */
+static struct coach_fm *
+fm_alloc(const char *name)
+{
+	struct fm_block *blocks = NULL;
+	struct coach_fm *fm = arena_alloc(&blocks, sizeof(*fm), 1);
+	memset(fm, 0, sizeof(*fm));
+	fm->blocks = blocks;
+	fm->name = arena_strndup(&fm->blocks, name, strlen(name));
+	fm->text = arena_strndup(&fm->blocks, "", 0);
+	fm->editable = 1;
+	return fm;
+}
+
 struct coach_fm *
 coach_fm_new(void)
 {
-	struct coach_fm *fm = coach_xcalloc(1, sizeof(*fm));
-	fm->name = coach_xstrdup("");
-	fm->text = coach_xstrdup("");
-	fm->editable = 1;
-	return fm;
+	return fm_alloc("");
 }
 
 static void
 entry_free(struct fm_entry *e)
 {
-	free(e->key);
 	node_free(e->value);
 	free(e->text);
 	coach_buf_free(&e->added);
@@ -794,15 +929,15 @@ coach_fm_free(struct coach_fm *fm)
 	for (size_t i = 0; i < fm->n; i++)
 		entry_free(&fm->e[i]);
 	free(fm->e);
-	free(fm->text);
-	free(fm->name);
-	free(fm);
+	/* The document itself is in its arena. */
+	arena_free(fm->blocks);
 }
 
 #define FM_ENTRIES_FIRST 10
 
+/* A new entry for key, which is in fm's arena. */
 static struct fm_entry *
-entry_add(struct coach_fm *fm, const char *key)
+entry_add(struct coach_fm *fm, char *key)
 {
 	if (fm->n == fm->cap) {
 		/* Room for a record's keys at first, in under 1 KiB: a
@@ -813,16 +948,24 @@ entry_add(struct coach_fm *fm, const char *key)
 	}
 	struct fm_entry *e = &fm->e[fm->n++];
 	memset(e, 0, sizeof(*e));
-	e->key = coach_xstrdup(key);
+	e->key = key;
 	e->dash_col = -1;
 	return e;
+}
+
+/* Whether a and b are the same key.  A record's keys mostly differ in
+ * their first byte: comparing it first spares most calls. */
+static int
+same_key(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
 static struct fm_entry *
 entry_find(const struct coach_fm *fm, const char *key)
 {
 	for (size_t i = 0; i < fm->n; i++)
-		if (strcmp(fm->e[i].key, key) == 0)
+		if (same_key(fm->e[i].key, key))
 			return &fm->e[i];
 	return NULL;
 }
@@ -914,7 +1057,7 @@ coach_fm_node_lookup(const struct coach_fm_node *n, const char *key)
 	if (n->type != COACH_FM_MAP)
 		return NULL;
 	for (size_t i = 0; i < n->n; i++)
-		if (strcmp(n->keys[i], key) == 0)
+		if (same_key(n->keys[i], key))
 			return n->items[i];
 	return NULL;
 }
@@ -1045,7 +1188,7 @@ coach_fm_set(struct coach_fm *fm, const char *key, struct coach_fmv *v)
 	char *k = utf8_clean(key);
 	struct fm_entry *e = entry_find(fm, k);
 	if (e == NULL)
-		e = entry_add(fm, k);
+		e = entry_add(fm, arena_strndup(&fm->blocks, k, strlen(k)));
 	node_free(e->value);
 	e->value = node;
 	e->key_line = 0;
@@ -1086,12 +1229,12 @@ coach_fm_append(struct coach_fm *fm, const char *key, struct coach_fmv *item)
 		pad(&e->added, e->dash_col);
 		coach_buf_putc(&e->added, '-');
 		put_after_dash(&e->added, node, e->dash_col);
-		node_push(e->value, node);
+		node_push(e->value, node, NULL);
 		fm->dirty = 1;
 		return NULL;
 	}
 	struct coach_fmv *seq = coach_fmv_from_node(e->value);
-	node_push(seq->node, node);
+	node_push(seq->node, node, NULL);
 	coach_fm_set(fm, key, seq);
 	return NULL;
 }
@@ -1296,6 +1439,10 @@ struct parse {
 	size_t *key_off;        /* per entry: offset of the key */
 	size_t *value_end;      /* per entry: end of its value */
 	size_t offs_cap;        /* room in key_off and value_end */
+	/* Their room at first, so that a record's document fits in the
+	 * first block of its arena; then they are in the arena. */
+	size_t key_off_first[FM_ENTRIES_FIRST];
+	size_t value_end_first[FM_ENTRIES_FIRST];
 };
 
 static size_t
@@ -1380,7 +1527,7 @@ check_duplicates(const struct parse *p, const struct coach_fm_node *map)
 	if (map->n <= DUP_PAIRWISE_MAX) {
 		for (size_t j = 1; j < map->n; j++)
 			for (size_t i = 0; i < j; i++)
-				if (strcmp(map->keys[i], map->keys[j]) == 0)
+				if (same_key(map->keys[i], map->keys[j]))
 					return dup_error(p, map, j, i);
 		return NULL;
 	}
@@ -1413,7 +1560,7 @@ note_content(struct parse *p, const yaml_mark_t *end)
 
 /* A top-level key: closes the previous entry and opens a new one. */
 static void
-top_key(struct parse *p, const char *key, const yaml_event_t *ev)
+top_key(struct parse *p, char *key, const yaml_event_t *ev)
 {
 	struct coach_fm *fm = p->fm;
 	if (fm->n > 0)
@@ -1423,12 +1570,17 @@ top_key(struct parse *p, const char *key, const yaml_event_t *ev)
 	e->orig = 1;
 	if (ev->start_mark.column != 0)
 		fm->editable = 0;
+	if (p->offs_cap < fm->cap && fm->cap <= FM_ENTRIES_FIRST) {
+		p->key_off = p->key_off_first;
+		p->value_end = p->value_end_first;
+		p->offs_cap = FM_ENTRIES_FIRST;
+	}
 	if (p->offs_cap < fm->cap) {
+		p->key_off = grow_copy(&fm->blocks, p->key_off,
+		    p->offs_cap * sizeof(size_t), fm->cap * sizeof(size_t));
+		p->value_end = grow_copy(&fm->blocks, p->value_end,
+		    p->offs_cap * sizeof(size_t), fm->cap * sizeof(size_t));
 		p->offs_cap = fm->cap;
-		p->key_off = coach_xrealloc(p->key_off,
-		    fm->cap * sizeof(size_t));
-		p->value_end = coach_xrealloc(p->value_end,
-		    fm->cap * sizeof(size_t));
 	}
 	p->key_off[fm->n - 1] = byte_at(p, &ev->start_mark);
 	p->content_end = byte_at(p, &ev->end_mark);
@@ -1443,10 +1595,10 @@ attach(struct parse *p, struct coach_fm_node *n)
 {
 	struct frame *f = &p->stack[p->sp - 1];
 	if (f->node->type == COACH_FM_SEQ) {
-		node_push(f->node, n);
+		node_push(f->node, n, &p->fm->blocks);
 		return;
 	}
-	node_add_pair(f->node, f->key, f->key_line, n);
+	node_add_pair(f->node, f->key, f->key_line, n, &p->fm->blocks);
 	f->key = NULL;
 }
 
@@ -1485,18 +1637,21 @@ on_scalar(struct parse *p, const yaml_event_t *ev)
 	}
 	struct frame *f = &p->stack[p->sp - 1];
 	if (f->node->type == COACH_FM_MAP && f->key == NULL) {
+		/* One copy, for the entry and the root mapping alike. */
+		char *key = arena_strndup(&p->fm->blocks, v, len);
 		if (p->sp == 1)
-			top_key(p, v, ev);
+			top_key(p, key, ev);
 		note_content(p, &ev->end_mark);
-		f->key = coach_xstrdup(v);
+		f->key = key;
 		f->key_line = line;
 		return NULL;
 	}
 	/* An empty value's marks may point at the next token. */
 	if (!plain || len > 0)
 		note_content(p, &ev->end_mark);
-	struct coach_fm_node *n = node_new(plain && is_null_word(v) ?
-	    COACH_FM_NULL : COACH_FM_SCALAR, plain && is_null_word(v) ? "" : v);
+	int null = plain && is_null_word(v);
+	struct coach_fm_node *n = node_pooled(&p->fm->blocks, null ?
+	    COACH_FM_NULL : COACH_FM_SCALAR, v, null ? 0 : len);
 	n->quoted = !plain;
 	n->line = line;
 	attach(p, n);
@@ -1530,7 +1685,8 @@ on_start(struct parse *p, const yaml_event_t *ev, int map)
 			return perr(p, line, "a key must be text, not a list "
 			    "or mapping; quote it");
 	}
-	struct coach_fm_node *n = node_new(map ? COACH_FM_MAP : COACH_FM_SEQ, "");
+	struct coach_fm_node *n = node_pooled(&p->fm->blocks, map ?
+	    COACH_FM_MAP : COACH_FM_SEQ, "", 0);
 	n->line = line;
 	if (p->sp == 0) {
 		p->root = n;
@@ -1645,8 +1801,9 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 		len -= 3;
 		fm->bom = 1;
 	}
-	struct coach_buf b = COACH_BUF_INIT;
-	coach_buf_add(&b, "", 0);
+	/* In the arena: never longer than the text and a final '\n'. */
+	char *d = arena_alloc(&fm->blocks, len + 2, 0);
+	size_t dl = 0;
 	int line = first_line;
 	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -1659,7 +1816,8 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 		if (s[0] != '\r' && s[0] != 0xc2 && s[0] != 0xe2)
 			continue;
 		if (s[0] == '\r' && i + 1 < len && s[1] == '\n') {
-			coach_buf_add(&b, text + from, i - from);
+			memcpy(d + dl, text + from, i - from);
+			dl += i - from;
 			from = i + 1;
 			continue;
 		}
@@ -1670,19 +1828,20 @@ normalise(struct coach_fm *fm, const char *text, size_t len, int first_line)
 		else if (s[0] == 0xe2 && s[1] == 0x80 &&
 		    (s[2] == 0xa8 || s[2] == 0xa9))
 			what = "a Unicode line or paragraph separator";
-		if (what) {
-			coach_buf_free(&b);
+		if (what)
 			return coach_error_new(COACH_FAIL, "%s:%d: %s is not "
 			    "allowed in front-matter; use a plain line break or "
 			    "write it as an escape in double quotes", fm->name,
 			    line, what);
-		}
 	}
-	coach_buf_add(&b, text + from, len - from);
-	if (b.len > 0 && b.ptr[b.len - 1] != '\n')
-		coach_buf_putc(&b, '\n');
-	fm->len = b.len;
-	fm->text = coach_buf_detach(&b);
+	if (len > from)
+		memcpy(d + dl, text + from, len - from);
+	dl += len - from;
+	if (dl > 0 && d[dl - 1] != '\n')
+		d[dl++] = '\n';
+	d[dl] = '\0';
+	fm->len = dl;
+	fm->text = d;
 	return NULL;
 }
 
@@ -1952,15 +2111,15 @@ plain_mark(yaml_mark_t *m, size_t at, size_t line, size_t line_off)
 
 /* A plain scalar event for text t[from, from + n) on line (from 0). */
 static struct coach_error *
-plain_scalar(struct parse *p, struct coach_buf *scratch, size_t from,
-    size_t n, size_t line, size_t line_off)
+plain_scalar(struct parse *p, char *scratch, size_t from, size_t n,
+    size_t line, size_t line_off)
 {
 	yaml_event_t ev;
 	memset(&ev, 0, sizeof(ev));
-	coach_buf_clear(scratch);
-	coach_buf_add(scratch, p->text + from, n);
+	memcpy(scratch, p->text + from, n);
+	scratch[n] = '\0';
 	ev.type = YAML_SCALAR_EVENT;
-	ev.data.scalar.value = (yaml_char_t *)scratch->ptr;
+	ev.data.scalar.value = (yaml_char_t *)scratch;
 	ev.data.scalar.length = n;
 	ev.data.scalar.plain_implicit = 1;
 	ev.data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
@@ -1971,8 +2130,8 @@ plain_scalar(struct parse *p, struct coach_buf *scratch, size_t from,
 
 /* The events of a flow sequence of plain scalars at l->voff. */
 static struct coach_error *
-plain_seq(struct parse *p, struct coach_buf *scratch,
-    const struct plain_line *l, size_t line)
+plain_seq(struct parse *p, char *scratch, const struct plain_line *l,
+    size_t line)
 {
 	yaml_event_t ev;
 	size_t end = l->voff + l->vlen;
@@ -2021,7 +2180,10 @@ static struct coach_error *
 run_plain(struct parse *p, const struct plain_line *v, size_t n)
 {
 	struct coach_error *err = NULL;
-	struct coach_buf scratch = COACH_BUF_INIT;
+	/* Room for any line's text: a record's on the stack. */
+	char small[256];
+	char *scratch = p->len < sizeof(small) ? small :
+	    arena_alloc(&p->fm->blocks, p->len + 1, 0);
 	static const yaml_event_type_t head[] = { YAML_STREAM_START_EVENT,
 		YAML_DOCUMENT_START_EVENT, YAML_MAPPING_START_EVENT };
 	static const yaml_event_type_t tail[] = { YAML_MAPPING_END_EVENT,
@@ -2030,17 +2192,16 @@ run_plain(struct parse *p, const struct plain_line *v, size_t n)
 	for (size_t i = 0; err == NULL && i < 3; i++)
 		err = plain_event(p, head[i]);
 	for (size_t i = 0; err == NULL && i < n; i++) {
-		err = plain_scalar(p, &scratch, v[i].off, v[i].klen, i,
+		err = plain_scalar(p, scratch, v[i].off, v[i].klen, i,
 		    v[i].off);
 		if (err == NULL && v[i].seq)
-			err = plain_seq(p, &scratch, &v[i], i);
+			err = plain_seq(p, scratch, &v[i], i);
 		else if (err == NULL)
-			err = plain_scalar(p, &scratch, v[i].voff, v[i].vlen,
+			err = plain_scalar(p, scratch, v[i].voff, v[i].vlen,
 			    i, v[i].off);
 	}
 	for (size_t i = 0; err == NULL && i < 3; i++)
 		err = plain_event(p, tail[i]);
-	coach_buf_free(&scratch);
 	return err;
 }
 
@@ -2062,9 +2223,7 @@ coach_fm_parse_as(struct coach_fm **out, const char *name, const char *text,
 	struct parse p;
 	memset(&p, 0, sizeof(p));
 	*out = NULL;
-	struct coach_fm *fm = coach_xcalloc(1, sizeof(*fm));
-	fm->name = coach_xstrdup(name ? name : "");
-	fm->editable = 1;
+	struct coach_fm *fm = fm_alloc(name ? name : "");
 	if (len > COACH_FM_MAX_BYTES) {
 		err = coach_error_new(COACH_FAIL, "%s:%d: the front-matter is "
 		    "%zu bytes, more than the %d allowed; move long text into "
@@ -2098,20 +2257,15 @@ coach_fm_parse_as(struct coach_fm **out, const char *name, const char *text,
 		p.value_end[fm->n - 1] = p.content_end;
 	compute_spans(&p);
 done:
-	for (int i = 0; i < p.sp; i++)
-		free(p.stack[i].key);
+	/* Keys and offsets are in the arena. */
 	if (p.root && !err) {
 		/* The entries take over the root mapping's values. */
-		for (size_t i = 0; i < p.root->n; i++) {
+		for (size_t i = 0; i < p.root->n; i++)
 			fm->e[i].value = p.root->items[i];
-			free(p.root->keys[i]);
-		}
 		p.root->n = 0;
 	}
 	node_free(p.root);
 	free(p.cbyte);
-	free(p.key_off);
-	free(p.value_end);
 	if (err) {
 		coach_fm_free(fm);
 		return err;

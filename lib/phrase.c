@@ -154,6 +154,7 @@ struct coach_phrases {
 	uint32_t *word_next;      /* phrase -> next phrase of the same text + 1 */
 	uint8_t *out;             /* state -> whether a phrase ends there */
 	uint8_t *after_blank;     /* state -> whether it is entered by ' ' */
+	uint32_t *hold;           /* next[] for may_hold (see set_raw()) */
 };
 
 /* Builds the trie's states and the words that end in each; 0, or -1
@@ -236,6 +237,8 @@ set_links(struct coach_phrases *s)
  * has two blanks in a row, so coach_phrases_find() never takes those
  * edges.
  */
+#define HOLD_OUT ((uint32_t)1 << 31)
+
 static void
 set_raw(struct coach_phrases *s)
 {
@@ -248,6 +251,15 @@ set_raw(struct coach_phrases *s)
 		if (s->after_blank[st])
 			s->next[st * s->nclass + s->cls[' ']] = (uint32_t)st;
 	}
+	/* The same edges with the row of the state they go to, not its
+	 * number (no multiplication between two look-ups), and whether a
+	 * phrase ends there in the top bit; set_trie() keeps the cells
+	 * under 2^31. */
+	size_t cells = s->nstates * s->nclass;
+	s->hold = coach_xcalloc(cells, sizeof(*s->hold));
+	for (size_t i = 0; i < cells; i++)
+		s->hold[i] = s->next[i] * (uint32_t)s->nclass |
+		    (s->out[s->next[i]] ? HOLD_OUT : 0);
 }
 
 struct coach_phrases *
@@ -289,6 +301,7 @@ coach_phrases_free(struct coach_phrases *s)
 	free(s->word_next);
 	free(s->out);
 	free(s->after_blank);
+	free(s->hold);
 	free(s);
 }
 
@@ -354,20 +367,88 @@ coach_phrases_find(const struct coach_phrases *s, const char *t, size_t n,
  * The automaton run over the text as it is, folding on the way (see
  * set_raw()): the states are those coach_phrases_find() goes through on
  * the folded text.
+ *
+ * Each byte's state depends on the one before, a chain of look-ups that
+ * waits on memory at every byte; so a long text is cut in HOLD_CHAINS
+ * parts run side by side, each from the start state.  A part's state is
+ * then the longest suffix of its own text that begins a phrase, which is
+ * a suffix of the true state's (the state after all the text before it):
+ * where a part's state ends a phrase, the true one does too, so a part
+ * never answers 1 wrongly.  Where the true state is the start state, so
+ * is the part's, and from there on the part is true.  So the text is
+ * covered by following the first part on into the next until its state
+ * is the start state, then going on with the part that read that byte
+ * from the end of its own text, and so on.
  */
+#define HOLD_CHAINS 4
+#define HOLD_MIN 64    /* shorter texts: one chain */
+
+/* Runs the automaton from state *v over t[*i..n), or, when to_start,
+ * only until it is in the start state; 1 as soon as a phrase ends. */
+static int
+hold_run(const uint32_t *hold, const uint8_t *raw, const unsigned char *t,
+    size_t *i, size_t n, uint32_t *v, int to_start)
+{
+	uint32_t st = *v;
+	size_t k = *i;
+	for (; k < n; k++) {
+		if (to_start && st == 0)
+			break;
+		st = hold[st + raw[t[k]]];
+		if (st & HOLD_OUT)
+			return 1;
+	}
+	*i = k;
+	*v = st;
+	return 0;
+}
+
 int
-coach_phrases_may_hold(const struct coach_phrases *s, const char *t, size_t n)
+coach_phrases_may_hold(const struct coach_phrases *s, const char *text,
+    size_t n)
 {
 	if (s->next == NULL)
 		return 1;
-	const uint32_t *next = s->next;
-	const uint8_t *raw = s->raw, *out = s->out;
-	size_t nclass = s->nclass;
-	uint32_t st = 0;
-	for (size_t i = 0; i < n; i++) {
-		st = next[st * nclass + raw[(unsigned char)t[i]]];
-		if (out[st])
+	const uint32_t *hold = s->hold;
+	const uint8_t *raw = s->raw;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = 0;
+	uint32_t v[HOLD_CHAINS] = { 0 };
+	if (n < HOLD_MIN)
+		return hold_run(hold, raw, t, &i, n, &v[0], 0);
+	size_t q = n / HOLD_CHAINS;
+	const unsigned char *t1 = t + q, *t2 = t + 2 * q, *t3 = t + 3 * q;
+	uint32_t a = 0, b = 0, c = 0, d = 0;
+	for (size_t k = 0; k < q; k++) {
+		a = hold[a + raw[t[k]]];
+		b = hold[b + raw[t1[k]]];
+		c = hold[c + raw[t2[k]]];
+		d = hold[d + raw[t3[k]]];
+		if ((a | b | c | d) & HOLD_OUT)
 			return 1;
+	}
+	/* The last part takes the bytes left over. */
+	i = HOLD_CHAINS * q;
+	if (hold_run(hold, raw, t, &i, n, &d, 0))
+		return 1;
+	v[0] = a;
+	v[1] = b;
+	v[2] = c;
+	v[3] = d;
+	/* v[j] is true at the end of part j; follow it on. */
+	for (size_t j = 0; j + 1 < HOLD_CHAINS;) {
+		uint32_t st = v[j];
+		i = (j + 1) * q;
+		if (hold_run(hold, raw, t, &i, n, &st, 1))
+			return 1;
+		if (i >= n)
+			return 0;
+		/* The start state before byte i: so is the state of the
+		 * part that reads byte i, which is true from there. */
+		size_t part = i / q;
+		if (part >= HOLD_CHAINS - 1)
+			return 0;
+		j = part;
 	}
 	return 0;
 }

@@ -1950,6 +1950,147 @@ test_plain_takes_only_plain(void **state)
 	}
 }
 
+/* The value of key k in test_arena_sizes(): its length varies from none
+ * (a null) to hundreds of bytes. */
+static void
+arena_value(struct coach_buf *b, int k)
+{
+	size_t len = (size_t)(k * 37 % 300);
+	coach_buf_clear(b);
+	coach_buf_printf(b, "v%d", k);
+	for (size_t i = 0; i < len; i++)
+		coach_buf_putc(b, (char)('a' + (k + i) % 26));
+}
+
+/* Checks that the list at key holds items prefix0, prefix1, ... n. */
+static void
+assert_list(const struct coach_fm *fm, const char *key, const char *prefix,
+    size_t n)
+{
+	const struct coach_fm_node *l = coach_fm_get(fm, key);
+	assert_non_null(l);
+	assert_int_equal(coach_fm_node_type(l), COACH_FM_SEQ);
+	assert_int_equal(coach_fm_node_len(l), n);
+	for (size_t i = 0; i < n; i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "%s%zu", prefix, i);
+		assert_string_equal(coach_fm_node_str(coach_fm_node_item(l, i)),
+		    want);
+	}
+}
+
+/*
+ * A document is parsed into an arena of blocks: documents far larger
+ * than the first block (hundreds of keys, long and huge values, long
+ * lists, a large flow mapping), read by the plain reader and by libyaml,
+ * read back value by value as the test wrote them; then parsed lists
+ * grow (their arrays move out of the arena), keys come and go, and the
+ * document renders to text that reads back the same.
+ */
+static void
+test_arena_sizes(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		struct coach_buf t = COACH_BUF_INIT, v = COACH_BUF_INIT;
+		enum { FLOW = 100, BLOCK = 64, MAP = 40 };
+		/* The plain reader takes up to 64 lines. */
+		int keys = round == 0 ? 60 : 150;
+		for (int k = 0; k < keys; k++) {
+			arena_value(&v, k);
+			coach_buf_printf(&t, "k%03d: %s\n", k, v.ptr);
+		}
+		coach_buf_puts(&t, "big: ");
+		for (size_t i = 0; i < 20000; i++)
+			coach_buf_putc(&t, (char)('a' + i % 26));
+		coach_buf_puts(&t, "\nflow: [");
+		for (size_t i = 0; i < FLOW; i++)
+			coach_buf_printf(&t, "%sf%zu", i ? ", " : "", i);
+		coach_buf_puts(&t, "]\n");
+		if (round == 1) {
+			/* Not plain: libyaml reads it all. */
+			coach_buf_puts(&t, "block:\n");
+			for (size_t i = 0; i < BLOCK; i++)
+				coach_buf_printf(&t, "  - b%zu\n", i);
+			coach_buf_puts(&t, "map: {");
+			for (size_t i = 0; i < MAP; i++)
+				coach_buf_printf(&t, "%sm%zu: %zu", i ? ", " : "",
+				    i, i * 3);
+			coach_buf_puts(&t, "}\n");
+		}
+		assert_int_equal(coach_fm_plain_check(t.ptr, t.len, NULL),
+		    round == 0 ? 1 : 0);
+		struct coach_fm *fm = parse_ok(t.ptr);
+		assert_int_equal(coach_fm_count(fm),
+		    (size_t)keys + 2 + 2 * (size_t)round);
+		for (int k = 0; k < keys; k++) {
+			char key[16];
+			snprintf(key, sizeof(key), "k%03d", k);
+			arena_value(&v, k);
+			assert_string_equal(coach_fm_key_at(fm, (size_t)k), key);
+			assert_string_equal(coach_fm_str(fm, key), v.ptr);
+			assert_int_equal(coach_fm_key_line(fm, key), k + 2);
+		}
+		const char *big = coach_fm_str(fm, "big");
+		assert_non_null(big);
+		assert_int_equal(strlen(big), 20000);
+		assert_int_equal(big[19999], 'a' + 19999 % 26);
+		assert_list(fm, "flow", "f", FLOW);
+		if (round == 1) {
+			assert_list(fm, "block", "b", BLOCK);
+			const struct coach_fm_node *m = coach_fm_get(fm, "map");
+			assert_int_equal(coach_fm_node_len(m), MAP);
+			for (size_t i = 0; i < MAP; i++) {
+				char key[16], want[16];
+				snprintf(key, sizeof(key), "m%zu", i);
+				snprintf(want, sizeof(want), "%zu", i * 3);
+				assert_string_equal(coach_fm_node_key(m, i), key);
+				assert_string_equal(coach_fm_node_str(
+				    coach_fm_node_lookup(m, key)), want);
+			}
+			/* A parsed block list grows line by line, out of
+			 * the arena once its room there is used. */
+			for (size_t i = BLOCK; i < BLOCK + 40; i++) {
+				char item[16];
+				snprintf(item, sizeof(item), "b%zu", i);
+				assert_null(coach_fm_append(fm, "block",
+				    coach_fmv_str(item)));
+				assert_list(fm, "block", "b", i + 1);
+			}
+		}
+		/* A copy of a parsed list outlives its document. */
+		struct coach_fmv *copy = coach_fmv_from_node(coach_fm_get(fm,
+		    "flow"));
+		assert_null(coach_fm_append(fm, "flow", coach_fmv_str("f100")));
+		assert_list(fm, "flow", "f", FLOW + 1);
+		/* Keys set and removed after parsing. */
+		for (int k = 0; k < 60; k++) {
+			char key[16];
+			snprintf(key, sizeof(key), "new%d", k);
+			coach_fm_set(fm, key, coach_fmv_str(key));
+			if (k % 2)
+				coach_fm_remove(fm, key);
+		}
+		coach_fm_remove(fm, "k000");
+		coach_fm_set(fm, "k001", coach_fmv_str("changed"));
+		char *out = render(fm);
+		struct coach_fm *again = parse_ok(out);
+		assert_true(coach_fm_equal(fm, again, NULL));
+		assert_string_equal(coach_fm_str(again, "new58"), "new58");
+		assert_null(coach_fm_get(again, "new59"));
+		assert_string_equal(coach_fm_str(again, "k001"), "changed");
+		coach_fm_free(again);
+		free(out);
+		coach_fm_free(fm);
+		struct coach_fm *other = coach_fm_new();
+		coach_fm_set(other, "flow", copy);
+		assert_list(other, "flow", "f", FLOW);
+		coach_fm_free(other);
+		coach_buf_free(&t);
+		coach_buf_free(&v);
+	}
+}
+
 int
 main(void)
 {
@@ -1984,6 +2125,7 @@ main(void)
 		cmocka_unit_test(test_remove_next_to_keep_block),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_plain_takes_only_plain),
+		cmocka_unit_test(test_arena_sizes),
 		cmocka_unit_test(test_plain_same_on_corpora),
 		cmocka_unit_test(test_plain_same_fuzzed),
 	};

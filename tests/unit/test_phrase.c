@@ -266,6 +266,120 @@ test_may_hold(void **state)
 	coach_phrases_free(set);
 }
 
+/* Whether folded phrase (trimmed) is in folded text at all, whole words
+ * or not: what may_hold() answers, found the plain way. */
+static int
+naive_holds(const char *const *phrases, size_t np, const char *text,
+    size_t tl)
+{
+	struct coach_buf f = COACH_BUF_INIT;
+	int found = 0;
+	coach_phrase_fold(text, tl, &f);
+	for (size_t w = 0; w < np && !found; w++) {
+		struct coach_buf pf = COACH_BUF_INIT;
+		coach_phrase_fold(phrases[w], strlen(phrases[w]), &pf);
+		size_t a = 0, b = pf.len;
+		while (a < b && pf.ptr[a] == ' ')
+			a++;
+		while (b > a && pf.ptr[b - 1] == ' ')
+			b--;
+		for (size_t i = 0; b > a && i + (b - a) <= f.len && !found; i++)
+			found = memcmp(f.ptr + i, pf.ptr + a, b - a) == 0;
+		coach_buf_free(&pf);
+	}
+	coach_buf_free(&f);
+	return found;
+}
+
+/* Copies phrase into text at off, in random case, with random runs of
+ * blanks for its blanks; returns the end. */
+static size_t
+plant(char *text, size_t cap, size_t off, const char *phrase)
+{
+	for (const char *p = phrase; *p && off < cap; p++) {
+		if (*p == ' ') {
+			size_t run = 1 + (size_t)rand() % 3;
+			for (size_t r = 0; r < run && off < cap; r++)
+				text[off++] = " \t\r"[rand() % 3];
+		} else {
+			text[off++] = rand() % 2 && *p >= 'a' && *p <= 'z' ?
+			    (char)(*p - 'a' + 'A') : *p;
+		}
+	}
+	return off;
+}
+
+/* Long texts, which may_hold() reads in parts side by side: the same
+ * answer as a plain search, with phrases at every place, across the
+ * parts' ends, in text that keeps the automaton away from its start. */
+static void
+test_may_hold_parts(void **state)
+{
+	(void)state;
+	srand(12);
+	size_t yes = 0, no = 0;
+	for (size_t round = 0; round < 3000; round++) {
+		char pool[4][12], text[900];
+		const char *ptrs[4];
+		size_t np = 1 + (size_t)rand() % 4;
+		for (size_t w = 0; w < np; w++) {
+			size_t len = 2 + (size_t)rand() % 8;
+			for (size_t k = 0; k < len; k++)
+				pool[w][k] = "abab c"[rand() % 6];
+			pool[w][len] = '\0';
+			ptrs[w] = pool[w];
+		}
+		size_t tl = (size_t)rand() % (sizeof(text) - 1);
+		/* Text made of the phrases' own letters, or of their
+		 * prefixes, so that states run long. */
+		const char *alpha = round % 2 ? "aAbB \t\r\nc.x" : "aabbAB ";
+		for (size_t k = 0; k < tl; k++)
+			text[k] = alpha[(size_t)rand() % strlen(alpha)];
+		if (round % 3 == 0 && tl > 0)
+			plant(text, tl, (size_t)rand() % tl,
+			    ptrs[(size_t)rand() % np]);
+		text[tl] = '\0';
+		struct coach_phrases *set = coach_phrases_new(ptrs, np);
+		int may = coach_phrases_may_hold(set, text, tl);
+		int want = naive_holds(ptrs, np, text, tl);
+		if (may != want) {
+			print_error("'%s' (%zu bytes): may_hold %d, a plain "
+			    "search %d ('%s' first of %zu)\n", text, tl, may,
+			    want, ptrs[0], np);
+			fail();
+		}
+		yes += want;
+		no += !want;
+		coach_phrases_free(set);
+	}
+	/* Both answers were asked for often. */
+	assert_true(yes > 300 && no > 300);
+	/* One phrase at every offset of texts of many lengths. */
+	static const char *const words[] = { "good lesson", "go on",
+		"grade 1 lesson" };
+	struct coach_phrases *set = coach_phrases_new(words, 3);
+	for (size_t tl = 60; tl < 300; tl += 37) {
+		for (size_t w = 0; w < 3; w++) {
+			for (size_t off = 0; off + strlen(words[w]) <= tl;
+			    off++) {
+				char text[400];
+				for (size_t k = 0; k < tl; k++)
+					text[k] = "good lesso"[k % 10];
+				size_t end = plant(text, sizeof(text), off,
+				    words[w]);
+				size_t n = end > tl ? end : tl;
+				int may = coach_phrases_may_hold(set, text, n);
+				if (!may || !naive_holds(words, 3, text, n)) {
+					print_error("'%.*s': may_hold %d\n",
+					    (int)n, text, may);
+					fail();
+				}
+			}
+		}
+	}
+	coach_phrases_free(set);
+}
+
 int
 main(void)
 {
@@ -277,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_set_large),
 		cmocka_unit_test(test_may_hold),
+		cmocka_unit_test(test_may_hold_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
