@@ -317,6 +317,44 @@ md_stats() {
 	! alive "$pid" || fail "still running after its idle time: $pid $(cat /proc/$pid/stat) $(tail -5 .git/coach-monitor.log)"
 }
 
+# many_entries N: N more log entries of bob's, written as files.
+many_entries() {
+	python3 - "$1" <<'PY'
+import sys
+for i in range(int(sys.argv[1])):
+    with open("coaching/bob/log/2026-10-01-e%06d.md" % (500000 + i), "w") as f:
+        f.write("---\nid: e%06d\ndate: 2026-10-01\nkind: note\nauthor: bob\n---\nA note.\n" % (500000 + i))
+PY
+}
+
+@test "monitor: a large work tree starts it from a read, unless coach.monitor is false" {
+	school
+	# A small school: reads never start it.
+	"$COACH" report --format json >/dev/null
+	"$COACH" report --format json >/dev/null
+	sleep 0.3
+	[ -z "$(holders .)" ] || fail "a daemon runs for a small school"
+	# 20,000 names and more: the first read that finds them in its
+	# cache starts it; the one before it had no cache to count.
+	many_entries 20000
+	git config coach.monitor false
+	"$COACH" report --format json >/dev/null
+	"$COACH" report --format json >/dev/null
+	sleep 0.3
+	[ -z "$(holders .)" ] || fail "a daemon runs with coach.monitor false"
+	git config --unset coach.monitor
+	"$COACH" report --format json >/dev/null
+	for _ in $(seq 100); do
+		[ -n "$(holders .)" ] && break
+		sleep 0.05
+	done
+	run "$COACH" monitor status
+	assert_output_has "monitor running"
+	warm
+	sed -i 's/^kind: note/kind: cpd/' coaching/bob/log/2026-10-01-e500007.md
+	agree "started by a read of a large work tree"
+}
+
 @test "monitor: a repository path too long for a socket" {
 	long=$BATS_TEST_TMPDIR/$(printf 'a%.0s' $(seq 60))/$(printf 'b%.0s' $(seq 60))
 	mkdir -p "$long"
