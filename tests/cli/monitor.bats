@@ -292,9 +292,9 @@ md_stats() {
 	agree "after both"
 }
 
-@test "monitor: coach.monitor starts it from a read; idle, it stops" {
-	school
-	git config coach.monitor true
+# A read starts the monitor in the background: it runs within 5 s, and
+# the cache is then warm with its token.
+started_by_a_read() {
 	"$COACH" report --format json >/dev/null
 	for _ in $(seq 100); do
 		[ -n "$(holders .)" ] && break
@@ -303,6 +303,12 @@ md_stats() {
 	run "$COACH" monitor status
 	assert_output_has "monitor running"
 	warm
+}
+
+@test "monitor: coach.monitor starts it from a read; idle, it stops" {
+	school
+	git config coach.monitor true
+	started_by_a_read
 	sed -i 's/^kind: note/kind: cpd/' "$(grep -l '^kind: note' coaching/bob/log/*.md | head -1)"
 	agree "started by a read"
 	"$COACH" monitor stop >/dev/null
@@ -343,14 +349,7 @@ PY
 	sleep 0.3
 	[ -z "$(holders .)" ] || fail "a daemon runs with coach.monitor false"
 	git config --unset coach.monitor
-	"$COACH" report --format json >/dev/null
-	for _ in $(seq 100); do
-		[ -n "$(holders .)" ] && break
-		sleep 0.05
-	done
-	run "$COACH" monitor status
-	assert_output_has "monitor running"
-	warm
+	started_by_a_read
 	sed -i 's/^kind: note/kind: cpd/' coaching/bob/log/2026-10-01-e500007.md
 	agree "started by a read of a large work tree"
 }
