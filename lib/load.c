@@ -299,6 +299,7 @@ unpack(struct coach_packed *l, const char *path, const char *p, size_t len,
 
 struct pack_job {
 	const char *path;    /* the listing's */
+	size_t at;           /* its place in the listing */
 	char *abs;           /* NULL: packed already (a link) */
 	struct coach_buf b;  /* what the cache keeps */
 	struct stat st;      /* of the file as read; st_mode 0: unknown */
@@ -366,11 +367,54 @@ pack_start(struct pack_pool *pool, struct pack_job *v, size_t n, size_t todo,
 	    pack_work, pool);
 }
 
+/*
+ * Where a record read out of the listing's order waits for the list to be
+ * closed up (close_up()): put at its place, as unpacked, or with what
+ * says why it cannot be (in fm, for unpack() to say it then, in order).
+ */
+enum { AT_NONE, AT_PACKED, AT_REFUSED };
+
+static void
+place(struct coach_packed_list *out, unsigned char *state,
+    struct pack_job *j, struct coach_packed *l)
+{
+	const char *p = j->p;
+	if (j->len > 0 && p[0] == 'P' &&
+	    coach_fmp_root(&l->fm, p + 1, j->len - 1) == 0) {
+		state[j->at] = AT_PACKED;
+	} else {
+		l->fm.p = j->p;
+		l->fm.len = j->len;
+		state[j->at] = AT_REFUSED;
+	}
+	out->v[j->at] = *l;
+}
+
+/* The list of records placed by place(), in the listing's order with
+ * nothing between them, and the problems of those refused, in the same
+ * order. */
+static void
+close_up(struct coach_packed_list *out, const unsigned char *state,
+    const struct coach_strlist *paths)
+{
+	for (size_t i = 0; i < paths->n; i++) {
+		struct coach_packed l = out->v[i];
+		memset(&out->v[i], 0, sizeof(out->v[i]));
+		if (state[i] == AT_PACKED) {
+			out->v[out->n++] = l;
+		} else if (state[i] == AT_REFUSED) {
+			unpack(&l, paths->v[i], (const char *)l.fm.p, l.fm.len,
+			    &out->problems);
+			packed_free(&l);
+		}
+	}
+}
+
 /* Takes a batch in order: keeps what was read in the cache, fills the
- * list. */
+ * list (or, with state, places each record for close_up()). */
 static void
 finish_batch(struct coach_repo *r, struct pack_job *v, size_t n,
-    struct coach_packed_list *out)
+    struct coach_packed_list *out, unsigned char *state)
 {
 	struct coach_fmcache *c = coach_repo_cache(r);
 	for (size_t i = 0; i < n; i++) {
@@ -387,6 +431,10 @@ finish_batch(struct coach_repo *r, struct pack_job *v, size_t n,
 				coach_buf_free(&j->b);
 			else
 				j->p = l->own = coach_buf_detach(&j->b);
+		}
+		if (state) {
+			place(out, state, j, l);
+			continue;
 		}
 		if (unpack(l, j->path, j->p, j->len, &out->problems) != 0) {
 			packed_free(l);
@@ -818,7 +866,12 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 	out->v = coach_xcalloc(paths.n + 1, sizeof(*out->v));
 	/* While other threads read a batch, this one starts the next and
 	 * then takes the one before: a batch fills the places after the
-	 * list's last one. */
+	 * list's last one.  Given the listing's order (entries are listed
+	 * by date, far from their neighbours in their folder), records are
+	 * read in it, a folder at a time, so that each file is opened from
+	 * its folder (coach_folder_of()); they are put at their places in
+	 * the list, closed up at the end. */
+	unsigned char *state = order ? coach_xcalloc(paths.n + 1, 1) : NULL;
 	struct pack_job *jobs[2] = { coach_xcalloc(PACK_BATCH, sizeof(**jobs)),
 		coach_xcalloc(PACK_BATCH, sizeof(**jobs)) };
 	struct pack_pool pools[2];
@@ -827,17 +880,23 @@ coach_load_packed(struct coach_repo *r, enum coach_kind kind,
 	for (int cur = 0;; cur = !cur) {
 		size_t n = 0, todo = 0;
 		int more = err == NULL && !coach_fmcache_unsure(c);
-		for (; more && n < PACK_BATCH && i < paths.n; i++, n++)
-			start_job(r, paths.v[i], kind, hits ? &hits[i] : NULL,
-			    out, &jobs[cur][n], &todo);
+		for (; more && n < PACK_BATCH && i < paths.n; i++, n++) {
+			size_t at = order ? order[i] : i;
+			start_job(r, paths.v[at], kind, hits ? &hits[at] :
+			    NULL, out, &jobs[cur][n], &todo);
+			jobs[cur][n].at = at;
+		}
 		coach_pool_wait(reading);
 		reading = pack_start(&pools[cur], jobs[cur], n, todo, kind);
 		if (before)
-			finish_batch(r, jobs[!cur], before, out);
+			finish_batch(r, jobs[!cur], before, out, state);
 		before = n;
 		if (n == 0)
 			break;
 	}
+	if (state)
+		close_up(out, state, &paths);
+	free(state);
 	free(jobs[0]);
 	free(jobs[1]);
 	free(hits);
