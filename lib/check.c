@@ -201,6 +201,8 @@ static void dep_note(struct walk *w, const char *relpath, int exists);
 /* What guards the cache while files are checked by several threads;
  * NULL when there is one. */
 static pthread_mutex_t *walk_lock(struct walk *w);
+static int memo_get(struct walk *w, const char *relpath, int *ok);
+static void memo_put(struct walk *w, const char *relpath, int ok);
 
 static void rc_diag(struct rc *c, enum coach_severity sev, int line,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -554,11 +556,15 @@ static int
 exists(struct rc *c, char *relpath)
 {
 	pthread_mutex_t *lock = c->w ? walk_lock(c->w) : NULL;
-	if (lock)
-		pthread_mutex_lock(lock);
-	int ok = c->r == NULL || coach_repo_exists(c->r, relpath);
-	if (lock)
-		pthread_mutex_unlock(lock);
+	int ok = 1;
+	if (c->r && !memo_get(c->w, relpath, &ok)) {
+		if (lock)
+			pthread_mutex_lock(lock);
+		ok = coach_repo_exists(c->r, relpath);
+		if (lock)
+			pthread_mutex_unlock(lock);
+		memo_put(c->w, relpath, ok);
+	}
 	if (c->w)
 		dep_note(c->w, relpath, ok);
 	free(relpath);
@@ -1650,11 +1656,14 @@ parse_diag(struct coach_diags *out, const char *relpath, const char *msg)
 	coach_diags_add(out, relpath, line, COACH_SEV_ERROR, "%s", m);
 }
 
-/* Reads the regular file open on fd, of size bytes by its stat data,
- * into buf; -1 when it grew past max. */
+/* Reads the regular file open on fd, of size bytes by its stat data st,
+ * into buf: 1 when it read size bytes and st still holds (the end of
+ * the file, found with no read of it), 0 when it read to the end; -1
+ * when it grew past max, -2 on a read error. */
 static int
-read_fd(int fd, size_t size, size_t max, struct coach_buf *buf)
+read_fd(int fd, const struct stat *st, size_t max, struct coach_buf *buf)
 {
+	size_t size = (size_t)st->st_size;
 	coach_buf_clear(buf);
 	coach_buf_add(buf, "", 0);
 	for (;;) {
@@ -1673,13 +1682,14 @@ read_fd(int fd, size_t size, size_t max, struct coach_buf *buf)
 		if (n == -1)
 			return -2;
 		if (n == 0)
-			break;
+			return 0;
 		buf->len += (size_t)n;
 		buf->ptr[buf->len] = '\0';
 		if (buf->len > max)
 			return -1;
+		if (buf->len == size && coach_fd_unchanged(fd, st))
+			return 1;
 	}
-	return 0;
 }
 
 /*
@@ -1690,21 +1700,25 @@ read_fd(int fd, size_t size, size_t max, struct coach_buf *buf)
  * was read, else st->st_mode is 0.
  */
 static int
-read_listed(struct coach_repo *r, const char *relpath, size_t max,
-    struct coach_buf *buf, struct stat *st)
+read_listed(struct coach_repo *r, const char *relpath,
+    struct coach_folder *folder, size_t max, struct coach_buf *buf,
+    struct stat *st)
 {
 	char *abs = coach_repo_abspath(r, relpath);
-	int fd = coach_open_noatime(AT_FDCWD, abs, O_RDONLY | O_NOFOLLOW |
+	const char *name = abs;
+	int dirfd = folder ? coach_folder_of(folder, abs, &name) : AT_FDCWD;
+	int fd = coach_open_noatime(dirfd, name, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	int ret = -1;
 	free(abs);
 	if (fd == -1)
 		return -1;
+	int rc = -1;
 	if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
 	    (unsigned long long)st->st_size <= max &&
-	    read_fd(fd, (size_t)st->st_size, max, buf) == 0) {
+	    (rc = read_fd(fd, st, max, buf)) >= 0) {
 		ret = 0;
-		if (!coach_fd_unchanged(fd, st))
+		if (rc == 0 && !coach_fd_unchanged(fd, st))
 			st->st_mode = 0;
 	}
 	close(fd);
@@ -1761,7 +1775,7 @@ read_safely(struct coach_repo *r, const char *relpath, size_t max,
 		    "it changed while being checked");
 		goto done;
 	}
-	int rc = read_fd(fd, (size_t)st.st_size, max, buf);
+	int rc = read_fd(fd, &st, max, buf);
 	if (rc == -2) {
 		coach_diags_add(out, relpath, 0, COACH_SEV_ERROR,
 		    "cannot read: %s", strerror(errno));
@@ -1774,7 +1788,7 @@ read_safely(struct coach_repo *r, const char *relpath, size_t max,
 		goto done;
 	}
 	ret = 0;
-	if (read_st && coach_fd_unchanged(fd, &st))
+	if (read_st && (rc == 1 || coach_fd_unchanged(fd, &st)))
 		*read_st = st;
 done:
 	if (fd != -1)
@@ -1821,6 +1835,22 @@ struct seenlist {
 	size_t n, cap;
 };
 
+/*
+ * What a thread checking files found of the paths they refer to, so that
+ * it asks the cache (under the walk's lock) once per path: the cache
+ * lists a folder once per run, so its answer for a path never changes.
+ */
+struct memo_slot {
+	uint64_t h; /* 0: empty */
+	char *path;
+	int ok;
+};
+
+struct memo {
+	struct memo_slot *v;
+	size_t n, cap;
+};
+
 struct walk {
 	struct coach_repo *r;
 	struct coach_diags *out;
@@ -1835,6 +1865,9 @@ struct walk {
 	size_t njobs;
 	int threads;
 	pthread_mutex_t *lock; /* while threads run */
+	/* The walk's: one per thread of the pool; a job's: its thread's. */
+	struct memo *memo;
+	struct coach_folder *folder; /* a job's: where its run opens files */
 	int listed;            /* the file is one the walk listed as a file */
 	struct stat read_st;   /* of the file as read; st_mode 0: unknown */
 };
@@ -1843,6 +1876,71 @@ static pthread_mutex_t *
 walk_lock(struct walk *w)
 {
 	return w->lock;
+}
+
+static struct memo_slot *
+memo_at(struct memo *m, uint64_t h, const char *relpath)
+{
+	size_t i = (size_t)h & (m->cap - 1);
+	while (m->v[i].h && (m->v[i].h != h || strcmp(m->v[i].path,
+	    relpath) != 0))
+		i = (i + 1) & (m->cap - 1);
+	return &m->v[i];
+}
+
+static uint64_t
+memo_hash(const char *relpath)
+{
+	uint64_t h = coach_fmcache_hash(relpath, strlen(relpath), 0);
+	return h ? h : 1;
+}
+
+static int
+memo_get(struct walk *w, const char *relpath, int *ok)
+{
+	struct memo *m = w ? w->memo : NULL;
+	if (m == NULL || m->n == 0)
+		return 0;
+	const struct memo_slot *s = memo_at(m, memo_hash(relpath), relpath);
+	if (s->h == 0)
+		return 0;
+	*ok = s->ok;
+	return 1;
+}
+
+static void
+memo_put(struct walk *w, const char *relpath, int ok)
+{
+	struct memo *m = w ? w->memo : NULL;
+	if (m == NULL)
+		return;
+	if (2 * (m->n + 1) > m->cap) {
+		struct memo old = *m;
+		m->cap = old.cap ? 2 * old.cap : 256;
+		m->v = coach_xcalloc(m->cap, sizeof(*m->v));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.v[i].h)
+				*memo_at(m, old.v[i].h, old.v[i].path) =
+				    old.v[i];
+		free(old.v);
+	}
+	uint64_t h = memo_hash(relpath);
+	struct memo_slot *s = memo_at(m, h, relpath);
+	if (s->h)
+		return;
+	s->h = h;
+	s->path = coach_xstrdup(relpath);
+	s->ok = ok;
+	m->n++;
+}
+
+static void
+memo_free(struct memo *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->v[i].path);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
 }
 
 static const struct coach_phrases *
@@ -1955,8 +2053,8 @@ check_path(struct coach_repo *r, const char *relpath, const char *text,
 	struct stat st;
 	if (w)
 		w->read_st.st_mode = 0;
-	if (w && w->listed && read_listed(r, relpath, COACH_RECORD_MAX_BYTES,
-	    &buf, &st) == 0) {
+	if (w && w->listed && read_listed(r, relpath, w->folder,
+	    COACH_RECORD_MAX_BYTES, &buf, &st) == 0) {
 		w->read_st = st;
 		check_text(r, relpath, coach_buf_str(&buf), buf.len, out, w);
 	} else if (read_safely(r, relpath, COACH_RECORD_MAX_BYTES, &buf,
@@ -2189,9 +2287,16 @@ walk_file(struct walk *w, const char *relpath, int listed)
  * walk's one by one in the walk's order, as if it had checked them
  * itself, so that what check prints and keeps in its cache is the same
  * whatever the number of threads.  Only the cache is shared (through
- * coach_repo_exists(), under the walk's lock).
+ * coach_repo_exists(), under the walk's lock, once per path and thread:
+ * see struct memo).
+ *
+ * The walk does not go on while the threads check a batch: on two
+ * processors, walking and checking at once measured slower (the walk's
+ * listings then compete with the threads for the same cores).
  */
 #define JOB_BATCH 1024
+/* Jobs a thread takes at once: neighbours, mostly of one folder. */
+#define JOB_RUN 16
 /* Fewer files than this are not worth a thread. */
 #define JOB_THREAD_MIN 64
 #define JOB_THREADS_MAX 4
@@ -2233,10 +2338,13 @@ defer_file(struct walk *w, const char *relpath, int listed)
 }
 
 static void
-run_job(struct walk *w, struct job *j)
+run_job(struct walk *w, struct job *j, struct coach_folder *folder)
 {
+	/* One memo per thread of the pool, kept from batch to batch. */
+	struct memo *memo = w->cache ? &w->memo[coach_pool_worker()] : NULL;
 	struct walk jw = { .r = w->r, .out = &j->out, .cache = w->cache,
-		.phrases = w->phrases, .lock = w->lock, .listed = j->listed };
+		.phrases = w->phrases, .lock = w->lock, .listed = j->listed,
+		.memo = memo, .folder = folder };
 	check_path(w->r, j->path, NULL, 0, &j->out, &jw);
 	j->read_st = jw.read_st;
 	j->ids = jw.ids;
@@ -2244,20 +2352,31 @@ run_job(struct walk *w, struct job *j)
 	j->deps = jw.deps;
 }
 
+/* The i-th run of JOB_RUN jobs. */
 static void
 pool_work(void *arg, size_t i)
 {
 	struct walk *w = arg;
-	run_job(w, &w->jobs[i]);
+	struct coach_folder f = COACH_FOLDER_INIT;
+	for (size_t k = i * JOB_RUN; k < (i + 1) * JOB_RUN && k < w->njobs;
+	    k++)
+		run_job(w, &w->jobs[k], &f);
+	coach_folder_close(&f);
 }
 
+/* Moves the members of from (emptied) to the end of to. */
 static void
 seen_move(struct seenlist *to, struct seenlist *from)
 {
-	for (size_t i = 0; i < from->n; i++) {
-		seen_add(to, from->v[i].key, from->v[i].path, from->v[i].line);
+	if (to->cap - to->n < from->n) {
+		while (to->cap - to->n < from->n)
+			to->cap = to->cap ? to->cap * 2 : 32;
+		to->v = coach_xrealloc(to->v, to->cap * sizeof(*to->v));
 	}
-	seen_free(from);
+	if (from->n)
+		memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
+	to->n += from->n;
+	free(from->v);
 	memset(from, 0, sizeof(*from));
 }
 
@@ -2299,7 +2418,7 @@ run_jobs(struct walk *w)
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	if (n > 1)
 		w->lock = &lock;
-	coach_pool_run(w->njobs, n, pool_work, w);
+	coach_pool_run((w->njobs + JOB_RUN - 1) / JOB_RUN, n, pool_work, w);
 	w->lock = NULL;
 	pthread_mutex_destroy(&lock);
 	for (size_t i = 0; i < w->njobs; i++)
@@ -2557,6 +2676,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 		walk_phrases(&w, words);
 	w.threads = job_threads();
 	w.jobs = coach_xcalloc(JOB_BATCH, sizeof(*w.jobs));
+	w.memo = coach_xcalloc(COACH_POOL_MAX + 1, sizeof(*w.memo));
 	walk_file(&w, COACH_CONFIG_FILE, 0);
 	static const char *const flat[] = { "staff", "priorities",
 		"framework" };
@@ -2567,6 +2687,9 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 	run_jobs(&w);
 	free(w.jobs);
 	w.jobs = NULL;
+	for (int i = 0; i <= COACH_POOL_MAX; i++)
+		memo_free(&w.memo[i]);
+	free(w.memo);
 	report_duplicates(&w, &w.ids, "id", "ids must be unique across the "
 	    "repository; give one of the records a new id (and update what "
 	    "refers to it)");

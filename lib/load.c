@@ -318,53 +318,13 @@ struct pack_pool {
  * comes (records mostly come a folder at a time, but entries come by
  * date): a name opened in it costs the kernel one step, not the whole
  * path's. */
-struct folder {
-	char *path;
-	int fd;
-};
-
 static void
-folder_close(struct folder *f)
-{
-	if (f->fd != -1)
-		close(f->fd);
-	free(f->path);
-	f->path = NULL;
-	f->fd = -1;
-}
-
-/* Where to open abs from: the descriptor of its folder and in *name its
- * last name, or AT_FDCWD and abs itself. */
-static int
-folder_of(struct folder *f, const char *abs, const char **name)
-{
-	const char *slash = strrchr(abs, '/');
-	*name = abs;
-	if (slash == NULL || slash == abs)
-		return AT_FDCWD;
-	size_t n = (size_t)(slash - abs);
-	if (f->path == NULL || strlen(f->path) != n ||
-	    memcmp(f->path, abs, n) != 0) {
-		folder_close(f);
-		f->path = coach_xstrndup(abs, n);
-		return AT_FDCWD;
-	}
-	/* As open(abs) would go through it: links and all. */
-	if (f->fd == -1)
-		f->fd = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (f->fd == -1)
-		return AT_FDCWD;
-	*name = slash + 1;
-	return f->fd;
-}
-
-static void
-pack_one(struct pack_job *j, enum coach_kind kind, struct folder *f,
+pack_one(struct pack_job *j, enum coach_kind kind, struct coach_folder *f,
     struct coach_buf *scratch)
 {
 	struct coach_record *rec = NULL;
 	const char *name;
-	int dirfd = folder_of(f, j->abs, &name);
+	int dirfd = coach_folder_of(f, j->abs, &name);
 	struct coach_error *err = coach_record_load_at(&rec, dirfd, name,
 	    j->path, &j->st, scratch);
 	pack_loaded(err, rec, kind, &j->b);
@@ -380,12 +340,12 @@ static void
 pack_work(void *arg, size_t i)
 {
 	struct pack_pool *p = arg;
-	struct folder f = { NULL, -1 };
+	struct coach_folder f = COACH_FOLDER_INIT;
 	struct coach_buf scratch = COACH_BUF_INIT;
 	for (size_t k = i * PACK_RUN; k < (i + 1) * PACK_RUN && k < p->n; k++)
 		if (p->v[k].of_kind && p->v[k].p == NULL && p->v[k].abs)
 			pack_one(&p->v[k], p->kind, &f, &scratch);
-	folder_close(&f);
+	coach_folder_close(&f);
 	coach_buf_free(&scratch);
 }
 

@@ -7,19 +7,36 @@
 
 #include "util.h"
 
+struct worker {
+	struct coach_pool *pool;
+	int no;
+};
+
 struct coach_pool {
 	coach_pool_fn *fn;
 	void *arg;
 	size_t n;
 	atomic_size_t next;
 	pthread_t tid[COACH_POOL_MAX];
+	struct worker workers[COACH_POOL_MAX];
 	int started;
 };
+
+/* The number of this thread in the pool it works for (0: the waiter). */
+static _Thread_local int worker_no;
+
+int
+coach_pool_worker(void)
+{
+	return worker_no;
+}
 
 static void *
 work(void *arg)
 {
-	struct coach_pool *p = arg;
+	struct worker *me = arg;
+	struct coach_pool *p = me->pool;
+	worker_no = me->no;
 	for (;;) {
 		size_t i = atomic_fetch_add(&p->next, 1);
 		if (i >= p->n)
@@ -40,9 +57,13 @@ coach_pool_start(size_t n, int threads, coach_pool_fn *fn, void *arg)
 		threads = COACH_POOL_MAX;
 	if ((size_t)threads > n)
 		threads = (int)n;
-	for (; p->started < threads; p->started++)
-		if (pthread_create(&p->tid[p->started], NULL, work, p) != 0)
+	for (; p->started < threads; p->started++) {
+		struct worker *w = &p->workers[p->started];
+		w->pool = p;
+		w->no = p->started + 1;
+		if (pthread_create(&p->tid[p->started], NULL, work, w) != 0)
 			break;
+	}
 	return p;
 }
 
@@ -51,7 +72,8 @@ coach_pool_wait(struct coach_pool *p)
 {
 	if (p == NULL)
 		return;
-	work(p);
+	struct worker me = { p, 0 };
+	work(&me);
 	for (int i = 0; i < p->started; i++)
 		pthread_join(p->tid[i], NULL);
 	free(p);

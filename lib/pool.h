@@ -31,6 +31,13 @@ void coach_pool_wait(struct coach_pool *p);
  * every item is done. */
 void coach_pool_run(size_t n, int threads, coach_pool_fn *fn, void *arg);
 
+/* Which worker calls, from within an item's function: 1..threads for the
+ * threads a pool started, 0 for the thread that waits.  No two threads
+ * of one pool have the same number, so an item may use state kept per
+ * number (and kept from one pool to the next when only one runs at a
+ * time). */
+int coach_pool_worker(void);
+
 #define COACH_POOL_MAX 64
 
 #endif

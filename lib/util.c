@@ -254,6 +254,39 @@ coach_read_file_stat(struct coach_buf *out, const char *path,
 	return coach_read_file_at(out, AT_FDCWD, path, display, max, read_st);
 }
 
+void
+coach_folder_close(struct coach_folder *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	free(f->path);
+	f->path = NULL;
+	f->fd = -1;
+}
+
+int
+coach_folder_of(struct coach_folder *f, const char *abs, const char **name)
+{
+	const char *slash = strrchr(abs, '/');
+	*name = abs;
+	if (slash == NULL || slash == abs)
+		return AT_FDCWD;
+	size_t n = (size_t)(slash - abs);
+	if (f->path == NULL || strlen(f->path) != n ||
+	    memcmp(f->path, abs, n) != 0) {
+		coach_folder_close(f);
+		f->path = coach_xstrndup(abs, n);
+		return AT_FDCWD;
+	}
+	/* As open(abs) would go through it: links and all. */
+	if (f->fd == -1)
+		f->fd = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->fd == -1)
+		return AT_FDCWD;
+	*name = slash + 1;
+	return f->fd;
+}
+
 int
 coach_open_noatime(int dirfd, const char *path, int flags)
 {

@@ -87,6 +87,23 @@ int coach_open_noatime(int dirfd, const char *path, int flags);
  * mtime and ctime to the nanosecond): nothing wrote it since. */
 int coach_fd_unchanged(int fd, const struct stat *st);
 
+/*
+ * The folder a reader of many files in turn last opened one in, so that
+ * neighbours are opened from its descriptor (one name to look up) rather
+ * than by their whole path.
+ */
+struct coach_folder {
+	char *path;
+	int fd;
+};
+#define COACH_FOLDER_INIT { NULL, -1 }
+/* Where to open the absolute path abs from: the descriptor of its folder
+ * and in *name its last name, or AT_FDCWD and abs itself (the first time
+ * a folder comes: only a second file in it is worth opening it). */
+int coach_folder_of(struct coach_folder *f, const char *abs,
+	const char **name);
+void coach_folder_close(struct coach_folder *f);
+
 /* Writes a whole file through a temporary file beside it renamed over it
  * (not fsynced: for caches, which may be lost but never seen half
  * written). */

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +77,57 @@ test_pool_start_lets_the_caller_work(void **state)
 	coach_pool_wait(NULL);
 }
 
+/* Which worker did each item, and which thread each worker was. */
+struct owners {
+	int *worker;
+	pthread_t *thread;
+	size_t n;
+};
+
+static void
+note_worker(void *arg, size_t i)
+{
+	struct owners *o = arg;
+	o->worker[i] = coach_pool_worker();
+	o->thread[i] = pthread_self();
+	/* Long enough for every thread to take some items. */
+	volatile size_t sum = 0;
+	for (size_t k = 0; k < 20000; k++)
+		sum += k;
+}
+
+static void
+test_pool_worker_numbers_are_one_thread_each(void **state)
+{
+	(void)state;
+	for (int threads = 1; threads <= 4; threads++) {
+		struct owners o = { calloc(400, sizeof(int)),
+			calloc(400, sizeof(pthread_t)), 400 };
+		pthread_t me = pthread_self();
+		coach_pool_run(o.n, threads, note_worker, &o);
+		for (size_t i = 0; i < o.n; i++) {
+			/* 0 is the waiter; the others 1..threads-1. */
+			assert_in_range(o.worker[i], 0, threads - 1);
+			assert_true((o.worker[i] == 0) ==
+			    pthread_equal(o.thread[i], me));
+			/* Never two threads under one number. */
+			for (size_t k = 0; k < i; k++)
+				if (o.worker[k] == o.worker[i])
+					assert_true(pthread_equal(o.thread[k],
+					    o.thread[i]));
+		}
+		free(o.worker);
+		free(o.thread);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_run_does_each_item_once),
 		cmocka_unit_test(test_pool_start_lets_the_caller_work),
+		cmocka_unit_test(test_pool_worker_numbers_are_one_thread_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

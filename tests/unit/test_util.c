@@ -4,8 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -132,6 +135,42 @@ test_path_join_and_format(void **state)
 	}
 }
 
+/* Neighbours opened from their folder's descriptor, strangers by path. */
+static void
+test_folder_of(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/coach-folder-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char a[64], b[64], other[64];
+	snprintf(a, sizeof(a), "%s/a.md", dir);
+	snprintf(b, sizeof(b), "%s/b.md", dir);
+	snprintf(other, sizeof(other), "%s/sub/c.md", dir);
+	struct coach_folder f = COACH_FOLDER_INIT;
+	const char *name;
+	/* The first of a folder: by its whole path. */
+	assert_int_equal(coach_folder_of(&f, a, &name), AT_FDCWD);
+	assert_string_equal(name, a);
+	/* The second: from the folder, by its last name. */
+	int fd = coach_folder_of(&f, b, &name);
+	assert_true(fd >= 0);
+	assert_string_equal(name, "b.md");
+	int w = openat(fd, "b.md", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(w >= 0);
+	close(w);
+	assert_int_equal(access(b, F_OK), 0);
+	assert_int_equal(coach_folder_of(&f, b, &name), fd);
+	/* Another folder starts again; so does a bare name. */
+	assert_int_equal(coach_folder_of(&f, other, &name), AT_FDCWD);
+	assert_string_equal(name, other);
+	assert_int_equal(coach_folder_of(&f, "x.md", &name), AT_FDCWD);
+	assert_string_equal(name, "x.md");
+	coach_folder_close(&f);
+	coach_folder_close(&f);
+	unlink(b);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -142,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_expand_user),
 		cmocka_unit_test(test_utf8_check_every_offset),
 		cmocka_unit_test(test_path_join_and_format),
+		cmocka_unit_test(test_folder_of),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
