@@ -1633,6 +1633,15 @@ coach_fmcache_token(const struct coach_fmcache *c, uint64_t *instance,
 	*seq = c->tok_seq;
 }
 
+size_t
+coach_fmcache_names(const struct coach_fmcache *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->ndirs; i++)
+		n += c->dirs[i]->n;
+	return n;
+}
+
 void
 coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
     uint64_t seq, int everything, char *const *dirs, size_t n)

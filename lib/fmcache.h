@@ -209,6 +209,9 @@ int coach_fmcache_threads(void);
  */
 void coach_fmcache_token(const struct coach_fmcache *c, uint64_t *instance,
 	uint64_t *seq);
+/* How many names the listings of the cache file hold: about how large
+ * the part of the work tree its reader looks at is. */
+size_t coach_fmcache_names(const struct coach_fmcache *c);
 void coach_fmcache_monitor(struct coach_fmcache *c, uint64_t instance,
 	uint64_t seq, int everything, char *const *dirs, size_t n);
 

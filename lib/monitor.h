@@ -52,6 +52,12 @@ struct coach_monitor_status {
 	size_t dirs; /* folders watched */
 };
 
+/* From this many names (files and folders) in a cache's listings, a
+ * school of about 18,000 records, a read starts the monitor unless
+ * coach.monitor says false, as git's scalar turns on its file-system
+ * monitor for large repositories. */
+#define COACH_MONITOR_AUTO_NAMES 20000
+
 /* Whether this system has a monitor at all (Linux). */
 int coach_monitor_supported(void);
 

@@ -318,30 +318,45 @@ coach_repo_gitdir(const struct coach_repo *r)
 	return coach_store_git_path(r->store, "");
 }
 
+/* Whether a read starts the monitor when none answers: as coach.monitor
+ * says, and when it is not set, for a large work tree. */
+static int
+monitor_wanted(struct coach_repo *r)
+{
+	char *on = NULL;
+	int want;
+	coach_error_free(coach_store_config_get(r->store, "coach.monitor",
+	    &on));
+	if (on)
+		want = strcasecmp(on, "true") == 0 ||
+		    strcasecmp(on, "yes") == 0 || strcasecmp(on, "on") == 0 ||
+		    strcmp(on, "1") == 0;
+	else
+		want = coach_fmcache_names(r->cache) >=
+		    COACH_MONITOR_AUTO_NAMES;
+	free(on);
+	return want;
+}
+
 /* Tells the cache what the file-system monitor saw since its token,
- * before anything is looked at; with coach.monitor set, starts one (in
- * the background: this run checks by stat) when none answers. */
+ * before anything is looked at; when one is wanted (monitor_wanted()),
+ * starts it (in the background: this run checks by stat) when none
+ * answers. */
 static void
 cache_monitor(struct coach_repo *r)
 {
 	struct coach_monitor_answer a;
 	uint64_t inst, seq;
-	char *gitdir = coach_repo_gitdir(r), *on = NULL;
+	char *gitdir = coach_repo_gitdir(r);
 	coach_fmcache_token(r->cache, &inst, &seq);
 	if (coach_monitor_query(gitdir, coach_repo_root(r), inst, seq,
 	    &a) == 0) {
 		coach_fmcache_monitor(r->cache, a.instance, a.seq,
 		    a.everything, a.dirs, a.n);
 		coach_monitor_answer_free(&a);
-	} else if (coach_monitor_supported()) {
-		coach_error_free(coach_store_config_get(r->store,
-		    "coach.monitor", &on));
-		if (on && (strcasecmp(on, "true") == 0 ||
-		    strcasecmp(on, "yes") == 0 || strcasecmp(on, "on") == 0 ||
-		    strcmp(on, "1") == 0))
-			coach_monitor_spawn(gitdir, coach_repo_root(r));
+	} else if (coach_monitor_supported() && monitor_wanted(r)) {
+		coach_monitor_spawn(gitdir, coach_repo_root(r));
 	}
-	free(on);
 	free(gitdir);
 }
 

@@ -292,9 +292,9 @@ md_stats() {
 	agree "after both"
 }
 
-@test "monitor: coach.monitor starts it from a read; idle, it stops" {
-	school
-	git config coach.monitor true
+# A read starts the monitor in the background: it runs within 5 s, and
+# the cache is then warm with its token.
+started_by_a_read() {
 	"$COACH" report --format json >/dev/null
 	for _ in $(seq 100); do
 		[ -n "$(holders .)" ] && break
@@ -303,6 +303,12 @@ md_stats() {
 	run "$COACH" monitor status
 	assert_output_has "monitor running"
 	warm
+}
+
+@test "monitor: coach.monitor starts it from a read; idle, it stops" {
+	school
+	git config coach.monitor true
+	started_by_a_read
 	sed -i 's/^kind: note/kind: cpd/' "$(grep -l '^kind: note' coaching/bob/log/*.md | head -1)"
 	agree "started by a read"
 	"$COACH" monitor stop >/dev/null
@@ -315,6 +321,37 @@ md_stats() {
 		sleep 0.1
 	done
 	! alive "$pid" || fail "still running after its idle time: $pid $(cat /proc/$pid/stat) $(tail -5 .git/coach-monitor.log)"
+}
+
+# many_entries N: N more log entries of bob's, written as files.
+many_entries() {
+	python3 - "$1" <<'PY'
+import sys
+for i in range(int(sys.argv[1])):
+    with open("coaching/bob/log/2026-10-01-e%06d.md" % (500000 + i), "w") as f:
+        f.write("---\nid: e%06d\ndate: 2026-10-01\nkind: note\nauthor: bob\n---\nA note.\n" % (500000 + i))
+PY
+}
+
+@test "monitor: a large work tree starts it from a read, unless coach.monitor is false" {
+	school
+	# A small school: reads never start it.
+	"$COACH" report --format json >/dev/null
+	"$COACH" report --format json >/dev/null
+	sleep 0.3
+	[ -z "$(holders .)" ] || fail "a daemon runs for a small school"
+	# 20,000 names and more: the first read that finds them in its
+	# cache starts it; the one before it had no cache to count.
+	many_entries 20000
+	git config coach.monitor false
+	"$COACH" report --format json >/dev/null
+	"$COACH" report --format json >/dev/null
+	sleep 0.3
+	[ -z "$(holders .)" ] || fail "a daemon runs with coach.monitor false"
+	git config --unset coach.monitor
+	started_by_a_read
+	sed -i 's/^kind: note/kind: cpd/' coaching/bob/log/2026-10-01-e500007.md
+	agree "started by a read of a large work tree"
 }
 
 @test "monitor: a repository path too long for a socket" {
