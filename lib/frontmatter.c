@@ -2003,21 +2003,38 @@ run_parser(struct parse *p)
  * plain one-line ASCII text; libyaml's set-up and buffers cost more than
  * reading such a document.  plain_scan() accepts only text every line of
  * which is a key at column 0 (a letter or '_', then letters, digits, '_'
- * and '-'), ": " and a plain value that cannot mean anything else to YAML,
- * or a one-line list of such values, "[a, b]" with ", " between them;
+ * and '-') and one of:
+ * - ": " and a plain value that cannot mean anything else to YAML;
+ * - ": " and a one-line list of such values, "[a, b]" with ", " between
+ *   them;
+ * - ": " and a one-line mapping of plain keys to such values or to
+ *   single-quoted text without quotes in it, "{a: b, c: 'd'}";
+ * - ":" alone, then lines "  - " and such a value or mapping (a goal's
+ *   measurements);
  * run_plain() then hands on_event() the events libyaml would give for it,
  * marks included, so that what follows is the same code.  Anything else
- * (quotes, block lists, mappings, comments, blank lines, indentation,
- * tabs, non-ASCII, ':' or '#' in a value, a value starting with an
- * indicator, an empty value or list) is left to libyaml.  tests/unit/test_frontmatter.c and the record
- * fuzzer check that both give the same documents and errors.
+ * (double quotes, other quotes, other block lists, block mappings,
+ * nested lists or mappings, comments, blank lines, other indentation,
+ * tabs, non-ASCII, ':' or '#' in a plain value, a value starting with an
+ * indicator, an empty value, list or mapping) is left to libyaml.
+ * tests/unit/test_frontmatter.c and the record fuzzer check that both
+ * give the same documents and errors.
  */
 #define PLAIN_MAX_LINES 64
 #define PLAIN_MAX_KEY 128
 
+enum plain_kind {
+	PLAIN_SCALAR,           /* key: value */
+	PLAIN_SEQ,              /* key: [a, b] */
+	PLAIN_MAP,              /* key: {a: b, c: 'd'} */
+	PLAIN_EMPTY,            /* key: (then items) */
+	PLAIN_ITEM,             /* "  - value", or "  - {a: b}" */
+	PLAIN_ITEM_MAP,
+};
+
 struct plain_line {
-	size_t off, klen, voff, vlen;
-	int seq;                /* the value is "[a, b]": vlen takes in ']' */
+	enum plain_kind kind;
+	size_t off, klen, voff, vlen; /* a flow value's vlen takes in its end */
 };
 
 static int
@@ -2052,43 +2069,99 @@ plain_item(const unsigned char *s, size_t len, size_t i, int flow_end)
 	return i;
 }
 
+/* The end of the plain key at i (a letter or '_', then letters, digits,
+ * '_' and '-'), which must be followed by ':'; len when it is not one. */
+static size_t
+plain_key(const unsigned char *s, size_t len, size_t i)
+{
+	size_t from = i;
+	if (i >= len || !plain_key_byte(s[i], 1))
+		return len;
+	while (i < len && plain_key_byte(s[i], 0))
+		i++;
+	if (i - from > PLAIN_MAX_KEY || i >= len || s[i] != ':')
+		return len;
+	return i;
+}
+
+/* The end of the single-quoted scalar at i ('text', printable ASCII
+ * without a quote, not empty) in a flow mapping; len when not one. */
+static size_t
+plain_quoted(const unsigned char *s, size_t len, size_t i)
+{
+	size_t j = i + 1;
+	while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '\'')
+		j++;
+	if (j >= len || s[j] != '\'' || j == i + 1)
+		return len;
+	return j + 1;
+}
+
+/* The end of the flow sequence ("[a, b]": items with ", " between them,
+ * none empty) or flow mapping ("{a: b, c: 'd'}": plain keys, plain or
+ * single-quoted values) at i; len when it is neither. */
+static size_t
+plain_flow(const unsigned char *s, size_t len, size_t i)
+{
+	int map = s[i] == '{';
+	do {
+		i += 1 + (s[i] == ',');
+		if (map) {
+			i = plain_key(s, len, i);
+			if (i + 2 >= len || s[i + 1] != ' ')
+				return len;
+			i += 2;
+			i = s[i] == '\'' ? plain_quoted(s, len, i) :
+			    plain_item(s, len, i, ',');
+		} else {
+			i = plain_item(s, len, i, ',');
+		}
+	} while (i < len && s[i] == ',' && i + 1 < len && s[i + 1] == ' ');
+	if (i >= len || s[i] != (map ? '}' : ']'))
+		return len;
+	return i + 1;
+}
+
 /* Whether the line at off is plain; fills l. */
 static int
 plain_line(const char *t, size_t len, size_t off, struct plain_line *l)
 {
 	const unsigned char *s = (const unsigned char *)t;
 	size_t i = off;
-	if (i >= len || !plain_key_byte(s[i], 1))
-		return 0;
-	while (i < len && plain_key_byte(s[i], 0))
-		i++;
 	l->off = off;
-	l->klen = i - off;
-	if (l->klen > PLAIN_MAX_KEY || i + 2 >= len || s[i] != ':' ||
-	    s[i + 1] != ' ')
-		return 0;
-	i += 2;
-	l->voff = i;
-	l->seq = s[i] == '[';
-	if (l->seq) {
-		/* Items with ", " between them, none empty. */
-		do {
-			i = plain_item(s, len, i + 1 + (s[i] == ','), ',');
-		} while (i < len && s[i] == ',' && i + 1 < len &&
-		    s[i + 1] == ' ');
-		if (i >= len || s[i] != ']')
-			return 0;
-		i++;
+	if (len - off > 4 && memcmp(s + off, "  - ", 4) == 0) {
+		/* An item of the block list of the key before. */
+		l->klen = 0;
+		i += 4;
+		l->kind = s[i] == '{' ? PLAIN_ITEM_MAP : PLAIN_ITEM;
 	} else {
-		i = plain_item(s, len, i, '\n');
+		i = plain_key(s, len, off);
+		l->klen = i - off;
+		if (i + 1 < len && s[i + 1] == '\n') {
+			l->kind = PLAIN_EMPTY;
+			l->voff = i + 1;
+			l->vlen = 0;
+			return 1;
+		}
+		if (i + 2 >= len || s[i + 1] != ' ')
+			return 0;
+		i += 2;
+		l->kind = s[i] == '[' ? PLAIN_SEQ : s[i] == '{' ? PLAIN_MAP :
+		    PLAIN_SCALAR;
 	}
+	l->voff = i;
+	if (l->kind == PLAIN_SCALAR || l->kind == PLAIN_ITEM)
+		i = plain_item(s, len, i, '\n');
+	else
+		i = plain_flow(s, len, i);
 	if (i >= len || s[i] != '\n')
 		return 0;
 	l->vlen = i - l->voff;
 	return 1;
 }
 
-/* The lines of text when it is plain front-matter (see above), else 0. */
+/* The lines of text when it is plain front-matter (see above), else 0.
+ * A key without a value must have items, and items such a key. */
 static size_t
 plain_scan(const char *t, size_t len, struct plain_line *v)
 {
@@ -2096,8 +2169,17 @@ plain_scan(const char *t, size_t len, struct plain_line *v)
 	for (size_t off = 0; off < len; n++) {
 		if (n == PLAIN_MAX_LINES || !plain_line(t, len, off, &v[n]))
 			return 0;
+		enum plain_kind prev = n > 0 ? v[n - 1].kind : PLAIN_SCALAR;
+		int item = v[n].kind == PLAIN_ITEM ||
+		    v[n].kind == PLAIN_ITEM_MAP;
+		int in_list = prev == PLAIN_EMPTY || prev == PLAIN_ITEM ||
+		    prev == PLAIN_ITEM_MAP;
+		if ((item && !in_list) || (!item && prev == PLAIN_EMPTY))
+			return 0;
 		off = v[n].voff + v[n].vlen + 1;
 	}
+	if (n > 0 && v[n - 1].kind == PLAIN_EMPTY)
+		return 0;
 	return n;
 }
 
@@ -2109,51 +2191,96 @@ plain_mark(yaml_mark_t *m, size_t at, size_t line, size_t line_off)
 	m->column = at - line_off;
 }
 
-/* A plain scalar event for text t[from, from + n) on line (from 0). */
+/* A scalar event for text t[from, from + n) on line (from 0): plain, or
+ * single-quoted when it starts with a quote. */
 static struct coach_error *
 plain_scalar(struct parse *p, char *scratch, size_t from, size_t n,
     size_t line, size_t line_off)
 {
 	yaml_event_t ev;
+	int quoted = p->text[from] == '\'';
 	memset(&ev, 0, sizeof(ev));
-	memcpy(scratch, p->text + from, n);
-	scratch[n] = '\0';
+	memcpy(scratch, p->text + from + quoted, n - 2 * (size_t)quoted);
+	scratch[n - 2 * (size_t)quoted] = '\0';
 	ev.type = YAML_SCALAR_EVENT;
 	ev.data.scalar.value = (yaml_char_t *)scratch;
-	ev.data.scalar.length = n;
-	ev.data.scalar.plain_implicit = 1;
-	ev.data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+	ev.data.scalar.length = n - 2 * (size_t)quoted;
+	ev.data.scalar.plain_implicit = !quoted;
+	ev.data.scalar.quoted_implicit = quoted;
+	ev.data.scalar.style = quoted ? YAML_SINGLE_QUOTED_SCALAR_STYLE :
+	    YAML_PLAIN_SCALAR_STYLE;
 	plain_mark(&ev.start_mark, from, line, line_off);
 	plain_mark(&ev.end_mark, from + n, line, line_off);
 	return on_event(p, &ev);
 }
 
-/* The events of a flow sequence of plain scalars at l->voff. */
+/* The end of the scalar at i in a flow sequence or mapping, which ends
+ * before ',', ':', ']' or '}' unless it is quoted. */
+static size_t
+plain_flow_end(const char *t, size_t i)
+{
+	if (t[i] == '\'')
+		return (size_t)(strchr(t + i + 1, '\'') - t) + 1;
+	return i + strcspn(t + i, ",:]}");
+}
+
+/* The events of a flow sequence or mapping (see plain_flow()) at
+ * l->voff. */
 static struct coach_error *
-plain_seq(struct parse *p, char *scratch, const struct plain_line *l,
+plain_flow_events(struct parse *p, char *scratch, const struct plain_line *l,
     size_t line)
 {
 	yaml_event_t ev;
 	size_t end = l->voff + l->vlen;
+	int map = p->text[l->voff] == '{';
 	memset(&ev, 0, sizeof(ev));
-	ev.type = YAML_SEQUENCE_START_EVENT;
-	ev.data.sequence_start.implicit = 1;
-	ev.data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
+	ev.type = map ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT;
+	/* The same place in both of the union's members. */
+	if (map) {
+		ev.data.mapping_start.implicit = 1;
+		ev.data.mapping_start.style = YAML_FLOW_MAPPING_STYLE;
+	} else {
+		ev.data.sequence_start.implicit = 1;
+		ev.data.sequence_start.style = YAML_FLOW_SEQUENCE_STYLE;
+	}
 	plain_mark(&ev.start_mark, l->voff, line, l->off);
 	plain_mark(&ev.end_mark, l->voff + 1, line, l->off);
 	struct coach_error *err = on_event(p, &ev);
 	for (size_t i = l->voff + 1; err == NULL && i < end - 1;) {
-		const char *comma = memchr(p->text + i, ',', end - 1 - i);
-		size_t stop = comma ? (size_t)(comma - p->text) : end - 1;
+		size_t stop = plain_flow_end(p->text, i);
 		err = plain_scalar(p, scratch, i, stop - i, line, l->off);
+		/* After a key, ": "; after a value or item, ", ". */
 		i = stop + 2;
 	}
 	if (err)
 		return err;
 	memset(&ev, 0, sizeof(ev));
-	ev.type = YAML_SEQUENCE_END_EVENT;
+	ev.type = map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
 	plain_mark(&ev.start_mark, end - 1, line, l->off);
 	plain_mark(&ev.end_mark, end, line, l->off);
+	return on_event(p, &ev);
+}
+
+/* The start or end of the block list of a key without a value: at the
+ * first item's '-', or after the last item's line. */
+static struct coach_error *
+plain_block(struct parse *p, const struct plain_line *l, size_t line,
+    int start)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof(ev));
+	if (start) {
+		ev.type = YAML_SEQUENCE_START_EVENT;
+		ev.data.sequence_start.implicit = 1;
+		ev.data.sequence_start.style = YAML_BLOCK_SEQUENCE_STYLE;
+		plain_mark(&ev.start_mark, l->off + 2, line, l->off);
+		ev.end_mark = ev.start_mark;
+	} else {
+		ev.type = YAML_SEQUENCE_END_EVENT;
+		size_t at = l->voff + l->vlen + 1;
+		plain_mark(&ev.start_mark, at, line + 1, at);
+		ev.end_mark = ev.start_mark;
+	}
 	return on_event(p, &ev);
 }
 
@@ -2192,13 +2319,23 @@ run_plain(struct parse *p, const struct plain_line *v, size_t n)
 	for (size_t i = 0; err == NULL && i < 3; i++)
 		err = plain_event(p, head[i]);
 	for (size_t i = 0; err == NULL && i < n; i++) {
-		err = plain_scalar(p, scratch, v[i].off, v[i].klen, i,
-		    v[i].off);
-		if (err == NULL && v[i].seq)
-			err = plain_seq(p, scratch, &v[i], i);
-		else if (err == NULL)
+		enum plain_kind k = v[i].kind;
+		int item = k == PLAIN_ITEM || k == PLAIN_ITEM_MAP;
+		if (item && v[i - 1].kind == PLAIN_EMPTY)
+			err = plain_block(p, &v[i], i, 1);
+		else if (!item)
+			err = plain_scalar(p, scratch, v[i].off, v[i].klen, i,
+			    v[i].off);
+		if (err == NULL && (k == PLAIN_SEQ || k == PLAIN_MAP ||
+		    k == PLAIN_ITEM_MAP))
+			err = plain_flow_events(p, scratch, &v[i], i);
+		else if (err == NULL && k != PLAIN_EMPTY)
 			err = plain_scalar(p, scratch, v[i].voff, v[i].vlen,
 			    i, v[i].off);
+		if (err == NULL && item && (i + 1 == n ||
+		    (v[i + 1].kind != PLAIN_ITEM &&
+		    v[i + 1].kind != PLAIN_ITEM_MAP)))
+			err = plain_block(p, &v[i], i, 0);
 	}
 	for (size_t i = 0; err == NULL && i < 3; i++)
 		err = plain_event(p, tail[i]);

@@ -1842,7 +1842,8 @@ mutate(struct coach_buf *b)
 		"=", "\t", "\xc3\xa9", "---\n", "...\n", "? ", "|\n  x\n",
 		">-\n  y\n", "%YAML 1.1\n", "'q'", "\"d\"", "x: y\n", "id: e1\n",
 		"\xef\xbb\xbf", "k:\n", "\n\n", "a:b", "  ", "\xe2\x80\xa8",
-		"k: -1\n", "k: .5\n", "k: 1:2\n", "K-_9: v\n", "\r\n" };
+		"k: -1\n", "k: .5\n", "k: 1:2\n", "K-_9: v\n", "\r\n",
+		"  - {a: 1}\n", "  - x\n", "'%'", "{a: 'b', c: d}", ", " };
 	size_t at = b->len ? fuzz_pick(b->len + 1) : 0;
 	struct coach_buf out = COACH_BUF_INIT;
 	coach_buf_add(&out, b->ptr, at);
@@ -1894,6 +1895,9 @@ test_plain_same_fuzzed(void **state)
 		"handle: t0001\nname: Ann O'Neil\nemail: ann@school.example\n"
 		    "subjects:\n- maths\n- art\nphase: secondary\n",
 		"a: 1\nb: true\nc: ~\nd: 2.5e3\ne: yes\nf: x y  z\n",
+		"id: g2\nmeasure: {name: pupils on task, unit: '%', "
+		    "baseline: 24, target: 65}\nmeasurements:\n"
+		    "  - {date: 2025-10-20, value: 56}\n  - x\nnext: 1\n",
 	};
 	size_t rounds = getenv("COACH_TEST_SANITIZED") ? 3000 : 20000;
 	size_t plain = 0;
@@ -1923,10 +1927,23 @@ test_plain_takes_only_plain(void **state)
 		"dup: 1\ndup: 2\n",  /* the same error, from the same code */
 		"k: <<\n",
 		"a: [1]\ncoach: [t0156, t0253]\nb: [c d, e.f, ~]\n",
+		"a: {b: 1}\n", "a: {b: 1, b: 2}\n", "a: {b: 'q', c: ~}\n",
+		"measure: {name: pupils on task, unit: '%', baseline: 24, "
+		    "target: 65}\nmeasurements:\n  - {date: 2025-10-20, "
+		    "value: 56}\n  - {date: 2025-10-27, value: 66}\nb: c\n",
+		"a:\n  - x\n  - {b: 'c # d'}\n  - y z\n",
 	};
 	static const char *const left[] = {
 		"", "# c\na: 1\n", "a: 1\n\nb: 2\n", "a: 'q'\n", "a: \"q\"\n",
-		"a: {b: 1}\n", "a: []\n", "a: [b,c]\n", "a: [b ,c]\n",
+		"a: {b: c:d}\n", "a: {b: ''}\n", "a: {b: 'c''d'}\n",
+		"a: {b:c}\n", "a: {'b': 1}\n", "a: {b: 'c}\n", "a: {b}\n",
+		"a: {b: {c: 1}}\n", "a: {b: 1,c: 2}\n", "a: {}\n",
+		"a: {b: caf\xc3\xa9}\n", "a: {b: 'c'd}\n", "a:\n- x\n",
+		"a:\n   - x\n", "a:\n  -x\n", "a:\nb: 1\n", "  - x\n",
+		"a: 1\n  - x\n", "a: [b]\n  - x\n", "a:\n  - x\n\n  - y\n",
+		"a:\n  - x\n    y\n", "a:\n  - x\n  b: 1\n",
+		"a:\n  - 'q'\n", "a:\n  - [b]\n", "a:\n  - \n",
+		"a:\n  - {b: 1, c: [d]}\n", "a: []\n", "a: [b,c]\n", "a: [b ,c]\n",
 		"a: [ b]\n", "a: [b, [c]]\n", "a: [b]x\n", "a: [b, ]\n",
 		"a: [b:c]\n", "a: [b, 'd']\n", "a: [b,\n  c]\n", "a: [-b]\n", "a:\n- 1\n", "a:\n  b: 1\n",
 		"a: b # c\n", "a: b:c\n", "a: -1\n", "a:  b\n", "a: b \n",
