@@ -192,7 +192,7 @@ test_nothing_staged(void **state)
 static struct coach_error *
 two_ids(struct coach_change *ch, void *arg)
 {
-	char (*ids)[8] = arg;
+	char (*ids)[COACH_ID_LEN + 1] = arg;
 	struct coach_error *err;
 	for (int i = 0; i < 2; i++)
 		if ((err = coach_change_new_id(ch, 'g', ids[i])))
@@ -204,7 +204,7 @@ static void
 test_new_ids_differ(void **state)
 {
 	struct coach_repo *r;
-	char ids[2][8];
+	char ids[2][COACH_ID_LEN + 1];
 	(void)state;
 	assert_null(coach_repo_open_at(&r, dir));
 	for (int i = 0; i < 20; i++) {
