@@ -1865,8 +1865,8 @@ struct walk {
 	size_t njobs;
 	int threads;
 	pthread_mutex_t *lock; /* while threads run */
-	/* The walk's: one per thread of the pool; a job's: its thread's. */
-	struct memo *memo;
+	struct memo *memos; /* the walk's: one per thread of the pool */
+	struct memo *memo;  /* a job's: its thread's; else NULL */
 	struct coach_folder *folder; /* a job's: where its run opens files */
 	int listed;            /* the file is one the walk listed as a file */
 	struct stat read_st;   /* of the file as read; st_mode 0: unknown */
@@ -2341,7 +2341,7 @@ static void
 run_job(struct walk *w, struct job *j, struct coach_folder *folder)
 {
 	/* One memo per thread of the pool, kept from batch to batch. */
-	struct memo *memo = w->cache ? &w->memo[coach_pool_worker()] : NULL;
+	struct memo *memo = w->cache ? &w->memos[coach_pool_worker()] : NULL;
 	struct walk jw = { .r = w->r, .out = &j->out, .cache = w->cache,
 		.phrases = w->phrases, .lock = w->lock, .listed = j->listed,
 		.memo = memo, .folder = folder };
@@ -2676,7 +2676,7 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 		walk_phrases(&w, words);
 	w.threads = job_threads();
 	w.jobs = coach_xcalloc(JOB_BATCH, sizeof(*w.jobs));
-	w.memo = coach_xcalloc(COACH_POOL_MAX + 1, sizeof(*w.memo));
+	w.memos = coach_xcalloc(COACH_POOL_MAX + 1, sizeof(*w.memos));
 	walk_file(&w, COACH_CONFIG_FILE, 0);
 	static const char *const flat[] = { "staff", "priorities",
 		"framework" };
@@ -2688,8 +2688,8 @@ coach_check_all_count(struct coach_repo *r, struct coach_diags *out,
 	free(w.jobs);
 	w.jobs = NULL;
 	for (int i = 0; i <= COACH_POOL_MAX; i++)
-		memo_free(&w.memo[i]);
-	free(w.memo);
+		memo_free(&w.memos[i]);
+	free(w.memos);
 	report_duplicates(&w, &w.ids, "id", "ids must be unique across the "
 	    "repository; give one of the records a new id (and update what "
 	    "refers to it)");
