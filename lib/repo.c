@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,7 +33,18 @@ struct coach_repo {
 	 * COACH_ID_ABBREV characters of the ids prepared (sorted), and every
 	 * id known to start so (sorted). */
 	struct coach_strlist near_p7[3], near[3];
+	/* By kind, a bit for each pair of characters after the kind's
+	 * letter that a prepared id has: most of the school's 100,000 ids
+	 * are told apart from them without a search. */
+	uint64_t *near_bits[3];
 };
+
+/* The bit of near_bits[k] for id s (at least 3 characters). */
+static size_t
+near_bit(const char *s)
+{
+	return (size_t)(unsigned char)s[1] << 8 | (unsigned char)s[2];
+}
 
 static const char *const steplab[] = { "plan", "model", "practise", "apply",
 	"review", NULL };
@@ -265,6 +277,7 @@ coach_repo_free(struct coach_repo *r)
 		coach_strlist_free(&r->ids[i]);
 		coach_strlist_free(&r->near_p7[i]);
 		coach_strlist_free(&r->near[i]);
+		free(r->near_bits[i]);
 	}
 	coach_strlist_free(&r->abbrevs);
 	free(r);
@@ -1084,7 +1097,10 @@ keep_near(void *arg, const char *path, size_t len)
 	    (size_t)(end - name) < skip + COACH_ID_ABBREV + 3)
 		return 0;
 	name += skip;
-	return has_prefix_of(&r->near_p7[k - COACH_KIND_GOAL], name,
+	const uint64_t *bits = r->near_bits[k - COACH_KIND_GOAL];
+	size_t b = near_bit(name);
+	return bits != NULL && (bits[b / 64] >> (b % 64) & 1) &&
+	    has_prefix_of(&r->near_p7[k - COACH_KIND_GOAL], name,
 	    COACH_ID_ABBREV);
 }
 
@@ -1101,6 +1117,11 @@ coach_repo_abbrev_prepare(struct coach_repo *r, const char *const *ids,
 			continue;
 		coach_strlist_add_owned(&r->near_p7[k - COACH_KIND_GOAL],
 		    coach_xstrndup(ids[i], COACH_ID_ABBREV));
+		uint64_t **bits = &r->near_bits[k - COACH_KIND_GOAL];
+		if (*bits == NULL)
+			*bits = coach_xcalloc(65536 / 64, sizeof(**bits));
+		size_t b = near_bit(ids[i]);
+		(*bits)[b / 64] |= (uint64_t)1 << (b % 64);
 		any = 1;
 	}
 	for (int k = 0; k < 3; k++)

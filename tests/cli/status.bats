@@ -434,3 +434,18 @@ coached_of() {
 		assert_output_lacks "  cy "
 	done
 }
+
+@test "status shows an id long enough to tell it from another coachee's that starts the same" {
+	# bob's new goal and a goal elsewhere in the school (not shown here)
+	# share their first seven characters: only git's index says so.
+	sed -e 's/^id: g111111$/id: g2222229/' -e 's/^title: .*/title: Fewer hands up/' \
+		"$G" >coaching/bob/goals/g2222229.md
+	mkdir -p coaching/zed/goals
+	sed -e 's/^id: g111111$/id: g2222228/' "$G" >coaching/zed/goals/g2222228.md
+	git add coaching
+	git commit -qm "two goals whose ids start the same"
+	run coach status bob
+	assert_status 0
+	assert_line "  g111111  More pupils answer"
+	assert_line "  g2222229  Fewer hands up"
+}
