@@ -419,6 +419,9 @@ coach_store_close(struct coach_store *s)
 	if (s == NULL)
 		return;
 	git_repository_free(s->repo);
+	if (s->ix != NULL)
+		store_ix_free(s->ix);
+	free(s->ix);
 	free(s->root);
 	free(s);
 	git_libgit2_shutdown();

@@ -38,7 +38,7 @@
 /* The index, and which of its entries are under the prefix asked
  * about: first to first + n - 1 (they sort together). */
 struct ix {
-	struct store_ix o;
+	const struct store_ix *o;	/* the store's */
 	uint32_t first, n;
 };
 
@@ -46,28 +46,54 @@ struct ix {
 static const unsigned char *
 ix_entry(const struct ix *x, size_t i)
 {
-	return x->o.data + x->o.off[x->first + i];
+	return x->o->data + x->o->off[x->first + i];
 }
 
 static const char *
 ix_path(const struct ix *x, size_t i, size_t *len)
 {
-	return store_ix_path(&x->o, x->first + (uint32_t)i, len);
+	return store_ix_path(x->o, x->first + (uint32_t)i, len);
 }
 
-/* Maps the index; 0 when there is none or it is not one store_ix
- * handles. */
+/* s's index, mapped once while it is the same file: status asks about
+ * it more than once. */
+static const struct store_ix *
+store_ix_of(struct coach_store *s)
+{
+	const char *gitdir = git_repository_path(s->repo);
+	char *path = coach_path_join(gitdir, "index");
+	struct stat st;
+	int have = stat(path, &st) == 0;
+	free(path);
+	if (s->ix != NULL && have && store_same_file(&st, &s->ix->st))
+		return s->ix;
+	if (s->ix != NULL)
+		store_ix_free(s->ix);
+	free(s->ix);
+	s->ix = NULL;
+	if (!have)
+		return NULL;
+	s->ix = coach_xcalloc(1, sizeof(*s->ix));
+	if (!store_ix_open(s->ix, gitdir)) {
+		store_ix_free(s->ix);
+		free(s->ix);
+		s->ix = NULL;
+	}
+	return s->ix;
+}
+
+/* The index, and its entries under prefix; 0 when there is none or it
+ * is not one store_ix handles. */
 static int
-ix_open(struct ix *x, const char *gitdir, const char *prefix)
+ix_open(struct ix *x, struct coach_store *s, const char *prefix)
 {
 	size_t plen = strlen(prefix), len;
 	x->first = x->n = 0;
-	if (!store_ix_open(&x->o, gitdir)) {
-			return 0;
-	}
-	x->first = store_ix_lower_bound(&x->o, prefix, plen);
-	while (x->first + x->n < x->o.count) {
-		const char *p = store_ix_path(&x->o, x->first + x->n, &len);
+	if ((x->o = store_ix_of(s)) == NULL)
+		return 0;
+	x->first = store_ix_lower_bound(x->o, prefix, plen);
+	while (x->first + x->n < x->o->count) {
+		const char *p = store_ix_path(x->o, x->first + x->n, &len);
 		if (!store_ix_starts(p, len, prefix, plen))
 			break;
 		x->n++;
@@ -151,7 +177,7 @@ static int
 file_matches(git_repository *repo, const struct ix *x, const unsigned char *e,
 	const char *relpath, const struct stat *st)
 {
-	const struct timespec *ix = &x->o.st.st_mtim;
+	const struct timespec *ix = &x->o->st.st_mtim;
 	uint32_t ms = store_get32(e + 8), mns = store_get32(e + 12);
 	int racy = ms > (uint32_t)ix->tv_sec || (ms == (uint32_t)ix->tv_sec &&
 		mns >= (uint32_t)ix->tv_nsec);
@@ -278,11 +304,8 @@ coach_store_folder_clean(struct coach_store *s, const char *prefix)
 {
 	struct ix x;
 	memset(&x, 0, sizeof(x));
-	int clean = folder_prefix(s, prefix) &&
-		ix_open(&x, git_repository_path(s->repo), prefix) &&
+	return folder_prefix(s, prefix) && ix_open(&x, s, prefix) &&
 		ix_clean(s, &x, prefix);
-	store_ix_free(&x.o);
-	return clean;
 }
 
 int
@@ -292,17 +315,14 @@ coach_store_index_paths(struct coach_store *s, const char *prefix,
 {
 	struct ix x;
 	if (git_repository_is_bare(s->repo) ||
-	    !ix_open(&x, git_repository_path(s->repo), prefix)) {
-		store_ix_free(&x.o);
+	    !ix_open(&x, s, prefix))
 		return 0;
-	}
 	for (size_t i = 0; i < x.n; i++) {
 		size_t len;
 		const char *p = ix_path(&x, i, &len);
 		if (keep(arg, p, len))
 			coach_strlist_add_owned(out, coach_xstrndup(p, len));
 	}
-	store_ix_free(&x.o);
 	return 1;
 }
 
@@ -328,7 +348,7 @@ ix_git_entry(const struct ix *x, size_t i, git_index_entry *e)
 	e->file_size = store_get32(p + 36);
 	git_oid_fromraw(&e->id, p + 40);
 	e->flags = (uint16_t)(((uint16_t)p[60] << 8 | p[61]) & 0x3000);
-	const struct timespec *ixt = &x->o.st.st_mtim;
+	const struct timespec *ixt = &x->o->st.st_mtim;
 	if ((int64_t)e->mtime.seconds > (int64_t)ixt->tv_sec ||
 	    ((int64_t)e->mtime.seconds == (int64_t)ixt->tv_sec &&
 	    (long)e->mtime.nanoseconds >= ixt->tv_nsec))
@@ -378,12 +398,11 @@ store_folder_check(struct coach_store *s, const char *prefix,
 	*folder = NULL;
 	memset(&x, 0, sizeof(x));
 	if (!folder_prefix(s, prefix) ||
-	    !ix_open(&x, git_repository_path(s->repo), prefix))
+	    !ix_open(&x, s, prefix))
 		goto done;
 	clean = ix_clean(s, &x, prefix);
 	if (!clean)
 		*folder = folder_repo(s, &x);
 done:
-	store_ix_free(&x.o);
 	return clean;
 }

@@ -12,10 +12,15 @@
  * checksum: the cost is copying the file once, not parsing every entry
  * into memory and sorting it again.
  *
- * Anything this does not know is left to libgit2 (*done = 0): no index
- * yet, versions 3 and 4, entries in conflict (stage > 0), required
- * extensions (split index, sparse index), a path whose directory or file
- * collides with an entry.
+ * The new index is written into index.lock, and checksummed, by a thread
+ * of its own while the commit's objects are made and reach the disk
+ * (store_index_start); the lock is renamed over the index once the
+ * branch has moved (store_index_finish).
+ *
+ * Anything this does not know is left to libgit2 (no job): no index yet,
+ * versions 3 and 4, entries in conflict (stage > 0), required extensions
+ * (split index, sparse index), an index that is not whole, a path whose
+ * directory or file collides with an entry.
  *
  * Racy git: an entry whose file changed within the same timestamp as the
  * old index was written looks clean by its stat data only while the index
@@ -112,6 +117,7 @@ store_ix_free(struct store_ix *o)
 	if (o->data != NULL)
 		munmap(o->data, o->size);
 	free(o->off);
+	free(o->racy);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -129,24 +135,43 @@ store_ix_path(const struct store_ix *o, uint32_t i, size_t *len)
 }
 
 static int
-checksum_ok(const struct store_ix *o)
+path_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	unsigned char sum[20];
-	struct sha1 h;
-	if (!sha1_init(&h))
-		return 0;
-	sha1_add(&h, o->data, o->size - TRAILER);
-	sha1_end(&h, sum);
-	return memcmp(sum, o->data + o->size - TRAILER, 20) == 0;
+	int c = memcmp(a, b, an < bn ? an : bn);
+	if (c != 0)
+		return c;
+	return an < bn ? -1 : an > bn;
 }
 
-/* Steps over every entry and extension; 0 when the index is not one
- * this file handles. */
+/* Whether an entry's mtime is not older than the old index's. */
+static int
+racy(const unsigned char *e, const struct stat *ix)
+{
+	uint32_t s = store_get32(e + 8), ns = store_get32(e + 12);
+	uint32_t is = (uint32_t)ix->st_mtim.tv_sec;
+	return s > is || (s == is && ns >= (uint32_t)ix->st_mtim.tv_nsec);
+}
+
+/*
+ * Steps over every entry and extension; 0 when the index is not one this
+ * file handles, or not whole.
+ *
+ * Its checksum is not computed: git itself checks it only in git fsck
+ * (since git 2.13), and on an index of 100,000 entries it is the biggest
+ * part of a write.  What a crash leaves of an index, which is never
+ * fsynced, is a file cut short or blocks of zeros; the walk refuses both,
+ * since every entry must have a mode git writes and a name, with no NUL
+ * in it, that sorts after the one before, and the extensions must end
+ * exactly at the checksum.  libgit2, which checks the checksum, then
+ * reads the index, and makes it again from HEAD when it is damaged.
+ */
 static int
 old_parse(struct store_ix *o)
 {
 	o->count = store_get32(o->data + 8);
 	size_t end = o->size - TRAILER, pos = HEADER;
+	const char *prev = NULL;
+	size_t prev_n = 0, racy_cap = 0;
 	if (o->count > end / FIXED)
 		return 0;
 	o->off = coach_xcalloc(o->count ? o->count : 1, sizeof(*o->off));
@@ -157,6 +182,10 @@ old_parse(struct store_ix *o)
 		unsigned flags = (unsigned)e[60] << 8 | e[61];
 		if (flags & (F_STAGE | F_EXTENDED))
 			return 0;	/* a conflict, or not version 2 */
+		uint32_t mode = store_get32(e + 24);
+		if (mode != 0100644 && mode != 0100755 && mode != 0120000 &&
+		    mode != 0160000)
+			return 0;
 		/* The name's length is in the flags unless it is long. */
 		size_t n = flags & F_NAMEMASK;
 		if (n == F_NAMEMASK || pos + FIXED + n >= end ||
@@ -170,7 +199,21 @@ old_parse(struct store_ix *o)
 		if ((flags & F_NAMEMASK) != F_NAMEMASK &&
 		    n != (flags & F_NAMEMASK))
 			return 0;
+		const char *name = (const char *)e + FIXED;
+		if (n == 0 || memchr(name, '\0', n) != NULL ||
+		    (prev != NULL && path_cmp(prev, prev_n, name, n) >= 0))
+			return 0;
+		prev = name;
+		prev_n = n;
 		o->off[i] = pos;
+		if (racy(e, &o->st) && store_get32(e + 36) != 0) {
+			if (o->nracy == racy_cap) {
+				racy_cap = racy_cap ? 2 * racy_cap : 16;
+				o->racy = coach_xrealloc(o->racy,
+					racy_cap * sizeof(*o->racy));
+			}
+			o->racy[o->nracy++] = i;
+		}
 		pos += (FIXED + n + 8) & ~(size_t)7;
 		if (pos > end)
 			return 0;
@@ -200,15 +243,6 @@ old_parse(struct store_ix *o)
 		pos += 8 + len;
 	}
 	return 1;
-}
-
-static int
-path_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	int c = memcmp(a, b, an < bn ? an : bn);
-	if (c != 0)
-		return c;
-	return an < bn ? -1 : an > bn;
 }
 
 uint32_t
@@ -414,24 +448,23 @@ out_entry(struct out *w, const struct store_index_edit *e)
 	out_add(w, zeros, ((FIXED + n + 8) & ~(size_t)7) - FIXED - n);
 }
 
-/* Whether an entry's mtime is not older than the old index's. */
-static int
-racy(const unsigned char *e, const struct stat *ix)
-{
-	uint32_t s = store_get32(e + 8), ns = store_get32(e + 12);
-	uint32_t is = (uint32_t)ix->st_mtim.tv_sec;
-	return s > is || (s == is && ns >= (uint32_t)ix->st_mtim.tv_nsec);
-}
-
-/* Entries [from, to) of the old index, smudging racy ones. */
+/* Entries [from, to) of the old index, smudging racy ones (found when
+ * it was read). */
 static void
 out_old(struct out *w, const struct store_ix *o, uint32_t from, uint32_t to)
 {
 	size_t start = from < o->count ? o->off[from] : o->ext;
-	for (uint32_t i = from; i < to; i++) {
+	size_t lo = 0, hi = o->nracy;
+	while (lo < hi) {	/* the first racy entry from from on */
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->racy[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < o->nracy && o->racy[k] < to; k++) {
+		uint32_t i = o->racy[k];
 		const unsigned char *e = o->data + o->off[i];
-		if (!racy(e, &o->st) || store_get32(e + 36) == 0)
-			continue;
 		size_t end = i + 1 < o->count ? o->off[i + 1] : o->ext;
 		out_ref(w, o->data + start, o->off[i] - start);
 		unsigned char copy[FIXED];
@@ -577,124 +610,6 @@ tree_add(struct out *w, const unsigned char *p, size_t len,
 	return 1;
 }
 
-/* ------------------------------------------------------------------ */
-/*
- * The stamp: what the index last verified looked like (device, inode,
- * size, modification and change times, checksum), kept beside it in
- * STAMP_FILE.  An index that still matches it in every point is that
- * file, so its checksum is not computed again: the same trust git puts
- * in stat data.  Anything that writes the index (git, libgit2, coach)
- * renames a new file over it, which changes the inode and the times.
- * Kept for this process too.  With COACH_NO_CACHE nothing kept in the
- * git directory is trusted.
- */
-#define STAMP_FILE "coach-index.stamp"
-
-/* The stamp's length: its text, then spaces, then a newline. */
-#define STAMP_SIZE 200
-
-static char stamp_memo[STAMP_SIZE];
-/* The index may be read ahead in a thread (store_index_prefetch). */
-static pthread_mutex_t stamp_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int
-memo_is(const char *want)
-{
-	pthread_mutex_lock(&stamp_lock);
-	int same = strcmp(want, stamp_memo) == 0;
-	pthread_mutex_unlock(&stamp_lock);
-	return same;
-}
-
-static void
-memo_set(const char *text)
-{
-	pthread_mutex_lock(&stamp_lock);
-	memcpy(stamp_memo, text, sizeof(stamp_memo));
-	pthread_mutex_unlock(&stamp_lock);
-}
-
-static void
-stamp_text(char *buf, size_t n, const struct stat *st, const unsigned char *sum)
-{
-	int k = snprintf(buf, n, "%llu %llu %llu %lld.%09ld %lld.%09ld ",
-		(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		(unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
-		st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-		st->st_ctim.tv_nsec);
-	for (int i = 0; i < 20 && k > 0 && (size_t)k + 3 < n; i++)
-		k += snprintf(buf + k, n - (size_t)k, "%02x", sum[i]);
-}
-
-static int
-stamp_matches(const char *gitdir, const struct store_ix *o)
-{
-	char want[STAMP_SIZE], have[STAMP_SIZE + 1];
-	stamp_text(want, sizeof(want), &o->st, o->data + o->size - TRAILER);
-	if (memo_is(want))
-		return 1;
-	if (coach_fmcache_disabled())
-		return 0;
-	char *path = coach_path_join(gitdir, STAMP_FILE);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd == -1 ? -1 : read(fd, have, STAMP_SIZE);
-	if (fd != -1)
-		close(fd);
-	free(path);
-	if (n != STAMP_SIZE)
-		return 0;
-	have[n] = '\0';
-	size_t len = strlen(want);
-	int same = strncmp(want, have, len) == 0 && have[len] == ' ';
-	if (same)
-		memo_set(want);
-	return same;
-}
-
-/*
- * Written in place, padded to a fixed size, rather than renamed over:
- * renaming a new file over an old one makes ext4 start writing it out
- * at once (auto_da_alloc), behind the index just written.  A stamp torn
- * by a crash matches nothing, which only costs a checksum.
- */
-static void
-stamp_write(const char *gitdir, const struct stat *st,
-	const unsigned char *sum)
-{
-	char text[STAMP_SIZE];
-	memset(text, ' ', sizeof(text));
-	stamp_text(text, sizeof(text), st, sum);
-	memo_set(text);
-	if (coach_fmcache_disabled())
-		return;
-	text[strlen(text)] = ' ';
-	text[sizeof(text) - 1] = '\n';
-	char *path = coach_path_join(gitdir, STAMP_FILE);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-	int ok = fd != -1 && pwrite(fd, text, sizeof(text), 0) ==
-		(ssize_t)sizeof(text);
-	if (fd != -1)
-		close(fd);
-	if (!ok)
-		unlink(path);
-	free(path);
-}
-
-/* The stamp of the index file at path, just written. */
-static void
-stamp_file(const char *gitdir, const char *index)
-{
-	struct stat st;
-	unsigned char sum[20];
-	int fd = open(index, O_RDONLY | O_CLOEXEC);
-	int ok = fd != -1 && fstat(fd, &st) == 0 && st.st_size >= TRAILER &&
-		pread(fd, sum, 20, st.st_size - TRAILER) == 20;
-	if (fd != -1)
-		close(fd);
-	if (ok)
-		stamp_write(gitdir, &st, sum);
-}
-
 static void
 read_failed(struct coach_error **err, const char *gitdir)
 {
@@ -726,11 +641,6 @@ store_ix_read(struct store_ix *o, int fd, const char *gitdir,
 	o->data = p;
 	if (memcmp(o->data, "DIRC", 4) != 0 || store_get32(o->data + 4) != 2)
 		return 0;
-	if (!stamp_matches(gitdir, o)) {
-		if (!checksum_ok(o))
-			return 0;	/* damaged: libgit2 says so */
-		stamp_write(gitdir, &o->st, o->data + o->size - TRAILER);
-	}
 	return old_parse(o);
 }
 
@@ -817,12 +727,62 @@ edits_fit(const struct store_ix *o, const struct store_index_edit *v,
 
 /* ------------------------------------------------------------------ */
 /*
+ * The index a write replaces is kept, by a second link, until the next
+ * write, whose read ahead removes it in a thread of its own: the kernel
+ * frees a big school's 11 MB index (its cache and its blocks) when its
+ * last link and mapping go, some milliseconds when git has just written
+ * it, and that is then paid beside the next commit rather than before
+ * this command can end.
+ */
+#define OLD_INDEX "coach-index.old"
+
+static void *
+old_drop(void *arg)
+{
+	unlink(arg);
+	free(arg);
+	return NULL;
+}
+
+/* Keeps the index at path as old (OLD_INDEX) too; failing only costs the
+ * time of freeing it when it is replaced. */
+static void
+old_keep(const char *path, const char *old)
+{
+	if (link(path, old) == -1)
+		return;
+}
+
+/* Removes gitdir's OLD_INDEX, in a thread when one can be started. */
+static void
+old_drop_start(const char *gitdir)
+{
+	char *path = coach_path_join(gitdir, OLD_INDEX);
+	pthread_attr_t attr;
+	pthread_t th;
+	int started = 0;
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return;
+	}
+	if (pthread_attr_init(&attr) == 0) {
+		started = pthread_attr_setdetachstate(&attr,
+			PTHREAD_CREATE_DETACHED) == 0 &&
+			pthread_create(&th, &attr, old_drop, path) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		old_drop(path);
+}
+
+/* ------------------------------------------------------------------ */
+/*
  * Reading the index ahead: a write maps and steps over the old index in
  * a thread of its own while it builds its objects and waits for them to
  * reach the disk, and the splice uses what it read when the index is
- * still that very file once index.lock is held (git and libgit2 replace
- * the index by a rename, never write it in place: the same trust as the
- * stamp's).
+ * still that very file (the same device, inode, size and times) once
+ * index.lock is held: git and libgit2 replace the index by a rename,
+ * never write it in place.
  */
 struct store_index_pre {
 	pthread_t th;
@@ -857,6 +817,7 @@ store_index_prefetch(git_repository *repo)
 		return NULL;
 	struct store_index_pre *p = coach_xcalloc(1, sizeof(*p));
 	p->gitdir = coach_xstrdup(git_repository_path(repo));
+	old_drop_start(p->gitdir);
 	if (pthread_create(&p->th, NULL, pre_run, p) != 0) {
 		free(p->gitdir);
 		free(p);
@@ -885,9 +846,8 @@ store_index_prefetch_drop(struct store_index_pre *p)
 	free(p);
 }
 
-/* Whether a and b are the stat data of the same unchanged file. */
-static int
-same_file(const struct stat *a, const struct stat *b)
+int
+store_same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
 		a->st_size == b->st_size &&
@@ -907,7 +867,7 @@ index_read(struct store_ix *o, int fd, const char *gitdir,
 	if (pre != NULL)
 		pre_join(pre);
 	if (pre != NULL && pre->ok && fstat(fd, &st) == 0 &&
-	    same_file(&st, &pre->o.st)) {
+	    store_same_file(&st, &pre->o.st)) {
 		*o = pre->o;
 		memset(&pre->o, 0, sizeof(pre->o));
 		*err = NULL;
@@ -916,75 +876,162 @@ index_read(struct store_ix *o, int fd, const char *gitdir,
 	return store_ix_read(o, fd, gitdir, err);
 }
 
+/*
+ * A splice under way: index.lock held, the old index mapped, and the new
+ * one being written into the lock by a thread of its own (job_run) while
+ * the commit goes on; store_index_finish() waits for it and renames the
+ * lock over the index.
+ */
+struct store_index_job {
+	pthread_t th;
+	char *gitdir, *path, *lock;
+	char *old;		/* OLD_INDEX */
+	int lockfd;
+	int running;		/* th is to be joined */
+	int spliced;		/* the new index is in the lock */
+	struct store_index_pre *pre;	/* the index read ahead */
+	struct store_ix o;
+	struct store_index_edit *v;	/* paths owned */
+	size_t nv;
+	struct coach_error *err;	/* the thread's */
+};
+
+static void *
+job_run(void *arg)
+{
+	struct store_index_job *j = arg;
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	/* No index yet (libgit2 makes one), or one to leave to libgit2. */
+	int ok = fd != -1 && index_read(&j->o, fd, j->gitdir, j->pre,
+		&j->err) && edits_fit(&j->o, j->v, j->nv);
+	if (fd != -1)
+		close(fd);
+	store_index_prefetch_drop(j->pre);
+	j->pre = NULL;
+	if (!ok)
+		return NULL;
+	/* Blocks allocated at once, not as the file is written out: then
+	 * renaming it over the index does not make ext4 start writing out
+	 * all of it there and then (auto_da_alloc).  Only a hint. */
+	int trim = fallocate(j->lockfd, FALLOC_FL_KEEP_SIZE, 0,
+		(off_t)j->o.size + 65536) == 0;
+	if ((j->err = write_new(j->lockfd, j->lock, &j->o, j->v, j->nv)) != NULL)
+		return NULL;
+	/* What was allocated past the end goes. */
+	off_t end = lseek(j->lockfd, 0, SEEK_CUR);
+	if (trim && end > 0 && ftruncate(j->lockfd, end) == -1)
+		j->err = coach_error_errno("cannot write", j->lock);
+	j->spliced = j->err == NULL;
+	return NULL;
+}
+
+static void
+job_free(struct store_index_job *j)
+{
+	if (j->lockfd != -1)
+		close(j->lockfd);
+	store_index_prefetch_drop(j->pre);
+	store_ix_free(&j->o);
+	for (size_t i = 0; i < j->nv; i++)
+		free((char *)j->v[i].path);
+	free(j->v);
+	coach_error_free(j->err);
+	free(j->gitdir);
+	free(j->old);
+	free(j->path);
+	free(j->lock);
+	free(j);
+}
+
 struct coach_error *
-store_index_splice(git_repository *repo, struct store_index_pre *pre,
-	const struct store_index_edit *v, size_t nv, int *done)
+store_index_start(git_repository *repo, struct store_index_pre *pre,
+	const struct store_index_edit *v, size_t nv,
+	struct store_index_job **out)
 {
 	const char *env = getenv("COACH_INDEX_SPLICE");
 	const char *gitdir = git_repository_path(repo);
-	char *path = coach_path_join(gitdir, "index");
-	char *lock = coach_xasprintf("%s.lock", path);
-	struct store_ix o;
+	struct store_index_job *j;
 	struct coach_error *err = NULL;
-	int fd = -1, lockfd = -1, locked = 0;
 
-	*done = 0;
-	memset(&o, 0, sizeof(o));
-	if (env != NULL && strcmp(env, "0") == 0)
-		goto done;
-	lockfd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (lockfd == -1) {
+	*out = NULL;
+	if (env != NULL && strcmp(env, "0") == 0) {
+		store_index_prefetch_drop(pre);
+		return NULL;
+	}
+	j = coach_xcalloc(1, sizeof(*j));
+	j->pre = pre;
+	j->gitdir = coach_xstrdup(gitdir);
+	j->path = coach_path_join(gitdir, "index");
+	j->lock = coach_xasprintf("%s.lock", j->path);
+	j->old = coach_path_join(gitdir, OLD_INDEX);
+	j->lockfd = open(j->lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		0666);
+	if (j->lockfd == -1) {
 		if (errno == EEXIST)
 			err = coach_error_coded(COACH_E_LOCKED, "%s exists: "
 				"another git process seems to be running in "
 				"this repository; if none is, remove that file "
-				"and try again", lock);
+				"and try again", j->lock);
 		else
-			err = coach_error_errno("cannot create", lock);
-		goto done;
+			err = coach_error_errno("cannot create", j->lock);
+		job_free(j);
+		return err;
 	}
-	locked = 1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		goto done;	/* no index yet: libgit2 makes one */
-	if (!index_read(&o, fd, gitdir, pre, &err) || !edits_fit(&o, v, nv))
-		goto done;
-	/* Blocks allocated at once, not as the file is written out: then
-	 * renaming it over the index does not make ext4 start writing out
-	 * all of it there and then (auto_da_alloc).  Only a hint. */
-	int trim = fallocate(lockfd, FALLOC_FL_KEEP_SIZE, 0,
-		(off_t)o.size + 65536) == 0;
-	if ((err = write_new(lockfd, lock, &o, v, nv)) != NULL)
-		goto done;
-	/* What was allocated past the end goes. */
-	off_t end = lseek(lockfd, 0, SEEK_CUR);
-	if (trim && end > 0 && ftruncate(lockfd, end) == -1) {
-		err = coach_error_errno("cannot write", lock);
-		goto done;
+	j->v = coach_xcalloc(nv ? nv : 1, sizeof(*j->v));
+	for (size_t i = 0; i < nv; i++) {
+		j->v[i] = v[i];
+		j->v[i].path = coach_xstrdup(v[i].path);
 	}
-	if (close(lockfd) == -1) {
-		lockfd = -1;
-		err = coach_error_errno("cannot write", lock);
-		goto done;
+	j->nv = nv;
+	j->running = pthread_create(&j->th, NULL, job_run, j) == 0;
+	if (!j->running)
+		job_run(j);	/* no thread: written here and now */
+	*out = j;
+	return NULL;
+}
+
+/* Waits for j's thread, once. */
+static void
+job_join(struct store_index_job *j)
+{
+	if (j->running)
+		pthread_join(j->th, NULL);
+	j->running = 0;
+}
+
+struct coach_error *
+store_index_finish(struct store_index_job *j, int *done)
+{
+	struct coach_error *err;
+
+	job_join(j);
+	err = j->err;
+	j->err = NULL;
+	*done = j->spliced;
+	if (!j->spliced) {
+		unlink(j->lock);
+		job_free(j);
+		return err;
 	}
-	lockfd = -1;
-	if (rename(lock, path) == -1) {
-		err = coach_error_errno("cannot write", path);
-		goto done;
-	}
-	locked = 0;
-	*done = 1;
-	stamp_file(gitdir, path);
-done:
-	if (lockfd != -1)
-		close(lockfd);
-	if (locked)
-		unlink(lock);
-	if (fd != -1)
-		close(fd);
-	store_ix_free(&o);
-	store_index_prefetch_drop(pre);
-	free(lock);
-	free(path);
+	if (err == NULL && close(j->lockfd) == -1)
+		err = coach_error_errno("cannot write", j->lock);
+	j->lockfd = -1;
+	if (err == NULL)
+		old_keep(j->path, j->old);
+	if (err == NULL && rename(j->lock, j->path) == -1)
+		err = coach_error_errno("cannot write", j->path);
+	if (err != NULL)
+		unlink(j->lock);
+	job_free(j);
 	return err;
+}
+
+void
+store_index_cancel(struct store_index_job *j)
+{
+	if (j == NULL)
+		return;
+	job_join(j);
+	unlink(j->lock);
+	job_free(j);
 }

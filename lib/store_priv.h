@@ -25,6 +25,8 @@ struct coach_store {
 	git_repository *repo;
 	char *root;	/* work tree, no trailing '/' */
 	struct store_objects *objects;	/* store_objects.c; the odb owns it */
+	/* git's index as store_clean.c last mapped it (NULL: not yet). */
+	struct store_ix *ix;
 };
 
 /* git_libgit2_init() and coach's settings (fsync, where git's config
@@ -75,17 +77,31 @@ struct store_index_pre *store_index_prefetch(git_repository *repo);
 /* Waits for the reading and forgets it (NULL: nothing). */
 void store_index_prefetch_drop(struct store_index_pre *pre);
 /*
- * Changes only the edited entries of .git/index (v sorted by path, each
- * path once) and the TREE extension's nodes above them, under git's
- * index.lock, from what pre read ahead when it may (pre, which may be
- * NULL, is dropped either way).  *done is 0 when this index is one to
- * leave to libgit2 (missing, version 3 or 4, conflicts, split or sparse,
- * a directory/file collision, COACH_INDEX_SPLICE=0 in the environment);
- * nothing is written then.  A held index.lock gives COACH_E_LOCKED.
+ * Starts changing only the edited entries of .git/index (v sorted by
+ * path, each path once, their files written) and the TREE extension's
+ * nodes above them: takes git's index.lock, then a thread of its own
+ * reads the index (from what pre read ahead when it may; pre, which may
+ * be NULL, is dropped either way) and writes the new index into the lock,
+ * while the caller goes on.  A held index.lock gives COACH_E_LOCKED and
+ * *job NULL, as does COACH_INDEX_SPLICE=0 in the environment (with no
+ * error: libgit2 is then to write the index).
  */
-struct coach_error *store_index_splice(git_repository *repo,
+struct store_index_job;
+struct coach_error *store_index_start(git_repository *repo,
 	struct store_index_pre *pre, const struct store_index_edit *v,
-	size_t nv, int *done);
+	size_t nv, struct store_index_job **job);
+/*
+ * Waits for job and renames index.lock over the index (*done 1).  An
+ * index that is one to leave to libgit2 (missing, version 3 or 4,
+ * conflicts, split or sparse, not whole, a directory/file collision)
+ * gives *done 0 and no error, the lock removed and nothing written; so
+ * does a failure, with its error.  job is freed either way.
+ */
+struct coach_error *store_index_finish(struct store_index_job *job,
+	int *done);
+/* Waits for job and removes index.lock, leaving the index as it was
+ * (NULL: nothing). */
+void store_index_cancel(struct store_index_job *job);
 
 /*
  * git's index file (store_index.c), mapped read only: version 2, no
@@ -97,6 +113,10 @@ struct store_ix {
 	struct stat st;
 	uint32_t count;
 	size_t *off;		/* offset of each entry */
+	/* The entries to smudge when the index is written again (racy,
+	 * their size not yet 0: see store_index.c), in order. */
+	uint32_t *racy;
+	size_t nracy;
 	size_t ext;		/* where the extensions start */
 	size_t tree_off, tree_len;	/* the TREE extension's data, if any */
 	/* Optional extensions kept as they are (REUC, NAME): ranges. */
@@ -105,16 +125,17 @@ struct store_ix {
 };
 /*
  * Maps the index open on fd (in the git directory gitdir) and steps over
- * its entries: 1 when it is one store_ix handles and its checksum holds.
- * The checksum is computed only when .git/coach-index.stamp does not say
- * this very file was verified already.  *err on a read failure; o is
- * freed with store_ix_free() either way.
+ * its entries: 1 when it is one store_ix handles and is whole (its
+ * checksum is not computed, as git does not: see old_parse()).  *err on
+ * a read failure; o is freed with store_ix_free() either way.
  */
 int store_ix_read(struct store_ix *o, int fd, const char *gitdir,
 	struct coach_error **err);
 /* The same for gitdir/index, failures being 0. */
 int store_ix_open(struct store_ix *o, const char *gitdir);
 void store_ix_free(struct store_ix *o);
+/* Whether a and b are the stat data of the same unchanged file. */
+int store_same_file(const struct stat *a, const struct stat *b);
 /* The big-endian 32-bit number at p, as git's index stores them. */
 static inline uint32_t
 store_get32(const unsigned char *p)

@@ -53,6 +53,9 @@ struct coach_txn {
 	 * path staged twice would make that quadratic. */
 	size_t *slots;
 	size_t nslots;	/* a power of two, at least 2 * n */
+	/* git's index, read ahead from the start (for the first commit:
+	 * store_index.c reads it again when it changed since). */
+	struct store_index_pre *index_pre;
 };
 
 static struct coach_error *
@@ -185,6 +188,8 @@ coach_store_begin(struct coach_txn **out, struct coach_store *s)
 	if ((err = store_recover(s)) != NULL ||
 	    (err = store_check_state(s)) != NULL)
 		goto done;
+	/* While the change is made. */
+	t->index_pre = store_index_prefetch(s->repo);
 	*out = t;
 	t = NULL;
 done:
@@ -302,6 +307,7 @@ coach_txn_abort(struct coach_txn *t)
 	free(t->cname);
 	free(t->cemail);
 	coach_error_free(t->bad);
+	store_index_prefetch_drop(t->index_pre);
 	/* Closing the descriptor releases the flock. */
 	if (t->lockfd != -1)
 		close(t->lockfd);
@@ -688,19 +694,59 @@ check_staged_fit(struct coach_txn *t)
 	return err;
 }
 
-/* Writes the blobs and the new tree: HEAD's tree with the staged paths
- * changed.  Nothing outside the object database is touched. */
+/*
+ * A big commit (more than BATCH_SYNC paths) writes its objects loose
+ * with no fsync each, from batch_begin() to batch_end(), which makes
+ * them durable at once: a first commit of 100k files would otherwise wait
+ * for some 300k fsyncs.  batch_end() passes err on, or a failure to sync.
+ */
+static void
+batch_begin(struct coach_txn *t)
+{
+	if (t->n > BATCH_SYNC)
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+}
+
+static struct coach_error *
+batch_end(struct coach_txn *t, struct coach_error *err)
+{
+	if (t->n <= BATCH_SYNC)
+		return err;
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	if (err == NULL)
+		err = sync_fs(git_repository_path(t->s->repo));
+	return err;
+}
+
+/* Writes the staged blobs, filling in their ids.  Nothing outside the
+ * object database is touched. */
+static struct coach_error *
+write_blobs(struct coach_txn *t, struct head *h)
+{
+	git_repository *repo = t->s->repo;
+	struct coach_error *err = NULL;
+
+	for (size_t i = 0; i < t->n && err == NULL; i++) {
+		struct staged *e = &t->v[i];
+		if (e->remove)
+			continue;
+		if ((err = check_fits(h->tree, e->path)) == NULL &&
+		    git_blob_create_from_buffer(&e->blob, repo, e->data,
+		    e->len) < 0)
+			err = store_git_fail(e->path);
+	}
+	return err;
+}
+
+/* Writes the new tree: HEAD's tree with the staged paths changed, their
+ * blobs written.  Nothing outside the object database is touched. */
 static struct coach_error *
 build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 {
 	git_repository *repo = t->s->repo;
-	git_tree_update *up = coach_xcalloc(t->n, sizeof(*up));
+	git_tree_update *up = coach_xcalloc(t->n ? t->n : 1, sizeof(*up));
 	struct coach_error *err = NULL;
 	size_t nup = 0;
-	int batch = t->n > BATCH_SYNC;
-
-	if (batch)
-		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 
 	for (size_t i = 0; i < t->n; i++) {
 		struct staged *e = &t->v[i];
@@ -711,13 +757,6 @@ build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 				continue;	/* nothing to take out */
 			up[nup].action = GIT_TREE_UPDATE_REMOVE;
 		} else {
-			if ((err = check_fits(h->tree, e->path)) != NULL)
-				goto done;
-			if (git_blob_create_from_buffer(&e->blob, repo,
-			    e->data, e->len) < 0) {
-				err = store_git_fail(e->path);
-				goto done;
-			}
 			up[nup].action = GIT_TREE_UPDATE_UPSERT;
 			git_oid_cpy(&up[nup].id, &e->blob);
 			up[nup].filemode = mode;
@@ -727,12 +766,6 @@ build_tree(git_oid *out, struct coach_txn *t, struct head *h)
 	}
 	if (git_tree_create_updated(out, repo, h->tree, nup, up) < 0)
 		err = store_git_fail("building the new tree");
-done:
-	if (batch) {
-		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-		if (err == NULL)
-			err = sync_fs(git_repository_path(repo));
-	}
 	free(up);
 	return err;
 }
@@ -1006,12 +1039,13 @@ struct commit {
 	int files_written, moved;
 	int journal;		/* the journal was written */
 	struct store_index_pre *index_pre;	/* the index read ahead */
+	struct store_index_job *index_job;	/* the index being written */
 };
 
 /*
  * Refuses, before any file is written, when git's index.lock is there:
- * the index is written after the branch moved, and a lock found only then
- * would undo the commit.
+ * the index's writer takes it once the files are written, and a lock
+ * found only then would undo them.
  */
 static struct coach_error *
 check_index_lock(struct commit *c)
@@ -1086,17 +1120,18 @@ update_index_libgit2(struct commit *c)
 }
 
 /*
- * Rewrites only the staged paths' index entries: spliced into the index
- * file (store_index.c), or through libgit2 for an index that needs it.
+ * Starts rewriting only the staged paths' index entries, spliced into the
+ * index file (store_index.c) by a thread while the commit is made; their
+ * files must be written.  An index the splice leaves to libgit2 is
+ * updated by index_end() instead.
  */
 static struct coach_error *
-update_index(struct commit *c)
+index_start(struct commit *c)
 {
 	struct coach_txn *t = c->t;
 	struct store_index_edit *v = coach_xcalloc(t->n ? t->n : 1,
 		sizeof(*v));
 	struct coach_error *err = NULL;
-	int done = 0;
 
 	for (size_t i = 0; i < t->n && err == NULL; i++) {
 		struct staged *e = &t->v[i];
@@ -1113,15 +1148,27 @@ update_index(struct commit *c)
 		v[i].mode = tree_mode(c->h.tree, e->path, &present);
 	}
 	if (err == NULL)
-		err = store_index_splice(t->s->repo, c->index_pre, v, t->n,
-			&done);
+		err = store_index_start(t->s->repo, c->index_pre, v, t->n,
+			&c->index_job);
 	else
 		store_index_prefetch_drop(c->index_pre);
 	c->index_pre = NULL;
 	free(v);
-	if (err == NULL && !done)
-		err = update_index_libgit2(c);
 	return err;
+}
+
+/* Ends what index_start() began, once the branch has moved. */
+static struct coach_error *
+index_end(struct commit *c)
+{
+	struct store_index_job *job = c->index_job;
+	struct coach_error *err;
+	int done = 0;
+	c->index_job = NULL;
+	if (job != NULL && ((err = store_index_finish(job, &done)) != NULL ||
+	    done))
+		return err;
+	return update_index_libgit2(c);
 }
 
 /* Writes the staged files, remembering in saved[] what was there, and
@@ -1260,28 +1307,43 @@ commit_steps(struct commit *c, const char *message)
 		return err;
 	/* In path order the new index entries append rather than insert. */
 	qsort(t->v, t->n, sizeof(*t->v), staged_cmp);
-	/* The index is read meanwhile: it is written last. */
-	c->index_pre = store_index_prefetch(t->s->repo);
-	/* Objects first: they change nothing anyone can see. */
+	/* The index is read meanwhile, if it is not yet. */
+	c->index_pre = t->index_pre != NULL ? t->index_pre :
+		store_index_prefetch(t->s->repo);
+	t->index_pre = NULL;
 	/* A small commit's objects go into one pack (store_objects.c); a
-	 * big one's are written loose and synced at once (build_tree). */
+	 * big one's are written loose and synced at once (batch_end). */
 	if (t->n <= BATCH_SYNC && (err = store_objects_collect(t->s)) != NULL)
 		return err;
-	if ((err = read_head(&c->h, t->s->repo)) != NULL ||
-	    (err = build_tree(&c->tree_id, t, &c->h)) != NULL ||
+	if ((err = read_head(&c->h, t->s->repo)) != NULL)
+		return err;
+	batch_begin(t);
+	/*
+	 * The files are written as soon as their blobs' ids are known (the
+	 * journal names them), so that the new index, which holds the
+	 * files' stat data, is written and checksummed by a thread while
+	 * the tree and the commit are made and reach the disk.  Nothing
+	 * anyone else reads has the commit until the branch moves.
+	 */
+	if ((err = write_blobs(t, &c->h)) == NULL &&
+	    (err = check_index_lock(c)) == NULL &&
+	    (err = journal_write(t)) == NULL) {
+		c->journal = 1;
+		if ((err = write_files(c)) == NULL &&
+		    (err = index_start(c)) == NULL &&
+		    (t->check == NULL || (err = t->check(t->check_arg)) == NULL)) {
+			store_die_at("index-started");
+			err = build_tree(&c->tree_id, t, &c->h);
+		}
+	}
+	if ((err = batch_end(t, err)) != NULL ||
 	    (err = make_commit(&c->commit_id, t, &c->h, &c->tree_id,
 	    message)) != NULL ||
 	    (err = store_objects_flush(t->s)) != NULL ||
-	    (err = check_index_lock(c)) != NULL ||
-	    (err = journal_write(t)) != NULL)
-		return err;
-	c->journal = 1;
-	if ((err = write_files(c)) != NULL ||
-	    (t->check != NULL && (err = t->check(t->check_arg)) != NULL) ||
 	    (err = move_branch(t, &c->h, &c->commit_id, message)) != NULL)
 		return err;
 	c->moved = 1;
-	if ((err = update_index(c)) != NULL)
+	if ((err = index_end(c)) != NULL)
 		return err;
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].remove)
@@ -1316,6 +1378,7 @@ coach_txn_commit_step(struct coach_txn *t, const char *message,
 	c.saved = coach_xcalloc(t->n ? t->n : 1, sizeof(*c.saved));
 	err = commit_steps(&c, message);
 	store_index_prefetch_drop(c.index_pre);	/* when it was not used */
+	store_index_cancel(c.index_job);	/* when a later step failed */
 	store_objects_drop(t->s);	/* when a step before the pack failed */
 	if (err != NULL && c.moved)
 		unmove_branch(t, &c.h, &c.commit_id);

@@ -50,6 +50,14 @@ index_matches_git() {
 	coach rm "$entry" >/dev/null
 	index_matches_git coaching/bob
 	[ -z "$(git ls-files coaching/bob/log)" ] || fail "the removed entry is still in the index"
+	# The index a write replaced is kept until the next write, which
+	# removes it (and keeps the one it replaces).
+	cp .git/index "$BATS_TEST_TMPDIR/before"
+	coach log bob -m "One more." >/dev/null
+	cmp -s .git/coach-index.old "$BATS_TEST_TMPDIR/before" ||
+		fail "coach-index.old is not the index before the write"
+	[ "$(stat -c %h .git/coach-index.old)" = 1 ] || fail "coach-index.old is still the index"
+	[ "$(ls .git | grep -c '^coach-index')" = 1 ] || fail "more than one old index:" "$(ls .git)"
 	# git's own commands go on working from coach's index.
 	echo "# notes" >notes.md
 	git add notes.md
@@ -77,25 +85,34 @@ index_matches_git() {
 	index_matches_git extra.txt
 }
 
+# paused_log TEXT: runs coach log bob -m TEXT in the background, held
+# for 4 s at its first rename (its journal's: once it has read the index
+# ahead and looked for index.lock, before it takes the lock), and
+# returns once it is there; $pid is coach's.
+paused_log() {
+	strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=rename \
+		-e inject=rename:delay_enter=4000000:when=1 \
+		"$COACH" log bob -m "$1" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	local i
+	for i in $(seq 200); do
+		compgen -G ".git/.coach-journal.coach-*" >/dev/null && break
+		sleep 0.1
+	done
+	compgen -G ".git/.coach-journal.coach-*" >/dev/null ||
+		fail "coach never reached its journal"
+}
+
 @test "an index git replaces while coach writes is read again, not the one read ahead" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	# LeakSanitizer cannot run under ptrace: memory errors only, there.
 	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
 	coach log bob -m "First." >/dev/null
 	echo "extra" >extra.txt
-	# coach stops for a while at its first rename (its objects' pack,
-	# once it has read the index ahead); meanwhile git stages a file,
-	# which replaces the index.
-	strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=rename \
-		-e inject=rename:delay_enter=4000000:when=1 \
-		"$COACH" log bob -m "Meanwhile." >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	local pid=$! i
-	for i in $(seq 200); do
-		compgen -G ".git/objects/pack/tmp_coach_pack_*" >/dev/null && break
-		sleep 0.1
-	done
-	compgen -G ".git/objects/pack/tmp_coach_pack_*" >/dev/null ||
-		fail "coach never reached its pack"
+	# While coach is held, git stages a file, which replaces the index.
+	local pid
+	paused_log "Meanwhile."
+	[ ! -e .git/index.lock ] || fail "index.lock is taken before the journal"
 	git add extra.txt
 	wait "$pid" || fail "coach log failed:" "$(cat "$BATS_TEST_TMPDIR/out")"
 	grep -q DELAYED "$BATS_TEST_TMPDIR/trace" || fail "no delay was injected"
@@ -103,4 +120,53 @@ index_matches_git() {
 		fail "the staged file was lost:" "$(git diff --cached --name-only)"
 	git commit -qm "extra"
 	index_matches_git extra.txt
+}
+
+@test "git taking index.lock while coach writes stops coach before its commit, and nothing is written" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	coach log bob -m "First." >/dev/null
+	local head entries
+	head=$(git rev-parse HEAD)
+	entries=$(ls coaching/bob/log | wc -l)
+	# While coach is held, a git command takes the lock.
+	local pid
+	paused_log "Meanwhile."
+	cp .git/index .git/index.lock
+	wait "$pid" && fail "coach wrote while git held index.lock"
+	grep -q "index.lock exists" "$BATS_TEST_TMPDIR/out" ||
+		fail "no word of the lock:" "$(cat "$BATS_TEST_TMPDIR/out")"
+	[ -e .git/index.lock ] || fail "coach removed git's lock"
+	rm .git/index.lock
+	[ "$(git rev-parse HEAD)" = "$head" ] || fail "the branch moved"
+	[ "$(ls coaching/bob/log | wc -l)" -eq "$entries" ] || fail "the entry's file was left"
+	[ -z "$(git status --porcelain)" ] || fail "not clean:" "$(git status --porcelain)"
+	coach log bob -m "After." >/dev/null
+	index_matches_git coaching/bob
+}
+
+@test "an entry as new as the index is smudged when coach rewrites it, so git still sees a change made in that instant" {
+	# git compares only size and mtime: only the smudge makes it look
+	# at the content.
+	git config core.checkStat minimal
+	echo "one" >racy.md
+	echo "calm" >calm.md
+	git add racy.md calm.md
+	git commit -qm "two files"
+	touch -d "2020-01-01" calm.md
+	git update-index -q --refresh
+	# The index written in the instant the file was, then the file
+	# changed within that instant: same size, same mtime.
+	local m
+	m=$(stat -c %y racy.md)
+	touch -d "$m" .git/index
+	echo "two" >racy.md
+	touch -d "$m" racy.md
+	coach log bob -m "Meanwhile." >/dev/null
+	[ "$(git ls-files --debug racy.md | awk '/size:/ {print $2}')" = 0 ] ||
+		fail "the racy entry kept its size:" "$(git ls-files --debug racy.md)"
+	[ "$(git ls-files --debug calm.md | awk '/size:/ {print $2}')" = 5 ] ||
+		fail "an older entry was smudged:" "$(git ls-files --debug calm.md)"
+	git status --porcelain | grep -q "racy.md" ||
+		fail "git no longer sees the change to racy.md"
 }

@@ -239,7 +239,7 @@ all_readable() {
 }
 
 @test "a commit killed around its pack and its ref leaves the old state or the new" {
-	for point in pack-written pack-renamed pack-durable ref-locked ref-moved; do
+	for point in index-started pack-written pack-renamed pack-durable ref-locked ref-moved; do
 		head=$(git rev-parse HEAD)
 		COACH_TEST_DIE_AT=$point "$COACH" log bob -m "At $point" >/dev/null 2>&1 &&
 			fail "did not die at $point"

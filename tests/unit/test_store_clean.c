@@ -15,6 +15,7 @@
 
 #include "fixture.h"
 #include "store.h"
+#include "store_priv.h"
 #include "util.h"
 
 static char scratch[64];
@@ -141,9 +142,9 @@ test_index_it_does_not_handle(void **state)
 	assert_int_equal(clean("coaching/al/"), 0);
 	run("git update-index --index-version 2");
 	assert_int_equal(clean("coaching/al/"), 1);
-	/* A damaged index: its checksum no longer holds. */
-	run("printf 'X' | dd of=.git/index bs=1 seek=100 conv=notrunc "
-	    "2>/dev/null");
+	/* What a crash leaves of an index: blocks of zeros. */
+	run("dd if=/dev/zero of=.git/index bs=1 seek=100 count=200 "
+	    "conv=notrunc 2>/dev/null");
 	assert_int_equal(said_clean("coaching/al/"), 0);
 	run("rm .git/index && git reset -q");
 	assert_int_equal(clean("coaching/al/"), 1);
@@ -152,21 +153,96 @@ test_index_it_does_not_handle(void **state)
 	assert_int_equal(clean("coaching/al/"), 0);
 }
 
-/* One stamp of the verified index, the one the index writer keeps: no
- * second file of that kind in the git directory. */
+/* An index that is not whole is not believed: its checksum is not
+ * computed (git reads an index so too), but its shape is checked. */
 static void
-test_one_stamp_of_the_index(void **state)
+test_index_not_whole(void **state)
 {
 	(void)state;
 	assert_int_equal(clean("coaching/al/"), 1);
-	char *out = fx_capture_ok(dir, "ls .git | grep '^coach-index'");
-	assert_string_equal(out, "coach-index.stamp\n");
-	free(out);
-	/* Another index of the same size put in its place is checked
-	 * again, not believed on the stamp. */
-	run("cp .git/index i && printf 'X' | dd of=i bs=1 seek=100 "
-	    "conv=notrunc 2>/dev/null && mv i .git/index");
+	run("cp .git/index good && truncate -s -30 .git/index");
 	assert_int_equal(said_clean("coaching/al/"), 0);
+	/* Entries out of order: the second entry's name made to sort
+	 * first. */
+	run("cp good .git/index && printf 'A' | dd of=.git/index bs=1 "
+	    "seek=$((12 + 88 + 62)) conv=notrunc 2>/dev/null");
+	assert_int_equal(said_clean("coaching/al/"), 0);
+	run("mv good .git/index");
+	assert_int_equal(clean("coaching/al/"), 1);
+	/* Nothing kept beside the index. */
+	char *out = fx_capture_ok(dir, "ls .git | grep -c '^coach-index' || true");
+	assert_string_equal(out, "0\n");
+	free(out);
+}
+
+/* store_ix_open() of the index made by the Python rewrite of entries
+ * (e: a list of [stat data and id, flags, name]), with a checksum
+ * that holds. */
+static int
+ix_with(const char *rewrite)
+{
+	run("python3 -c '\n"
+	    "import hashlib, struct\n"
+	    "d = open(\"good\", \"rb\").read()\n"
+	    "n = struct.unpack(\">I\", d[8:12])[0]\n"
+	    "pos, e = 12, []\n"
+	    "for i in range(n):\n"
+	    "    l = struct.unpack(\">H\", d[pos + 60:pos + 62])[0] & 0xfff\n"
+	    "    e.append([d[pos:pos + 60], d[pos + 60:pos + 62], d[pos + 62:pos + 62 + l]])\n"
+	    "    pos += (62 + l + 8) & ~7\n"
+	    "%s\n"
+	    "out = d[:12]\n"
+	    "for fixed, flags, name in e:\n"
+	    "    out += fixed + flags + name + bytes(((62 + len(name) + 8) & ~7) - 62 - len(name))\n"
+	    "out += d[pos:-20]\n"
+	    "open(\".git/index\", \"wb\").write(out + hashlib.sha1(out).digest())\n'",
+	    rewrite);
+	struct store_ix o;
+	char *gitdir = coach_path_join(dir, ".git");
+	int ok = store_ix_open(&o, gitdir);
+	store_ix_free(&o);
+	free(gitdir);
+	return ok;
+}
+
+/* What git would not have written is refused, whatever its checksum. */
+static void
+test_index_shape(void **state)
+{
+	(void)state;
+	run("cp .git/index good");
+	assert_int_equal(ix_with("pass"), 1);
+	/* Two entries out of order. */
+	assert_int_equal(ix_with("e[1], e[2] = e[2], e[1]"), 0);
+	/* The same name twice. */
+	assert_int_equal(ix_with("e[1][2] = e[0][2]"), 0);
+	/* A name with a NUL in it, its length kept. */
+	assert_int_equal(ix_with("e[0][2] = e[0][2][:3] + bytes(1) + "
+	    "e[0][2][4:]"), 0);
+	/* A mode git never writes (zeros). */
+	assert_int_equal(ix_with("e[0][0] = e[0][0][:24] + bytes(4) + "
+	    "e[0][0][28:]"), 0);
+	/* An empty name. */
+	assert_int_equal(ix_with("e[0][1] = bytes(2); e[0][2] = b\"\""), 0);
+	run("mv good .git/index");
+	assert_int_equal(clean("coaching/al/"), 1);
+}
+
+/* One handle asked again after git replaced the index reads the new
+ * index, not the one it mapped before. */
+static void
+test_index_replaced_meanwhile(void **state)
+{
+	(void)state;
+	struct coach_store *s;
+	assert_null(coach_store_open(&s, dir, NULL));
+	assert_int_equal(coach_store_folder_clean(s, "coaching/al/"), 1);
+	/* Staged: the index no longer matches HEAD. */
+	run("echo more >> coaching/al/agreement.md && git add coaching/al");
+	assert_int_equal(coach_store_folder_clean(s, "coaching/al/"), 0);
+	run("git commit -qm more");
+	assert_int_equal(coach_store_folder_clean(s, "coaching/al/"), 1);
+	coach_store_close(s);
 }
 
 /* The paths coach_store_changes() gives for coaching/al/, sorted, one a
@@ -233,7 +309,11 @@ main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_said_as_git_says,
 			setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_stamp_of_the_index,
+		cmocka_unit_test_setup_teardown(test_index_not_whole,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_shape,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_replaced_meanwhile,
 			setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
