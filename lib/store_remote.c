@@ -444,6 +444,9 @@ struct net {
 	int running;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* SIGPIPE as it was before the transfer: a server that closes the
+	 * connection while coach writes must fail the write, not end coach. */
+	struct sigaction old_pipe;
 };
 
 static long long
@@ -537,6 +540,11 @@ watchdog_start(struct net *n)
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	n->target = pthread_self();
+	struct sigaction ign;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &n->old_pipe);
 	atomic_store(&n->stop, 0);
 	touch(n);
 	n->running = pthread_create(&n->thread, NULL, watchdog, n) == 0;
@@ -555,6 +563,7 @@ watchdog_stop(struct net *n)
 	}
 	pthread_cond_destroy(&n->cv);
 	pthread_mutex_destroy(&n->mu);
+	sigaction(SIGPIPE, &n->old_pipe, NULL);
 }
 
 /* Called by every callback: progress was made; non-zero when the work
