@@ -177,10 +177,8 @@ static int
 file_matches(git_repository *repo, const struct ix *x, const unsigned char *e,
 	const char *relpath, const struct stat *st)
 {
-	const struct timespec *ix = &x->o->st.st_mtim;
 	uint32_t ms = store_get32(e + 8), mns = store_get32(e + 12);
-	int racy = ms > (uint32_t)ix->tv_sec || (ms == (uint32_t)ix->tv_sec &&
-		mns >= (uint32_t)ix->tv_nsec);
+	int racy = store_ix_racy(e, x->o);
 	git_oid id;
 	if (!S_ISREG(st->st_mode) || (st->st_mode & 0111) != 0)
 		return 0;

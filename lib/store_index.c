@@ -143,15 +143,6 @@ path_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
-/* Whether an entry's mtime is not older than the old index's. */
-static int
-racy(const unsigned char *e, const struct stat *ix)
-{
-	uint32_t s = store_get32(e + 8), ns = store_get32(e + 12);
-	uint32_t is = (uint32_t)ix->st_mtim.tv_sec;
-	return s > is || (s == is && ns >= (uint32_t)ix->st_mtim.tv_nsec);
-}
-
 /*
  * Steps over every entry and extension; 0 when the index is not one this
  * file handles, or not whole.
@@ -206,7 +197,7 @@ old_parse(struct store_ix *o)
 		prev = name;
 		prev_n = n;
 		o->off[i] = pos;
-		if (racy(e, &o->st) && store_get32(e + 36) != 0) {
+		if (store_ix_racy(e, o) && store_get32(e + 36) != 0) {
 			if (o->nracy == racy_cap) {
 				racy_cap = racy_cap ? 2 * racy_cap : 16;
 				o->racy = coach_xrealloc(o->racy,
@@ -749,8 +740,7 @@ old_drop(void *arg)
 static void
 old_keep(const char *path, const char *old)
 {
-	if (link(path, old) == -1)
-		return;
+	(void)link(path, old);
 }
 
 /* Removes gitdir's OLD_INDEX, in a thread when one can be started. */

@@ -143,6 +143,15 @@ store_get32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		(uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
+/* Whether index entry e's mtime is not older than its index o's (racy
+ * git: its stat data cannot vouch for its content). */
+static inline int
+store_ix_racy(const unsigned char *e, const struct store_ix *o)
+{
+	uint32_t s = store_get32(e + 8), ns = store_get32(e + 12);
+	uint32_t is = (uint32_t)o->st.st_mtim.tv_sec;
+	return s > is || (s == is && ns >= (uint32_t)o->st.st_mtim.tv_nsec);
+}
 /* Entry i's path (not NUL-terminated: *len bytes). */
 const char *store_ix_path(const struct store_ix *o, uint32_t i, size_t *len);
 /* The first entry whose path is not before path (n bytes). */
