@@ -12,9 +12,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <link.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -189,12 +192,45 @@ done:
 	return ret;
 }
 
+/*
+ * The heap made ready before anything else runs: malloc grows it in
+ * steps of HEAP_READY (and takes blocks of up to that size from it,
+ * not from mmap), and the first step's pages are made present in one
+ * call.  On the virtual machines schools and trusts rent, the first
+ * touch of each page costs about 12 us (a fault that leaves the guest),
+ * against about 0.6 us a page made present at once: a status on a
+ * school of 100,000 records touched 800 new pages, 10 ms of its 50.
+ * Where malloc does not take memory from brk (sanitizers, valgrind),
+ * or the kernel is older than Linux 5.14, nothing is made present.
+ */
+#define HEAP_READY (4 << 20)
+
+static void
+heap_ready(void)
+{
+#if defined(M_TOP_PAD) && defined(MADV_POPULATE_WRITE)
+	mallopt(M_TOP_PAD, HEAP_READY);
+	mallopt(M_MMAP_THRESHOLD, HEAP_READY);
+	char *lo = sbrk(0);
+	/* volatile: a malloc whose block is never used may be left out. */
+	void *volatile step = malloc(HEAP_READY / 2);
+	char *hi = sbrk(0);
+	free(step);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)lo + page - 1) & ~(page - 1);
+	if (lo != (char *)-1 && hi != (char *)-1 && (uintptr_t)hi > a)
+		(void)madvise((void *)a, (uintptr_t)hi - a,
+		    MADV_POPULATE_WRITE);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
 	if (wants_version(argc, argv))
 		return print_version();
 
+	heap_ready();
 	char path[PATH_MAX];
 	find_core(path, sizeof(path));
 	const char *why = core_truncated(path);

@@ -116,7 +116,10 @@ store_ix_free(struct store_ix *o)
 {
 	if (o->data != NULL)
 		munmap(o->data, o->size);
-	free(o->off);
+	if (o->off_mapped)
+		munmap(o->off, o->off_mapped);
+	else
+		free(o->off);
 	free(o->racy);
 	memset(o, 0, sizeof(*o));
 }
@@ -143,6 +146,27 @@ path_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : an > bn;
 }
 
+/* Room for the offsets of o->count entries.  A large table is mapped
+ * with its pages present: touching 900 kB of new memory one page at a
+ * time costs several milliseconds on a virtual machine (see
+ * cmd/launch.c), mapping it so about a tenth. */
+static void
+off_alloc(struct store_ix *o)
+{
+	size_t n = (o->count ? o->count : 1) * sizeof(*o->off);
+	o->off_mapped = 0;
+	if (n >= ((size_t)64 << 10)) {
+		void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p != MAP_FAILED) {
+			o->off = p;
+			o->off_mapped = n;
+			return;
+		}
+	}
+	o->off = coach_xcalloc(o->count ? o->count : 1, sizeof(*o->off));
+}
+
 /*
  * Steps over every entry and extension; 0 when the index is not one this
  * file handles, or not whole.
@@ -165,7 +189,7 @@ old_parse(struct store_ix *o)
 	size_t prev_n = 0, racy_cap = 0;
 	if (o->count > end / FIXED)
 		return 0;
-	o->off = coach_xcalloc(o->count ? o->count : 1, sizeof(*o->off));
+	off_alloc(o);
 	for (uint32_t i = 0; i < o->count; i++) {
 		if (pos + FIXED + 1 > end)
 			return 0;

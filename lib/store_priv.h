@@ -113,6 +113,7 @@ struct store_ix {
 	struct stat st;
 	uint32_t count;
 	size_t *off;		/* offset of each entry */
+	size_t off_mapped;	/* its size when mapped, else 0 (malloc) */
 	/* The entries to smudge when the index is written again (racy,
 	 * their size not yet 0: see store_index.c), in order. */
 	uint32_t *racy;
