@@ -904,6 +904,10 @@ status_exec(struct coach_ctx *ctx, int argc, char **argv)
 	    &coachee);
 	if (err)
 		goto done;
+	/* Mapped while the coachee's records and whom they coach are
+	 * read: on a large school, git's index is most of what the
+	 * uncommitted changes cost. */
+	coach_store_index_ahead(coach_repo_store(r));
 	coach_reader_current(r, &reader);
 	gather(r, coachee, &reader, &s, 1);
 	if ((err = coach_coached_by(r, coachee, &coached_list,

@@ -3,7 +3,8 @@
  *
  * The cache is text, one record a line, fields split by tabs:
  *
- *     coach-coached 1 VERSION
+ *     coach-coached 2 VERSION
+ *     M  instance seq                      (the monitor's token, if any)
  *     D  stat of coaching/                 (when its listing is kept)
  *     N  type name                         (d folder, l link, o other)
  *     F  coachee stat E message            (an agreement that cannot be read)
@@ -13,6 +14,13 @@
  * where stat is inode, size, mtime s ns, ctime s ns and mode.  A name,
  * message or coach holding a tab or a newline is never kept: it is read
  * again each time.
+ *
+ * With the file-system monitor (monitor.h) running, the cache keeps its
+ * token: an agreement whose coachee's folder the monitor says nothing
+ * happened in since then is taken as it is kept, with no lstat, as
+ * fmcache.c does with the folders it vouches for.  Anything that happened
+ * in coaching/ itself or at the top of the work tree (a coachee's folder
+ * made, removed, renamed or replaced) vouches for nothing.
  */
 #include "coached.h"
 
@@ -29,6 +37,7 @@
 
 #include "fmcache.h"
 #include "model.h"
+#include "monitor.h"
 #include "pool.h"
 #include "statdata.h"
 #include "store.h"
@@ -37,7 +46,7 @@
 #define COACH_VERSION "unknown"
 #endif
 
-#define HEADER "coach-coached 1\t" COACH_VERSION "\n"
+#define HEADER "coach-coached 2\t" COACH_VERSION "\n"
 /* A cache larger than this is not one coach wrote. */
 #define CACHE_MAX ((size_t)64 << 20)
 
@@ -52,6 +61,7 @@ struct said {
 };
 
 struct cache {
+	uint64_t inst, seq;        /* the monitor's token (0 0: none) */
 	struct coach_statdata dir; /* of coaching/ when names is its listing */
 	int has_dir;
 	struct coach_strlist names; /* "T name", sorted by name */
@@ -65,6 +75,10 @@ struct run {
 	struct timespec start;
 	struct cache old, now;
 	int dirty;
+	/* The monitor vouches for each coachee's folder but those in
+	 * changed (names, sorted). */
+	int vouch;
+	struct coach_strlist changed;
 };
 
 static void
@@ -155,6 +169,9 @@ static void
 cache_text(const struct cache *c, struct coach_buf *b)
 {
 	coach_buf_puts(b, HEADER);
+	if (c->inst != 0)
+		coach_buf_printf(b, "M\t%" PRIu64 " %" PRIu64 "\n", c->inst,
+		    c->seq);
 	if (c->has_dir) {
 		coach_buf_puts(b, "D\t");
 		put_fst(b, &c->dir);
@@ -203,6 +220,12 @@ cache_line(struct cache *c, char *line)
 {
 	char *f[64];
 	size_t n = fields(line, f, 64);
+	if (strcmp(f[0], "M") == 0 && n == 2 && c->inst == 0 &&
+	    !c->has_dir && c->names.n == 0 && c->n == 0) {
+		const char *p = f[1];
+		return get_num(&p, &c->inst, 0) && get_num(&p, &c->seq, 1) &&
+		    c->inst != 0 ? 0 : -1;
+	}
 	if (strcmp(f[0], "D") == 0 && n == 2 && !c->has_dir && c->n == 0) {
 		c->has_dir = get_fst(f[1], &c->dir);
 		return c->has_dir ? 0 : -1;
@@ -382,6 +405,7 @@ read_agreement(struct run *u, struct said *s, const char *path,
 struct agreement_stat {
 	struct stat st;
 	int ok;
+	int vouched;	/* by the monitor: not looked at */
 };
 
 struct stat_job {
@@ -400,13 +424,28 @@ stat_run(void *arg, size_t item)
 	if (end > j->paths->n)
 		end = j->paths->n;
 	for (size_t i = item * STAT_RUN; i < end; i++)
-		j->v[i].ok = fstatat(j->dfd, j->paths->v[i] + strlen("coaching/"),
-		    &j->v[i].st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (!j->v[i].vouched)
+				j->v[i].ok = fstatat(j->dfd, j->paths->v[i] +
+			    strlen("coaching/"), &j->v[i].st,
+			    AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* What old says, taken over into s (each name is looked up once). */
+static void
+take_over(struct said *s, struct said *old)
+{
+	s->keep = 1;
+	s->error = old->error;
+	old->error = NULL;
+	s->ended = old->ended;
+	s->coaches = old->coaches;
+	memset(&old->coaches, 0, sizeof(old->coaches));
 }
 
 /* What coaching/name/agreement.md, whose lstat is as, says: from the
- * cache while its stat data hold, else read.  0, or -1 when there is no
- * such regular file; *link is set when it is a link. */
+ * cache while its stat data hold (or the monitor vouches for it), else
+ * read.  0, or -1 when there is no such regular file; *link is set when
+ * it is a link. */
 static int
 agreement_of(struct run *u, const char *name, const char *path,
     const struct agreement_stat *as, struct said *s, int *link)
@@ -416,6 +455,14 @@ agreement_of(struct run *u, const char *name, const char *path,
 	int rc = -1;
 	*link = 0;
 	memset(s, 0, sizeof(*s));
+	if (as->vouched) {
+		struct said *old = cache_find(&u->old, name);
+		s->name = coach_xstrdup(name);
+		s->st = old->st;
+		take_over(s, old);
+		rc = 0;
+		goto done;
+	}
 	if (!as->ok)
 		goto done;
 	if (!S_ISREG(stp->st_mode)) {
@@ -428,13 +475,7 @@ agreement_of(struct run *u, const char *name, const char *path,
 	struct said *old = cache_find(&u->old, name);
 	if (old && coach_statdata_eq(&old->st, &s->st) &&
 	    !coach_statdata_racy(&s->st, &u->start)) {
-		/* Taken over: each name is looked up once. */
-		s->keep = 1;
-		s->error = old->error;
-		old->error = NULL;
-		s->ended = old->ended;
-		s->coaches = old->coaches;
-		memset(&old->coaches, 0, sizeof(old->coaches));
+		take_over(s, old);
 		goto done;
 	}
 	read_agreement(u, s, path, rel);
@@ -479,6 +520,84 @@ done:
 	return err;
 }
 
+/* The name of coaching/NAME/agreement.md, in buf. */
+static const char *
+coachee_of(const char *path, char *buf, size_t size)
+{
+	size_t n = strlen(path) - strlen("coaching/") - strlen("/agreement.md");
+	if (n >= size)
+		n = size - 1; /* not for a path as long as buf */
+	memcpy(buf, path + strlen("coaching/"), n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Marks the agreements the monitor vouches for (v[i] for paths->v[i]);
+ * how many are left to look at. */
+static size_t
+vouch(struct run *u, const struct coach_strlist *paths,
+    struct agreement_stat *v)
+{
+	size_t left = paths->n;
+	char buf[512];
+	for (size_t i = 0; u->vouch && i < paths->n; i++) {
+		if (strlen(paths->v[i]) >= sizeof(buf))
+			continue;
+		const char *name = coachee_of(paths->v[i], buf, sizeof(buf));
+		const struct said *old = cache_find(&u->old, name);
+		if (old && old->keep && (u->changed.n == 0 || bsearch(&name, u->changed.v,
+		    u->changed.n, sizeof(char *), by_str) == NULL)) {
+			v[i].vouched = 1;
+			left--;
+		}
+	}
+	return left;
+}
+
+/* How large the work tree is, for whether to start the monitor: the
+ * entries of git's index. */
+static size_t
+index_entries(void *arg)
+{
+	return coach_store_index_entries(coach_repo_store(arg));
+}
+
+/* What the monitor says happened since the cache's token: u->vouch, and
+ * the token the cache is written with. */
+static void
+ask_monitor(struct run *u)
+{
+	struct coach_monitor_answer a;
+	if (coach_repo_monitor_ask(u->r, u->old.inst, u->old.seq,
+	    index_entries, u->r, &a) != 0) {
+		u->dirty |= u->old.inst != 0;
+		return;
+	}
+	u->now.inst = a.instance;
+	u->now.seq = a.seq;
+	u->vouch = !a.everything && u->old.inst == a.instance &&
+	    a.seq >= u->old.seq;
+	for (size_t i = 0; u->vouch && i < a.n; i++) {
+		const char *d = a.dirs[i];
+		if (strcmp(d, "") == 0 || strcmp(d, "coaching") == 0)
+			u->vouch = 0;
+		else if (strncmp(d, "coaching/", 9) == 0 &&
+		    strchr(d + 9, '/') == NULL)
+			coach_strlist_add(&u->changed, d + 9);
+	}
+	coach_strlist_sort(&u->changed);
+	/* A new token is written when it says more than the old one. */
+	if (u->old.inst != a.instance || a.everything || a.n > 0)
+		u->dirty = 1;
+	coach_monitor_answer_free(&a);
+}
+
 static struct coach_error *
 walk(struct run *u, const char *handle, struct coach_strlist *out,
     struct coach_problems *problems)
@@ -510,8 +629,13 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 	coach_strlist_sort(&paths);
 	struct stat_job sj = { u->dfd, &paths,
 	    coach_xcalloc(paths.n + 1, sizeof(*sj.v)) };
-	coach_pool_run((paths.n + STAT_RUN - 1) / STAT_RUN,
-	    coach_fmcache_threads(), stat_run, &sj);
+	size_t left = vouch(u, &paths, sj.v);
+	if (left > STAT_RUN)
+		coach_pool_run((paths.n + STAT_RUN - 1) / STAT_RUN,
+		    coach_fmcache_threads(), stat_run, &sj);
+	else if (left > 0)
+		for (size_t i = 0; i * STAT_RUN < paths.n; i++)
+			stat_run(&sj, i);
 	u->now.v = coach_xcalloc(paths.n + 1, sizeof(*u->now.v));
 	struct coach_problems errs = COACH_PROBLEMS_INIT;
 	for (size_t i = 0; i < paths.n; i++) {
@@ -559,8 +683,10 @@ coach_coached_by(struct coach_repo *r, const char *handle,
 	u.r = r;
 	u.dfd = -1;
 	coach_statdata_start(&u.start);
-	if (cached)
+	if (cached) {
 		cache_read(&u.old, path);
+		ask_monitor(&u);
+	}
 	struct coach_error *err = walk(&u, handle, out, problems);
 	if (err == NULL && cached && u.dirty) {
 		struct coach_buf b = COACH_BUF_INIT;
@@ -572,6 +698,7 @@ coach_coached_by(struct coach_repo *r, const char *handle,
 	}
 	cache_free(&u.old);
 	cache_free(&u.now);
+	coach_strlist_free(&u.changed);
 	free(path);
 	return err;
 }

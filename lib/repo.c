@@ -332,9 +332,10 @@ coach_repo_gitdir(const struct coach_repo *r)
 }
 
 /* Whether a read starts the monitor when none answers: as coach.monitor
- * says, and when it is not set, for a large work tree. */
+ * says, and when it is not set, for a work tree of names or more names
+ * (files and folders). */
 static int
-monitor_wanted(struct coach_repo *r)
+monitor_wanted(struct coach_repo *r, size_t names)
 {
 	char *on = NULL;
 	int want;
@@ -345,32 +346,46 @@ monitor_wanted(struct coach_repo *r)
 		    strcasecmp(on, "yes") == 0 || strcasecmp(on, "on") == 0 ||
 		    strcmp(on, "1") == 0;
 	else
-		want = coach_fmcache_names(r->cache) >=
-		    COACH_MONITOR_AUTO_NAMES;
+		want = names >= COACH_MONITOR_AUTO_NAMES;
 	free(on);
 	return want;
 }
 
+int
+coach_repo_monitor_ask(struct coach_repo *r, uint64_t instance,
+    uint64_t seq, size_t (*names)(void *arg), void *arg,
+    struct coach_monitor_answer *a)
+{
+	char *gitdir = coach_repo_gitdir(r);
+	int rc = coach_monitor_query(gitdir, coach_repo_root(r), instance,
+	    seq, a);
+	if (rc != 0 && coach_monitor_supported() &&
+	    monitor_wanted(r, names(arg)))
+		coach_monitor_spawn(gitdir, coach_repo_root(r));
+	free(gitdir);
+	return rc;
+}
+
+static size_t
+cache_names(void *arg)
+{
+	return coach_fmcache_names(arg);
+}
+
 /* Tells the cache what the file-system monitor saw since its token,
- * before anything is looked at; when one is wanted (monitor_wanted()),
- * starts it (in the background: this run checks by stat) when none
- * answers. */
+ * before anything is looked at. */
 static void
 cache_monitor(struct coach_repo *r)
 {
 	struct coach_monitor_answer a;
 	uint64_t inst, seq;
-	char *gitdir = coach_repo_gitdir(r);
 	coach_fmcache_token(r->cache, &inst, &seq);
-	if (coach_monitor_query(gitdir, coach_repo_root(r), inst, seq,
+	if (coach_repo_monitor_ask(r, inst, seq, cache_names, r->cache,
 	    &a) == 0) {
 		coach_fmcache_monitor(r->cache, a.instance, a.seq,
 		    a.everything, a.dirs, a.n);
 		coach_monitor_answer_free(&a);
-	} else if (coach_monitor_supported() && monitor_wanted(r)) {
-		coach_monitor_spawn(gitdir, coach_repo_root(r));
 	}
-	free(gitdir);
 }
 
 void
@@ -1402,16 +1417,16 @@ staff_line(char *line, char **blob, char **name, char **email)
 	return 1;
 }
 
-/* Rebuilds the cache's lines for HEAD's staff/ (files: "BLOB NAME"),
+/* Rebuilds the cache for HEAD's staff/ (files: "BLOB NAME") into b,
  * reusing the emails of unchanged blobs from old (a cache of another
  * tree, or empty), and writes it for the next command. */
 static void
 staff_cache_build(struct coach_repo *r, const char *tree,
     const struct coach_strlist *files, struct coach_buf *old,
-    struct coach_strlist *out)
+    struct coach_buf *b)
 {
 	struct coach_strlist prev = COACH_STRLIST_INIT;
-	struct coach_buf b = COACH_BUF_INIT;
+	struct coach_strlist out = COACH_STRLIST_INIT;
 	char *line = old->ptr ? strchr(old->ptr, '\n') : NULL;
 	while (line != NULL && *++line != '\0') {
 		char *nl = strchr(line, '\n');
@@ -1448,24 +1463,25 @@ staff_cache_build(struct coach_repo *r, const char *tree,
 			coach_error_free(err);
 			coach_buf_free(&blob);
 		}
-		coach_strlist_add_owned(out, coach_xasprintf("%.40s %s %s", f,
+		coach_strlist_add_owned(&out, coach_xasprintf("%.40s %s %s", f,
 		    name, email));
 		free(email);
 	}
-	coach_buf_printf(&b, "%s%s\n", STAFF_CACHE_HEAD, tree);
-	for (size_t i = 0; i < out->n; i++)
-		coach_buf_printf(&b, "%s\n", out->v[i]);
+	coach_buf_printf(b, "%s%s\n", STAFF_CACHE_HEAD, tree);
+	for (size_t i = 0; i < out.n; i++)
+		coach_buf_printf(b, "%s\n", out.v[i]);
 	char *path = coach_store_git_path(r->store, STAFF_CACHE);
 	/* Best effort: without it the next command builds it again. */
-	coach_error_free(coach_write_atomic(path, b.ptr, b.len));
+	coach_error_free(coach_write_atomic(path, b->ptr, b->len));
 	free(path);
-	coach_buf_free(&b);
+	coach_strlist_free(&out);
 	coach_strlist_free(&prev);
 }
 
-/* The lines of the cache for HEAD's staff/ ("blob name email"). */
+/* The cache for HEAD's staff/ into text: its first line, then a line
+ * "blob name email" a record.  Empty when there is no staff/. */
 static struct coach_error *
-staff_emails(struct coach_repo *r, struct coach_strlist *out)
+staff_emails(struct coach_repo *r, struct coach_buf *text)
 {
 	struct coach_strlist files = COACH_STRLIST_INIT;
 	struct coach_buf b = COACH_BUF_INIT;
@@ -1478,21 +1494,14 @@ staff_emails(struct coach_repo *r, struct coach_strlist *out)
 	if (err != NULL || tree[0] == '\0')
 		goto done;
 	staff_cache_read(r, tree, &b, &fresh);
-	if (!fresh) {
-		err = coach_store_head_dir(r->store, "staff", tree, &files);
-		if (err == NULL && tree[0] != '\0')
-			staff_cache_build(r, tree, &files, &b, out);
+	if (fresh) {
+		*text = b;
+		memset(&b, 0, sizeof(b));
 		goto done;
 	}
-	char *line = strchr(b.ptr, '\n');
-	while (line != NULL && *++line != '\0') {
-		char *nl = strchr(line, '\n');
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		coach_strlist_add(out, line);
-		line = nl;
-	}
+	err = coach_store_head_dir(r->store, "staff", tree, &files);
+	if (err == NULL && tree[0] != '\0')
+		staff_cache_build(r, tree, &files, &b, text);
 done:
 	coach_buf_free(&b);
 	coach_strlist_free(&files);
@@ -1507,12 +1516,17 @@ done:
 static char *
 user_from_cache(struct coach_repo *r, const char *email)
 {
-	struct coach_strlist lines = COACH_STRLIST_INIT;
+	struct coach_buf text = COACH_BUF_INIT;
 	char *handle = NULL;
-	struct coach_error *err = staff_emails(r, &lines);
-	for (size_t i = 0; err == NULL && handle == NULL && i < lines.n; i++) {
-		char *blob, *name, *e;
-		if (!staff_line(lines.v[i], &blob, &name, &e) ||
+	struct coach_error *err = staff_emails(r, &text);
+	/* The lines after the first, split in place. */
+	char *next = err == NULL && text.ptr ? strchr(text.ptr, '\n') : NULL;
+	while (next != NULL && *++next != '\0') {
+		char *line = next, *blob, *name, *e;
+		if ((next = strchr(line, '\n')) == NULL)
+			break;
+		*next = '\0';
+		if (!staff_line(line, &blob, &name, &e) ||
 		    strcasecmp(e, email) != 0)
 			continue;
 		size_t n = strlen(name);
@@ -1535,7 +1549,7 @@ user_from_cache(struct coach_repo *r, const char *email)
 		break;
 	}
 	coach_error_free(err);
-	coach_strlist_free(&lines);
+	coach_buf_free(&text);
 	return handle;
 }
 

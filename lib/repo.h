@@ -146,6 +146,20 @@ void coach_repo_cache_end(struct coach_repo *r);
 #define COACH_CHECK_CACHE_FILE "coach-check.cache"
 struct coach_fmcache *coach_repo_cache(struct coach_repo *r);
 
+/*
+ * Asks the file-system monitor (monitor.h) what changed since the token
+ * (instance, seq) into *a: 0, or -1 when none answers.  Then, when one
+ * is wanted, it is started in the background (this run checks by stat):
+ * as coach.monitor says, and when that is not set, when names(arg), the
+ * number of names (files and folders) the caller would otherwise look
+ * at or an estimate of the work tree's, is COACH_MONITOR_AUTO_NAMES or
+ * more.
+ */
+struct coach_monitor_answer;
+int coach_repo_monitor_ask(struct coach_repo *r, uint64_t instance,
+	uint64_t seq, size_t (*names)(void *arg), void *arg,
+	struct coach_monitor_answer *a);
+
 /* Paths of records; the caller frees them. */
 char *coach_path_staff(const char *handle);
 char *coach_path_priority(const char *id);

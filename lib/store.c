@@ -418,10 +418,9 @@ coach_store_close(struct coach_store *s)
 {
 	if (s == NULL)
 		return;
+	store_ix_ahead_join(s);
 	git_repository_free(s->repo);
-	if (s->ix != NULL)
-		store_ix_free(s->ix);
-	free(s->ix);
+	store_ix_drop(&s->ix);
 	free(s->root);
 	free(s);
 	git_libgit2_shutdown();

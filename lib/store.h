@@ -195,6 +195,14 @@ int coach_store_index_paths(struct coach_store *s, const char *prefix,
 	int (*keep)(void *arg, const char *path, size_t len), void *arg,
 	struct coach_strlist *out);
 
+/* Starts mapping git's index in a thread of its own, for a reader that
+ * will ask about it (coach_store_changes(), coach_store_folder_clean(),
+ * coach_store_index_paths()) after other work. */
+void coach_store_index_ahead(struct coach_store *s);
+/* How many entries git's index has, from its header (0 when there is
+ * none): how large the work tree is, cheaply. */
+size_t coach_store_index_entries(struct coach_store *s);
+
 /*
  * Commits on the current branch not on its upstream (*ahead) and the
  * reverse (*behind); both 0 and *has_upstream 0 when there is no upstream.

@@ -31,9 +31,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The index, and which of its entries are under the prefix asked
  * about: first to first + n - 1 (they sort together). */
@@ -55,30 +58,79 @@ ix_path(const struct ix *x, size_t i, size_t *len)
 	return store_ix_path(x->o, x->first + (uint32_t)i, len);
 }
 
+/* gitdir's index mapped, or NULL when there is none or it is not one
+ * store_ix handles. */
+static struct store_ix *
+ix_map(const char *gitdir)
+{
+	struct store_ix *o = coach_xcalloc(1, sizeof(*o));
+	if (!store_ix_open(o, gitdir))
+		store_ix_drop(&o);
+	return o;
+}
+
+/* The index mapped in a thread of its own while the caller goes on. */
+struct store_ix_ahead {
+	pthread_t th;
+	char *gitdir;
+	struct store_ix *ix;
+};
+
+static void *
+ahead_run(void *arg)
+{
+	struct store_ix_ahead *a = arg;
+	a->ix = ix_map(a->gitdir);
+	return NULL;
+}
+
+void
+coach_store_index_ahead(struct coach_store *s)
+{
+	if (s->ix_ahead != NULL || s->ix != NULL ||
+	    git_repository_is_bare(s->repo))
+		return;
+	struct store_ix_ahead *a = coach_xcalloc(1, sizeof(*a));
+	a->gitdir = coach_xstrdup(git_repository_path(s->repo));
+	if (pthread_create(&a->th, NULL, ahead_run, a) != 0) {
+		free(a->gitdir);
+		free(a);
+		return;
+	}
+	s->ix_ahead = a;
+}
+
+void
+store_ix_ahead_join(struct coach_store *s)
+{
+	struct store_ix_ahead *a = s->ix_ahead;
+	if (a == NULL)
+		return;
+	pthread_join(a->th, NULL);
+	s->ix_ahead = NULL;
+	store_ix_drop(&s->ix);
+	s->ix = a->ix;
+	free(a->gitdir);
+	free(a);
+}
+
 /* s's index, mapped once while it is the same file: status asks about
- * it more than once. */
+ * it more than once.  What was mapped ahead is used only while the file
+ * is still the one mapped. */
 static const struct store_ix *
 store_ix_of(struct coach_store *s)
 {
 	const char *gitdir = git_repository_path(s->repo);
 	char *path = coach_path_join(gitdir, "index");
 	struct stat st;
+	store_ix_ahead_join(s);
 	int have = stat(path, &st) == 0;
 	free(path);
 	if (s->ix != NULL && have && store_same_file(&st, &s->ix->st))
 		return s->ix;
-	if (s->ix != NULL)
-		store_ix_free(s->ix);
-	free(s->ix);
-	s->ix = NULL;
-	if (!have)
-		return NULL;
-	s->ix = coach_xcalloc(1, sizeof(*s->ix));
-	if (!store_ix_open(s->ix, gitdir)) {
-		store_ix_free(s->ix);
-		free(s->ix);
-		s->ix = NULL;
-	}
+	store_ix_drop(&s->ix);
+	if (have)
+		s->ix = ix_map(gitdir);
 	return s->ix;
 }
 
@@ -322,6 +374,23 @@ coach_store_index_paths(struct coach_store *s, const char *prefix,
 			coach_strlist_add_owned(out, coach_xstrndup(p, len));
 	}
 	return 1;
+}
+
+size_t
+coach_store_index_entries(struct coach_store *s)
+{
+	if (s->ix != NULL)
+		return s->ix->count;
+	char *path = coach_path_join(git_repository_path(s->repo), "index");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned char head[12];
+	size_t n = fd != -1 && pread(fd, head, sizeof(head), 0) ==
+	    (ssize_t)sizeof(head) && memcmp(head, "DIRC", 4) == 0 ?
+	    store_get32(head + 8) : 0;
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return n;
 }
 
 /* Entry i under the prefix as libgit2's index entry (path: caller

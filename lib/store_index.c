@@ -124,6 +124,15 @@ store_ix_free(struct store_ix *o)
 	memset(o, 0, sizeof(*o));
 }
 
+void
+store_ix_drop(struct store_ix **o)
+{
+	if (*o != NULL)
+		store_ix_free(*o);
+	free(*o);
+	*o = NULL;
+}
+
 const char *
 store_ix_path(const struct store_ix *o, uint32_t i, size_t *len)
 {

@@ -27,6 +27,8 @@ struct coach_store {
 	struct store_objects *objects;	/* store_objects.c; the odb owns it */
 	/* git's index as store_clean.c last mapped it (NULL: not yet). */
 	struct store_ix *ix;
+	/* The thread mapping it ahead (coach_store_index_ahead()). */
+	struct store_ix_ahead *ix_ahead;
 };
 
 /* git_libgit2_init() and coach's settings (fsync, where git's config
@@ -135,6 +137,11 @@ int store_ix_read(struct store_ix *o, int fd, const char *gitdir,
 /* The same for gitdir/index, failures being 0. */
 int store_ix_open(struct store_ix *o, const char *gitdir);
 void store_ix_free(struct store_ix *o);
+/* Frees *o, itself too, and sets it NULL. */
+void store_ix_drop(struct store_ix **o);
+/* Waits for the thread mapping the index ahead, if any, and gives the
+ * store what it mapped (store_clean.c). */
+void store_ix_ahead_join(struct coach_store *s);
 /* Whether a and b are the stat data of the same unchanged file. */
 int store_same_file(const struct stat *a, const struct stat *b);
 /* The big-endian 32-bit number at p, as git's index stores them. */

@@ -66,9 +66,10 @@ start() {
 	assert_output_has "monitor"
 }
 
-# What reads print: reports by school and by person, and check.
+# What reads print: reports by school and by person, check, and the
+# status of each coach (whom they coach).
 outputs() {
-	local by st
+	local by st h
 	for by in school person; do
 		env "$@" "$COACH" report --by "$by" --format json 2>&1 |
 			sed -E 's/"generated": "[^"]*"/"generated": ""/'
@@ -77,6 +78,11 @@ outputs() {
 	st=0
 	env "$@" "$COACH" check 2>&1 || st=$?
 	echo "check status $st"
+	for h in ada cy; do
+		st=0
+		env "$@" "$COACH" status "$h" 2>&1 || st=$?
+		echo "status $h $st"
+	done
 }
 
 # CPD entries as PyYAML finds them in the files (links left out, as
@@ -249,6 +255,96 @@ md_stats() {
 	warm
 	git stash pop -q
 	agree "popped"
+}
+
+# The names under "Coaching:" in status HANDLE, one line (env first).
+coached_of() {
+	env "${@:2}" "$COACH" status "$1" | sed -n '/^Coaching:/,/^$/p' |
+		awk 'NR > 1 && NF { printf "%s ", $1 }'
+}
+
+# coached_is HANDLE WANT WHAT: whom HANDLE coaches is WANT, with the
+# monitor and with no cache at all.
+coached_is() {
+	local got none
+	got=$(coached_of "$1")
+	none=$(coached_of "$1" COACH_NO_CACHE=1)
+	[ "$none" = "$2" ] || fail "$3: with no cache, $1 coaches '$none', not '$2'"
+	[ "$got" = "$2" ] || fail "$3: with the monitor, $1 coaches '$got', not '$2'"
+}
+
+agreement_for() {
+	mkdir -p "coaching/$1"
+	printf -- '---\ncoachee: %s\ncoach: [%s]\nstarted: 2026-09-01\n---\n' "$1" "$2" \
+		>"coaching/$1/agreement.md"
+}
+
+@test "monitor: status finds whom a coach coaches with no lstat of an unchanged agreement" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	school
+	for i in 1 2 3 4 5 6 7 8; do agreement_for "t$i" cy; done
+	git add -A && git commit -qm more
+	start
+	want=$(coached_of ada COACH_NO_CACHE=1)
+	coached_of ada >/dev/null
+	sleep 0.02
+	[ "$(coached_of ada)" = "$want" ] || fail "warm: $(coached_of ada), not $want"
+	grep -q "^M	[1-9]" .git/coach-coached.cache || fail "no token kept: $(head -3 .git/coach-coached.cache)"
+	strace -f -qq -e trace=newfstatat,statx,stat,lstat -o "$BATS_TEST_TMPDIR/trace" \
+		"$COACH" status ada >/dev/null
+	n=$(grep -cE '"(coaching/)?t[0-9]/agreement[.]md"' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -eq 0 ] || fail "$n agreements looked at: $(grep agreement.md "$BATS_TEST_TMPDIR/trace")"
+	# Without the monitor, each is looked at: the count can fail.
+	"$COACH" monitor stop >/dev/null
+	coached_of ada >/dev/null
+	strace -f -qq -e trace=newfstatat,statx,stat,lstat -o "$BATS_TEST_TMPDIR/trace" \
+		"$COACH" status ada >/dev/null
+	n=$(grep -cE '"(coaching/)?t[0-9]/agreement[.]md"' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -ge 8 ] || fail "without the monitor only $n agreements looked at"
+}
+
+@test "monitor: whom a coach coaches, after agreements edited, added, ended, removed and renamed" {
+	school
+	for i in 1 3 4; do agreement_for "t$i" cy; done
+	agreement_for t2 bob
+	git add -A && git commit -qm more
+	start
+	base=$(coached_of ada COACH_NO_CACHE=1)
+	coached_of ada >/dev/null
+	coached_of ada >/dev/null
+	coached_is ada "$base" "warm"
+	# Edited in place: same inode, same size, the mtime put back.
+	f=coaching/t2/agreement.md
+	cp -p $f "$BATS_TEST_TMPDIR/ref"
+	python3 - $f <<'PY'
+import os, sys
+p = sys.argv[1]
+d = open(p, "rb").read().replace(b"coach: [bob]", b"coach: [ada]", 1)
+fd = os.open(p, os.O_WRONLY)
+os.pwrite(fd, d, 0)
+os.close(fd)
+PY
+	touch -r "$BATS_TEST_TMPDIR/ref" $f
+	coached_is ada "$(echo "$base t2 " | tr ' ' '\n' | grep . | sort | tr '\n' ' ')" "edited in place"
+	coached_is bob "$(coached_of bob COACH_NO_CACHE=1)" "edited in place, bob"
+	# A coachee added, an agreement ended, one removed, one renamed.
+	agreement_for t5 ada
+	coached_is ada "$(echo "$base t2 t5 " | tr ' ' '\n' | grep . | sort | tr '\n' ' ')" "added"
+	sed -i 's/^started:.*/&\nstatus: ended/' coaching/t2/agreement.md
+	coached_is ada "$(echo "$base t5 " | tr ' ' '\n' | grep . | sort | tr '\n' ' ')" "ended"
+	rm -r coaching/t5
+	coached_is ada "$base" "removed"
+	agreement_for t6 ada
+	coached_of ada >/dev/null
+	mv coaching/t6 coaching/t7
+	sed -i 's/^coachee: t6/coachee: t7/' coaching/t7/agreement.md
+	coached_is ada "$(echo "$base t7 " | tr ' ' '\n' | grep . | sort | tr '\n' ' ')" "renamed"
+	# An agreement made a link, a coachee's folder made a link.
+	ln -sf ../t1/agreement.md coaching/t7/agreement.md.new && mv coaching/t7/agreement.md.new coaching/t7/agreement.md
+	coached_is ada "$base" "agreement made a link"
+	run "$COACH" monitor status
+	assert_output_has "monitor running"
 }
 
 @test "monitor: killed with kill -9, read, started again over its stale socket and lock" {
