@@ -214,6 +214,19 @@ fields(char *line, char **f, size_t max)
 	return n;
 }
 
+/* "T name" (a listing's line), made without printf: a school has
+ * thousands. */
+static char *
+typed_name(char type, const char *name)
+{
+	size_t n = strlen(name);
+	char *s = coach_xmalloc(n + 3);
+	s[0] = type;
+	s[1] = ' ';
+	memcpy(s + 2, name, n + 1);
+	return s;
+}
+
 /* One line of the cache into c; -1 when it is not one this file wrote. */
 static int
 cache_line(struct cache *c, char *line)
@@ -232,8 +245,7 @@ cache_line(struct cache *c, char *line)
 	}
 	if (strcmp(f[0], "N") == 0 && n == 3 && c->has_dir && c->n == 0 &&
 	    strlen(f[1]) == 1) {
-		coach_strlist_add_owned(&c->names, coach_xasprintf("%s %s",
-		    f[1], f[2]));
+		coach_strlist_add_owned(&c->names, typed_name(f[1][0], f[2]));
 		return 0;
 	}
 	if (strcmp(f[0], "F") != 0 || n < 5 || n == 64)
@@ -292,6 +304,17 @@ cache_read(struct cache *c, const char *path)
 		snprintf(hex, sizeof(hex), "%016" PRIx64, want);
 		ok = strcmp(sum + 3, hex) == 0;
 		*sum = '\0';
+	}
+	if (ok) {
+		/* Room for every line, so that nothing is copied to grow. */
+		size_t lines = 0;
+		for (const char *q = b.ptr + hlen; (q = strchr(q, '\n')) &&
+		    q < sum; q++)
+			lines++;
+		c->cap = lines + 1;
+		c->v = coach_xcalloc(c->cap, sizeof(*c->v));
+		c->names.cap = lines + 1;
+		c->names.v = coach_xcalloc(c->names.cap, sizeof(char *));
 	}
 	for (char *line = b.ptr + hlen; ok && line < sum; ) {
 		char *nl = strchr(line, '\n');
@@ -353,8 +376,7 @@ list_coaching(struct run *u, const char *abs,
 			t = fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
 			    type_of_mode(st.st_mode) : 'o';
 		keep &= keepable(n);
-		coach_strlist_add_owned(&u->now.names, coach_xasprintf("%c %s",
-		    t, n));
+		coach_strlist_add_owned(&u->now.names, typed_name(t, n));
 	}
 	struct stat after;
 	struct coach_statdata a;
@@ -405,6 +427,7 @@ read_agreement(struct run *u, struct said *s, const char *path,
 struct agreement_stat {
 	struct stat st;
 	int ok;
+	struct said *old;	/* the cache's entry of this name, if any */
 	int vouched;	/* by the monitor: not looked at */
 };
 
@@ -434,6 +457,9 @@ stat_run(void *arg, size_t item)
 static void
 take_over(struct said *s, struct said *old)
 {
+	free(s->name);
+	s->name = old->name;
+	old->name = NULL;
 	s->keep = 1;
 	s->error = old->error;
 	old->error = NULL;
@@ -450,38 +476,32 @@ static int
 agreement_of(struct run *u, const char *name, const char *path,
     const struct agreement_stat *as, struct said *s, int *link)
 {
-	char *rel = coach_xasprintf("%s/agreement.md", name);
 	const struct stat *stp = &as->st;
-	int rc = -1;
+	struct said *old = as->old;
 	*link = 0;
 	memset(s, 0, sizeof(*s));
 	if (as->vouched) {
-		struct said *old = cache_find(&u->old, name);
-		s->name = coach_xstrdup(name);
 		s->st = old->st;
 		take_over(s, old);
-		rc = 0;
-		goto done;
+		return 0;
 	}
 	if (!as->ok)
-		goto done;
+		return -1;
 	if (!S_ISREG(stp->st_mode)) {
 		*link = S_ISLNK(stp->st_mode);
-		goto done;
+		return -1;
 	}
-	rc = 0;
-	s->name = coach_xstrdup(name);
 	coach_statdata_of(&s->st, stp);
-	struct said *old = cache_find(&u->old, name);
 	if (old && coach_statdata_eq(&old->st, &s->st) &&
 	    !coach_statdata_racy(&s->st, &u->start)) {
 		take_over(s, old);
-		goto done;
+		return 0;
 	}
+	s->name = coach_xstrdup(name);
+	char *rel = coach_xasprintf("%s/agreement.md", name);
 	read_agreement(u, s, path, rel);
-done:
 	free(rel);
-	return rc;
+	return 0;
 }
 
 /* The folders of coaching/, from the cache while the folder's stat data
@@ -520,6 +540,19 @@ done:
 	return err;
 }
 
+/* qsort(), but only when v is not in order already: the cache keeps its
+ * lists in order, and qsort compares n log n times even then. */
+static void
+sort_if_not(void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((char *)v + (i - 1) * size, (char *)v + i * size) > 0) {
+			qsort(v, n, size, cmp);
+			return;
+		}
+}
+
 /* The name of coaching/NAME/agreement.md, in buf. */
 static const char *
 coachee_of(const char *path, char *buf, size_t size)
@@ -538,21 +571,22 @@ by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Marks the agreements the monitor vouches for (v[i] for paths->v[i]);
- * how many are left to look at. */
+/* Finds each agreement's entry in the cache (v[i] for paths->v[i]) and
+ * marks those the monitor vouches for; how many are left to look at. */
 static size_t
-vouch(struct run *u, const struct coach_strlist *paths,
+match_old(struct run *u, const struct coach_strlist *paths,
     struct agreement_stat *v)
 {
 	size_t left = paths->n;
 	char buf[512];
-	for (size_t i = 0; u->vouch && i < paths->n; i++) {
+	for (size_t i = 0; i < paths->n; i++) {
 		if (strlen(paths->v[i]) >= sizeof(buf))
 			continue;
 		const char *name = coachee_of(paths->v[i], buf, sizeof(buf));
-		const struct said *old = cache_find(&u->old, name);
-		if (old && old->keep && (u->changed.n == 0 || bsearch(&name, u->changed.v,
-		    u->changed.n, sizeof(char *), by_str) == NULL)) {
+		struct said *old = v[i].old = cache_find(&u->old, name);
+		if (u->vouch && old && old->keep && (u->changed.n == 0 ||
+		    bsearch(&name, u->changed.v, u->changed.n,
+		    sizeof(char *), by_str) == NULL)) {
 			v[i].vouched = 1;
 			left--;
 		}
@@ -616,7 +650,8 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 		return NULL;	/* gone since: as if there were none */
 	/* As coach_repo_list_checked() orders them: by path. */
 	struct coach_strlist paths = COACH_STRLIST_INIT;
-	qsort(u->now.names.v, u->now.names.n, sizeof(char *), by_listed_name);
+	sort_if_not(u->now.names.v, u->now.names.n, sizeof(char *),
+	    by_listed_name);
 	for (size_t i = 0; i < u->now.names.n; i++) {
 		const char *n = u->now.names.v[i] + 2;
 		if (u->now.names.v[i][0] == 'l')
@@ -626,10 +661,10 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 			coach_strlist_add_owned(&paths, coach_xasprintf(
 			    "coaching/%s/agreement.md", n));
 	}
-	coach_strlist_sort(&paths);
+	sort_if_not(paths.v, paths.n, sizeof(char *), by_str);
 	struct stat_job sj = { u->dfd, &paths,
 	    coach_xcalloc(paths.n + 1, sizeof(*sj.v)) };
-	size_t left = vouch(u, &paths, sj.v);
+	size_t left = match_old(u, &paths, sj.v);
 	if (left > STAT_RUN)
 		coach_pool_run((paths.n + STAT_RUN - 1) / STAT_RUN,
 		    coach_fmcache_threads(), stat_run, &sj);
@@ -660,7 +695,7 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 	for (size_t i = 0; i < links.n; i++)
 		coach_problems_add_link(problems, links.v[i]);
 	coach_problems_move(problems, &errs);
-	qsort(u->now.v, u->now.n, sizeof(*u->now.v), by_name);
+	sort_if_not(u->now.v, u->now.n, sizeof(*u->now.v), by_name);
 	if (u->now.n != u->old.n)
 		u->dirty = 1;
 	free(sj.v);

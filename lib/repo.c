@@ -1553,6 +1553,47 @@ user_from_cache(struct coach_repo *r, const char *email)
 	return handle;
 }
 
+/*
+ * Whether no staff record can hold email, told without reading them all:
+ * staff/ in the work tree is HEAD's (coach_store_folder_clean()), the
+ * cache of HEAD's staff/ gives nobody that email, and no record the
+ * cache has no email for (one that does not parse, or has none) mentions
+ * it.  0 when that cannot be told so: the caller reads every record.
+ */
+static int
+staff_absent(struct coach_repo *r, const char *email)
+{
+	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_strlist unknown = COACH_STRLIST_INIT;
+	int absent = 0;
+	if (strpbrk(email, " \t\r\n") != NULL ||
+	    staff_emails(r, &text) != NULL || text.ptr == NULL)
+		goto done;
+	char *next = strchr(text.ptr, '\n');
+	absent = 1;
+	while (absent && next != NULL && *++next != '\0') {
+		char *line = next, *blob, *name, *e;
+		if ((next = strchr(line, '\n')) == NULL)
+			break;
+		*next = '\0';
+		if (!staff_line(line, &blob, &name, &e))
+			absent = 0;
+		else if (strcasecmp(e, email) == 0)
+			absent = 0;
+		else if (*e == '\0')
+			coach_strlist_add_owned(&unknown, coach_xasprintf(
+			    "staff/%s", name));
+	}
+	if (absent)
+		absent = coach_store_folder_clean(r->store, "staff/");
+	for (size_t i = 0; absent && i < unknown.n; i++)
+		absent = !mentions(r, unknown.v[i], email);
+done:
+	coach_strlist_free(&unknown);
+	coach_buf_free(&text);
+	return absent;
+}
+
 struct coach_error *
 coach_repo_current_user(struct coach_repo *r, char **handle)
 {
@@ -1565,7 +1606,8 @@ coach_repo_current_user(struct coach_repo *r, char **handle)
 	email = coach_store_author_email(r->store);
 	if (email == NULL)
 		goto done;
-	if (*email != '\0' && (*handle = user_from_cache(r, email)) != NULL)
+	if (*email != '\0' && ((*handle = user_from_cache(r, email)) != NULL ||
+	    staff_absent(r, email)))
 		goto done;
 	err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff);
 	for (size_t i = 0; err == NULL && i < staff.n; i++) {

@@ -86,6 +86,38 @@ assert_shown() {
 	assert_output_lacks "secretword"
 }
 
+@test "an email no staff record holds is known absent without reading every record; an uncommitted or broken record with it still counts" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	for i in 1 2 3 4 5 6; do "$COACH" staff add "s$i" --name "Staff $i" --email "s$i@school.example" >/dev/null; done
+	git config user.email nobody@else.example
+	coach entries bob >/dev/null
+	strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$COACH" entries bob >/dev/null
+	n=$(grep -cE 'staff/[a-z0-9]+[.]md"' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -eq 0 ] || fail "$n staff records read: $(grep 'staff/' "$BATS_TEST_TMPDIR/trace")"
+	run coach entries bob
+	assert_line "2026-11-25  reflection   e00000b  (private)"
+	# A record made by hand, not committed: found, and the text shown.
+	printf -- '---\nname: Bob Again\nemail: nobody@else.example\n---\n' >staff/zz.md
+	run coach status
+	assert_status 0
+	assert_output_has "zz (Bob Again)"
+	rm staff/zz.md
+	# A record the cache has no email for that mentions it: read, and
+	# when it does not parse, coach says so.
+	printf -- '---\nname: [Broken\nemail: nobody@else.example\n---\n' >staff/s3.md
+	git commit -qam "s3 broken"
+	run coach status
+	assert_status 1
+	assert_output_has "your staff record cannot be read"
+	# One with no email at all, committed: still known absent.
+	printf -- '---\nname: Staff 3\n---\n' >staff/s3.md
+	git commit -qam "s3 without email"
+	strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$COACH" entries bob >/dev/null
+	n=$(grep -cE 'staff/[a-z0-9]+[.]md"' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -le 1 ] || fail "$n staff records read: $(grep 'staff/' "$BATS_TEST_TMPDIR/trace")"
+}
+
 @test "the coachee, who wrote it, sees the text" {
 	as bob
 	assert_shown
