@@ -938,6 +938,10 @@ log_exec(struct coach_ctx *ctx, int argc, char **argv)
 	int from_editor = 0;
 
 	struct coach_error *err = parse_args(ctx, argc, argv, &a);
+	/* With the words given, the entry is written next: git's index is
+	 * read meanwhile (on a big school it is most of a write). */
+	if (err == NULL && (a.file || a.messages.n))
+		coach_store_write_ahead(coach_repo_store(repo));
 	if (err == NULL)
 		err = prepare(repo, &a, &e);
 	if (err)

@@ -195,6 +195,11 @@ int coach_store_index_paths(struct coach_store *s, const char *prefix,
 	int (*keep)(void *arg, const char *path, size_t len), void *arg,
 	struct coach_strlist *out);
 
+/* Starts reading git's index in a thread of its own for the next
+ * transaction (coach_store_begin()), for a command that is about to
+ * write and has other work to do first.  The transaction uses what was
+ * read only while the index is still that file. */
+void coach_store_write_ahead(struct coach_store *s);
 /* Starts mapping git's index in a thread of its own, for a reader that
  * will ask about it (coach_store_changes(), coach_store_folder_clean(),
  * coach_store_index_paths()) after other work. */

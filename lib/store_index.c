@@ -831,6 +831,13 @@ pre_run(void *arg)
 	return NULL;
 }
 
+void
+coach_store_write_ahead(struct coach_store *s)
+{
+	if (s->index_early == NULL)
+		s->index_early = store_index_prefetch(s->repo);
+}
+
 struct store_index_pre *
 store_index_prefetch(git_repository *repo)
 {

@@ -29,6 +29,9 @@ struct coach_store {
 	struct store_ix *ix;
 	/* The thread mapping it ahead (coach_store_index_ahead()). */
 	struct store_ix_ahead *ix_ahead;
+	/* The index read ahead for the next transaction
+	 * (coach_store_write_ahead()). */
+	struct store_index_pre *index_early;
 };
 
 /* git_libgit2_init() and coach's settings (fsync, where git's config

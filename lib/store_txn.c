@@ -188,8 +188,12 @@ coach_store_begin(struct coach_txn **out, struct coach_store *s)
 	if ((err = store_recover(s)) != NULL ||
 	    (err = store_check_state(s)) != NULL)
 		goto done;
-	/* While the change is made. */
-	t->index_pre = store_index_prefetch(s->repo);
+	/* While the change is made, if it is not read already (what was
+	 * read before the lock is used only while the index is still that
+	 * file). */
+	t->index_pre = s->index_early != NULL ? s->index_early :
+	    store_index_prefetch(s->repo);
+	s->index_early = NULL;
 	*out = t;
 	t = NULL;
 done:

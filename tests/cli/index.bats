@@ -122,6 +122,28 @@ paused_log() {
 	index_matches_git extra.txt
 }
 
+@test "an index git replaces while coach waits for its lock is read again, not the one read before it" {
+	coach log bob -m "First." >/dev/null
+	echo "extra" >extra.txt
+	# Another writer holds the lock: coach log reads the index ahead and
+	# waits; meanwhile git stages a file, which replaces the index.
+	exec {lockfd}>.git/coach.lock
+	flock "$lockfd"
+	COACH_LOCK_TIMEOUT=30 "$COACH" log bob -m "Waited." >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	local pid=$!
+	sleep 1
+	kill -0 "$pid" 2>/dev/null || fail "coach did not wait for the lock:" "$(cat "$BATS_TEST_TMPDIR/out")"
+	git add extra.txt
+	flock -u "$lockfd"
+	exec {lockfd}>&-
+	wait "$pid" || fail "coach log failed:" "$(cat "$BATS_TEST_TMPDIR/out")"
+	[ "$(git diff --cached --name-only)" = "extra.txt" ] ||
+		fail "the staged file was lost:" "$(git diff --cached --name-only)"
+	git log -1 --format=%s | grep -q "log" || fail "no commit: $(git log -1 --format=%s)"
+	git commit -qm "extra"
+	index_matches_git extra.txt
+}
+
 @test "git taking index.lock while coach writes stops coach before its commit, and nothing is written" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
