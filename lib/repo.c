@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,76 @@ struct coach_repo {
 	 * letter that a prepared id has: most of the school's 100,000 ids
 	 * are told apart from them without a search. */
 	uint64_t *near_bits[3];
+	struct dir_memo *dirs;	/* folders found not to be links */
 };
+
+/*
+ * The folders a handle found to be folders, not links
+ * (coach_repo_link_in()): one lstat each a run, instead of one for every
+ * record under them (status looks at hundreds).  A folder replaced by a
+ * link while a command runs is not seen, as it was not between the
+ * lstat and the open before.  A set of relative paths; readers look
+ * from threads, so it has a lock.
+ */
+struct dir_memo {
+	pthread_mutex_t mu;
+	char **slot;	/* open addressing, NULL empty */
+	size_t cap, n;
+};
+
+static size_t
+memo_slot(const struct dir_memo *m, const char *rel)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)rel; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	size_t i = (size_t)h & (m->cap - 1);
+	while (m->slot[i] != NULL && strcmp(m->slot[i], rel) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static int
+memo_has(struct dir_memo *m, const char *rel)
+{
+	pthread_mutex_lock(&m->mu);
+	int has = m->cap > 0 && m->slot[memo_slot(m, rel)] != NULL;
+	pthread_mutex_unlock(&m->mu);
+	return has;
+}
+
+static void
+memo_add(struct dir_memo *m, const char *rel)
+{
+	pthread_mutex_lock(&m->mu);
+	if (2 * (m->n + 1) > m->cap) {
+		struct dir_memo old = *m;
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->slot = coach_xcalloc(m->cap, sizeof(*m->slot));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slot[i] != NULL)
+				m->slot[memo_slot(m, old.slot[i])] = old.slot[i];
+		free(old.slot);
+	}
+	size_t i = memo_slot(m, rel);
+	if (m->slot[i] == NULL) {
+		m->slot[i] = coach_xstrdup(rel);
+		m->n++;
+	}
+	pthread_mutex_unlock(&m->mu);
+}
+
+static void
+memo_free(struct dir_memo *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slot[i]);
+	free(m->slot);
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
 
 /* The bit of near_bits[k] for id s (at least 3 characters). */
 static size_t
@@ -190,6 +260,8 @@ open_store(struct coach_repo **out, struct coach_store *s)
 {
 	struct coach_repo *r = coach_xcalloc(1, sizeof(*r));
 	r->store = s;
+	r->dirs = coach_xcalloc(1, sizeof(*r->dirs));
+	pthread_mutex_init(&r->dirs->mu, NULL);
 	load_config(r);
 	*out = r;
 	return NULL;
@@ -280,6 +352,7 @@ coach_repo_free(struct coach_repo *r)
 		free(r->near_bits[i]);
 	}
 	coach_strlist_free(&r->abbrevs);
+	memo_free(r->dirs);
 	free(r);
 }
 
@@ -545,12 +618,17 @@ coach_repo_link_in(const struct coach_repo *r, const char *relpath)
 		    part) : COACH_FMT_UNKNOWN;
 		struct stat st;
 		int rc = 0;
+		if (t == COACH_FMT_UNKNOWN && slash != NULL &&
+		    memo_has(r->dirs, part))
+			t = COACH_FMT_DIR;
 		if (t == COACH_FMT_UNKNOWN) {
 			char *abs = coach_repo_abspath(r, part);
 			rc = lstat(abs, &st);
 			free(abs);
 			t = rc == 0 ? (S_ISLNK(st.st_mode) ? COACH_FMT_LINK :
 			    COACH_FMT_OTHER) : COACH_FMT_NONE;
+			if (rc == 0 && S_ISDIR(st.st_mode) && slash != NULL)
+				memo_add(r->dirs, part);
 		}
 		if (t == COACH_FMT_LINK)
 			return part;

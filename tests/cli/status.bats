@@ -150,6 +150,29 @@ assert p["message"].startswith("coaching/bob/goals/g111111.md:"), p
 	assert_status 1
 }
 
+@test "each folder is checked for a link once a run, not once for every record under it" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS=${ASAN_OPTIONS//detect_leaks=1/detect_leaks=0}
+	mkdir -p coaching/bob/log
+	for i in 1 2 3 4 5 6 7 8; do
+		printf -- '---\nid: e10000%s\ndate: 2026-10-1%s\nkind: note\nauthor: ada\n---\nNote %s.\n' \
+			"$i" "$i" "$i" >"coaching/bob/log/2026-10-1$i-e10000$i.md"
+	done
+	git add -A && git commit -qm more
+	strace -f -e trace=newfstatat,lstat,stat -o "$BATS_TEST_TMPDIR/trace" "$COACH" status bob >/dev/null
+	n=$(grep -c '/coaching/bob", ' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -le 3 ] || fail "coaching/bob looked at $n times"
+	n=$(grep -c '/coaching/bob/log", ' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -le 3 ] || fail "coaching/bob/log looked at $n times"
+	# A link is still found, in every run.
+	mkdir -p ../outside/log
+	cp coaching/bob/log/*e100001.md ../outside/log/
+	mv coaching/bob/log coaching/bob/log.real
+	ln -s "$PWD/../outside/log" coaching/bob/log
+	run coach status bob
+	assert_output_has "coaching/bob/log: is a symbolic link"
+}
+
 @test "hand edits not yet committed are listed like git status -s" {
 	set_line $G 3 "title: More pupils answer, and explain"
 	printf -- '---\nid: e444444\ndate: 2026-11-25\nkind: reflection\n---\nTried it.\n' >coaching/bob/log/2026-11-25-e444444.md
