@@ -306,15 +306,18 @@ cache_read(struct cache *c, const char *path)
 		*sum = '\0';
 	}
 	if (ok) {
-		/* Room for every line, so that nothing is copied to grow. */
-		size_t lines = 0;
-		for (const char *q = b.ptr + hlen; (q = strchr(q, '\n')) &&
-		    q < sum; q++)
-			lines++;
-		c->cap = lines + 1;
-		c->v = coach_xcalloc(c->cap, sizeof(*c->v));
-		c->names.cap = lines + 1;
-		c->names.v = coach_xcalloc(c->names.cap, sizeof(char *));
+		/* Room for every line of each kind, so that nothing is
+		 * copied to grow (cache_line() clears each entry it fills). */
+		size_t files = 0, names = 0;
+		for (const char *q = b.ptr + hlen - 1; q != NULL && q < sum;
+		    q = strchr(q + 1, '\n')) {
+			files += q[1] == 'F';
+			names += q[1] == 'N';
+		}
+		c->cap = files + 1;
+		c->v = coach_xmalloc(c->cap * sizeof(*c->v));
+		c->names.cap = names + 1;
+		c->names.v = coach_xmalloc(c->names.cap * sizeof(char *));
 	}
 	for (char *line = b.ptr + hlen; ok && line < sum; ) {
 		char *nl = strchr(line, '\n');
@@ -425,16 +428,16 @@ read_agreement(struct run *u, struct said *s, const char *path,
 /* Each agreement's lstat, taken in a few threads: on a school of 3,000
  * coachees these are most of what status costs. */
 struct agreement_stat {
-	struct stat st;
-	int ok;
-	struct said *old;	/* the cache's entry of this name, if any */
+	int ok;		/* its lstat is in the job's st[i] */
 	int vouched;	/* by the monitor: not looked at */
+	struct said *old;	/* the cache's entry of this name, if any */
 };
 
 struct stat_job {
 	int dfd;
 	const struct coach_strlist *paths; /* "coaching/NAME/agreement.md" */
 	struct agreement_stat *v;
+	struct stat *st;	/* not cleared: read only where ok */
 };
 
 #define STAT_RUN 64	/* agreements a pool item */
@@ -448,8 +451,8 @@ stat_run(void *arg, size_t item)
 		end = j->paths->n;
 	for (size_t i = item * STAT_RUN; i < end; i++)
 		if (!j->v[i].vouched)
-				j->v[i].ok = fstatat(j->dfd, j->paths->v[i] +
-			    strlen("coaching/"), &j->v[i].st,
+			j->v[i].ok = fstatat(j->dfd, j->paths->v[i] +
+			    strlen("coaching/"), &j->st[i],
 			    AT_SYMLINK_NOFOLLOW) == 0;
 }
 
@@ -474,9 +477,9 @@ take_over(struct said *s, struct said *old)
  * it is a link. */
 static int
 agreement_of(struct run *u, const char *name, const char *path,
-    const struct agreement_stat *as, struct said *s, int *link)
+    const struct agreement_stat *as, const struct stat *stp, struct said *s,
+    int *link)
 {
-	const struct stat *stp = &as->st;
 	struct said *old = as->old;
 	*link = 0;
 	memset(s, 0, sizeof(*s));
@@ -663,7 +666,8 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 	}
 	sort_if_not(paths.v, paths.n, sizeof(char *), by_str);
 	struct stat_job sj = { u->dfd, &paths,
-	    coach_xcalloc(paths.n + 1, sizeof(*sj.v)) };
+	    coach_xcalloc(paths.n + 1, sizeof(*sj.v)),
+	    coach_xmalloc((paths.n + 1) * sizeof(*sj.st)) };
 	size_t left = match_old(u, &paths, sj.v);
 	if (left > STAT_RUN)
 		coach_pool_run((paths.n + STAT_RUN - 1) / STAT_RUN,
@@ -671,7 +675,8 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 	else if (left > 0)
 		for (size_t i = 0; i * STAT_RUN < paths.n; i++)
 			stat_run(&sj, i);
-	u->now.v = coach_xcalloc(paths.n + 1, sizeof(*u->now.v));
+	/* Each entry is cleared when it is filled. */
+	u->now.v = coach_xmalloc((paths.n + 1) * sizeof(*u->now.v));
 	struct coach_problems errs = COACH_PROBLEMS_INIT;
 	for (size_t i = 0; i < paths.n; i++) {
 		const char *p = paths.v[i];
@@ -679,7 +684,8 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 		    strlen("/agreement.md"));
 		struct said *s = &u->now.v[u->now.n];
 		int link;
-		if (agreement_of(u, name, p, &sj.v[i], s, &link) == 0) {
+		if (agreement_of(u, name, p, &sj.v[i], &sj.st[i], s,
+		    &link) == 0) {
 			u->now.n++;
 			if (s->error)
 				coach_problems_add(&errs, p, "%s", s->error);
@@ -699,6 +705,7 @@ walk(struct run *u, const char *handle, struct coach_strlist *out,
 	if (u->now.n != u->old.n)
 		u->dirty = 1;
 	free(sj.v);
+	free(sj.st);
 	coach_strlist_free(&paths);
 	coach_strlist_free(&links);
 	close(u->dfd);
