@@ -420,6 +420,7 @@ coach_store_close(struct coach_store *s)
 		return;
 	store_ix_ahead_join(s);
 	store_index_prefetch_drop(s->index_early);
+	store_flush_join(s);
 	git_repository_free(s->repo);
 	store_ix_drop(&s->ix);
 	free(s->root);

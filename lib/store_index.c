@@ -836,6 +836,7 @@ coach_store_write_ahead(struct coach_store *s)
 {
 	if (s->index_early == NULL)
 		s->index_early = store_index_prefetch(s->repo);
+	store_flush_ahead(s);
 }
 
 struct store_index_pre *

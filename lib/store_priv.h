@@ -14,6 +14,7 @@
 #define COACH_STORE_PRIV_H
 
 #include <git2.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -32,6 +33,10 @@ struct coach_store {
 	/* The index read ahead for the next transaction
 	 * (coach_store_write_ahead()). */
 	struct store_index_pre *index_early;
+	/* The thread committing the file system's journal ahead
+	 * (store_flush_ahead()). */
+	pthread_t flush_th;
+	int flush_on;
 };
 
 /* git_libgit2_init() and coach's settings (fsync, where git's config
@@ -140,6 +145,12 @@ int store_ix_read(struct store_ix *o, int fd, const char *gitdir,
 /* The same for gitdir/index, failures being 0. */
 int store_ix_open(struct store_ix *o, const char *gitdir);
 void store_ix_free(struct store_ix *o);
+/* Has the file system commit what others left for it to write (its
+ * journal) in a thread of its own, so that the first fsync of the write
+ * that follows does not wait for it; joined by store_flush_join() and
+ * when the store closes. */
+void store_flush_ahead(struct coach_store *s);
+void store_flush_join(struct coach_store *s);
 /* Frees *o, itself too, and sets it NULL. */
 void store_ix_drop(struct store_ix **o);
 /* Waits for the thread mapping the index ahead, if any, and gives the

@@ -70,6 +70,51 @@ locked_error(const char *lockfile)
 /* ------------------------------------------------------------------ */
 /* The writer's lock */
 
+/*
+ * The first fsync of a write waits for everything the file system's
+ * journal holds by then: with ext4's default data=ordered, the data of
+ * every file written and renamed since its last commit, whoever wrote
+ * it.  After a git commit in a big school (git's 11 MB index written
+ * twice) that was 7 ms of a 40 ms coach log.  So a write first touches
+ * coach.lock's times and fsyncs it in a thread of its own, which has the
+ * journal commit what is pending while the change is made; the write's
+ * own fsyncs then commit only what it wrote.  Nothing depends on it
+ * succeeding.
+ */
+static void *
+flush_run(void *arg)
+{
+	int fd = open(arg, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd != -1) {
+		(void)futimens(fd, NULL);
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(arg);
+	return NULL;
+}
+
+void
+store_flush_ahead(struct coach_store *s)
+{
+	if (s->flush_on)
+		return;
+	char *path = coach_path_join(git_repository_commondir(s->repo),
+		"coach.lock");
+	if (pthread_create(&s->flush_th, NULL, flush_run, path) == 0)
+		s->flush_on = 1;
+	else
+		free(path);
+}
+
+void
+store_flush_join(struct coach_store *s)
+{
+	if (s->flush_on)
+		pthread_join(s->flush_th, NULL);
+	s->flush_on = 0;
+}
+
 static double
 lock_wait_seconds(void)
 {
@@ -194,6 +239,7 @@ coach_store_begin(struct coach_txn **out, struct coach_store *s)
 	t->index_pre = s->index_early != NULL ? s->index_early :
 	    store_index_prefetch(s->repo);
 	s->index_early = NULL;
+	store_flush_ahead(s);
 	*out = t;
 	t = NULL;
 done:
