@@ -1643,9 +1643,10 @@ staff_absent(struct coach_repo *r, const char *email)
 {
 	struct coach_buf text = COACH_BUF_INIT;
 	struct coach_strlist unknown = COACH_STRLIST_INIT;
+	struct coach_error *err = NULL;
 	int absent = 0;
 	if (strpbrk(email, " \t\r\n") != NULL ||
-	    staff_emails(r, &text) != NULL || text.ptr == NULL)
+	    (err = staff_emails(r, &text)) != NULL || text.ptr == NULL)
 		goto done;
 	char *next = strchr(text.ptr, '\n');
 	absent = 1;
@@ -1667,6 +1668,7 @@ staff_absent(struct coach_repo *r, const char *email)
 	for (size_t i = 0; absent && i < unknown.n; i++)
 		absent = !mentions(r, unknown.v[i], email);
 done:
+	coach_error_free(err);
 	coach_strlist_free(&unknown);
 	coach_buf_free(&text);
 	return absent;

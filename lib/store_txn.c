@@ -84,7 +84,9 @@ locked_error(const char *lockfile)
 static void *
 flush_run(void *arg)
 {
-	int fd = open(arg, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* Never made here: a command that fails before it writes leaves
+	 * nothing behind. */
+	int fd = open(arg, O_RDWR | O_CLOEXEC);
 	if (fd != -1) {
 		(void)futimens(fd, NULL);
 		(void)fsync(fd);
