@@ -58,10 +58,8 @@ struct dir_memo {
 static size_t
 memo_slot(const struct dir_memo *m, const char *rel)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)rel; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	size_t i = (size_t)h & (m->cap - 1);
+	size_t i = (size_t)coach_fmcache_hash(rel, strlen(rel), 0) &
+	    (m->cap - 1);
 	while (m->slot[i] != NULL && strcmp(m->slot[i], rel) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;
@@ -1587,26 +1585,42 @@ done:
 }
 
 /*
- * The handle the cache gives for email, checked against the work tree:
- * the record must be there and still hold the email.  NULL when the
- * cache cannot tell (the caller then reads every staff record).
+ * What the cache of HEAD's staff/ says of email: the handle of the first
+ * record it gives the email, checked against the work tree (the record
+ * must be there and still hold it), or NULL.  With NULL, *absent says
+ * that no staff record can hold the email: staff/ in the work tree is
+ * HEAD's (coach_store_folder_clean()), the cache gives nobody the email,
+ * and no record it has no email for (one that does not parse, or has
+ * none) mentions it.  Neither: the caller reads every staff record.
  */
 static char *
-user_from_cache(struct coach_repo *r, const char *email)
+user_from_cache(struct coach_repo *r, const char *email, int *absent)
 {
 	struct coach_buf text = COACH_BUF_INIT;
+	struct coach_strlist unknown = COACH_STRLIST_INIT;
 	char *handle = NULL;
+	int seen = 0;	/* a line gives the email, or cannot be read */
+	*absent = 0;
 	struct coach_error *err = staff_emails(r, &text);
 	/* The lines after the first, split in place. */
 	char *next = err == NULL && text.ptr ? strchr(text.ptr, '\n') : NULL;
-	while (next != NULL && *++next != '\0') {
+	if (next == NULL)
+		goto done;
+	while (*++next != '\0') {
 		char *line = next, *blob, *name, *e;
 		if ((next = strchr(line, '\n')) == NULL)
 			break;
 		*next = '\0';
-		if (!staff_line(line, &blob, &name, &e) ||
-		    strcasecmp(e, email) != 0)
+		if (!staff_line(line, &blob, &name, &e)) {
+			seen = 1;
 			continue;
+		}
+		if (*e == '\0')
+			coach_strlist_add_owned(&unknown, coach_xasprintf(
+			    "staff/%s", name));
+		if (strcasecmp(e, email) != 0)
+			continue;
+		seen = 1;
 		size_t n = strlen(name);
 		if (n <= 3 || strcmp(name + n - 3, ".md") != 0)
 			continue;
@@ -1624,54 +1638,17 @@ user_from_cache(struct coach_repo *r, const char *email)
 		free(path);
 		/* The first record with the email decides, as a full scan
 		 * would: when it no longer holds it, let the scan say. */
-		break;
-	}
-	coach_error_free(err);
-	coach_buf_free(&text);
-	return handle;
-}
-
-/*
- * Whether no staff record can hold email, told without reading them all:
- * staff/ in the work tree is HEAD's (coach_store_folder_clean()), the
- * cache of HEAD's staff/ gives nobody that email, and no record the
- * cache has no email for (one that does not parse, or has none) mentions
- * it.  0 when that cannot be told so: the caller reads every record.
- */
-static int
-staff_absent(struct coach_repo *r, const char *email)
-{
-	struct coach_buf text = COACH_BUF_INIT;
-	struct coach_strlist unknown = COACH_STRLIST_INIT;
-	struct coach_error *err = NULL;
-	int absent = 0;
-	if (strpbrk(email, " \t\r\n") != NULL ||
-	    (err = staff_emails(r, &text)) != NULL || text.ptr == NULL)
 		goto done;
-	char *next = strchr(text.ptr, '\n');
-	absent = 1;
-	while (absent && next != NULL && *++next != '\0') {
-		char *line = next, *blob, *name, *e;
-		if ((next = strchr(line, '\n')) == NULL)
-			break;
-		*next = '\0';
-		if (!staff_line(line, &blob, &name, &e))
-			absent = 0;
-		else if (strcasecmp(e, email) == 0)
-			absent = 0;
-		else if (*e == '\0')
-			coach_strlist_add_owned(&unknown, coach_xasprintf(
-			    "staff/%s", name));
 	}
-	if (absent)
-		absent = coach_store_folder_clean(r->store, "staff/");
-	for (size_t i = 0; absent && i < unknown.n; i++)
-		absent = !mentions(r, unknown.v[i], email);
+	*absent = !seen && strpbrk(email, " \t\r\n") == NULL &&
+	    coach_store_folder_clean(r->store, "staff/");
+	for (size_t i = 0; *absent && i < unknown.n; i++)
+		*absent = !mentions(r, unknown.v[i], email);
 done:
 	coach_error_free(err);
 	coach_strlist_free(&unknown);
 	coach_buf_free(&text);
-	return absent;
+	return handle;
 }
 
 struct coach_error *
@@ -1686,8 +1663,9 @@ coach_repo_current_user(struct coach_repo *r, char **handle)
 	email = coach_store_author_email(r->store);
 	if (email == NULL)
 		goto done;
-	if (*email != '\0' && ((*handle = user_from_cache(r, email)) != NULL ||
-	    staff_absent(r, email)))
+	int absent = 0;
+	if (*email != '\0' && ((*handle = user_from_cache(r, email,
+	    &absent)) != NULL || absent))
 		goto done;
 	err = coach_repo_list(r, COACH_KIND_STAFF, NULL, &staff);
 	for (size_t i = 0; err == NULL && i < staff.n; i++) {
