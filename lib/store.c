@@ -418,7 +418,6 @@ coach_store_close(struct coach_store *s)
 {
 	if (s == NULL)
 		return;
-	store_ix_ahead_join(s);
 	store_index_prefetch_drop(s->index_early);
 	store_flush_join(s);
 	git_repository_free(s->repo);

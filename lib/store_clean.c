@@ -31,7 +31,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,51 +68,6 @@ ix_map(const char *gitdir)
 	return o;
 }
 
-/* The index mapped in a thread of its own while the caller goes on. */
-struct store_ix_ahead {
-	pthread_t th;
-	char *gitdir;
-	struct store_ix *ix;
-};
-
-static void *
-ahead_run(void *arg)
-{
-	struct store_ix_ahead *a = arg;
-	a->ix = ix_map(a->gitdir);
-	return NULL;
-}
-
-void
-coach_store_index_ahead(struct coach_store *s)
-{
-	if (s->ix_ahead != NULL || s->ix != NULL ||
-	    git_repository_is_bare(s->repo))
-		return;
-	struct store_ix_ahead *a = coach_xcalloc(1, sizeof(*a));
-	a->gitdir = coach_xstrdup(git_repository_path(s->repo));
-	if (pthread_create(&a->th, NULL, ahead_run, a) != 0) {
-		free(a->gitdir);
-		free(a);
-		return;
-	}
-	s->ix_ahead = a;
-}
-
-void
-store_ix_ahead_join(struct coach_store *s)
-{
-	struct store_ix_ahead *a = s->ix_ahead;
-	if (a == NULL)
-		return;
-	pthread_join(a->th, NULL);
-	s->ix_ahead = NULL;
-	store_ix_drop(&s->ix);
-	s->ix = a->ix;
-	free(a->gitdir);
-	free(a);
-}
-
 /* s's index, mapped once while it is the same file: status asks about
  * it more than once.  What was mapped ahead is used only while the file
  * is still the one mapped. */
@@ -123,7 +77,11 @@ store_ix_of(struct coach_store *s)
 	const char *gitdir = git_repository_path(s->repo);
 	char *path = coach_path_join(gitdir, "index");
 	struct stat st;
-	store_ix_ahead_join(s);
+	struct store_ix *early = store_index_early_take(s);
+	if (early != NULL) {
+		store_ix_drop(&s->ix);
+		s->ix = early;
+	}
 	int have = stat(path, &st) == 0;
 	free(path);
 	if (s->ix != NULL && have && store_same_file(&st, &s->ix->st))

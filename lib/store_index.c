@@ -839,16 +839,17 @@ coach_store_write_ahead(struct coach_store *s)
 	store_flush_ahead(s);
 }
 
-struct store_index_pre *
-store_index_prefetch(git_repository *repo)
+/* Starts reading gitdir's index in a thread; a writer also removes the
+ * index the last write replaced (OLD_INDEX). */
+static struct store_index_pre *
+pre_start(git_repository *repo, int writer)
 {
-	const char *env = getenv("COACH_INDEX_SPLICE");
-	if (git_repository_is_bare(repo) || (env != NULL &&
-	    strcmp(env, "0") == 0))
+	if (git_repository_is_bare(repo))
 		return NULL;
 	struct store_index_pre *p = coach_xcalloc(1, sizeof(*p));
 	p->gitdir = coach_xstrdup(git_repository_path(repo));
-	old_drop_start(p->gitdir);
+	if (writer)
+		old_drop_start(p->gitdir);
 	if (pthread_create(&p->th, NULL, pre_run, p) != 0) {
 		free(p->gitdir);
 		free(p);
@@ -856,6 +857,16 @@ store_index_prefetch(git_repository *repo)
 	}
 	return p;
 }
+
+struct store_index_pre *
+store_index_prefetch(git_repository *repo)
+{
+	const char *env = getenv("COACH_INDEX_SPLICE");
+	if (env != NULL && strcmp(env, "0") == 0)
+		return NULL;
+	return pre_start(repo, 1);
+}
+
 
 static void
 pre_join(struct store_index_pre *p)
@@ -875,6 +886,31 @@ store_index_prefetch_drop(struct store_index_pre *p)
 	coach_error_free(p->err);
 	free(p->gitdir);
 	free(p);
+}
+
+void
+coach_store_index_ahead(struct coach_store *s)
+{
+	if (s->index_early == NULL && s->ix == NULL)
+		s->index_early = pre_start(s->repo, 0);
+}
+
+struct store_ix *
+store_index_early_take(struct coach_store *s)
+{
+	struct store_index_pre *p = s->index_early;
+	struct store_ix *o = NULL;
+	if (p == NULL)
+		return NULL;
+	s->index_early = NULL;
+	pre_join(p);
+	if (p->ok) {
+		o = coach_xcalloc(1, sizeof(*o));
+		*o = p->o;
+		memset(&p->o, 0, sizeof(p->o));
+	}
+	store_index_prefetch_drop(p);
+	return o;
 }
 
 int

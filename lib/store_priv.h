@@ -28,10 +28,8 @@ struct coach_store {
 	struct store_objects *objects;	/* store_objects.c; the odb owns it */
 	/* git's index as store_clean.c last mapped it (NULL: not yet). */
 	struct store_ix *ix;
-	/* The thread mapping it ahead (coach_store_index_ahead()). */
-	struct store_ix_ahead *ix_ahead;
-	/* The index read ahead for the next transaction
-	 * (coach_store_write_ahead()). */
+	/* The index being read ahead (coach_store_write_ahead() for the
+	 * next transaction, coach_store_index_ahead() for store_clean.c). */
 	struct store_index_pre *index_early;
 	/* The thread committing the file system's journal ahead
 	 * (store_flush_ahead()). */
@@ -153,9 +151,10 @@ void store_flush_ahead(struct coach_store *s);
 void store_flush_join(struct coach_store *s);
 /* Frees *o, itself too, and sets it NULL. */
 void store_ix_drop(struct store_ix **o);
-/* Waits for the thread mapping the index ahead, if any, and gives the
- * store what it mapped (store_clean.c). */
-void store_ix_ahead_join(struct coach_store *s);
+/* What was read ahead into s->index_early, once its thread is done: the
+ * index mapped (the caller frees it with store_ix_drop()), or NULL when
+ * nothing was or it could not be read.  s->index_early is then NULL. */
+struct store_ix *store_index_early_take(struct coach_store *s);
 /* Whether a and b are the stat data of the same unchanged file. */
 int store_same_file(const struct stat *a, const struct stat *b);
 /* The big-endian 32-bit number at p, as git's index stores them. */
