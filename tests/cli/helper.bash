@@ -16,6 +16,13 @@ setup_scratch() {
 	export COACH_NO_MAN=1 NO_COLOR=1 COACH_TODAY=2026-11-26
 	export EDITOR=false VISUAL=
 	unset COACH_DIR PAGER COACH_PAGER
+	# Debian's python3, which has python3-yaml (tests/deps), before any
+	# other in PATH: a version manager's shim costs half a second a call.
+	if [ -x /usr/bin/python3 ] && [ -n "${BATS_RUN_TMPDIR:-}" ]; then
+		mkdir -p "$BATS_RUN_TMPDIR/python"
+		ln -sfn /usr/bin/python3 "$BATS_RUN_TMPDIR/python/python3"
+		export PATH="$BATS_RUN_TMPDIR/python:$PATH"
+	fi
 	cd "$BATS_TEST_TMPDIR"
 }
 
